@@ -1,0 +1,99 @@
+"""The ``ibusim`` command line.
+
+    ibusim run    [--scenario ipm|ibusibuk|baseline|FILE] [--seed N] [--set name=value ...] [--out DIR]
+    ibusim params [--scenario ...] [--markdown]
+
+Bad input (unknown scenario, unknown or out-of-range parameter, malformed
+``--set``, unwritable output) exits with status 2 and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, status 2
+        self.exit(2, f"ibusim: error: {message}\n")
+
+
+def _parse_sets(items: list[str]) -> dict:
+    from model.parameters import ParameterError, parse_value
+
+    changes = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(f"--set expects name=value, got {item!r}")
+        changes[name.strip()] = parse_value(name.strip(), value)
+    return changes
+
+
+def cmd_run(args) -> int:
+    from experiments.run import run_to_folder
+    from model.targets import table
+
+    changes = _parse_sets(args.set)
+    model, out = run_to_folder(args.scenario, args.seed, changes, args.out)
+    print(f"ibusim run: scenario {args.scenario}, seed {args.seed}, {model.week} weeks "
+          f"({model.p['start']} to {model.p['end']}), {model.n:,} mothers")
+    print(table(model.summary()))
+    print(f"run folder: {out}")
+    return 0
+
+
+def cmd_params(args) -> int:
+    from model.parameters import PARAMS, markdown_table
+    from model.scenarios import load, overrides
+
+    values = load(args.scenario)
+    if args.markdown:
+        print(markdown_table(values))
+        return 0
+    changed = overrides(args.scenario)
+    rows = [(p.group, p.name, str(values[p.name]) + (" *" if p.name in changed else ""), p.unit, p.allowed,
+             p.provenance) for p in PARAMS.values()]
+    head = ("group", "name", "value", "unit", "allowed", "provenance")
+    w = [max(len(r[i]) for r in [head, *rows]) for i in range(6)]
+    for r in [head, tuple("-" * x for x in w), *rows]:
+        print("  ".join(c.ljust(x) for c, x in zip(r, w)).rstrip())
+    print(f"\n{len(rows)} parameters; * = set by scenario '{args.scenario}' (differences from the baseline)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = _Parser(prog="ibusim", description="Simulate online empowerment communities for mothers.")
+    sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    r = sub.add_parser("run", help="run a scenario, print simulated vs observed, write a run folder")
+    r.add_argument("--scenario", default="ipm", help="ipm (default), ibusibuk, baseline, or a scenario .toml file")
+    r.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    r.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="change one parameter (repeatable); see 'ibusim params'")
+    r.add_argument("--out", type=Path, default=None,
+                   help="run folder to create (default results/run-<scenario>-seed<N>-<time>); never overwritten")
+    r.set_defaults(func=cmd_run)
+    p = sub.add_parser("params", help="print the parameter table")
+    p.add_argument("--scenario", default="ipm", help="show the values of this scenario (default ipm)")
+    p.add_argument("--markdown", action="store_true", help="print as a Markdown table")
+    p.set_defaults(func=cmd_params)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from experiments.run import OutputError
+    from model.parameters import ParameterError
+
+    try:
+        return args.func(args)
+    except (ParameterError, OutputError) as e:
+        print(f"ibusim: error: {e}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. `ibusim params | head`
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""Mesa agents: the actors a user inspects.
+
+* :class:`Mother`: a registered member. Her state lives in the model's arrays
+  (row ``idx``), so the weekly rules stay vectorised; the agent is a named view
+  onto that row, created when she registers and kept for the rest of the run. A
+  role change (volunteer, manager) is a change of her ``role``; she keeps her
+  history.
+* :class:`Admin`: a member of the founding/management team, who facilitates
+  classes and prompts discussion (capacity ``admin_capacity`` learners).
+* :class:`Brand`: a brand partner with a monthly budget (``brand_budget``);
+  passive in this version (the momfluencer economy uses it).
+
+Mothers who never register stay rows in the arrays only (see docs/ODD.md,
+"Entities"): most of the reachable population is never reached, and a Mesa agent
+per mother would make each step a Python loop over all of them.
+
+Parameters read: admin_capacity, brand_budget.
+"""
+
+from __future__ import annotations
+
+import mesa
+
+from .population import OCCUPATIONS, PROVINCES
+from .states import FREE_CLASS, NO_CLASS, Role, Stage
+
+
+class Mother(mesa.Agent):
+    """A registered member; attributes read the model's arrays at row ``idx``."""
+
+    def __init__(self, model, idx: int):
+        super().__init__(model)
+        self.idx = int(idx)
+
+    def _a(self, name):
+        return getattr(self.model, name)[self.idx]
+
+    @property
+    def stage(self) -> Stage:
+        return Stage(int(self._a("stage")))
+
+    @property
+    def role(self) -> Role:
+        return Role(int(self._a("role")))
+
+    @property
+    def province(self) -> str:
+        return PROVINCES[int(self.model.pop["prov"][self.idx])][0]
+
+    @property
+    def occupation(self) -> str:
+        return OCCUPATIONS[int(self.model.pop["occupation"][self.idx])]
+
+    @property
+    def internalisation(self) -> float:
+        return float(self._a("score"))
+
+    @property
+    def programme(self) -> str | None:
+        code = int(self._a("programme"))
+        if code == NO_CLASS:
+            return None
+        return "free class" if code == FREE_CLASS else self.model.programmes[code - 1]
+
+    @property
+    def classes_completed(self) -> int:
+        return int(self._a("classes_done"))
+
+    @property
+    def registered_week(self) -> int:
+        return int(self._a("registered_week"))
+
+    @property
+    def follower(self) -> bool:
+        return bool(self._a("follower"))
+
+    @property
+    def telegram(self) -> bool:
+        return bool(self._a("telegram"))
+
+    @property
+    def alumna(self) -> bool:
+        return bool(self._a("alumna"))
+
+    @property
+    def scholar(self) -> bool:
+        return bool(self._a("scholar"))
+
+    @property
+    def financial_change(self) -> bool:
+        return bool(self._a("fin_change"))
+
+    @property
+    def parenting_change(self) -> bool:
+        return bool(self._a("par_change"))
+
+    @property
+    def traits(self) -> dict[str, float]:
+        pop = self.model.pop
+        return {k: float(pop[k][self.idx]) for k in ("family", "stigma", "free_time", "digital", "wtp", "barrier")}
+
+    def __repr__(self) -> str:
+        return (f"Mother(idx={self.idx}, stage={self.stage.name}, role={self.role.name}, "
+                f"province={self.province!r}, internalisation={self.internalisation:.2f})")
+
+
+class Admin(mesa.Agent):
+    """A founding/management team member."""
+
+    def __init__(self, model, capacity: int):
+        super().__init__(model)
+        self.capacity = capacity
+        self.cohorts_hosted = 0
+
+    def __repr__(self) -> str:
+        return f"Admin(id={self.unique_id}, capacity={self.capacity}, cohorts_hosted={self.cohorts_hosted})"
+
+
+class Brand(mesa.Agent):
+    """A brand partner (passive until the momfluencer economy is modelled)."""
+
+    def __init__(self, model, budget: float):
+        super().__init__(model)
+        self.budget = budget

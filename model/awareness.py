@@ -1,0 +1,61 @@
+"""Awareness: mass reach plus word of mouth turn unaware mothers aware.
+
+Rule: each week an unaware mother ``i`` becomes aware with probability
+``1 - exp(-h_i)``, where
+
+    h_i = p(t) * r_i + wom_rate * W_i
+
+* ``p(t) = media_reach * content(t) * live(t) * covid(t)`` is the mass reach of
+  the community's Instagram: ``content(t) = 1 + content_growth * active/1000 /
+  posts_per_week`` (content volume grows with the community), ``live(t) = 1 +
+  live_boost`` in weeks with a "Tanya Ibu Peri" live (every ``live_every_weeks``)
+  and ``covid(t) = 1 + covid_push * lockdown level`` (model/timeline.py);
+* ``r_i`` is her digital reach (1 when ``barrier_strength`` = 0);
+* ``W_i`` is the talk-weighted share of her contacts who are aware: each aware
+  contact counts 1 and each registered contact ``1 + member_talk``
+  (externalisation), divided by her number of ties (``mixing = "network"``), or
+  the same share over the whole population (``mixing = "homogeneous"``).
+
+Limit case (docs/ODD.md): with homogeneous mixing, ``member_talk = 0``,
+``barrier_strength = 0``, ``content_growth = live_boost = covid_push = 0`` and
+no initial awareness, the aware share follows the Bass curve with weekly
+``p = media_reach`` and ``q = wom_rate``.
+
+Word-of-mouth exposure is kept up to date incrementally: when a mother becomes
+aware or registers, her weight is added to her contacts (work proportional to
+those who changed, never a loop over everyone).
+
+Parameters read: media_reach, wom_rate, member_talk, posts_per_week,
+content_growth, live_every_weeks, live_boost, covid_push, mixing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .states import Stage
+
+
+def mass_reach(model) -> float:
+    """Weekly mass-reach hazard p(t) for a mother with full digital reach."""
+    p = model.p
+    content = 1.0 + p["content_growth"] * model.counts[Stage.ACTIVE] / 1000.0 / p["posts_per_week"]
+    live = 1.0 + (p["live_boost"] if model.week % p["live_every_weeks"] == 0 else 0.0)
+    return p["media_reach"] * content * live * model.covid_factor()
+
+
+def step(model, rng: np.random.Generator) -> np.ndarray:
+    """Make some unaware mothers aware; return who."""
+    unaware = np.flatnonzero(model.stage == Stage.UNAWARE)
+    if unaware.size == 0:
+        return unaware
+    h = mass_reach(model) * model.pop["digital_reach"][unaware]
+    q = model.p["wom_rate"]
+    if model.p["mixing"] == "homogeneous":
+        h = h + q * model.talk_total / model.n
+    else:
+        h = h + q * model.exposure[unaware] * model.inv_degree[unaware]
+    new = unaware[rng.random(unaware.size) < -np.expm1(-h)]
+    model.move(new, Stage.AWARE)
+    model.add_talk(new, 1.0)
+    return new

@@ -1,0 +1,272 @@
+"""CommunityModel: the member journey of an online mothers' community, one step a week.
+
+Step order (each line is one rule module; every rule reads the state the
+previous ones left and draws from its own random stream):
+
+1. ``awareness``    unaware → aware (Instagram mass reach, word of mouth, COVID push)
+2. ``channels``     aware mothers follow Instagram; anyone interested joins Telegram
+3. ``onboarding``   aware → seek to join → queue for the free class → registered
+4. ``classes``      applications in open sign-up windows; cohorts start
+5. ``scholarship``  a business-scholarship batch, when due, starts Ibu Pebisnis
+6. ``classes``      progress of everyone in a class: drop-outs, completions, outcomes
+7. ``engagement``   internalisation from prompts and fading; dormancy and reactivation
+8. ``volunteering`` volunteers step down; a volunteer call, when due, takes new ones
+9. metrics          the DataCollector records the week; after the last week the
+                    impact survey runs and ``running`` turns False
+
+State lives in numpy arrays with one row per mother (``model.stage``,
+``model.score``, ...); registered mothers are also :class:`Mother` agents, views
+onto their rows. See docs/ODD.md for the full description.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import mesa
+import networkx as nx
+import numpy as np
+
+from . import awareness, channels, classes, engagement, metrics, onboarding, scholarship, survey, timeline, volunteering
+from .agents import Admin, Brand, Mother
+from .network import neighbours, small_world
+from .parameters import PROGRAMMES
+from .population import make_population
+from .scenarios import DEFAULT, load
+from .states import NO_CLASS, Role, Stage
+
+# One random stream per rule, spawned from the model's generator in this fixed
+# order, so that changing one rule's draws never shifts another's (common random numbers).
+STREAMS = ("population", "network", "seeding", "awareness", "channels", "onboarding", "classes",
+           "scholarship", "progress", "engagement", "volunteering", "survey")
+
+
+class CommunityModel(mesa.Model):
+    """An online empowerment community for mothers (Ibu Punya Mimpi, IbuSibuk).
+
+    Args:
+        preset: scenario the parameters start from: ``"ipm"`` (default),
+            ``"ibusibuk"``, ``"baseline"`` or a path to a scenario ``.toml``.
+        rng: seed or numpy Generator (Mesa's ``rng``); the only source of randomness.
+        **params: any declared parameter (``ibusim params`` lists them), overriding
+            the preset. Unknown names and bad values raise ParameterError.
+    """
+
+    def __init__(self, preset: str = DEFAULT, rng: Any = None, **params: Any):
+        self.p = load(preset, **params)
+        super().__init__(rng=rng)
+        self.preset = str(preset)
+        p = self.p
+        self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS))))
+        self.programmes = PROGRAMMES
+
+        # calendar
+        self.start_date = timeline.month_to_date(p["start"])
+        self.n_weeks = timeline.n_weeks(p["start"], p["end"])
+        self.week = 0  # index of the week the next step simulates
+        self._covid = timeline.covid_levels(p["start"], self.n_weeks)
+        self._starts = np.zeros((len(PROGRAMMES), self.n_weeks + 1), bool)
+        self._window = np.zeros((len(PROGRAMMES), self.n_weeks + 1), bool)
+        for k, prog in enumerate(PROGRAMMES):
+            if p[f"{prog}_places"] == 0:
+                continue
+            for c in timeline.cohort_weeks(p[f"{prog}_start"], p[f"{prog}_every_weeks"], p["start"], self.n_weeks):
+                self._starts[k, c] = True
+                self._window[k, max(0, c - p[f"{prog}_window_weeks"]):c] = True
+        sw = timeline.week_of(p["scholarship_start"], p["start"]) + p["scholarship_every_weeks"] * np.arange(
+            p["scholarship_batches"])
+        self.scholarship_weeks = set(int(w) for w in sw if 0 <= w < self.n_weeks)
+
+        # population and ties
+        self.n = n = p["n_mothers"]
+        self.pop = make_population(p, self.streams["population"])
+        self.ties = small_world(n, p["ties_per_mother"], p["long_tie_share"], self.streams["network"])
+        deg = self.ties.degree()
+        self.inv_degree = np.where(deg > 0, 1.0 / np.maximum(deg, 1), 0.0).astype(np.float32)
+
+        # state arrays (see model/states.py)
+        self.stage = np.zeros(n, np.int8)
+        self.counts = np.zeros(len(Stage), np.int64)
+        self.counts[Stage.UNAWARE] = n
+        self.role = np.zeros(n, np.int8)
+        self.score = np.zeros(n, np.float32)  # internalisation
+        self.follower = np.zeros(n, bool)
+        self.telegram = np.zeros(n, bool)
+        self.exposure = np.zeros(n, np.float32)  # talk weight of her contacts
+        self.alumnae_ties = np.zeros(n, np.int16)
+        self.queue_since = np.full(n, -1, np.int16)
+        self.programme = np.full(n, NO_CLASS, np.int8)
+        self.applied = np.full(n, NO_CLASS, np.int8)
+        self.paying = np.zeros(n, bool)
+        self.class_end = np.zeros(n, np.int16)
+        self.done = np.zeros(n, np.uint8)  # bit k: paid programme k completed
+        self.classes_done = np.zeros(n, np.int16)
+        self.registered_week = np.full(n, -1, np.int16)
+        self.free_grad = np.zeros(n, bool)
+        self.alumna = np.zeros(n, bool)
+        self.scholar = np.zeros(n, bool)
+        self.fin_change = np.zeros(n, bool)
+        self.par_change = np.zeros(n, bool)
+        self.prov_members = np.zeros(int(self.pop["prov"].max(initial=0)) + 1, np.int64)
+        self.talk_total = 0.0
+        self.n_followers = 0
+        self.n_telegram = 0
+        self.free_cohorts = 0
+        self._role_counts = np.zeros(len(Role), np.int64)
+        self.mothers: dict[int, Mother] = {}
+        self.survey_result: dict[str, float] | None = None
+
+        # actors
+        self.admins = [Admin(self, p["admin_capacity"]) for _ in range(p["n_admins"])]
+        self.brands = [Brand(self, p["brand_budget"]) for _ in range(p["n_brands"])]
+        self.community_graph = nx.Graph()  # who talks with whom inside the community
+        self.community_graph.add_nodes_from((f"admin:{a.unique_id}" for a in self.admins), role="admin")
+
+        # the founders' circles know the community from the start
+        seed_rng = self.streams["seeding"]
+        first = seed_rng.random(n) < p["initial_aware_share"]
+        first = np.flatnonzero(first)
+        self.move(first, Stage.AWARE)
+        self.add_talk(first, 1.0)
+
+        self.flows = dict.fromkeys(metrics.FLOWS, 0)
+        self.cum = dict.fromkeys(metrics.CUMULATIVES, 0)
+        self.cum["cum_aware"] = first.size
+        self.datacollector = mesa.DataCollector(model_reporters=metrics.reporters())
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------ step
+    def step(self) -> None:
+        """One week; the order is in the module docstring."""
+        if not self.running:
+            return
+        s = self.streams
+        f = dict.fromkeys(metrics.FLOWS, 0)
+        f["new_aware"] = awareness.step(self, s["awareness"]).size
+        ch = channels.step(self, s["channels"])
+        f["new_followers"], f["new_unfollows"] = ch["follows"].size, ch["unfollows"].size
+        f["new_telegram_joins"], f["new_telegram_leaves"] = ch["joins"].size, ch["leaves"].size
+        ob = onboarding.step(self, s["onboarding"])
+        f["new_seekers"], f["new_queue_giveups"] = ob["seekers"].size, ob["gave_up"].size
+        f["new_registered"] = ob["admitted"].size + ob["direct"].size
+        f["new_free_class_starts"] = ob["admitted"].size
+        f["new_applications"] = classes.applications(self, s["classes"]).size
+        intake = classes.intake(self, s["classes"])
+        for prog in PROGRAMMES:
+            f[f"new_enrolled_{prog}"] = intake[prog].size if prog in intake else 0
+        f["new_paid_enrolled"] = sum(v.size for v in intake.values())
+        f["new_scholars"] = scholarship.step(self, s["scholarship"]).size
+        pr = classes.progress(self, s["progress"])
+        f["new_free_class_graduates"] = pr["free_graduates"].size
+        f["new_completed_paid"] = pr["completed_paid"].size
+        f["new_dropped_paid"] = pr["dropped_paid"].size
+        f["new_completed_scholars"] = pr["completed_scholars"].size
+        f["new_dropped_free"] = pr["dropped_free"].size
+        en = engagement.step(self, s["engagement"])
+        f["new_dormant"], f["new_reactivated"] = en["dormant"].size, en["reactivated"].size
+        vo = volunteering.step(self, s["volunteering"])
+        f["new_volunteers"], f["new_volunteers_quit"] = vo["volunteers_joined"].size, vo["volunteers_quit"].size
+
+        self.flows = f
+        for name in metrics.CUMULATIVES:
+            self.cum[name] += f["new_" + name[4:]]
+        self.week += 1
+        if self.week >= self.n_weeks:
+            self.running = False
+            self.survey_result = survey.run(self, self._survey_rng())
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------ bookkeeping
+    def move(self, idx: np.ndarray, to: Stage) -> None:
+        """Move mothers ``idx`` to stage ``to``, keeping the headcounts."""
+        if idx.size == 0:
+            return
+        self.counts -= np.bincount(self.stage[idx], minlength=len(Stage))
+        self.counts[to] += idx.size
+        self.stage[idx] = to
+
+    def register(self, idx: np.ndarray, to: Stage) -> None:
+        """Register mothers ``idx`` (stage ``to``): Mesa agents, counts, referral ties."""
+        if idx.size == 0:
+            return
+        self.move(idx, to)
+        self.registered_week[idx] = self.week
+        self.add_talk(idx, self.p["member_talk"])
+        np.add.at(self.prov_members, self.pop["prov"][idx], 1)
+        for i in idx.tolist():
+            self.mothers[i] = Mother(self, i)
+        # a registered contact, if any, brought her in: a tie in the community graph
+        nb, owner = neighbours(self.ties, idx)
+        is_member = self.registered_week[nb] >= 0
+        is_member &= self.registered_week[nb] < self.week  # registered earlier
+        nb, owner = nb[is_member], owner[is_member]
+        _, first = np.unique(owner, return_index=True)
+        g = self.community_graph
+        g.add_nodes_from(idx.tolist(), role="member")
+        g.add_edges_from(zip(idx[owner[first]].tolist(), nb[first].tolist()), kind="referral")
+
+    def link_cohort(self, host: Admin, idx: np.ndarray) -> None:
+        """Tie a free-class cohort to the admin who hosts it (communication graph)."""
+        hub = f"admin:{host.unique_id}"
+        self.community_graph.add_edges_from(((hub, i) for i in idx.tolist()), kind="class")
+
+    def add_talk(self, idx: np.ndarray, weight: float) -> None:
+        """Add word-of-mouth weight of ``idx`` to their contacts' exposure."""
+        if idx.size == 0 or weight == 0:
+            return
+        self.talk_total += weight * idx.size
+        if self.p["mixing"] == "network":
+            nb, _ = neighbours(self.ties, idx)
+            np.add.at(self.exposure, nb, np.float32(weight))
+
+    def add_alumna_ties(self, idx: np.ndarray) -> None:
+        if idx.size:
+            nb, _ = neighbours(self.ties, idx)
+            np.add.at(self.alumnae_ties, nb, 1)
+
+    def role_counts_changed(self) -> None:
+        self._role_counts = np.bincount(self.role[self.role > 0], minlength=len(Role)) if self.role.any() \
+            else np.zeros(len(Role), np.int64)
+
+    def n_role(self, role: Role) -> int:
+        return int(self._role_counts[role])
+
+    def covid_factor(self) -> float:
+        w = min(self.week, self.n_weeks - 1)
+        return 1.0 + self.p["covid_push"] * self._covid[w]
+
+    def window_open(self, k: int) -> bool:
+        return bool(self._window[k, self.week])
+
+    def cohort_starts(self, k: int) -> bool:
+        return bool(self._starts[k, self.week])
+
+    def _survey_rng(self) -> np.random.Generator:
+        # a fresh copy of the survey stream each time: same state → same answers
+        return np.random.Generator(type(self.streams["survey"].bit_generator)(
+            self.streams["survey"].bit_generator.seed_seq))
+
+    # ---------------------------------------------------------------- output
+    @property
+    def date(self) -> dt.date:
+        """First day of the week the next step simulates."""
+        return timeline.date_of(self.week, self.p["start"])
+
+    @property
+    def registered(self) -> int:
+        return int(self.counts[Stage.ACTIVE] + self.counts[Stage.IN_CLASS] + self.counts[Stage.DORMANT])
+
+    def run(self) -> "CommunityModel":
+        """Step until the end of the run; return self."""
+        while self.running:
+            self.step()
+        return self
+
+    def summary(self) -> dict[str, float]:
+        """End-of-run figures (the target names and other summaries)."""
+        return metrics.summary(self)
+
+    def dataframe(self):
+        """The per-week series as a pandas DataFrame (one row per week, with dates)."""
+        return metrics.dataframe(self)

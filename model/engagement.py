@@ -1,0 +1,40 @@
+"""Engagement: internalisation grows with prompts, fades in dormancy; members drift and return.
+
+Berger & Luckmann's cycle, in a score ``s_i`` in [0, 1] per member
+(internalisation of the "empowered mother" identity): the community
+externalises (classes, content), objectivates (shared vocabulary), and members
+internalise. Class completions raise ``s_i`` (model/classes.py); this rule adds:
+
+* **prompts**: an active or in-class member in the Telegram group, where admins
+  post prompting questions (001), gains ``internalise_prompt * (1 - s_i)`` a week;
+* **fading**: a dormant member loses a share ``internalise_decay`` of ``s_i`` a week;
+* **dormancy**: an active member not in a class and with no pending application
+  becomes dormant with weekly probability ``dormancy_rate * (1 - s_i)``;
+* **reactivation**: a dormant member returns to active with weekly probability
+  ``reactivation_rate``, doubled if she is still in the Telegram group (admin
+  prompts, alumni classes, reunions reach her there).
+
+Parameters read: internalise_prompt, internalise_decay, dormancy_rate,
+reactivation_rate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .states import NO_CLASS, Stage
+
+
+def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Update scores; move members between active and dormant; return who moved."""
+    p, s, stage = model.p, model.score, model.stage
+    prompted = np.flatnonzero(model.telegram & ((stage == Stage.ACTIVE) | (stage == Stage.IN_CLASS)))
+    s[prompted] += p["internalise_prompt"] * (1.0 - s[prompted])
+    dormant = np.flatnonzero(stage == Stage.DORMANT)
+    s[dormant] *= 1.0 - p["internalise_decay"]
+    back = dormant[rng.random(dormant.size) < p["reactivation_rate"] * (1.0 + model.telegram[dormant])]
+    idle = np.flatnonzero((stage == Stage.ACTIVE) & (model.applied == NO_CLASS))
+    drift = idle[rng.random(idle.size) < p["dormancy_rate"] * (1.0 - s[idle])]
+    model.move(drift, Stage.DORMANT)
+    model.move(back, Stage.ACTIVE)
+    return {"dormant": drift, "reactivated": back}

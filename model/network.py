@@ -1,0 +1,76 @@
+"""Social ties: a clustered small-world graph over all mothers, as compact arrays.
+
+Rule: mothers sit on a ring in province order (model/population.py sorts them),
+each tied to her ``ties_per_mother / 2`` nearest ring neighbours on each side
+(a ring lattice: high clustering, ties mostly inside a province); each tie is
+rewired with probability ``long_tie_share`` to a mother chosen uniformly
+anywhere (Watts-Strogatz). Ties are undirected. The graph is stored as CSR
+arrays (``indptr``, ``indices``) built with numpy from the model's generator, so
+a million mothers take a second, not the minutes networkx would; use
+:func:`to_networkx` for analysis of small populations.
+
+Word of mouth (model/awareness.py) reads it through :func:`neighbours`.
+
+Parameters read: ties_per_mother, long_tie_share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+
+@dataclass
+class Ties:
+    indptr: np.ndarray  # int64, n + 1
+    indices: np.ndarray  # int32, neighbour ids
+
+    @property
+    def n(self) -> int:
+        return len(self.indptr) - 1
+
+    def degree(self) -> np.ndarray:
+        return np.diff(self.indptr)
+
+
+def small_world(n: int, k: int, beta: float, rng: np.random.Generator) -> Ties:
+    """Watts-Strogatz-style graph on n nodes, degree k (even) before rewiring."""
+    half = min(k // 2, max(0, (n - 1) // 2))
+    src = np.repeat(np.arange(n, dtype=np.int64), half)
+    dst = (src + np.tile(np.arange(1, half + 1, dtype=np.int64), n)) % max(n, 1)
+    rewire = rng.random(src.size) < beta
+    dst[rewire] = rng.integers(0, n, int(rewire.sum()))
+    keep = src != dst  # no self-ties
+    src, dst = src[keep], dst[keep]
+    a = np.concatenate([src, dst])
+    b = np.concatenate([dst, src])
+    # scipy's COO -> CSR conversion is a linear-time counting sort; duplicate ties
+    # (a rewired tie landing on an existing one) are merged by sum_duplicates
+    m = sp.coo_matrix((np.ones(a.size, np.int8), (a, b)), shape=(n, n)).tocsr()
+    m.sum_duplicates()
+    return Ties(m.indptr.astype(np.int64), m.indices.astype(np.int32))
+
+
+def neighbours(ties: Ties, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All neighbours of ``nodes``: (neighbour ids, position in ``nodes`` of their source)."""
+    nodes = np.asarray(nodes, dtype=np.int64)
+    starts, ends = ties.indptr[nodes], ties.indptr[nodes + 1]
+    lens = ends - starts
+    if lens.sum() == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    owner = np.repeat(np.arange(nodes.size), lens)
+    offs = np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens)
+    return ties.indices[np.repeat(starts, lens) + offs].astype(np.int64), owner
+
+
+def to_networkx(ties: Ties):
+    """The ties as a networkx Graph (for analysis; slow above ~100k mothers)."""
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(range(ties.n))
+    src = np.repeat(np.arange(ties.n), ties.degree())
+    g.add_edges_from(zip(src.tolist(), ties.indices.tolist()))
+    return g

@@ -1,0 +1,45 @@
+"""Scholarship: the business scholarship (Beasiswa Bisnis) takes batches into Ibu Pebisnis.
+
+Rule: ``scholarship_batches`` batches, the first in ``scholarship_start``, then
+every ``scholarship_every_weeks`` (observed: 6 batches of 15-20 by 2024). At a
+batch, candidates are active members with internalisation ``s_i >=
+enrol_threshold`` who are not scholars already and have not applied elsewhere;
+``scholarship_batch_size`` of them are selected at random with weight ``s_i *
+need_i`` (``need_i = 1 - wtp_i / wtp_max``: the scholarship favours mothers who
+cannot pay) and start an Ibu Pebisnis cohort free of charge. Their completion
+and outcomes follow model/classes.py (financial change with
+``scholarship_financial_effect``). Scholars are not paying learners, so they do
+not count in the completion rate.
+
+Parameters read: scholarship_batches, scholarship_batch_size,
+scholarship_start, scholarship_every_weeks, enrol_threshold, wtp_max.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import classes
+from .parameters import PROGRAMMES
+from .states import NO_CLASS, Stage
+
+IBU_PEBISNIS = PROGRAMMES.index("ibu_pebisnis")
+
+
+def step(model, rng: np.random.Generator) -> np.ndarray:
+    """Select this week's batch, if one is due; return the new scholars."""
+    p = model.p
+    if model.week not in model.scholarship_weeks or p["scholarship_batch_size"] == 0:
+        return np.empty(0, np.int64)
+    cand = np.flatnonzero((model.stage == Stage.ACTIVE) & ~model.scholar & (model.applied == NO_CLASS))
+    s = model.score[cand]
+    cand, s = cand[s >= p["enrol_threshold"]], s[s >= p["enrol_threshold"]]
+    need = 1.0 - model.pop["wtp"][cand] / p["wtp_max"] if p["wtp_max"] > 0 else np.ones(cand.size)
+    w = s * np.clip(need, 1e-6, 1.0)
+    n = min(p["scholarship_batch_size"], cand.size)
+    if n == 0:
+        return np.empty(0, np.int64)
+    chosen = rng.choice(cand, size=n, replace=False, p=w / w.sum())
+    model.scholar[chosen] = True
+    classes.enrol(model, chosen, IBU_PEBISNIS, paying=False)
+    return chosen

@@ -1,0 +1,70 @@
+"""Calendar: one step is one week; months in parameters become week indices.
+
+Week ``w`` (0-based, the step about to run) covers the 7 days starting at
+``start + 7 w`` days, where ``start`` is the first day of the ``start`` month.
+The run covers every week that starts before the first day of the month after
+``end`` (2020-04 .. 2024-12 gives 248 weeks).
+
+The COVID-19 push is the external influence of 2020-2021: a lockdown level in
+[0, 1] per week, used by awareness and onboarding as ``1 + covid_push * level``.
+
+Parameters read: ``start``, ``end`` (and ``covid_push`` by the rules that use it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from .parameters import month_to_date
+
+# Indonesian restriction periods (assumed from the public record; not in the seeds):
+# PSBB large-scale restrictions from April 2020, eased through 2020; continued PSBB/PPKM
+# in early 2021; PPKM Darurat in the delta wave July-September 2021; little after March 2022.
+COVID_LEVELS = (
+    ("2020-04", "2020-12", 1.0),
+    ("2021-01", "2021-06", 0.5),
+    ("2021-07", "2021-09", 1.0),
+    ("2021-10", "2022-03", 0.3),
+)
+
+
+def first_day_after(month: str) -> dt.date:
+    d = month_to_date(month)
+    return dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+
+
+def n_weeks(start: str, end: str) -> int:
+    """Number of weekly steps from the start month through the end month."""
+    days = (first_day_after(end) - month_to_date(start)).days
+    return max(1, -(-days // 7))
+
+
+def week_of(month: str, start: str) -> int:
+    """First week index whose start date is on or after the first day of ``month``."""
+    days = (month_to_date(month) - month_to_date(start)).days
+    return -(-days // 7)  # ceiling division; negative if before the start
+
+
+def date_of(week: int, start: str) -> dt.date:
+    return month_to_date(start) + dt.timedelta(days=7 * int(week))
+
+
+def covid_levels(start: str, weeks: int) -> np.ndarray:
+    """Lockdown level in [0, 1] for each week of the run."""
+    level = np.zeros(weeks)
+    for a, b, v in COVID_LEVELS:
+        lo = max(0, week_of(a, start))
+        hi = min(weeks, -(-(first_day_after(b) - month_to_date(start)).days // 7))  # through month b
+        if hi > lo:
+            level[lo:hi] = v
+    return level
+
+
+def cohort_weeks(first_month: str, every: int, start: str, weeks: int) -> np.ndarray:
+    """Week indices (within the run) at which a recurring cohort starts."""
+    w0 = week_of(first_month, start)
+    if w0 < 0:  # programme began before the run: align to the rhythm
+        w0 = w0 % every
+    return np.arange(w0, weeks, every, dtype=np.int64)

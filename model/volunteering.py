@@ -1,0 +1,40 @@
+"""Volunteering: engaged members answer volunteer calls and add facilitation capacity.
+
+Rule: with ``volunteering`` on, every ``volunteer_call_every_weeks`` the
+community calls for volunteers (hosting events, moderating, 001). Candidates are
+active members with no role, internalisation ``s_i >= volunteer_threshold`` and
+at least one completed class (free or paid); up to ``volunteer_call_size`` are
+taken at random with weight ``s_i``. A volunteer supports
+``volunteer_capacity`` learners (model/classes.py). Each week a volunteer steps
+down with probability ``volunteer_quit_rate``, and at once if she went dormant.
+Volunteering is a role of the same mother: she keeps her history. (Promotion to
+the management team is the next rule to add.)
+
+Parameters read: volunteering, volunteer_call_every_weeks, volunteer_call_size,
+volunteer_threshold, volunteer_quit_rate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .states import Role, Stage
+
+
+def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Volunteers step down; a call, when due, takes new ones; return who."""
+    p = model.p
+    vol = np.flatnonzero(model.role == Role.VOLUNTEER)
+    quit_ = vol[(model.stage[vol] == Stage.DORMANT) | (rng.random(vol.size) < p["volunteer_quit_rate"])]
+    model.role[quit_] = Role.NONE
+    joined = np.empty(0, np.int64)
+    if p["volunteering"] and model.week % p["volunteer_call_every_weeks"] == 0 and p["volunteer_call_size"]:
+        cand = np.flatnonzero((model.stage == Stage.ACTIVE) & (model.role == Role.NONE)
+                              & (model.score >= p["volunteer_threshold"]) & (model.classes_done > 0))
+        n = min(p["volunteer_call_size"], cand.size)
+        if n:
+            w = model.score[cand].astype(float)
+            joined = rng.choice(cand, size=n, replace=False, p=w / w.sum())
+            model.role[joined] = Role.VOLUNTEER
+    model.role_counts_changed()
+    return {"volunteers_joined": joined, "volunteers_quit": quit_}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Set up ibusim in ./.venv: find a Python >= 3.12, create the virtual environment,
+# install the project (and, with --test, what the tests need). Safe to rerun: it
+# reinstalls only when pyproject.toml changed since the last successful set-up.
+#
+#   bash scripts/setup.sh          # runtime only
+#   bash scripts/setup.sh --test   # runtime + test tools
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) want_test=1 ;;
+    *) echo "setup.sh: unknown option '$arg' (allowed: --test)" >&2; exit 2 ;;
+  esac
+done
+
+is_ok_python() {  # prints nothing; status 0 when "$1" runs and is >= 3.12
+  "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1
+}
+
+find_python() {
+  local candidates=()
+  [ -n "${IBUSIM_PYTHON:-}" ] && candidates+=("$IBUSIM_PYTHON")
+  if command -v pyenv >/dev/null 2>&1; then
+    for v in 3.12 3.13 3.14; do
+      p=$(PYENV_VERSION=$(pyenv versions --bare 2>/dev/null | grep -E "^${v//./\\.}(\.|$)" | tail -n 1) pyenv which python3 2>/dev/null || true)
+      [ -n "$p" ] && candidates+=("$p")
+    done
+  fi
+  for name in python3.12 python3.13 python3.14 python3; do
+    p=$(command -v "$name" 2>/dev/null || true)
+    [ -n "$p" ] && candidates+=("$p")
+  done
+  for p in "$HOME"/.pyenv/versions/3.1[2-9]*/bin/python3 /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do
+    [ -x "$p" ] && candidates+=("$p")
+  done
+  for p in "${candidates[@]}"; do
+    if is_ok_python "$p"; then echo "$p"; return 0; fi
+  done
+  return 1
+}
+
+if [ -x .venv/bin/python ] && ! is_ok_python .venv/bin/python; then
+  echo "setup.sh: .venv has Python < 3.12; recreating it" >&2
+  rm -rf .venv
+fi
+if [ ! -x .venv/bin/python ]; then
+  if ! PY=$(find_python); then
+    echo "setup.sh: ibusim needs Python >= 3.12 and none was found (tried IBUSIM_PYTHON, pyenv, python3.12/3.13/3.14, python3). Install one, or set IBUSIM_PYTHON=/path/to/python3.12." >&2
+    exit 1
+  fi
+  echo "setup.sh: creating .venv with $PY ($("$PY" -V 2>&1))"
+  "$PY" -m venv .venv
+fi
+
+extras=""
+[ "$want_test" = 1 ] && extras="[test]"
+stamp=".venv/.ibusim-installed${extras}"
+hash=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
+  echo "setup.sh: installing ibusim${extras} into .venv (about a minute the first time)"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}" 2>&1 \
+    | grep -v "is ignored: it is neither a file nor a directory" || true
+  .venv/bin/python -c "import model, experiments, mesa" || { echo "setup.sh: install failed" >&2; exit 1; }
+  echo "$hash" > "$stamp"
+fi
