@@ -44,18 +44,32 @@ def mass_reach(model) -> float:
     return p["media_reach"] * content * live * model.covid_factor()
 
 
-def step(model, rng: np.random.Generator) -> np.ndarray:
-    """Make some unaware mothers aware; return who."""
-    unaware = np.flatnonzero(model.stage == Stage.UNAWARE)
-    if unaware.size == 0:
-        return unaware
-    h = mass_reach(model) * model.pop["digital_reach"][unaware]
+def thresholds(model, rng: np.random.Generator) -> np.ndarray:
+    """Exp(1) thresholds for every mother (infinite for those already aware)."""
+    e = rng.exponential(1.0, model.n).astype(np.float32)
+    e[model.stage != Stage.UNAWARE] = np.inf
+    return e
+
+
+def step(model: np.random.Generator) -> np.ndarray:
+    """Make some unaware mothers aware; return who.
+
+    Implemented with cumulative hazards: mother ``i`` carries a threshold
+    ``E_i ~ Exp(1)`` (drawn once by :func:`thresholds`) and becomes aware in
+    the first week in which her accumulated hazard ``H_i = sum_t h_i(t)`` reaches
+    it; in distribution this is the same as an independent draw with probability
+    ``1 - exp(-h_i(t))`` each week, with no random numbers and no gathers per step.
+    """
+    if model.counts[Stage.UNAWARE] == 0:
+        return np.empty(0, np.int64)
     q = model.p["wom_rate"]
+    H = model.aware_hazard
+    H += np.float32(mass_reach(model)) * model.pop["digital_reach"]
     if model.p["mixing"] == "homogeneous":
-        h = h + q * model.talk_total / model.n
+        H += np.float32(q * model.talk_total / model.n)
     else:
-        h = h + q * model.exposure[unaware] * model.inv_degree[unaware]
-    new = unaware[rng.random(unaware.size) < -np.expm1(-h)]
-    model.move(new, Stage.AWARE)
-    model.add_talk(new, 1.0)
+        H += np.float32(q) * model.exposure * model.inv_degree
+    new = np.flatnonzero(H >= model.aware_threshold)
+    model.aware_threshold[new] = np.inf
+    model.make_aware(new)
     return new

@@ -27,26 +27,26 @@ def _draw(rng, idx, prob):
 
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Update followers and Telegram membership; return who followed/unfollowed/joined/left."""
-    p, pop, stage = model.p, model.pop, model.stage
-    aware = stage != Stage.UNAWARE
+    p, pop = model.p, model.pop
+    aware = model.aware_idx  # nobody outside it can follow or join
+    stage, r = model.stage[aware], pop["digital_reach"][aware]
     # Instagram
-    fol = model.follower
-    can_follow = np.flatnonzero(aware & ~fol)
-    follows = _draw(rng, can_follow, p["follow_rate"] * pop["digital_reach"][can_follow])
-    unfollows = _draw(rng, np.flatnonzero(fol), p["unfollow_rate"])
-    fol[follows] = True
-    fol[unfollows] = False
+    fol = model.follower[aware]
+    follows = _draw(rng, aware[~fol], p["follow_rate"] * r[~fol])
+    unfollows = _draw(rng, aware[fol], p["unfollow_rate"])
+    model.follower[follows] = True
+    model.follower[unfollows] = False
     # Telegram
-    tg = model.telegram
-    leaves = _draw(rng, np.flatnonzero(tg), p["telegram_leave_rate"])
-    outside = np.flatnonzero(aware & ~tg & (stage <= Stage.QUEUED))
-    members = np.flatnonzero(~tg & ((stage == Stage.ACTIVE) | (stage == Stage.IN_CLASS)))
+    tg = model.telegram[aware]
+    leaves = _draw(rng, aware[tg], p["telegram_leave_rate"])
+    outside = ~tg & (stage <= Stage.QUEUED)
+    members = ~tg & ((stage == Stage.ACTIVE) | (stage == Stage.IN_CLASS))
     joins = np.concatenate([
-        _draw(rng, outside, p["telegram_rate"] * pop["digital_reach"][outside]),
-        _draw(rng, members, p["telegram_member_rate"]),
+        _draw(rng, aware[outside], p["telegram_rate"] * r[outside]),
+        _draw(rng, aware[members], p["telegram_member_rate"]),
     ])
-    tg[leaves] = False
-    tg[joins] = True
+    model.telegram[leaves] = False
+    model.telegram[joins] = True
     model.n_followers += follows.size - unfollows.size
     model.n_telegram += joins.size - leaves.size
     return {"follows": follows, "unfollows": unfollows, "joins": joins, "leaves": leaves}

@@ -54,7 +54,8 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
     open_progs = [k for k in range(len(PROGRAMMES)) if model.window_open(k)]
     if not open_progs:
         return np.empty(0, np.int64)
-    cand = np.flatnonzero((model.stage == Stage.ACTIVE) & (model.applied == NO_CLASS))
+    mem = model.member_idx
+    cand = mem[(model.stage[mem] == Stage.ACTIVE) & (model.applied[mem] == NO_CLASS)]
     cand = cand[model.score[cand] >= p["enrol_threshold"]]
     s, b, wtp = model.score[cand], pop["barrier"][cand], pop["wtp"][cand]
     base = p["enrol_rate"] * s * (1.0 - b) * (1.0 + p["peer_reinforcement"] * np.minimum(model.alumnae_ties[cand], 3))
@@ -77,7 +78,8 @@ def intake(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     for k, prog in enumerate(PROGRAMMES):
         if not model.cohort_starts(k):
             continue
-        apps = np.flatnonzero(model.applied == k + 1)
+        mem = model.member_idx
+        apps = mem[model.applied[mem] == k + 1]
         model.applied[apps] = NO_CLASS
         apps = apps[model.stage[apps] == Stage.ACTIVE]
         take = apps[rng.permutation(apps.size)[: model.p[f"{prog}_places"]]]
@@ -97,7 +99,8 @@ def enrol(model, idx: np.ndarray, k: int, paying: bool) -> None:
 def support_shortfall(model) -> float:
     """Share of paid learners beyond the facilitation capacity (0 = fully supported)."""
     p = model.p
-    learners = np.count_nonzero(model.programme > FREE_CLASS)
+    mem = model.member_idx
+    learners = np.count_nonzero(model.programme[mem] > FREE_CLASS)
     if learners == 0:
         return 0.0
     capacity = p["n_admins"] * p["admin_capacity"] + model.n_role(Role.VOLUNTEER) * p["volunteer_capacity"]
@@ -107,7 +110,8 @@ def support_shortfall(model) -> float:
 def progress(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Drop-outs and completions of everyone in a class; return who."""
     p, pop = model.p, model.pop
-    learners = np.flatnonzero(model.stage == Stage.IN_CLASS)
+    mem = model.member_idx
+    learners = mem[model.stage[mem] == Stage.IN_CLASS]
     prog = model.programme[learners]
     b = pop["barrier"][learners]
     free = prog == FREE_CLASS

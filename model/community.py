@@ -94,6 +94,7 @@ class CommunityModel(mesa.Model):
         self.follower = np.zeros(n, bool)
         self.telegram = np.zeros(n, bool)
         self.exposure = np.zeros(n, np.float32)  # talk weight of her contacts
+        self.aware_hazard = np.zeros(n, np.float32)  # accumulated awareness hazard
         self.alumnae_ties = np.zeros(n, np.int16)
         self.queue_since = np.full(n, -1, np.int16)
         self.programme = np.full(n, NO_CLASS, np.int8)
@@ -115,6 +116,12 @@ class CommunityModel(mesa.Model):
         self.free_cohorts = 0
         self._role_counts = np.zeros(len(Role), np.int64)
         self.mothers: dict[int, Mother] = {}
+        # index lists that only grow (nobody becomes unaware or unregisters): the rules
+        # look at these subsets instead of scanning all n mothers every week
+        self._aware_buf = np.empty(n, np.int64)
+        self._n_aware_idx = 0
+        self._member_buf = np.empty(n, np.int64)
+        self._n_member_idx = 0
         self.survey_result: dict[str, float] | None = None
 
         # actors
@@ -127,12 +134,12 @@ class CommunityModel(mesa.Model):
         seed_rng = self.streams["seeding"]
         first = seed_rng.random(n) < p["initial_aware_share"]
         first = np.flatnonzero(first)
-        self.move(first, Stage.AWARE)
-        self.add_talk(first, 1.0)
+        self.make_aware(first)
 
         self.flows = dict.fromkeys(metrics.FLOWS, 0)
         self.cum = dict.fromkeys(metrics.CUMULATIVES, 0)
         self.cum["cum_aware"] = first.size
+        self.aware_threshold = awareness.thresholds(self, self.streams["awareness"])
         self.datacollector = mesa.DataCollector(model_reporters=metrics.reporters())
         self.datacollector.collect(self)
 
@@ -143,7 +150,7 @@ class CommunityModel(mesa.Model):
             return
         s = self.streams
         f = dict.fromkeys(metrics.FLOWS, 0)
-        f["new_aware"] = awareness.step(self, s["awareness"]).size
+        f["new_aware"] = awareness.step(self).size
         ch = channels.step(self, s["channels"])
         f["new_followers"], f["new_unfollows"] = ch["follows"].size, ch["unfollows"].size
         f["new_telegram_joins"], f["new_telegram_leaves"] = ch["joins"].size, ch["leaves"].size
@@ -186,11 +193,30 @@ class CommunityModel(mesa.Model):
         self.counts[to] += idx.size
         self.stage[idx] = to
 
+    def make_aware(self, idx: np.ndarray) -> None:
+        """Unaware mothers ``idx`` become aware (and start to talk)."""
+        self.move(idx, Stage.AWARE)
+        self._aware_buf[self._n_aware_idx:self._n_aware_idx + idx.size] = idx
+        self._n_aware_idx += idx.size
+        self.add_talk(idx, 1.0)
+
+    @property
+    def aware_idx(self) -> np.ndarray:
+        """Every mother who is aware or further along (a view; do not modify)."""
+        return self._aware_buf[:self._n_aware_idx]
+
+    @property
+    def member_idx(self) -> np.ndarray:
+        """Every registered mother (a view; do not modify)."""
+        return self._member_buf[:self._n_member_idx]
+
     def register(self, idx: np.ndarray, to: Stage) -> None:
         """Register mothers ``idx`` (stage ``to``): Mesa agents, counts, referral ties."""
         if idx.size == 0:
             return
         self.move(idx, to)
+        self._member_buf[self._n_member_idx:self._n_member_idx + idx.size] = idx
+        self._n_member_idx += idx.size
         self.registered_week[idx] = self.week
         self.add_talk(idx, self.p["member_talk"])
         np.add.at(self.prov_members, self.pop["prov"][idx], 1)
@@ -226,8 +252,7 @@ class CommunityModel(mesa.Model):
             np.add.at(self.alumnae_ties, nb, 1)
 
     def role_counts_changed(self) -> None:
-        self._role_counts = np.bincount(self.role[self.role > 0], minlength=len(Role)) if self.role.any() \
-            else np.zeros(len(Role), np.int64)
+        self._role_counts = np.bincount(self.role[self.member_idx], minlength=len(Role))
 
     def n_role(self, role: Role) -> int:
         return int(self._role_counts[role])
@@ -270,3 +295,20 @@ class CommunityModel(mesa.Model):
     def dataframe(self):
         """The per-week series as a pandas DataFrame (one row per week, with dates)."""
         return metrics.dataframe(self)
+
+
+def _signature():
+    """CommunityModel's signature: every declared parameter as a keyword with the
+    default it has under the default preset (what ``inspect``, IDEs and Mesa's
+    SolaraViz see)."""
+    import inspect
+
+    P = inspect.Parameter
+    defaults = load(DEFAULT)
+    params = [P("self", P.POSITIONAL_OR_KEYWORD), P("preset", P.POSITIONAL_OR_KEYWORD, default=DEFAULT),
+              P("rng", P.POSITIONAL_OR_KEYWORD, default=None)]
+    params += [P(name, P.KEYWORD_ONLY, default=value) for name, value in defaults.items()]
+    return inspect.Signature(params)
+
+
+CommunityModel.__init__.__signature__ = _signature()

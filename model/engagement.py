@@ -27,13 +27,15 @@ from .states import NO_CLASS, Stage
 
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Update scores; move members between active and dormant; return who moved."""
-    p, s, stage = model.p, model.score, model.stage
-    prompted = np.flatnonzero(model.telegram & ((stage == Stage.ACTIVE) | (stage == Stage.IN_CLASS)))
+    p, s = model.p, model.score
+    mem = model.member_idx
+    stage, tg = model.stage[mem], model.telegram[mem]
+    prompted = mem[tg & ((stage == Stage.ACTIVE) | (stage == Stage.IN_CLASS))]
     s[prompted] += p["internalise_prompt"] * (1.0 - s[prompted])
-    dormant = np.flatnonzero(stage == Stage.DORMANT)
+    dormant = mem[stage == Stage.DORMANT]
     s[dormant] *= 1.0 - p["internalise_decay"]
-    back = dormant[rng.random(dormant.size) < p["reactivation_rate"] * (1.0 + model.telegram[dormant])]
-    idle = np.flatnonzero((stage == Stage.ACTIVE) & (model.applied == NO_CLASS))
+    back = dormant[rng.random(dormant.size) < p["reactivation_rate"] * (1.0 + tg[stage == Stage.DORMANT])]
+    idle = mem[(stage == Stage.ACTIVE) & (model.applied[mem] == NO_CLASS)]
     drift = idle[rng.random(idle.size) < p["dormancy_rate"] * (1.0 - s[idle])]
     model.move(drift, Stage.DORMANT)
     model.move(back, Stage.ACTIVE)

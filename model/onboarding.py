@@ -32,7 +32,9 @@ from .states import FREE_CLASS, Stage
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Seek, queue, give up, admit to the free class, register; return who did what."""
     p, pop = model.p, model.pop
-    aware = np.flatnonzero(model.stage == Stage.AWARE)
+    pool = model.aware_idx
+    stage = model.stage[pool]
+    aware, queued = pool[stage == Stage.AWARE], pool[stage == Stage.QUEUED]
     rate = p["interest_rate"] * model.covid_factor()
     h = rate * pop["motivation"][aware] * (1.0 - pop["barrier"][aware])
     seekers = aware[rng.random(aware.size) < -np.expm1(-h)]
@@ -44,14 +46,13 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
         out["direct"] = direct
         return out
 
-    queued = np.flatnonzero(model.stage == Stage.QUEUED)
     gave_up = queued[rng.random(queued.size) < -np.expm1(-1.0 / p["queue_patience_weeks"])]
     model.move(gave_up, Stage.AWARE)
     model.move(seekers, Stage.QUEUED)
     model.queue_since[seekers] = model.week
     out["gave_up"] = gave_up
     if model.week % p["free_class_every_weeks"] == 0 and p["free_class_size"] > 0:
-        queued = np.flatnonzero(model.stage == Stage.QUEUED)
+        queued = np.concatenate([np.setdiff1d(queued, gave_up, assume_unique=True), seekers])
         # first come, first served; ties (same week) in random order
         order = np.lexsort((rng.random(queued.size), model.queue_since[queued]))
         admitted = queued[order[: p["free_class_size"]]]

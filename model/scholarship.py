@@ -31,7 +31,8 @@ def step(model, rng: np.random.Generator) -> np.ndarray:
     p = model.p
     if model.week not in model.scholarship_weeks or p["scholarship_batch_size"] == 0:
         return np.empty(0, np.int64)
-    cand = np.flatnonzero((model.stage == Stage.ACTIVE) & ~model.scholar & (model.applied == NO_CLASS))
+    mem = model.member_idx
+    cand = mem[(model.stage[mem] == Stage.ACTIVE) & ~model.scholar[mem] & (model.applied[mem] == NO_CLASS)]
     s = model.score[cand]
     cand, s = cand[s >= p["enrol_threshold"]], s[s >= p["enrol_threshold"]]
     need = 1.0 - model.pop["wtp"][cand] / p["wtp_max"] if p["wtp_max"] > 0 else np.ones(cand.size)

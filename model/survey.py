@@ -17,18 +17,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from .states import Stage
 
 
 def run(model, rng: np.random.Generator) -> dict[str, float]:
     """Survey the registered members; return respondents and the two shares."""
     p = model.p
-    registered = model.stage >= Stage.ACTIVE
+    frame = np.sort(model.member_idx)
     if p["survey_frame"] == "alumnae":
-        registered &= model.alumna
+        frame = frame[model.alumna[frame]]
     elif p["survey_frame"] == "completers":
-        registered &= model.classes_done > 0
-    frame = np.flatnonzero(registered)
+        frame = frame[model.classes_done[frame] > 0]
     prob = np.minimum(1.0, p["survey_response_base"] + p["survey_response_engaged"] * model.score[frame])
     resp = frame[rng.random(frame.size) < prob]
     if resp.size == 0:

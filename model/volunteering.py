@@ -24,13 +24,14 @@ from .states import Role, Stage
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Volunteers step down; a call, when due, takes new ones; return who."""
     p = model.p
-    vol = np.flatnonzero(model.role == Role.VOLUNTEER)
+    mem = model.member_idx
+    vol = mem[model.role[mem] == Role.VOLUNTEER]
     quit_ = vol[(model.stage[vol] == Stage.DORMANT) | (rng.random(vol.size) < p["volunteer_quit_rate"])]
     model.role[quit_] = Role.NONE
     joined = np.empty(0, np.int64)
     if p["volunteering"] and model.week % p["volunteer_call_every_weeks"] == 0 and p["volunteer_call_size"]:
-        cand = np.flatnonzero((model.stage == Stage.ACTIVE) & (model.role == Role.NONE)
-                              & (model.score >= p["volunteer_threshold"]) & (model.classes_done > 0))
+        cand = mem[(model.stage[mem] == Stage.ACTIVE) & (model.role[mem] == Role.NONE)
+                   & (model.score[mem] >= p["volunteer_threshold"]) & (model.classes_done[mem] > 0)]
         n = min(p["volunteer_call_size"], cand.size)
         if n:
             w = model.score[cand].astype(float)
