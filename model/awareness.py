@@ -51,7 +51,7 @@ def thresholds(model, rng: np.random.Generator) -> np.ndarray:
     return e
 
 
-def step(model: np.random.Generator) -> np.ndarray:
+def step(model) -> np.ndarray:
     """Make some unaware mothers aware; return who.
 
     Implemented with cumulative hazards: mother ``i`` carries a threshold

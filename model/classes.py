@@ -22,7 +22,9 @@ Rule, each week:
    probability ``d_i``: ``free_class_dropout * (1 + 2 b_i)`` in the free class,
    ``dropout_rate * (1 + 2 b_i) * (1 + support_effect * shortfall)`` in a paid
    one, where ``shortfall = max(0, 1 - capacity / learners)`` and capacity is
-   ``n_admins * admin_capacity + volunteers * volunteer_capacity``. Drop-outs
+   ``n_admins * admin_capacity + volunteers * volunteer_capacity`` (the admins'
+   capacities plus the volunteers'). The barrier term ``2 b_i`` is
+   ``BARRIER_DROPOUT``; the reinforcement cap 3 is ``REINFORCEMENT_CAP``. Drop-outs
    become dormant. At the end of the class the others complete and return to
    active: free class → ``internalise_free`` and a parenting change with
    ``parenting_effect_free``; paid class (or scholarship) → alumna,
@@ -35,7 +37,7 @@ learners (the platform records progress only for paid orders, domain.md).
 
 Parameters read: the ``<prog>_*`` family, enrol_rate, enrol_threshold,
 peer_reinforcement, price_sensitivity, dropout_rate, free_class_dropout,
-support_effect, admin_capacity, volunteer_capacity, internalise_free,
+support_effect, n_admins and admin_capacity (through the Admin agents), volunteer_capacity, internalise_free,
 internalise_paid, parenting_effect_free, parenting_effect_paid,
 scholarship_financial_effect.
 """
@@ -46,6 +48,12 @@ import numpy as np
 
 from .parameters import PROGRAMMES
 from .states import FREE_CLASS, NO_CLASS, Role, Stage
+
+# assumed: beyond a few reinforcing alumnae ties, more add nothing (complex contagion
+# saturates; Centola, domain.md)
+REINFORCEMENT_CAP = 3
+# assumed: a mother at the top of the barrier index drops out at 1 + 2 = 3 times the base rate
+BARRIER_DROPOUT = 2.0
 
 
 def applications(model, rng: np.random.Generator) -> np.ndarray:
@@ -58,7 +66,7 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
     cand = mem[(model.stage[mem] == Stage.ACTIVE) & (model.applied[mem] == NO_CLASS)]
     cand = cand[model.score[cand] >= p["enrol_threshold"]]
     s, b, wtp = model.score[cand], pop["barrier"][cand], pop["wtp"][cand]
-    base = p["enrol_rate"] * s * (1.0 - b) * (1.0 + p["peer_reinforcement"] * np.minimum(model.alumnae_ties[cand], 3))
+    base = p["enrol_rate"] * s * (1.0 - b) * (1.0 + p["peer_reinforcement"] * np.minimum(model.alumnae_ties[cand], REINFORCEMENT_CAP))
     applied = []
     for k in rng.permutation(open_progs):
         prog = PROGRAMMES[k]
@@ -103,7 +111,7 @@ def support_shortfall(model) -> float:
     learners = np.count_nonzero(model.programme[mem] > FREE_CLASS)
     if learners == 0:
         return 0.0
-    capacity = p["n_admins"] * p["admin_capacity"] + model.n_role(Role.VOLUNTEER) * p["volunteer_capacity"]
+    capacity = sum(a.capacity for a in model.admins) + model.n_role(Role.VOLUNTEER) * p["volunteer_capacity"]
     return max(0.0, 1.0 - capacity / learners)
 
 
@@ -116,7 +124,7 @@ def progress(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     b = pop["barrier"][learners]
     free = prog == FREE_CLASS
     d = np.where(free, p["free_class_dropout"],
-                 p["dropout_rate"] * (1.0 + p["support_effect"] * support_shortfall(model))) * (1.0 + 2.0 * b)
+                 p["dropout_rate"] * (1.0 + p["support_effect"] * support_shortfall(model))) * (1.0 + BARRIER_DROPOUT * b)
     drop = rng.random(learners.size) < d
     dropped = learners[drop]
     done = learners[~drop & (model.class_end[learners] <= model.week + 1)]

@@ -1,7 +1,7 @@
 """CommunityModel: the member journey of an online mothers' community, one step a week.
 
 Step order (each line is one rule module; every rule reads the state the
-previous ones left and draws from its own random stream):
+previous ones left; each has its own random stream, see ``STREAMS``):
 
 1. ``awareness``    unaware → aware (Instagram mass reach, word of mouth, COVID push)
 2. ``channels``     aware mothers follow Instagram; anyone interested joins Telegram
@@ -170,6 +170,7 @@ class CommunityModel(mesa.Model):
         f["new_dropped_paid"] = pr["dropped_paid"].size
         f["new_completed_scholars"] = pr["completed_scholars"].size
         f["new_dropped_free"] = pr["dropped_free"].size
+        f["new_dropped_scholars"] = pr["dropped_scholars"].size
         en = engagement.step(self, s["engagement"])
         f["new_dormant"], f["new_reactivated"] = en["dormant"].size, en["reactivated"].size
         vo = volunteering.step(self, s["volunteering"])

@@ -5,7 +5,8 @@ and ``<!-- END GENERATED PARAMETERS -->``. This module renders that block from t
 single source of truth, so the documentation never drifts from the code:
 
 * the baseline table: :func:`model.parameters.markdown_table` (every declared
-  parameter with its default, unit, allowed values and provenance);
+  parameter with its default, unit, allowed values and provenance), preceded by
+  a count of parameters per provenance;
 * one differences table per shipped preset other than the baseline
   (:func:`model.scenarios.presets`): parameter, baseline value, preset value and
   the comment line written above that key in the preset's TOML file.
@@ -27,7 +28,7 @@ import re
 import sys
 from pathlib import Path
 
-from .parameters import DEFAULTS, _fmt, markdown_table
+from .parameters import DEFAULTS, PARAMS, PROVENANCES, _fmt, markdown_table
 from .scenarios import PRESET_DIR, describe, load, overrides, presets
 
 BEGIN = "<!-- BEGIN GENERATED PARAMETERS -->"
@@ -56,33 +57,41 @@ def _escape(text: str) -> str:
 def toml_comments(path: Path) -> tuple[dict[str, str], list[str]]:
     """Comments of a scenario file's ``[params]`` table.
 
-    Returns ``(per_key, notes)``: ``per_key[name]`` is the nearest comment line
-    above the key (a comment applies to every key below it until the next
-    comment); ``notes`` are the comment lines that no key takes (e.g. a header
-    line followed by another comment).
+    Consecutive comment lines are one comment (wrapped text is joined), except
+    that a line ending with a full stop closes its comment. Returns ``(per_key,
+    notes)``: ``per_key[name]`` is the comment nearest above the key (a comment
+    applies to every key below it until the next comment); ``notes`` are the
+    comments that no key takes (e.g. a header sentence followed by another comment).
     """
     per_key: dict[str, str] = {}
     notes: list[str] = []
-    section, last, last_used = None, "", True
+    section, current, closed, used = None, [], False, True
+
+    def finish():
+        if current and not used:
+            notes.append(" ".join(current))
+
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         s = line.strip()
         if s.startswith("[") and not s.startswith("[["):
-            section = s.strip("[]").strip()
-            last, last_used = "", True
+            finish()
+            section, current, closed, used = s.strip("[]").strip(), [], False, True
             continue
         if section != "params" or not s:
             continue
         if s.startswith("#"):
-            if last and not last_used:
-                notes.append(last)
-            last, last_used = s.lstrip("#").strip(), False
+            text = s.lstrip("#").strip()
+            if used or closed:  # a new comment starts
+                finish()
+                current, used = [], False
+            current.append(text)
+            closed = text.endswith(".")
             continue
         m = _KEY.match(s)
         if m:
-            per_key[m.group(1)] = last
-            last_used = True
-    if last and not last_used:
-        notes.append(last)
+            per_key[m.group(1)] = " ".join(current)
+            used, closed = True, False
+    finish()
     return per_key, notes
 
 
@@ -105,12 +114,26 @@ def preset_table(name: str) -> str:
     return "\n".join(lines)
 
 
+def provenance_summary() -> str:
+    """One line per provenance: how many parameters, and their names unless assumed."""
+    lines = []
+    for prov in PROVENANCES:
+        names = [n for n, p in PARAMS.items() if p.provenance == prov]
+        listed = ": " + ", ".join(f"`{n}`" for n in names) if prov != "assumed" and names else ""
+        lines.append(f"- **{prov}**: {len(names)} of {len(PARAMS)} parameters{listed}")
+    return "\n".join(lines)
+
+
 def render() -> str:
     """The generated block, without the markers."""
     parts = [
         NOTE,
         "",
         "#### Baseline values (the declared defaults)",
+        "",
+        "Provenance of the declared parameters:",
+        "",
+        provenance_summary(),
         "",
         markdown_table(),
         "",

@@ -6,16 +6,17 @@ externalises (classes, content), objectivates (shared vocabulary), and members
 internalise. Class completions raise ``s_i`` (model/classes.py); this rule adds:
 
 * **prompts**: an active or in-class member in the Telegram group, where admins
-  post prompting questions (001), gains ``internalise_prompt * (1 - s_i)`` a week;
+  post prompting questions (001), gains ``internalise_prompt * (1 - s_i)`` a week
+  (only if the community has at least one admin to post them);
 * **fading**: a dormant member loses a share ``internalise_decay`` of ``s_i`` a week;
 * **dormancy**: an active member not in a class and with no pending application
   becomes dormant with weekly probability ``dormancy_rate * (1 - s_i)``;
 * **reactivation**: a dormant member returns to active with weekly probability
-  ``reactivation_rate``, doubled if she is still in the Telegram group (admin
-  prompts, alumni classes, reunions reach her there).
+  ``reactivation_rate``, times ``TELEGRAM_REACTIVATION`` (2) if she is still in
+  the Telegram group (admin prompts, alumni classes, reunions reach her there).
 
 Parameters read: internalise_prompt, internalise_decay, dormancy_rate,
-reactivation_rate.
+reactivation_rate, n_admins (through the Admin agents).
 """
 
 from __future__ import annotations
@@ -24,17 +25,21 @@ import numpy as np
 
 from .states import NO_CLASS, Stage
 
+TELEGRAM_REACTIVATION = 2.0  # assumed: still being in the group doubles the chance to come back
+
 
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Update scores; move members between active and dormant; return who moved."""
     p, s = model.p, model.score
     mem = model.member_idx
     stage, tg = model.stage[mem], model.telegram[mem]
-    prompted = mem[tg & ((stage == Stage.ACTIVE) | (stage == Stage.IN_CLASS))]
-    s[prompted] += p["internalise_prompt"] * (1.0 - s[prompted])
+    if model.admins:
+        prompted = mem[tg & ((stage == Stage.ACTIVE) | (stage == Stage.IN_CLASS))]
+        s[prompted] += p["internalise_prompt"] * (1.0 - s[prompted])
     dormant = mem[stage == Stage.DORMANT]
     s[dormant] *= 1.0 - p["internalise_decay"]
-    back = dormant[rng.random(dormant.size) < p["reactivation_rate"] * (1.0 + tg[stage == Stage.DORMANT])]
+    back = dormant[rng.random(dormant.size) < p["reactivation_rate"]
+                           * np.where(tg[stage == Stage.DORMANT], TELEGRAM_REACTIVATION, 1.0)]
     idle = mem[(stage == Stage.ACTIVE) & (model.applied[mem] == NO_CLASS)]
     drift = idle[rng.random(idle.size) < p["dormancy_rate"] * (1.0 - s[idle])]
     model.move(drift, Stage.DORMANT)

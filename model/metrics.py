@@ -22,13 +22,13 @@ FLOWS = (
     "new_seekers", "new_queue_giveups", "new_registered", "new_free_class_starts",
     "new_free_class_graduates", "new_dropped_free", "new_applications",
     *(f"new_enrolled_{p}" for p in PROGRAMMES), "new_paid_enrolled", "new_completed_paid",
-    "new_dropped_paid", "new_scholars", "new_completed_scholars", "new_dormant", "new_reactivated",
+    "new_dropped_paid", "new_scholars", "new_completed_scholars", "new_dropped_scholars", "new_dormant", "new_reactivated",
     "new_volunteers", "new_volunteers_quit",
 )
 CUMULATIVES = (
     "cum_aware", "cum_registered", "cum_free_class_graduates", "cum_paid_enrolled",
     *(f"cum_enrolled_{p}" for p in PROGRAMMES), "cum_completed_paid", "cum_dropped_paid",
-    "cum_scholars", "cum_completed_scholars", "cum_volunteers",
+    "cum_scholars", "cum_completed_scholars", "cum_volunteers",  # cum_volunteers: calls answered
 )
 
 STOCKS = {

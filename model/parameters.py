@@ -212,7 +212,7 @@ _add("isolation_motivation", 1.3, "float", "multiplier", "assumed",
      "Interest multiplier for long-distance and migrated mothers.", bounds=(0.0, 5.0))
 _add("barrier_strength", 1.0, "float", "multiplier", "assumed",
      "scales every barrier effect; 0 switches barriers off (limit cases)", "mothers",
-     "Strength of barriers (environment, family, time, digital, money).", bounds=(0.0, 3.0))
+     "Strength of barriers (environment, family, time, digital literacy).", bounds=(0.0, 3.0))
 _add("weight_environment", 0.5, "float", "weight", "assumed",
      "001 names the environment the main factor", "mothers",
      "Weight of environment/stigma in the barrier index.", bounds=(0.0, 1.0))
@@ -247,7 +247,7 @@ _add("member_talk", 1.0, "float", "extra weight", "assumed",
 _add("posts_per_week", 5.0, "float", "posts/week", "assumed",
      "the founders' posting rhythm on @ibupunyamimpi", "awareness",
      "Instagram posts per week at founding (mass reach scales with content volume).",
-     bounds=(0.0, 100.0))
+     bounds=(0.1, 100.0))
 _add("content_growth", 0.5, "float", "posts/week per 1,000 active members", "assumed",
      "content volume grows with the community (members and volunteers make content)", "awareness",
      "Extra posts per week per 1,000 active members.", bounds=(0.0, 50.0))
@@ -259,7 +259,7 @@ _add("live_boost", 0.5, "float", "multiplier", "assumed", "a live draws more eye
 _add("covid_push", 1.5, "float", "multiplier", "assumed",
      '001: founded "ketika pandemi covid-19 menyebabkan semua orang tidak dapat beraktivitas di luar '
      'rumah"; higher external influence in lockdowns (domain.md)', "awareness",
-     "Extra reach and interest at full lockdown (timeline in model/calendar.py).", bounds=(0.0, 10.0))
+     "Extra reach and interest at full lockdown (timeline in model/timeline.py).", bounds=(0.0, 10.0))
 
 # channels ------------------------------------------------------------------
 _add("follow_rate", 0.03, "float", "1/week", "assumed",

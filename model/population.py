@@ -14,7 +14,9 @@ the model's generator, the traits the rules need:
 * ``occupation`` why she paused work: left after marriage/childbirth, long-distance
   marriage, or migration (shares ``share_long_distance``, ``share_migrated``);
 * ``barrier`` = min(1, barrier_strength * weighted mean of stigma, 1 - family,
-  1 - free_time), and ``motivation`` (``isolation_motivation`` for LDM/migrated).
+  1 - free_time), ``motivation`` (``isolation_motivation`` for LDM/migrated) and
+  ``digital_reach`` = 1 - min(1, barrier_strength * (1 - digital)), how well
+  Instagram and Telegram reach her.
 
 Most mothers are never reached, so they are not Mesa agents: a mother becomes a
 :class:`model.agents.Mother` agent when she registers (see docs/ODD.md).
