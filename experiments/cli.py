@@ -19,6 +19,16 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"ibusim: error: {message}\n")
 
 
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seed must be a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"seed must be a non-negative integer, got {text!r}")
+    return value
+
+
 def _parse_sets(items: list[str]) -> dict:
     from model.parameters import ParameterError, parse_value
 
@@ -68,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
     r = sub.add_parser("run", help="run a scenario, print simulated vs observed, write a run folder")
     r.add_argument("--scenario", default="ipm", help="ipm (default), ibusibuk, baseline, or a scenario .toml file")
-    r.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    r.add_argument("--seed", type=_seed, default=1, help="random seed (default 1)")
     r.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="change one parameter (repeatable); see 'ibusim params'")
     r.add_argument("--out", type=Path, default=None,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import platform
 import shutil
@@ -110,10 +111,8 @@ def write_run_folder(model: CommunityModel, out: Path, scenario: str, seed: int,
         df.to_parquet(tmp / "timeseries.parquet")
         df.to_csv(tmp / "timeseries.csv")
         summary = model.summary()
-        (tmp / "summary.json").write_text(json.dumps(
-            {"summary": summary, "targets": targets_mod.compare(summary)}, indent=2, default=_json_default))
-        (tmp / "manifest.json").write_text(json.dumps(
-            manifest(model, scenario, seed, changes, started), indent=2, default=_json_default))
+        (tmp / "summary.json").write_text(_dumps({"summary": summary, "targets": targets_mod.compare(summary)}))
+        (tmp / "manifest.json").write_text(_dumps(manifest(model, scenario, seed, changes, started)))
         tmp.rename(out)
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -121,10 +120,19 @@ def write_run_folder(model: CommunityModel, out: Path, scenario: str, seed: int,
     return out
 
 
-def _json_default(x):
-    if hasattr(x, "item"):
-        return x.item()
-    raise TypeError(type(x).__name__)
+def _dumps(obj) -> str:
+    """Strict JSON: numpy scalars become Python numbers, NaN and infinities become null."""
+    def clean(x):
+        if isinstance(x, dict):
+            return {k: clean(v) for k, v in x.items()}
+        if isinstance(x, (list, tuple)):
+            return [clean(v) for v in x]
+        if hasattr(x, "item"):
+            x = x.item()
+        if isinstance(x, float) and not math.isfinite(x):
+            return None
+        return x
+    return json.dumps(clean(obj), indent=2, allow_nan=False)
 
 
 def run_to_folder(scenario: str, seed: int, changes: dict, out: Path | None) -> tuple[CommunityModel, Path]:

@@ -73,7 +73,7 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
         c = p[f"{prog}_price"] / p[f"{prog}_instalments"]
         with np.errstate(divide="ignore", invalid="ignore"):
             ok = (c <= wtp) & ((model.done[cand] >> k) & 1 == 0) & (model.applied[cand] == NO_CLASS)
-            h = np.where(ok, base * np.exp(-p["price_sensitivity"] * np.where(wtp > 0, c / wtp, np.inf)), 0.0)
+            h = np.where(ok, base * np.exp(-p["price_sensitivity"] * (0.0 if c == 0 else np.where(wtp > 0, c / wtp, np.inf))), 0.0)
         who = cand[rng.random(cand.size) < -np.expm1(-h)]
         model.applied[who] = k + 1
         applied.append(who)

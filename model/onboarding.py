@@ -65,5 +65,5 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
             host = model.admins[model.free_cohorts % len(model.admins)]
             host.cohorts_hosted += 1
             model.link_cohort(host, admitted)
-        model.free_cohorts += 1
+            model.free_cohorts += 1
     return out

@@ -22,6 +22,8 @@ Seed files: ``001`` = ``../shared/seeds/001_572732fcaf9f3608.txt`` (IPM article)
 from __future__ import annotations
 
 import datetime as _dt
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +106,8 @@ def check(p: Param, value: Any) -> Any:
     if t in ("int", "float"):
         if isinstance(value, bool) or not isinstance(value, (int, float)) and not _is_np_number(value):
             raise ParameterError(bad)
+        if not math.isfinite(float(value)):
+            raise ParameterError(bad)
         if t == "int":
             if float(value) != int(value):
                 raise ParameterError(bad)
@@ -139,7 +143,7 @@ def _is_np_number(value: Any) -> bool:
 
 def month_to_date(value: str) -> _dt.date:
     """'2020-04' -> date(2020, 4, 1); raises ValueError on anything else."""
-    if not isinstance(value, str) or len(value) != 7 or value[4] != "-":
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}", value):
         raise ValueError(value)
     y, m = int(value[:4]), int(value[5:])
     if not (2000 <= y <= 2100 and 1 <= m <= 12):
@@ -201,7 +205,7 @@ _add("wtp_max", 3_000_000.0, "float", "Rp/month", "assumed",
      "no mother spends more than this per month on a class", "mothers",
      "Cap on the monthly budget.", bounds=(0.0, 100_000_000.0))
 _add("share_long_distance", 0.2, "float", "share", "assumed",
-     '000: mothers "berhadapan dengan long distance marriage (LDM)"; no count given', "mothers",
+     '000: mothers "berhadapan dengan *long distance marriage* (LDM)"; no count given', "mothers",
      "Share of mothers in a long-distance marriage.", bounds=(0.0, 1.0))
 _add("share_migrated", 0.25, "float", "share", "assumed",
      '000: mothers "ikut merantau jauh dari sanak keluarga"; no count given', "mothers",
@@ -388,7 +392,7 @@ _add("scholarship_batches", 6, "int", "batches", "observed",
      '001: "hingga saat ini terdiri dari 6 batch"', "scholarship",
      "Business scholarship (Beasiswa Bisnis) batches run (0 = none).", bounds=(0, 200))
 _add("scholarship_batch_size", 18, "int", "scholars", "observed",
-     '001: "masing-masing batch berisikan 15-20 orang"', "scholarship",
+     '001: "masingmasing batch berisikan 15-20 orang" (sic, the hyphen of masing-masing is lost in the text)', "scholarship",
      "Scholars per batch (observed 15-20).", bounds=(0, 10_000))
 _add("scholarship_start", "2021-10", "month", "month", "assumed", "first batch date not given",
      "scholarship", "Month of the first scholarship batch.")
@@ -458,7 +462,7 @@ def validate(params: dict[str, Any]) -> dict[str, Any]:
     out = dict(DEFAULTS)
     for name, value in params.items():
         if name not in PARAMS:
-            raise ParameterError(f"unknown parameter '{name}'{_suggest(name)}")
+            raise ParameterError(f"unknown parameter {name!r}{_suggest(name)}")
         out[name] = check(PARAMS[name], value)
     if month_to_date(out["end"]) < month_to_date(out["start"]):
         raise ParameterError(f"parameter 'end' = {out['end']!r} is before 'start' = {out['start']!r}")
@@ -483,7 +487,7 @@ def _suggest(name: str) -> str:
 def parse_value(name: str, text: str) -> Any:
     """Parse a command-line string for parameter ``name`` (then validate with check)."""
     if name not in PARAMS:
-        raise ParameterError(f"unknown parameter '{name}'{_suggest(name)}")
+        raise ParameterError(f"unknown parameter {name!r}{_suggest(name)}")
     p = PARAMS[name]
     t = text.strip()
     try:

@@ -51,6 +51,8 @@ def overrides(scenario: str | Path) -> dict[str, Any]:
     if unknown_tables:
         raise ParameterError(f"scenario file '{path}': unknown table(s) {sorted(unknown_tables)} (allowed: scenario, params)")
     params = data.get("params", {})
+    if not isinstance(params, dict):
+        raise ParameterError(f"scenario file '{path}': 'params' must be a table of name = value lines")
     try:
         validate(params)
     except ParameterError as e:

@@ -3,7 +3,8 @@
 Rule: ``scholarship_batches`` batches, the first in ``scholarship_start``, then
 every ``scholarship_every_weeks`` (observed: 6 batches of 15-20 by 2024). At a
 batch, candidates are active members with internalisation ``s_i >=
-enrol_threshold`` who are not scholars already and have not applied elsewhere;
+enrol_threshold`` (and above 0) who are not scholars already, have not done Ibu
+Pebisnis and have not applied elsewhere;
 ``scholarship_batch_size`` of them are selected at random with weight ``s_i *
 need_i`` (``need_i = 1 - wtp_i / wtp_max``: the scholarship favours mothers who
 cannot pay) and start an Ibu Pebisnis cohort free of charge. Their completion
@@ -32,11 +33,13 @@ def step(model, rng: np.random.Generator) -> np.ndarray:
     if model.week not in model.scholarship_weeks or p["scholarship_batch_size"] == 0:
         return np.empty(0, np.int64)
     mem = model.member_idx
-    cand = mem[(model.stage[mem] == Stage.ACTIVE) & ~model.scholar[mem] & (model.applied[mem] == NO_CLASS)]
+    cand = mem[(model.stage[mem] == Stage.ACTIVE) & ~model.scholar[mem] & (model.applied[mem] == NO_CLASS)
+               & ((model.done[mem] >> IBU_PEBISNIS) & 1 == 0)]
     s = model.score[cand]
     cand, s = cand[s >= p["enrol_threshold"]], s[s >= p["enrol_threshold"]]
     need = 1.0 - model.pop["wtp"][cand] / p["wtp_max"] if p["wtp_max"] > 0 else np.ones(cand.size)
     w = s * np.clip(need, 1e-6, 1.0)
+    cand, w = cand[w > 0], w[w > 0]  # a mother with score 0 is never selected
     n = min(p["scholarship_batch_size"], cand.size)
     if n == 0:
         return np.empty(0, np.int64)

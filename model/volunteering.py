@@ -2,7 +2,7 @@
 
 Rule: with ``volunteering`` on, every ``volunteer_call_every_weeks`` the
 community calls for volunteers (hosting events, moderating, 001). Candidates are
-active members with no role, internalisation ``s_i >= volunteer_threshold`` and
+active members with no role, internalisation ``s_i >= volunteer_threshold`` (and above 0) and
 at least one completed class (free or paid); up to ``volunteer_call_size`` are
 taken at random with weight ``s_i``. A volunteer supports
 ``volunteer_capacity`` learners (model/classes.py). Each week a volunteer steps
@@ -31,7 +31,8 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     joined = np.empty(0, np.int64)
     if p["volunteering"] and model.week % p["volunteer_call_every_weeks"] == 0 and p["volunteer_call_size"]:
         cand = mem[(model.stage[mem] == Stage.ACTIVE) & (model.role[mem] == Role.NONE)
-                   & (model.score[mem] >= p["volunteer_threshold"]) & (model.classes_done[mem] > 0)]
+                   & (model.score[mem] >= p["volunteer_threshold"]) & (model.score[mem] > 0)
+                   & (model.classes_done[mem] > 0)]
         n = min(p["volunteer_call_size"], cand.size)
         if n:
             w = model.score[cand].astype(float)

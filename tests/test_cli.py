@@ -1,0 +1,279 @@
+"""The ``ibusim`` command line (experiments/cli.py, experiments/run.py): run folders, errors, params."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import mesa
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from experiments import cli
+from model import CommunityModel
+from model import targets as targets_mod
+from model.parameters import PARAMS, markdown_table
+from model.scenarios import load
+
+ROOT = Path(__file__).resolve().parents[1]
+IBUSIM = Path(sys.executable).parent / "ibusim"
+SMALL = ["--set", "n_mothers=3000", "--set", "end=2020-12"]
+FILES = {"manifest.json", "timeseries.parquet", "timeseries.csv", "summary.json"}
+
+
+def ibusim(*args, cwd) -> subprocess.CompletedProcess:
+    """The real console script."""
+    return subprocess.run([str(IBUSIM), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def main(argv, capsys) -> tuple[int, str, str]:
+    """experiments.cli.main in-process: (status, stdout, stderr). argparse errors exit via SystemExit."""
+    try:
+        status = cli.main([str(a) for a in argv])
+    except SystemExit as e:
+        status = e.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under folder (hidden ones included) with the hash of its bytes."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+            for p in sorted(folder.rglob("*"))}
+
+
+def assert_one_line_error(status, err):
+    assert status == 2
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("ibusim: error: ")
+
+
+# ---------------------------------------------------------------- a real run through the console script
+@pytest.fixture(scope="module")
+def script_run(tmp_path_factory):
+    assert IBUSIM.is_file(), f"console script not installed next to {sys.executable}"
+    cwd = tmp_path_factory.mktemp("cli")
+    proc = ibusim("run", *SMALL, "--out", "first", cwd=cwd)
+    return proc, cwd / "first"
+
+
+@pytest.fixture(scope="module")
+def direct():
+    return CommunityModel(preset="ipm", rng=1, n_mothers=3000, end="2020-12").run()
+
+
+def test_script_run_writes_a_run_folder_and_prints_the_table(script_run):
+    proc, out = script_run
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert {p.name for p in out.iterdir()} == FILES
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # no temporary folder left
+    for t in targets_mod.load().values():
+        assert t.label in proc.stdout
+    assert "0 of 8 figures inside their band" in proc.stdout  # a tiny run matches nothing
+    assert "seed 1" in proc.stdout and "40 weeks" in proc.stdout and "3,000 mothers" in proc.stdout
+    assert str(out.name) in proc.stdout.splitlines()[-1]
+
+
+def test_manifest_describes_the_run(script_run):
+    _, out = script_run
+    man = json.loads((out / "manifest.json").read_text())
+    assert man["scenario"] == "ipm"
+    assert man["seed"] == 1
+    assert man["parameters"] == load("ipm", n_mothers=3000, end="2020-12")
+    assert man["changes"] == {"n_mothers": 3000, "end": "2020-12"}
+    assert isinstance(man["code_version"], str) and man["code_version"].strip()
+    assert man["packages"]["mesa"] == mesa.__version__
+    for name in ("numpy", "pandas", "ibusim"):
+        assert man["packages"][name] not in ("", "not installed"), name
+    assert man["weeks"] == 40
+    assert man["python"] == ".".join(map(str, sys.version_info[:3]))
+
+
+def test_timeseries_files_are_the_run(script_run, direct):
+    _, out = script_run
+    expected = direct.dataframe()
+    assert_frame_equal(pd.read_parquet(out / "timeseries.parquet"), expected, check_dtype=False)
+    csv = pd.read_csv(out / "timeseries.csv", index_col="week")
+    assert list(csv.columns) == list(expected.columns)
+    assert_frame_equal(csv.drop(columns="date"), expected.drop(columns="date"), check_dtype=False)
+    assert list(csv["date"]) == list(expected["date"])
+
+
+def test_summary_json_is_the_run(script_run, direct):
+    _, out = script_run
+    data = json.loads((out / "summary.json").read_text())
+    expected = direct.summary()
+    assert data["summary"].keys() == expected.keys()
+    for k, v in expected.items():
+        got = data["summary"][k]
+        assert (isinstance(v, float) and math.isnan(v) and got is None) or got == v, k  # NaN is null
+    assert [r["target"] for r in data["targets"]] == list(targets_mod.load())
+
+
+def test_summary_json_is_strict_json(script_run):
+    _, out = script_run
+
+    def reject(token):
+        raise ValueError(f"non-JSON constant {token}")
+
+    for name in ("summary.json", "manifest.json"):
+        json.loads((out / name).read_text(), parse_constant=reject)
+
+
+def test_rerun_into_the_same_folder_exits_2_and_leaves_it_untouched(script_run):
+    proc, out = script_run
+    assert proc.returncode == 0
+    before = snapshot(out.parent)
+    again = ibusim("run", *SMALL, "--seed", "2", "--out", out.name, cwd=out.parent)
+    assert_one_line_error(again.returncode, again.stderr)
+    assert "already exists" in again.stderr
+    assert again.stdout == ""
+    assert snapshot(out.parent) == before
+
+
+def test_script_errors_are_one_line_without_traceback(tmp_path):
+    """A few bad inputs through the real console script (run concurrently)."""
+    (tmp_path / "afile").write_text("not a folder")
+    cases = [("run", "--scenario", "nope", "--out", "o"),
+             ("run", "--set", "n_mothers", "--out", "o"),
+             ("run", *SMALL, "--out", "afile/sub")]
+    procs = [subprocess.Popen([str(IBUSIM), *c], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for c in cases]
+    for c, p in zip(cases, procs):
+        out, err = p.communicate(timeout=120)
+        assert_one_line_error(p.returncode, err)
+        assert out == "", c
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+# ---------------------------------------------------------------- in-process
+def test_main_run_writes_the_folder(tmp_path, capsys):
+    status, out, err = main(["run", *SMALL, "--seed", "3", "--out", tmp_path / "r"], capsys)
+    assert status == 0, err
+    assert {p.name for p in (tmp_path / "r").iterdir()} == FILES
+    assert json.loads((tmp_path / "r" / "manifest.json").read_text())["seed"] == 3
+    assert "figures inside their band" in out
+
+
+def test_default_out_creates_a_new_folder_each_time(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folders = []
+    for _ in range(3):
+        status, out, err = main(["run", *SMALL], capsys)
+        assert status == 0, err
+        folders.append(out.strip().splitlines()[-1].removeprefix("run folder: "))
+    results = tmp_path / "results"
+    made = sorted(p.name for p in results.iterdir())
+    assert len(made) == 3 and len(set(folders)) == 3
+    assert all(name.startswith("run-ipm-seed1-") for name in made)
+    for name in made:
+        assert {p.name for p in (results / name).iterdir()} == FILES
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]
+
+
+BAD = {
+    "unknown scenario": (["run", "--scenario", "nope"], "nope"),
+    "unknown scenario file": (["run", "--scenario", "missing.toml"], "missing.toml"),
+    "unknown parameter": (["run", "--set", "n_mother=3000"], "n_mother"),
+    "out-of-range value": (["run", "--set", "n_mothers=5"], "n_mothers"),
+    "negative rate": (["run", "--set", "interest_rate=-0.1"], "interest_rate"),
+    "malformed --set": (["run", "--set", "n_mothers"], "n_mothers"),
+    "empty name in --set": (["run", "--set", "=5"], "--set"),
+    "non-numeric int": (["run", "--set", "n_mothers=many"], "n_mothers"),
+    "fractional int": (["run", "--set", "n_mothers=3000.5"], "n_mothers"),
+    "non-numeric float": (["run", "--set", "interest_rate=high"], "interest_rate"),
+    "bad bool": (["run", "--set", "free_class=perhaps"], "free_class"),
+    "bad month": (["run", "--set", "end=December"], "end"),
+    "end before start": (["run", "--set", "end=2019-12"], "end"),
+    "odd ties": (["run", "--set", "ties_per_mother=7"], "ties_per_mother"),
+    "non-integer seed": (["run", "--seed", "one"], "seed"),
+    "unknown option": (["run", "--sed", "1"], "--sed"),
+    "no command": ([], "command"),
+    "params: unknown scenario": (["params", "--scenario", "nope"], "nope"),
+}
+
+
+@pytest.mark.parametrize("argv,named", BAD.values(), ids=list(BAD))
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, monkeypatch, argv, named):
+    monkeypatch.chdir(tmp_path)
+    if argv and argv[0] == "run":
+        argv = [*argv, "--out", tmp_path / "out"]
+    status, out, err = main(argv, capsys)
+    assert_one_line_error(status, err)
+    assert named in err
+    assert out == ""
+    assert list(tmp_path.iterdir()) == []  # no run folder, no results/, nothing half-written
+
+
+def test_negative_seed_exits_2_with_one_line(tmp_path, capsys):
+    status, out, err = main(["run", *SMALL, "--seed", "-1", "--out", tmp_path / "o"], capsys)
+    assert_one_line_error(status, err)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_output_exits_2_and_leaves_nothing(tmp_path, capsys):
+    (tmp_path / "afile").write_text("x")
+    before = snapshot(tmp_path)
+    for out in (tmp_path / "afile" / "sub", tmp_path / "afile" / "deeper" / "sub"):
+        status, stdout, err = main(["run", *SMALL, "--out", out], capsys)
+        assert_one_line_error(status, err)
+        assert "afile" in err
+        assert snapshot(tmp_path) == before
+
+
+def test_existing_out_exits_2_even_if_it_is_a_file(tmp_path, capsys):
+    (tmp_path / "taken").write_text("keep me")
+    status, out, err = main(["run", *SMALL, "--out", tmp_path / "taken"], capsys)
+    assert_one_line_error(status, err)
+    assert (tmp_path / "taken").read_text() == "keep me"
+
+
+def test_failure_while_writing_leaves_no_half_written_folder(tmp_path, capsys, monkeypatch):
+    def disk_full(self, *a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", disk_full)
+    status, out, err = main(["run", *SMALL, "--out", tmp_path / "r"], capsys)
+    assert_one_line_error(status, err)
+    assert "No space left on device" in err
+    assert list(tmp_path.iterdir()) == []  # neither the folder nor its temporary twin
+
+
+# ---------------------------------------------------------------- params
+def test_params_lists_every_parameter(capsys):
+    status, out, err = main(["params"], capsys)
+    assert status == 0 and err == ""
+    names = {line.split()[1] for line in out.splitlines()[2:] if len(line.split()) > 1 and line.split()[1] in PARAMS}
+    assert names == set(PARAMS)
+    assert f"{len(PARAMS)} parameters" in out
+
+
+def test_params_marks_what_a_scenario_changes(capsys):
+    status, out, _ = main(["params", "--scenario", "ibusibuk"], capsys)
+    assert status == 0
+    rows = {line.split()[1]: line for line in out.splitlines()[2:] if len(line.split()) > 2}
+    assert "40000 *" in rows["n_mothers"]
+    assert " *" not in rows["wom_rate"]
+    status, base, _ = main(["params", "--scenario", "baseline"], capsys)
+    assert " *" not in "\n".join(base.splitlines()[2:-2])
+
+
+def test_params_markdown_is_a_markdown_table(capsys):
+    status, out, err = main(["params", "--markdown"], capsys)
+    assert status == 0 and err == ""
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("| ") and lines[0].endswith(" |")
+    assert set(lines[1].replace("|", "")) == {"-"}
+    assert len(lines) == len(PARAMS) + 2
+    assert all(line.startswith("|") and line.endswith("|") for line in lines)
+    assert {line.split("`")[1] for line in lines[2:]} == set(PARAMS)
+    assert out.strip() == markdown_table(load("ipm"))

@@ -1,0 +1,170 @@
+"""Onboarding (model/onboarding.py): seeking, the free-class queue, registration."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from model import CommunityModel
+from model.states import FREE_CLASS, REGISTERED_STAGES, Stage
+
+SMALL = dict(n_mothers=5000, end="2021-12")
+MID = dict(n_mothers=20_000, end="2022-12")
+
+
+# ------------------------------------------------------------------ no free class
+@pytest.fixture(scope="module")
+def with_and_without_free_class():
+    runs = {}
+    for seed in (1, 2, 3):
+        runs[seed] = (CommunityModel(rng=seed, **MID).run(), CommunityModel(rng=seed, free_class=False, **MID).run())
+    return runs
+
+
+def test_no_free_class_no_free_class_graduates(with_and_without_free_class):
+    for seed, (_, off) in with_and_without_free_class.items():
+        df = off.dataframe()
+        assert off.summary()["free_class_graduates"] == 0, seed
+        assert (df["cum_free_class_graduates"] == 0).all(), seed
+        assert (df["new_free_class_starts"] == 0).all() and (df["n_queued"] == 0).all(), seed
+        assert not off.free_grad.any()
+        assert off.summary()["registered"] > 0  # direct registration still works
+
+
+def test_no_free_class_clearly_fewer_registrations(with_and_without_free_class):
+    for seed, (on, off) in with_and_without_free_class.items():
+        assert off.summary()["registered"] < 0.75 * on.summary()["registered"], seed
+        assert on.summary()["free_class_graduates"] > 0
+
+
+def test_free_class_with_no_places_registers_nobody():
+    m = CommunityModel(rng=1, free_class=True, free_class_size=0, **SMALL).run()
+    df = m.dataframe()
+    assert m.summary()["registered"] == 0 and (df["n_registered"] == 0).all()
+    assert (df["new_free_class_starts"] == 0).all()
+    assert df["n_queued"].iloc[-1] > 0  # mothers wanted to join and wait
+    assert len(m.mothers) == 0
+
+
+def test_interest_rate_zero_no_registrations():
+    for free_class in (True, False):
+        m = CommunityModel(rng=1, interest_rate=0.0, free_class=free_class, **SMALL).run()
+        df = m.dataframe()
+        assert m.summary()["registered"] == 0, free_class
+        assert (df["new_seekers"] == 0).all() and (df["n_queued"] == 0).all()
+        assert df["n_aware"].iloc[-1] > 0  # mothers did become aware
+
+
+# ------------------------------------------------------------------ the queue
+def test_free_class_queue_is_first_come_first_served():
+    """On every free-class week with more seekers than places, everyone admitted
+    joined the queue no later than anyone left waiting."""
+    m = CommunityModel(rng=2, free_class_size=15, free_class_every_weeks=3, queue_patience_weeks=520.0,
+                       n_mothers=20_000, end="2021-06")
+    full_cohorts = 0
+    while m.running:
+        w = m.week
+        m.step()
+        admitted = np.flatnonzero(m.registered_week == w)
+        if w % 3:
+            assert admitted.size == 0, w  # cohorts open only every free_class_every_weeks
+            continue
+        assert admitted.size <= 15
+        waiting = np.flatnonzero(m.stage == Stage.QUEUED)
+        if waiting.size:
+            assert admitted.size == 15
+            assert m.queue_since[admitted].max() <= m.queue_since[waiting].min(), w
+            full_cohorts += 1
+    assert full_cohorts > 10
+
+
+def test_admitted_mothers_attend_the_free_class_for_its_length():
+    m = CommunityModel(rng=3, free_class_weeks=3, free_class_dropout=0.0, free_class_every_weeks=4,
+                       interest_rate=0.05, **SMALL)
+    for _ in range(9):  # weeks 0..8: cohorts at 0, 4, 8
+        m.step()
+    cohort = np.flatnonzero(m.registered_week == 4)
+    assert cohort.size > 0
+    # the week-4 cohort was in class after weeks 4, 5 and graduated in week 6
+    assert np.all(m.free_grad[cohort])
+    cohort8 = np.flatnonzero(m.registered_week == 8)
+    assert cohort8.size > 0
+    assert np.all(m.stage[cohort8] == Stage.IN_CLASS)
+    assert np.all(m.programme[cohort8] == FREE_CLASS)
+    assert not m.paying[cohort8].any()
+    m.step()  # week 9
+    assert np.all(m.programme[cohort8] == FREE_CLASS)
+    assert not m.free_grad[cohort8].any()
+    m.step()  # week 10: the third week of the class, at whose end it completes
+    assert np.all(m.free_grad[cohort8])
+    assert np.all(m.programme[cohort8] != FREE_CLASS)
+    assert np.all(m.classes_done[cohort8] == 1)
+
+
+def test_admitted_mothers_become_registered_agents():
+    m = CommunityModel(rng=4, **SMALL)
+    while not (m.registered_week >= 0).any() and m.running:  # until the first cohort has been filled
+        m.step()
+    for _ in range(4):
+        m.step()
+    reg = np.flatnonzero(m.registered_week >= 0)
+    assert reg.size > 0
+    assert set(m.mothers) == set(reg.tolist())
+    assert np.isin(m.stage[reg], REGISTERED_STAGES).all()
+
+
+@pytest.mark.parametrize("patience", [1.0, 4.0, 52.0])
+def test_queue_give_up_rate_matches_patience(patience):
+    """With no places, a queued mother gives up with weekly probability 1 - exp(-1/patience)."""
+    m = CommunityModel(rng=5, free_class_size=0, queue_patience_weeks=patience, interest_rate=0.02,
+                       n_mothers=20_000, end="2021-06").run()
+    df = m.dataframe()
+    at_risk = df["n_queued"].to_numpy()[:-1].sum()  # queued at the start of each week
+    gave_up = df["new_queue_giveups"].to_numpy()[1:].sum()
+    prob = 1.0 - math.exp(-1.0 / patience)
+    assert at_risk > 2000
+    assert abs(gave_up - prob * at_risk) < 5 * math.sqrt(at_risk * prob * (1 - prob))
+    # those who gave up are aware again (not queued, not registered)
+    assert df["n_queued"].iloc[-1] <= df["new_seekers"].sum() - gave_up
+
+
+# ------------------------------------------------------------------ direct registration
+def test_direct_registration_share_one_registers_every_seeker():
+    m = CommunityModel(rng=6, free_class=False, direct_registration_share=1.0, **SMALL).run()
+    df = m.dataframe()
+    np.testing.assert_array_equal(df["new_registered"], df["new_seekers"])
+    assert df["new_seekers"].sum() > 0
+    # direct registrants start as active members, not in a class
+    assert (df["new_free_class_starts"] == 0).all()
+
+
+def test_direct_registration_share_zero_registers_nobody():
+    m = CommunityModel(rng=6, free_class=False, direct_registration_share=0.0, **SMALL).run()
+    assert m.summary()["registered"] == 0
+    assert m.dataframe()["new_seekers"].sum() > 0
+
+
+def test_direct_registration_share_is_the_registering_fraction():
+    m = CommunityModel(rng=7, free_class=False, direct_registration_share=0.35, n_mothers=40_000).run()
+    df = m.dataframe()
+    seekers, reg = df["new_seekers"].sum(), df["new_registered"].sum()
+    assert seekers > 1000
+    assert abs(reg - 0.35 * seekers) < 5 * math.sqrt(seekers * 0.35 * 0.65)
+
+
+# ------------------------------------------------------------------ seeking
+def test_barriers_reduce_seeking():
+    """Seeking hazard is interest_rate * m_i * (1 - b_i): mothers with barrier 1 never seek."""
+    m = CommunityModel(rng=8, barrier_strength=3.0, n_mothers=20_000, end="2021-12").run()
+    blocked = m.pop["barrier"] >= 1.0
+    assert blocked.sum() > 100
+    assert not np.isin(m.stage[blocked], (Stage.QUEUED, *REGISTERED_STAGES)).any()
+
+
+def test_isolation_motivation_zero_stops_ldm_and_migrated_mothers_seeking():
+    m = CommunityModel(rng=9, isolation_motivation=0.0, n_mothers=20_000, end="2021-12").run()
+    isolated = m.pop["occupation"] != 0
+    assert not np.isin(m.stage[isolated], (Stage.QUEUED, *REGISTERED_STAGES)).any()
+    assert np.isin(m.stage[~isolated], REGISTERED_STAGES).sum() > 0

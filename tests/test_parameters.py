@@ -1,0 +1,250 @@
+"""The parameter declarations (model/parameters.py): completeness, validation, parsing."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import model.community
+from model import CommunityModel
+from model.parameters import (DEFAULTS, GROUPS, PARAMS, PROVENANCES, ParameterError, markdown_table, parse_value,
+                              validate)
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+# the two occupation shares must sum to at most 1: make room for the other one
+ROOM = {"share_long_distance": {"share_migrated": 0.0}, "share_migrated": {"share_long_distance": 0.0}}
+NUMERIC = [p for p in PARAMS.values() if p.type in ("int", "float")]
+INTS = [p for p in NUMERIC if p.type == "int"]
+FLOATS = [p for p in NUMERIC if p.type == "float"]
+
+
+def one_line_error(params: dict) -> str:
+    with pytest.raises(ParameterError) as e:
+        validate(params)
+    msg = str(e.value)
+    assert msg and "\n" not in msg and "\r" not in msg, msg
+    return msg
+
+
+# ---------------------------------------------------------------- declarations
+@pytest.mark.parametrize("p", PARAMS.values(), ids=list(PARAMS))
+def test_every_parameter_is_fully_declared(p):
+    assert p.type in ("int", "float", "bool", "month", "choice")
+    assert p.unit.strip()
+    assert p.provenance in PROVENANCES == ("observed", "derived", "assumed")
+    assert p.source.strip()
+    assert p.help.strip()
+    assert p.group in GROUPS
+    assert DEFAULTS[p.name] == p.default
+    if p.type in ("int", "float"):
+        lo, hi = p.bounds
+        assert lo <= p.default <= hi
+        assert lo < hi
+        assert isinstance(p.default, int if p.type == "int" else float) and not isinstance(p.default, bool)
+    elif p.type == "choice":
+        assert len(p.choices) >= 2 and p.default in p.choices
+    elif p.type == "bool":
+        assert isinstance(p.default, bool)
+    else:
+        assert re.fullmatch(r"\d{4}-\d{2}", p.default)
+
+
+def test_defaults_are_a_valid_baseline():
+    assert validate({}) == DEFAULTS
+    assert validate(dict(DEFAULTS)) == DEFAULTS
+
+
+def test_observed_parameters_cite_a_seed_quote():
+    for p in PARAMS.values():
+        if p.provenance == "observed":
+            assert re.match(r'00[01]: .*"[^"]+"', p.source), p.name
+
+
+def _seed_quotes():
+    """(parameter, seed file, quoted text) for every quote a source attributes to a seed file."""
+    out = []
+    for p in PARAMS.values():
+        for m in re.finditer(r'(00[01]):\s*[^"]*?"([^"]+)"', p.source):
+            out.append((p.name, m.group(1), m.group(2)))
+    return out
+
+
+@pytest.mark.parametrize("name,seed,quote", [pytest.param(*q, id=q[0]) for q in _seed_quotes()])
+def test_quotes_in_sources_are_verbatim_in_the_seed_file(name, seed, quote):
+    (path,) = SEEDS.glob(f"{seed}_*.txt")
+    text = path.read_text(encoding="utf-8")
+    for fragment in (f.strip() for f in quote.split("...")):
+        if fragment:
+            assert fragment in text, f"{name}: {fragment!r} not in {path.name}"
+
+
+def test_markdown_table_has_a_row_per_parameter():
+    lines = markdown_table().splitlines()
+    assert lines[0].startswith("| group | name | default |") and lines[1].startswith("|---")
+    assert len(lines) == len(PARAMS) + 2
+    for p, line in zip(PARAMS.values(), lines[2:]):
+        assert f"`{p.name}`" in line and p.provenance in line
+        assert line.count("|") == 8  # no stray pipes from the sources
+
+
+# ---------------------------------------------------------------- validate
+def test_unknown_name_is_rejected_and_named():
+    msg = one_line_error({"n_mother": 5000})
+    assert "n_mother" in msg and "n_mothers" in msg  # names it and suggests the right one
+    msg = one_line_error({"zzz_nonsense": 1})
+    assert "zzz_nonsense" in msg
+
+
+@pytest.mark.parametrize("p", NUMERIC, ids=[p.name for p in NUMERIC])
+def test_out_of_range_is_rejected(p):
+    lo, hi = p.bounds
+    for bad in (lo - 1, hi + 1 if p.type == "int" else hi * 1.5 + 1):
+        bad = int(bad) if p.type == "int" else float(bad)
+        msg = one_line_error({p.name: bad})
+        assert p.name in msg and p.type in msg
+    # the bounds themselves are allowed
+    assert validate({**ROOM.get(p.name, {}), p.name: lo})[p.name] == lo
+    assert validate({**ROOM.get(p.name, {}), p.name: hi})[p.name] == hi
+
+
+@pytest.mark.parametrize("p", INTS, ids=[p.name for p in INTS])
+def test_int_parameters_reject_str_bool_and_fractions(p):
+    for bad in (str(p.default), True, False, p.default + 0.5, None, [p.default], np.bool_(True)):
+        assert p.name in one_line_error({p.name: bad})
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")], ids=["nan", "inf", "-inf"])
+def test_int_parameters_reject_nan_and_infinity(bad):
+    for p in INTS:
+        assert p.name in one_line_error({p.name: bad})
+
+
+@pytest.mark.parametrize("p", FLOATS, ids=[p.name for p in FLOATS])
+def test_float_parameters_reject_str_bool_nan_inf(p):
+    for bad in (str(p.default), True, float("nan"), float("inf"), -float("inf"), None):
+        assert p.name in one_line_error({p.name: bad})
+
+
+def test_numbers_are_converted_to_the_declared_type():
+    out = validate({"n_mothers": 5000.0, "interest_rate": 0, "ties_per_mother": np.int64(6),
+                    "media_reach": np.float32(0.5)})
+    assert out["n_mothers"] == 5000 and type(out["n_mothers"]) is int
+    assert type(out["interest_rate"]) is float
+    assert type(out["ties_per_mother"]) is int
+    assert type(out["media_reach"]) is float
+
+
+def test_bool_choice_and_month_parameters_reject_other_types():
+    for name, bad in [("free_class", 1), ("free_class", "true"), ("free_class", None), ("mixing", "random"),
+                      ("mixing", 1), ("survey_frame", "everyone"), ("start", "2020-4"), ("start", "April 2020"),
+                      ("start", 202004), ("end", "2020-13"), ("end", "1999-12"), ("end", "2101-01")]:
+        assert name in one_line_error({name: bad})
+
+
+def test_end_before_start_is_rejected():
+    msg = one_line_error({"start": "2021-01", "end": "2020-12"})
+    assert "end" in msg and "start" in msg
+    validate({"start": "2021-01", "end": "2021-01"})  # a one-month run is fine
+
+
+def test_odd_ties_per_mother_is_rejected():
+    for k in (3, 5, 49):
+        assert "ties_per_mother" in one_line_error({"ties_per_mother": k})
+    validate({"ties_per_mother": 4})
+
+
+def test_cross_parameter_rules():
+    assert "share_long_distance" in one_line_error({"share_long_distance": 0.6, "share_migrated": 0.5})
+    assert "weight" in one_line_error({"weight_environment": 0.0, "weight_family": 0.0, "weight_time": 0.0})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1, max_size=30).filter(lambda s: s not in PARAMS and "\n" not in s and "\r" not in s))
+def test_any_unknown_name_gives_one_line_naming_it(name):
+    assert repr(name) in one_line_error({name: 1})
+
+
+def test_unknown_name_with_a_newline_still_gives_one_line():
+    one_line_error({"n_mothers\nrm -rf": 1})
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(NUMERIC), st.floats(allow_nan=True, allow_infinity=True))
+def test_validate_accepts_exactly_the_values_inside_bounds(p, x):
+    lo, hi = p.bounds
+    ok = not math.isnan(x) and lo <= x <= hi and (p.type == "float" or x == int(x))
+    if p.name == "ties_per_mother" and ok:
+        ok = int(x) % 2 == 0
+    if ok:
+        assert validate({**ROOM.get(p.name, {}), p.name: x})[p.name] == x
+    else:
+        one_line_error({**ROOM.get(p.name, {}), p.name: x})
+
+
+# ---------------------------------------------------------------- the model validates first
+def test_model_rejects_bad_parameters_before_building_anything(monkeypatch):
+    def must_not_run(*a, **k):
+        raise AssertionError("built something before validating")
+
+    monkeypatch.setattr(model.community, "make_population", must_not_run)
+    monkeypatch.setattr(model.community, "small_world", must_not_run)
+    monkeypatch.setattr(model.community.mesa.Model, "__init__", must_not_run)
+    for bad in ({"n_mothers": -5}, {"n_mothers": "5000"}, {"bogus": 1}, {"free_class": "no"},
+                {"end": "2019-01"}, {"ties_per_mother": 7}, {"interest_rate": float("nan")}):
+        with pytest.raises(ParameterError) as e:
+            CommunityModel(rng=1, **bad)
+        assert "\n" not in str(e.value)
+    with pytest.raises(ParameterError):
+        CommunityModel(preset="no-such-preset", rng=1)
+
+
+def test_model_uses_the_validated_values():
+    m = CommunityModel(rng=1, n_mothers=1000.0, end="2020-06", interest_rate=0)
+    assert m.p["n_mothers"] == 1000 and type(m.p["n_mothers"]) is int
+    assert m.n == 1000 and m.stage.size == 1000
+    m.run()
+    assert m.summary()["registered"] == 0  # nobody seeks to join
+
+
+# ---------------------------------------------------------------- parse_value
+@pytest.mark.parametrize("name,text,value", [
+    ("free_class", "true", True), ("free_class", "False", False), ("free_class", "1", True),
+    ("free_class", "no", False), ("free_class", " ON ", True), ("volunteering", "off", False),
+    ("n_mothers", "3000", 3000), ("n_mothers", "120_000", 120000), ("n_mothers", " 500 ", 500),
+    ("interest_rate", "0.004", 0.004), ("interest_rate", "1e-3", 0.001), ("interest_rate", "0", 0.0),
+    ("wtp_median", "150_000.5", 150000.5),
+    ("end", "2021-12", "2021-12"), ("start", "2020-04", "2020-04"),
+    ("mixing", "homogeneous", "homogeneous"), ("survey_frame", "registered", "registered"),
+])
+def test_parse_value_parses(name, text, value):
+    got = parse_value(name, text)
+    assert got == value and type(got) is type(value)
+
+
+@pytest.mark.parametrize("name,text", [
+    ("free_class", "maybe"), ("free_class", ""), ("free_class", "2"),
+    ("n_mothers", "abc"), ("n_mothers", "3000.5"), ("n_mothers", ""), ("n_mothers", "true"), ("n_mothers", "50"),
+    ("n_mothers", "nan"),
+    ("interest_rate", "fast"), ("interest_rate", "nan"), ("interest_rate", "inf"), ("interest_rate", "2"),
+    ("interest_rate", "0,5"), ("interest_rate", ""),
+    ("end", "2021-1"), ("end", "Dec 2021"), ("end", "2021-00"), ("end", "2021/12"), ("end", ""),
+    ("mixing", "random"), ("survey_frame", "Alumnae"),
+    ("no_such_parameter", "1"),
+])
+def test_parse_value_rejects_garbage(name, text):
+    with pytest.raises(ParameterError) as e:
+        parse_value(name, text)
+    msg = str(e.value)
+    assert name in msg and "\n" not in msg
+
+
+@pytest.mark.parametrize("text", ["2020-+4", "2020- 4"])
+def test_months_must_be_exactly_yyyy_mm(text):
+    with pytest.raises(ParameterError):
+        parse_value("end", text)

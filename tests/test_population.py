@@ -1,0 +1,167 @@
+"""Population (model/population.py): provinces and the traits of the reachable mothers."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model import CommunityModel
+from model.parameters import validate
+from model.population import (LEFT_AFTER_MARRIAGE, LONG_DISTANCE, MIGRATED, N_PROVINCES, PROVINCES,
+                              BETA_CONCENTRATION, make_population, province_weights)
+
+REMOTE = [i for i, (_, _, region) in enumerate(PROVINCES) if region == "Maluku-Papua"]
+N = 50_000
+
+
+def population(seed=0, **params):
+    return make_population(validate({"n_mothers": N, **params}), np.random.default_rng(seed))
+
+
+@pytest.fixture(scope="module")
+def pop():
+    return population()
+
+
+# ------------------------------------------------------------------ provinces
+def test_38_provinces_8_of_them_in_maluku_papua():
+    assert N_PROVINCES == len(PROVINCES) == 38
+    assert len(REMOTE) == 8
+    assert len({name for name, _, _ in PROVINCES}) == 38
+
+
+@pytest.mark.parametrize("remote", [0.0, 0.004, 0.5, 1.0])
+def test_province_weights_sum_to_one(remote):
+    w = province_weights(remote)
+    assert w.shape == (38,)
+    assert (w >= 0).all() and w.sum() == pytest.approx(1.0)
+
+
+def test_province_weights_follow_population_times_reach():
+    w = province_weights(1.0)
+    pop = np.array([p for _, p, _ in PROVINCES])
+    jawa_barat, dki = 11, 10
+    assert w[jawa_barat] / w[dki] == pytest.approx(pop[jawa_barat] / pop[dki])
+    # Sumatra's reach is 0.7 of Java-Bali's
+    aceh = 0
+    assert (w[aceh] / pop[aceh]) / (w[dki] / pop[dki]) == pytest.approx(0.7)
+    # remote weights scale with remote_reach
+    assert province_weights(0.5)[REMOTE].sum() < w[REMOTE].sum()
+
+
+def test_no_remote_reach_nobody_in_maluku_papua():
+    assert (province_weights(0.0)[REMOTE] == 0).all()
+    p = population(remote_reach=0.0)
+    assert not np.isin(p["prov"], REMOTE).any()
+    assert np.unique(p["prov"]).size == 30
+
+
+def test_remote_reach_one_puts_mothers_in_every_province():
+    p = population(remote_reach=1.0)
+    counts = np.bincount(p["prov"], minlength=38)
+    assert (counts > 0).all()
+    expected = N * province_weights(1.0)
+    assert np.all(np.abs(counts - expected) < 5 * np.sqrt(expected) + 1)
+
+
+def test_no_remote_reach_in_a_whole_run_reaches_at_most_30_provinces():
+    m = CommunityModel(rng=1, remote_reach=0.0, n_mothers=20_000, end="2022-12").run()
+    assert m.summary()["provinces"] <= 30
+    assert not np.isin(m.pop["prov"], REMOTE).any()
+
+
+def test_mothers_are_sorted_by_province(pop):
+    assert (np.diff(pop["prov"].astype(int)) >= 0).all()
+
+
+# ------------------------------------------------------------------ traits
+@pytest.mark.parametrize("trait,param", [("family", "family_support_mean"), ("stigma", "stigma_mean"),
+                                         ("free_time", "free_time_mean"), ("digital", "digital_literacy_mean")])
+def test_trait_means_match_the_declared_means(pop, trait, param):
+    mean = validate({})[param]
+    x = pop[trait].astype(float)
+    sd = math.sqrt(mean * (1 - mean) / (BETA_CONCENTRATION + 1))  # Beta(a, b) with a + b = 6
+    assert abs(x.mean() - mean) < 5 * sd / math.sqrt(N)
+    assert x.std() == pytest.approx(sd, rel=0.05)
+    assert x.min() >= 0 and x.max() <= 1
+
+
+@pytest.mark.parametrize("mean", [0.05, 0.3, 0.9])
+def test_trait_means_follow_the_parameter(mean):
+    p = population(family_support_mean=mean, stigma_mean=mean)
+    assert p["family"].mean() == pytest.approx(mean, abs=0.01)
+    assert p["stigma"].mean() == pytest.approx(mean, abs=0.01)
+
+
+def test_budget_is_lognormal_with_median_and_cap():
+    p = population(wtp_median=200_000.0, wtp_sigma=0.9, wtp_max=3_000_000.0)
+    assert np.median(p["wtp"]) == pytest.approx(200_000.0, rel=0.03)
+    assert p["wtp"].max() <= 3_000_000.0 and (p["wtp"] > 0).all()
+    logs = np.log(p["wtp"][p["wtp"] < 3_000_000.0])
+    assert np.std(np.log(p["wtp"])) == pytest.approx(0.9, rel=0.05)
+    assert logs.size > 0.99 * N
+    capped = population(wtp_median=200_000.0, wtp_max=100_000.0)
+    assert (capped["wtp"] <= 100_000.0).all() and (capped["wtp"] == 100_000.0).mean() > 0.7
+    flat = population(wtp_median=123_000.0, wtp_sigma=0.0)
+    assert (flat["wtp"] == 123_000.0).all()
+
+
+def test_occupation_shares(pop):
+    p = validate({})
+    occ = pop["occupation"]
+    for code, share in ((LONG_DISTANCE, p["share_long_distance"]), (MIGRATED, p["share_migrated"]),
+                        (LEFT_AFTER_MARRIAGE, 1 - p["share_long_distance"] - p["share_migrated"])):
+        assert abs((occ == code).mean() - share) < 5 * math.sqrt(share * (1 - share) / N), code
+
+
+def test_motivation_is_higher_after_ldm_or_migration():
+    p = population(isolation_motivation=2.5)
+    isolated = p["occupation"] != LEFT_AFTER_MARRIAGE
+    assert (p["motivation"][isolated] == 2.5).all() and (p["motivation"][~isolated] == 1.0).all()
+
+
+def test_barrier_is_the_weighted_mean_of_the_three_obstacles():
+    p = population(weight_environment=0.6, weight_family=0.3, weight_time=0.3, barrier_strength=1.5)
+    raw = (0.6 * p["stigma"] + 0.3 * (1 - p["family"]) + 0.3 * (1 - p["free_time"])) / 1.2
+    np.testing.assert_allclose(p["barrier"], np.minimum(1.0, 1.5 * raw), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(p["digital_reach"], 1 - np.minimum(1.0, 1.5 * (1 - p["digital"])),
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_no_barrier_strength_no_barriers_and_full_digital_reach():
+    p = population(barrier_strength=0.0)
+    assert (p["barrier"] == 0).all()
+    assert (p["digital_reach"] == 1).all()
+
+
+def test_same_generator_seed_same_population():
+    a, b = population(seed=7), population(seed=7)
+    assert a.keys() == b.keys()
+    for k in a:
+        np.testing.assert_array_equal(a[k], b[k])
+    c = population(seed=8)
+    assert not np.array_equal(a["family"], c["family"])
+
+
+@settings(max_examples=25, deadline=None)
+@given(family=st.floats(0.01, 0.99), stigma=st.floats(0.01, 0.99), free_time=st.floats(0.01, 0.99),
+       digital=st.floats(0.01, 0.99), strength=st.floats(0, 3), we=st.floats(0, 1), wf=st.floats(0, 1),
+       wt=st.floats(0.01, 1), remote=st.floats(0, 1), n=st.integers(100, 3000), seed=st.integers(0, 2**32 - 1))
+def test_traits_stay_in_range_for_any_parameters(family, stigma, free_time, digital, strength, we, wf, wt, remote,
+                                                 n, seed):
+    p = make_population(validate(dict(
+        n_mothers=n, family_support_mean=family, stigma_mean=stigma, free_time_mean=free_time,
+        digital_literacy_mean=digital, barrier_strength=strength, weight_environment=we, weight_family=wf,
+        weight_time=wt, remote_reach=remote)), np.random.default_rng(seed))
+    for k, v in p.items():
+        assert v.shape == (n,), k
+        assert np.isfinite(v.astype(float)).all(), k
+    for k in ("family", "stigma", "free_time", "digital", "barrier", "digital_reach"):
+        assert p[k].min() >= 0 and p[k].max() <= 1, k
+    assert ((p["prov"] >= 0) & (p["prov"] < 38)).all()
+    if remote == 0:
+        assert not np.isin(p["prov"], REMOTE).any()

@@ -1,0 +1,176 @@
+"""Scenarios (model/scenarios.py): presets are differences from the baseline; files are validated."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+from pandas.testing import assert_frame_equal
+
+from model import CommunityModel, ParameterError
+from model import scenarios
+from model.parameters import DEFAULTS, PARAMS
+
+SHIPPED = ("ipm", "ibusibuk")
+
+
+def preset_file(name: str):
+    return scenarios.PRESET_DIR / f"{name}.toml"
+
+
+def write(tmp_path, text: str, name: str = "scen.toml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def error_for(scenario) -> str:
+    with pytest.raises(ParameterError) as e:
+        scenarios.load(scenario)
+    msg = str(e.value)
+    assert "\n" not in msg, msg
+    return msg
+
+
+def test_presets_lists_baseline_and_the_shipped_files():
+    assert scenarios.presets() == ["baseline", "ibusibuk", "ipm"]
+    assert scenarios.DEFAULT == "ipm"
+
+
+@pytest.mark.parametrize("name", ["baseline", *SHIPPED])
+def test_presets_load_to_a_full_valid_parameter_set(name):
+    p = scenarios.load(name)
+    assert p.keys() == DEFAULTS.keys()
+    assert scenarios.describe(name)
+
+
+def test_baseline_is_the_declared_defaults():
+    assert scenarios.overrides("baseline") == {}
+    assert scenarios.load("baseline") == DEFAULTS
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_preset_file_has_only_scenario_and_params_tables(name):
+    data = tomllib.loads(preset_file(name).read_text(encoding="utf-8"))
+    assert set(data) == {"scenario", "params"}
+    assert data["scenario"]["name"] == name
+    assert data["scenario"]["description"].strip()
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_preset_params_are_declared_parameters(name):
+    params = tomllib.loads(preset_file(name).read_text(encoding="utf-8"))["params"]
+    assert params
+    assert set(params) <= set(PARAMS)
+    assert scenarios.overrides(name) == params
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_presets_are_differences_from_the_baseline(name):
+    same = {k: v for k, v in scenarios.overrides(name).items() if DEFAULTS[k] == v}
+    assert same == {}
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_preset_changes_override_the_preset(name):
+    p = scenarios.load(name, n_mothers=777, free_class=True)
+    assert p["n_mothers"] == 777 and p["free_class"] is True
+    with pytest.raises(ParameterError):
+        scenarios.load(name, n_mothers=1)
+
+
+def test_ipm_and_ibusibuk_differ_where_their_files_say():
+    ipm, ibu, base = scenarios.load("ipm"), scenarios.load("ibusibuk"), scenarios.load("baseline")
+    assert ipm["interest_rate"] != base["interest_rate"]
+    assert ibu["free_class"] is False and base["free_class"] is True
+    assert ibu["n_brands"] == 8 and base["n_brands"] == 0
+    # everything not in a preset file is the baseline
+    for name, p in (("ipm", ipm), ("ibusibuk", ibu)):
+        changed = scenarios.overrides(name)
+        assert {k for k in p if p[k] != base[k]} <= set(changed)
+
+
+# ---------------------------------------------------------------- bad scenarios
+def test_unknown_preset_name_is_rejected_with_the_choices():
+    msg = error_for("ipmm")
+    assert "ipmm" in msg and "ipm" in msg and "ibusibuk" in msg and "baseline" in msg
+
+
+def test_missing_file_is_named(tmp_path):
+    path = tmp_path / "nope.toml"
+    assert str(path) in error_for(path)
+
+
+def test_malformed_toml_names_the_file(tmp_path):
+    path = write(tmp_path, "[params]\nn_mothers = = 3\n", "broken.toml")
+    msg = error_for(path)
+    assert "broken.toml" in msg and "TOML" in msg
+
+
+def test_non_utf8_file_names_the_file(tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes(b"[params]\n# caf\xe9\n")
+    assert "latin1.toml" in error_for(path)
+
+
+def test_unknown_table_names_the_file_and_the_table(tmp_path):
+    path = write(tmp_path, '[scenario]\nname = "x"\n[parameters]\nn_mothers = 3000\n', "tables.toml")
+    msg = error_for(path)
+    assert "tables.toml" in msg and "parameters" in msg
+
+
+def test_unknown_parameter_names_the_file_and_the_parameter(tmp_path):
+    path = write(tmp_path, "[params]\nn_mothers = 3000\ninterest_rat = 0.01\n", "typo.toml")
+    msg = error_for(path)
+    assert "typo.toml" in msg and "interest_rat" in msg
+
+
+@pytest.mark.parametrize("line,name", [
+    ("n_mothers = 10", "n_mothers"), ('n_mothers = "3000"', "n_mothers"), ("free_class = 1", "free_class"),
+    ("start = 2020-04-01", "start"), ('end = "2019-12"', "end"), ("ties_per_mother = 7", "ties_per_mother"),
+    ("interest_rate = nan", "interest_rate"), ('mixing = "random"', "mixing"),
+])
+def test_bad_value_in_a_file_names_the_file_and_the_parameter(tmp_path, line, name):
+    path = write(tmp_path, f"[params]\n{line}\n", "badvalue.toml")
+    msg = error_for(path)
+    assert "badvalue.toml" in msg and name in msg
+
+
+@pytest.mark.parametrize("text", ["params = 3\n", "params = [1, 2]\n", 'params = "n_mothers=3000"\n'])
+def test_params_that_is_not_a_table_names_the_file(tmp_path, text):
+    path = write(tmp_path, text, "flat.toml")
+    assert "flat.toml" in error_for(path)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_non_finite_int_in_a_file_names_the_file(tmp_path, value):
+    path = write(tmp_path, f"[params]\nn_mothers = {value}\n", "nonfinite.toml")
+    assert "nonfinite.toml" in error_for(path)
+
+
+# ---------------------------------------------------------------- files as presets
+def test_scenario_file_works_as_a_preset(tmp_path):
+    path = write(tmp_path, '[scenario]\nname = "small"\ndescription = "a small test"\n'
+                           '[params]\nn_mothers = 3000\nend = "2020-12"\nfree_class = false\n', "small.toml")
+    assert scenarios.describe(path) == "a small test"
+    assert scenarios.load(str(path)) == scenarios.load("baseline", n_mothers=3000, end="2020-12", free_class=False)
+    a = CommunityModel(preset=path, rng=4).run()
+    b = CommunityModel(preset=str(path), rng=4).run()
+    c = CommunityModel(preset="baseline", rng=4, n_mothers=3000, end="2020-12", free_class=False).run()
+    assert a.n == 3000 and a.week == 40 and a.p["free_class"] is False
+    assert a.summary()["free_class_graduates"] == 0
+    assert_frame_equal(a.dataframe(), b.dataframe())
+    assert_frame_equal(a.dataframe(), c.dataframe())
+    # keyword parameters still override the file
+    d = CommunityModel(preset=path, rng=4, n_mothers=1000)
+    assert d.n == 1000 and d.p["end"] == "2020-12"
+
+
+def test_empty_scenario_file_is_the_baseline(tmp_path):
+    path = write(tmp_path, "", "empty.toml")
+    assert scenarios.overrides(path) == {}
+    assert scenarios.load(path) == DEFAULTS
+
+
+def test_model_default_preset_is_ipm():
+    assert CommunityModel(rng=1, n_mothers=500).p == scenarios.load("ipm", n_mothers=500)

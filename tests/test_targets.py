@@ -1,0 +1,122 @@
+"""Targets (model/targets.toml, model/targets.py): sound declarations and the comparison table."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from model import CommunityModel
+from model import targets as targets_mod
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+TARGETS = targets_mod.load()
+FIELDS = {"label", "value", "band", "unit", "quote", "seed", "summary", "band_reason"}
+
+
+@pytest.fixture(scope="module")
+def short_summary():
+    """The summary keys exist from the first week on; a short run is enough."""
+    return CommunityModel(rng=1, n_mothers=2000, end="2020-12").run().summary()
+
+
+def test_the_eight_observed_figures_are_declared():
+    assert set(TARGETS) == {"registered", "completion", "financial_change", "parenting_change", "telegram",
+                            "instagram", "provinces", "scholars"}
+
+
+def test_every_target_has_exactly_the_declared_fields():
+    data = tomllib.loads(targets_mod.TARGETS_FILE.read_text(encoding="utf-8"))
+    for name, t in data.items():
+        assert set(t) == FIELDS, name
+        assert len(t["band"]) == 2, name
+        for key in ("label", "unit", "quote", "seed", "summary", "band_reason"):
+            assert isinstance(t[key], str) and t[key].strip(), (name, key)
+
+
+@pytest.mark.parametrize("t", TARGETS.values(), ids=list(TARGETS))
+def test_value_is_inside_its_band(t):
+    assert t.low < t.high
+    assert t.low <= t.value <= t.high
+    assert t.inside(t.value) and t.inside(t.low) and t.inside(t.high)
+    assert not t.inside(math.nan)
+    assert not t.inside(t.low - abs(t.low) * 0.01 - 1e-9) and not t.inside(t.high + abs(t.high) * 0.01 + 1e-9)
+    if t.unit.startswith("share"):
+        assert 0 <= t.low and t.high <= 1
+
+
+@pytest.mark.parametrize("t", [
+    pytest.param(t, id=t.name) for t in TARGETS.values()])
+def test_quote_is_verbatim_in_its_seed_file(t):
+    path = SEEDS / t.seed
+    assert path.is_file(), path
+    text = path.read_text(encoding="utf-8")
+    fragments = [f.strip() for f in t.quote.split("...")]
+    assert all(fragments), "an elision '...' at the start or end of a quote"
+    for fragment in fragments:
+        assert fragment in text, fragment
+    # with an elision, the fragments appear in order
+    pos = 0
+    for fragment in fragments:
+        pos = text.find(fragment, pos)
+        assert pos >= 0, fragment
+        pos += len(fragment)
+
+
+@pytest.mark.parametrize("t", TARGETS.values(), ids=list(TARGETS))
+def test_summary_key_exists(t, short_summary):
+    assert t.summary in short_summary
+    float(short_summary[t.summary])
+
+
+def test_compare_gives_one_row_per_target(short_summary):
+    rows = targets_mod.compare(short_summary)
+    assert [r["target"] for r in rows] == list(TARGETS)
+    for r in rows:
+        t = TARGETS[r["target"]]
+        sim = float(short_summary[t.summary])
+        assert r["observed"] == t.value and (r["low"], r["high"]) == (t.low, t.high)
+        assert r["simulated"] == sim or (math.isnan(sim) and math.isnan(r["simulated"]))
+        assert r["inside"] == t.inside(sim)
+
+
+def test_compare_flags_inside_and_outside():
+    inside = {t.summary: t.value for t in TARGETS.values()}
+    assert all(r["inside"] for r in targets_mod.compare(inside))
+    outside = {t.summary: t.high * 2 + 1 for t in TARGETS.values()}
+    assert not any(r["inside"] for r in targets_mod.compare(outside))
+    nan = {t.summary: math.nan for t in TARGETS.values()}
+    assert not any(r["inside"] for r in targets_mod.compare(nan))
+
+
+def test_table_prints_a_row_per_target():
+    summary = {t.summary: t.value for t in TARGETS.values()}
+    summary["registered"] = 1  # one figure outside
+    text = targets_mod.table(summary)
+    lines = text.splitlines()
+    assert lines[0].split()[:2] == ["figure", "observed"]
+    body = lines[2:-1]
+    assert len(body) == len(TARGETS)
+    for t, line in zip(TARGETS.values(), body):
+        assert line.startswith(t.label)
+    status = [line.split()[-1] for line in body]
+    assert status == ["OUT"] + ["ok"] * (len(TARGETS) - 1)
+    assert lines[-1] == f"{len(TARGETS) - 1} of {len(TARGETS)} figures inside their band"
+
+
+def test_table_formats_missing_and_share_figures():
+    summary = {t.summary: t.value for t in TARGETS.values()}
+    summary["financial_change"] = math.nan
+    text = targets_mod.table(summary)
+    fin = next(line for line in text.splitlines() if line.startswith(TARGETS["financial_change"].label))
+    assert "n/a" in fin and fin.rstrip().endswith("OUT")
+    assert "55.0%" in fin
+    reg = next(line for line in text.splitlines() if line.startswith(TARGETS["registered"].label))
+    assert "15,000" in reg
+
+
+def test_table_of_the_ipm_run(ipm_run):
+    text = targets_mod.table(ipm_run.summary())
+    assert text.splitlines()[-1] == "8 of 8 figures inside their band"

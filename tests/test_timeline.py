@@ -1,0 +1,145 @@
+"""Calendar (model/timeline.py): weeks, months, cohorts, the COVID-19 push."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model import CommunityModel
+from model import timeline
+from model.timeline import cohort_weeks, covid_levels, date_of, first_day_after, n_weeks, week_of
+
+months = st.builds(lambda y, m: f"{y:04d}-{m:02d}", st.integers(2000, 2099), st.integers(1, 12))
+
+
+def test_default_run_is_248_weeks():
+    assert n_weeks("2020-04", "2024-12") == 248
+    # 2020-04-01 .. 2024-12-31 is 1,736 days: exactly 248 weeks
+    assert (dt.date(2025, 1, 1) - dt.date(2020, 4, 1)).days == 248 * 7
+
+
+def test_model_runs_its_weeks_and_stops():
+    m = CommunityModel(rng=1, n_mothers=1000, end="2020-06")
+    assert m.n_weeks == n_weeks("2020-04", "2020-06") == 13  # 91 days
+    m.run()
+    assert m.week == 13 and not m.running
+    df = m.dataframe()
+    assert len(df) == 14  # the initial state and 13 weeks
+    assert df["date"].iloc[0] == "2020-04-01" and df["date"].iloc[1] == "2020-04-08"
+    assert m.date == dt.date(2020, 7, 1)
+    m.step()  # stepping a finished model does nothing
+    assert m.week == 13 and len(m.dataframe()) == 14
+
+
+def test_one_month_run():
+    assert n_weeks("2020-04", "2020-04") == 5  # 30 days: weeks starting on 1, 8, 15, 22, 29 April
+    assert n_weeks("2021-02", "2021-02") == 4  # 28 days
+
+
+def test_first_day_after():
+    assert first_day_after("2024-12") == dt.date(2025, 1, 1)
+    assert first_day_after("2020-02") == dt.date(2020, 3, 1)
+
+
+def test_week_of():
+    assert week_of("2020-04", "2020-04") == 0
+    assert week_of("2020-05", "2020-04") == 5  # 30 days: the first week starting on or after 1 May is week 5
+    assert week_of("2021-10", "2020-04") == 79  # 548 days
+    assert week_of("2020-01", "2020-04") == -13  # negative before the start
+
+
+@settings(max_examples=60, deadline=None)
+@given(start=months, month=months)
+def test_week_of_is_the_first_week_starting_on_or_after_the_month(start, month):
+    w = week_of(month, start)
+    first = timeline.month_to_date(month)
+    assert date_of(w, start) >= first
+    assert date_of(w - 1, start) < first
+
+
+@settings(max_examples=60, deadline=None)
+@given(start=months, end=months)
+def test_n_weeks_covers_every_week_starting_before_the_month_after_end(start, end):
+    if timeline.month_to_date(end) < timeline.month_to_date(start):
+        start, end = end, start
+    w = n_weeks(start, end)
+    assert w >= 1
+    assert date_of(w - 1, start) < first_day_after(end) <= date_of(w, start)
+
+
+def test_covid_levels_of_the_default_run():
+    c = covid_levels("2020-04", 248)
+    assert c.shape == (248,)
+    assert ((c >= 0) & (c <= 1)).all()
+    at = lambda month: c[week_of(month, "2020-04")]  # noqa: E731
+    assert at("2020-04") == 1.0 and at("2020-12") == 1.0
+    assert at("2021-03") == 0.5
+    assert at("2021-08") == 1.0
+    assert at("2021-12") == 0.3 and at("2022-03") == 0.3
+    after = week_of("2022-04", "2020-04")
+    assert (c[after:] == 0).all()
+    assert c[after - 1] > 0  # the week starting in late March is still restricted
+
+
+def test_covid_levels_for_a_later_start():
+    c = covid_levels("2021-01", 30)
+    assert c[0] == 0.5  # January 2021, not the 2020 level
+    assert (covid_levels("2023-01", 50) == 0).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(start=months, weeks=st.integers(1, 600))
+def test_covid_levels_always_in_unit_interval_and_zero_after_march_2022(start, weeks):
+    c = covid_levels(start, weeks)
+    assert c.shape == (weeks,)
+    assert ((c >= 0) & (c <= 1)).all()
+    for w in range(weeks):
+        if date_of(w, start) >= dt.date(2022, 4, 1) or date_of(w + 1, start) <= dt.date(2020, 4, 1):
+            assert c[w] == 0
+
+
+def test_cohort_weeks_spacing():
+    c = cohort_weeks("2021-01", 13, "2020-04", 248)
+    assert c[0] == week_of("2021-01", "2020-04") == 40
+    assert (np.diff(c) == 13).all()
+    assert c[-1] < 248 <= c[-1] + 13
+
+
+def test_cohorts_of_a_programme_started_before_the_run_keep_their_rhythm():
+    c = cohort_weeks("2020-01", 8, "2020-04", 100)  # first cohort 13 weeks before the run
+    assert c[0] == (-13) % 8 == 3
+    assert (np.diff(c) == 8).all()
+    assert ((c - week_of("2020-01", "2020-04")) % 8 == 0).all()
+
+
+def test_no_cohorts_after_the_run():
+    assert cohort_weeks("2030-01", 8, "2020-04", 248).size == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(first=months, start=months, every=st.integers(1, 60), weeks=st.integers(1, 500))
+def test_cohort_weeks_are_evenly_spaced_inside_the_run(first, start, every, weeks):
+    c = cohort_weeks(first, every, start, weeks)
+    assert ((c >= 0) & (c < weeks)).all()
+    assert (np.diff(c) == every).all()
+    assert ((c - week_of(first, start)) % every == 0).all()
+    if c.size:
+        assert c[0] < every or c[0] == week_of(first, start)
+        assert c[-1] + every >= weeks
+
+
+def test_model_cohort_calendar_matches_timeline():
+    m = CommunityModel(rng=1, n_mothers=1000)
+    for k, prog in enumerate(m.programmes):
+        starts = cohort_weeks(m.p[f"{prog}_start"], m.p[f"{prog}_every_weeks"], "2020-04", 248)
+        window = m.p[f"{prog}_window_weeks"]
+        opens = set()
+        for c in starts:
+            opens |= set(range(max(0, c - window), c))
+        for w in range(248):
+            m.week = w
+            assert m.cohort_starts(k) == (w in starts), (prog, w)
+            assert m.window_open(k) == (w in opens), (prog, w)
