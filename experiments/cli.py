@@ -49,9 +49,32 @@ def cmd_run(args) -> int:
     model, out = run_to_folder(args.scenario, args.seed, changes, args.out)
     print(f"ibusim run: scenario {args.scenario}, seed {args.seed}, {model.week} weeks "
           f"({model.p['start']} to {model.p['end']}), {model.n:,} mothers")
-    print(table(model.summary()))
+    s = model.summary()
+    if args.scenario != "ipm":
+        print("(the observed figures are Ibu Punya Mimpi's; other scenarios are shown against them for reference)")
+    print(table(s))
+    print(other_figures(model, s))
     print(f"run folder: {out}")
     return 0
+
+
+def other_figures(model, s: dict) -> str:
+    """End-of-run figures that are not observed targets: roles, momfluencers, communication."""
+    def rp(x):
+        return "n/a" if x != x else f"Rp{x:,.0f}"
+    lines = [
+        "other figures (not targets):",
+        f"  team: {len(model.admins)} founders + {s['managers']} managers ({s['promotions']} promotions), "
+        f"{s['volunteers']} volunteers = {s['volunteer_share']:.1%} of registered; capacity {s['team_capacity']:.1f}x "
+        "the founders'",
+        f"  momfluencers: {s['momfluencers']} active of {s['creators']} trained; {s['campaigns']} campaigns, "
+        f"{s['paid_posts']} paid posts, {rp(s['total_income'])} in all, {rp(s['income_per_creator_month'])} "
+        f"per trained momfluencer per month",
+        f"  communication ({model.p['pattern_channels']}, last {model.p['window_weeks']} weeks): "
+        f"{model.communication_pattern}, degree centralisation {s['comm_centralisation']:.2f}, "
+        f"density {s['comm_density']:.4f}",
+    ]
+    return "\n".join(lines)
 
 
 def cmd_params(args) -> int:

@@ -7,8 +7,8 @@
   history.
 * :class:`Admin`: a member of the founding/management team, who facilitates
   classes and prompts discussion (capacity ``admin_capacity`` learners).
-* :class:`Brand`: a brand partner with a monthly budget (``brand_budget``);
-  passive in this version (the momfluencer economy uses it).
+* :class:`Brand`: a brand partner with a monthly budget (``brand_budget``) that
+  runs campaigns with momfluencers (model/brands.py).
 
 Mothers who never register stay rows in the arrays only (see docs/ODD.md,
 "Entities"): most of the reachable population is never reached, and a Mesa agent
@@ -95,6 +95,34 @@ class Mother(mesa.Agent):
         return bool(self._a("par_change"))
 
     @property
+    def tenure(self) -> int:
+        """Weeks served as a volunteer (kept after promotion)."""
+        return int(self._a("tenure"))
+
+    @property
+    def performance(self) -> float:
+        """Volunteer track record (moving average of weekly contribution)."""
+        return float(self._a("performance"))
+
+    @property
+    def momfluencer(self) -> bool:
+        return bool(self._a("momfluencer"))
+
+    @property
+    def followers(self) -> float:
+        """Followers of her own account (0 unless trained as a content creator)."""
+        return float(self._a("mf_followers"))
+
+    @property
+    def engagement(self) -> float:
+        return float(self._a("mf_engagement"))
+
+    @property
+    def income(self) -> float:
+        """Cumulative momfluencer income, Rp."""
+        return float(self._a("income"))
+
+    @property
     def traits(self) -> dict[str, float]:
         pop = self.model.pop
         return {k: float(pop[k][self.idx]) for k in ("family", "stigma", "free_time", "digital", "wtp", "barrier")}
@@ -117,8 +145,15 @@ class Admin(mesa.Agent):
 
 
 class Brand(mesa.Agent):
-    """A brand partner (passive until the momfluencer economy is modelled)."""
+    """A brand partner: runs campaigns with momfluencers (model/brands.py)."""
 
     def __init__(self, model, budget: float):
         super().__init__(model)
-        self.budget = budget
+        self.budget = budget  # Rp per month
+        self.sampled: set[int] = set()  # momfluencers who got a product sample
+        self.campaigns = 0
+        self.spent = 0.0  # Rp paid so far
+
+    def __repr__(self) -> str:
+        return (f"Brand(id={self.unique_id}, budget={self.budget:,.0f}/month, campaigns={self.campaigns}, "
+                f"spent={self.spent:,.0f}, sampled={len(self.sampled)})")

@@ -6,8 +6,10 @@ Rule: each week an unaware mother ``i`` becomes aware with probability
     h_i = p(t) * r_i + wom_rate * W_i
 
 * ``p(t) = media_reach * content(t) * live(t) * covid(t)`` is the mass reach of
-  the community's Instagram: ``content(t) = 1 + content_growth * active/1000 /
-  posts_per_week`` (content volume grows with the community), ``live(t) = 1 +
+  the community's Instagram: ``content(t) = posts(t) / posts_per_week`` with
+  ``posts(t) = posts_per_week + content_growth * active/1000 +
+  volunteer_posts_per_week * (volunteers + managers)`` (content volume grows with
+  the community and its team, model/capacity.py), ``live(t) = 1 +
   live_boost`` in weeks with a "Tanya Ibu Peri" live (every ``live_every_weeks``)
   and ``covid(t) = 1 + covid_push * lockdown level`` (model/timeline.py);
 * ``r_i`` is her digital reach (1 when ``barrier_strength`` = 0);
@@ -17,8 +19,8 @@ Rule: each week an unaware mother ``i`` becomes aware with probability
   the same share over the whole population (``mixing = "homogeneous"``).
 
 Limit case (docs/ODD.md): with homogeneous mixing, ``member_talk = 0``,
-``barrier_strength = 0``, ``content_growth = live_boost = covid_push = 0`` and
-no initial awareness, the aware share follows the Bass curve with weekly
+``barrier_strength = 0``, ``content_growth = live_boost = covid_push = 0``,
+``volunteer_posts_per_week = 0`` (or ``volunteering = false``) and no initial awareness, the aware share follows the Bass curve with weekly
 ``p = media_reach`` and ``q = wom_rate``.
 
 Word-of-mouth exposure is kept up to date incrementally: when a mother becomes
@@ -26,20 +28,27 @@ aware or registers, her weight is added to her contacts (work proportional to
 those who changed, never a loop over everyone).
 
 Parameters read: media_reach, wom_rate, member_talk, posts_per_week,
-content_growth, live_every_weeks, live_boost, covid_push, mixing.
+content_growth, volunteer_posts_per_week, live_every_weeks, live_boost, covid_push, mixing.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .states import Stage
+from .states import Role, Stage
+
+
+def posts_per_week(model) -> float:
+    """Instagram posts this week: the founders', the members' and the team's."""
+    p = model.p
+    return (p["posts_per_week"] + p["content_growth"] * model.counts[Stage.ACTIVE] / 1000.0
+            + p["volunteer_posts_per_week"] * (model.n_role(Role.VOLUNTEER) + model.n_role(Role.MANAGER)))
 
 
 def mass_reach(model) -> float:
     """Weekly mass-reach hazard p(t) for a mother with full digital reach."""
     p = model.p
-    content = 1.0 + p["content_growth"] * model.counts[Stage.ACTIVE] / 1000.0 / p["posts_per_week"]
+    content = posts_per_week(model) / p["posts_per_week"]
     live = 1.0 + (p["live_boost"] if model.week % p["live_every_weeks"] == 0 else 0.0)
     return p["media_reach"] * content * live * model.covid_factor()
 

@@ -17,13 +17,14 @@ Rule, each week:
    wtp_i)`` (costly steps need reinforcement: complex contagion). Programmes are
    visited in a random order each week; a mother applies to one at a time.
 2. **Intake.** When a cohort starts, up to ``places`` applicants are admitted
-   at random; the others return to active and may apply again.
+   at random (places grow with the team, model/capacity.py); the others return
+   to active and may apply again.
 3. **Progress.** Everyone in a class (free or paid) drops out with weekly
    probability ``d_i``: ``free_class_dropout * (1 + 2 b_i)`` in the free class,
    ``dropout_rate * (1 + 2 b_i) * (1 + support_effect * shortfall)`` in a paid
    one, where ``shortfall = max(0, 1 - capacity / learners)`` and capacity is
-   ``n_admins * admin_capacity + volunteers * volunteer_capacity`` (the admins'
-   capacities plus the volunteers'). The barrier term ``2 b_i`` is
+   the team's support capacity (model/capacity.py: the admins' capacities plus
+   ``managers * manager_capacity + volunteers * volunteer_capacity``). The barrier term ``2 b_i`` is
    ``BARRIER_DROPOUT``; the reinforcement cap 3 is ``REINFORCEMENT_CAP``. Drop-outs
    become dormant. At the end of the class the others complete and return to
    active: free class → ``internalise_free`` and a parenting change with
@@ -37,7 +38,8 @@ learners (the platform records progress only for paid orders, domain.md).
 
 Parameters read: the ``<prog>_*`` family, enrol_rate, enrol_threshold,
 peer_reinforcement, price_sensitivity, dropout_rate, free_class_dropout,
-support_effect, n_admins and admin_capacity (through the Admin agents), volunteer_capacity, internalise_free,
+support_effect, and through model/capacity.py n_admins, admin_capacity,
+manager_capacity, volunteer_capacity, volunteer_weight, places_scale_with_team, internalise_free,
 internalise_paid, parenting_effect_free, parenting_effect_paid,
 scholarship_financial_effect.
 """
@@ -47,7 +49,8 @@ from __future__ import annotations
 import numpy as np
 
 from .parameters import PROGRAMMES
-from .states import FREE_CLASS, NO_CLASS, Role, Stage
+from . import capacity
+from .states import FREE_CLASS, NO_CLASS, Stage
 
 # assumed: beyond a few reinforcing alumnae ties, more add nothing (complex contagion
 # saturates; Centola, domain.md)
@@ -90,7 +93,7 @@ def intake(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
         apps = mem[model.applied[mem] == k + 1]
         model.applied[apps] = NO_CLASS
         apps = apps[model.stage[apps] == Stage.ACTIVE]
-        take = apps[rng.permutation(apps.size)[: model.p[f"{prog}_places"]]]
+        take = apps[rng.permutation(apps.size)[: capacity.places(model, model.p[f"{prog}_places"])]]
         enrol(model, take, k, paying=True)
         admitted[prog] = take
     return admitted
@@ -106,13 +109,11 @@ def enrol(model, idx: np.ndarray, k: int, paying: bool) -> None:
 
 def support_shortfall(model) -> float:
     """Share of paid learners beyond the facilitation capacity (0 = fully supported)."""
-    p = model.p
     mem = model.member_idx
     learners = np.count_nonzero(model.programme[mem] > FREE_CLASS)
     if learners == 0:
         return 0.0
-    capacity = sum(a.capacity for a in model.admins) + model.n_role(Role.VOLUNTEER) * p["volunteer_capacity"]
-    return max(0.0, 1.0 - capacity / learners)
+    return max(0.0, 1.0 - capacity.support(model) / learners)
 
 
 def progress(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -160,5 +161,6 @@ def progress(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     model.move(done, Stage.ACTIVE)
     model.programme[done] = NO_CLASS
     out.update(free_graduates=free_done, completed_paid=paid_done[~scholars],
-               completed_scholars=paid_done[scholars])
+               completed_scholars=paid_done[scholars],
+               completed_jika_ibu_menjadi=paid_done[k == PROGRAMMES.index("jika_ibu_menjadi")])
     return out

@@ -3,16 +3,26 @@
 Step order (each line is one rule module; every rule reads the state the
 previous ones left; each has its own random stream, see ``STREAMS``):
 
-1. ``awareness``    unaware → aware (Instagram mass reach, word of mouth, COVID push)
-2. ``channels``     aware mothers follow Instagram; anyone interested joins Telegram
-3. ``onboarding``   aware → seek to join → queue for the free class → registered
-4. ``classes``      applications in open sign-up windows; cohorts start
-5. ``scholarship``  a business-scholarship batch, when due, starts Ibu Pebisnis
-6. ``classes``      progress of everyone in a class: drop-outs, completions, outcomes
-7. ``engagement``   internalisation from prompts and fading; dormancy and reactivation
-8. ``volunteering`` volunteers step down; a volunteer call, when due, takes new ones
-9. metrics          the DataCollector records the week; after the last week the
-                    impact survey runs and ``running`` turns False
+1.  ``awareness``     unaware → aware (Instagram mass reach, word of mouth, COVID push)
+2.  ``channels``      aware mothers follow Instagram; anyone interested joins Telegram
+3.  ``onboarding``    aware → seek to join → queue for the free class → registered
+4.  ``classes``       applications in open sign-up windows; cohorts start
+5.  ``scholarship``   a business-scholarship batch, when due, starts Ibu Pebisnis
+6.  ``classes``       progress of everyone in a class: drop-outs, completions, outcomes;
+                      ``momfluencers.train``: content-creator graduates become momfluencers
+7.  ``engagement``    internalisation from prompts and fading; dormancy and reactivation
+8.  ``happy_hour``    offline meetups in provinces with enough active members
+9.  ``volunteering``  volunteers step down; a volunteer call, when due, takes new ones
+10. ``promotion``     volunteers' track records; managers leave; vacancies filled
+11. ``momfluencers``  followers grow; some momfluencers stop
+12. ``brands``        campaigns: product samples and paid posts; income
+13. ``communication`` the week's events by kind and channel; the message window
+14. metrics           the DataCollector records the week; after the last week the
+                      impact survey runs and ``running`` turns False
+
+Team capacity (model/capacity.py) is read by onboarding, classes, engagement and
+awareness: volunteers and managers let the community run more places, prompt more
+members and post more content.
 
 State lives in numpy arrays with one row per mother (``model.stage``,
 ``model.score``, ...); registered mothers are also :class:`Mother` agents, views
@@ -24,11 +34,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from collections import deque
+
 import mesa
-import networkx as nx
 import numpy as np
 
-from . import awareness, channels, classes, engagement, metrics, onboarding, scholarship, survey, timeline, volunteering
+from . import (awareness, brands, channels, classes, communication, engagement, happy_hour, metrics, momfluencers,
+               onboarding, promotion, scholarship, survey, timeline, volunteering)
 from .agents import Admin, Brand, Mother
 from .network import neighbours, small_world
 from .parameters import PROGRAMMES
@@ -39,7 +51,8 @@ from .states import NO_CLASS, Role, Stage
 # One random stream per rule, spawned from the model's generator in this fixed
 # order, so that changing one rule's draws never shifts another's (common random numbers).
 STREAMS = ("population", "network", "seeding", "awareness", "channels", "onboarding", "classes",
-           "scholarship", "progress", "engagement", "volunteering", "survey")
+           "scholarship", "progress", "engagement", "volunteering", "survey", "happy_hour", "promotion",
+           "momfluencers", "brands", "communication", "participation", "event_counts")
 
 
 class CommunityModel(mesa.Model):
@@ -109,6 +122,14 @@ class CommunityModel(mesa.Model):
         self.scholar = np.zeros(n, bool)
         self.fin_change = np.zeros(n, bool)
         self.par_change = np.zeros(n, bool)
+        self.tenure = np.zeros(n, np.int16)  # weeks served as a volunteer
+        self.performance = np.zeros(n, np.float32)  # volunteer track record
+        self.creator = np.zeros(n, bool)  # trained content creator (ever a momfluencer)
+        self.momfluencer = np.zeros(n, bool)  # working as a momfluencer now
+        self.mf_followers = np.zeros(n, np.float32)
+        self.mf_engagement = np.zeros(n, np.float32)
+        self.income = np.zeros(n, np.float64)  # cumulative momfluencer income, Rp
+        self.participation = communication.participation(p, n, self.streams["participation"])
         self.prov_members = np.zeros(int(self.pop["prov"].max(initial=0)) + 1, np.int64)
         self.talk_total = 0.0
         self.n_followers = 0
@@ -122,13 +143,15 @@ class CommunityModel(mesa.Model):
         self._n_aware_idx = 0
         self._member_buf = np.empty(n, np.int64)
         self._n_member_idx = 0
+        self._creator_idx = np.empty(0, np.int64)
+        self._messages: deque = deque(maxlen=p["window_weeks"])  # (senders, receivers, channels) per week
+        self.monitors = {"comm_centralisation": 0.0, "comm_density": 0.0, "comm_pattern": "none", "comm_nodes": 0}
+        self.events = dict.fromkeys(communication.EVENT_TYPES, 0)
         self.survey_result: dict[str, float] | None = None
 
         # actors
         self.admins = [Admin(self, p["admin_capacity"]) for _ in range(p["n_admins"])]
         self.brands = [Brand(self, p["brand_budget"]) for _ in range(p["n_brands"])]
-        self.community_graph = nx.Graph()  # who talks with whom inside the community
-        self.community_graph.add_nodes_from((f"admin:{a.unique_id}" for a in self.admins), role="admin")
 
         # the founders' circles know the community from the start
         seed_rng = self.streams["seeding"]
@@ -165,6 +188,7 @@ class CommunityModel(mesa.Model):
         f["new_paid_enrolled"] = sum(v.size for v in intake.values())
         f["new_scholars"] = scholarship.step(self, s["scholarship"]).size
         pr = classes.progress(self, s["progress"])
+        f["new_momfluencers"] = momfluencers.train(self, pr["completed_jika_ibu_menjadi"], s["momfluencers"]).size
         f["new_free_class_graduates"] = pr["free_graduates"].size
         f["new_completed_paid"] = pr["completed_paid"].size
         f["new_dropped_paid"] = pr["dropped_paid"].size
@@ -173,8 +197,22 @@ class CommunityModel(mesa.Model):
         f["new_dropped_scholars"] = pr["dropped_scholars"].size
         en = engagement.step(self, s["engagement"])
         f["new_dormant"], f["new_reactivated"] = en["dormant"].size, en["reactivated"].size
+        attendees = happy_hour.step(self, s["happy_hour"])
+        f["new_happy_hour_attendees"] = attendees.size
         vo = volunteering.step(self, s["volunteering"])
         f["new_volunteers"], f["new_volunteers_quit"] = vo["volunteers_joined"].size, vo["volunteers_quit"].size
+        pm = promotion.step(self, s["promotion"])
+        f["new_promotions"], f["new_managers_left"] = pm["promoted"].size, pm["managers_left"].size
+        f["new_momfluencers_stopped"] = momfluencers.step(self, s["momfluencers"])["stopped"].size
+        br = brands.step(self, s["brands"])
+        f["new_campaigns"], f["new_paid_posts"], f["new_samples"] = br["campaigns"], br["paid_posts"], br["samples"]
+        f["new_income"] = br["income"]
+        self.events = communication.step(self, s["communication"], attendees, f, s["event_counts"])
+        for (kind, channel), c in self.events.items():
+            f[f"new_{kind}_{channel}"] = c
+        for kind in communication.KINDS:
+            f[f"new_{kind}"] = sum(c for (k, _), c in self.events.items() if k == kind)
+        self.monitors = communication.monitor(self)
 
         self.flows = f
         for name in metrics.CUMULATIVES:
@@ -212,7 +250,7 @@ class CommunityModel(mesa.Model):
         return self._member_buf[:self._n_member_idx]
 
     def register(self, idx: np.ndarray, to: Stage) -> None:
-        """Register mothers ``idx`` (stage ``to``): Mesa agents, counts, referral ties."""
+        """Register mothers ``idx`` (stage ``to``): Mesa agents, counts, talk weight."""
         if idx.size == 0:
             return
         self.move(idx, to)
@@ -223,20 +261,31 @@ class CommunityModel(mesa.Model):
         np.add.at(self.prov_members, self.pop["prov"][idx], 1)
         for i in idx.tolist():
             self.mothers[i] = Mother(self, i)
-        # a registered contact, if any, brought her in: a tie in the community graph
-        nb, owner = neighbours(self.ties, idx)
-        is_member = self.registered_week[nb] >= 0
-        is_member &= self.registered_week[nb] < self.week  # registered earlier
-        nb, owner = nb[is_member], owner[is_member]
-        _, first = np.unique(owner, return_index=True)
-        g = self.community_graph
-        g.add_nodes_from(idx.tolist(), role="member")
-        g.add_edges_from(zip(idx[owner[first]].tolist(), nb[first].tolist()), kind="referral")
 
-    def link_cohort(self, host: Admin, idx: np.ndarray) -> None:
-        """Tie a free-class cohort to the admin who hosts it (communication graph)."""
-        hub = f"admin:{host.unique_id}"
-        self.community_graph.add_edges_from(((hub, i) for i in idx.tolist()), kind="class")
+    def creator_idx(self) -> np.ndarray:
+        """Every trained content creator (momfluencer now or before), in order of training."""
+        return self._creator_idx
+
+    def add_creators(self, idx: np.ndarray) -> None:
+        self._creator_idx = np.concatenate([self._creator_idx, idx])
+
+    def remember_messages(self, senders: np.ndarray, receivers: np.ndarray, channels: np.ndarray) -> None:
+        """Keep this week's person-to-person messages in the communication window."""
+        self._messages.append((senders, receivers, channels))
+
+    def window_messages(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Senders, receivers and channel codes of the last ``window_weeks`` weeks' messages."""
+        if not self._messages:
+            return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int8)
+        return tuple(np.concatenate([m[i] for m in self._messages]) for i in range(3))
+
+    def communication_graph(self, channels: tuple[str, ...] | None = None, max_nodes: int | None = None):
+        """The window's communication graph as networkx (see model/communication.py)."""
+        return communication.graph(self, channels, max_nodes)
+
+    @property
+    def communication_pattern(self) -> str:
+        return self.monitors["comm_pattern"]
 
     def add_talk(self, idx: np.ndarray, weight: float) -> None:
         """Add word-of-mouth weight of ``idx`` to their contacts' exposure."""

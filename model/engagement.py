@@ -6,8 +6,10 @@ externalises (classes, content), objectivates (shared vocabulary), and members
 internalise. Class completions raise ``s_i`` (model/classes.py); this rule adds:
 
 * **prompts**: an active or in-class member in the Telegram group, where admins
-  post prompting questions (001), gains ``internalise_prompt * (1 - s_i)`` a week
-  (only if the community has at least one admin to post them);
+  post prompting questions (001), gains ``internalise_prompt * share * (1 - s_i)``
+  a week, where ``share = min(1, F * prompt_reach / prompted members)`` and ``F``
+  is the team's facilitation capacity (model/capacity.py): a bigger team keeps more
+  members talking;
 * **fading**: a dormant member loses a share ``internalise_decay`` of ``s_i`` a week;
 * **dormancy**: an active member not in a class and with no pending application
   becomes dormant with weekly probability ``dormancy_rate * (1 - s_i)``;
@@ -16,13 +18,15 @@ internalise. Class completions raise ``s_i`` (model/classes.py); this rule adds:
   the Telegram group (admin prompts, alumni classes, reunions reach her there).
 
 Parameters read: internalise_prompt, internalise_decay, dormancy_rate,
-reactivation_rate, n_admins (through the Admin agents).
+reactivation_rate (and, through model/capacity.py, prompt_reach, volunteer_weight and
+n_admins).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from . import capacity
 from .states import NO_CLASS, Stage
 
 TELEGRAM_REACTIVATION = 2.0  # assumed: still being in the group doubles the chance to come back
@@ -33,9 +37,8 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     p, s = model.p, model.score
     mem = model.member_idx
     stage, tg = model.stage[mem], model.telegram[mem]
-    if model.admins:
-        prompted = mem[tg & ((stage == Stage.ACTIVE) | (stage == Stage.IN_CLASS))]
-        s[prompted] += p["internalise_prompt"] * (1.0 - s[prompted])
+    prompted = mem[tg & ((stage == Stage.ACTIVE) | (stage == Stage.IN_CLASS))]
+    s[prompted] += p["internalise_prompt"] * capacity.prompt_share(model, prompted.size) * (1.0 - s[prompted])
     dormant = mem[stage == Stage.DORMANT]
     s[dormant] *= 1.0 - p["internalise_decay"]
     back = dormant[rng.random(dormant.size) < p["reactivation_rate"]

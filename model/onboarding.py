@@ -9,7 +9,8 @@ Rule, each week:
 2. **Free class on** (``free_class``): she joins the queue for the free class
    "Ibu untuk Ibu". Every ``free_class_every_weeks`` a cohort opens with
    ``free_class_size`` places, filled first come first served; those admitted
-   register (become :class:`model.agents.Mother` agents) and attend the class
+   register (become :class:`model.agents.Mother` agents; the places grow with the
+   team, model/capacity.py) and attend the class
    for ``free_class_weeks`` (completion: model/classes.py). A queued mother gives
    up and returns to aware with weekly probability ``1 - exp(-1 /
    queue_patience_weeks)``.
@@ -17,7 +18,8 @@ Rule, each week:
    the website or a paid class) with probability ``direct_registration_share``;
    the others stay aware and may seek again later.
 
-Parameters read: interest_rate, covid_push, free_class,
+Parameters read: interest_rate, covid_push, free_class, places_scale_with_team
+(through model/capacity.py),
 free_class_every_weeks, free_class_size, free_class_weeks,
 direct_registration_share, queue_patience_weeks.
 """
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import capacity
 from .states import FREE_CLASS, Stage
 
 
@@ -55,7 +58,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
         queued = np.concatenate([np.setdiff1d(queued, gave_up, assume_unique=True), seekers])
         # first come, first served; ties (same week) in random order
         order = np.lexsort((rng.random(queued.size), model.queue_since[queued]))
-        admitted = queued[order[: p["free_class_size"]]]
+        admitted = queued[order[: capacity.places(model, p["free_class_size"])]]
         model.register(admitted, Stage.IN_CLASS)
         model.programme[admitted] = FREE_CLASS
         model.class_end[admitted] = model.week + p["free_class_weeks"]
@@ -64,6 +67,5 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
         if admitted.size and model.admins:
             host = model.admins[model.free_cohorts % len(model.admins)]
             host.cohorts_hosted += 1
-            model.link_cohort(host, admitted)
             model.free_cohorts += 1
     return out

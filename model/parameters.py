@@ -40,7 +40,9 @@ GROUPS = (
     "engagement",
     "admins",
     "volunteers",
+    "momfluencers",
     "brands",
+    "communication",
     "survey",
 )
 
@@ -415,7 +417,7 @@ _add("volunteering", True, "bool", "-", "observed",
      "volunteers", "Run the volunteer programme.")
 _add("volunteer_call_every_weeks", 13, "int", "weeks", "assumed", "a call per quarter", "volunteers",
      "Weeks between volunteer calls.", bounds=(1, 520))
-_add("volunteer_call_size", 10, "int", "volunteers", "assumed",
+_add("volunteer_call_size", 20, "int", "volunteers", "assumed",
      "reader-to-leader conversion near 1% (domain.md)", "volunteers",
      "Volunteers taken per call.", bounds=(0, 10_000))
 _add("volunteer_threshold", 0.5, "float", "score", "assumed",
@@ -426,13 +428,127 @@ _add("volunteer_capacity", 15, "int", "learners/volunteer", "assumed", "voluntee
 _add("volunteer_quit_rate", 0.01, "float", "1/week", "assumed", "volunteers burn out", "volunteers",
      "Weekly chance a volunteer steps down.", bounds=(0.0, 1.0))
 
+# volunteer -> manager progression ------------------------------------------------
+_add("team_per_1000_members", 0.7, "float", "team members per 1,000 registered", "assumed",
+     "the management team grows with the community; one informant went from volunteer host to "
+     'manager (001: "Aku juga dulu daftar jadi volunteer untuk host acara")', "volunteers",
+     "Management team size (founders + managers) per 1,000 registered members.", bounds=(0.0, 100.0))
+_add("team_max", 30, "int", "people", "assumed", "a volunteer-run community keeps a small core team",
+     "volunteers", "Largest management team (founders + managers).", bounds=(0, 10_000))
+_add("promotion_min_tenure_weeks", 26, "int", "weeks", "assumed", "a few hosting rounds before joining the team",
+     "volunteers", "Weeks a volunteer must have served before she can be promoted.", bounds=(0, 520))
+_add("manager_leave_rate", 0.004, "float", "1/week", "assumed", "managers burn out too, more slowly",
+     "volunteers", "Weekly chance a manager leaves the team.", bounds=(0.0, 1.0))
+_add("manager_capacity", 40, "int", "learners/manager", "assumed", "managers facilitate like founders, a bit less",
+     "volunteers", "Learners one manager can support.", bounds=(0, 10_000))
+_add("volunteer_weight", 0.1, "float", "founder-equivalents", "assumed",
+     "a volunteer hosts and moderates part-time", "volunteers",
+     "Share of a founder's facilitation (cohorts, prompts) one volunteer adds.", bounds=(0.0, 1.0))
+_add("places_scale_with_team", 0.5, "float", "elasticity", "assumed",
+     "a larger team runs more classes and cohorts", "volunteers",
+     "How much cohort places grow with team capacity R (places x (1 + this x (R - 1))).", bounds=(0.0, 2.0))
+_add("prompt_reach", 600, "int", "members/week", "assumed",
+     "one facilitator can keep a few hundred members talking a week", "volunteers",
+     "Group members one founder-equivalent can engage with prompts per week.", bounds=(0, 1_000_000))
+_add("volunteer_posts_per_week", 0.05, "float", "posts/week", "assumed", "volunteers and managers make content",
+     "volunteers", "Instagram posts per week each volunteer or manager adds.", bounds=(0.0, 20.0))
+
+# momfluencers ---------------------------------------------------------------
+_add("content_creator_share", 0.3, "float", "share", "assumed",
+     'content creator is one of the "Jika Ibu Menjadi" professions (domain.md); IbuSibuk trains '
+     'momfluencers (000: "pelatihan baik secara *online* maupun *offline*")', "momfluencers",
+     "Share of Jika Ibu Menjadi completions trained as content creators (who become momfluencers).",
+     bounds=(0.0, 1.0))
+_add("momfluencer_followers", 600.0, "float", "followers", "assumed",
+     "a mother's own account when she starts (median of a lognormal, log-sd 1)", "momfluencers",
+     "Median followers of a newly trained momfluencer.", bounds=(1.0, 10_000_000.0))
+_add("momfluencer_engagement", 0.04, "float", "share", "assumed",
+     '"engagement above 3% counts as good" (domain.md); mean of a Beta', "momfluencers",
+     "Mean engagement rate of a momfluencer's posts.", bounds=(0.001, 0.5))
+_add("momfluencer_growth", 0.01, "float", "1/week", "assumed",
+     "followers grow with posting; ~70% a year at 4% engagement", "momfluencers",
+     "Weekly follower growth at engagement 4% (scales with engagement).", bounds=(0.0, 1.0))
+_add("momfluencer_quit_rate", 0.005, "float", "1/week", "assumed", "some stop posting", "momfluencers",
+     "Weekly chance a momfluencer stops working as one.", bounds=(0.0, 1.0))
+_add("income_change_threshold", 500_000.0, "float", "Rp", "assumed",
+     '000: "adanya penghasilan tambahan sebagai *momfluencer*"; a few paid posts count as a financial change',
+     "momfluencers", "Cumulative momfluencer income at which a mother reports a financial change.",
+     bounds=(0.0, 1e10))
+
 # brands --------------------------------------------------------------------
 _add("n_brands", 0, "int", "brands", "assumed",
      "IPM's seed names no brand partners; IbuSibuk works with brands (000)", "brands",
-     "Brand partners (passive in this version).", bounds=(0, 1000))
+     "Brand partners paying momfluencers.", bounds=(0, 1000))
 _add("brand_budget", 5_000_000.0, "float", "Rp/month", "assumed",
      "influencer rates Rp50k-10M per post (domain.md)", "brands",
-     "Monthly budget of one brand (used by the momfluencer rules).", bounds=(0.0, 1e12))
+     "Monthly campaign budget of one brand.", bounds=(0.0, 1e12))
+_add("campaigns_per_month", 1.0, "float", "campaigns/month", "assumed", "a monthly campaign rhythm", "brands",
+     "Campaigns a brand runs per month (on average).", bounds=(0.0, 30.0))
+_add("brand_min_engagement", 0.02, "float", "share", "assumed",
+     "brands look at engagement (above 3% is good, domain.md)", "brands",
+     "Lowest engagement a brand accepts.", bounds=(0.0, 1.0))
+_add("product_sample_first", True, "bool", "-", "observed",
+     '000: "product sample" is one of the seven digital-empowerment elements', "brands",
+     "A brand's first post with a momfluencer is an unpaid product sample.")
+_add("creators_per_campaign", 10, "int", "posts/campaign", "assumed", "a small influencer campaign",
+     "brands", "Most momfluencer posts (paid or sampled) in one campaign.", bounds=(0, 10_000))
+_add("rate_nano", 0.0, "float", "Rp/post", "assumed",
+     "under 1k followers creators are paid in products", "brands",
+     "Pay per post under 1,000 followers.", bounds=(0.0, 1e9))
+for _tier, _lo, _hi, _label in (("micro", 50_000.0, 500_000.0, "1k-10k"), ("mid", 500_000.0, 2_500_000.0, "10k-100k"),
+                                ("macro", 2_500_000.0, 10_000_000.0, "100k-1M")):
+    _add(f"rate_{_tier}_low", _lo, "float", "Rp/post", "assumed",
+         f"Indonesian rates 2024, {_label} followers: Rp{_lo:,.0f}-{_hi:,.0f} (domain.md; sources disagree)",
+         "brands", f"Pay per post at the bottom of the {_label} follower tier.", bounds=(0.0, 1e9))
+    _add(f"rate_{_tier}_high", _hi, "float", "Rp/post", "assumed",
+         f"Indonesian rates 2024, {_label} followers: Rp{_lo:,.0f}-{_hi:,.0f} (domain.md; sources disagree)",
+         "brands", f"Pay per post at the top of the {_label} follower tier.", bounds=(0.0, 1e9))
+
+# communication (CMC) ------------------------------------------------------------
+_add("admin_lead", 0.7, "float", "share", "assumed",
+     '001: discussions are "dipandu oleh seorang admin dari tim IPM, dengan pertanyaan pemantik"', "communication",
+     "Share of group messages addressed to the facilitator who posted the prompt (1 = admins lead, "
+     "0 = peers talk).", bounds=(0.0, 1.0))
+_add("prompts_per_week", 3, "int", "prompts/week", "assumed", "a few prompting questions a week per group",
+     "communication", "Prompting questions the facilitators post per group and week.", bounds=(0, 100))
+_add("share_contributors", 0.09, "float", "share", "assumed", "participation inequality 90-9-1 (domain.md)",
+     "communication", "Share of group members who contribute now and then.", bounds=(0.0, 1.0))
+_add("share_leaders", 0.01, "float", "share", "assumed", "participation inequality 90-9-1 (domain.md)",
+     "communication", "Share of group members who post a lot.", bounds=(0.0, 1.0))
+_add("lurker_messages", 0.02, "float", "messages/week", "assumed", "lurkers almost never post", "communication",
+     "Messages per week of a lurker in a group.", bounds=(0.0, 100.0))
+_add("contributor_messages", 0.5, "float", "messages/week", "assumed", "90-9-1", "communication",
+     "Messages per week of a contributor.", bounds=(0.0, 100.0))
+_add("leader_messages", 3.0, "float", "messages/week", "assumed", "90-9-1", "communication",
+     "Messages per week of a leader.", bounds=(0.0, 1000.0))
+_add("pattern_channels", "telegram", "choice", "-", "assumed",
+     "the open Telegram group is where the admins' prompting questions meet the whole community", "communication",
+     "Which messages the monitored communication pattern is measured on.",
+     choices=("telegram", "whatsapp", "groups", "all"))
+_add("window_weeks", 4, "int", "weeks", "assumed", "a month of conversation", "communication",
+     "Length of the window whose messages form the communication graph.", bounds=(1, 52))
+_add("materials_per_week", 3.0, "float", "items/week", "assumed",
+     '001: "lebih dari 340 pilihan materi belajar"; a learner opens a few a week', "communication",
+     "Learning materials a learner opens per week (user-to-document).", bounds=(0.0, 100.0))
+_add("view_share", 0.1, "float", "share", "assumed", "organic reach of a post among followers", "communication",
+     "Share of followers who see each Instagram post (user-to-document).", bounds=(0.0, 1.0))
+_add("live_comment_share", 0.01, "float", "share", "assumed", "a few followers comment in a live",
+     "communication", "Share of followers who comment in a Tanya Ibu Peri live (user-to-user).",
+     bounds=(0.0, 1.0))
+_add("forum_rate", 0.05, "float", "posts/week", "assumed", "the RUMII forum is quieter than the chat groups",
+     "communication", "RUMII forum posts per active member per week (user-to-user; reading is 5x that).",
+     bounds=(0.0, 100.0))
+_add("happy_hour", True, "bool", "-", "observed",
+     '001: "para anggota komunitas yang berada dalam satu wilayah dapat bertemu"',
+     "communication", "Run offline Happy Hour meetups.")
+_add("happy_hour_every_weeks", 13, "int", "weeks", "assumed", "a meetup per quarter", "communication",
+     "Weeks between Happy Hour rounds.", bounds=(1, 520))
+_add("happy_hour_min_members", 30, "int", "members", "assumed", "enough members nearby to meet",
+     "communication", "Active members a province needs before a Happy Hour is held there.", bounds=(1, 100_000))
+_add("happy_hour_attendance", 0.15, "float", "share", "assumed", "a meetup draws a minority of local members",
+     "communication", "Share of a province's active members who attend.", bounds=(0.0, 1.0))
+_add("happy_hour_boost", 0.3, "float", "score", "assumed", "meeting face to face binds members (001: \"mengikat\")",
+     "communication", "Internalisation gained by attending (share of the remaining gap).", bounds=(0.0, 1.0))
 
 # survey --------------------------------------------------------------------
 _add("survey_frame", "alumnae", "choice", "-", "assumed",
@@ -470,6 +586,8 @@ def validate(params: dict[str, Any]) -> dict[str, Any]:
         raise ParameterError("parameters 'share_long_distance' + 'share_migrated' exceed 1")
     if out["weight_environment"] + out["weight_family"] + out["weight_time"] <= 0:
         raise ParameterError("barrier weights 'weight_environment', 'weight_family', 'weight_time' are all 0")
+    if out["share_contributors"] + out["share_leaders"] > 1:
+        raise ParameterError("parameters 'share_contributors' + 'share_leaders' exceed 1")
     if out["ties_per_mother"] % 2:
         raise ParameterError(f"parameter 'ties_per_mother' = {out['ties_per_mother']} must be even")
     return out

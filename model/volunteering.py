@@ -7,8 +7,9 @@ at least one completed class (free or paid); up to ``volunteer_call_size`` are
 taken at random with weight ``s_i``. A volunteer supports
 ``volunteer_capacity`` learners (model/classes.py). Each week a volunteer steps
 down with probability ``volunteer_quit_rate``, and at once if she went dormant.
-Volunteering is a role of the same mother: she keeps her history. (Promotion to
-the management team is the next rule to add.)
+Volunteering is a role of the same mother: she keeps her history (and her
+tenure, should she volunteer again). Promotion to the management team is
+model/promotion.py.
 
 Parameters read: volunteering, volunteer_call_every_weeks, volunteer_call_size,
 volunteer_threshold, volunteer_quit_rate.

@@ -62,9 +62,8 @@ def test_admins_host_the_free_class_cohorts(run):
     cohorts = int((run.dataframe()["new_free_class_starts"] > 0).sum())
     assert sum(hosted) == cohorts > 0  # every cohort with learners has one host
     assert min(hosted) > 0  # hosting is shared among the admins
-    # each cohort is tied to its host in the communication graph
-    for a in run.admins:
-        assert run.community_graph.degree(f"admin:{a.unique_id}") > 0
+    # ... in turn: the admins take the cohorts round robin, so no admin hosts two more than another
+    assert max(hosted) - min(hosted) <= 1
 
 
 def test_mother_attributes_read_the_arrays(run):

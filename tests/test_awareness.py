@@ -2,7 +2,8 @@
 
 The limit case with a known answer: with homogeneous mixing, ``member_talk = 0``,
 ``barrier_strength = 0`` (digital reach 1), ``content_growth = live_boost =
-covid_push = 0`` and no initial awareness, every unaware mother becomes aware in
+covid_push = 0``, no team content (``volunteer_posts_per_week = 0``) and no initial
+awareness, every unaware mother becomes aware in
 a week with probability ``1 - exp(-(p + q F_t))`` (``p = media_reach``, ``q =
 wom_rate``, ``F_t`` the aware share), so the aware share is a binomial chain
 whose mean path is the discrete-time Bass recursion and whose continuous-time
@@ -24,7 +25,7 @@ from model.states import Stage
 # ------------------------------------------------------------------ Bass limit case
 P_BASS, Q_BASS, N_BASS = 0.002, 0.03, 50_000
 BASS_LIMIT = dict(mixing="homogeneous", member_talk=0.0, barrier_strength=0.0, content_growth=0.0,
-                  live_boost=0.0, covid_push=0.0, initial_aware_share=0.0,
+                  live_boost=0.0, covid_push=0.0, initial_aware_share=0.0, volunteer_posts_per_week=0.0,
                   media_reach=P_BASS, wom_rate=Q_BASS, n_mothers=N_BASS)
 
 

@@ -86,7 +86,10 @@ def test_zero_places_no_enrolment_in_that_programme():
 
 
 def test_intake_only_at_cohort_starts_and_within_places():
-    m = CommunityModel(rng=3, comeback_journey_places=5, kembali_diri_places=7, **MID).run()
+    # volunteering off keeps the team at the founders' level, so places are exactly as declared
+    # (with a team they grow: tests/test_capacity.py)
+    m = CommunityModel(rng=3, comeback_journey_places=5, kembali_diri_places=7, volunteering=False, **MID).run()
+    assert (m.dataframe()["team_capacity"] == 1.0).all()
     df = m.dataframe()
     for prog in PROGRAMMES:
         starts = timeline.cohort_weeks(m.p[f"{prog}_start"], m.p[f"{prog}_every_weeks"], m.p["start"], m.n_weeks)
@@ -158,13 +161,16 @@ def test_more_support_capacity_does_not_lower_completion():
     assert all(h >= l for h, l in zip(high, low))
 
 
-def fake_model(programme, n_admins=2, admin_capacity=10, volunteers=0, volunteer_capacity=5):
+def fake_model(programme, n_admins=2, admin_capacity=10, volunteers=0, volunteer_capacity=5, managers=0,
+               manager_capacity=8):
     programme = np.asarray(programme, np.int8)
+    roles = {Role.VOLUNTEER: volunteers, Role.MANAGER: managers}
     return SimpleNamespace(
-        p=dict(n_admins=n_admins, admin_capacity=admin_capacity, volunteer_capacity=volunteer_capacity),
+        p=dict(n_admins=n_admins, admin_capacity=admin_capacity, volunteer_capacity=volunteer_capacity,
+               manager_capacity=manager_capacity),
         admins=[SimpleNamespace(capacity=admin_capacity) for _ in range(n_admins)],
         programme=programme, member_idx=np.arange(programme.size),
-        n_role=lambda role: volunteers if role == Role.VOLUNTEER else 0)
+        n_role=lambda role: roles.get(role, 0))
 
 
 def test_support_shortfall():
@@ -173,6 +179,12 @@ def test_support_shortfall():
     assert classes.support_shortfall(fake_model(prog)) == pytest.approx(0.5)
     # four volunteers add 4 * 5 = 20: fully supported
     assert classes.support_shortfall(fake_model(prog, volunteers=4)) == 0.0
+    # managers add manager_capacity each: 20 + 2 * 8 = 36 of 40
+    assert classes.support_shortfall(fake_model(prog, managers=2)) == pytest.approx(0.1)
+    # support = admins' capacities + managers * manager_capacity + volunteers * volunteer_capacity
+    assert classes.support_shortfall(fake_model(prog, n_admins=1, managers=1, volunteers=2)) == pytest.approx(
+        1 - (10 + 8 + 2 * 5) / 40)
+    assert classes.support_shortfall(fake_model(prog, n_admins=0, managers=5)) == 0.0  # 40 of 40, no founders
     assert classes.support_shortfall(fake_model(prog, n_admins=0)) == 1.0
     assert classes.support_shortfall(fake_model([FREE_CLASS] * 5, n_admins=0)) == 0.0  # no paid learners
 
@@ -203,8 +215,9 @@ def test_scholars_outcome_uses_scholarship_financial_effect():
 
 def test_completion_raises_internalisation():
     m = CommunityModel(rng=11, internalise_prompt=0.0, internalise_decay=0.0, internalise_free=0.3,
-                       internalise_paid=0.35, telegram_rate=0.0, telegram_member_rate=0.0, **MID).run()
-    # with no prompts and no decay, scores are exactly 1 - 0.7 * 0.65^k after the free
+                       internalise_paid=0.35, telegram_rate=0.0, telegram_member_rate=0.0, happy_hour=False,
+                       **MID).run()
+    # with no prompts, no Happy Hour and no decay, scores are exactly 1 - 0.7 * 0.65^k after the free
     # class and k paid classes
     alive = m.classes_done > 0
     k = m.classes_done[alive] - 1

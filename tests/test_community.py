@@ -258,7 +258,13 @@ def test_fewest_posts_per_week_with_no_mass_reach_changes_nothing():
         fewest = CommunityModel(posts_per_week=lowest, **kw).run().dataframe()
     five = CommunityModel(posts_per_week=5.0, **kw).run().dataframe()
     assert five["n_aware"].iloc[-1] > five["n_aware"].iloc[0]  # word of mouth does spread
-    assert_frame_equal(fewest, five)
+    # the posts are still seen by the followers (user-to-document events, model/communication.py), so the
+    # communication record differs; the community's dynamics (everything else) cannot
+    comm = [c for c in five.columns if c.startswith(("new_u2", "cum_u2", "comm_"))]
+    assert {"new_u2d_instagram", "cum_u2d", "comm_pattern"} <= set(comm)
+    assert_frame_equal(fewest.drop(columns=comm), five.drop(columns=comm))
+    seen = five["n_followers"].shift().fillna(0).to_numpy() > 0
+    assert seen.sum() > 10 and five["new_u2d_instagram"][seen].sum() > fewest["new_u2d_instagram"][seen].sum()
 
 
 # ---------------------------------------------------------------- targets

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from model import CommunityModel
 from model import engagement
-from model.states import NO_CLASS, Stage
+from model.states import NO_CLASS, Role, Stage
 
 SMALL = dict(n_mothers=5000, end="2022-06")
 MID = dict(n_mothers=20_000, end="2023-06")
@@ -96,15 +96,17 @@ def test_no_prompts_without_telegram():
 
 
 # ------------------------------------------------------------------ the rule on a hand-made state
-def fake_model(stage, telegram, score, applied=None, n_admins=1, **p):
+def fake_model(stage, telegram, score, applied=None, n_admins=1, volunteers=0, managers=0, **p):
     stage = np.asarray(stage, np.int8)
     n = stage.size
+    roles = {Role.VOLUNTEER: volunteers, Role.MANAGER: managers}
     model = SimpleNamespace(
         admins=[SimpleNamespace(capacity=60) for _ in range(n_admins)],
-        p=dict(internalise_prompt=0.0, internalise_decay=0.0, dormancy_rate=0.0, reactivation_rate=0.0) | p,
+        p=dict(internalise_prompt=0.0, internalise_decay=0.0, dormancy_rate=0.0, reactivation_rate=0.0,
+               prompt_reach=600, volunteer_weight=0.2) | p,
         stage=stage, telegram=np.asarray(telegram, bool), score=np.asarray(score, np.float32),
         applied=np.full(n, NO_CLASS, np.int8) if applied is None else np.asarray(applied, np.int8),
-        member_idx=np.flatnonzero(stage >= Stage.ACTIVE))
+        member_idx=np.flatnonzero(stage >= Stage.ACTIVE), n_role=lambda role: roles.get(role, 0))
 
     def move(idx, to):
         model.stage[idx] = to
@@ -121,19 +123,49 @@ def test_prompts_raise_scores_of_active_and_in_class_telegram_members_only():
 
 
 def test_no_admins_no_prompts():
-    """Prompts are posted by admins: without any, Telegram members gain nothing."""
+    """Prompts need facilitation capacity F (model/capacity.py): with no admins and no team F = 0,
+    and Telegram members gain nothing."""
     stage = [Stage.ACTIVE, Stage.IN_CLASS, Stage.DORMANT]
     m = fake_model(stage, [1, 1, 1], [0.2, 0.5, 0.4], n_admins=0, internalise_prompt=0.5, internalise_decay=0.5)
     engagement.step(m, np.random.default_rng(0))
     np.testing.assert_allclose(m.score, [0.2, 0.5, 0.2], rtol=1e-6)
 
 
-def test_no_admins_in_a_run_scores_come_from_completions_only():
-    m = CommunityModel(rng=8, n_admins=0, internalise_prompt=0.5, internalise_decay=0.0,
-                       telegram_member_rate=0.5, **SMALL).run()
+def test_no_admins_but_a_team_prompts():
+    """Without founders the team prompts: five volunteers (F = 5 * 0.2 = 1) or one manager reach
+    prompt_reach members, so two members get the full effect."""
+    stage = [Stage.ACTIVE, Stage.IN_CLASS, Stage.DORMANT]
+    for team in (dict(volunteers=5), dict(managers=1)):
+        m = fake_model(stage, [1, 1, 1], [0.2, 0.5, 0.4], n_admins=0, internalise_prompt=0.5,
+                       internalise_decay=0.5, **team)
+        engagement.step(m, np.random.default_rng(0))
+        np.testing.assert_allclose(m.score, [0.2 + 0.5 * 0.8, 0.5 + 0.5 * 0.5, 0.2], rtol=1e-6)
+
+
+def test_prompt_gain_is_shared_when_the_group_outgrows_the_team():
+    """share = min(1, F * prompt_reach / prompted): one founder reaching 1 member a week and two
+    members prompted gives each half the effect."""
+    stage = [Stage.ACTIVE, Stage.IN_CLASS]
+    m = fake_model(stage, [1, 1], [0.2, 0.5], internalise_prompt=0.4, prompt_reach=1)
+    engagement.step(m, np.random.default_rng(0))
+    np.testing.assert_allclose(m.score, [0.2 + 0.4 * 0.5 * 0.8, 0.5 + 0.4 * 0.5 * 0.5], rtol=1e-6)
+
+
+def test_no_admins_and_no_team_in_a_run_scores_come_from_completions_only():
+    """No admins and volunteering off (so no volunteers and no managers): F = 0, no prompts, and with
+    no decay and no Happy Hour a member who completed no class keeps score 0."""
+    m = CommunityModel(rng=8, n_admins=0, volunteering=False, happy_hour=False, internalise_prompt=0.5,
+                       internalise_decay=0.0, telegram_member_rate=0.5, **SMALL).run()
+    df = m.dataframe()
+    assert (df["n_volunteers"] == 0).all() and (df["n_team"] == 0).all()
     never = m.classes_done == 0
     assert (m.telegram & (m.registered_week >= 0)).sum() > 0 and never.sum() > 0
     assert (m.score[never] == 0).all()
+    # with volunteering on, the volunteers (and managers) prompt: F > 0 even without founders
+    m = CommunityModel(rng=8, n_admins=0, volunteering=True, happy_hour=False, internalise_prompt=0.5,
+                       internalise_decay=0.0, telegram_member_rate=0.5, **SMALL).run()
+    assert m.dataframe()["n_volunteers"].max() > 0
+    assert (m.score[m.classes_done == 0] > 0).any()
 
 
 def test_dormancy_probability_is_rate_times_one_minus_score():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from model import CommunityModel
-from model import metrics
+from model import metrics, patterns
 from model import targets as targets_mod
 from model.parameters import PROGRAMMES
 from model.states import Stage
@@ -31,7 +31,10 @@ def test_declared_names_follow_the_conventions():
     assert all(n.startswith("new_") for n in metrics.FLOWS)
     assert all(n.startswith("cum_") for n in metrics.CUMULATIVES)
     assert not any(n.startswith(("n_", "new_", "cum_")) for n in metrics.SHARES)
-    names = ["date", *metrics.STOCKS, *metrics.FLOWS, *metrics.CUMULATIVES, *metrics.SHARES]
+    # monitors: per-week figures that are neither counts nor shares
+    assert not any(n.startswith(("n_", "new_", "cum_")) for n in metrics.MONITORS)
+    assert {"team_capacity", "income_per_momfluencer_month", "comm_pattern"} <= set(metrics.MONITORS)
+    names = ["date", *metrics.STOCKS, *metrics.FLOWS, *metrics.CUMULATIVES, *metrics.SHARES, *metrics.MONITORS]
     assert len(names) == len(set(names))
     assert list(metrics.reporters()) == names
 
@@ -41,17 +44,30 @@ def test_every_cumulative_has_its_flow():
         assert "new_" + name[4:] in metrics.FLOWS, name
 
 
-def test_dataframe_columns_are_date_stocks_flows_cumulatives_or_shares(run):
+# amounts of money (Rp), the only flows and cumulatives that are not counts
+MONEY = ("new_income", "cum_income")
+
+
+def test_dataframe_columns_are_date_stocks_flows_cumulatives_shares_or_monitors(run):
     df = run.dataframe()
     for col in df.columns:
-        assert col == "date" or col.startswith(("n_", "new_", "cum_")) or col in metrics.SHARES, col
+        assert (col == "date" or col.startswith(("n_", "new_", "cum_")) or col in metrics.SHARES
+                or col in metrics.MONITORS), col
     assert set(df.columns) == set(metrics.reporters())
     assert df.index.name == "week"
     assert list(df.index) == list(range(run.week + 1))
     for col in df.filter(regex=r"^(n|new|cum)_").columns:
-        assert np.issubdtype(df[col].dtype, np.integer), col
+        if col in MONEY:
+            assert np.issubdtype(df[col].dtype, np.number) and (df[col] >= 0).all(), col
+        else:
+            assert np.issubdtype(df[col].dtype, np.integer), col
     for col in metrics.SHARES:
         assert np.issubdtype(df[col].dtype, np.floating), col
+    for col in ("team_capacity", "income_per_momfluencer_month"):
+        assert np.issubdtype(df[col].dtype, np.floating), col
+    # the communication pattern is a name (a string column)
+    assert df["comm_pattern"].map(type).eq(str).all()
+    assert set(df["comm_pattern"]) <= {"none", *patterns.PATTERNS}
 
 
 # ---------------------------------------------------------------- stock-flow consistency
@@ -66,14 +82,18 @@ def test_each_cumulative_is_the_running_sum_of_its_flow(run):
 
 
 def test_stocks_change_by_their_flows(run):
-    df = run.dataframe().drop(columns="date")
+    df = run.dataframe().drop(columns=["date", "comm_pattern"])
     d = df.diff().iloc[1:]
     w = df.iloc[1:]
     assert (d["n_registered"] == w["new_registered"]).all()
     assert (d["n_aware"] == w["new_aware"]).all()
     assert (d["n_followers"] == w["new_followers"] - w["new_unfollows"]).all()
     assert (d["n_telegram"] == w["new_telegram_joins"] - w["new_telegram_leaves"]).all()
-    assert (d["n_volunteers"] == w["new_volunteers"] - w["new_volunteers_quit"]).all()
+    # a promoted volunteer stops being a volunteer and becomes a manager
+    assert (d["n_volunteers"] == w["new_volunteers"] - w["new_volunteers_quit"] - w["new_promotions"]).all()
+    assert (d["n_managers"] == w["new_promotions"] - w["new_managers_left"]).all()
+    assert (df["n_team"] == df["n_admins"] + df["n_managers"]).all()
+    assert (d["n_momfluencers"] == w["new_momfluencers"] - w["new_momfluencers_stopped"]).all()
     assert (d["n_dormant"] == w["new_dormant"] + w["new_dropped_free"] + w["new_dropped_paid"]
             + w["new_dropped_scholars"] - w["new_reactivated"]).all()
     if run.p["free_class"]:
@@ -114,7 +134,14 @@ TARGET_KEYS = {t.summary for t in targets_mod.load().values()}
 OTHER_KEYS = {"weeks", "n_mothers", "aware_share", "survey_respondents", "free_class_graduates", "paid_enrolled",
               *(f"enrolled_{p}" for p in PROGRAMMES), "completed_paid", "dropped_paid", "alumnae", "active",
               "dormant", "dormant_share", "volunteers", "cum_volunteers", "telegram_per_registered",
-              "registered_per_follower", "provinces_total"}
+              "registered_per_follower", "provinces_total",
+              # roles
+              "managers", "promotions", "volunteer_share", "team_capacity",
+              # momfluencer economy
+              "momfluencers", "creators", "campaigns", "paid_posts", "total_income", "income_gini", "income_p50",
+              "income_p90", "income_per_creator_month",
+              # communication
+              "events_u2u", "events_u2d", "events_u2s", "comm_centralisation", "comm_density"}
 
 
 def test_summary_keys(run):
@@ -145,6 +172,16 @@ def test_summary_agrees_with_the_series(run):
     assert (math.isnan(c) and math.isnan(last["completion_rate"])) or c == last["completion_rate"]
     assert s["alumnae"] <= s["completed_paid"] + s["scholars"]
     assert s["active"] == run.counts[Stage.ACTIVE]
+    # roles, momfluencer economy, communication
+    assert s["managers"] == last["n_managers"] and s["promotions"] == last["cum_promotions"]
+    assert s["volunteer_share"] == last["volunteer_share"] and s["team_capacity"] == last["team_capacity"]
+    assert s["momfluencers"] == last["n_momfluencers"] <= s["creators"]
+    assert s["campaigns"] == last["cum_campaigns"] and s["paid_posts"] == last["cum_paid_posts"]
+    assert s["total_income"] == last["cum_income"]
+    for k in ("u2u", "u2d", "u2s"):
+        assert s[f"events_{k}"] == last[f"cum_{k}"]
+    assert s["comm_centralisation"] == last["comm_centralisation"]
+    assert s["comm_density"] == last["comm_density"]
 
 
 def test_survey_figures_are_shares_of_respondents(run):

@@ -117,8 +117,10 @@ def test_admitted_mothers_become_registered_agents():
 
 @pytest.mark.parametrize("patience", [1.0, 4.0, 52.0])
 def test_queue_give_up_rate_matches_patience(patience):
-    """With no places, a queued mother gives up with weekly probability 1 - exp(-1/patience)."""
-    m = CommunityModel(rng=5, free_class_size=0, queue_patience_weeks=patience, interest_rate=0.02,
+    """With no places, a queued mother gives up with weekly probability 1 - exp(-1/patience).
+
+    (interest_rate 0.03 keeps at least ~2,000 queue-weeks at risk under the retuned ipm awareness.)"""
+    m = CommunityModel(rng=5, free_class_size=0, queue_patience_weeks=patience, interest_rate=0.03,
                        n_mothers=20_000, end="2021-06").run()
     df = m.dataframe()
     at_risk = df["n_queued"].to_numpy()[:-1].sum()  # queued at the start of each week

@@ -18,7 +18,9 @@ from model.parameters import (DEFAULTS, GROUPS, PARAMS, PROVENANCES, ParameterEr
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 # the two occupation shares must sum to at most 1: make room for the other one
-ROOM = {"share_long_distance": {"share_migrated": 0.0}, "share_migrated": {"share_long_distance": 0.0}}
+# shares that must sum to at most 1: room for one at its bound
+ROOM = {"share_long_distance": {"share_migrated": 0.0}, "share_migrated": {"share_long_distance": 0.0},
+        "share_contributors": {"share_leaders": 0.0}, "share_leaders": {"share_contributors": 0.0}}
 NUMERIC = [p for p in PARAMS.values() if p.type in ("int", "float")]
 INTS = [p for p in NUMERIC if p.type == "int"]
 FLOATS = [p for p in NUMERIC if p.type == "float"]
@@ -162,6 +164,10 @@ def test_odd_ties_per_mother_is_rejected():
 def test_cross_parameter_rules():
     assert "share_long_distance" in one_line_error({"share_long_distance": 0.6, "share_migrated": 0.5})
     assert "weight" in one_line_error({"weight_environment": 0.0, "weight_family": 0.0, "weight_time": 0.0})
+    # participation classes: contributors and leaders are shares of one group
+    msg = one_line_error({"share_contributors": 0.7, "share_leaders": 0.4})
+    assert "share_contributors" in msg and "share_leaders" in msg
+    validate({"share_contributors": 0.6, "share_leaders": 0.4})
 
 
 @settings(max_examples=200, deadline=None)

@@ -1,0 +1,320 @@
+"""Communication (model/communication.py): events by kind and channel; the window graph and its pattern."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+from pandas.testing import assert_frame_equal
+
+from model import CommunityModel
+from model import communication, patterns
+from model.states import Stage
+
+SHORT = dict(n_mothers=20_000, end="2022-06")
+EVENT_COLS = [f"new_{k}_{c}" for k, c in communication.EVENT_TYPES]
+SILENT = dict(lurker_messages=0.0, contributor_messages=0.0, leader_messages=0.0, forum_rate=0.0,
+              live_comment_share=0.0, happy_hour=False)
+
+
+@pytest.fixture(scope="module")
+def run():
+    return CommunityModel(rng=1, **SHORT).run()
+
+
+# ------------------------------------------------------------------ counts by kind and channel
+def test_event_types_cover_every_kind_and_channel():
+    kinds = {k for k, _ in communication.EVENT_TYPES}
+    channels = {c for _, c in communication.EVENT_TYPES}
+    assert kinds == set(communication.KINDS) == {"u2u", "u2d", "u2s"}
+    assert channels == set(communication.CHANNELS)
+    assert len(set(communication.EVENT_TYPES)) == len(communication.EVENT_TYPES)
+
+
+def test_counts_per_kind_and_channel_are_nonnegative_integers(run):
+    df = run.dataframe()
+    for col in EVENT_COLS + [f"new_{k}" for k in communication.KINDS]:
+        assert col in df.columns, col
+        assert np.issubdtype(df[col].dtype, np.integer), col
+        assert (df[col] >= 0).all(), col
+    # every channel was used in the run
+    for col in EVENT_COLS:
+        assert df[col].sum() > 0, col
+
+
+def test_kind_totals_are_sums_over_channels(run):
+    df = run.dataframe()
+    for kind in communication.KINDS:
+        cols = [f"new_{k}_{c}" for k, c in communication.EVENT_TYPES if k == kind]
+        np.testing.assert_array_equal(df[f"new_{kind}"], df[cols].sum(axis=1), err_msg=kind)
+        np.testing.assert_array_equal(df[f"cum_{kind}"], df[f"new_{kind}"].cumsum(), err_msg=kind)
+    assert run.summary()["events_u2u"] == df["cum_u2u"].iloc[-1]
+    assert run.events == {(k, c): int(df[f"new_{k}_{c}"].iloc[-1]) for k, c in communication.EVENT_TYPES}
+
+
+def test_class_and_platform_events_follow_their_definitions(run):
+    """Every learner attends one Zoom session a week; the platform counts one activity per learner
+    plus every registration, paid enrolment and scholarship."""
+    df = run.dataframe()
+    w = df.iloc[1:]
+    # the events are counted after the week's progress, so the learners are the n_in_class of the week's end
+    np.testing.assert_array_equal(w["new_u2s_zoom"], w["n_in_class"])
+    np.testing.assert_array_equal(w["new_u2s_learning_platform"], w["n_in_class"] + w["new_registered"]
+                                  + w["new_paid_enrolled"] + w["new_scholars"])
+
+
+def test_happy_hour_off_no_offline_events():
+    m = CommunityModel(rng=1, happy_hour=False, **SHORT).run()
+    df = m.dataframe()
+    assert (df["new_u2u_happy_hour"] == 0).all() and (df["new_happy_hour_attendees"] == 0).all()
+    assert df["new_u2u"].sum() > 0  # the others still talk
+
+
+def test_happy_hour_talks_are_between_attendees_of_one_province():
+    m = CommunityModel(rng=2, n_mothers=60_000, end="2022-12", window_weeks=1)
+    talks = 0
+    while m.running:
+        m.step()
+        if m.flows["new_happy_hour_attendees"] > 1:
+            src, dst = communication.window(m, ("happy_hour",))
+            assert src.size == m.flows["new_u2u_happy_hour"]
+            assert (m.pop["prov"][src] == m.pop["prov"][dst]).all() and (src != dst).all()
+            assert src.size <= communication.HAPPY_HOUR_TALKS * m.flows["new_happy_hour_attendees"]
+            talks += src.size
+    assert talks > 0
+
+
+def class_groups(m) -> int:
+    """Class cohorts running now (a programme and an end week): one WhatsApp group each."""
+    learners = np.flatnonzero(m.stage == Stage.IN_CLASS)
+    return np.unique(np.stack([m.programme[learners], m.class_end[learners]]), axis=1).shape[1]
+
+
+def test_zero_message_rates_leave_only_the_prompts():
+    """Nobody writes (no messages, no forum, no live comments, no meetups): the only user-to-user
+    events are the facilitators' prompts, prompts_per_week in the Telegram group and in each class
+    cohort's WhatsApp group, and the communication graph is empty."""
+    m = CommunityModel(rng=3, **SILENT, **SHORT)
+    k = m.p["prompts_per_week"]
+    several = 0
+    while m.running:
+        m.step()
+        tg = int((m.telegram & (m.stage != Stage.UNAWARE)).sum())
+        assert m.flows["new_u2u_telegram"] == (k if tg else 0)
+        assert m.flows["new_u2u_whatsapp"] == k * class_groups(m)
+        several += class_groups(m) > 1
+        assert m.flows["new_u2u_rumii"] == m.flows["new_u2u_instagram"] == m.flows["new_u2u_happy_hour"] == 0
+        assert m.flows["new_u2d_rumii"] == 0
+        assert m.monitors["comm_nodes"] == 0 and m.monitors["comm_pattern"] == "none"
+    assert several > 0  # weeks with more than one class group
+    df = m.dataframe()
+    assert df["new_u2u"].sum() > 0
+    assert m.communication_graph().number_of_edges() == 0
+    assert (df["new_u2d_instagram"] > 0).any()  # reading continues
+
+
+def test_no_prompts_and_no_messages_no_user_to_user_events():
+    m = CommunityModel(rng=3, prompts_per_week=0, **SILENT, **SHORT).run()
+    assert (m.dataframe()["new_u2u"] == 0).all()
+
+
+def test_message_volume_follows_participation_inequality():
+    """A lurker writes lurker_messages a week, a contributor contributor_messages, a leader
+    leader_messages: the expected count in the Telegram group is the sum of the rates of its members."""
+    m = CommunityModel(rng=4, **SHORT)
+    observed = expected = 0.0
+    rates = np.array([m.p["lurker_messages"], m.p["contributor_messages"], m.p["leader_messages"]])
+    while m.running:
+        m.step()
+        tg = np.flatnonzero(m.telegram & (m.stage != Stage.UNAWARE))
+        if tg.size:
+            observed += m.flows["new_u2u_telegram"] - m.p["prompts_per_week"]
+            expected += rates[m.participation[tg]].sum()
+    assert expected > 500
+    assert abs(observed - expected) < 5 * np.sqrt(expected)
+    share = np.bincount(m.participation, minlength=3) / m.n
+    assert share[communication.LEADER] == pytest.approx(m.p["share_leaders"], abs=0.003)
+    assert share[communication.CONTRIBUTOR] == pytest.approx(m.p["share_contributors"], abs=0.006)
+
+
+# ------------------------------------------------------------------ admins lead or peers talk: the same model
+@pytest.fixture(scope="module")
+def lead_runs():
+    """The default (IPM) model to the end of 2022, with admin_lead 1 and 0 and nothing else changed."""
+    return {lead: CommunityModel(rng=1, end="2022-12", admin_lead=lead).run() for lead in (1.0, 0.0)}
+
+
+def test_admin_lead_changes_only_the_communication(lead_runs):
+    a, b = lead_runs[1.0].dataframe(), lead_runs[0.0].dataframe()
+    comm = [c for c in a.columns if c.startswith(("new_u2", "cum_u2", "comm_"))]
+    assert_frame_equal(a.drop(columns=comm), b.drop(columns=comm))
+
+
+def test_admins_lead_gives_a_wheel(lead_runs):
+    m = lead_runs[1.0]
+    df = m.dataframe()
+    late = df.iloc[-52:]
+    assert (late["comm_centralisation"] == 1.0).all()
+    assert (late["comm_pattern"] == "wheel").all()
+    # the Telegram window graph is a star around the hub
+    g = m.communication_graph(channels=("telegram",))
+    hub = m.n + communication.HUBS.index("telegram")
+    assert g.number_of_nodes() > 100
+    assert g.degree(hub) == g.number_of_nodes() - 1 == g.number_of_edges()
+    assert patterns.centralisation(patterns.graph_degrees(g)) == 1.0
+    assert patterns.classify(g) == "wheel"
+
+
+def test_peers_talk_gives_an_all_channel_network(lead_runs):
+    m = lead_runs[0.0]
+    df = m.dataframe()
+    late = df.iloc[-52:]
+    assert (late["comm_centralisation"] < 0.2).all()
+    assert (late["comm_pattern"] == "all-channel").all()
+    g = m.communication_graph(channels=("telegram",))
+    assert g.number_of_nodes() > 100
+    c = patterns.centralisation(patterns.graph_degrees(g))
+    assert c == pytest.approx(m.monitors["comm_centralisation"]) and c < 0.2
+    # peers talk with each other: many more distinct ties than a star on the same people
+    assert g.number_of_edges() > 1.2 * (g.number_of_nodes() - 1)
+    assert lead_runs[1.0].monitors["comm_density"] < m.monitors["comm_density"]
+
+
+def test_centralisation_falls_as_peers_take_over():
+    c = [CommunityModel(rng=1, end="2021-12", admin_lead=lead).run().dataframe()["comm_centralisation"].iloc[-26:].mean()
+         for lead in (1.0, 0.7, 0.0)]
+    assert c[0] > c[1] > c[2]
+
+
+# ------------------------------------------------------------------ the window graph
+def test_communication_graph_sample_has_roles(lead_runs):
+    run = lead_runs[0.0]
+    full = run.communication_graph()
+    assert full.number_of_nodes() > 400
+    g = run.communication_graph(max_nodes=200)
+    assert 0 < g.number_of_nodes() <= 200
+    roles = nx.get_node_attributes(g, "role")
+    assert set(roles) == set(g.nodes)
+    assert set(roles.values()) <= {"hub:telegram", "hub:whatsapp", "volunteer", "manager", "member", "non-member"}
+    full_roles = set(nx.get_node_attributes(full, "role").values())
+    for hub in ("hub:telegram", "hub:whatsapp"):  # the hubs are kept first
+        assert (hub in roles.values()) == (hub in full_roles)
+    assert set(nx.get_node_attributes(full, "role").values()) & {"volunteer", "manager"} <= set(roles.values())
+    for v, r in roles.items():
+        if v < run.n:
+            assert (r == "member") == (run.registered_week[v] >= 0 and run.role[v] == 0)
+    assert nx.is_isomorphic(g, full.subgraph(g.nodes))  # a sample of the same graph
+    # repeatable (fixed default seed)
+    g2 = run.communication_graph(max_nodes=200)
+    assert set(g2.nodes) == set(g.nodes)
+
+
+def test_communication_graph_degrees_agree_with_the_edge_arrays(run):
+    for channels in (None, ("telegram",), ("whatsapp",), ("telegram", "whatsapp", "rumii", "happy_hour")):
+        src, dst = communication.window(run, channels)
+        g = run.communication_graph(channels=channels)
+        deg = patterns.degrees_from_edges(src, dst)
+        assert sorted(deg.tolist()) == sorted(d for _, d in g.degree()), channels
+        assert patterns.centralisation(deg) == pytest.approx(patterns.centralisation(patterns.graph_degrees(g)))
+    # the monitored figures are those of the pattern_channels graph
+    g = run.communication_graph(channels=communication.PATTERN_CHANNELS[run.p["pattern_channels"]])
+    assert run.monitors["comm_nodes"] == g.number_of_nodes()
+    assert run.monitors["comm_centralisation"] == pytest.approx(patterns.centralisation(patterns.graph_degrees(g)))
+    assert run.monitors["comm_density"] == pytest.approx(nx.density(g))
+    assert run.communication_pattern == run.monitors["comm_pattern"] == run.dataframe()["comm_pattern"].iloc[-1]
+
+
+def test_window_keeps_the_last_weeks_only():
+    m = CommunityModel(rng=5, window_weeks=2, **SHORT)
+    sizes = []
+    while m.running:
+        m.step()
+        sizes.append(communication.window(m)[0].size)
+    # the window holds the messages of two weeks: the sum of two consecutive weeks' message ties
+    assert max(sizes) > 0
+    m1 = CommunityModel(rng=5, window_weeks=1, **SHORT)
+    weekly = []
+    while m1.running:
+        m1.step()
+        weekly.append(communication.window(m1)[0].size)
+    expected = [weekly[0]] + [weekly[t - 1] + weekly[t] for t in range(1, len(weekly))]
+    assert sizes == expected
+
+
+@pytest.mark.parametrize("chan", ["whatsapp", "groups", "all"])
+def test_pattern_channels_choose_the_monitored_messages(chan):
+    m = CommunityModel(rng=1, pattern_channels=chan, n_mothers=20_000, end="2021-12").run()
+    src, dst = communication.window(m, communication.PATTERN_CHANNELS[chan])
+    deg = patterns.degrees_from_edges(src, dst)
+    assert m.monitors["comm_nodes"] == deg.size > 0
+    assert m.monitors["comm_centralisation"] == pytest.approx(patterns.centralisation(deg))
+    assert 0 <= m.dataframe()["comm_centralisation"].min() and m.dataframe()["comm_centralisation"].max() <= 1
+
+
+def test_communication_graph_never_exceeds_max_nodes(lead_runs):
+    """Even when the hubs and facilitators alone are more than max_nodes (regression: they used to be
+    kept whatever max_nodes said); the sample keeps hubs first, then managers, then volunteers."""
+    m = lead_runs[0.0]
+    g = m.communication_graph()
+    facilitators = [v for v, r in g.nodes(data="role") if r not in ("member", "non-member")]
+    assert len(facilitators) > 3
+    small = m.communication_graph(max_nodes=3)
+    assert small.number_of_nodes() == 3
+    assert all(r not in ("member", "non-member") for _, r in small.nodes(data="role"))
+    assert any(r.startswith("hub:") for _, r in small.nodes(data="role"))
+
+
+def test_whatsapp_messages_stay_within_a_class():
+    """Each class cohort has its own WhatsApp group (regression: all learners used to share one group,
+    so peers in different classes messaged each other)."""
+    m = CommunityModel(rng=1, end="2022-12", window_weeks=1)
+    peer = crossed = 0
+    while m.running:
+        m.step()
+        src, dst = communication.window(m, ("whatsapp",))
+        mothers = dst < m.n  # peer messages (the hub is not a mother)
+        src, dst = src[mothers], dst[mothers]
+        peer += src.size
+        crossed += int(((m.programme[src] != m.programme[dst]) | (m.class_end[src] != m.class_end[dst])).sum())
+    assert peer > 50
+    assert crossed == 0
+
+
+def test_no_facilitators_no_prompts_and_messages_go_to_peers():
+    """Without founders, managers or volunteers (F = 0) nobody prompts, and even with admin_lead = 1
+    the members address each other."""
+    leaderless = dict(n_admins=0, volunteering=False, **SHORT)
+    m = CommunityModel(rng=3, **SILENT, **leaderless).run()
+    assert (m.dataframe()["new_u2u"] == 0).all()
+    m = CommunityModel(rng=3, admin_lead=1.0, **leaderless).run()
+    src, dst = communication.window(m, ("telegram", "whatsapp"))
+    assert src.size > 50
+    assert (dst >= m.n).mean() < 0.25  # to a hub only when no peer spoke (with admins leading: 100%)
+    assert m.monitors["comm_centralisation"] < 0.5
+
+
+def hub_messages_despite_peers(m) -> tuple[int, int]:
+    """(messages to a hub although another member of the sender's group spoke this week, all messages to
+    a hub) in the window (one week)."""
+    bad = total = 0
+    for channel in ("telegram", "whatsapp"):
+        src, dst = communication.window(m, (channel,))
+        hub = dst >= m.n
+        total += int(hub.sum())
+        group = (np.zeros(src.size, np.int64) if channel == "telegram"
+                 else m.programme[src].astype(np.int64) * 100_000 + m.class_end[src])
+        for g in np.unique(group[hub]):
+            if np.unique(src[group == g]).size >= 2:
+                bad += int((hub & (group == g)).sum())
+    return bad, total
+
+
+def test_peer_messages_go_to_the_hub_only_when_nobody_else_spoke():
+    m = CommunityModel(rng=1, admin_lead=0.0, window_weeks=1, **SHORT)
+    bad = total = 0
+    while m.running:
+        m.step()
+        b, t = hub_messages_despite_peers(m)
+        bad, total = bad + b, total + t
+    assert total > 0
+    assert bad == 0, (bad, total)

@@ -1,0 +1,155 @@
+"""Momfluencers (model/momfluencers.py): trained creators, followers, stopping, income and financial change."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from model import CommunityModel
+from model import momfluencers
+from model.parameters import PROGRAMMES
+
+ECONOMY = dict(preset="ibusibuk", end="2023-12")
+JIM = PROGRAMMES.index("jika_ibu_menjadi")
+
+
+@pytest.fixture(scope="module")
+def economy_run():
+    """IbuSibuk to the end of 2023, with the weekly followers of every mother."""
+    m = CommunityModel(rng=1, **ECONOMY)
+    followers, active = [], []
+    while m.running:
+        m.step()
+        followers.append(m.mf_followers.copy())
+        active.append(m.momfluencer.copy())
+    return m, np.array(followers), np.array(active)
+
+
+def test_creators_are_jika_ibu_menjadi_graduates(economy_run):
+    m, _, _ = economy_run
+    c = m.creator_idx()
+    assert c.size > 10
+    assert ((m.done[c] >> JIM) & 1).all()  # every one completed Jika Ibu Menjadi
+    assert np.array_equal(np.sort(c), np.flatnonzero(m.creator))  # the index list is the flag
+    assert np.unique(c).size == c.size  # trained once
+    assert (m.momfluencer <= m.creator).all()  # working as one needs the training
+    df = m.dataframe()
+    assert df["cum_momfluencers"].iloc[-1] == c.size == m.summary()["creators"]
+    assert df["n_momfluencers"].iloc[-1] == m.momfluencer.sum() == m.summary()["momfluencers"]
+
+
+def test_content_creator_share_is_the_share_of_graduates_trained():
+    m = CommunityModel(rng=2, content_creator_share=1.0, **ECONOMY).run()
+    graduates = np.flatnonzero((m.done >> JIM) & 1)
+    assert graduates.size > 10
+    np.testing.assert_array_equal(np.sort(m.creator_idx()), graduates)
+
+
+def test_no_content_creators_no_momfluencers_no_income():
+    m = CommunityModel(rng=1, content_creator_share=0.0, n_brands=20, **ECONOMY).run()
+    df, s = m.dataframe(), m.summary()
+    assert s["enrolled_jika_ibu_menjadi"] > 0  # the training ran
+    assert (df["n_momfluencers"] == 0).all() and (df["new_momfluencers"] == 0).all()
+    assert s["momfluencers"] == s["creators"] == 0 and not m.creator.any()
+    assert s["total_income"] == 0 and (m.income == 0).all() and s["paid_posts"] == 0
+    assert math.isnan(s["income_gini"]) and math.isnan(s["income_p50"])
+
+
+def test_new_momfluencers_follower_and_engagement_priors():
+    m = CommunityModel(rng=3, content_creator_share=1.0, momfluencer_growth=0.0, momfluencer_quit_rate=0.0,
+                       n_mothers=80_000, preset="ibusibuk").run()
+    c = m.creator_idx()
+    assert c.size > 200
+    f, e = m.mf_followers[c], m.mf_engagement[c]
+    # followers lognormal, median momfluencer_followers, log-sd FOLLOWER_SPREAD
+    assert np.median(f) == pytest.approx(m.p["momfluencer_followers"], rel=0.2)
+    assert np.log(f).std() == pytest.approx(momfluencers.FOLLOWER_SPREAD, rel=0.15)
+    # engagement Beta with mean momfluencer_engagement
+    assert ((e > 0) & (e < 1)).all()
+    assert e.mean() == pytest.approx(m.p["momfluencer_engagement"], abs=4 * 0.045 / math.sqrt(c.size))
+    # no growth and nobody stops
+    assert m.momfluencer[c].all()
+
+
+def test_followers_grow_while_active_and_stay_when_stopped(economy_run):
+    m, followers, active = economy_run
+    growth, ref = m.p["momfluencer_growth"], momfluencers.REFERENCE_ENGAGEMENT
+    for t in range(1, len(followers)):
+        was, now = active[t - 1], active[t]
+        kept = was & now
+        # an active momfluencer's followers grow by the share growth * engagement / 0.04
+        np.testing.assert_allclose(followers[t][kept], followers[t - 1][kept] * (
+            1 + growth * m.mf_engagement[kept] / ref), rtol=1e-5)
+        stopped = ~was & ~now & (followers[t - 1] > 0)  # trained before this week, not working now
+        np.testing.assert_array_equal(followers[t][stopped], followers[t - 1][stopped])
+    assert (followers[-1] >= 0).all()
+
+
+def test_quit_rate_one_every_momfluencer_stops_in_her_first_week():
+    m = CommunityModel(rng=1, momfluencer_quit_rate=1.0, **ECONOMY).run()
+    df = m.dataframe()
+    assert m.creator.any() and not m.momfluencer.any()
+    assert (df["n_momfluencers"] == 0).all()
+    np.testing.assert_array_equal(df["new_momfluencers_stopped"], df["new_momfluencers"])
+    assert m.summary()["total_income"] == 0  # brands never find them
+
+
+# ------------------------------------------------------------------ income and financial change
+def test_record_income_adds_and_flags_at_the_threshold():
+    m = CommunityModel(rng=1, n_mothers=200, income_change_threshold=1000.0)
+    who = np.array([3, 4, 5, 3])
+    momfluencers.record_income(m, who, np.array([400.0, 999.0, 1000.0, 700.0]))
+    np.testing.assert_allclose(m.income[[3, 4, 5]], [1100.0, 999.0, 1000.0])  # 3 was paid twice
+    assert m.fin_change[3] and m.fin_change[5] and not m.fin_change[4]
+    assert m.fin_change.sum() == 2
+    momfluencers.record_income(m, np.array([4]), np.array([1.0]))
+    assert m.fin_change[4]  # reaching it later counts
+    momfluencers.record_income(m, np.empty(0, np.int64), np.empty(0))
+    assert m.income.sum() == pytest.approx(1100.0 + 1000.0 + 1000.0)
+
+
+def test_zero_threshold_needs_some_income():
+    m = CommunityModel(rng=1, n_mothers=200, income_change_threshold=0.0)
+    momfluencers.record_income(m, np.array([1, 2]), np.array([0.0, 5.0]))
+    assert not m.fin_change[1] and m.fin_change[2]
+
+
+def test_income_at_the_threshold_is_a_financial_change_in_a_run():
+    m = CommunityModel(rng=4, jika_ibu_menjadi_financial_effect=0.0, **ECONOMY).run()
+    earned = m.income >= m.p["income_change_threshold"]
+    assert earned.sum() > 3
+    assert m.fin_change[earned].all()
+    # with no effect of the class itself, income is the only way to a financial change for a creator
+    # who did no other paid programme
+    only_jim = m.creator & (m.done == (1 << JIM)) & ~m.scholar
+    np.testing.assert_array_equal(m.fin_change[only_jim], earned[only_jim])
+
+
+def test_income_summary(economy_run):
+    m, _, _ = economy_run
+    s = m.summary()
+    inc = m.income[m.creator_idx()]
+    assert s["total_income"] == pytest.approx(inc.sum()) and s["total_income"] > 0
+    assert s["income_p50"] == pytest.approx(np.percentile(inc, 50))
+    assert s["income_p90"] == pytest.approx(np.percentile(inc, 90))
+    assert s["income_p90"] >= s["income_p50"]
+    assert 0 <= s["income_gini"] <= 1
+    months = m.week * 12 / 52
+    assert s["income_per_creator_month"] == pytest.approx(inc.mean() / months)
+    df = m.dataframe()
+    monthly = df["income_per_momfluencer_month"]
+    assert (monthly >= 0).all()
+    has = df["n_momfluencers"] > 0
+    np.testing.assert_allclose(monthly[has], df["new_income"][has] * 52 / 12 / df["n_momfluencers"][has])
+
+
+def test_gini():
+    from model.metrics import gini
+    assert gini(np.array([5.0, 5.0, 5.0])) == 0.0
+    assert gini(np.array([0.0, 0.0, 0.0, 12.0])) == pytest.approx(0.75)  # (n - 1) / n for one earner
+    assert math.isnan(gini(np.array([]))) and math.isnan(gini(np.zeros(3)))
+    x = np.random.default_rng(0).lognormal(0, 1, 500)
+    assert 0 < gini(x) < 1
+    assert gini(x) == pytest.approx(gini(3 * x))  # scale free

@@ -1,0 +1,189 @@
+"""Communication patterns (model/patterns.py): Freeman centralisation, density, classification.
+
+The five reference networks of Bavelas (1950) and Leavitt (1951) on 5 nodes, with their
+known degree centralisation C = sum_i (k_max - k_i) / ((n - 1)(n - 2)):
+
+* wheel (star): degrees 4,1,1,1,1 → 12/12 = 1
+* Y (a node of degree 3 with legs of lengths 2, 1, 1): degrees 3,2,1,1,1 → 7/12 ≈ 0.583
+* chain (path): degrees 1,2,2,2,1 → 2/12 = 1/6 ≈ 0.167
+* circle (cycle): all degrees 2 → 0
+* all-channel (complete): all degrees 4 → 0
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model import patterns
+
+
+def y_graph() -> nx.Graph:
+    """Node 0 has degree 3; its legs: 0-1-2 (length 2), 0-3 and 0-4 (length 1)."""
+    return nx.Graph([(0, 1), (1, 2), (0, 3), (0, 4)])
+
+
+REFERENCE = {
+    "wheel": (nx.star_graph(4), 1.0),
+    "chain": (nx.path_graph(5), 1 / 6),
+    "circle": (nx.cycle_graph(5), 0.0),
+    "all-channel": (nx.complete_graph(5), 0.0),
+    "Y": (y_graph(), 7 / 12),
+}
+
+
+def edges(g: nx.Graph) -> tuple[np.ndarray, np.ndarray]:
+    e = np.array(list(g.edges), dtype=np.int64).reshape(-1, 2)
+    return e[:, 0], e[:, 1]
+
+
+# ------------------------------------------------------------------ the five reference networks
+def test_reference_graphs_have_five_nodes_and_the_intended_shape():
+    for name, (g, _) in REFERENCE.items():
+        assert g.number_of_nodes() == 5, name
+        assert nx.is_connected(g), name
+    assert sorted(d for _, d in y_graph().degree()) == [1, 1, 1, 2, 3]
+
+
+@pytest.mark.parametrize("name", list(REFERENCE))
+def test_reference_centralisation(name):
+    g, expected = REFERENCE[name]
+    assert patterns.centralisation(patterns.graph_degrees(g)) == pytest.approx(expected, abs=1e-12)
+    # the same from the edge arrays, as the model measures it every week
+    assert patterns.centralisation(patterns.degrees_from_edges(*edges(g))) == pytest.approx(expected, abs=1e-12)
+
+
+def test_reference_values_as_quoted_in_the_issue():
+    c = {k: patterns.centralisation(patterns.graph_degrees(g)) for k, (g, _) in REFERENCE.items()}
+    assert c["wheel"] == 1.0
+    assert round(c["Y"], 3) == 0.583
+    assert round(c["chain"], 3) == 0.167
+    assert c["circle"] == 0.0 and c["all-channel"] == 0.0
+
+
+@pytest.mark.parametrize("name", list(REFERENCE))
+def test_classify_names_the_reference_graphs(name):
+    g, _ = REFERENCE[name]
+    assert patterns.classify(g) == name
+    assert name in patterns.PATTERNS
+    # relabelled nodes (the model's node ids are mother indices and hub ids) do not matter
+    relabelled = nx.relabel_nodes(g, {v: 1000 + 7 * v for v in g.nodes})
+    assert patterns.classify(relabelled) == name
+
+
+def test_classify_ignores_self_loops_and_accepts_multigraphs():
+    g = nx.MultiGraph(nx.star_graph(4))
+    g.add_edge(0, 1)  # a repeated message
+    g.add_edge(2, 2)  # a message to oneself
+    assert patterns.classify(g) == "wheel"
+    assert patterns.centralisation(patterns.graph_degrees(g)) == 1.0
+
+
+def test_graph_degrees_drop_self_loops_like_degrees_from_edges():
+    """Regression: graph_degrees used to count a self-loop as 2 (the networkx convention)."""
+    g = nx.star_graph(4)
+    g.add_edge(2, 2)
+    src, dst = edges(g)
+    np.testing.assert_array_equal(patterns.graph_degrees(g), patterns.degrees_from_edges(src, dst))
+
+
+def test_density_of_reference_graphs():
+    d = {k: patterns.density(patterns.graph_degrees(g)) for k, (g, _) in REFERENCE.items()}
+    assert d["all-channel"] == 1.0
+    assert d["circle"] == pytest.approx(0.5)
+    assert d["wheel"] == d["chain"] == d["Y"] == pytest.approx(0.4)  # trees: 4 edges of 10
+    # density tells the circle from the all-channel network although both have C = 0
+    assert d["circle"] < d["all-channel"]
+
+
+def test_density_and_centralisation_agree_with_networkx_definitions():
+    g = nx.gnm_random_graph(30, 80, seed=3)
+    deg = patterns.graph_degrees(g)
+    assert patterns.density(deg) == pytest.approx(nx.density(g))
+    dc = np.array(list(nx.degree_centrality(g).values()))  # k_i / (n - 1)
+    n = g.number_of_nodes()
+    # Freeman: sum (c_max - c_i) over its maximum (n - 2) for normalised degree centrality
+    assert patterns.centralisation(deg) == pytest.approx((dc.max() - dc).sum() / (n - 2))
+
+
+def test_classify_by_centralisation_for_other_graphs():
+    """Graphs that are none of the exact shapes are named by C: >= WHEEL_LIKE wheel, >= Y_LIKE Y,
+    otherwise all-channel."""
+    star_plus = nx.star_graph(9)
+    star_plus.add_edge(1, 2)  # a star with one side channel: not a tree any more
+    c = patterns.centralisation(patterns.graph_degrees(star_plus))
+    assert c >= patterns.WHEEL_LIKE and patterns.classify(star_plus) == "wheel"
+    two_triangles = nx.Graph([(0, 1), (1, 2), (2, 0), (3, 4), (4, 5), (5, 3)])  # not connected: no exact shape
+    assert patterns.classify(two_triangles) == "all-channel"
+    # a hub talking with nine members who each talk with six others: degrees 9 and 7, C = 9 * 2 / 72 = 0.25
+    y_like = nx.star_graph(9)
+    y_like.add_edges_from((a + 1, b + 1) for a, b in nx.circulant_graph(9, [1, 2, 3]).edges)
+    c = patterns.centralisation(patterns.graph_degrees(y_like))
+    assert c == pytest.approx(0.25)
+    assert patterns.Y_LIKE <= c < patterns.WHEEL_LIKE and patterns.classify(y_like) == "Y"
+    assert patterns.classify(np.zeros(0, np.int64)) == "none"
+
+
+@pytest.mark.parametrize("name", list(REFERENCE))
+def test_degree_sequence_of_a_reference_graph_gets_its_name(name):
+    """A degree sequence is taken to be of a connected graph (as the weekly monitor sees it)."""
+    g, _ = REFERENCE[name]
+    assert patterns.classify(patterns.graph_degrees(g)) == name
+    assert patterns.classify(patterns.degrees_from_edges(*edges(g))) == name
+
+
+def test_fewer_than_three_nodes_have_zero_centralisation():
+    assert patterns.centralisation(np.zeros(0, np.int64)) == 0.0
+    assert patterns.centralisation(np.array([1, 1])) == 0.0
+    assert patterns.density(np.array([1, 1])) == 1.0
+    assert patterns.density(np.zeros(0, np.int64)) == 0.0
+
+
+# ------------------------------------------------------------------ degrees from edge arrays
+def test_degrees_from_edges_handles_duplicates_and_self_loops():
+    src = np.array([0, 1, 0, 2, 2, 5, 5, 7])
+    dst = np.array([1, 0, 1, 2, 0, 5, 7, 5])  # 0-1 three times, a loop at 2 and at 5, 5-7 twice
+    deg = patterns.degrees_from_edges(src, dst)
+    # simple graph: 0-1, 0-2, 5-7 → nodes 0,1,2,5,7 with degrees 2,1,1,1,1 (in node order)
+    np.testing.assert_array_equal(deg, [2, 1, 1, 1, 1])
+    assert patterns.degrees_from_edges(np.array([3, 3]), np.array([3, 3])).size == 0  # only loops
+    assert patterns.degrees_from_edges(np.array([], np.int64), np.array([], np.int64)).size == 0
+
+
+edge_lists = st.lists(st.tuples(st.integers(0, 25), st.integers(0, 25)), max_size=120)
+
+
+@settings(max_examples=60, deadline=None)
+@given(edge_lists)
+def test_degrees_from_edges_equal_networkx_degrees(pairs):
+    src = np.array([a for a, _ in pairs], np.int64)
+    dst = np.array([b for _, b in pairs], np.int64)
+    g = nx.Graph((a, b) for a, b in pairs if a != b)
+    expected = np.array([d for _, d in sorted(g.degree())], np.int64)
+    np.testing.assert_array_equal(patterns.degrees_from_edges(src, dst), expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 40), p=st.floats(0, 1), seed=st.integers(0, 2**16))
+def test_centralisation_and_density_in_unit_interval_for_random_graphs(n, p, seed):
+    g = nx.gnp_random_graph(n, p, seed=seed)
+    g.remove_nodes_from([v for v, d in list(g.degree()) if d == 0])  # as the edge arrays see it
+    deg = patterns.graph_degrees(g)
+    c, d = patterns.centralisation(deg), patterns.density(deg)
+    assert 0.0 <= c <= 1.0 + 1e-12
+    assert 0.0 <= d <= 1.0 + 1e-12
+    assert patterns.classify(g) in (*patterns.PATTERNS, "none")
+    if g.number_of_edges():
+        e = np.array(list(g.edges), np.int64)
+        assert patterns.centralisation(patterns.degrees_from_edges(e[:, 0], e[:, 1])) == pytest.approx(c)
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(4, 60))
+def test_star_is_the_most_centralised_and_complete_the_least(n):
+    assert patterns.centralisation(patterns.graph_degrees(nx.star_graph(n - 1))) == pytest.approx(1.0)
+    assert patterns.centralisation(patterns.graph_degrees(nx.complete_graph(n))) == 0.0
+    assert patterns.classify(nx.star_graph(n - 1)) == "wheel"
