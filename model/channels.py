@@ -6,9 +6,10 @@ Rule (cheap steps: no reinforcement from contacts needed, unlike paying; domain.
   probability ``follow_rate * r_i`` (``r_i`` her digital reach); a follower
   unfollows with ``unfollow_rate``. Instagram followers are a stock;
 * the Telegram group is open to anyone who is interested (001): an aware mother
-  who is not registered joins with ``telegram_rate * r_i``, an active or
-  in-class member with ``telegram_member_rate``; a member of the group leaves
-  with ``telegram_leave_rate``. Most members of the group lurk.
+  who is not registered joins with weekly probability ``telegram_rate * r_i``, an
+  active or in-class member with ``telegram_member_rate`` (a dormant one not at
+  all); a member of the group leaves with ``telegram_leave_rate``.
+  Most members of the group lurk (model/communication.py).
 
 Parameters read: follow_rate, unfollow_rate, telegram_rate,
 telegram_member_rate, telegram_leave_rate.
@@ -19,34 +20,53 @@ from __future__ import annotations
 import numpy as np
 
 from .states import Stage
+from .timeline import waiting_weeks
 
 
-def _draw(rng, idx, prob):
-    return idx[rng.random(idx.size) < prob]
+def _schedule(model, agenda, idx: np.ndarray, prob, rng, earliest: int) -> None:
+    """File ``idx`` in ``agenda`` at ``earliest - 1 +`` a geometric wait with weekly probability ``prob``."""
+    if idx.size:
+        prob = np.broadcast_to(np.asarray(prob, dtype=float), idx.shape)
+        agenda.add(idx, earliest - 1 + waiting_weeks(rng, prob))
 
 
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Update followers and Telegram membership; return who followed/unfollowed/joined/left."""
-    p, pop = model.p, model.pop
-    aware = model.aware_idx  # nobody outside it can follow or join
-    stage, r = model.stage[aware], pop["digital_reach"][aware]
+    """Update followers and Telegram membership; return who followed/unfollowed/joined/left.
+
+    The constant-probability events (following, unfollowing, joining from outside,
+    leaving) are drawn once as waiting times and filed in agendas
+    (:class:`model.timeline.Agenda`); only joining as a member, whose hazard changes
+    with the member's stage, is drawn each week, over registered members only.
+    """
+    p, pop, week = model.p, model.pop, model.week
+    ag = model.channel_agendas
+    # mothers aware since the last step start waiting to follow and to join from outside
+    new = model.aware_idx[model.channels_seen:]
+    model.channels_seen = model.aware_idx.size
+    r = pop["digital_reach"][new]
+    _schedule(model, ag["follow"], new, p["follow_rate"] * r, rng, week)
+    _schedule(model, ag["join"], new, p["telegram_rate"] * r, rng, week)
     # Instagram
-    fol = model.follower[aware]
-    follows = _draw(rng, aware[~fol], p["follow_rate"] * r[~fol])
-    unfollows = _draw(rng, aware[fol], p["unfollow_rate"])
+    follows = ag["follow"].pop(week)
+    unfollows = ag["unfollow"].pop(week)
     model.follower[follows] = True
     model.follower[unfollows] = False
-    # Telegram
-    tg = model.telegram[aware]
-    leaves = _draw(rng, aware[tg], p["telegram_leave_rate"])
-    outside = ~tg & (stage <= Stage.QUEUED)
-    members = ~tg & ((stage == Stage.ACTIVE) | (stage == Stage.IN_CLASS))
-    joins = np.concatenate([
-        _draw(rng, aware[outside], p["telegram_rate"] * r[outside]),
-        _draw(rng, aware[members], p["telegram_member_rate"]),
-    ])
+    _schedule(model, ag["unfollow"], follows, p["unfollow_rate"], rng, week + 1)
+    _schedule(model, ag["follow"], unfollows, p["follow_rate"] * pop["digital_reach"][unfollows], rng, week + 1)
+    # Telegram: leavers, outsiders due to join, active or in-class members joining
+    leaves = ag["leave"].pop(week)
+    outside = ag["join"].pop(week)
+    outside = outside[(model.stage[outside] <= Stage.QUEUED) & ~model.telegram[outside]]
+    mem = model.member_idx
+    st = model.stage[mem]
+    members = mem[~model.telegram[mem] & ((st == Stage.ACTIVE) | (st == Stage.IN_CLASS))]
+    members = members[rng.random(members.size) < p["telegram_member_rate"]]
+    joins = np.concatenate([outside, members])
     model.telegram[leaves] = False
     model.telegram[joins] = True
+    _schedule(model, ag["leave"], joins, p["telegram_leave_rate"], rng, week + 1)
+    back_outside = leaves[model.stage[leaves] <= Stage.QUEUED]
+    _schedule(model, ag["join"], back_outside, p["telegram_rate"] * pop["digital_reach"][back_outside], rng, week + 1)
     model.n_followers += follows.size - unfollows.size
     model.n_telegram += joins.size - leaves.size
     return {"follows": follows, "unfollows": unfollows, "joins": joins, "leaves": leaves}

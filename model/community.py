@@ -79,6 +79,7 @@ class CommunityModel(mesa.Model):
         self.n_weeks = timeline.n_weeks(p["start"], p["end"])
         self.week = 0  # index of the week the next step simulates
         self._covid = timeline.covid_levels(p["start"], self.n_weeks)
+        self.seek_curve = onboarding.seek_curve(self)
         self._starts = np.zeros((len(PROGRAMMES), self.n_weeks + 1), bool)
         self._window = np.zeros((len(PROGRAMMES), self.n_weeks + 1), bool)
         for k, prog in enumerate(PROGRAMMES):
@@ -144,6 +145,11 @@ class CommunityModel(mesa.Model):
         self._member_buf = np.empty(n, np.int64)
         self._n_member_idx = 0
         self._creator_idx = np.empty(0, np.int64)
+        self.channel_agendas = {k: timeline.Agenda(self.n_weeks) for k in ("follow", "unfollow", "join", "leave")}
+        self.channels_seen = 0  # aware mothers already filed in the channel agendas
+        self.onboarding_agendas = {k: timeline.Agenda(self.n_weeks) for k in ("seek", "give_up")}
+        self.onboarding_seen = 0  # aware mothers already filed for seeking
+        self.queue: list[np.ndarray] = []  # free-class queue, oldest first
         self._messages: deque = deque(maxlen=p["window_weeks"])  # (senders, receivers, channels) per week
         self.monitors = {"comm_centralisation": 0.0, "comm_density": 0.0, "comm_pattern": "none", "comm_nodes": 0}
         self.events = dict.fromkeys(communication.EVENT_TYPES, 0)

@@ -6,6 +6,8 @@ Rule, each week:
    ``1 - exp(-interest_rate * m_i * (1 - b_i) * covid(t))``: ``m_i`` her
    motivation (higher after a long-distance marriage or migration), ``b_i`` her
    barrier index (environment, family, time), ``covid(t)`` the lockdown push.
+   (Drawn once per spell as the week she will seek, from the cumulative rate
+   :func:`seek_curve`; the same distribution as a draw every week.)
 2. **Free class on** (``free_class``): she joins the queue for the free class
    "Ibu untuk Ibu". Every ``free_class_every_weeks`` a cohort opens with
    ``free_class_size`` places, filled first come first served; those admitted
@@ -13,7 +15,7 @@ Rule, each week:
    team, model/capacity.py) and attend the class
    for ``free_class_weeks`` (completion: model/classes.py). A queued mother gives
    up and returns to aware with weekly probability ``1 - exp(-1 /
-   queue_patience_weeks)``.
+   queue_patience_weeks)`` (from the week after she joined the queue).
 3. **Free class off**: a mother who seeks to join registers directly (through
    the website or a paid class) with probability ``direct_registration_share``;
    the others stay aware and may seek again later.
@@ -28,40 +30,69 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import capacity
+from . import capacity, timeline
 from .states import FREE_CLASS, Stage
+
+
+def seek_curve(model) -> np.ndarray:
+    """Cumulative seeking rate ``sum_{s <= t} interest_rate * covid(s)`` for every week."""
+    p = model.p
+    return np.cumsum(p["interest_rate"] * (1.0 + p["covid_push"] * model._covid))
+
+
+def schedule_seeking(model, idx: np.ndarray, first_week: int, rng: np.random.Generator) -> None:
+    """File aware mothers ``idx`` under the week they will seek to join, counting from ``first_week``.
+
+    A mother seeks in the first week ``t`` with ``C(t) - C(first_week - 1) >= E_i / w_i``,
+    ``C`` the cumulative seeking rate, ``E_i ~ Exp(1)`` and ``w_i = m_i (1 - b_i)``: the same
+    distribution as a draw with probability ``1 - exp(-interest_rate * covid(t) * w_i)``
+    each week.
+    """
+    if idx.size == 0:
+        return
+    w = model.pop["motivation"][idx] * (1.0 - model.pop["barrier"][idx])
+    with np.errstate(divide="ignore"):
+        need = rng.exponential(1.0, idx.size) / w
+    before = model.seek_curve[first_week - 1] if first_week > 0 else 0.0
+    due = np.searchsorted(model.seek_curve, before + need, side="left")
+    model.onboarding_agendas["seek"].add(idx, due)
 
 
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Seek, queue, give up, admit to the free class, register; return who did what."""
-    p, pop = model.p, model.pop
-    pool = model.aware_idx
-    stage = model.stage[pool]
-    aware, queued = pool[stage == Stage.AWARE], pool[stage == Stage.QUEUED]
-    rate = p["interest_rate"] * model.covid_factor()
-    h = rate * pop["motivation"][aware] * (1.0 - pop["barrier"][aware])
-    seekers = aware[rng.random(aware.size) < -np.expm1(-h)]
+    p, week = model.p, model.week
+    ag = model.onboarding_agendas
+    new = model.aware_idx[model.onboarding_seen:]  # aware since the last step: may seek from this week
+    model.onboarding_seen = model.aware_idx.size
+    schedule_seeking(model, new, week, rng)
+    seekers = ag["seek"].pop(week)
     empty = np.empty(0, np.int64)
     out = {"seekers": seekers, "gave_up": empty, "admitted": empty, "direct": empty}
     if not p["free_class"]:
-        direct = seekers[rng.random(seekers.size) < p["direct_registration_share"]]
-        model.register(direct, Stage.ACTIVE)
-        out["direct"] = direct
+        joined = rng.random(seekers.size) < p["direct_registration_share"]
+        model.register(seekers[joined], Stage.ACTIVE)
+        schedule_seeking(model, seekers[~joined], week + 1, rng)  # the others may seek again later
+        out["direct"] = seekers[joined]
         return out
 
-    gave_up = queued[rng.random(queued.size) < -np.expm1(-1.0 / p["queue_patience_weeks"])]
+    gave_up = ag["give_up"].pop(week)
+    gave_up = gave_up[model.stage[gave_up] == Stage.QUEUED]
     model.move(gave_up, Stage.AWARE)
+    schedule_seeking(model, gave_up, week + 1, rng)
     model.move(seekers, Stage.QUEUED)
-    model.queue_since[seekers] = model.week
+    model.queue_since[seekers] = week
+    model.queue.append(rng.permutation(seekers))  # first come, first served; same week in random order
+    wait = timeline.waiting_weeks(rng, np.full(seekers.size, -np.expm1(-1.0 / p["queue_patience_weeks"])))
+    ag["give_up"].add(seekers, week + wait)
     out["gave_up"] = gave_up
-    if model.week % p["free_class_every_weeks"] == 0 and p["free_class_size"] > 0:
-        queued = np.concatenate([np.setdiff1d(queued, gave_up, assume_unique=True), seekers])
-        # first come, first served; ties (same week) in random order
-        order = np.lexsort((rng.random(queued.size), model.queue_since[queued]))
-        admitted = queued[order[: capacity.places(model, p["free_class_size"])]]
+    if week % p["free_class_every_weeks"] == 0 and p["free_class_size"] > 0:
+        queued = np.concatenate(model.queue) if model.queue else empty
+        queued = queued[model.stage[queued] == Stage.QUEUED]
+        places = capacity.places(model, p["free_class_size"])
+        admitted, model.queue = queued[:places], [queued[places:]]
         model.register(admitted, Stage.IN_CLASS)
         model.programme[admitted] = FREE_CLASS
-        model.class_end[admitted] = model.week + p["free_class_weeks"]
+        model.class_end[admitted] = week + p["free_class_weeks"]
         model.paying[admitted] = False
         out["admitted"] = admitted
         if admitted.size and model.admins:

@@ -68,3 +68,48 @@ def cohort_weeks(first_month: str, every: int, start: str, weeks: int) -> np.nda
     if w0 < 0:  # programme began before the run: align to the rhythm
         w0 = w0 % every
     return np.arange(w0, weeks, every, dtype=np.int64)
+
+
+class Agenda:
+    """Who is due for an event in which week: a bucket of mother ids per week.
+
+    Rules with a constant weekly probability draw the waiting time once (geometric:
+    the same distribution as an independent draw every week, because a constant
+    chance has no memory) and file the mother under her due week; each week they
+    take out only the mothers due then, instead of drawing for everyone.
+    """
+
+    def __init__(self, weeks: int):
+        self.weeks = weeks
+        self._due: list[list[np.ndarray]] = [[] for _ in range(weeks)]
+
+    def add(self, idx: np.ndarray, due: np.ndarray) -> None:
+        """File ``idx`` under weeks ``due`` (weeks at or after the end are dropped)."""
+        keep = due < self.weeks
+        idx, due = idx[keep], due[keep].astype(np.int64)
+        if idx.size == 0:
+            return
+        order = np.argsort(due, kind="stable")
+        idx, due = idx[order], due[order]
+        starts = np.concatenate([[0], np.flatnonzero(due[1:] != due[:-1]) + 1])
+        bounds = starts.tolist() + [due.size]
+        buckets = self._due
+        for week, lo, hi in zip(due[starts].tolist(), bounds[:-1], bounds[1:]):
+            buckets[week].append(idx[lo:hi])
+
+    def pop(self, week: int) -> np.ndarray:
+        """The mothers due in ``week`` (removed from the agenda)."""
+        if week >= self.weeks or not self._due[week]:
+            return np.empty(0, np.int64)
+        chunks, self._due[week] = self._due[week], []
+        return np.concatenate(chunks)
+
+
+def waiting_weeks(rng: np.random.Generator, prob: np.ndarray) -> np.ndarray:
+    """Weeks until an event that happens each week with probability ``prob``
+    (geometric: 1 = this week; a huge number when the probability is 0)."""
+    prob = np.asarray(prob, dtype=float)
+    out = np.full(prob.shape, np.iinfo(np.int32).max, np.int64)
+    pos = prob > 0
+    out[pos] = rng.geometric(np.minimum(prob[pos], 1.0))
+    return out

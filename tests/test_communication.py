@@ -121,7 +121,7 @@ def test_no_prompts_and_no_messages_no_user_to_user_events():
 def test_message_volume_follows_participation_inequality():
     """A lurker writes lurker_messages a week, a contributor contributor_messages, a leader
     leader_messages: the expected count in the Telegram group is the sum of the rates of its members."""
-    m = CommunityModel(rng=4, **SHORT)
+    m = CommunityModel(rng=4, **{**SHORT, "n_mothers": 60_000})
     observed = expected = 0.0
     rates = np.array([m.p["lurker_messages"], m.p["contributor_messages"], m.p["leader_messages"]])
     while m.running:
@@ -283,7 +283,7 @@ def test_whatsapp_messages_stay_within_a_class():
 def test_no_facilitators_no_prompts_and_messages_go_to_peers():
     """Without founders, managers or volunteers (F = 0) nobody prompts, and even with admin_lead = 1
     the members address each other."""
-    leaderless = dict(n_admins=0, volunteering=False, **SHORT)
+    leaderless = dict(n_admins=0, volunteering=False, **{**SHORT, "n_mothers": 60_000})
     m = CommunityModel(rng=3, **SILENT, **leaderless).run()
     assert (m.dataframe()["new_u2u"] == 0).all()
     m = CommunityModel(rng=3, admin_lead=1.0, **leaderless).run()

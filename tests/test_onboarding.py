@@ -62,7 +62,8 @@ def test_free_class_queue_is_first_come_first_served():
     """On every free-class week with more seekers than places, everyone admitted
     joined the queue no later than anyone left waiting."""
     m = CommunityModel(rng=2, free_class_size=15, free_class_every_weeks=3, queue_patience_weeks=520.0,
-                       n_mothers=20_000, end="2021-06")
+                       n_mothers=20_000, end="2021-06", volunteering=False,  # places stay at 15 (no team growth)
+                       interest_rate=0.01)
     full_cohorts = 0
     while m.running:
         w = m.week
