@@ -85,7 +85,7 @@ class Agenda:
 
     def add(self, idx: np.ndarray, due: np.ndarray) -> None:
         """File ``idx`` under weeks ``due`` (weeks at or after the end are dropped)."""
-        keep = due < self.weeks
+        keep = (due >= 0) & (due < self.weeks)
         idx, due = idx[keep], due[keep].astype(np.int64)
         if idx.size == 0:
             return
@@ -110,6 +110,6 @@ def waiting_weeks(rng: np.random.Generator, prob: np.ndarray) -> np.ndarray:
     (geometric: 1 = this week; a huge number when the probability is 0)."""
     prob = np.asarray(prob, dtype=float)
     out = np.full(prob.shape, np.iinfo(np.int32).max, np.int64)
-    pos = prob > 0
-    out[pos] = rng.geometric(np.minimum(prob[pos], 1.0))
+    pos = prob > 1e-12  # below this the wait exceeds any run by far (and would overflow)
+    out[pos] = np.clip(rng.geometric(np.minimum(prob[pos], 1.0)), 1, np.iinfo(np.int32).max)
     return out
