@@ -2,6 +2,7 @@
 
     ibusim run    [--scenario ipm|ibusibuk|baseline|FILE] [--seed N] [--set name=value ...] [--out DIR]
     ibusim params [--scenario ...] [--markdown]
+    ibusim sweep  SPEC.toml [--out DIR] [--executor sequential|processes|dask] [--workers N] [--scheduler ADDR]
 
 Bad input (unknown scenario, unknown or out-of-range parameter, malformed
 ``--set``, unwritable output) exits with status 2 and one line on stderr.
@@ -26,6 +27,16 @@ def _seed(text: str) -> int:
         raise argparse.ArgumentTypeError(f"seed must be a non-negative integer, got {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"seed must be a non-negative integer, got {text!r}")
+    return value
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
     return value
 
 
@@ -96,6 +107,27 @@ def cmd_params(args) -> int:
     return 0
 
 
+def cmd_sweep(args) -> int:
+    from experiments.spec import load_spec
+    from experiments.sweep import load_failures, run_sweep
+
+    spec = load_spec(args.spec)
+    out = args.out or Path("results") / f"sweep-{spec.name}"
+    res = run_sweep(spec, out, executor=args.executor, workers=args.workers, scheduler=args.scheduler,
+                    progress=not args.quiet)
+    print(f"ibusim sweep: {spec.name} ({spec.design}), {res.total} runs: {res.done} done "
+          f"({res.skipped} already done before), {res.failed} failed this time; {res.seconds:.1f} s")
+    print(f"results: {res.folder}/runs (load with experiments.sweep.load_results)")
+    if res.failed:
+        fails = load_failures(res.folder)
+        for _, row in fails.head(5).iterrows():
+            last = row["traceback"].strip().splitlines()[-1]
+            print(f"  failed: point {row['point']} replication {row['replication']} seed {row['seed']}: {last}")
+        print(f"{len(fails)} run(s) failed; tracebacks in {res.folder}/failures; rerun to retry them")
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = _Parser(prog="ibusim", description="Simulate online empowerment communities for mothers.")
     sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -107,6 +139,16 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, default=None,
                    help="run folder to create (default results/run-<scenario>-seed<N>-<time>); never overwritten")
     r.set_defaults(func=cmd_run)
+    s = sub.add_parser("sweep", help="run an experiment spec (TOML), streaming results to a run folder")
+    s.add_argument("spec", type=Path, help="experiment spec, e.g. experiments/free_class.toml")
+    s.add_argument("--out", type=Path, default=None,
+                   help="run folder (default results/sweep-<name>); rerunning on it skips finished runs")
+    s.add_argument("--executor", choices=("sequential", "processes", "dask"), default="processes",
+                   help="where runs execute (default: local processes)")
+    s.add_argument("--workers", type=_positive, default=None, help="worker processes (default: number of cores)")
+    s.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler (tcp://host:8786)")
+    s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.set_defaults(func=cmd_sweep)
     p = sub.add_parser("params", help="print the parameter table")
     p.add_argument("--scenario", default="ipm", help="show the values of this scenario (default ipm)")
     p.add_argument("--markdown", action="store_true", help="print as a Markdown table")
@@ -117,11 +159,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from experiments.run import OutputError
+    from experiments.spec import SpecError
+    from experiments.sweep import SweepError
     from model.parameters import ParameterError
 
+    if getattr(args, "scheduler", None) and args.executor != "dask":
+        args.executor = "dask"  # a scheduler address means the Dask executor
     try:
         return args.func(args)
-    except (ParameterError, OutputError) as e:
+    except (ParameterError, OutputError, SpecError, SweepError) as e:
         print(f"ibusim: error: {e}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `ibusim params | head`
