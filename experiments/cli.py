@@ -3,6 +3,8 @@
     ibusim run    [--scenario ipm|ibusibuk|baseline|FILE] [--seed N] [--set name=value ...] [--out DIR]
     ibusim params [--scenario ...] [--markdown]
     ibusim sweep  SPEC.toml [--out DIR] [--executor sequential|processes|dask] [--workers N] [--scheduler ADDR]
+    ibusim sensitivity SPEC.toml [--out DIR] [...]   (design sobol or morris)
+    ibusim compare LABEL=SCENARIO[:name=value,...] ... [--replications N] [--seed N] [--out DIR]
 
 Bad input (unknown scenario, unknown or out-of-range parameter, malformed
 ``--set``, unwritable output) exits with status 2 and one line on stderr.
@@ -128,6 +130,41 @@ def cmd_sweep(args) -> int:
     return 0
 
 
+def cmd_sensitivity(args) -> int:
+    from experiments import sensitivity
+    from experiments.spec import load_spec
+
+    spec = load_spec(args.spec)
+    out = args.out or Path("results") / f"sensitivity-{spec.name}"
+    table, csv, png = sensitivity.run(spec, out, executor=args.executor, workers=args.workers,
+                                      scheduler=args.scheduler, progress=not args.quiet)
+    cols = ["outcome", "factor"] + (["S1", "S1_conf", "ST", "ST_conf"] if spec.design == "sobol"
+                                    else ["mu_star", "mu_star_conf", "sigma"]) + ["change_half_to_full"]
+    print(f"ibusim sensitivity: {spec.name} ({spec.design}), {len(spec.points())} design points x "
+          f"{spec.replications} replications (averaged)")
+    print(table[cols].to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    worst = float(table["change_half_to_full"].max())
+    verdict = "converged" if worst < 0.1 else "NOT converged: increase samples"
+    print(f"convergence: largest change between half and all samples {worst:.3f} ({verdict})")
+    if spec.design == "sobol" and table["negative_index"].any():
+        print("warning: some indices are clearly negative: too few samples")
+    print(f"table: {csv}\nplot: {png}")
+    return 0
+
+
+def cmd_compare(args) -> int:
+    from experiments.compare import compare, format_table, parse_variant
+
+    variants = [parse_variant(v) for v in args.variants]
+    table, out = compare(variants, replications=args.replications, seed=args.seed, out=args.out,
+                         executor=args.executor, workers=args.workers, scheduler=args.scheduler)
+    print(f"ibusim compare: {len(variants)} variants x {args.replications} replications (same seeds in each)")
+    print("mean [5%, 95%] over replications")
+    print(format_table(table))
+    print(f"folder: {out} (compare.csv, compare.png, runs.parquet, series.parquet)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = _Parser(prog="ibusim", description="Simulate online empowerment communities for mothers.")
     sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -149,6 +186,24 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler (tcp://host:8786)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_sweep)
+    se = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity indices (SALib) from an experiment spec")
+    se.add_argument("spec", type=Path, help="experiment spec with design = 'sobol' or 'morris'")
+    se.add_argument("--out", type=Path, default=None, help="folder (default results/sensitivity-<name>); resumable")
+    se.add_argument("--executor", choices=("sequential", "processes", "dask"), default="processes")
+    se.add_argument("--workers", type=_positive, default=None)
+    se.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
+    se.add_argument("--quiet", action="store_true", help="no progress bar")
+    se.set_defaults(func=cmd_sensitivity)
+    co = sub.add_parser("compare", help="scenarios side by side over replications (table and PNG)")
+    co.add_argument("variants", nargs="+", metavar="LABEL=SCENARIO[:name=value,...]",
+                    help='e.g. "with=ipm" "without=ipm:free_class=false"')
+    co.add_argument("--replications", type=_positive, default=5, help="runs per variant (default 5)")
+    co.add_argument("--seed", type=_seed, default=1, help="master seed (default 1)")
+    co.add_argument("--out", type=Path, default=None, help="folder to create (default results/compare-...)")
+    co.add_argument("--executor", choices=("sequential", "processes", "dask"), default="processes")
+    co.add_argument("--workers", type=_positive, default=None)
+    co.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
+    co.set_defaults(func=cmd_compare)
     p = sub.add_parser("params", help="print the parameter table")
     p.add_argument("--scenario", default="ipm", help="show the values of this scenario (default ipm)")
     p.add_argument("--markdown", action="store_true", help="print as a Markdown table")

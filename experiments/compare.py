@@ -1,0 +1,181 @@
+"""Compare scenarios side by side over replications, with uncertainty bands.
+
+    ibusim compare "with=ipm" "without=ipm:free_class=false" --replications 8
+
+Each variant is ``LABEL=SCENARIO[:name=value,name=value...]``. Every variant runs
+the same ``replications`` seeds (spawned from ``--seed``), so differences between
+variants are not blurred by different random draws (common random numbers). The
+output folder (``results/compare-<labels>-<time>``, never overwritten) holds:
+
+* ``runs.parquet``: one row per run (variant, replication, seed, every summary figure);
+* ``series.parquet``: the weekly series plotted, per run;
+* ``compare.csv``: per variant and outcome, the mean, sd and 5-95% range over
+  replications, and the paired difference from the first variant (mean and
+  5-95% range);
+* ``compare.png``: registrations, Telegram, Instagram and paid enrolments over
+  time, a band (5-95%) and median per variant, with the observed figures marked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.parameters import ParameterError, parse_value
+from model.scenarios import load as load_scenario
+
+from .run import OutputError, check_out_dir
+from .sweep import _atomic_write, execute, make_executor
+
+SERIES = ("cum_registered", "n_telegram", "n_followers", "cum_paid_enrolled")
+SERIES_TARGETS = {"cum_registered": "registered", "n_telegram": "telegram", "n_followers": "instagram"}
+DEFAULT_OUTCOMES = ("registered", "completion", "financial_change", "parenting_change", "telegram", "instagram",
+                    "provinces", "scholars", "paid_enrolled", "dormant_share", "volunteer_share", "total_income")
+
+
+@dataclass
+class Variant:
+    label: str
+    scenario: str = "ipm"
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_variant(text: str) -> Variant:
+    """``LABEL=SCENARIO[:name=value,...]`` -> Variant (validated)."""
+    label, sep, rest = text.partition("=")
+    if not sep or not label.strip() or not rest.strip():
+        raise ParameterError(f"variant {text!r} must look like LABEL=SCENARIO[:name=value,...]")
+    scenario, _, sets = rest.partition(":")
+    changes = {}
+    for item in filter(None, (s.strip() for s in sets.split(","))):
+        name, eq, value = item.partition("=")
+        if not eq:
+            raise ParameterError(f"variant {label!r}: {item!r} must be name=value")
+        changes[name.strip()] = parse_value(name.strip(), value)
+    load_scenario(scenario.strip(), **changes)  # validate now
+    return Variant(label.strip(), scenario.strip(), changes)
+
+
+def _run_with_series(params: dict, seed: int) -> dict:
+    from model import CommunityModel
+
+    params = dict(params)
+    scenario = params.pop("scenario")
+    m = CommunityModel(preset=scenario, rng=int(seed), **params).run()
+    df = m.dataframe()
+    return {"summary": {k: float(v) for k, v in m.summary().items()},
+            "series": {"date": df["date"].tolist(), **{c: df[c].astype(float).tolist() for c in SERIES}}}
+
+
+def compare(variants: list[Variant], replications: int = 5, seed: int = 1, out: Path | None = None,
+            executor: str = "processes", workers: int | None = None, scheduler: str | None = None,
+            outcomes: tuple[str, ...] = DEFAULT_OUTCOMES) -> tuple[pd.DataFrame, Path]:
+    """Run every variant ``replications`` times; write the folder; return (table, folder)."""
+    if len({v.label for v in variants}) != len(variants) or not variants:
+        raise ParameterError("variants need distinct, non-empty labels")
+    if replications < 1:
+        raise ParameterError(f"replications = {replications} must be >= 1")
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = Path(out) if out else Path("results") / f"compare-{'-vs-'.join(v.label for v in variants)}-{stamp}"
+    check_out_dir(out)
+    seeds = [int(c.generate_state(1, np.uint32)[0]) for c in np.random.SeedSequence(seed).spawn(replications)]
+    todo = [{"point": i, "replication": r, "seed": s, "factors": {},
+             "params": {"scenario": v.scenario, **v.changes}}
+            for i, v in enumerate(variants) for r, s in enumerate(seeds)]
+    ex, close = make_executor(executor, workers, scheduler)
+    try:
+        results = [execute(t, _run_with_series) for t in todo] if ex is None else \
+            list(ex.map(execute, todo, [_run_with_series] * len(todo)))
+    finally:
+        close()
+    failed = [r for r in results if not r["ok"]]
+    if failed:
+        raise OutputError(f"{len(failed)} run(s) failed; first: {failed[0]['traceback'].strip().splitlines()[-1]}")
+    runs = pd.DataFrame([{"variant": variants[r["point"]].label, "replication": r["replication"],
+                          "seed": r["seed"], **r["outcomes"]["summary"]} for r in results])
+    series = pd.concat([pd.DataFrame({"variant": variants[r["point"]].label, "replication": r["replication"],
+                                      "week": range(len(r["outcomes"]["series"]["date"])),
+                                      **r["outcomes"]["series"]}) for r in results], ignore_index=True)
+    table = summarise(runs, [v.label for v in variants], [o for o in outcomes if o in runs.columns])
+    tmp = out.parent / f".{out.name}.partial"
+    try:
+        tmp.mkdir(parents=True)
+        runs.to_parquet(tmp / "runs.parquet", index=False)
+        series.to_parquet(tmp / "series.parquet", index=False)
+        table.to_csv(tmp / "compare.csv", index=False)
+        plot(series, [v.label for v in variants], tmp / "compare.png")
+        (tmp / "variants.json").write_text(json.dumps(
+            {"replications": replications, "seed": seed, "seeds": seeds,
+             "variants": [{"label": v.label, "scenario": v.scenario, "changes": v.changes} for v in variants]},
+            indent=2, default=str))
+        tmp.rename(out)
+    except OSError as e:
+        raise OutputError(f"cannot write '{out}': {e.strerror or e}") from None
+    return table, out
+
+
+def summarise(runs: pd.DataFrame, labels: list[str], outcomes: list[str]) -> pd.DataFrame:
+    """Mean, sd, 5-95% per variant and outcome; paired difference from the first variant."""
+    rows = []
+    base = runs[runs["variant"] == labels[0]].set_index("replication")
+    for label in labels:
+        d = runs[runs["variant"] == label].set_index("replication")
+        for o in outcomes:
+            x = d[o].dropna()
+            diff = (d[o] - base[o]).dropna()
+            rows.append({"variant": label, "outcome": o, "mean": x.mean(), "sd": x.std(ddof=1) if len(x) > 1 else 0.0,
+                         "p5": x.quantile(0.05), "p95": x.quantile(0.95),
+                         "diff_mean": diff.mean(), "diff_p5": diff.quantile(0.05), "diff_p95": diff.quantile(0.95)})
+    return pd.DataFrame(rows)
+
+
+def plot(series: pd.DataFrame, labels: list[str], path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from model.targets import load as load_targets
+
+    targets = load_targets()
+    titles = {"cum_registered": "registered mothers (cumulative)", "n_telegram": "Telegram members",
+              "n_followers": "Instagram followers", "cum_paid_enrolled": "paid enrolments (cumulative)"}
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
+    for ax, col in zip(axes.flat, SERIES):
+        for k, label in enumerate(labels):
+            s = series[series["variant"] == label].pivot(index="week", columns="replication", values=col)
+            dates = pd.to_datetime(series[(series["variant"] == label) & (series["replication"] == s.columns[0])]
+                                   ["date"].to_numpy())
+            color = f"C{k}"
+            ax.fill_between(dates, s.quantile(0.05, axis=1), s.quantile(0.95, axis=1), color=color, alpha=0.25)
+            ax.plot(dates, s.median(axis=1), color=color, label=f"{label} (median, 5-95%)")
+        if col in SERIES_TARGETS:
+            t = targets[SERIES_TARGETS[col]]
+            ax.axhspan(t.low, t.high, color="grey", alpha=0.15)
+            ax.axhline(t.value, color="black", ls="--", lw=0.8, label=f"observed {t.value:,.0f}")
+        ax.set_title(titles[col], fontsize=10)
+    axes.flat[0].legend(fontsize=8)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def format_table(table: pd.DataFrame) -> str:
+    """Outcome rows, one column per variant: mean [p5, p95]."""
+    def fmt(x):
+        if x != x:
+            return "n/a"
+        return f"{x:.3f}" if abs(x) < 2 else f"{x:,.0f}"
+    wide = {}
+    for label, g in table.groupby("variant", sort=False):
+        wide[label] = {r.outcome: f"{fmt(r.mean)} [{fmt(r.p5)}, {fmt(r.p95)}]" for r in g.itertuples()}
+    df = pd.DataFrame(wide)
+    return df.to_string()
