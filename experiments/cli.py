@@ -5,6 +5,7 @@
     ibusim sweep  SPEC.toml [--out DIR] [--executor sequential|processes|dask] [--workers N] [--scheduler ADDR]
     ibusim sensitivity SPEC.toml [--out DIR] [...]   (design sobol or morris)
     ibusim compare LABEL=SCENARIO[:name=value,...] ... [--replications N] [--seed N] [--out DIR]
+    ibusim calibrate [--scenario ipm] [--params ...] [--targets ...] [--hold-out ...] [--out DIR]
 
 Bad input (unknown scenario, unknown or out-of-range parameter, malformed
 ``--set``, unwritable output) exits with status 2 and one line on stderr.
@@ -165,6 +166,36 @@ def cmd_compare(args) -> int:
     return 0
 
 
+def _names(text: str | None) -> list[str] | None:
+    return [t.strip() for t in text.split(",") if t.strip()] if text else None
+
+
+def cmd_calibrate(args) -> int:
+    import logging
+
+    from experiments import calibrate
+
+    cs = calibrate.setup(args.scenario, params=_names(args.params), targets=_names(args.targets),
+                         hold_out=_names(args.hold_out), fixed=_parse_sets(args.set))
+    out = args.out or Path("results") / f"calibration-{Path(args.scenario).stem}"
+    if args.quiet:
+        logging.getLogger("ABC").setLevel(logging.WARNING)
+    rep = calibrate.run(cs, out, population=args.population, generations=args.generations,
+                        min_epsilon=args.min_epsilon, workers=args.workers, seed=args.seed, ppc_runs=args.ppc_runs)
+    print(f"ibusim calibrate: {len(cs.params)} parameters, fitted to {', '.join(cs.fit)}"
+          + (f"; held out: {', '.join(cs.held_out)}" if cs.held_out else ""))
+    print(f"{rep['generations']} generations, {rep['simulations']} simulations, final epsilon {rep['final_epsilon']:.3f}")
+    print("posterior (median [5%, 95%]):")
+    for r in rep["posterior"]:
+        print(f"  {r['parameter']:36s} {r['median']:.5g} [{r['p5']:.5g}, {r['p95']:.5g}]  "
+              f"prior U({r['prior_low']:g}, {r['prior_high']:g})")
+    print(f"posterior-predictive check ({args.ppc_runs} runs): share inside the band")
+    for r in rep["ppc"]:
+        print(f"  {r['target']:18s} {r.get('role') or '':9s} {r['share_inside']:.0%}")
+    print(f"folder: {out} (posterior.csv, posterior_summary.csv, posterior.png, ppc.csv, ppc_summary.csv, abc.db)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = _Parser(prog="ibusim", description="Simulate online empowerment communities for mothers.")
     sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -204,6 +235,21 @@ def build_parser() -> argparse.ArgumentParser:
     co.add_argument("--workers", type=_positive, default=None)
     co.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
     co.set_defaults(func=cmd_compare)
+    ca = sub.add_parser("calibrate", help="ABC-SMC (pyabc) against the observed figures; resumable")
+    ca.add_argument("--scenario", default="ipm", help="scenario to calibrate (default ipm)")
+    ca.add_argument("--params", default=None, help="comma-separated parameters (default: all with a prior)")
+    ca.add_argument("--targets", default=None, help="comma-separated targets to use (default: all)")
+    ca.add_argument("--hold-out", default=None, help="comma-separated targets to predict instead of fit")
+    ca.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="fixed parameter change")
+    ca.add_argument("--population", type=_positive, default=40, help="particles per generation (default 40)")
+    ca.add_argument("--generations", type=_positive, default=5, help="generations (default 5)")
+    ca.add_argument("--min-epsilon", type=float, default=0.5, help="stop below this distance (default 0.5)")
+    ca.add_argument("--workers", type=_positive, default=None, help="processes (default: cores; 1 = reproducible)")
+    ca.add_argument("--seed", type=_seed, default=1)
+    ca.add_argument("--ppc-runs", type=_positive, default=40, help="posterior-predictive runs (default 40)")
+    ca.add_argument("--out", type=Path, default=None, help="folder (default results/calibration-<scenario>)")
+    ca.add_argument("--quiet", action="store_true", help="less pyabc logging")
+    ca.set_defaults(func=cmd_calibrate)
     p = sub.add_parser("params", help="print the parameter table")
     p.add_argument("--scenario", default="ipm", help="show the values of this scenario (default ipm)")
     p.add_argument("--markdown", action="store_true", help="print as a Markdown table")
@@ -227,6 +273,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # e.g. `ibusim params | head`
         return 0
+    except OSError as e:  # full disk, permissions, ...: one line, no traceback
+        print(f"ibusim: error: {e.strerror or e}{f': {e.filename}' if getattr(e, 'filename', None) else ''}",
+              file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

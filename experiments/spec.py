@@ -145,9 +145,12 @@ def load_spec(path: str | Path) -> Spec:
     path = Path(path)
     if not path.is_file():
         raise SpecError(f"experiment spec '{path}' does not exist")
-    text = path.read_text(encoding="utf-8")
     try:
+        with open(path, encoding="utf-8", newline="") as fh:  # keep the bytes' line endings
+            text = fh.read()
         data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise _bad(path, "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as e:
         raise _bad(path, f"not valid TOML: {e}") from None
     return parse_spec(data, path, text)
@@ -181,6 +184,9 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
     fixed = data.get("fixed", {})
     if not isinstance(fixed, dict):
         raise _bad(path, "[fixed] must be a table of name = value lines")
+    not_params = [k for k in fixed if k not in PARAMS]
+    if not_params:
+        raise _bad(path, f"unknown parameter(s) {not_params} in [fixed] (the scenario goes in [experiment])")
     try:
         load_scenario(scenario, **fixed)
     except ParameterError as e:
@@ -238,9 +244,17 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
     bad = [o for o in outcomes if o not in known]
     if bad:
         raise _bad(path, f"unknown outcome(s) {bad} (allowed: {', '.join(sorted(known))})")
-    return Spec(name=name, description=str(exp.get("description", "")), scenario=scenario, design=design,
+    spec = Spec(name=name, description=str(exp.get("description", "")), scenario=scenario, design=design,
                 samples=samples, replications=reps, seed=seed, outcomes=tuple(outcomes), fixed=dict(fixed),
                 factors=tuple(factors), source=text)
+    # every design point as a whole must be a valid parameter set (cross-parameter rules)
+    base = load_scenario(scenario, **fixed)
+    for i, point in enumerate(spec.points()):
+        try:
+            load_scenario("baseline", **{**base, **point})
+        except ParameterError as e:
+            raise _bad(path, f"design point {i} ({point}) is not valid: {e}") from None
+    return spec
 
 
 _SUMMARY_KEYS: set[str] | None = None

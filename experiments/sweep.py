@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 import os
 import sys
 import time
@@ -113,16 +114,21 @@ def prepare(spec: Spec, folder: Path) -> None:
     folder = Path(folder)
     spec_file = folder / "spec.toml"
     if spec_file.exists():
-        if spec_file.read_text(encoding="utf-8") != spec.source:
+        with open(spec_file, encoding="utf-8", newline="") as fh:
+            same = fh.read() == spec.source
+        if not same:
             raise SweepError(f"folder '{folder}' holds a different experiment (its spec.toml differs); "
                              "use another --out or the same spec")
         return
-    if folder.exists() and any(folder.iterdir()):
+    leftovers = {p.name for p in folder.iterdir()} if folder.exists() else set()
+    if leftovers - {"runs", "failures"} or any(any((folder / d).iterdir()) for d in leftovers):
         raise SweepError(f"folder '{folder}' exists and is not a sweep folder; use another --out")
-    try:
+    try:  # (empty runs/ and failures/ left by a start that failed are reused)
         (folder / "runs").mkdir(parents=True, exist_ok=True)
         (folder / "failures").mkdir(exist_ok=True)
-        _atomic_text(spec_file, spec.source)
+        with open(spec_file.with_name(".spec.toml.tmp"), "w", encoding="utf-8", newline="") as fh:
+            fh.write(spec.source)
+        os.replace(spec_file.with_name(".spec.toml.tmp"), spec_file)
     except OSError as e:
         raise SweepError(f"cannot write to '{folder}': {e.strerror or e}") from None
 
@@ -132,7 +138,9 @@ def make_executor(kind: str, workers: int | None, scheduler: str | None):
     if kind == "sequential":
         return None, lambda: None
     if kind == "processes":
-        ex = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1)
+        # forkserver: never fork a process that has threads (progress bar, Dask, pyabc)
+        ex = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1,
+                                 mp_context=multiprocessing.get_context("forkserver"))
         return ex, lambda: ex.shutdown(cancel_futures=True)
     if kind == "dask":
         try:
@@ -147,7 +155,7 @@ def make_executor(kind: str, workers: int | None, scheduler: str | None):
                 cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
                                        processes=True, dashboard_address=None)
                 client = Client(cluster)
-        except (OSError, TimeoutError) as e:
+        except (OSError, TimeoutError, ValueError) as e:
             raise SweepError(f"cannot reach the Dask scheduler {scheduler or '(local)'}: {e}") from None
 
         def close():
@@ -218,6 +226,7 @@ def run_sweep(spec: Spec, folder: str | Path, executor: str = "processes", worke
             "already_done": len(finished), "to_run": len(todo), "executor": executor, "workers": workers,
             "scheduler": scheduler}
     _manifest(spec, folder, info)
+    ex, close = make_executor(executor, workers, scheduler)  # before the bar: a failure prints one line
     writer = _Writer(spec, folder, flush_every, flush_seconds)
     bar = _progress_bar(len(all_tasks), len(finished), progress)
     done = failed = 0
@@ -234,7 +243,6 @@ def run_sweep(spec: Spec, folder: str | Path, executor: str = "processes", worke
         _write_progress(folder, len(all_tasks), len(finished) + done, failed, t0, done + failed, len(todo))
 
     _write_progress(folder, len(all_tasks), len(finished), 0, t0, 0, len(todo))
-    ex, close = make_executor(executor, workers, scheduler)
     try:
         if ex is None:
             for t in todo:
@@ -242,9 +250,11 @@ def run_sweep(spec: Spec, folder: str | Path, executor: str = "processes", worke
         else:
             _run_on(ex, todo, runner, record, workers)
     finally:
-        writer.flush()
-        bar.close()
-        close()
+        try:
+            writer.flush()
+        finally:
+            bar.close()
+            close()
     info.update(finished=dt.datetime.now().isoformat(timespec="seconds"), done_now=done, failed_now=failed,
                 total_done=len(finished) + done)
     _manifest(spec, folder, info)

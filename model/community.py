@@ -149,7 +149,7 @@ class CommunityModel(mesa.Model):
         self.channels_seen = 0  # aware mothers already filed in the channel agendas
         self.onboarding_agendas = {k: timeline.Agenda(self.n_weeks) for k in ("seek", "give_up")}
         self.onboarding_seen = 0  # aware mothers already filed for seeking
-        self.queue: list[np.ndarray] = []  # free-class queue, oldest first
+        self.queue: list[tuple[int, np.ndarray]] = []  # free-class queue: (week joined, mothers), oldest first
         self._messages: deque = deque(maxlen=p["window_weeks"])  # (senders, receivers, channels) per week
         self.monitors = {"comm_centralisation": 0.0, "comm_density": 0.0, "comm_pattern": "none", "comm_nodes": 0}
         self.events = dict.fromkeys(communication.EVENT_TYPES, 0)

@@ -81,15 +81,25 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     schedule_seeking(model, gave_up, week + 1, rng)
     model.move(seekers, Stage.QUEUED)
     model.queue_since[seekers] = week
-    model.queue.append(rng.permutation(seekers))  # first come, first served; same week in random order
+    model.queue.append((week, rng.permutation(seekers)))  # first come, first served; same week in random order
     wait = timeline.waiting_weeks(rng, np.full(seekers.size, -np.expm1(-1.0 / p["queue_patience_weeks"])))
     ag["give_up"].add(seekers, week + wait)
     out["gave_up"] = gave_up
     if week % p["free_class_every_weeks"] == 0 and p["free_class_size"] > 0:
-        queued = np.concatenate(model.queue) if model.queue else empty
-        queued = queued[model.stage[queued] == Stage.QUEUED]
+        # entries of mothers who gave up (and perhaps queued again later) are stale: keep a mother
+        # only in the week she is queued since
+        chunks = [ids[(model.stage[ids] == Stage.QUEUED) & (model.queue_since[ids] == w)] for w, ids in model.queue]
+        queued = np.concatenate(chunks) if chunks else empty
         places = capacity.places(model, p["free_class_size"])
-        admitted, model.queue = queued[:places], [queued[places:]]
+        admitted = queued[:places]
+        rest, left = [], places
+        for (w, _), ids in zip(model.queue, chunks):  # the queue after the first `places` (empty weeks dropped)
+            if left >= ids.size:
+                left -= ids.size
+                continue
+            rest.append((w, ids[left:]))
+            left = 0
+        model.queue = rest
         model.register(admitted, Stage.IN_CLASS)
         model.programme[admitted] = FREE_CLASS
         model.class_end[admitted] = week + p["free_class_weeks"]

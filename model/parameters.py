@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 PROVENANCES = ("observed", "derived", "assumed")
@@ -65,6 +65,7 @@ class Param:
     help: str
     bounds: tuple[float, float] | None = None
     choices: tuple[str, ...] = field(default=())
+    prior: tuple[float, float] | None = None  # calibration prior (uniform), where the parameter is calibrated
 
     def __post_init__(self):
         if self.provenance not in PROVENANCES:
@@ -73,6 +74,10 @@ class Param:
             raise ValueError(f"{self.name}: group {self.group!r}")
         if self.type in ("int", "float") and self.bounds is None:
             raise ValueError(f"{self.name}: numeric parameter without bounds")
+        if self.prior is not None:
+            lo, hi = self.prior
+            if self.type != "float" or not (self.bounds[0] <= lo < hi <= self.bounds[1]):
+                raise ValueError(f"{self.name}: prior {self.prior} outside bounds {self.bounds}")
         # the default itself must be valid
         check(self, self.default)
 
@@ -564,6 +569,23 @@ _add("survey_response_engaged", 0.5, "float", "probability", "assumed",
      "engaged members answer far more often (self-selection)", "survey",
      "Extra response chance at internalisation 1.", bounds=(0.0, 1.0))
 
+# Calibration priors (uniform; assumed: plausible ranges around the values hand-tuned for IPM,
+# wide enough to contain the domain.md priors where there are any). ``ibusim calibrate``
+# calibrates these parameters unless told otherwise.
+PRIORS = {
+    "interest_rate": (0.002, 0.008),
+    "media_reach": (0.0002, 0.0008),  # Bass p ~ 0.01-0.04 a year
+    "dropout_rate": (0.003, 0.02),
+    "follow_rate": (0.01, 0.05),
+    "telegram_rate": (0.0002, 0.002),
+    "telegram_member_rate": (0.002, 0.015),
+    "telegram_leave_rate": (0.002, 0.012),
+    "remote_reach": (0.0005, 0.005),
+    "parenting_effect_paid": (0.3, 0.7),
+    "jika_ibu_menjadi_financial_effect": (0.2, 0.7),
+    "kembali_diri_financial_effect": (0.1, 0.5),
+}
+_P = [replace(p, prior=PRIORS[p.name]) if p.name in PRIORS else p for p in _P]
 PARAMS: dict[str, Param] = {p.name: p for p in _P}
 assert len(PARAMS) == len(_P), "duplicate parameter name"
 DEFAULTS: dict[str, Any] = {p.name: p.default for p in _P}
@@ -628,11 +650,12 @@ def parse_value(name: str, text: str) -> Any:
 def markdown_table(values: dict[str, Any] | None = None) -> str:
     """The parameter table as Markdown (used by docs/ODD.md and `ibusim params --markdown`)."""
     values = values or DEFAULTS
-    rows = ["| group | name | default | unit | allowed | provenance | source / reason |",
-            "|---|---|---|---|---|---|---|"]
+    rows = ["| group | name | default | unit | allowed | calibration prior | provenance | source / reason |",
+            "|---|---|---|---|---|---|---|---|"]
     for p in _P:
         v = values[p.name]
         src = p.source.replace("|", "/")
+        prior = f"U({_fmt(p.prior[0])}, {_fmt(p.prior[1])})" if p.prior else ""
         rows.append(f"| {p.group} | `{p.name}` | {_fmt(v) if not isinstance(v, str) else v} | {p.unit} "
-                    f"| {p.allowed} | {p.provenance} | {src} |")
+                    f"| {p.allowed} | {prior} | {p.provenance} | {src} |")
     return "\n".join(rows)

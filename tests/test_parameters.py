@@ -92,7 +92,8 @@ def test_markdown_table_has_a_row_per_parameter():
     assert len(lines) == len(PARAMS) + 2
     for p, line in zip(PARAMS.values(), lines[2:]):
         assert f"`{p.name}`" in line and p.provenance in line
-        assert line.count("|") == 8  # no stray pipes from the sources
+        assert line.count("|") == 9  # no stray pipes from the sources
+        assert ("U(" in line) == (p.prior is not None)  # the calibration prior column
 
 
 # ---------------------------------------------------------------- validate
