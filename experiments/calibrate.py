@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import math
-import multiprocessing
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,7 +184,9 @@ def posterior_predictive(cs: CalibrationSetup, post: pd.DataFrame, runs: int, se
 
     jobs = [({"scenario": cs.scenario, **cs.fixed, **{n: float(post.iloc[i][n]) for n in cs.params}}, int(s))
             for i, s in zip(idx, seeds)]
-    with ProcessPoolExecutor(mp_context=multiprocessing.get_context("forkserver")) as ex:
+    from .sweep import _forkserver
+
+    with ProcessPoolExecutor(mp_context=_forkserver()) as ex:
         results = list(ex.map(run_one, *zip(*jobs)))
     for (params, s), res in zip(jobs, results):
         row = {"seed": s, **{n: params[n] for n in cs.params}}

@@ -138,9 +138,7 @@ def make_executor(kind: str, workers: int | None, scheduler: str | None):
     if kind == "sequential":
         return None, lambda: None
     if kind == "processes":
-        # forkserver: never fork a process that has threads (progress bar, Dask, pyabc)
-        ex = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1,
-                                 mp_context=multiprocessing.get_context("forkserver"))
+        ex = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=_forkserver())
         return ex, lambda: ex.shutdown(cancel_futures=True)
     if kind == "dask":
         try:
@@ -164,6 +162,14 @@ def make_executor(kind: str, workers: int | None, scheduler: str | None):
                 cluster.close()
         return client.get_executor(), close
     raise SweepError(f"unknown executor '{kind}' (allowed: {', '.join(EXECUTORS)})")
+
+
+def _forkserver():
+    """A forkserver context (never fork a process that has threads: progress bar, Dask, pyabc) whose
+    server imports the model once, so that workers start without importing it again."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["experiments.core", "model", "pandas"])
+    return ctx
 
 
 class _Writer:
