@@ -255,28 +255,15 @@ def fmt_mb(b: int | None) -> str:
 
 
 def git_rev() -> str:
-    try:
-        r = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short=12", "HEAD"], capture_output=True,
-                           text=True, timeout=5)
-        if r.returncode == 0:
-            dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-                                   capture_output=True, text=True, timeout=5).stdout.strip()
-            return r.stdout.strip() + ("+dirty" if dirty else "")
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return "unknown"
+    from experiments.run import code_version
+
+    return code_version()
 
 
 def versions() -> dict:
-    from importlib import metadata
+    from experiments.run import _version
 
-    out = {"python": platform.python_version()}
-    for name in ("mesa", "numpy", "ibusim"):
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
+    return {"python": platform.python_version(), **{name: _version(name) for name in ("mesa", "numpy", "ibusim")}}
 
 
 def main(argv: list[str] | None = None) -> int:
