@@ -6,6 +6,7 @@
     ibusim sensitivity SPEC.toml [--out DIR] [...]   (design sobol or morris)
     ibusim compare LABEL=SCENARIO[:name=value,...] ... [--replications N] [--seed N] [--out DIR]
     ibusim calibrate [--scenario ipm] [--params ...] [--targets ...] [--hold-out ...] [--out DIR]
+    ibusim dashboard [--host 127.0.0.1] [--port 8765]
 
 Bad input (unknown scenario, unknown or out-of-range parameter, malformed
 ``--set``, unwritable output) exits with status 2 and one line on stderr.
@@ -193,6 +194,12 @@ def cmd_calibrate(args) -> int:
     return 0
 
 
+def cmd_dashboard(args) -> int:
+    from dashboard.server import serve
+
+    return serve(args.host, args.port)
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = _Parser(prog="ibusim", description="Simulate online empowerment communities for mothers.")
     sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -247,6 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
     ca.add_argument("--out", type=Path, default=None, help="folder (default results/calibration-<scenario>)")
     ca.add_argument("--quiet", action="store_true", help="less pyabc logging")
     ca.set_defaults(func=cmd_calibrate)
+    d = sub.add_parser("dashboard", help="start the Solara dashboard in the browser (default http://127.0.0.1:8765)")
+    d.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    d.add_argument("--port", type=_int_at_least(1, "port must be an integer in 1-65535"), default=8765,
+                   help="port (default 8765)")
+    d.set_defaults(func=cmd_dashboard)
     p = sub.add_parser("params", help="print the parameter table")
     p.add_argument("--scenario", default="ipm", help="show the values of this scenario (default ipm)")
     p.add_argument("--markdown", action="store_true", help="print as a Markdown table")

@@ -43,21 +43,44 @@ def overrides(scenario: str | Path) -> dict[str, Any]:
             raise ParameterError(f"unknown scenario '{scenario}' (allowed: {', '.join(presets())}, or a .toml file)")
     elif not path.is_file():
         raise ParameterError(f"scenario file '{scenario}' does not exist")
+    return parse(path.read_bytes(), str(path))
+
+
+def parse(text: str | bytes, origin: str = "scenario file") -> dict[str, Any]:
+    """A scenario file's text -> its (validated) differences from the baseline.
+
+    ``origin`` names the file in error messages (one line, ParameterError).
+    """
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(text.decode("utf-8") if isinstance(text, bytes) else text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise ParameterError(f"scenario file '{path}' is not valid TOML: {e}") from None
+        raise ParameterError(f"scenario file '{origin}' is not valid TOML: {e}") from None
     unknown_tables = set(data) - {"scenario", "params"}
     if unknown_tables:
-        raise ParameterError(f"scenario file '{path}': unknown table(s) {sorted(unknown_tables)} (allowed: scenario, params)")
+        raise ParameterError(f"scenario file '{origin}': unknown table(s) {sorted(unknown_tables)} "
+                             "(allowed: scenario, params)")
     params = data.get("params", {})
     if not isinstance(params, dict):
-        raise ParameterError(f"scenario file '{path}': 'params' must be a table of name = value lines")
+        raise ParameterError(f"scenario file '{origin}': 'params' must be a table of name = value lines")
     try:
         validate(params)
     except ParameterError as e:
-        raise ParameterError(f"scenario file '{path}': {e}") from None
+        raise ParameterError(f"scenario file '{origin}': {e}") from None
     return dict(params)
+
+
+def to_toml(changes: dict[str, Any], name: str = "custom", description: str = "") -> str:
+    """A scenario file (the inverse of :func:`parse`) holding ``changes`` from the baseline."""
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, str):
+            return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return repr(v)
+
+    lines = ["[scenario]", f"name = {value(name)}", f"description = {value(description)}", "", "[params]"]
+    lines += [f"{k} = {value(v)}" for k, v in changes.items()]
+    return "\n".join(lines) + "\n"
 
 
 def load(scenario: str | Path = DEFAULT, **changes: Any) -> dict[str, Any]:

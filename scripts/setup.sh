@@ -70,3 +70,33 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
   .venv/bin/python -c "import model, experiments, mesa" || { echo "setup.sh: install failed" >&2; exit 1; }
   echo "$hash" > "$stamp"
 fi
+
+# Solara's browser assets (Vue app, requirejs, fonts, vega, ...) from the npm registry into
+# .venv/share/solara/cdn: without them the dashboard page stays blank offline. Fast when present.
+.venv/bin/python scripts/solara_assets.py || { echo "setup.sh: could not fetch the dashboard's browser assets (see the line above)" >&2; exit 1; }
+
+# The browser tests (tests/browser) drive Debian's Chromium through playwright.
+chromium_missing() {
+  local what="the browser tests need Chromium at /usr/bin/chromium"
+  echo "setup.sh: $what: $1 (Debian: apt-get install -y chromium chromium-driver; never 'playwright install')" >&2
+  exit 1
+}
+if [ "$want_test" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  command -v apt-get >/dev/null 2>&1 || chromium_missing "apt-get is not available here, install it another way"
+  as_root=()
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      as_root=(sudo -n)
+    else
+      chromium_missing "installing it needs root (or password-less sudo)"
+    fi
+  fi
+  echo "setup.sh: installing Debian's chromium and chromium-driver for the browser tests (apt-get, a minute or two)"
+  apt_log=$(mktemp)
+  if ! { ${as_root[@]+"${as_root[@]}"} apt-get update -q && ${as_root[@]+"${as_root[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; } >"$apt_log" 2>&1; then
+    tail -n 5 "$apt_log" >&2; rm -f "$apt_log"
+    chromium_missing "apt-get failed (its last lines are above)"
+  fi
+  rm -f "$apt_log"
+  [ -x /usr/bin/chromium ] || chromium_missing "apt-get installed chromium but /usr/bin/chromium is missing"
+fi

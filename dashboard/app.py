@@ -1,0 +1,544 @@
+"""The ibusim dashboard (Solara). Start it with ``ibusim dashboard``.
+
+Four tabs:
+
+* **Programme design** (community planners): controls generated from the parameter
+  declarations, grouped by role, presets and scenario files, seed, reset / step /
+  play / run to end, live series with the observed bands, target cards, and an A/B
+  comparison of two designs over several seeds;
+* **Sweep vs observed** (researchers): one or two parameters swept in the
+  background with the experiments package, each target against the parameter with
+  its observed band, the region where every target lands inside;
+* **Communication** (teachers): interactivity by kind and channel, the current
+  window's communication network, centralisation and density, and the guided
+  "admins lead" vs "peers talk" demonstration;
+* **About**: the model, the observed figures with their quotes, how to cite.
+
+Each browser session builds its own :class:`~dashboard.session.Session` (model and
+form) inside the page, so two users never share a model. Plain Solara components
+are used rather than Mesa's SolaraViz: SolaraViz's parameter panel cannot show a
+validation message next to a field, group controls by role or hold edits pending
+until a reset, and its module-level model would be shared between sessions.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import solara
+
+from model.parameters import PARAMS, ParameterError
+from model.targets import load as load_targets
+
+from . import charts, sweeps, views
+from .widgets import LiveChart
+from .session import PRESETS, ROLES, Session, role_params, to_text
+
+# let a field's help text wrap instead of running into the next field
+CSS = """
+.v-text-field__details, .v-messages, .v-messages__wrapper { min-height: auto !important; height: auto !important; }
+.v-messages__message { line-height: 1.25 !important; white-space: normal !important; }
+.v-text-field { margin-bottom: 4px; margin-top: 10px; }
+.role-buttons { flex-wrap: wrap; }
+"""
+TABS = ("Programme design", "Sweep vs observed", "Communication", "About")
+PLAY_WEEKS = 2  # weeks per frame while playing
+PLAY_PAUSE = 0.05  # seconds between frames
+
+
+# ------------------------------------------------------------------ shared pieces
+@solara.component
+def ChartView(chart: charts.Chart, png=None):
+    """A chart drawn by the browser (Vega-Lite), with a PNG download drawn by matplotlib.
+
+    ``png``: a callable giving the PNG bytes when the button is pressed. Pass one that
+    stays the same between renders for charts that change every step (FileDownload
+    restarts its worker whenever its data argument changes).
+    """
+    with solara.Column(gap="0px", style={"min-width": "350px"}):
+        spec, values = charts.vega(chart)
+        LiveChart.element(spec=spec, values=values)
+        solara.FileDownload(png or (lambda: charts.png(chart)), filename=chart.filename, label="PNG",
+                            mime_type="image/png")
+
+
+def _fmt(x: float, unit: str) -> str:
+    if x != x:
+        return "after the survey"
+    return f"{x:.1%}" if unit.startswith("share") else f"{x:,.0f}"
+
+
+@solara.component
+def TargetCard(card: dict):
+    """Simulated vs observed for one target, green when inside the band."""
+    inside = card["inside"]
+    colour = "#e8f5e9" if inside else ("#f5f5f5" if card["pending"] else "#ffebee")
+    verdict = "inside band" if inside else ("not yet measured" if card["pending"] else "outside band")
+    if not card["final"] and not card["pending"]:
+        verdict += " (so far)"
+    with solara.Card(style={"background": colour, "width": "190px", "margin": "4px"},
+                     classes=[f"target-card", f"target-{card['name']}"]):
+        solara.Text(card["label"], style={"font-size": "0.8em", "font-weight": "bold"})
+        solara.Text(_fmt(card["simulated"], card["unit"]), classes=["card-simulated"],
+                    style={"font-size": "1.5em", "display": "block"})
+        solara.Text(f"observed {_fmt(card['observed'], card['unit'])} "
+                    f"(band {_fmt(card['low'], card['unit'])}-{_fmt(card['high'], card['unit'])})",
+                    style={"font-size": "0.75em", "display": "block"})
+        solara.Text(verdict, classes=["card-verdict"], style={"font-size": "0.75em"})
+
+
+@solara.component
+def ParamField(session: Session, name: str, on_change):
+    """One control generated from a parameter declaration: label with the unit, the help text and the
+    allowed values under it, or the validation message in its place when the text is not allowed."""
+    p = PARAMS[name]
+    label = f"{name} ({p.unit})" if p.unit else name
+    error = session.errors.get(name)
+    hint = f"{p.help} {p.allowed}; {p.provenance}."
+
+    def set_text(text):
+        session.set_value(name, text if text is not None else "")
+        on_change()
+
+    if p.type == "bool":
+        solara.Checkbox(label=f"{label}: {p.help}", value=bool(session.form[name]),
+                        on_value=lambda v: (session.set_value(name, bool(v)), on_change()))
+    elif p.type == "choice":
+        solara.Select(label=label, values=list(p.choices), value=session.form[name],
+                      on_value=lambda v: (session.set_value(name, v), on_change()), dense=True)
+    else:
+        solara.InputText(label, value=session.text(name), on_value=set_text, error=error or False,
+                         message=error or hint, dense=True, classes=[f"param-{name}"])
+
+
+# ------------------------------------------------------------------ programme design
+@solara.component
+def Buttons(session: Session, run_v: solara.Reactive, form_v: solara.Reactive, playing: solara.Reactive):
+    """Reset / step / play / run to end (re-rendered on every step; the fields are not)."""
+    _ = run_v.value
+
+    def reset():
+        playing.set(False)
+        with session.lock:
+            session.reset()
+        run_v.set(run_v.value + 1)
+        form_v.set(form_v.value + 1)
+
+    def step():
+        with session.lock:
+            session.step(1)
+        run_v.set(run_v.value + 1)
+
+    def run_to_end():
+        playing.set(False)
+        with session.lock:
+            session.run_to_end()
+        run_v.set(run_v.value + 1)
+
+    with solara.Row(gap="4px"):
+        solara.Button("Reset", on_click=reset, color="primary")
+        solara.Button("Step", on_click=step, disabled=session.finished or playing.value)
+        solara.Button("Pause" if playing.value else "Play", on_click=lambda: playing.set(not playing.value),
+                      disabled=session.finished)
+        solara.Button("Run to end", on_click=run_to_end, disabled=session.finished)
+
+
+@solara.component
+def Notices(session: Session, form_v: solara.Reactive):
+    _ = form_v.value
+    if session.pending:
+        edited = session.edited
+        what = ", ".join(edited[:6]) + ("..." if len(edited) > 6 else "")
+        solara.Warning(f"Edits pending: press Reset to apply ({what or 'seed'})", classes=["pending-notice"],
+                       dense=True)
+    if session.message:
+        solara.Error(session.message, classes=["form-message"], dense=True)
+
+
+@solara.component
+def Controls(session: Session, form_v: solara.Reactive, run_v: solara.Reactive, playing: solara.Reactive):
+    """Presets, scenario files, seed, the buttons and the parameter fields of one role."""
+    role, set_role = solara.use_state("Programmes")
+    file_message, set_file_message = solara.use_state("")
+    _ = form_v.value  # re-render when the form changes
+    bump = lambda: form_v.set(form_v.value + 1)  # noqa: E731
+
+    def preset(label):
+        session.choose_preset(PRESETS[label])
+        bump()
+
+    def on_file(info):
+        err = session.load_scenario(info["data"], info["name"])
+        set_file_message(err or f"loaded {info['name']}: press Reset to apply")
+        bump()
+
+    with solara.Column(gap="6px"):
+        solara.Select(label="Preset", values=list(PRESETS), value=next(
+            (k for k, v in PRESETS.items() if v == session.source), None), on_value=preset)
+        solara.FileDrop(label="Drop a scenario .toml here to load it", on_file=on_file, lazy=False)
+        if file_message:
+            (solara.Error if file_message.startswith("scenario file") else solara.Info)(
+                file_message, classes=["file-message"], dense=True)
+        solara.FileDownload(session.scenario_toml, filename="scenario.toml", label="Save scenario (.toml)",
+                            mime_type="application/toml")
+        with solara.Row():
+            solara.InputText("Seed", value=session.text("seed") if "seed" in session.texts else str(session.seed),
+                             on_value=lambda t: (session.set_seed(t or ""), bump()),
+                             error=session.errors.get("seed") or False, message=session.errors.get("seed"),
+                             dense=True)
+            solara.Button("New seed", on_click=lambda: (session.new_seed(), bump()), text=True)
+        Notices(session, form_v)
+        Buttons(session, run_v, form_v, playing)
+        solara.ToggleButtonsSingle(value=role, values=list(ROLES), on_value=set_role, dense=True,
+                                   classes=["role-buttons"])
+        with solara.Column(gap="2px", style={"max-height": "480px", "overflow-y": "auto"}):
+            for name in role_params(role):
+                ParamField(session, name, bump).key(f"{role}-{name}")
+
+
+@solara.component
+def RunView(session: Session, run_v: solara.Reactive):
+    _ = run_v.value
+    week, n = session.progress
+
+    def png_of(title):  # drawn from the model's state at the time of the click
+        return lambda: charts.png(next(c for c in views.design_charts(session.frame()) if c.title == title))
+
+    pngs = solara.use_memo(lambda: {row[0]: png_of(row[0]) for row in views.DESIGN_SERIES}, [])
+    with solara.Column(gap="6px"):
+        with solara.Row(style={"align-items": "center"}):
+            solara.Text(f"Week {week} of {n} ({session.model.date.isoformat()})"
+                        + (": finished" if session.finished else ""), classes=["run-progress"])
+            solara.FileDownload(session.csv, filename=f"ibusim-seed{session.applied_seed}.csv",
+                                label="CSV of this run", mime_type="text/csv")
+        with solara.Row(style={"flex-wrap": "wrap"}, gap="0px"):
+            for card in session.cards():
+                TargetCard(card).key(card["name"])
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            for chart in views.design_charts(session.frame()):
+                ChartView(chart, pngs[chart.title]).key(chart.title)
+
+
+@solara.component
+def ABView(session: Session):
+    name, set_name = solara.use_state("free_class")
+    value, set_value = solara.use_state("false")
+    reps, set_reps = solara.use_state("5")
+    error, set_error = solara.use_state("")
+    result, set_result = solara.use_state(None)
+
+    def run():
+        try:
+            n = int(reps)
+            if not 2 <= n <= 20:
+                raise ValueError
+        except ValueError:
+            set_error(f"replications = {reps!r} must be an integer in 2-20")
+            return None
+        try:
+            sweeps.ab_variants(session.changes(), name, value)
+        except ParameterError as e:
+            set_error(str(e))
+            return None
+        set_error("")
+        table, series, folder = sweeps.run_ab(session.changes(), name, value, n, session.seed)
+        set_result({"table": table, "series": series, "folder": folder})
+
+    task = solara.lab.use_task(run, dependencies=None)
+    with solara.Column():
+        solara.Markdown("Design **A** is the form on the left; **B** changes one parameter. Both run over "
+                        "the same seeds (common random numbers); bands are 5-95% over the replications.")
+        with solara.Row():
+            solara.Select(label="B changes", values=list(PARAMS), value=name, on_value=set_name)
+            solara.InputText("to", value=value, on_value=set_value)
+            solara.InputText("Replications", value=reps, on_value=set_reps)
+            solara.Button("Run A/B", on_click=task, disabled=task.pending, color="primary")
+        if error:
+            solara.Error(error, classes=["ab-error"])
+        if task.pending:
+            solara.Text("running A and B ...")
+            solara.ProgressLinear(True)
+        if task.error:
+            solara.Error(f"A/B failed: {task.exception}")
+        if result is not None:
+            s = result["series"]
+            with solara.Row(style={"flex-wrap": "wrap"}):
+                for col, title, target in (("cum_registered", "Registrations", "registered"),
+                                           ("n_telegram", "Telegram members", "telegram"),
+                                           ("n_followers", "Instagram followers", "instagram"),
+                                           ("cum_paid_enrolled", "Paid enrolments", None)):
+                    ChartView(views.ribbons(s, col, title, target)).key(col)
+            solara.DataFrame(result["table"].round(3), items_per_page=12)
+            solara.Text(f"folder: {result['folder']}")
+
+
+@solara.component
+def DesignPage(session: Session, form_v: solara.Reactive, run_v: solara.Reactive):
+    playing = solara.use_memo(lambda: solara.reactive(False), [])
+
+    def play_loop():
+        while playing.value:
+            with session.lock:
+                session.step(PLAY_WEEKS)
+                done = session.finished
+            run_v.set(run_v.value + 1)
+            if done:
+                playing.set(False)
+                break
+            time.sleep(PLAY_PAUSE)
+
+    solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
+    mode, set_mode = solara.use_state("Single run")
+    with solara.Columns([2, 5]):
+        Controls(session, form_v, run_v, playing)
+        with solara.Column():
+            solara.ToggleButtonsSingle(value=mode, values=["Single run", "A/B comparison"], on_value=set_mode)
+            if mode == "Single run":
+                RunView(session, run_v)
+            else:
+                ABView(session)
+
+
+# ------------------------------------------------------------------ sweep vs observed
+@solara.component
+def FactorInputs(label: str, factor: dict, set_factor, optional: bool):
+    names = sweeps.sweepable()
+    values = (["(none)"] if optional else []) + names
+
+    def choose(n):
+        if n == "(none)":
+            set_factor(None)
+            return
+        lo, hi = sweeps.default_range(n, PARAMS[n].default if n not in factor.get("form", {}) else
+                                      factor["form"][n])
+        set_factor({**factor, "name": n, "low": lo, "high": hi})
+
+    with solara.Row():
+        solara.Select(label=label, values=values, value=factor.get("name") or "(none)", on_value=choose)
+        if factor.get("name") and PARAMS[factor["name"]].type != "bool":
+            solara.InputText("low", value=factor["low"], on_value=lambda v: set_factor({**factor, "low": v}))
+            solara.InputText("high", value=factor["high"], on_value=lambda v: set_factor({**factor, "high": v}))
+            solara.InputText("levels", value=str(factor["levels"]),
+                             on_value=lambda v: set_factor({**factor, "levels": v}))
+
+
+@solara.component
+def SweepPage(session: Session):
+    form = session.form
+
+    def initial(name):
+        lo, hi = sweeps.default_range(name, form[name])
+        return {"name": name, "low": lo, "high": hi, "levels": "5", "form": form}
+
+    f1, set_f1 = solara.use_state(initial("follow_rate"))
+    f2, set_f2 = solara.use_state({"levels": "3", "form": form})
+    reps, set_reps = solara.use_state("2")
+    error, set_error = solara.use_state("")
+    progress, set_progress = solara.use_state(None)
+    result, set_result = solara.use_state(None)
+
+    def run():
+        factors = [dict(f) for f in (f1, f2) if f and f.get("name")]
+        for f in factors:
+            f.pop("form", None)
+        try:
+            n = int(reps)
+        except ValueError:
+            n = reps
+        try:
+            spec = sweeps.build_spec(factors, session.changes(), n, session.seed)
+        except (ValueError, ParameterError) as e:  # SpecError is a ValueError
+            set_error(str(e))
+            return
+        set_error("")
+        folder = sweeps.new_folder()
+        set_progress({"total": len(spec.points()) * spec.replications, "done": 0, "failed": 0})
+        out = sweeps.run_in_background(spec, folder, set_progress)
+        if "error" in out:
+            set_error(out["error"])
+            return
+        from experiments.sweep import load_results
+
+        set_result({"folder": folder, "results": load_results(folder), "factors": [f.name for f in spec.factors],
+                    "spec": spec.source})
+
+    task = solara.lab.use_task(run, dependencies=None)
+    with solara.Column():
+        solara.Markdown("Sweep one or two parameters over a grid (the other parameters as in the "
+                        "Programme design form), several replications per point. Each target is "
+                        "plotted against the parameter with its observed band; green shading marks "
+                        "values where at least half the runs land **every** target inside its band.")
+        FactorInputs("Parameter", {**f1, "form": form}, set_f1, optional=False)
+        FactorInputs("Second parameter (optional)", {**f2, "form": form}, set_f2, optional=True)
+        with solara.Row():
+            solara.InputText("Replications", value=reps, on_value=set_reps)
+            solara.Button("Run sweep", on_click=task, disabled=task.pending, color="primary")
+        if error:
+            solara.Error(error, classes=["sweep-error"])
+        if task.error:
+            solara.Error(f"the sweep failed: {task.exception}", classes=["sweep-error"])
+        if progress:
+            total = max(progress.get("total", 1), 1)
+            done = progress.get("done", 0) + progress.get("failed", 0)
+            eta = progress.get("eta_s")
+            solara.ProgressLinear(100 * done / total)
+            solara.Text(f"{done} of {total} runs" + (f", about {eta:.0f} s left" if eta and task.pending else "")
+                        + (f", {progress['failed']} failed" if progress.get("failed") else ""),
+                        classes=["sweep-progress"])
+        if result is not None and not task.pending:
+            res = result["results"]
+            folder = Path(result["folder"])
+            with solara.Row():
+                solara.FileDownload(lambda: res.to_csv(index=False).encode(), filename="sweep.csv",
+                                    label="Results (CSV)", mime_type="text/csv")
+                solara.FileDownload(lambda: _parquet(folder), filename="sweep.parquet", label="Results (Parquet)")
+                solara.FileDownload(result["spec"].encode(), filename="spec.toml", label="Spec (TOML)")
+            solara.Text(f"{len(res)} runs in {folder}; rerun it with: ibusim sweep {folder}/spec.toml",
+                        classes=["sweep-done"])
+            with solara.Row(style={"flex-wrap": "wrap"}):
+                for chart in views.sweep_charts(res, result["factors"]):
+                    ChartView(chart).key(chart.title)
+
+
+def _parquet(folder: Path) -> bytes:
+    import io
+
+    from experiments.sweep import load_results
+
+    buf = io.BytesIO()
+    load_results(folder).to_parquet(buf, index=False)
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------ communication
+@solara.component
+def NetworkView(snap: dict, title: str):
+    with solara.Column(gap="2px"):
+        ChartView(views.network_chart(snap, title))
+        solara.Text(f"pattern: {snap['pattern']}; degree centralisation {snap['centralisation']:.2f}; "
+                    f"density {snap['density']:.4f} ({snap['n_window']:,} people in the window; "
+                    f"{len(snap['nodes'])} drawn)", classes=["network-monitors"])
+
+
+@solara.component
+def CommunicationPage(session: Session, run_v: solara.Reactive):
+    _ = run_v.value
+    snap, set_snap = solara.use_state(None)
+    demo, set_demo = solara.use_state("Admins lead")
+    demo_snap, set_demo_snap = solara.use_state(None)
+
+    def take():
+        with session.lock:
+            set_snap(views.network_snapshot(session.model))
+
+    def run_demo():
+        set_demo_snap(views.demonstration(demo, seed=session.seed))
+
+    demo_task = solara.lab.use_task(run_demo, dependencies=[demo])
+    df = session.frame()
+    last = df.iloc[-1]
+    with solara.Column():
+        solara.Markdown(f"The current run (Programme design tab), week {session.model.week}. "
+                        "Counters follow McMillan (2002): **user-to-user** (messages between people), "
+                        "**user-to-document** (reading materials and posts) and **user-to-system** "
+                        "(live classes, the learning platform).")
+        with solara.Row():
+            for label, value in (("degree centralisation", f"{last['comm_centralisation']:.2f}"),
+                                 ("density", f"{last['comm_density']:.4f}"),
+                                 ("pattern", str(last["comm_pattern"]))):
+                with solara.Card(style={"width": "180px"}, classes=["comm-monitor"]):
+                    solara.Text(label, style={"font-size": "0.8em"})
+                    solara.Text(value, style={"font-size": "1.4em", "display": "block"})
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            for chart in views.communication_charts(df):
+                ChartView(chart).key(chart.title)
+        solara.Markdown("### The communication network of the current window")
+        solara.Button("Draw the current window", on_click=take)
+        if snap is not None:
+            NetworkView(snap, f"Communication network, week {snap['week']}")
+        solara.Markdown("### Guided demonstration: wheel vs all-channel")
+        solara.ToggleButtonsSingle(value=demo, values=list(views.DEMO), on_value=set_demo)
+        with solara.Columns([2, 1]):
+            with solara.Column():
+                if demo_task.pending or demo_snap is None:
+                    solara.ProgressLinear(True)
+                else:
+                    NetworkView(demo_snap, f"{demo}: the second year")
+            solara.Markdown(views.DEMO_TEXT[demo])
+
+
+# ------------------------------------------------------------------ about
+def about_markdown() -> str:
+    rows = ["| figure | observed | band | quote | source |", "|---|---|---|---|---|"]
+    for t in load_targets().values():
+        f = (lambda x: f"{x:.0%}") if t.unit.startswith("share") else (lambda x: f"{x:,.0f}")
+        rows.append(f"| {t.label} | {f(t.value)} | {f(t.low)}-{f(t.high)} | \"{t.quote}\" | {t.seed} |")
+    return "\n".join([
+        "## ibusim",
+        "An agent-based simulation of how online empowerment communities for mothers grow: Indonesian "
+        "communities such as **Ibu Punya Mimpi** (IPM) and **IbuSibuk**, which help mothers who paused work or "
+        "dreams after marriage, childbirth, a long-distance marriage or migration, through a free entry class, "
+        "paid cohort classes, a business scholarship, volunteering that leads into the management team, and "
+        "paid momfluencer work for brands.",
+        "### The model in brief (ODD)",
+        "- **Purpose**: reproduce IPM's 2024 figures and let planners, researchers and teachers test programme "
+        "designs and watch computer-mediated communication.",
+        "- **Entities**: mothers (numpy arrays; registered mothers are Mesa agents), admins, volunteers and "
+        "managers (the same mothers with a role), brands; a social-tie network and the community's channels "
+        "(Telegram, WhatsApp cohorts, RUMII forum, Instagram, Zoom, the learning platform, Happy Hour meetups).",
+        "- **Process**: one step a week from April 2020 to December 2024: awareness, channels, onboarding via "
+        "the free entry class, paid classes and the scholarship, internalisation and dormancy, Happy Hour, "
+        "volunteering and promotion, momfluencers and brand campaigns, communication events; the impact "
+        "survey at the end.",
+        "- **Every number** is marked observed (with its quote), derived, or assumed (with the reason): "
+        "`ibusim params` lists them; the full description is docs/ODD.md.",
+        "### The observed figures",
+        *rows,
+        "",
+        "Bands are assumed (rounding in the source plus run-to-run variation). Sources: 001 is the 2024 article "
+        "on Ibu Punya Mimpi; 000 the study of IbuSibuk's momfluencers.",
+        "### How to cite",
+        "ibusim: an agent-based model of online empowerment communities for mothers (version "
+        f"{_version()}). Cite the model with its version and the scenario file and seed of each run "
+        "(every run folder's manifest.json records both).",
+    ])
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ibusim")
+    except PackageNotFoundError:  # pragma: no cover
+        return "unknown"
+
+
+@solara.component
+def AboutPage():
+    solara.Markdown(about_markdown())
+
+
+# ------------------------------------------------------------------ the page
+@solara.component
+def Page():
+    session = solara.use_memo(Session, [])  # one model per browser session
+    # version counters, bumped when the form / the model changes; plain reactives (not
+    # use_reactive, which would re-render the whole page) so only their readers re-render
+    form_v = solara.use_memo(lambda: solara.reactive(0), [])
+    run_v = solara.use_memo(lambda: solara.reactive(0), [])
+    solara.Title("ibusim")
+    solara.Style(CSS)
+    with solara.AppBar():
+        solara.Text("ibusim: online empowerment communities for mothers")
+    with solara.lab.Tabs(lazy=True):
+        with solara.lab.Tab(TABS[0]):
+            DesignPage(session, form_v, run_v)
+        with solara.lab.Tab(TABS[1]):
+            SweepPage(session)
+        with solara.lab.Tab(TABS[2]):
+            CommunicationPage(session, run_v)
+        with solara.lab.Tab(TABS[3]):
+            AboutPage()

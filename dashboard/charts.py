@@ -1,0 +1,204 @@
+"""Charts: one description, drawn two ways.
+
+A :class:`Chart` is tidy data plus what to draw: lines (one per series), ribbons
+(a 5-95% band and a median per series), points with a mean line, a heat map, or a
+network. :func:`vega` turns it into a Vega-Lite spec that the browser draws (fast:
+the server only sends data, so a step plus redraw stays well under 150 ms), and
+:func:`png` draws the same chart with matplotlib for the PNG download buttons.
+Observed figures appear as a shaded band (the target's band) and a dashed line
+(the observed value).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+WIDTH, HEIGHT = 330, 170
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
+ONE_ROW = {"values": [{}]}  # data of the band and rule layers: drawn once, not once per data row
+ROLE_COLOURS = {"hub:telegram": "#000000", "hub:whatsapp": "#555555", "manager": "#d62728", "volunteer": "#ff7f0e",
+                "member": "#1f77b4", "non-member": "#9ecae1"}
+
+
+@dataclass
+class Chart:
+    """What to draw. ``data`` columns depend on ``kind``:
+
+    * ``lines``: x, series, y
+    * ``ribbons``: x, series, y (median), lo, hi
+    * ``points``: x, y (one point per run), and a mean line over x
+    * ``heatmap``: x, y, z (z in [0, 1])
+    * ``network``: nodes (x, y, role) in ``data``, edges (x, y, x2, y2) in ``edges``
+    """
+
+    kind: str
+    title: str
+    data: pd.DataFrame
+    x_title: str = ""
+    y_title: str = ""
+    band: tuple[float, float] | None = None  # observed band on y
+    observed: float | None = None  # observed value on y
+    x_band: list[tuple[float, float]] = field(default_factory=list)  # x ranges to shade (e.g. all targets inside)
+    temporal: bool = False  # x holds dates
+    y_format: str = ",.0f"
+    edges: pd.DataFrame | None = None
+    z_title: str = ""
+
+    @property
+    def filename(self) -> str:
+        slug = "".join(c if c.isalnum() else "-" for c in self.title.lower()).strip("-")
+        while "--" in slug:
+            slug = slug.replace("--", "-")
+        return f"{slug or 'chart'}.png"
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    out = df.replace({np.nan: None}).to_dict("records")
+    return out
+
+
+def vega(chart: Chart) -> tuple[dict, list[dict]]:
+    """The chart as a Vega-Lite v5 spec (plain dict: no Altair validation on the hot path) whose main
+    data is the named dataset ``table``, and that dataset's rows (see dashboard/widgets.py)."""
+    x_type = "temporal" if chart.temporal else "quantitative"
+    x = {"field": "x", "type": x_type, "title": chart.x_title}
+    y = {"field": "y", "type": "quantitative", "title": chart.y_title, "axis": {"format": chart.y_format}}
+    layers: list[dict] = []
+    if chart.kind == "heatmap":
+        spec_layers = [{"mark": "rect", "encoding": {
+            "x": {"field": "x", "type": "ordinal", "title": chart.x_title, "axis": {"format": ".3~g"}},
+            "y": {"field": "y", "type": "ordinal", "title": chart.y_title, "sort": "descending",
+                  "axis": {"format": ".3~g"}},
+            "color": {"field": "z", "type": "quantitative", "title": chart.z_title,
+                      "scale": {"domain": [0, 1], "scheme": "greens"}},
+            "tooltip": [{"field": "x"}, {"field": "y"}, {"field": "z", "format": ".0%"}]}}]
+        return _wrap(chart, spec_layers), _records(chart.data)
+    if chart.kind == "network":
+        nodes = chart.data
+        edges = chart.edges if chart.edges is not None else pd.DataFrame(columns=["x", "y", "x2", "y2"])
+        domain = [r for r in ROLE_COLOURS if r in set(nodes["role"])]
+        ax = {"axis": None}
+        spec_layers = [
+            {"data": {"values": _records(edges)}, "mark": {"type": "rule", "opacity": 0.25, "strokeWidth": 0.6},
+             "encoding": {"x": {"field": "x", "type": "quantitative", **ax},
+                          "y": {"field": "y", "type": "quantitative", **ax},
+                          "x2": {"field": "x2"}, "y2": {"field": "y2"}}},
+            {"data": {"values": _records(nodes)}, "mark": {"type": "circle", "opacity": 0.9},
+             "encoding": {"x": {"field": "x", "type": "quantitative", **ax},
+                          "y": {"field": "y", "type": "quantitative", **ax},
+                          "size": {"field": "size", "type": "quantitative", "legend": None,
+                                   "scale": {"range": [12, 400]}},
+                          "color": {"field": "role", "type": "nominal", "title": "role",
+                                    "scale": {"domain": domain, "range": [ROLE_COLOURS[r] for r in domain]}},
+                          "tooltip": [{"field": "role"}, {"field": "degree"}]}},
+        ]
+        spec = _wrap(chart, spec_layers, named=False)
+        spec["width"] = spec["height"] = 420
+        return spec, []
+    if chart.band is not None:
+        layers.append({"data": ONE_ROW, "mark": {"type": "rect", "color": "#2ca02c", "opacity": 0.15},
+                       "encoding": {"y": {"datum": chart.band[0], "type": "quantitative"},
+                                    "y2": {"datum": chart.band[1]}}})
+    if chart.observed is not None:
+        layers.append({"data": ONE_ROW, "mark": {"type": "rule", "color": "#2ca02c", "strokeDash": [5, 3]},
+                       "encoding": {"y": {"datum": chart.observed, "type": "quantitative"}}})
+    for lo, hi in chart.x_band:
+        layers.append({"data": ONE_ROW, "mark": {"type": "rect", "color": "#2ca02c", "opacity": 0.12},
+                       "encoding": {"x": {"datum": lo, "type": x_type}, "x2": {"datum": hi}}})
+    colour = {"field": "series", "type": "nominal", "title": None, "legend": {"orient": "bottom", "columns": 3}}
+    tooltip = [{"field": "series"}, {"field": "x", "type": x_type, "title": chart.x_title or "x"},
+               {"field": "y", "format": chart.y_format, "title": chart.y_title or "y"}]
+    if chart.kind == "lines":
+        layers.append({"mark": {"type": "line", "strokeWidth": 1.6},
+                       "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip}})
+    elif chart.kind == "ribbons":
+        layers.append({"mark": {"type": "area", "opacity": 0.25},
+                       "encoding": {"x": x, "y": {"field": "lo", "type": "quantitative", "title": chart.y_title},
+                                    "y2": {"field": "hi"}, "color": colour}})
+        layers.append({"mark": {"type": "line", "strokeWidth": 1.6},
+                       "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip}})
+    elif chart.kind == "points":
+        layers.append({"mark": {"type": "circle", "opacity": 0.45, "size": 28},
+                       "encoding": {"x": x, "y": y, "tooltip": tooltip[1:]}})
+        layers.append({"mark": {"type": "line", "color": "#1f77b4", "point": True},
+                       "encoding": {"x": x, "y": {"aggregate": "mean", "field": "y", "type": "quantitative"}}})
+    else:
+        raise ValueError(f"unknown chart kind {chart.kind!r}")
+    data = chart.data
+    if chart.temporal:  # epoch milliseconds: rows inserted by a changeset skip Vega-Lite's date parsing
+        data = data.assign(x=pd.to_datetime(data["x"]).astype("datetime64[ms]").astype("int64"))
+    return _wrap(chart, layers), _records(data)
+
+
+def _wrap(chart: Chart, layers: list[dict], named: bool = True) -> dict:
+    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+            "title": {"text": chart.title, "fontSize": 12}, "width": WIDTH, "height": HEIGHT, "layer": layers,
+            "config": {"axis": {"labelFontSize": 10, "titleFontSize": 10}, "legend": {"labelFontSize": 10}}}
+    if named:
+        spec["data"] = {"name": "table"}
+    return spec
+
+
+def png(chart: Chart, dpi: int = 110) -> bytes:
+    """The same chart drawn with matplotlib, as PNG bytes (for the download buttons)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.4, 4.0) if chart.kind != "network" else (6.4, 6.4), dpi=dpi)
+    ax = fig.subplots()
+    d = chart.data
+    if chart.kind == "network":
+        if chart.edges is not None and len(chart.edges):
+            e = chart.edges
+            ax.plot(np.vstack([e["x"], e["x2"]]), np.vstack([e["y"], e["y2"]]), color="grey", lw=0.4, alpha=0.3)
+        for role, g in d.groupby("role"):
+            ax.scatter(g["x"], g["y"], s=np.clip(g["size"], 4, 300), color=ROLE_COLOURS.get(role, "grey"),
+                       label=role, zorder=3)
+        ax.legend(fontsize=8)
+        ax.set_axis_off()
+    elif chart.kind == "heatmap":
+        xs, ys = sorted(d["x"].unique()), sorted(d["y"].unique())
+        z = d.pivot_table(index="y", columns="x", values="z").reindex(index=ys, columns=xs).to_numpy()
+        im = ax.imshow(z, origin="lower", aspect="auto", cmap="Greens", vmin=0, vmax=1)
+        ax.set_xticks(range(len(xs)), [f"{v:.3g}" for v in xs], fontsize=8)
+        ax.set_yticks(range(len(ys)), [f"{v:.3g}" for v in ys], fontsize=8)
+        fig.colorbar(im, ax=ax, label=chart.z_title)
+    else:
+        x_of = (lambda s: pd.to_datetime(s)) if chart.temporal else (lambda s: s)
+        if chart.band is not None:
+            ax.axhspan(*chart.band, color="#2ca02c", alpha=0.15, label="observed band")
+        if chart.observed is not None:
+            ax.axhline(chart.observed, color="#2ca02c", ls="--", lw=1, label="observed")
+        for lo, hi in chart.x_band:
+            ax.axvspan(x_of(lo), x_of(hi), color="#2ca02c", alpha=0.12)
+        if chart.kind in ("lines", "ribbons"):
+            for i, (name, g) in enumerate(d.groupby("series", sort=False)):
+                c = PALETTE[i % len(PALETTE)]
+                if chart.kind == "ribbons":
+                    ax.fill_between(x_of(g["x"]), g["lo"], g["hi"], color=c, alpha=0.25)
+                ax.plot(x_of(g["x"]), g["y"], color=c, lw=1.5, label=name)
+        elif chart.kind == "points":
+            ax.scatter(d["x"], d["y"], s=12, alpha=0.5)
+            m = d.groupby("x")["y"].mean()
+            ax.plot(m.index, m.to_numpy(), marker="o", color="#1f77b4")
+        ax.legend(fontsize=8)
+    ax.set_title(chart.title, fontsize=10)
+    if chart.kind != "network":
+        ax.set_xlabel(chart.x_title, fontsize=9)
+        ax.set_ylabel(chart.y_title, fontsize=9)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def nice_max(x: float) -> float:
+    """Used to keep axes steady while a run plays (rounded up)."""
+    if not x or math.isnan(x):
+        return 1.0
+    mag = 10 ** math.floor(math.log10(abs(x)))
+    return math.ceil(x / mag) * mag

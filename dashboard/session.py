@@ -1,0 +1,211 @@
+"""One browser session's model and the edits waiting to be applied.
+
+The dashboard keeps no state of its own beyond this: a :class:`Session` holds the
+form (the values shown in the controls, which start from a preset or a loaded
+scenario file), the seed, the validation message of any field holding bad text,
+and the current :class:`~model.CommunityModel`. Edits apply only on
+:meth:`Session.reset`, as in Mesa's SolaraViz and NetLogo's setup button; until
+then :attr:`Session.pending` says so. Every value goes through the parameter
+declarations in model/parameters.py (``parse_value``, ``check``, ``validate``), the
+same functions as ``ibusim run --set``, so the dashboard and the CLI agree on what
+is allowed and on the results (same parameters and seed, same numbers).
+
+Plain Python, no Solara: tests drive it directly and the pages call it.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import secrets
+import threading
+from typing import Any
+
+import pandas as pd
+
+from model import CommunityModel
+from model.parameters import DEFAULTS, GROUPS, PARAMS, ParameterError, check, parse_value, validate
+from model.scenarios import load, parse, presets, to_toml
+from model.targets import load as load_targets
+
+# The parameter groups of model/parameters.py, gathered by the role a planner thinks in.
+ROLES: dict[str, tuple[str, ...]] = {
+    "Programmes": ("programmes", "scholarship"),
+    "Mothers": ("mothers", "awareness", "channels", "onboarding", "engagement", "network", "survey"),
+    "Admins": ("admins", "communication"),
+    "Volunteers": ("volunteers",),
+    "Brands": ("momfluencers", "brands"),
+    "Run": ("run",),
+}
+assert sorted(g for gs in ROLES.values() for g in gs) == sorted(GROUPS), "every parameter group has a role"
+
+PRESETS = {"IPM": "ipm", "IbuSibuk": "ibusibuk", "Baseline": "baseline"}
+SEED_MAX = 2**31 - 1
+
+
+def role_params(role: str) -> list[str]:
+    """Names of the parameters shown under ``role``, in declaration order."""
+    groups = ROLES[role]
+    return [name for name, p in PARAMS.items() if p.group in groups]
+
+
+def to_text(value: Any) -> str:
+    """How a value is shown in a text field."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def parse_seed(text: str | int) -> int:
+    try:
+        seed = int(str(text).strip())
+    except ValueError:
+        seed = -1
+    if not 0 <= seed <= SEED_MAX:
+        raise ParameterError(f"seed = {str(text)!r} is not allowed: expected an integer in [0, {SEED_MAX:,}]")
+    return seed
+
+
+class Session:
+    """The form, the seed and the model of one browser session."""
+
+    def __init__(self, preset: str = "ipm", seed: int = 1):
+        self.source = preset  # preset name, or the name of a loaded scenario file
+        self.form: dict[str, Any] = load(preset)
+        self.errors: dict[str, str] = {}  # field -> message, for fields holding bad text
+        self.texts: dict[str, str] = {}  # field -> the bad text, shown back in the field
+        self.seed = parse_seed(seed)
+        self.message = ""  # the last form-wide problem (cross-parameter rule, bad file)
+        self.applied: dict[str, Any] = {}
+        self.applied_seed = -1
+        self.model: CommunityModel | None = None
+        self.lock = threading.RLock()  # the page's play loop and its buttons step the same model
+        self.reset()
+
+    # ------------------------------------------------------------- the form
+    def text(self, name: str) -> str:
+        return self.texts.get(name, to_text(self.form[name]))
+
+    def set_value(self, name: str, value: Any) -> str | None:
+        """Change a field (text from an input, or a typed value); return the error message or None."""
+        try:
+            v = parse_value(name, value) if isinstance(value, str) else check(PARAMS[name], value)
+        except ParameterError as e:
+            self.errors[name] = str(e)
+            self.texts[name] = str(value)
+            return str(e)
+        except KeyError:
+            raise ParameterError(f"unknown parameter {name!r}") from None
+        self.errors.pop(name, None)
+        self.texts.pop(name, None)
+        self.form[name] = v
+        return None
+
+    def set_seed(self, text: str | int) -> str | None:
+        try:
+            self.seed = parse_seed(text)
+        except ParameterError as e:
+            self.errors["seed"] = str(e)
+            self.texts["seed"] = str(text)
+            return str(e)
+        self.errors.pop("seed", None)
+        self.texts.pop("seed", None)
+        return None
+
+    def new_seed(self) -> int:
+        """A fresh seed for the next reset (drawn by the operating system, shown in the seed field)."""
+        self.set_seed(secrets.randbelow(SEED_MAX))
+        return self.seed
+
+    def choose_preset(self, preset: str) -> None:
+        """Replace the form with a preset's values (pending until reset)."""
+        if preset not in presets():
+            raise ParameterError(f"unknown preset {preset!r} (allowed: {', '.join(presets())})")
+        self.form, self.source = load(preset), preset
+        self.errors, self.texts, self.message = {}, {}, ""
+
+    def load_scenario(self, data: str | bytes, filename: str = "scenario.toml") -> str | None:
+        """Replace the form with a scenario file's values; return the error message or None."""
+        try:
+            changes = parse(data, filename)
+        except ParameterError as e:
+            self.message = str(e)
+            return self.message
+        self.form, self.source = validate(changes), filename
+        self.errors, self.texts, self.message = {}, {}, ""
+        return None
+
+    def changes(self) -> dict[str, Any]:
+        """The form's differences from the baseline (what a scenario file holds)."""
+        return {k: v for k, v in self.form.items() if v != DEFAULTS[k]}
+
+    def scenario_toml(self) -> str:
+        return to_toml(self.changes(), name=str(self.source).removesuffix(".toml") + "-edited",
+                       description=f"saved from the ibusim dashboard (started from {self.source})")
+
+    @property
+    def edited(self) -> list[str]:
+        """Fields whose form value differs from the model's."""
+        return [k for k, v in self.form.items() if v != self.applied.get(k)]
+
+    @property
+    def pending(self) -> bool:
+        """Edits (or bad text) not yet applied by a reset."""
+        return bool(self.edited or self.errors or self.seed != self.applied_seed)
+
+    # ------------------------------------------------------------ the model
+    def reset(self) -> str | None:
+        """Build a new model from the form and seed; on bad input keep the old one and return why."""
+        if self.errors:
+            name = next(iter(self.errors))
+            self.message = f"fix {len(self.errors)} field(s) first: {self.errors[name]}"
+            return self.message
+        try:
+            params = validate(self.form)
+        except ParameterError as e:
+            self.message = str(e)
+            return self.message
+        self.model = CommunityModel(preset="baseline", rng=self.seed, **params)
+        self.applied, self.applied_seed, self.message = dict(params), self.seed, ""
+        return None
+
+    def step(self, weeks: int = 1) -> None:
+        for _ in range(weeks):
+            if not self.model.running:
+                break
+            self.model.step()
+
+    def run_to_end(self) -> None:
+        self.model.run()
+
+    @property
+    def finished(self) -> bool:
+        return not self.model.running
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        return self.model.week, self.model.n_weeks
+
+    def frame(self) -> pd.DataFrame:
+        return self.model.dataframe()
+
+    def csv(self) -> bytes:
+        """The current run's weekly series (with the seed and changes in a header comment)."""
+        buf = io.StringIO()
+        changes = {k: v for k, v in self.applied.items() if v != DEFAULTS[k]}
+        buf.write(f"# ibusim dashboard run: seed {self.applied_seed}, changes from baseline {changes}\n")
+        self.frame().to_csv(buf)
+        return buf.getvalue().encode()
+
+    def cards(self) -> list[dict[str, Any]]:
+        """One card per observed target: simulated now (survey figures after the last week) vs observed."""
+        summary = self.model.summary()
+        cards = []
+        for t in load_targets().values():
+            sim = float(summary[t.summary])
+            cards.append({"name": t.name, "label": t.label, "observed": t.value, "low": t.low, "high": t.high,
+                          "simulated": sim, "inside": t.inside(sim), "final": self.finished,
+                          "pending": math.isnan(sim), "quote": t.quote, "unit": t.unit})
+        return cards

@@ -1,0 +1,167 @@
+"""The dashboard's sweeps and A/B comparisons: specs built from the form, run by the experiments package.
+
+The Sweep page builds an ordinary experiment spec (the TOML that ``ibusim sweep``
+reads, downloadable as such) from one or two chosen parameters and runs it with
+:func:`experiments.sweep.run_sweep` into ``results/dashboard-sweep-<time>``,
+polling the sweep's ``progress.json`` for the progress bar. The A/B mode runs
+:func:`experiments.compare.compare` on two variants of the form over common seeds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import tomllib
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+from experiments.spec import Spec, SpecError, parse_spec
+from model.parameters import PARAMS, ParameterError
+
+RESULTS = Path("results")
+
+
+def sweepable() -> list[str]:
+    """Parameters a sweep can vary: numbers and switches."""
+    return [n for n, p in PARAMS.items() if p.type in ("int", "float", "bool") and n not in ("n_mothers",)]
+
+
+def default_range(name: str, value: Any) -> tuple[str, str]:
+    """A starting range around the current value (half to one and a half times), inside the bounds."""
+    p = PARAMS[name]
+    if p.type == "bool":
+        return "false", "true"
+    lo, hi = p.bounds
+    a, b = max(lo, value * 0.5), min(hi, value * 1.5) if value else min(hi, lo + 1)
+    if p.type == "int":
+        a, b = int(round(a)), int(round(b))
+        if a == b:
+            b = min(int(hi), a + 1)
+        return str(a), str(b)
+    return f"{a:.4g}", f"{b:.4g}"
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    return repr(v)
+
+
+def spec_text(factors: list[dict], fixed: dict[str, Any], replications: int, seed: int, name: str) -> str:
+    """The experiment spec TOML. ``factors``: dicts with name, low, high (text) and levels."""
+    lines = ["[experiment]", f"name = {_toml_value(name)}",
+             'description = "built in the ibusim dashboard (Sweep vs observed)"', 'scenario = "baseline"',
+             'design = "full_factorial"', f"replications = {int(replications)}", f"seed = {int(seed)}", "",
+             "[fixed]"]
+    names = {f["name"] for f in factors}
+    lines += [f"{k} = {_toml_value(v)}" for k, v in fixed.items() if k not in names]
+    for f in factors:
+        p = PARAMS[f["name"]]
+        lines += ["", f"[factors.{f['name']}]"]
+        if p.type == "bool":
+            lines.append("values = [false, true]")
+        else:
+            lines += [f"range = [{f['low']}, {f['high']}]", f"levels = {int(f['levels'])}"]
+    return "\n".join(lines) + "\n"
+
+
+def build_spec(factors: list[dict], fixed: dict[str, Any], replications: int, seed: int) -> Spec:
+    """Validated spec (SpecError / ParameterError with one line on bad input)."""
+    if not factors:
+        raise SpecError("choose a parameter to sweep")
+    if len({f["name"] for f in factors}) != len(factors):
+        raise SpecError("choose two different parameters")
+    for f in factors:
+        if f["name"] not in PARAMS:
+            raise SpecError(f"unknown parameter '{f['name']}'")
+        p = PARAMS[f["name"]]
+        if p.type in ("int", "float"):
+            for key in ("low", "high"):
+                try:
+                    float(str(f[key]))
+                except ValueError:
+                    raise SpecError(f"{f['name']}: {key} = {f[key]!r} is not a number") from None
+            try:
+                levels = int(str(f["levels"]))
+            except ValueError:
+                levels = 0
+            if not 2 <= levels <= 12:
+                raise SpecError(f"{f['name']}: levels = {f['levels']!r} must be an integer in 2-12")
+            f["levels"] = levels
+    if not isinstance(replications, int) or not 1 <= replications <= 20:
+        raise SpecError(f"replications = {replications!r} must be an integer in 1-20")
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    text = spec_text(factors, fixed, replications, seed, f"dashboard-{stamp}")
+    return parse_spec(tomllib.loads(text), "dashboard sweep", text)
+
+
+def new_folder() -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    return RESULTS / f"dashboard-sweep-{stamp}"
+
+
+def run_in_background(spec: Spec, folder: Path, on_progress: Callable[[dict], None], workers: int | None = None,
+                      poll: float = 0.5) -> dict:
+    """Run the sweep in a thread; call ``on_progress`` with progress.json's content until it ends."""
+    import json
+
+    from experiments.sweep import run_sweep
+
+    outcome: dict[str, Any] = {}
+
+    def work():
+        try:
+            outcome["result"] = run_sweep(spec, folder, executor="processes", workers=workers, progress=False)
+        except Exception as e:  # reported on the page, never raised into the UI
+            outcome["error"] = f"{type(e).__name__}: {e}"
+
+    t = threading.Thread(target=work, daemon=True)
+    t.start()
+    while t.is_alive():
+        t.join(poll)
+        try:
+            on_progress(json.loads((folder / "progress.json").read_text()))
+        except (OSError, ValueError):
+            pass
+    try:
+        on_progress(json.loads((folder / "progress.json").read_text()))
+    except (OSError, ValueError):
+        pass
+    return outcome
+
+
+def ab_variants(changes: dict[str, Any], name: str, value_text: str):
+    """Variants A (the form) and B (the form with ``name`` = ``value_text``)."""
+    from experiments.compare import Variant
+    from model.parameters import parse_value
+    from model.scenarios import load
+
+    if name not in PARAMS:
+        raise ParameterError(f"unknown parameter {name!r}")
+    b_value = parse_value(name, value_text)
+    a = Variant("A: as designed", "baseline", dict(changes))
+    b = Variant(f"B: {name} = {value_text.strip()}", "baseline", {**changes, name: b_value})
+    load("baseline", **b.changes)  # the cross-parameter rules
+    if a.changes.get(name, PARAMS[name].default) == b_value:
+        raise ParameterError(f"B is the same as A ({name} is already {value_text.strip()})")
+    return a, b
+
+
+def run_ab(changes: dict[str, Any], name: str, value_text: str, replications: int, seed: int,
+           workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, Path]:
+    """Run A and B over common seeds; return (table, series, folder)."""
+    from experiments.compare import compare
+
+    a, b = ab_variants(changes, name, value_text)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    table, folder = compare([a, b], replications=replications, seed=seed,
+                            out=RESULTS / f"dashboard-ab-{stamp}", workers=workers)
+    series = pd.read_parquet(folder / "series.parquet")
+    return table, series, folder
+
