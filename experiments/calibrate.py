@@ -10,6 +10,10 @@
 * **model**: one run of the chosen scenario at the proposed parameters; its seed
   is drawn from pyabc's random state, which ``--seed`` fixes (with one worker the
   whole calibration is then reproducible; several workers are faster, not reproducible);
+* **proposal**: ``transition="multivariate"`` (pyabc's default: one Gaussian kernel
+  fitted to the whole population) or ``"local"`` (pyabc.LocalTransition: a kernel per
+  particle from its nearest quarter of the population), which keeps the importance
+  weights from collapsing onto a few particles when several parameters are fitted;
 * **resumable**: the history lives in ``abc.db`` (SQLite) in the output folder; after
   a kill, the same command continues from the last finished generation;
 * **outputs**: ``posterior.csv`` (weighted posterior particles), ``posterior_summary.csv``
@@ -105,18 +109,25 @@ class _Distance:
         return distance(x, x0, self.names)
 
 
+TRANSITIONS = ("multivariate", "local")
+
+
 def run(cs: CalibrationSetup, out: str | Path, population: int = 50, generations: int = 6,
-        min_epsilon: float = 0.5, workers: int | None = None, seed: int = 1, ppc_runs: int = 40) -> dict:
+        min_epsilon: float = 0.5, workers: int | None = None, seed: int = 1, ppc_runs: int = 40,
+        transition: str = "multivariate") -> dict:
     """Run (or resume) ABC-SMC; write the outputs; return a short report."""
     import pyabc
 
+    if transition not in TRANSITIONS:
+        raise ParameterError(f"transition '{transition}' is not one of {', '.join(TRANSITIONS)}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     db = out / "abc.db"
     setup_file = out / "setup.json"
     setup_json = json.dumps({"scenario": cs.scenario, "params": cs.params, "fit": cs.fit,
                              "held_out": cs.held_out, "fixed": cs.fixed, "population": population,
-                             "seed": seed}, indent=2, default=str)
+                             "seed": seed, **({"transition": transition} if transition != "multivariate" else {})},
+                            indent=2, default=str)
     if setup_file.exists() and setup_file.read_text() != setup_json:
         raise ParameterError(f"folder '{out}' holds a different calibration (setup.json differs); use another --out")
     setup_file.write_text(setup_json)
@@ -126,7 +137,9 @@ def run(cs: CalibrationSetup, out: str | Path, population: int = 50, generations
     workers = workers or os.cpu_count() or 1
     sampler = pyabc.sampler.SingleCoreSampler() if workers == 1 else \
         pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
-    abc = pyabc.ABCSMC(_Model(cs), prior, _Distance(cs.fit), population_size=population, sampler=sampler)
+    kernel = pyabc.LocalTransition(k_fraction=0.25) if transition == "local" else pyabc.MultivariateNormalTransition()
+    abc = pyabc.ABCSMC(_Model(cs), prior, _Distance(cs.fit), population_size=population, sampler=sampler,
+                       transitions=kernel)
     targets = load_targets()
     observed = {t: float(targets[t].value) for t in cs.fit + cs.held_out}
     histories = pyabc.History(f"sqlite:///{db}")

@@ -119,6 +119,9 @@ def cmd_sweep(args) -> int:
     print(f"ibusim sweep: {spec.name} ({spec.design}), {res.total} runs: {res.done} done "
           f"({res.skipped} already done before), {res.failed} failed this time; {res.seconds:.1f} s")
     print(f"results: {res.folder}/runs (load with experiments.sweep.load_results)")
+    if spec.timeseries:
+        print(f"series: {res.folder}/timeseries, one partition per point "
+              "(load with experiments.sweep.load_timeseries)")
     if res.failed:
         fails = load_failures(res.folder)
         for _, row in fails.head(5).iterrows():
@@ -179,7 +182,8 @@ def cmd_calibrate(args) -> int:
     if args.quiet:
         logging.getLogger("ABC").setLevel(logging.WARNING)
     rep = calibrate.run(cs, out, population=args.population, generations=args.generations,
-                        min_epsilon=args.min_epsilon, workers=args.workers, seed=args.seed, ppc_runs=args.ppc_runs)
+                        min_epsilon=args.min_epsilon, workers=args.workers, seed=args.seed, ppc_runs=args.ppc_runs,
+                        transition=args.transition)
     print(f"ibusim calibrate: {len(cs.params)} parameters, fitted to {', '.join(cs.fit)}"
           + (f"; held out: {', '.join(cs.held_out)}" if cs.held_out else ""))
     print(f"{rep['generations']} generations, {rep['simulations']} simulations, final epsilon {rep['final_epsilon']:.3f}")
@@ -250,6 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
     ca.add_argument("--min-epsilon", type=float, default=0.5, help="stop below this distance (default 0.5)")
     ca.add_argument("--workers", type=_positive, default=None, help="processes (default: cores; 1 = reproducible)")
     ca.add_argument("--seed", type=_seed, default=1)
+    ca.add_argument("--transition", choices=("multivariate", "local"), default="multivariate",
+                    help="proposal kernel: one Gaussian for the population (default) or local per particle")
     ca.add_argument("--ppc-runs", type=_positive, default=40, help="posterior-predictive runs (default 40)")
     ca.add_argument("--out", type=Path, default=None, help="folder (default results/calibration-<scenario>)")
     ca.add_argument("--quiet", action="store_true", help="less pyabc logging")

@@ -23,3 +23,21 @@ def run_one(params: dict[str, Any], seed: int) -> dict[str, float]:
     model = CommunityModel(preset=scenario, rng=int(seed), **params)
     model.run()
     return {k: float(v) for k, v in model.summary().items()}
+
+
+SERIES_KEY = "__series__"
+
+
+def run_with_series(params: dict[str, Any], seed: int, columns: tuple[str, ...]) -> dict:
+    """``run_one`` plus the weekly values of ``columns`` (a list per column, week 0 first) under
+    ``SERIES_KEY``; the sweep writes them to the run folder's ``timeseries/`` partitions."""
+    from model import CommunityModel
+
+    params = dict(params)
+    scenario = params.pop("scenario", "ipm")
+    model = CommunityModel(preset=scenario, rng=int(seed), **params)
+    model.run()
+    df = model.dataframe()
+    out: dict = {k: float(v) for k, v in model.summary().items()}
+    out[SERIES_KEY] = {c: df[c].tolist() for c in columns}
+    return out

@@ -11,6 +11,7 @@ An experiment is a TOML file::
     replications = 3                  # runs per design point, each with its own seed
     seed = 12345                      # master seed
     outcomes = ["registered", "completion"]   # summary() keys kept (default: the targets)
+    timeseries = ["cum_registered", "n_telegram"]   # optional: weekly series kept, one partition per point
 
     [fixed]                           # parameter changes applied to every run
     n_mothers = 60000
@@ -95,6 +96,7 @@ class Spec:
     fixed: dict = field(default_factory=dict)
     factors: tuple[Factor, ...] = ()
     source: str = ""  # the TOML text, kept in the run folder
+    timeseries: tuple[str, ...] = ()  # DataCollector columns kept per week (empty: none)
 
     def salib_problem(self) -> dict:
         return {"num_vars": len(self.factors), "names": [f.name for f in self.factors],
@@ -163,7 +165,8 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
     exp = data.get("experiment", {})
     if not isinstance(exp, dict):
         raise _bad(path, "[experiment] must be a table")
-    allowed = {"name", "description", "scenario", "design", "samples", "replications", "seed", "outcomes"}
+    allowed = {"name", "description", "scenario", "design", "samples", "replications", "seed", "outcomes",
+               "timeseries"}
     extra = set(exp) - allowed
     if extra:
         raise _bad(path, f"unknown key(s) {sorted(extra)} in [experiment] (allowed: {', '.join(sorted(allowed))})")
@@ -244,9 +247,19 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
     bad = [o for o in outcomes if o not in known]
     if bad:
         raise _bad(path, f"unknown outcome(s) {bad} (allowed: {', '.join(sorted(known))})")
+    series = exp.get("timeseries", [])
+    if not isinstance(series, list) or not all(isinstance(c, str) for c in series):
+        raise _bad(path, "timeseries must be a list of series names (e.g. [\"cum_registered\", \"n_telegram\"])")
+    from model.metrics import reporters
+
+    columns = set(reporters()) - {"date"}
+    bad_series = [c for c in series if c not in columns]
+    if bad_series:
+        raise _bad(path, f"unknown series {bad_series} in timeseries (allowed: the weekly columns of "
+                         "'ibusim run', e.g. cum_registered, n_telegram, n_followers)")
     spec = Spec(name=name, description=str(exp.get("description", "")), scenario=scenario, design=design,
                 samples=samples, replications=reps, seed=seed, outcomes=tuple(outcomes), fixed=dict(fixed),
-                factors=tuple(factors), source=text)
+                factors=tuple(factors), source=text, timeseries=tuple(dict.fromkeys(series)))
     # every design point as a whole must be a valid parameter set (cross-parameter rules)
     base = load_scenario(scenario, **fixed)
     for i, point in enumerate(spec.points()):

@@ -12,6 +12,8 @@ The run folder::
     manifest.json        code version, package versions, start/end times, counts
     progress.json        done / failed / total and ETA, rewritten as runs finish (for dashboards)
     runs/part-*.parquet  one row per finished run: point, replication, seed, every factor, every outcome
+    timeseries/point=<i>/part-*.parquet  with ``timeseries = [...]`` in the spec: one row per run and
+                         week (point, replication, seed, week, the series), partitioned by design point
     failures/part-*.parquet  one row per run that raised: point, replication, seed, parameters, traceback
 
 Parts are written under a temporary name and renamed, so a crash never leaves a
@@ -34,12 +36,13 @@ import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
 
-from .core import run_one
+from .core import SERIES_KEY, run_one, run_with_series
 from .spec import Spec, SpecError
 
 EXECUTORS = ("sequential", "processes", "dask")
@@ -105,7 +108,7 @@ def _finished(folder: Path) -> set[tuple[int, int]]:
 
 
 def _next_part(folder: Path) -> int:
-    nums = [int(p.stem.split("-")[1]) for p in folder.glob("*/part-*.parquet")]
+    nums = [int(p.stem.split("-")[1]) for p in folder.glob("**/part-*.parquet")]
     return max(nums, default=-1) + 1
 
 
@@ -179,6 +182,7 @@ class _Writer:
         self.spec, self.folder = spec, folder
         self.rows: list[dict] = []
         self.fails: list[dict] = []
+        self.series: list[pd.DataFrame] = []
         self.part = _next_part(folder)
         self.flush_every, self.flush_seconds = flush_every, flush_seconds
         self.last = time.monotonic()
@@ -186,6 +190,10 @@ class _Writer:
     def add(self, res: dict) -> None:
         base = {"point": res["point"], "replication": res["replication"], "seed": res["seed"]}
         if res["ok"]:
+            series = res["outcomes"].get(SERIES_KEY)
+            if series is not None:
+                n = len(next(iter(series.values()))) if series else 0
+                self.series.append(pd.DataFrame({**base, "week": range(n), **series}))
             row = {**base, **{f: res["factors"][f] for f in res["factors"]},
                    **{o: res["outcomes"].get(o, float("nan")) for o in self.spec.outcomes},
                    "seconds": res["seconds"]}
@@ -197,6 +205,16 @@ class _Writer:
             self.flush()
 
     def flush(self) -> None:
+        # series first: a crash between the two leaves orphan series (ignored by load_timeseries,
+        # rewritten when the run is redone), never a finished run without its series
+        if self.series:
+            df = pd.concat(self.series, ignore_index=True)
+            for point, g in df.groupby("point", sort=True):
+                folder = self.folder / "timeseries" / f"point={point}"
+                folder.mkdir(parents=True, exist_ok=True)
+                _atomic_write(folder / f"part-{self.part:05d}.parquet",
+                              lambda p, g=g: g.drop(columns="point").to_parquet(p, index=False))
+            self.series.clear()
         for rows, sub in ((self.rows, "runs"), (self.fails, "failures")):
             if rows:
                 df = pd.DataFrame(rows)
@@ -224,6 +242,8 @@ def run_sweep(spec: Spec, folder: str | Path, executor: str = "processes", worke
         raise SpecError("run_sweep needs a Spec (experiments.spec.load_spec)")
     folder = Path(folder)
     prepare(spec, folder)
+    if spec.timeseries and runner is run_one:
+        runner = partial(run_with_series, columns=spec.timeseries)
     all_tasks = tasks(spec)
     finished = _finished(folder)
     todo = [t for t in all_tasks if (t["point"], t["replication"]) not in finished]
@@ -321,3 +341,20 @@ def load_failures(folder: str | Path) -> pd.DataFrame:
     done = _finished(Path(folder))
     df = df[[(p, r) not in done for p, r in zip(df["point"], df["replication"])]]
     return df.drop_duplicates(["point", "replication"], keep="last").reset_index(drop=True)
+
+
+def load_timeseries(folder: str | Path) -> pd.DataFrame:
+    """The weekly series of the finished runs (spec ``timeseries``), one row per run and week,
+    sorted by point, replication and week; empty when the spec kept none."""
+    root = Path(folder) / "timeseries"
+    parts = sorted(root.glob("point=*/part-*.parquet"))
+    if not parts:
+        return pd.DataFrame()
+    frames = [pd.read_parquet(p).assign(point=int(p.parent.name.split("=", 1)[1])) for p in parts]
+    df = pd.concat(frames, ignore_index=True)
+    done = _finished(Path(folder))
+    df = df[[(p, r) in done for p, r in zip(df["point"], df["replication"])]]
+    df = df.drop_duplicates(["point", "replication", "week"], keep="last")
+    cols = ["point", "replication", "seed", "week"] + [c for c in df.columns
+                                                       if c not in ("point", "replication", "seed", "week")]
+    return df[cols].sort_values(["point", "replication", "week"], kind="stable").reset_index(drop=True)

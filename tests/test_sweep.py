@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import signal
 import socket
+import tomllib
 import subprocess
 import sys
 import time
@@ -611,3 +612,64 @@ def test_default_run_folder_is_results_sweep_name(spec_file, reference, tmp_path
     assert status == 0, err
     assert "results/sweep-tiny/runs" in out
     assert_frame_equal(table(tmp_path / "results" / "sweep-tiny"), table(reference))
+
+
+TS_SPEC = """
+[experiment]
+name = "ts"
+scenario = "ipm"
+design = "full_factorial"
+replications = 2
+seed = 3
+outcomes = ["registered", "telegram"]
+timeseries = ["cum_registered", "n_telegram"]
+
+[fixed]
+n_mothers = 3000
+end = "2020-12"
+
+[factors.free_class]
+values = [true, false]
+"""
+
+
+def test_timeseries_are_written_partitioned_by_point_and_agree_with_the_outcomes(tmp_path):
+    """timeseries = [...] keeps the weekly series of every run, one folder per design point; the last week
+    equals the end-of-run outcome; a resumed sweep adds no duplicates."""
+    from experiments.spec import parse_spec
+    from experiments.sweep import load_results, load_timeseries
+
+    spec = parse_spec(tomllib.loads(TS_SPEC), "ts.toml", TS_SPEC)
+    out = tmp_path / "ts"
+    run_sweep(spec, out, executor="sequential", progress=False)
+    assert sorted(p.name for p in (out / "timeseries").iterdir()) == ["point=0", "point=1"]
+    ts, res = load_timeseries(out), load_results(out)
+    assert list(ts.columns) == ["point", "replication", "seed", "week", "cum_registered", "n_telegram"]
+    weeks = ts["week"].max() + 1
+    assert len(ts) == len(res) * weeks
+    last = ts[ts["week"] == weeks - 1].reset_index(drop=True)
+    assert last["cum_registered"].tolist() == res["registered"].tolist()
+    assert last["n_telegram"].tolist() == res["telegram"].tolist()
+    assert last["seed"].tolist() == res["seed"].tolist()
+    run_sweep(spec, out, executor="sequential", progress=False)  # nothing left to run
+    assert load_timeseries(out).equals(ts)
+
+
+def test_timeseries_names_are_checked(tmp_path):
+    from experiments.spec import SpecError, parse_spec
+
+    bad = TS_SPEC.replace('"n_telegram"]', '"n_telegramm"]')
+    with pytest.raises(SpecError, match="unknown series"):
+        parse_spec(tomllib.loads(bad), "bad.toml", bad)
+
+
+def test_a_spec_without_timeseries_writes_none(tmp_path):
+    from experiments.spec import parse_spec
+    from experiments.sweep import load_timeseries
+
+    text = TS_SPEC.replace('timeseries = ["cum_registered", "n_telegram"]\n', "")
+    spec = parse_spec(tomllib.loads(text), "plain.toml", text)
+    assert spec.timeseries == ()
+    run_sweep(spec, tmp_path / "plain", executor="sequential", progress=False)
+    assert not (tmp_path / "plain" / "timeseries").exists()
+    assert load_timeseries(tmp_path / "plain").empty
