@@ -91,12 +91,14 @@ def TargetCard(card: dict):
 
 
 @solara.component
-def ParamField(session: Session, name: str, on_change):
+def ParamField(session: Session, name: str, on_change, text: str, error: str | None):
     """One control generated from a parameter declaration: label with the unit, the help text and the
-    allowed values under it, or the validation message in its place when the text is not allowed."""
+    allowed values under it, or the validation message in its place when the text is not allowed.
+
+    ``text`` and ``error`` (what the field shows) are arguments so that the field re-renders when
+    they change: reacton re-renders a child only when its arguments change."""
     p = PARAMS[name]
     label = f"{name} ({p.unit})" if p.unit else name
-    error = session.errors.get(name)
     hint = f"{p.help} {p.allowed}; {p.provenance}."
 
     def set_text(text):
@@ -110,7 +112,7 @@ def ParamField(session: Session, name: str, on_change):
         solara.Select(label=label, values=list(p.choices), value=session.form[name],
                       on_value=lambda v: (session.set_value(name, v), on_change()), dense=True)
     else:
-        solara.InputText(label, value=session.text(name), on_value=set_text, error=error or False,
+        solara.InputText(label, value=text, on_value=set_text, error=error or False,
                          message=error or hint, dense=True, classes=[f"param-{name}"])
 
 
@@ -150,10 +152,11 @@ def Buttons(session: Session, run_v: solara.Reactive, form_v: solara.Reactive, p
 def Notices(session: Session, form_v: solara.Reactive):
     _ = form_v.value
     if session.pending:
-        edited = session.edited
-        what = ", ".join(edited[:6]) + ("..." if len(edited) > 6 else "")
-        solara.Warning(f"Edits pending: press Reset to apply ({what or 'seed'})", classes=["pending-notice"],
-                       dense=True)
+        names = [*session.errors, *(n for n in session.edited if n not in session.errors)]
+        if session.seed != session.applied_seed and "seed" not in names:
+            names.append("seed")
+        what = ", ".join(names[:6]) + ("..." if len(names) > 6 else "")
+        solara.Warning(f"Edits pending: press Reset to apply ({what})", classes=["pending-notice"], dense=True)
     if session.message:
         solara.Error(session.message, classes=["form-message"], dense=True)
 
@@ -196,7 +199,7 @@ def Controls(session: Session, form_v: solara.Reactive, run_v: solara.Reactive, 
                                    classes=["role-buttons"])
         with solara.Column(gap="2px", style={"max-height": "480px", "overflow-y": "auto"}):
             for name in role_params(role):
-                ParamField(session, name, bump).key(f"{role}-{name}")
+                ParamField(session, name, bump, session.text(name), session.errors.get(name)).key(f"{role}-{name}")
 
 
 @solara.component

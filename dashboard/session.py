@@ -54,7 +54,7 @@ def to_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return repr(value)  # round-trips exactly (a shortened form would read back as an edit)
     return str(value)
 
 
@@ -90,14 +90,14 @@ class Session:
 
     def set_value(self, name: str, value: Any) -> str | None:
         """Change a field (text from an input, or a typed value); return the error message or None."""
+        if name not in PARAMS:
+            raise ParameterError(f"unknown parameter {name!r}")
         try:
             v = parse_value(name, value) if isinstance(value, str) else check(PARAMS[name], value)
         except ParameterError as e:
             self.errors[name] = str(e)
             self.texts[name] = str(value)
             return str(e)
-        except KeyError:
-            raise ParameterError(f"unknown parameter {name!r}") from None
         self.errors.pop(name, None)
         self.texts.pop(name, None)
         self.form[name] = v

@@ -10,6 +10,7 @@ polling the sweep's ``progress.json`` for the progress bar. The A/B mode runs
 from __future__ import annotations
 
 import datetime as dt
+import math
 import threading
 import tomllib
 from pathlib import Path
@@ -21,6 +22,7 @@ from experiments.spec import Spec, SpecError, parse_spec
 from model.parameters import PARAMS, ParameterError
 
 RESULTS = Path("results")
+EVEN = ("ties_per_mother",)  # integer parameters that must be even (model.parameters.validate)
 
 
 def sweepable() -> list[str]:
@@ -37,8 +39,10 @@ def default_range(name: str, value: Any) -> tuple[str, str]:
     a, b = max(lo, value * 0.5), min(hi, value * 1.5) if value else min(hi, lo + 1)
     if p.type == "int":
         a, b = int(round(a)), int(round(b))
-        if a == b:
-            b = min(int(hi), a + 1)
+        if name in EVEN:  # validate() refuses odd values
+            a, b = a + a % 2, b - b % 2
+        if a >= b:
+            b = min(int(hi), a + (2 if name in EVEN else 1))
         return str(a), str(b)
     return f"{a:.4g}", f"{b:.4g}"
 
@@ -67,7 +71,8 @@ def spec_text(factors: list[dict], fixed: dict[str, Any], replications: int, see
         if p.type == "bool":
             lines.append("values = [false, true]")
         else:
-            lines += [f"range = [{f['low']}, {f['high']}]", f"levels = {int(f['levels'])}"]
+            num = (lambda t: str(int(float(t)))) if p.type == "int" else (lambda t: repr(float(t)))
+            lines += [f"range = [{num(f['low'])}, {num(f['high'])}]", f"levels = {int(f['levels'])}"]
     return "\n".join(lines) + "\n"
 
 
@@ -84,9 +89,11 @@ def build_spec(factors: list[dict], fixed: dict[str, Any], replications: int, se
         if p.type in ("int", "float"):
             for key in ("low", "high"):
                 try:
-                    float(str(f[key]))
+                    x = float(str(f[key]))
                 except ValueError:
-                    raise SpecError(f"{f['name']}: {key} = {f[key]!r} is not a number") from None
+                    x = math.nan
+                if not math.isfinite(x) or (p.type == "int" and not x.is_integer()):
+                    raise SpecError(f"{f['name']}: {key} = {f[key]!r} is not {'an integer' if p.type == 'int' else 'a number'}")
             try:
                 levels = int(str(f["levels"]))
             except ValueError:

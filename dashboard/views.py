@@ -195,7 +195,10 @@ DEMO_TEXT = {
 }
 
 
-def demonstration(label: str, seed: int = 1, weeks: int = 52, preset: str = "ipm") -> dict:
+DEMO_WEEKS = 104  # two years: enough members in the window for the pattern to show (wheel vs all-channel)
+
+
+def demonstration(label: str, seed: int = 1, weeks: int = DEMO_WEEKS, preset: str = "ipm") -> dict:
     """Run ``preset`` for ``weeks`` weeks with the demo's setting; return its network snapshot."""
     from model import CommunityModel
 

@@ -17,6 +17,7 @@ every name and value (ParameterError naming the file and the parameter).
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -74,8 +75,8 @@ def to_toml(changes: dict[str, Any], name: str = "custom", description: str = ""
     def value(v: Any) -> str:
         if isinstance(v, bool):
             return "true" if v else "false"
-        if isinstance(v, str):
-            return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if isinstance(v, str):  # a JSON string is a TOML basic string, once DEL is escaped too
+            return json.dumps(v, ensure_ascii=False).replace("\x7f", "\\u007f")
         return repr(v)
 
     lines = ["[scenario]", f"name = {value(name)}", f"description = {value(description)}", "", "[params]"]

@@ -47,7 +47,7 @@ def setup_and_test_commands() -> list[str]:
 def test_readme_opens_with_the_setup_run_and_test_commands():
     cmds = setup_and_test_commands()
     assert len(cmds) == 2, cmds
-    assert cmds[0] == "bash scripts/setup.sh && .venv/bin/ibusim run"
+    assert cmds[0] == "bash scripts/setup.sh && .venv/bin/ibusim dashboard"
     assert cmds[1] == "bash scripts/setup.sh --test && .venv/bin/python -m pytest -n 2"
 
 

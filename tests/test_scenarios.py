@@ -5,6 +5,8 @@ from __future__ import annotations
 import tomllib
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from model import CommunityModel, ParameterError
@@ -174,3 +176,83 @@ def test_empty_scenario_file_is_the_baseline(tmp_path):
 
 def test_model_default_preset_is_ipm():
     assert CommunityModel(rng=1, n_mothers=500).p == scenarios.load("ipm", n_mothers=500)
+
+
+# ---------------------------------------------------------------- parse / to_toml (scenario text, e.g. the dashboard's)
+def value_of(name: str) -> st.SearchStrategy:
+    """Any allowed value of one declared parameter, of its declared type."""
+    p = PARAMS[name]
+    if p.type == "bool":
+        return st.booleans()
+    if p.type == "int":
+        return st.integers(int(p.bounds[0]), int(p.bounds[1]))
+    if p.type == "float":
+        return st.floats(p.bounds[0], p.bounds[1], allow_nan=False)
+    if p.type == "choice":
+        return st.sampled_from(p.choices)
+    return st.builds(lambda y, m: f"{y:04d}-{m:02d}", st.integers(2000, 2100), st.integers(1, 12))
+
+
+@st.composite
+def changes(draw) -> dict:
+    names = draw(st.lists(st.sampled_from(sorted(PARAMS)), max_size=12, unique=True))
+    out = {n: draw(value_of(n)) for n in names}
+    try:
+        scenarios.load("baseline", **out)  # keep the sets the cross-parameter rules allow
+    except ParameterError:
+        assume(False)
+    return out
+
+
+PLAIN_TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=40)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(changes(), PLAIN_TEXT, PLAIN_TEXT)
+def test_to_toml_parses_back_to_the_same_changes(ch, name, description):
+    text = scenarios.to_toml(ch, name=name, description=description)
+    back = scenarios.parse(text, "roundtrip.toml")
+    assert back == ch
+    assert {k: type(v) for k, v in back.items()} == {k: type(v) for k, v in ch.items()}
+    assert scenarios.parse(text.encode("utf-8")) == ch
+    data = tomllib.loads(text)
+    assert data["scenario"] == {"name": name, "description": description}
+
+
+def test_to_toml_of_a_preset_gives_the_preset(tmp_path):
+    for preset in SHIPPED:
+        text = scenarios.to_toml(scenarios.overrides(preset), name=preset)
+        assert scenarios.parse(text) == scenarios.overrides(preset)
+        assert scenarios.load(write(tmp_path, text, f"{preset}-copy.toml")) == scenarios.load(preset)
+
+
+def test_parse_of_nothing_is_the_baseline():
+    assert scenarios.parse("") == {} and scenarios.parse(b"[scenario]\nname = 'x'\n") == {}
+
+
+@pytest.mark.parametrize("description", ["two\nlines", "nul\x00", "del\x7f"])
+def test_to_toml_writes_valid_toml_for_any_description(description):
+    scenarios.parse(scenarios.to_toml({"n_mothers": 3000}, description=description))
+
+
+@pytest.mark.parametrize("text,words", [
+    ("[params]\nn_mothers = = 3\n", ["TOML"]),
+    (b"[params]\n# caf\xe9\n", []),
+    ("[parameters]\nn_mothers = 3000\n", ["parameters"]),
+    ("params = 3\n", ["params"]),
+    ("[params]\ninterest_rat = 0.01\n", ["interest_rat"]),
+    ("[params]\nn_mothers = 10\n", ["n_mothers"]),
+    ('[params]\nstart = "2021-01"\nend = "2020-12"\n', ["end", "start"]),
+])
+def test_parse_errors_name_the_origin(text, words):
+    with pytest.raises(ParameterError) as e:
+        scenarios.parse(text, "dropped.toml")
+    msg = str(e.value)
+    assert "\n" not in msg and "dropped.toml" in msg
+    for w in words:
+        assert w in msg
+
+
+def test_parse_default_origin_is_named():
+    with pytest.raises(ParameterError, match="scenario file"):
+        scenarios.parse("[params]\nn_mothers = = 3\n")

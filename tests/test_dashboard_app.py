@@ -1,0 +1,426 @@
+"""The dashboard's pages (dashboard/app.py), rendered in-process with solara.render (no browser).
+
+Widgets are found by type and by the classes the pages give them; text fields are
+edited the way the browser does it (set ``v_model``, then the "keyup.enter" event
+that solara.InputText listens to). Background tasks (sweeps, the demonstration)
+run in threads: the tests poll for their result with a timeout.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import statistics
+import time
+
+import ipyvuetify as v
+import pytest
+import solara
+
+from dashboard import app, sweeps, views
+from dashboard.session import Session
+from experiments.sweep import load_results
+from model.targets import load as load_targets
+
+SMALL = "20000"  # mothers: a full run in about half a second
+
+
+# ---------------------------------------------------------------- helpers
+def classes(w) -> list[str]:
+    return (getattr(w, "class_", None) or "").split()
+
+
+def texts(rc, cls: str) -> list[str]:
+    """Text of every solara.Text / Html widget with the class ``cls``."""
+    return ["".join(map(str, w.children)) for w in rc.find(v.Html).widgets if cls in classes(w)]
+
+
+def alerts(rc, cls: str) -> list[str]:
+    return ["".join(map(str, w.children)) for w in rc.find(v.Alert).widgets if cls in classes(w)]
+
+
+def field(rc, name: str) -> v.TextField:
+    found = [w for w in rc.find(v.TextField).widgets if f"param-{name}" in classes(w)]
+    assert len(found) == 1, name
+    return found[0]
+
+
+def labelled(rc, label: str, kind=v.TextField):
+    found = [w for w in rc.find(kind).widgets if w.label == label]
+    assert found, label
+    return found[0]
+
+
+def enter(widget: v.TextField, text: str) -> None:
+    """Type ``text`` and press Enter."""
+    widget.v_model = text
+    widget.fire_event("keyup.enter", None)
+
+
+def click(rc, label: str) -> None:
+    rc.find(v.Btn, children=[label]).widget.click()
+
+
+def markdown(rc) -> str:
+    """The HTML of every solara.Markdown on the page, unescaped."""
+    return "\n".join(html.unescape(w.template) for w in rc.find(v.VuetifyTemplate).widgets
+                     if type(w) is v.VuetifyTemplate and isinstance(w.template, str))
+
+
+def wait_for(predicate, timeout: float = 30.0, what: str = "condition"):
+    """Poll ``predicate`` (re-renders happen in the task threads) until it is truthy."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = predicate()
+        except (AssertionError, IndexError, AttributeError):  # a tree being re-rendered
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.05)
+
+
+def open_tab(rc, name: str) -> None:
+    rc.find(v.Tabs).widget.v_model = app.TABS.index(name)
+
+
+def week_text(rc) -> str:
+    (text,) = texts(rc, "run-progress")
+    return text
+
+
+@pytest.fixture
+def render():
+    """render() -> (rc, session): a Page with its own session; closed at the end of the test.
+
+    ``small=True`` gives the session a 20,000-mother model (applied) so that runs are fast.
+    """
+    made = []
+
+    def _render(small: bool = True):
+        sessions = []
+
+        def factory():
+            s = Session()
+            if small:
+                s.set_value("n_mothers", SMALL)
+                s.reset()
+            sessions.append(s)
+            return s
+
+        orig = app.Session
+        app.Session = factory
+        try:
+            _, rc = solara.render(app.Page(), handle_error=False)
+        finally:
+            app.Session = orig
+        made.append(rc)
+        (s,) = sessions
+        return rc, s
+
+    yield _render
+    for rc in made:
+        rc.close()
+
+
+@pytest.fixture
+def sweep_folder(monkeypatch, tmp_path):
+    """Sweeps write under tmp_path/results instead of ./results."""
+    monkeypatch.setattr(sweeps, "RESULTS", tmp_path / "results")
+    return tmp_path / "results"
+
+
+# ---------------------------------------------------------------- the page
+def test_four_tabs(render):
+    rc, _ = render()
+    assert [w.children[0] for w in rc.find(v.Tab).widgets] == list(app.TABS)
+    assert app.TABS == ("Programme design", "Sweep vs observed", "Communication", "About")
+    assert rc.find(v.Tabs).widget.v_model == 0
+
+
+def test_step_advances_the_week(render):
+    rc, s = render()
+    n = s.model.n_weeks
+    assert week_text(rc).startswith(f"Week 0 of {n} (2020-04-01)")
+    click(rc, "Step")
+    assert week_text(rc).startswith(f"Week 1 of {n} (2020-04-08)")
+    click(rc, "Step")
+    assert week_text(rc).startswith(f"Week 2 of {n}")
+    assert s.model.week == 2 and "finished" not in week_text(rc)
+
+
+def test_run_to_end_shows_finished_and_the_cards_show_the_summary(render):
+    rc, s = render()
+    click(rc, "Run to end")
+    assert s.finished
+    assert week_text(rc).endswith(": finished")
+    assert rc.find(v.Btn, children=["Step"]).widget.disabled
+    summary = s.model.summary()
+    targets = load_targets()
+    cards = {next(c for c in classes(w) if c.startswith("target-") and c != "target-card"): w
+             for w in rc.find(v.Card).widgets if "target-card" in classes(w)}
+    assert sorted(cards) == sorted(f"target-{n}" for n in targets)
+    for name, t in targets.items():
+        card = cards[f"target-{name}"]
+        sim = float(summary[t.summary])
+        shown = [w for w in rc.find(v.Html).widgets if "card-simulated" in classes(w)
+                 and w in _descendants(card)]
+        assert len(shown) == 1
+        assert shown[0].children == [app._fmt(sim, t.unit)], name
+        verdict = [w for w in _descendants(card) if isinstance(w, v.Html) and "card-verdict" in classes(w)]
+        assert verdict[0].children == ["inside band" if t.inside(sim) else "outside band"], name
+        assert ("#e8f5e9" if t.inside(sim) else "#ffebee") in card.style_
+
+
+def _descendants(widget) -> list:
+    out, todo = [], [widget]
+    while todo:
+        w = todo.pop()
+        out.append(w)
+        todo.extend(reversed([c for c in getattr(w, "children", []) or [] if not isinstance(c, str)]))
+    return out
+
+
+def test_numbers_on_the_cards_are_formatted():
+    assert app._fmt(15123.4, "mothers") == "15,123"
+    assert app._fmt(0.912, "share of paying enrollees") == "91.2%"
+    assert app._fmt(float("nan"), "share") == "after the survey"
+
+
+def test_an_edited_field_shows_the_pending_notice_until_reset(render):
+    rc, s = render()
+    assert alerts(rc, "pending-notice") == []
+    enter(field(rc, "enrol_rate"), "0.1")
+    assert s.form["enrol_rate"] == 0.1
+    (notice,) = alerts(rc, "pending-notice")
+    assert "enrol_rate" in notice and "Reset" in notice
+    assert s.model.p["enrol_rate"] != 0.1
+    click(rc, "Reset")
+    assert alerts(rc, "pending-notice") == []
+    assert s.model.p["enrol_rate"] == 0.1 and s.model.week == 0
+    assert week_text(rc).startswith("Week 0 of")
+
+
+def test_a_new_seed_is_pending(render):
+    rc, s = render()
+    enter(labelled(rc, "Seed"), "42")
+    assert s.seed == 42
+    (notice,) = alerts(rc, "pending-notice")
+    assert "seed" in notice
+    click(rc, "Reset")
+    assert alerts(rc, "pending-notice") == [] and s.applied_seed == 42
+
+
+def test_a_bad_value_is_refused_and_the_page_still_works(render):
+    rc, s = render()
+    model = s.model
+    enter(field(rc, "enrol_rate"), "abc")
+    assert "enrol_rate" in s.errors and s.form["enrol_rate"] == model.p["enrol_rate"]
+    assert alerts(rc, "pending-notice")
+    click(rc, "Reset")
+    (msg,) = alerts(rc, "form-message")
+    assert msg.startswith("fix 1 field(s) first") and "'enrol_rate'" in msg and "is not allowed" in msg
+    assert s.model is model
+    click(rc, "Step")  # the page still renders and steps the old model
+    assert week_text(rc).startswith("Week 1 of")
+    enter(field(rc, "enrol_rate"), "0.2")
+    assert s.errors == {}
+    click(rc, "Reset")
+    assert alerts(rc, "form-message") == [] and alerts(rc, "pending-notice") == []
+    assert s.model.p["enrol_rate"] == 0.2
+
+
+def test_a_bad_value_shows_its_message_on_the_field(render):
+    rc, s = render()
+    enter(field(rc, "enrol_rate"), "abc")
+    f = field(rc, "enrol_rate")
+    assert f.error is True
+    assert f.messages == [s.errors["enrol_rate"]]
+    assert "is not allowed" in f.messages[0]
+
+
+def test_choosing_a_preset_shows_its_values_in_the_fields(render):
+    rc, s = render()
+    before = field(rc, "dropout_rate").v_model
+    labelled(rc, "Preset", v.Select).v_model = "Baseline"
+    assert s.source == "baseline" and s.form["dropout_rate"] != float(before)
+    assert field(rc, "dropout_rate").v_model == s.text("dropout_rate")
+
+
+def test_pending_notice_for_a_bad_field_does_not_blame_the_seed(render):
+    rc, s = render()
+    enter(field(rc, "enrol_rate"), "abc")
+    (notice,) = alerts(rc, "pending-notice")
+    assert s.seed == s.applied_seed
+    assert "seed" not in notice
+
+
+# ---------------------------------------------------------------- target cards
+CARD = {"name": "registered", "label": "Registrations", "observed": 15000.0, "low": 13500.0, "high": 16500.0,
+        "quote": "Sejak 2020, telah terdaftar 15ribu ibu", "unit": "mothers", "final": True, "pending": False}
+
+
+@pytest.mark.parametrize("simulated,inside,pending,colour,number,verdict", [
+    (15000.0, True, False, "#e8f5e9", "15,000", "inside band"),
+    (9000.0, False, False, "#ffebee", "9,000", "outside band"),
+    (float("nan"), False, True, "#f5f5f5", "after the survey", "not yet measured"),
+])
+def test_target_card_colour_and_text(simulated, inside, pending, colour, number, verdict):
+    card = {**CARD, "simulated": simulated, "inside": inside, "pending": pending}
+    _, rc = solara.render(app.TargetCard(card), handle_error=False)
+    try:
+        w = rc.find(v.Card).widget
+        assert f"background:{colour}" in w.style_.replace(" ", "")
+        assert {"target-card", "target-registered"} <= set(classes(w))
+        assert texts(rc, "card-simulated") == [number]
+        assert texts(rc, "card-verdict") == [verdict]
+    finally:
+        rc.close()
+
+
+def test_target_card_says_so_far_before_the_end():
+    card = {**CARD, "simulated": 9000.0, "inside": False, "final": False}
+    _, rc = solara.render(app.TargetCard(card), handle_error=False)
+    try:
+        assert texts(rc, "card-verdict") == ["outside band (so far)"]
+    finally:
+        rc.close()
+
+
+# ---------------------------------------------------------------- sessions
+def test_each_render_has_its_own_model(render):
+    rc1, s1 = render(small=False)
+    rc2, s2 = render(small=False)
+    assert s1 is not s2 and s1.model is not s2.model
+    click(rc1, "Step")
+    assert week_text(rc1).startswith("Week 1 of") and week_text(rc2).startswith("Week 0 of")
+    assert s1.model.week == 1 and s2.model.week == 0
+    enter(field(rc2, "enrol_rate"), "0.1")
+    assert s1.form["enrol_rate"] != 0.1 and alerts(rc1, "pending-notice") == []
+
+
+def test_one_step_is_fast(render):
+    """Step + re-render of the Programme design page, in-process, for the default model.
+
+    Asserted on the CPU time of the clicking thread (the step and the re-render run
+    synchronously in it): the wall-clock time is reported too, but on a shared
+    machine it mostly measures waiting for a CPU.
+    """
+    rc, s = render(small=False)  # the default 120,000-mother IPM model
+    assert s.model.n == 120_000
+    button = rc.find(v.Btn, children=["Step"]).widget
+    wall, cpu = [], []
+    for _ in range(10):
+        t0, c0 = time.perf_counter(), time.thread_time()
+        button.click()
+        cpu.append(time.thread_time() - c0)
+        wall.append(time.perf_counter() - t0)
+    assert s.model.week == 10 and week_text(rc).startswith("Week 10 of")
+    ms = lambda xs: ", ".join(f"{x * 1000:.0f}" for x in xs)  # noqa: E731
+    report = (f"median step + redraw: {statistics.median(cpu) * 1000:.0f} ms CPU "
+              f"({ms(cpu)}), {statistics.median(wall) * 1000:.0f} ms wall ({ms(wall)})")
+    assert statistics.median(cpu) < 0.150, report
+
+
+# ---------------------------------------------------------------- sweep vs observed
+def _no_run(*args, **kwargs):
+    raise AssertionError("the sweep ran")
+
+
+@pytest.mark.parametrize("case", ["same factor twice", "levels 1", "levels x", "replications 0"])
+def test_sweep_form_errors_are_one_line_and_run_nothing(render, sweep_folder, monkeypatch, case):
+    monkeypatch.setattr(sweeps, "run_in_background", _no_run)
+    rc, s = render()
+    open_tab(rc, "Sweep vs observed")
+    if case == "same factor twice":
+        labelled(rc, "Second parameter (optional)", v.Select).v_model = "follow_rate"
+        words = ["two different parameters"]
+    elif case.startswith("levels"):
+        enter(labelled(rc, "levels"), case.split()[1])
+        words = ["follow_rate", "levels", "2-12"]
+    else:
+        enter(labelled(rc, "Replications"), "0")
+        words = ["replications", "1-20"]
+    click(rc, "Run sweep")
+    (msg,) = wait_for(lambda: alerts(rc, "sweep-error"), 10, "the sweep-error alert")
+    assert "\n" not in msg
+    for w in words:
+        assert w in msg
+    assert not sweep_folder.exists()
+    assert texts(rc, "sweep-done") == [] and texts(rc, "sweep-progress") == []
+
+
+def test_a_tiny_sweep_through_the_page(render, sweep_folder):
+    rc, s = render()
+    s.set_value("n_mothers", "3000")  # fast runs: the sweep takes the form as it is
+    s.set_value("end", "2020-12")
+    open_tab(rc, "Sweep vs observed")
+    assert labelled(rc, "Parameter", v.Select).v_model == "follow_rate"
+    enter(labelled(rc, "low"), "0.02")
+    enter(labelled(rc, "high"), "0.04")
+    enter(labelled(rc, "levels"), "2")
+    enter(labelled(rc, "Replications"), "1")
+    click(rc, "Run sweep")
+    (done,) = wait_for(lambda: texts(rc, "sweep-done"), 120, "the sweep to finish")
+    try:
+        assert alerts(rc, "sweep-error") == []
+        (folder,) = sweep_folder.iterdir()
+        assert folder.name.startswith("dashboard-sweep-")
+        assert done.startswith("2 runs in ") and str(folder) in done
+        assert texts(rc, "sweep-progress") == ["2 of 2 runs"]
+        res = load_results(folder)
+        assert sorted(res["follow_rate"]) == [0.02, 0.04]
+        spec = (folder / "spec.toml").read_text()
+        assert "n_mothers = 3000" in spec and 'end = "2020-12"' in spec
+        charts = [w for w in rc.find(v.VuetifyTemplate).widgets if type(w).__name__ == "LiveChart"]
+        titles = {w.spec["title"]["text"] for w in charts}
+        assert "Share of runs with every target inside its band" in titles
+    finally:
+        shutil.rmtree(sweep_folder)
+
+
+# ---------------------------------------------------------------- communication
+def test_communication_page_shows_the_monitors_and_the_demonstration(render):
+    rc, s = render()
+    s.step(60)  # a window with people in it (the tab is drawn when opened)
+    open_tab(rc, "Communication")
+    monitors = [w for w in rc.find(v.Card).widgets if "comm-monitor" in classes(w)]
+    assert len(monitors) == 3
+    shown = [[d.children[0] for d in _descendants(w) if isinstance(d, v.Html)] for w in monitors]
+    last = s.frame().iloc[-1]
+    assert sorted(shown) == sorted([["degree centralisation", f"{last['comm_centralisation']:.2f}"],
+                                    ["density", f"{last['comm_density']:.4f}"],
+                                    ["pattern", str(last["comm_pattern"])]])
+    text = markdown(rc)
+    assert "week 60." in text
+    assert "wheel" in text and "Bavelas" in text  # the "Admins lead" explanation
+    (demo,) = wait_for(lambda: texts(rc, "network-monitors"), 30, "the demonstration")
+    assert demo.startswith("pattern: wheel;")
+    click(rc, "Draw the current window")
+    snaps = wait_for(lambda: len(texts(rc, "network-monitors")) == 2 and texts(rc, "network-monitors"), 10,
+                     "the snapshot of the current window")
+    assert all(t.startswith("pattern: ") for t in snaps)
+    charts = {w.spec["title"]["text"] for w in rc.find(v.VuetifyTemplate).widgets if type(w).__name__ == "LiveChart"}
+    assert {c.title for c in views.communication_charts(s.frame())} <= charts
+
+
+# ---------------------------------------------------------------- about
+def test_about_shows_every_observed_figure_with_its_quote(render):
+    rc, _ = render()
+    open_tab(rc, "About")
+    text = markdown(rc)
+    md = app.about_markdown()
+    for t in load_targets().values():
+        assert t.quote in md and t.quote in text, t.name
+        assert t.label in md and t.label in text, t.name
+    assert "How to cite" in text
+
+
+def test_tabs_are_lazy(render):
+    rc, _ = render()
+    assert not [w for w in rc.find(v.Select).widgets if w.label == "Parameter"]
+    open_tab(rc, "Sweep vs observed")
+    assert [w for w in rc.find(v.Select).widgets if w.label == "Parameter"]
+

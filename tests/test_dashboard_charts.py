@@ -1,0 +1,157 @@
+"""Charts (dashboard/charts.py): one description, drawn as a Vega-Lite spec for the browser and as a PNG."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from dashboard import charts
+from dashboard.charts import ONE_ROW, Chart
+
+DATES = pd.date_range("2020-04-01", periods=3, freq="7D")
+
+
+def lines(**kw) -> Chart:
+    data = pd.DataFrame({"x": list(DATES) * 2, "series": ["a"] * 3 + ["b"] * 3,
+                         "y": [1.0, 2.0, float("nan"), 4.0, 5.0, 6.0]})
+    return Chart("lines", "Registrations", data, y_title="mothers", temporal=True, **kw)
+
+
+def ribbons() -> Chart:
+    data = pd.DataFrame({"x": list(DATES), "series": ["A"] * 3, "y": [1.0, 2.0, 3.0], "lo": [0.5, 1.5, 2.5],
+                         "hi": [1.5, 2.5, 3.5]})
+    return Chart("ribbons", "A/B", data, temporal=True, band=(1.0, 3.0), observed=2.0)
+
+
+def points() -> Chart:
+    data = pd.DataFrame({"x": [0.1, 0.1, 0.2, 0.2], "y": [0.0, 1.0, 1.0, 1.0]})
+    return Chart("points", "Share of runs", data, x_title="follow_rate", band=(0.5, 1.0), observed=0.75,
+                 x_band=[(0.15, 0.2)], y_format=".0%")
+
+
+def heatmap() -> Chart:
+    data = pd.DataFrame({"x": [1.0, 1.0, 2.0, 2.0], "y": [10.0, 20.0, 10.0, 20.0], "z": [0.0, 0.25, 0.5, 1.0]})
+    return Chart("heatmap", "Share inside", data, x_title="a", y_title="b", z_title="share inside")
+
+
+def network() -> Chart:
+    nodes = pd.DataFrame({"x": [0.0, 1.0, 0.5], "y": [0.0, 0.0, 1.0], "role": ["hub:telegram", "member", "volunteer"],
+                          "degree": [2, 1, 1], "size": [16, 12, 12]})
+    edges = pd.DataFrame({"x": [0.0, 0.0], "y": [0.0, 0.0], "x2": [1.0, 0.5], "y2": [0.0, 1.0]})
+    return Chart("network", "Network", nodes, edges=edges)
+
+
+ALL = {"lines": lines, "ribbons": ribbons, "points": points, "heatmap": heatmap, "network": network}
+
+
+# ---------------------------------------------------------------- Vega-Lite
+def test_main_data_is_the_named_dataset_table_and_its_rows_are_returned():
+    for kind in ("lines", "ribbons", "points", "heatmap"):
+        chart = ALL[kind]()
+        spec, values = charts.vega(chart)
+        assert spec["data"] == {"name": "table"}, kind
+        assert spec["$schema"].endswith("vega-lite/v5.json")
+        assert spec["title"]["text"] == chart.title
+        assert len(values) == len(chart.data), kind
+        json.dumps([spec, values], allow_nan=False)  # strict JSON: no NaN, no timestamps
+
+
+def test_temporal_x_is_epoch_milliseconds():
+    spec, values = charts.vega(lines())
+    expected = [int(d.timestamp() * 1000) for d in DATES] * 2
+    assert [r["x"] for r in values] == expected
+    assert all(type(r["x"]) is int for r in values)
+    assert values[2]["y"] is None  # NaN -> null
+    main = spec["layer"][-1]
+    assert main["encoding"]["x"]["type"] == "temporal"
+    assert main["encoding"]["y"]["axis"]["format"] == ",.0f"
+
+
+def test_band_rule_and_x_band_layers_carry_their_own_one_row_data():
+    for chart in (ribbons(), points(), lines(band=(2.0, 5.0), observed=3.0, x_band=[(DATES[0], DATES[1])])):
+        spec, _ = charts.vega(chart)
+        own = [layer for layer in spec["layer"] if "data" in layer]
+        n = (chart.band is not None) + (chart.observed is not None) + len(chart.x_band)
+        assert len(own) == n, chart.kind
+        for layer in own:
+            assert layer["data"] == ONE_ROW and len(layer["data"]["values"]) == 1
+        data_layers = [layer for layer in spec["layer"] if "data" not in layer]
+        assert data_layers and all(layer["encoding"]["x"]["field"] == "x" for layer in data_layers)
+    spec, _ = charts.vega(ribbons())
+    band = spec["layer"][0]["encoding"]
+    assert (band["y"]["datum"], band["y2"]["datum"]) == (1.0, 3.0)
+    assert spec["layer"][1]["encoding"]["y"]["datum"] == 2.0
+
+
+def test_no_band_no_extra_layers():
+    spec, _ = charts.vega(lines())
+    assert len(spec["layer"]) == 1 and "data" not in spec["layer"][0]
+
+
+def test_ribbons_draw_the_band_between_lo_and_hi():
+    spec, values = charts.vega(ribbons())
+    area = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "area")
+    assert area["encoding"]["y"]["field"] == "lo" and area["encoding"]["y2"]["field"] == "hi"
+    assert values[0] == {"x": int(DATES[0].timestamp() * 1000), "series": "A", "y": 1.0, "lo": 0.5, "hi": 1.5}
+
+
+def test_points_have_a_mean_line_and_quantitative_x():
+    spec, _ = charts.vega(points())
+    marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]]
+    assert marks[-2:] == ["circle", "line"]
+    assert spec["layer"][-1]["encoding"]["y"]["aggregate"] == "mean"
+    assert spec["layer"][-1]["encoding"]["x"]["type"] == "quantitative"
+
+
+def test_heatmap_colours_z_on_zero_to_one():
+    spec, values = charts.vega(heatmap())
+    (layer,) = spec["layer"]
+    assert layer["mark"] == "rect"
+    assert layer["encoding"]["color"]["field"] == "z" and layer["encoding"]["color"]["scale"]["domain"] == [0, 1]
+    assert values == heatmap().data.to_dict("records")
+
+
+def test_network_spec_holds_its_nodes_and_edges_inline():
+    spec, values = charts.vega(network())
+    assert values == [] and "data" not in spec
+    edges, nodes = spec["layer"]
+    assert len(edges["data"]["values"]) == 2 and len(nodes["data"]["values"]) == 3
+    scale = nodes["encoding"]["color"]["scale"]
+    assert scale["domain"] == ["hub:telegram", "volunteer", "member"]  # in ROLE_COLOURS order, present roles only
+    assert scale["range"] == [charts.ROLE_COLOURS[r] for r in scale["domain"]]
+
+
+def test_unknown_kind_is_refused():
+    with pytest.raises(ValueError, match="pie"):
+        charts.vega(Chart("pie", "t", pd.DataFrame({"x": [1], "y": [1]})))
+
+
+# ---------------------------------------------------------------- PNG
+@pytest.mark.parametrize("kind", sorted(ALL))
+def test_png_of_every_kind(kind):
+    data = charts.png(ALL[kind]())
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) > 1000
+
+
+def test_png_of_a_temporal_chart_with_x_bands():
+    data = charts.png(lines(band=(2.0, 5.0), observed=3.0, x_band=[(DATES[0], DATES[1])]))
+    assert data.startswith(b"\x89PNG")
+
+
+# ---------------------------------------------------------------- small pieces
+@pytest.mark.parametrize("title,filename", [
+    ("Registrations", "registrations.png"), ("Share of runs with every target inside its band",
+                                              "share-of-runs-with-every-target-inside-its-band.png"),
+    ("Telegram members (5-95%)", "telegram-members-5-95.png"), ("", "chart.png"), ("!!!", "chart.png"),
+])
+def test_filename(title, filename):
+    assert Chart("lines", title, pd.DataFrame()).filename == filename
+
+
+@pytest.mark.parametrize("x,expected", [(0, 1.0), (float("nan"), 1.0), (123, 200), (0.034, 0.04), (1000, 1000),
+                                        (15_001, 20_000)])
+def test_nice_max(x, expected):
+    assert charts.nice_max(x) == pytest.approx(expected)

@@ -1,0 +1,229 @@
+"""What the dashboard's pages draw (dashboard/views.py): charts built from model output and sweep results."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard import views
+from dashboard.charts import Chart
+from model import CommunityModel
+from model.communication import KINDS
+from model.targets import load as load_targets
+
+TARGETS = load_targets()
+
+
+@pytest.fixture(scope="module")
+def small_run() -> CommunityModel:
+    return CommunityModel("ipm", rng=3, n_mothers=20000, end="2022-06").run()
+
+
+@pytest.fixture(scope="module")
+def big_window() -> CommunityModel:
+    """Two years of the IPM model, every channel monitored: a window of about a thousand people."""
+    m = CommunityModel("ipm", rng=1, pattern_channels="all")
+    for _ in range(104):
+        m.step()
+    return m
+
+
+def flat(pairs) -> list[float]:
+    return [float(x) for pair in pairs for x in pair]
+
+
+def series_of(chart: Chart, label: str) -> np.ndarray:
+    return chart.data.loc[chart.data["series"] == label, "y"].to_numpy()
+
+
+# ---------------------------------------------------------------- programme design
+def test_design_charts_are_the_six_series_with_the_observed_bands(small_run):
+    df = small_run.dataframe()
+    charts = views.design_charts(df)
+    assert [c.title for c in charts] == [row[0] for row in views.DESIGN_SERIES]
+    assert len(charts) == 6
+    bands = {c.title: c.band for c in charts}
+    for title, target in (("Registrations", "registered"), ("Telegram group", "telegram"),
+                          ("Instagram", "instagram")):
+        t = TARGETS[target]
+        chart = next(c for c in charts if c.title == title)
+        assert chart.band == (t.low, t.high) and chart.observed == t.value
+    assert [t for t, b in bands.items() if b is None] == ["Enrolments by programme", "Volunteers and managers",
+                                                          "Momfluencer income"]
+    for c in charts:
+        assert c.kind == "lines" and c.temporal
+        assert list(c.data.columns) == ["x", "series", "y"]
+        assert len(c.data) == len(df) * c.data["series"].nunique()
+    reg = charts[0]
+    assert (series_of(reg, "registered since 2020") == df["cum_registered"].to_numpy(dtype=float)).all()
+    assert (charts[0].data["x"].iloc[: len(df)].to_numpy() == df["date"].to_numpy()).all()
+    income = charts[5]
+    assert np.allclose(income.data["y"].to_numpy(), df["cum_income"].to_numpy() / 1e6)
+
+
+def test_communication_charts_add_up_to_the_models_counters(small_run):
+    df = small_run.dataframe()
+    by_kind, by_channel, monitors = views.communication_charts(df)
+    assert by_kind.title == "Interactivity by kind"
+    total = np.zeros(len(df))
+    for k in KINDS:
+        y = series_of(by_kind, views.KIND_LABELS[k])
+        assert (y == df[f"new_{k}"].to_numpy(dtype=float)).all(), k
+        total += y
+    assert total.sum() > 0
+    # the channels split the same events
+    per_week = by_channel.data.groupby("x", sort=False)["y"].sum().to_numpy()
+    assert np.array_equal(per_week, total)
+    assert set(monitors.data["series"]) == {"degree centralisation", "density"}
+    assert (series_of(monitors, "density") == df["comm_density"].to_numpy(dtype=float)).all()
+
+
+# ---------------------------------------------------------------- A/B ribbons
+def test_ribbons_are_the_median_and_the_5_95_band_per_variant():
+    rows = []
+    for variant, shift in (("A", 0), ("B", 10)):
+        for rep in range(5):
+            for week in range(3):
+                rows.append({"variant": variant, "replication": rep, "week": week,
+                             "date": pd.Timestamp("2020-04-01") + pd.Timedelta(weeks=week),
+                             "cum_registered": shift + week * 100 + rep + 1})
+    series = pd.DataFrame(rows)
+    chart = views.ribbons(series, "cum_registered", "Registrations", "registered")
+    d = chart.data
+    assert chart.kind == "ribbons" and chart.temporal and list(d.columns) == ["x", "series", "y", "lo", "hi"]
+    assert len(d) == 6
+    a0 = d[(d["series"] == "A") & (d["x"] == pd.Timestamp("2020-04-01"))].iloc[0]
+    # values 1..5: median 3, linear quantiles 1 + 0.05 * 4 and 1 + 0.95 * 4
+    assert (a0["y"], a0["lo"], a0["hi"]) == pytest.approx((3.0, 1.2, 4.8))
+    b2 = d[(d["series"] == "B") & (d["x"] == pd.Timestamp("2020-04-15"))].iloc[0]
+    assert (b2["y"], b2["lo"], b2["hi"]) == pytest.approx((213.0, 211.2, 214.8))
+    t = TARGETS["registered"]
+    assert chart.band == (t.low, t.high) and chart.observed == t.value
+    assert views.ribbons(series, "cum_registered", "x").band is None
+
+
+# ---------------------------------------------------------------- sweeps
+def results_row(inside: bool, **extra) -> dict:
+    """One run's outcomes: every target at its observed value, or every one below its band."""
+    row = {t.summary: (t.value if inside else t.low - abs(t.low) - 1) for t in TARGETS.values()}
+    return {**row, **extra}
+
+
+def test_inside_all_needs_every_target_inside():
+    good = results_row(True)
+    one_out = {**good, "telegram": TARGETS["telegram"].high + 1}
+    nan = {**good, "financial_change": float("nan")}
+    edge = {t.summary: t.low for t in TARGETS.values()}
+    res = pd.DataFrame([good, one_out, nan, edge, results_row(False)])
+    assert views.inside_all(res).tolist() == [True, False, False, True, False]
+    # targets that are not in the table are not checked
+    assert views.inside_all(res[["registered"]]).tolist() == [True, True, True, True, False]
+
+
+def test_sweep_charts_one_factor_shade_exactly_the_good_values():
+    grid = [0.01, 0.02, 0.03, 0.04, 0.05]
+    inside = {0.01: (False, False), 0.02: (True, True), 0.03: (True, False), 0.04: (False, False),
+              0.05: (True, True)}
+    res = pd.DataFrame([results_row(ok, follow_rate=x, replication=r) for x in grid
+                        for r, ok in enumerate(inside[x])])
+    charts = views.sweep_charts(res, ["follow_rate"])
+    assert len(charts) == 1 + len(TARGETS)
+    share = charts[0]
+    assert share.kind == "points" and share.x_title == "follow_rate"
+    assert dict(zip(share.data["x"], share.data["y"])) == {0.01: 0.0, 0.02: 1.0, 0.03: 0.5, 0.04: 0.0, 0.05: 1.0}
+    good = {x for x in grid if np.mean(inside[x]) >= 0.5}
+    for x in grid:
+        covered = any(lo <= x <= hi for lo, hi in share.x_band)
+        assert covered == (x in good), x
+    assert flat(share.x_band) == pytest.approx([0.015, 0.035, 0.045, 0.05])
+    for chart, t in zip(charts[1:], TARGETS.values()):
+        assert chart.title == t.label and chart.band == (t.low, t.high) and chart.x_band == share.x_band
+        assert len(chart.data) == len(res)
+
+
+def test_sweep_charts_two_factors_heatmap_is_the_share_inside():
+    rows = []
+    for a in (1.0, 2.0):
+        for b in (10.0, 20.0, 30.0):
+            for r in range(4):
+                ok = r < {(1.0, 10.0): 0, (1.0, 20.0): 1, (1.0, 30.0): 2, (2.0, 10.0): 3, (2.0, 20.0): 4,
+                          (2.0, 30.0): 0}[(a, b)]
+                rows.append(results_row(ok, a=a, b=b, replication=r))
+    charts = views.sweep_charts(pd.DataFrame(rows), ["a", "b"])
+    heat = charts[0]
+    assert heat.kind == "heatmap" and (heat.x_title, heat.y_title) == ("a", "b")
+    z = {(x, y): v for x, y, v in heat.data[["x", "y", "z"]].itertuples(index=False)}
+    assert z == {(1.0, 10.0): 0.0, (1.0, 20.0): 0.25, (1.0, 30.0): 0.5, (2.0, 10.0): 0.75, (2.0, 20.0): 1.0,
+                 (2.0, 30.0): 0.0}
+    assert len(charts) == 1 + len(TARGETS)
+    assert all(c.kind == "heatmap" and set(c.data["z"]) <= {0.0, 1.0} for c in charts[1:])
+
+
+def test_sweep_charts_of_no_results_are_empty():
+    assert views.sweep_charts(pd.DataFrame(), ["follow_rate"]) == []
+
+
+@pytest.mark.parametrize("grid,good,expected", [
+    ([1, 2, 3, 4], [], []),
+    ([1, 2, 3, 4], [1, 2, 3, 4], [(1, 4)]),
+    ([1, 2, 3, 4], [1], [(1, 1.5)]),
+    ([1, 2, 3, 4], [4], [(3.5, 4)]),
+    ([1, 2, 3, 4], [2, 3], [(1.5, 3.5)]),
+    ([1, 2, 3, 4], [1, 3], [(1, 1.5), (2.5, 3.5)]),
+    ([5.0], [5.0], [(5.0, 5.0)]),
+    ([0, 10, 30], [10], [(5, 20)]),
+])
+def test_ranges(grid, good, expected):
+    got = views._ranges([float(g) for g in grid], [float(g) for g in good])
+    assert len(got) == len(expected) and flat(got) == pytest.approx(flat(expected))
+
+
+# ---------------------------------------------------------------- the network
+def test_network_snapshot_draws_at_most_max_nodes_and_only_their_edges(big_window):
+    snap = views.network_snapshot(big_window)
+    nodes, edges = snap["nodes"], snap["edges"]
+    assert snap["n_window"] > views.MAX_NODES  # so the sample is a sample
+    assert 0 < len(nodes) <= views.MAX_NODES
+    assert len(edges) > 0
+    drawn = set(zip(nodes["x"], nodes["y"]))
+    assert set(zip(edges["x"], edges["y"])) <= drawn and set(zip(edges["x2"], edges["y2"])) <= drawn
+    assert (nodes["size"] == 8 + 4 * nodes["degree"]).all()
+    assert snap["week"] == 104 and snap["date"] == big_window.date.isoformat()
+    assert snap["pattern"] == big_window.monitors["comm_pattern"]
+    assert snap["centralisation"] == pytest.approx(float(big_window.monitors["comm_centralisation"]))
+    small = views.network_snapshot(big_window, max_nodes=25)
+    assert len(small["nodes"]) <= 25
+    assert small["n_window"] == snap["n_window"]  # the monitors are of the whole window
+    chart = views.network_chart(snap, "t")
+    assert chart.kind == "network" and chart.edges is edges
+
+
+def test_network_snapshot_of_an_empty_window():
+    m = CommunityModel("ipm", rng=1, n_mothers=2000)
+    snap = views.network_snapshot(m)
+    assert len(snap["nodes"]) == 0 and len(snap["edges"]) == 0
+    assert list(snap["nodes"].columns) == ["x", "y", "role", "degree", "size"]
+
+
+def test_demonstration_admins_lead_is_a_wheel():
+    snap = views.demonstration("Admins lead")
+    assert snap["pattern"] == "wheel"
+    assert snap["centralisation"] > 0.9
+
+
+def test_demonstration_peers_talk_is_all_channel():
+    snap = views.demonstration("Peers talk")
+    assert snap["pattern"] == "all-channel"
+    assert snap["centralisation"] < 0.2
+
+
+def test_demonstration_peers_talk_in_the_second_year_is_all_channel():
+    snap = views.demonstration("Peers talk", weeks=104)
+    assert snap["pattern"] == "all-channel" and snap["centralisation"] < 0.2
+    assert snap["week"] == 104
+
+
+def test_demonstration_texts_match_the_choices():
+    assert set(views.DEMO) == set(views.DEMO_TEXT) == {"Admins lead", "Peers talk"}
+    assert "wheel" in views.DEMO_TEXT["Admins lead"] and "all-channel" in views.DEMO_TEXT["Peers talk"]
