@@ -188,7 +188,7 @@ def Controls(session: Session, form_v: solara.Reactive, run_v: solara.Reactive, 
         solara.FileDownload(session.scenario_toml, filename="scenario.toml", label="Save scenario (.toml)",
                             mime_type="application/toml")
         with solara.Row():
-            solara.InputText("Seed", value=session.text("seed") if "seed" in session.texts else str(session.seed),
+            solara.InputText("Seed", value=session.text("seed"),
                              on_value=lambda t: (session.set_seed(t or ""), bump()),
                              error=session.errors.get("seed") or False, message=session.errors.get("seed"),
                              dense=True)
@@ -250,7 +250,7 @@ def ABView(session: Session):
         table, series, folder = sweeps.run_ab(session.changes(), name, value, n, session.seed)
         set_result({"table": table, "series": series, "folder": folder})
 
-    task = solara.lab.use_task(run, dependencies=None)
+    task = solara.lab.use_task(run, dependencies=None, raise_error=False)
     with solara.Column():
         solara.Markdown("Design **A** is the form on the left; **B** changes one parameter. Both run over "
                         "the same seeds (common random numbers); bands are 5-95% over the replications.")
@@ -368,7 +368,7 @@ def SweepPage(session: Session):
         set_result({"folder": folder, "results": load_results(folder), "factors": [f.name for f in spec.factors],
                     "spec": spec.source})
 
-    task = solara.lab.use_task(run, dependencies=None)
+    task = solara.lab.use_task(run, dependencies=None, raise_error=False)
     with solara.Column():
         solara.Markdown("Sweep one or two parameters over a grid (the other parameters as in the "
                         "Programme design form), several replications per point. Each target is "
@@ -440,7 +440,7 @@ def CommunicationPage(session: Session, run_v: solara.Reactive):
     def run_demo():
         set_demo_snap(views.demonstration(demo, seed=session.seed))
 
-    demo_task = solara.lab.use_task(run_demo, dependencies=[demo])
+    demo_task = solara.lab.use_task(run_demo, dependencies=[demo], raise_error=False)
     df = session.frame()
     last = df.iloc[-1]
     with solara.Column():
@@ -466,7 +466,9 @@ def CommunicationPage(session: Session, run_v: solara.Reactive):
         solara.ToggleButtonsSingle(value=demo, values=list(views.DEMO), on_value=set_demo)
         with solara.Columns([2, 1]):
             with solara.Column():
-                if demo_task.pending or demo_snap is None:
+                if demo_task.error:
+                    solara.Error(f"the demonstration failed: {demo_task.exception}")
+                elif demo_task.pending or demo_snap is None:
                     solara.ProgressLinear(True)
                 else:
                     NetworkView(demo_snap, f"{demo}: the second year")

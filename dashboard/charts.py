@@ -48,6 +48,7 @@ class Chart:
     y_format: str = ",.0f"
     edges: pd.DataFrame | None = None
     z_title: str = ""
+    y_domain: tuple[float, float] | None = None  # fixed y range (e.g. [0, 1] for shares)
 
     @property
     def filename(self) -> str:
@@ -68,6 +69,8 @@ def vega(chart: Chart) -> tuple[dict, list[dict]]:
     x_type = "temporal" if chart.temporal else "quantitative"
     x = {"field": "x", "type": x_type, "title": chart.x_title}
     y = {"field": "y", "type": "quantitative", "title": chart.y_title, "axis": {"format": chart.y_format}}
+    if chart.y_domain is not None:
+        y["scale"] = {"domain": list(chart.y_domain)}
     layers: list[dict] = []
     if chart.kind == "heatmap":
         spec_layers = [{"mark": "rect", "encoding": {
@@ -138,6 +141,8 @@ def vega(chart: Chart) -> tuple[dict, list[dict]]:
 def _wrap(chart: Chart, layers: list[dict], named: bool = True) -> dict:
     spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
             "title": {"text": chart.title, "fontSize": 12}, "width": WIDTH, "height": HEIGHT, "layer": layers,
+            # re-fit axes and labels when new rows arrive (the chart is embedded once, then updated)
+            "autosize": {"type": "pad", "resize": True},
             "config": {"axis": {"labelFontSize": 10, "titleFontSize": 10}, "legend": {"labelFontSize": 10}}}
     if named:
         spec["data"] = {"name": "table"}
@@ -190,6 +195,8 @@ def png(chart: Chart, dpi: int = 110) -> bytes:
     if chart.kind != "network":
         ax.set_xlabel(chart.x_title, fontsize=9)
         ax.set_ylabel(chart.y_title, fontsize=9)
+        if chart.y_domain is not None:
+            ax.set_ylim(*chart.y_domain)
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png")

@@ -71,6 +71,8 @@ def parse_seed(text: str | int) -> int:
 class Session:
     """The form, the seed and the model of one browser session."""
 
+    message = ""  # the last form-wide problem (cross-parameter rule, bad file, fields to fix)
+
     def __init__(self, preset: str = "ipm", seed: int = 1):
         self.source = preset  # preset name, or the name of a loaded scenario file
         self.form: dict[str, Any] = load(preset)
@@ -86,7 +88,10 @@ class Session:
 
     # ------------------------------------------------------------- the form
     def text(self, name: str) -> str:
-        return self.texts.get(name, to_text(self.form[name]))
+        """What the field shows: the bad text while there is one, else the form's value ("seed" too)."""
+        if name in self.texts:
+            return self.texts[name]
+        return str(self.seed) if name == "seed" else to_text(self.form[name])
 
     def set_value(self, name: str, value: Any) -> str | None:
         """Change a field (text from an input, or a typed value); return the error message or None."""
@@ -101,7 +106,12 @@ class Session:
         self.errors.pop(name, None)
         self.texts.pop(name, None)
         self.form[name] = v
+        self._clear_fix_message()
         return None
+
+    def _clear_fix_message(self) -> None:
+        if not self.errors and self.message.startswith("fix "):
+            self.message = ""
 
     def set_seed(self, text: str | int) -> str | None:
         try:
@@ -112,6 +122,7 @@ class Session:
             return str(e)
         self.errors.pop("seed", None)
         self.texts.pop("seed", None)
+        self._clear_fix_message()
         return None
 
     def new_seed(self) -> int:

@@ -116,7 +116,7 @@ def sweep_charts(results: pd.DataFrame, factors: list[str]) -> list[Chart]:
     x_band = _ranges(sorted(share.index.astype(float)), good)
     charts.append(Chart("points", "Share of runs with every target inside its band",
                         pd.DataFrame({"x": share.index.astype(float), "y": share.to_numpy()}), x_title=fx,
-                        y_title="share of runs", y_format=".0%", x_band=x_band))
+                        y_title="share of runs", y_format=".0%", x_band=x_band, y_domain=(0.0, 1.0)))
     for name, t in targets.items():
         if t.summary not in res:
             continue
@@ -159,6 +159,7 @@ def network_snapshot(model, max_nodes: int = MAX_NODES, seed: int = 0) -> dict:
     from model.communication import PATTERN_CHANNELS
 
     g = model.communication_graph(PATTERN_CHANNELS[model.p["pattern_channels"]], max_nodes=max_nodes)
+    g.remove_nodes_from(list(nx.isolates(g)))  # sampled people whose partners were not drawn
     pos = nx.spring_layout(g, seed=seed, iterations=50) if g.number_of_nodes() else {}
     deg = dict(g.degree())
     nodes = pd.DataFrame([{"x": float(p[0]), "y": float(p[1]), "role": g.nodes[v]["role"], "degree": deg[v],

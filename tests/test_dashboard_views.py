@@ -189,6 +189,7 @@ def test_network_snapshot_draws_at_most_max_nodes_and_only_their_edges(big_windo
     drawn = set(zip(nodes["x"], nodes["y"]))
     assert set(zip(edges["x"], edges["y"])) <= drawn and set(zip(edges["x2"], edges["y2"])) <= drawn
     assert (nodes["size"] == 8 + 4 * nodes["degree"]).all()
+    assert (nodes["degree"] >= 1).all()  # no one drawn without a drawn partner
     assert snap["week"] == 104 and snap["date"] == big_window.date.isoformat()
     assert snap["pattern"] == big_window.monitors["comm_pattern"]
     assert snap["centralisation"] == pytest.approx(float(big_window.monitors["comm_centralisation"]))

@@ -6,6 +6,8 @@ Fixtures
     ``ibusim dashboard`` on a free port of 127.0.0.1, started once per pytest-xdist
     worker (each worker gets its own port) and stopped with its whole process group.
     Its log is written as it runs to ``tests/artifacts/dashboard-server[-gwN].log``.
+``private_dashboard_server`` (function)
+    the same, for one test only (a test expected to make the server log a traceback).
 ``browser`` (session)
     playwright's sync API on ``/usr/bin/chromium`` (never ``playwright install``).
 ``page`` (function)
@@ -37,6 +39,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,10 +161,10 @@ def wait_until_serving(proc: subprocess.Popen, url: str, log_path: Path) -> None
                 pytrace=False)
 
 
-@pytest.fixture(scope="session")
-def dashboard_server() -> Iterator[DashboardServer]:
+@contextmanager
+def serve_dashboard(log_path: Path) -> Iterator[DashboardServer]:
+    """``ibusim dashboard`` on a free port, logging to ``log_path``, stopped on exit."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log_path = ARTIFACTS / f"dashboard-server{worker_suffix()}.log"
     port = free_port()  # the OS picks it, so two xdist workers never share one
     url = f"http://127.0.0.1:{port}/"
     env = dict(os.environ, SOLARA_TELEMETRY_MIXPANEL_ENABLE="false", PYTHONUNBUFFERED="1")
@@ -175,6 +178,21 @@ def dashboard_server() -> Iterator[DashboardServer]:
         yield DashboardServer(url=url, log_path=log_path, process=proc)
     finally:
         stop_process_group(proc)
+
+
+@pytest.fixture(scope="session")
+def dashboard_server() -> Iterator[DashboardServer]:
+    with serve_dashboard(ARTIFACTS / f"dashboard-server{worker_suffix()}.log") as server:
+        yield server
+
+
+@pytest.fixture
+def private_dashboard_server(request: pytest.FixtureRequest) -> Iterator[DashboardServer]:
+    """A dashboard server of this test's own (log ``tests/artifacts/dashboard-server-<test>.log``),
+    for a test that is expected to make the server log a traceback: the shared server's log
+    stays clean for the tests that check it (test_smoke.py)."""
+    with serve_dashboard(ARTIFACTS / f"dashboard-server-{safe_name(request.node.name)}.log") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
