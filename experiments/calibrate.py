@@ -147,10 +147,11 @@ def run(cs: CalibrationSetup, out: str | Path, population: int = 50, generations
         run_id = histories.all_runs()[-1].id
         abc.load(f"sqlite:///{db}", run_id)
         done = abc.history.max_t + 1
+        reached = float(abc.history.get_all_populations()["epsilon"].iloc[-1]) <= min_epsilon
     else:
         abc.new(f"sqlite:///{db}", observed)
-        done = 0
-    if done < generations:
+        done, reached = 0, False
+    if done < generations and not reached:  # a finished calibration (either stop rule) is reused as it is
         abc.run(minimum_epsilon=min_epsilon, max_nr_populations=generations - done)
     history = abc.history
     return write_outputs(cs, history, out, ppc_runs=ppc_runs, seed=seed)
