@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -44,9 +45,19 @@ def environment() -> dict[str, str]:
     return env
 
 
+def assets_missing() -> Path | None:
+    """The asset cache directory when Solara's browser assets are not in it (the page would stay blank)."""
+    cache = Path(os.environ.get("SOLARA_ASSETS_PROXY_CACHE_DIR") or Path(sys.prefix) / "share" / "solara" / "cdn")
+    return None if (cache / "requirejs@2.3.6" / "package.json").is_file() else cache
+
+
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
     """Serve until interrupted; return the server's exit status."""
     check_port(host, port)
+    missing = assets_missing()
+    if missing is not None:
+        print(f"ibusim dashboard: warning: Solara's browser assets are not in {missing}; without a CDN the page "
+              "stays blank: run 'bash scripts/setup.sh' (or python scripts/solara_assets.py)", file=sys.stderr)
     print(f"ibusim dashboard: http://{host}:{port}  (Ctrl+C stops it)", flush=True)
     try:
         return subprocess.call(command(host, port), env=environment())

@@ -147,3 +147,18 @@ def test_ibusim_dashboard_defaults_to_localhost_8765(monkeypatch, capsys):
     assert main(["dashboard"], capsys)[0] == 0
     assert main(["dashboard", "--host", "0.0.0.0", "--port", "9001"], capsys)[0] == 0
     assert seen == [("127.0.0.1", 8765), ("0.0.0.0", 9001)]
+
+
+def test_missing_browser_assets_are_named_before_serving(tmp_path, monkeypatch, capsys):
+    """Without Solara's asset cache the page would stay blank offline: serve() says so, naming the folder."""
+    monkeypatch.setenv("SOLARA_ASSETS_PROXY_CACHE_DIR", str(tmp_path / "empty"))
+    assert server.assets_missing() == tmp_path / "empty"
+    monkeypatch.setattr(server.subprocess, "call", lambda *a, **k: 0)
+    monkeypatch.setattr(server, "check_port", lambda host, port: None)
+    assert server.serve("127.0.0.1", 8123) == 0
+    err = capsys.readouterr().err
+    assert "browser assets are not in" in err and str(tmp_path / "empty") in err
+    (tmp_path / "full" / "requirejs@2.3.6").mkdir(parents=True)
+    (tmp_path / "full" / "requirejs@2.3.6" / "package.json").write_text("{}")
+    monkeypatch.setenv("SOLARA_ASSETS_PROXY_CACHE_DIR", str(tmp_path / "full"))
+    assert server.assets_missing() is None
