@@ -32,6 +32,9 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.session import to_text
+from model.scenarios import load as load_scenario
+
 try:
     from playwright.sync_api import expect
 except ImportError:  # conftest skips (or fails in CI) every test here
@@ -388,7 +391,8 @@ def test_two_sessions_do_not_share_a_model(page, browser, dashboard_server):
         expect(b.get_by_label("Seed", exact=True)).to_have_value("1")
         expect(b.locator(".pending-notice")).to_have_count(0)
         button(b, "Mothers").click()
-        expect(b.locator(".param-follow_rate input")).to_have_value("0.028")  # the ipm preset's value
+        ipm_value = to_text(load_scenario("ipm")["follow_rate"])
+        expect(b.locator(".param-follow_rate input")).to_have_value(ipm_value)  # the ipm preset's value
         button(b, "Step").click()
         expect(b.locator(".run-progress")).to_contain_text(f"Week 1 of {N_WEEKS}")
         expect(page.locator(".run-progress")).to_contain_text(f"Week 3 of {N_WEEKS}")
