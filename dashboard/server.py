@@ -42,6 +42,8 @@ def command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> list[str]:
 def environment() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
+    # Solara warns on every page over plain http (its session cookie asks for https); on 127.0.0.1 that is noise
+    env.setdefault("PYTHONWARNINGS", "ignore:Cookies with samesite=none require https:UserWarning")
     return env
 
 

@@ -12,13 +12,16 @@ import html
 import shutil
 import statistics
 import time
+from pathlib import Path
 
 import ipyvuetify as v
+import pandas as pd
 import pytest
 import solara
 
 from dashboard import app, sweeps, views
 from dashboard.session import Session
+from dashboard.widgets import LiveChart
 from experiments.sweep import load_results
 from model.targets import load as load_targets
 
@@ -424,3 +427,69 @@ def test_tabs_are_lazy(render):
     open_tab(rc, "Sweep vs observed")
     assert [w for w in rc.find(v.Select).widgets if w.label == "Parameter"]
 
+
+
+# ---------------------------------------------------------------- play and A/B
+def choose_mode(rc, label: str) -> None:
+    """Select ``label`` in the toggle that offers it (as the browser does: the toggle's v_model)."""
+    for toggle in rc.find(v.BtnToggle).widgets:
+        labels = ["".join(map(str, b.children)) for b in toggle.children]
+        if label in labels:
+            toggle.v_model = labels.index(label)
+            return
+    raise AssertionError(f"no toggle offers {label!r}")
+
+
+def test_play_advances_until_paused(render):
+    """Play steps the model in the background (the Step button is disabled meanwhile); Pause stops it."""
+    rc, s = render()
+    click(rc, "Play")
+    wait_for(lambda: s.model.week >= 6, timeout=30, what="weeks to pass while playing")
+    assert rc.find(v.Btn, children=["Pause"]).widget  # the button now pauses
+    assert rc.find(v.Btn, children=["Step"]).widget.disabled
+    click(rc, "Pause")
+    wait_for(lambda: rc.find(v.Btn, children=["Play"]).widgets, what="the Play button back")
+    time.sleep(0.3)  # a frame in flight may still land
+    stopped = s.model.week
+    time.sleep(0.5)
+    assert s.model.week == stopped
+    wait_for(lambda: week_text(rc).startswith(f"Week {stopped} of"), what="the week text to catch up")
+
+
+def test_play_stops_by_itself_at_the_end(render):
+    rc, s = render()
+    s.step(s.model.n_weeks - 3)
+    click(rc, "Play")
+    wait_for(lambda: s.finished, timeout=30, what="the end of the run")
+    wait_for(lambda: week_text(rc).endswith(": finished"), what="the finished text")
+    wait_for(lambda: rc.find(v.Btn, children=["Play"]).widget.disabled, what="a disabled Play button")
+
+
+def test_ab_comparison_runs_both_designs_over_common_seeds(render, sweep_folder):
+    """A/B: A is the form, B the form with free_class = false; the table has both variants and the paired
+    difference; the folder holds the same seeds for both."""
+    rc, s = render()
+    choose_mode(rc, "A/B comparison")
+    enter(labelled(rc, "Replications"), "2")
+    click(rc, "Run A/B")
+    wait_for(lambda: [w for w in rc.find(v.Html).widgets if "".join(map(str, w.children)).startswith("folder: ")],
+             timeout=120, what="the A/B result")
+    assert not alerts(rc, "ab-error")
+    folder = next(Path("".join(map(str, w.children))[len("folder: "):]) for w in rc.find(v.Html).widgets
+                  if "".join(map(str, w.children)).startswith("folder: "))
+    runs = pd.read_parquet(folder / "runs.parquet")
+    assert sorted(runs["variant"].unique()) == ["A: as designed", "B: free_class = false"]
+    assert runs.groupby("variant")["seed"].apply(sorted).apply(tuple).nunique() == 1  # common seeds
+    a = runs[runs["variant"].str.startswith("A")]["registered"].mean()
+    b = runs[runs["variant"].str.startswith("B")]["registered"].mean()
+    assert b < a  # without the free entry class fewer mothers register
+    assert len(rc.find(LiveChart).widgets) >= 4
+
+
+def test_ab_refuses_a_b_equal_to_a(render):
+    rc, _ = render()
+    choose_mode(rc, "A/B comparison")
+    enter(labelled(rc, "to"), "true")  # free_class is already true in the form
+    click(rc, "Run A/B")
+    wait_for(lambda: alerts(rc, "ab-error"), what="the A/B error")
+    assert "B is the same as A" in alerts(rc, "ab-error")[0]
