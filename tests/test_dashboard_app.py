@@ -76,7 +76,7 @@ def wait_for(predicate, timeout: float = 30.0, what: str = "condition"):
     while True:
         try:
             value = predicate()
-        except (AssertionError, IndexError, AttributeError):  # a tree being re-rendered
+        except (AssertionError, IndexError, AttributeError, ValueError):  # a tree being re-rendered
             value = None
         if value:
             return value
