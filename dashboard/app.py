@@ -27,6 +27,7 @@ import threading
 import time
 from pathlib import Path
 
+import ipywidgets
 import pandas as pd
 import solara
 
@@ -173,15 +174,24 @@ def Controls(session: Session, form_v: solara.Reactive, run_v: solara.Reactive, 
         session.choose_preset(PRESETS[label])
         bump()
 
-    def on_file(info):
-        err = session.load_scenario(info["data"], info["name"])
-        set_file_message(err or f"loaded {info['name']}: press Reset to apply")
+    def load_file(name: str, data: bytes):
+        err = session.load_scenario(data, name)
+        set_file_message(err or f"loaded {name}: press Reset to apply")
         bump()
+
+    def on_file(info):  # dropped on the zone
+        load_file(info["name"], info["data"])
+
+    def on_upload(files):  # chosen with the button
+        if files:
+            load_file(files[0]["name"], bytes(files[0]["content"]))
 
     with solara.Column(gap="6px"):
         solara.Select(label="Preset", values=list(PRESETS), value=next(
             (k for k, v in PRESETS.items() if v == session.source), None), on_value=preset)
         solara.FileDrop(label="Drop a scenario .toml here to load it", on_file=on_file, lazy=False)
+        ipywidgets.FileUpload.element(accept=".toml", multiple=False, description="Open scenario (.toml)",
+                                      on_value=on_upload, layout={"width": "auto"})
         if file_message:
             (solara.Error if file_message.startswith("scenario file") else solara.Info)(
                 file_message, classes=["file-message"], dense=True)
@@ -307,16 +317,17 @@ def DesignPage(session: Session, form_v: solara.Reactive, run_v: solara.Reactive
 
 # ------------------------------------------------------------------ sweep vs observed
 @solara.component
-def FactorInputs(label: str, factor: dict, set_factor, optional: bool):
+def FactorInputs(session: Session, label: str, factor: dict, set_factor, optional: bool):
+    """A parameter to sweep, with its range and levels; choosing one proposes a range around the
+    form's current value (see sweeps.default_range)."""
     names = sweeps.sweepable()
     values = (["(none)"] if optional else []) + names
 
     def choose(n):
         if n == "(none)":
-            set_factor(None)
+            set_factor({"levels": factor.get("levels", "3")})
             return
-        lo, hi = sweeps.default_range(n, PARAMS[n].default if n not in factor.get("form", {}) else
-                                      factor["form"][n])
+        lo, hi = sweeps.default_range(n, session.form[n])
         set_factor({**factor, "name": n, "low": lo, "high": hi})
 
     with solara.Row():
@@ -330,23 +341,19 @@ def FactorInputs(label: str, factor: dict, set_factor, optional: bool):
 
 @solara.component
 def SweepPage(session: Session):
-    form = session.form
-
     def initial(name):
-        lo, hi = sweeps.default_range(name, form[name])
-        return {"name": name, "low": lo, "high": hi, "levels": "5", "form": form}
+        lo, hi = sweeps.default_range(name, session.form[name])
+        return {"name": name, "low": lo, "high": hi, "levels": "5"}
 
     f1, set_f1 = solara.use_state(initial("follow_rate"))
-    f2, set_f2 = solara.use_state({"levels": "3", "form": form})
+    f2, set_f2 = solara.use_state({"levels": "3"})
     reps, set_reps = solara.use_state("2")
     error, set_error = solara.use_state("")
     progress, set_progress = solara.use_state(None)
     result, set_result = solara.use_state(None)
 
     def run():
-        factors = [dict(f) for f in (f1, f2) if f and f.get("name")]
-        for f in factors:
-            f.pop("form", None)
+        factors = [dict(f) for f in (f1, f2) if f.get("name")]
         try:
             n = int(reps)
         except ValueError:
@@ -374,8 +381,8 @@ def SweepPage(session: Session):
                         "Programme design form), several replications per point. Each target is "
                         "plotted against the parameter with its observed band; green shading marks "
                         "values where at least half the runs land **every** target inside its band.")
-        FactorInputs("Parameter", {**f1, "form": form}, set_f1, optional=False)
-        FactorInputs("Second parameter (optional)", {**f2, "form": form}, set_f2, optional=True)
+        FactorInputs(session, "Parameter", f1, set_f1, optional=False)
+        FactorInputs(session, "Second parameter (optional)", f2, set_f2, optional=True)
         with solara.Row():
             solara.InputText("Replications", value=reps, on_value=set_reps)
             solara.Button("Run sweep", on_click=task, disabled=task.pending, color="primary")

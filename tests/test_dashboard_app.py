@@ -493,3 +493,23 @@ def test_ab_refuses_a_b_equal_to_a(render):
     click(rc, "Run A/B")
     wait_for(lambda: alerts(rc, "ab-error"), what="the A/B error")
     assert "B is the same as A" in alerts(rc, "ab-error")[0]
+
+
+def test_sweep_parameter_choice_proposes_a_range_around_the_current_form(render):
+    """Choosing a parameter proposes low/high around the form's value at that moment (after a preset
+    change too); a second parameter can be chosen and set back to (none)."""
+    rc, s = render()
+    open_tab(rc, "Sweep vs observed")
+    s.choose_preset("baseline")  # the form changes after the tab first rendered
+    first = labelled(rc, "Parameter", v.Select)
+    first.v_model = "dropout_rate"
+    low, high = sweeps.default_range("dropout_rate", s.form["dropout_rate"])
+    wait_for(lambda: labelled(rc, "low").v_model == low, what="the proposed low value")
+    assert labelled(rc, "high").v_model == high
+    second = labelled(rc, "Second parameter (optional)", v.Select)
+    second.v_model = "follow_rate"
+    wait_for(lambda: len([w for w in rc.find(v.TextField).widgets if w.label == "low"]) == 2,
+             what="the second parameter's range")
+    labelled(rc, "Second parameter (optional)", v.Select).v_model = "(none)"
+    wait_for(lambda: len([w for w in rc.find(v.TextField).widgets if w.label == "low"]) == 1,
+             what="the second parameter gone")

@@ -508,3 +508,35 @@ def test_correcting_the_field_clears_the_form_message(page, dashboard_server):
     # the server has taken the correction when the field shows its help text again
     expect(page.locator(".param-follow_rate .v-messages")).not_to_contain_text("is not allowed")
     expect(message).to_have_count(0, timeout=2000)
+
+
+def open_file(page, tmp_path, name: str, text: str) -> None:
+    """Choose a scenario file with the page's "Open scenario" button (a file input)."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Open scenario (.toml)").click()
+    chooser.value.set_files(str(path))
+
+
+def test_opening_scenario_files(page, dashboard_server, page_errors, tmp_path):
+    """A malformed scenario file gives its message beside the file controls and changes nothing; a good one
+    fills the form (pending until Reset), and Reset runs it."""
+    open_dashboard(page, dashboard_server.url)
+    since = log_size(dashboard_server)
+    open_file(page, tmp_path, "broken.toml", "[params]\nfollow_rate = 'lots'\n")
+    message = page.locator(".file-message")
+    expect(message).to_contain_text("scenario file 'broken.toml'")
+    expect(message).to_contain_text("follow_rate")
+    expect(page.locator(".pending-notice")).to_have_count(0)  # nothing changed
+    open_file(page, tmp_path, "mine.toml", "[scenario]\nname = \"mine\"\n\n[params]\nfollow_rate = 0.041\nfree_class = false\n")
+    expect(message).to_contain_text("loaded mine.toml: press Reset to apply")
+    expect(page.locator(".pending-notice")).to_contain_text("follow_rate")
+    expect(param_input(page, "Mothers", "follow_rate")).to_have_value("0.041")
+    button(page, "Reset").click()
+    expect(page.locator(".pending-notice")).to_have_count(0)
+    button(page, "Step").click()
+    expect(page.locator(".run-progress")).to_contain_text("Week 1 of")
+    assert_no_new_traceback(dashboard_server, since)
+    assert_page_alive(page)
+    assert page_errors == []
