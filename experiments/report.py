@@ -3,10 +3,12 @@
     .venv/bin/python -m experiments.report          # calibrates (or resumes), then writes the README
 
 Runs ``ibusim calibrate`` with the settings below into ``results/calibration-ipm``
-(resumable: a finished calibration is reused), then writes ``results/README.md``
-with the posterior (medians and 5-95% intervals against the priors), the
-posterior-predictive check (per target and all at once, the held-out target's
-prediction) and the simulated-vs-observed table of the ``ipm`` preset with seed 1.
+(resumable: a finished calibration is reused) and the example sensitivity analyses
+(``SENSITIVITY``; resumable sweeps), then writes ``results/README.md`` with the
+posterior (medians and 5-95% intervals against the priors), the posterior-predictive
+check (per target and all at once, the held-out target's prediction), the
+simulated-vs-observed table of the ``ipm`` preset with seed 1, and the sensitivity
+indices with their convergence check.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ HOLD_OUT = ["provinces"]
 COMMAND = (f"ibusim calibrate --params {','.join(PARAMS)} --hold-out provinces --population 100 --generations 8 "
            "--min-epsilon 0.4 --transition local --seed 1 --ppc-runs 100 --out results/calibration-ipm")
 SIGNIFICANT = 3  # the preset holds the posterior medians to 3 significant figures
+# the example sensitivity analyses shown on the page (spec, folder); their sweeps are resumable
+SENSITIVITY = (("experiments/sobol_ipm.toml", Path("results/sensitivity-sobol-ipm")),
+               ("experiments/morris_roles.toml", Path("results/sensitivity-morris-roles")))
 
 
 def _fmt(x: float) -> str:
@@ -58,7 +63,8 @@ def write(folder: Path = FOLDER, readme: Path = README) -> Path:
         "# Results",
         "",
         "Run folders (`ibusim run`, `ibusim sweep`, `ibusim compare`, `ibusim sensitivity`) are written here and are",
-        "not committed. This page is: it records the calibration of the `ipm` preset against the observed figures.",
+        "not committed. This page is: it records the calibration of the `ipm` preset against the observed figures",
+        "and the example sensitivity analyses (their tables and plots are kept beside it).",
         "",
         "## Calibration of the IPM preset (ABC-SMC)",
         "",
@@ -125,8 +131,49 @@ def write(folder: Path = FOLDER, readme: Path = README) -> Path:
         lines.append(f"| {t.label} | {_fmt(t.value)} | {_fmt(t.low)}-{_fmt(t.high)} | {_fmt(s)} | "
                      f"{'yes' if t.inside(s) else '**no**'} |")
     lines += [""]
+    for spec_file, folder_s in SENSITIVITY:
+        lines += sensitivity_section(spec_file, folder_s, readme.parent)
     readme.write_text("\n".join(lines))
     return readme
+
+
+def sensitivity_section(spec_file: str, folder: Path, page_dir: Path) -> list[str]:
+    """A results section for one example sensitivity analysis (nothing if it has not been run)."""
+    from .spec import load_spec
+
+    csv = folder / "sensitivity.csv"
+    if not csv.exists():
+        return []
+    spec = load_spec(spec_file)
+    table = pd.read_csv(csv)
+    sobol = spec.design == "sobol"
+    worst = float(table["change_half_to_full"].max())
+    factors = [f.name for f in spec.factors]
+    head = "first-order / total Sobol index (S1 / ST)" if sobol else "mu* (mean absolute elementary effect)"
+    lines = [f"## Sensitivity: {spec.description or spec.name}", "",
+             f"`ibusim sensitivity {spec_file} --out {folder}`: design {spec.design}, "
+             f"{len(spec.points())} design points x {spec.replications} replication(s), base scenario "
+             f"`{spec.scenario}` with {', '.join(f'{k} = {v}' for k, v in spec.fixed.items()) or 'no changes'}. "
+             f"Cells: {head}" + (" with 95% confidence half-widths in the CSV." if sobol else
+                                  ", in the outcome's units; sigma and confidence intervals are in the CSV."),
+             "", "| outcome | " + " | ".join(f"`{f}`" for f in factors) + " | half vs all samples |",
+             "|---|" + "---|" * len(factors) + "---|"]
+    for outcome, g in table.groupby("outcome", sort=False):
+        row = g.set_index("factor")
+        cells = [f"{row.loc[f, 'S1']:.2f} / {row.loc[f, 'ST']:.2f}" if sobol else f"{row.loc[f, 'mu_star']:.3g}"
+                 for f in factors]
+        change = float(g["change_half_to_full"].max())
+        lines.append(f"| {outcome} | " + " | ".join(cells) + f" | {change:.3f}{'' if change < 0.1 else ' (not converged)'} |")
+    verdict = "converged by this check" if worst < 0.1 else "not converged by this check for every outcome"
+    lines += ["", f"Convergence: the largest change between the indices from half and from all samples is "
+              f"{worst:.3f} ({verdict}; the last column gives it per outcome"
+              + ("" if sobol else ", relative to the outcome's largest mu*")
+              + (", and a total index above 1 or a clearly negative first-order one is a sign of run-to-run "
+                 "noise outweighing the factors" if sobol else "") + ").", ""]
+    png = folder / "sensitivity.png"
+    if png.exists():
+        lines += [f"![{spec.name}]({png.relative_to(page_dir) if png.is_relative_to(page_dir) else png})", ""]
+    return lines
 
 
 def seed_check(params: dict, folder: Path, seeds: int = 20) -> tuple[int, int]:
@@ -150,8 +197,13 @@ def seed_check(params: dict, folder: Path, seeds: int = 20) -> tuple[int, int]:
 
 
 def main() -> None:
+    from . import sensitivity
+    from .spec import load_spec
+
     cs = calibrate.setup("ipm", params=PARAMS, hold_out=HOLD_OUT)
     calibrate.run(cs, FOLDER, **SETTINGS)
+    for spec_file, folder in SENSITIVITY:  # resumable sweeps: finished runs are reused
+        sensitivity.run(load_spec(spec_file), folder, progress=False)
     print(f"wrote {write()}")
 
 

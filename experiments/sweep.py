@@ -122,6 +122,11 @@ def prepare(spec: Spec, folder: Path) -> None:
         if not same:
             raise SweepError(f"folder '{folder}' holds a different experiment (its spec.toml differs); "
                              "use another --out or the same spec")
+        try:  # a folder kept without its runs (e.g. the committed example analyses) runs them again
+            (folder / "runs").mkdir(exist_ok=True)
+            (folder / "failures").mkdir(exist_ok=True)
+        except OSError as e:
+            raise SweepError(f"cannot write to '{folder}': {e.strerror or e}") from None
         return
     leftovers = {p.name for p in folder.iterdir()} if folder.exists() else set()
     if leftovers - {"runs", "failures"} or any(any((folder / d).iterdir()) for d in leftovers):

@@ -98,3 +98,24 @@ def test_cli_prints_indices_and_convergence(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "mu_star" in out and "convergence:" in out and "interest_rate" in out
     assert (tmp_path / "o" / "sensitivity.png").is_file()
+
+
+def test_results_page_section_shows_the_indices_and_convergence(tmp_path):
+    """experiments.report turns a sensitivity folder into a results/README.md section: one row per outcome,
+    one column per factor, the per-outcome convergence and the plot."""
+    from experiments.report import sensitivity_section
+
+    spec_file = tmp_path / "sens.toml"
+    spec_file.write_text('[experiment]\nname = "page-sens"\ndesign = "morris"\nsamples = 4\nseed = 2\n'
+                         'outcomes = ["registered", "telegram"]\n[fixed]\nn_mothers = 3000\nend = "2020-12"\n'
+                         '[factors.interest_rate]\nrange = [0.001, 0.01]\n[factors.follow_rate]\nrange = [0.01, 0.05]\n')
+    folder = tmp_path / "results" / "sens"
+    assert sensitivity_section(str(spec_file), folder, tmp_path / "results") == []  # not run yet
+    from experiments.spec import load_spec
+
+    sensitivity.run(load_spec(spec_file), folder, executor="sequential", progress=False)
+    lines = sensitivity_section(str(spec_file), folder, tmp_path / "results")
+    text = "\n".join(lines)
+    assert "| outcome | `interest_rate` | `follow_rate` | half vs all samples |" in text
+    assert sum(line.startswith(("| registered |", "| telegram |")) for line in lines) == 2
+    assert "Convergence:" in text and "![page-sens](sens/sensitivity.png)" in text

@@ -14,6 +14,7 @@ import math
 import multiprocessing
 import os
 import signal
+import shutil
 import socket
 import tomllib
 import subprocess
@@ -31,7 +32,7 @@ import model
 from experiments import cli
 from experiments import sweep as sw
 from experiments.core import run_one
-from experiments.spec import load_spec
+from experiments.spec import load_spec, parse_spec
 from experiments.sweep import SweepError, load_failures, load_results, run_sweep, tasks
 
 BIN = Path(sys.executable).parent
@@ -636,8 +637,7 @@ values = [true, false]
 def test_timeseries_are_written_partitioned_by_point_and_agree_with_the_outcomes(tmp_path):
     """timeseries = [...] keeps the weekly series of every run, one folder per design point; the last week
     equals the end-of-run outcome; a resumed sweep adds no duplicates."""
-    from experiments.spec import parse_spec
-    from experiments.sweep import load_results, load_timeseries
+    from experiments.sweep import load_timeseries
 
     spec = parse_spec(tomllib.loads(TS_SPEC), "ts.toml", TS_SPEC)
     out = tmp_path / "ts"
@@ -656,7 +656,7 @@ def test_timeseries_are_written_partitioned_by_point_and_agree_with_the_outcomes
 
 
 def test_timeseries_names_are_checked(tmp_path):
-    from experiments.spec import SpecError, parse_spec
+    from experiments.spec import SpecError
 
     bad = TS_SPEC.replace('"n_telegram"]', '"n_telegramm"]')
     with pytest.raises(SpecError, match="unknown series"):
@@ -664,7 +664,6 @@ def test_timeseries_names_are_checked(tmp_path):
 
 
 def test_a_spec_without_timeseries_writes_none(tmp_path):
-    from experiments.spec import parse_spec
     from experiments.sweep import load_timeseries
 
     text = TS_SPEC.replace('timeseries = ["cum_registered", "n_telegram"]\n', "")
@@ -673,3 +672,18 @@ def test_a_spec_without_timeseries_writes_none(tmp_path):
     run_sweep(spec, tmp_path / "plain", executor="sequential", progress=False)
     assert not (tmp_path / "plain" / "timeseries").exists()
     assert load_timeseries(tmp_path / "plain").empty
+
+
+def test_a_folder_kept_without_its_runs_runs_them_again(tmp_path):
+    """A sweep folder kept with only its spec.toml (and outputs), as the committed example analyses are,
+    runs every run again instead of failing."""
+    spec = parse_spec(tomllib.loads(TS_SPEC), "ts.toml", TS_SPEC)
+    out = tmp_path / "kept"
+    run_sweep(spec, out, executor="sequential", progress=False)
+    first = load_results(out)
+    for sub in ("runs", "failures", "timeseries"):
+        shutil.rmtree(out / sub)
+    (out / "sensitivity.csv").write_text("kept output\n")
+    res = run_sweep(spec, out, executor="sequential", progress=False)
+    assert res.done == len(first) and res.skipped == 0
+    assert load_results(out).drop(columns="seconds").equals(first.drop(columns="seconds"))
