@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import math
 import subprocess
@@ -15,45 +14,15 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from experiments import cli
+from cli_helpers import IBUSIM, assert_one_line_error, ibusim, main, snapshot
 from model import CommunityModel
 from model import targets as targets_mod
 from model.parameters import PARAMS, markdown_table
 from model.scenarios import load
 
 ROOT = Path(__file__).resolve().parents[1]
-IBUSIM = Path(sys.executable).parent / "ibusim"
 SMALL = ["--set", "n_mothers=3000", "--set", "end=2020-12"]
 FILES = {"manifest.json", "timeseries.parquet", "timeseries.csv", "summary.json"}
-
-
-def ibusim(*args, cwd) -> subprocess.CompletedProcess:
-    """The real console script."""
-    return subprocess.run([str(IBUSIM), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120)
-
-
-def main(argv, capsys) -> tuple[int, str, str]:
-    """experiments.cli.main in-process: (status, stdout, stderr). argparse errors exit via SystemExit."""
-    try:
-        status = cli.main([str(a) for a in argv])
-    except SystemExit as e:
-        status = e.code
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under folder (hidden ones included) with the hash of its bytes."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
-            for p in sorted(folder.rglob("*"))}
-
-
-def assert_one_line_error(status, err):
-    assert status == 2
-    assert "Traceback" not in err
-    lines = err.splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("ibusim: error: ")
 
 
 # ---------------------------------------------------------------- a real run through the console script

@@ -9,33 +9,11 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from cli_helpers import IBUSIM, assert_one_line_error, main
 from dashboard import server
-from experiments import cli
-
-IBUSIM = Path(sys.executable).parent / "ibusim"
-
-
-def main(argv, capsys) -> tuple[int, str, str]:
-    """experiments.cli.main in-process: (status, stdout, stderr). argparse errors exit via SystemExit."""
-    try:
-        status = cli.main([str(a) for a in argv])
-    except SystemExit as e:
-        status = e.code
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def assert_one_line_error(status, err) -> str:
-    assert status == 2
-    assert "Traceback" not in err
-    lines = err.splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("ibusim: error: ")
-    return lines[0]
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import gc
-import hashlib
 import json
 import math
 import multiprocessing
@@ -29,6 +28,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 import model
+from cli_helpers import IBUSIM, assert_one_line_error, ibusim, main, snapshot
 from experiments import cli
 from experiments import sweep as sw
 from experiments.core import run_one
@@ -36,7 +36,6 @@ from experiments.spec import load_spec, parse_spec
 from experiments.sweep import SweepError, load_failures, load_results, run_sweep, tasks
 
 BIN = Path(sys.executable).parent
-IBUSIM = BIN / "ibusim"
 DASK = BIN / "dask"
 OUTCOMES = ["registered", "completion", "telegram"]
 KEY = ["point", "replication"]
@@ -73,36 +72,6 @@ KILL_SPEC = SPEC.replace('name = "tiny"', 'name = "kill"').replace("replications
 def table(folder) -> pd.DataFrame:
     """The results without the timing column (the only one that may differ between executors)."""
     return load_results(folder).drop(columns="seconds")
-
-
-def main(argv, capsys) -> tuple[int, str, str]:
-    """experiments.cli.main in-process: (status, stdout, stderr); argparse errors exit via SystemExit."""
-    try:
-        status = cli.main([str(a) for a in argv])
-    except SystemExit as e:
-        status = e.code
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def ibusim(*args, cwd, timeout=120) -> subprocess.CompletedProcess:
-    """The real console script."""
-    return subprocess.run([str(IBUSIM), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=timeout)
-
-
-def assert_one_line_error(status, err, *fragments):
-    assert status == 2, err
-    assert "Traceback" not in err
-    lines = err.splitlines()  # also splits on the carriage returns of a progress bar
-    assert len(lines) == 1, repr(err)
-    assert lines[0].startswith("ibusim: error: "), lines[0]
-    for f in fragments:
-        assert f in lines[0], (f, lines[0])
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
-            for p in sorted(folder.rglob("*"))}
 
 
 def free_port() -> int:
