@@ -20,6 +20,7 @@ import pandas as pd
 
 from experiments.spec import Spec, SpecError, parse_spec
 from model.parameters import PARAMS, ParameterError
+from model.scenarios import toml_value
 
 RESULTS = Path("results")
 EVEN = ("ties_per_mother",)  # integer parameters that must be even (model.parameters.validate)
@@ -47,24 +48,14 @@ def default_range(name: str, value: Any) -> tuple[str, str]:
     return f"{a:.4g}", f"{b:.4g}"
 
 
-def _toml_value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(v, list):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    return repr(v)
-
-
 def spec_text(factors: list[dict], fixed: dict[str, Any], replications: int, seed: int, name: str) -> str:
     """The experiment spec TOML. ``factors``: dicts with name, low, high (text) and levels."""
-    lines = ["[experiment]", f"name = {_toml_value(name)}",
+    lines = ["[experiment]", f"name = {toml_value(name)}",
              'description = "built in the ibusim dashboard (Sweep vs observed)"', 'scenario = "baseline"',
              'design = "full_factorial"', f"replications = {int(replications)}", f"seed = {int(seed)}", "",
              "[fixed]"]
     names = {f["name"] for f in factors}
-    lines += [f"{k} = {_toml_value(v)}" for k, v in fixed.items() if k not in names]
+    lines += [f"{k} = {toml_value(v)}" for k, v in fixed.items() if k not in names]
     for f in factors:
         p = PARAMS[f["name"]]
         lines += ["", f"[factors.{f['name']}]"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ import pandas as pd
 from model.parameters import ParameterError, parse_value
 from model.scenarios import load as load_scenario
 
+from .core import SERIES_KEY, run_with_series
 from .run import OutputError, check_out_dir
 from .sweep import _atomic_write, execute, make_executor
 
@@ -62,17 +64,6 @@ def parse_variant(text: str) -> Variant:
     return Variant(label.strip(), scenario.strip(), changes)
 
 
-def _run_with_series(params: dict, seed: int) -> dict:
-    from model import CommunityModel
-
-    params = dict(params)
-    scenario = params.pop("scenario")
-    m = CommunityModel(preset=scenario, rng=int(seed), **params).run()
-    df = m.dataframe()
-    return {"summary": {k: float(v) for k, v in m.summary().items()},
-            "series": {"date": df["date"].tolist(), **{c: df[c].astype(float).tolist() for c in SERIES}}}
-
-
 def compare(variants: list[Variant], replications: int = 5, seed: int = 1, out: Path | None = None,
             executor: str = "processes", workers: int | None = None, scheduler: str | None = None,
             outcomes: tuple[str, ...] = DEFAULT_OUTCOMES) -> tuple[pd.DataFrame, Path]:
@@ -88,20 +79,23 @@ def compare(variants: list[Variant], replications: int = 5, seed: int = 1, out: 
     todo = [{"point": i, "replication": r, "seed": s, "factors": {},
              "params": {"scenario": v.scenario, **v.changes}}
             for i, v in enumerate(variants) for r, s in enumerate(seeds)]
+    runner = partial(run_with_series, columns=("date", *SERIES))
     ex, close = make_executor(executor, workers, scheduler)
     try:
-        results = [execute(t, _run_with_series) for t in todo] if ex is None else \
-            list(ex.map(execute, todo, [_run_with_series] * len(todo)))
+        results = [execute(t, runner) for t in todo] if ex is None else \
+            list(ex.map(execute, todo, [runner] * len(todo)))
     finally:
         close()
     failed = [r for r in results if not r["ok"]]
     if failed:
         raise OutputError(f"{len(failed)} run(s) failed; first: {failed[0]['traceback'].strip().splitlines()[-1]}")
     runs = pd.DataFrame([{"variant": variants[r["point"]].label, "replication": r["replication"],
-                          "seed": r["seed"], **r["outcomes"]["summary"]} for r in results])
+                          "seed": r["seed"], **{k: v for k, v in r["outcomes"].items() if k != SERIES_KEY}}
+                         for r in results])
     series = pd.concat([pd.DataFrame({"variant": variants[r["point"]].label, "replication": r["replication"],
-                                      "week": range(len(r["outcomes"]["series"]["date"])),
-                                      **r["outcomes"]["series"]}) for r in results], ignore_index=True)
+                                      "week": range(len(r["outcomes"][SERIES_KEY]["date"])),
+                                      **r["outcomes"][SERIES_KEY]}) for r in results], ignore_index=True)
+    series = series.astype({c: float for c in SERIES})
     table = summarise(runs, [v.label for v in variants], [o for o in outcomes if o in runs.columns])
     tmp = out.parent / f".{out.name}.partial"
     try:

@@ -14,15 +14,17 @@ from __future__ import annotations
 from typing import Any
 
 
-def run_one(params: dict[str, Any], seed: int) -> dict[str, float]:
-    """Run the model to its end; return the end-of-run figures (``summary()``) as floats."""
+def _finished_model(params: dict[str, Any], seed: int):
     from model import CommunityModel
 
     params = dict(params)
     scenario = params.pop("scenario", "ipm")
-    model = CommunityModel(preset=scenario, rng=int(seed), **params)
-    model.run()
-    return {k: float(v) for k, v in model.summary().items()}
+    return CommunityModel(preset=scenario, rng=int(seed), **params).run()
+
+
+def run_one(params: dict[str, Any], seed: int) -> dict[str, float]:
+    """Run the model to its end; return the end-of-run figures (``summary()``) as floats."""
+    return {k: float(v) for k, v in _finished_model(params, seed).summary().items()}
 
 
 SERIES_KEY = "__series__"
@@ -30,13 +32,9 @@ SERIES_KEY = "__series__"
 
 def run_with_series(params: dict[str, Any], seed: int, columns: tuple[str, ...]) -> dict:
     """``run_one`` plus the weekly values of ``columns`` (a list per column, week 0 first) under
-    ``SERIES_KEY``; the sweep writes them to the run folder's ``timeseries/`` partitions."""
-    from model import CommunityModel
-
-    params = dict(params)
-    scenario = params.pop("scenario", "ipm")
-    model = CommunityModel(preset=scenario, rng=int(seed), **params)
-    model.run()
+    ``SERIES_KEY``; sweeps write them to the run folder's ``timeseries/`` partitions, ``ibusim
+    compare`` to its ``series.parquet``."""
+    model = _finished_model(params, seed)
     df = model.dataframe()
     out: dict = {k: float(v) for k, v in model.summary().items()}
     out[SERIES_KEY] = {c: df[c].tolist() for c in columns}

@@ -70,17 +70,22 @@ def parse(text: str | bytes, origin: str = "scenario file") -> dict[str, Any]:
     return dict(params)
 
 
+def toml_value(v: Any) -> str:
+    """A parameter value (bool, number, string, or a list of them) as TOML."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):  # a JSON string is a TOML basic string, once DEL is escaped too
+        return json.dumps(v, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    return repr(v)
+
+
 def to_toml(changes: dict[str, Any], name: str = "custom", description: str = "") -> str:
     """A scenario file (the inverse of :func:`parse`) holding ``changes`` from the baseline."""
-    def value(v: Any) -> str:
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, str):  # a JSON string is a TOML basic string, once DEL is escaped too
-            return json.dumps(v, ensure_ascii=False).replace("\x7f", "\\u007f")
-        return repr(v)
-
-    lines = ["[scenario]", f"name = {value(name)}", f"description = {value(description)}", "", "[params]"]
-    lines += [f"{k} = {value(v)}" for k, v in changes.items()]
+    lines = ["[scenario]", f"name = {toml_value(name)}", f"description = {toml_value(description)}", "",
+             "[params]"]
+    lines += [f"{k} = {toml_value(v)}" for k, v in changes.items()]
     return "\n".join(lines) + "\n"
 
 
