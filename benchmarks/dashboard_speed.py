@@ -36,8 +36,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MS = 150.0
 CHARTS = 6  # charts on the Programme design tab
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 CLICK_STEP = """() => {
     const btn = Array.from(document.querySelectorAll('button'))
         .find(b => b.textContent.trim().toUpperCase() === 'STEP');
@@ -60,9 +68,26 @@ def browser_latencies(app: str, steps: int, warmup: int = 3) -> list[float]:
     port = _free_port()
     env = dict(os.environ, SOLARA_TELEMETRY_MIXPANEL_ENABLE="false", PYTHONPATH=str(ROOT))
     log = open(ROOT / "benchmarks" / f".server-{Path(app).stem}.log", "w")
-    srv = subprocess.Popen([sys.executable, "-m", "solara", "run", app, "--host", "127.0.0.1", "--port", str(port),
-                            "--production", "--no-open"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                           start_new_session=True)
+    srv = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "solara",
+            "run",
+            app,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--production",
+            "--no-open",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
@@ -98,7 +123,7 @@ def browser_latencies(app: str, steps: int, warmup: int = 3) -> list[float]:
 def server_latencies(steps: int) -> list[float]:
     code = f"""
 import json, statistics, time, solara, ipyvuetify as v
-from dashboard.app import Page
+from ibusim.dashboard.app import Page
 box, rc = solara.render(Page(), handle_error=False)
 btn = rc.find(v.Btn, children=["Step"]).widget
 btn.click(); btn.click()
@@ -113,8 +138,11 @@ print(json.dumps(out))
 
 def _summary(xs: list[float]) -> dict:
     xs = sorted(xs)
-    return {"median_ms": round(statistics.median(xs), 1), "p90_ms": round(xs[int(0.9 * (len(xs) - 1))], 1),
-            "n": len(xs)}
+    return {
+        "median_ms": round(statistics.median(xs), 1),
+        "p90_ms": round(xs[int(0.9 * (len(xs) - 1))], 1),
+        "n": len(xs),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     print("server only (in-process) ...", file=sys.stderr)
     res["server"] = _summary(server_latencies(args.steps))
     print("browser, LiveChart ...", file=sys.stderr)
-    res["livechart"] = _summary(browser_latencies("dashboard.app", args.steps))
+    res["livechart"] = _summary(browser_latencies("ibusim.dashboard.app", args.steps))
     print("browser, re-embedding ...", file=sys.stderr)
     res["reembed"] = _summary(browser_latencies("benchmarks/reembed/app.py", args.steps))
     res["ratio_reembed_over_livechart"] = round(res["reembed"]["median_ms"] / res["livechart"]["median_ms"], 2)
@@ -140,13 +168,17 @@ def main(argv: list[str] | None = None) -> int:
     res["load_at_start"] = round(load, 2)
     res["load_at_end"] = round(os.getloadavg()[0], 2)
     print(f"{'measurement':38s} {'median':>9s} {'p90':>9s}")
-    for key, label in (("server", "server only: Step click in-process"),
-                       ("livechart", "browser: step + redraw, LiveChart"),
-                       ("reembed", "browser: step + redraw, re-embedding")):
+    for key, label in (
+        ("server", "server only: Step click in-process"),
+        ("livechart", "browser: step + redraw, LiveChart"),
+        ("reembed", "browser: step + redraw, re-embedding"),
+    ):
         print(f"{label:38s} {res[key]['median_ms']:7.1f} ms {res[key]['p90_ms']:7.1f} ms")
-    print(f"re-embedding / LiveChart: {res['ratio_reembed_over_livechart']:.2f}x; "
-          f"LiveChart median {'meets' if res['meets_target'] else 'MISSES'} the {TARGET_MS:.0f} ms target; "
-          f"load {res['load_at_start']} -> {res['load_at_end']}")
+    print(
+        f"re-embedding / LiveChart: {res['ratio_reembed_over_livechart']:.2f}x; "
+        f"LiveChart median {'meets' if res['meets_target'] else 'MISSES'} the {TARGET_MS:.0f} ms target; "
+        f"load {res['load_at_start']} -> {res['load_at_end']}"
+    )
     if args.json:
         args.json.write_text(json.dumps(res, indent=2))
     return 0

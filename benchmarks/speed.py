@@ -98,7 +98,7 @@ def child_ibusim(n: int, repeat: int) -> dict:
     import gc
 
     t0 = time.perf_counter()
-    from model import CommunityModel
+    from ibusim.model import CommunityModel
 
     t_import = time.perf_counter() - t0
     rss_imported = _rss_bytes()
@@ -114,14 +114,27 @@ def child_ibusim(n: int, repeat: int) -> dict:
         runs.append(t2 - t1)
         if r == 0:
             peak = _peak_rss_bytes()
-            info = {"n": int(m.n), "n_weeks": int(m.n_weeks), "weeks_run": int(m.week),
-                    "mesa_agents_at_end": len(m.agents), "registered": int(m.registered)}
+            info = {
+                "n": int(m.n),
+                "n_weeks": int(m.n_weeks),
+                "weeks_run": int(m.week),
+                "mesa_agents_at_end": len(m.agents),
+                "registered": int(m.registered),
+            }
         del m
     totals = [b + r for b, r in zip(builds, runs)]
     best = min(range(repeat), key=totals.__getitem__)
-    return {**info, "repeat": repeat, "import_s": t_import, "build_s": builds[best], "run_s": runs[best],
-            "total_s": totals[best], "totals_s": totals, "rss_after_import_bytes": rss_imported,
-            "peak_rss_bytes": peak}
+    return {
+        **info,
+        "repeat": repeat,
+        "import_s": t_import,
+        "build_s": builds[best],
+        "run_s": runs[best],
+        "total_s": totals[best],
+        "totals_s": totals,
+        "rss_after_import_bytes": rss_imported,
+        "peak_rss_bytes": peak,
+    }
 
 
 def child_baseline(n: int, steps: int) -> dict:
@@ -149,10 +162,18 @@ def child_baseline(n: int, steps: int) -> dict:
         t0 = time.perf_counter()
         m.step()
         times.append(time.perf_counter() - t0)
-    return {"n": len(m.agents), "steps": steps, "create_s": create, "step_s": times,
-            "step_median_s": statistics.median(times), "step_mean_s": statistics.fmean(times),
-            "step_min_s": min(times), "step_max_s": max(times),
-            "rss_after_import_bytes": rss_imported, "peak_rss_bytes": _peak_rss_bytes()}
+    return {
+        "n": len(m.agents),
+        "steps": steps,
+        "create_s": create,
+        "step_s": times,
+        "step_median_s": statistics.median(times),
+        "step_mean_s": statistics.fmean(times),
+        "step_min_s": min(times),
+        "step_max_s": max(times),
+        "rss_after_import_bytes": rss_imported,
+        "peak_rss_bytes": _peak_rss_bytes(),
+    }
 
 
 # ------------------------------------------------------------------ parent
@@ -172,8 +193,13 @@ def run_child(cmd: list[str], cwd: Path | None = None) -> dict:
             wall = time.perf_counter() - t0
         out.seek(0)
         err.seek(0)
-        return {"rc": proc.returncode, "wall_s": wall, "maxrss_bytes": maxrss,
-                "stdout": out.read().decode(errors="replace"), "stderr": err.read().decode(errors="replace")}
+        return {
+            "rc": proc.returncode,
+            "wall_s": wall,
+            "maxrss_bytes": maxrss,
+            "stdout": out.read().decode(errors="replace"),
+            "stderr": err.read().decode(errors="replace"),
+        }
 
 
 def measure(kind: str, args: list[str]) -> dict:
@@ -203,8 +229,13 @@ def measure_cli(repeat: int) -> dict:
                 return {"error": f"`ibusim run` exited {r['rc']}: {r['stderr'].strip()[-300:]}"}
             walls.append(r["wall_s"])
             peaks.append(r["maxrss_bytes"])
-    return {"command": f"{exe} run --out <tmp>", "repeat": repeat, "walls_s": walls, "wall_s": min(walls),
-            "peak_rss_bytes": max(p for p in peaks if p is not None) if any(peaks) else None}
+    return {
+        "command": f"{exe} run --out <tmp>",
+        "repeat": repeat,
+        "walls_s": walls,
+        "wall_s": min(walls),
+        "peak_rss_bytes": max(p for p in peaks if p is not None) if any(peaks) else None,
+    }
 
 
 class Progress:
@@ -218,13 +249,19 @@ class Progress:
 
     def done(self, t: float, res: dict, note: str = "") -> None:
         status = f"ERROR: {res['error']}" if "error" in res else f"done in {time.perf_counter() - t:.1f} s"
-        print(f"      {status}{'; ' + note if note and 'error' not in res else ''}  "
-              f"(elapsed {time.perf_counter() - self.t0:.0f} s)", file=sys.stderr, flush=True)
+        print(
+            f"      {status}{'; ' + note if note and 'error' not in res else ''}  "
+            f"(elapsed {time.perf_counter() - self.t0:.0f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def cpu_busy(seconds: float = 1.0) -> float | None:
     """Share of all CPUs' time spent busy over ``seconds`` while this process sleeps (/proc/stat):
-    other processes' load, unlike the load average, which still counts our own recent work."""
+    other processes' load, unlike the load average, which still counts our own recent work.
+    """
+
     def read():
         with open("/proc/stat", encoding="ascii") as f:
             v = [int(x) for x in f.readline().split()[1:]]
@@ -255,33 +292,55 @@ def fmt_mb(b: int | None) -> str:
 
 
 def git_rev() -> str:
-    from experiments.run import code_version
+    from ibusim.experiments.run import code_version
 
     return code_version()
 
 
 def versions() -> dict:
-    from experiments.run import _version
+    from ibusim.experiments.run import _version
 
     return {"python": platform.python_version(), **{name: _version(name) for name in ("mesa", "numpy", "ibusim")}}
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true",
-                    help="smoke run: sizes default/10 and default, 1 repeat, 20 baseline steps, 1 `ibusim run`")
-    ap.add_argument("--sizes", type=int, nargs="+", metavar="N",
-                    help="ibusim populations to time; the first is the base of the plain-Mesa ratio and of "
-                         "linearity (default: the ipm default, 10x it, 1,000,000)")
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: sizes default/10 and default, 1 repeat, 20 baseline steps, 1 `ibusim run`",
+    )
+    ap.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="ibusim populations to time; the first is the base of the plain-Mesa ratio and of "
+        "linearity (default: the ipm default, 10x it, 1,000,000)",
+    )
     ap.add_argument("--repeat", type=int, default=None, help="ibusim repeats per size, best taken (default 3)")
-    ap.add_argument("--baseline-steps", type=int, default=None,
-                    help="plain-Mesa steps measured at the base size, scaled to n_weeks (default 50, min 20)")
-    ap.add_argument("--baseline-10x-steps", type=int, default=20,
-                    help="plain-Mesa steps measured at 10x the base size (default 20); 0 skips that pass")
+    ap.add_argument(
+        "--baseline-steps",
+        type=int,
+        default=None,
+        help="plain-Mesa steps measured at the base size, scaled to n_weeks (default 50, min 20)",
+    )
+    ap.add_argument(
+        "--baseline-10x-steps",
+        type=int,
+        default=20,
+        help="plain-Mesa steps measured at 10x the base size (default 20); 0 skips that pass",
+    )
     ap.add_argument("--cli-repeat", type=int, default=None, help="`ibusim run` repeats, best taken (default 3)")
-    ap.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
-                    help="first wait up to SECONDS for the CPUs to be idle (other processes under 10%%)")
+    ap.add_argument(
+        "--wait-idle",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="first wait up to SECONDS for the CPUs to be idle (other processes under 10%%)",
+    )
     ap.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON")
     ap.add_argument("--strict", action="store_true", help="exit 1 if any target fails")
     ap.add_argument("--_child", nargs="+", help=argparse.SUPPRESS)
@@ -293,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(child_ibusim(n, k) if kind == "ibusim" else child_baseline(n, k)))
         return 0
 
-    from model.scenarios import load
+    from ibusim.model.scenarios import load
 
     if args.sizes and min(args.sizes) < 1:
         ap.error("--sizes must be positive")
@@ -327,9 +386,12 @@ def main(argv: list[str] | None = None) -> int:
     load_start, busy_start = loadavg(), cpu_busy()
     started = dt.datetime.now()
     prog = Progress(len(sizes) + len(baseline_sizes) + 1)
-    print(f"speed benchmark: default population {n0:,}; ibusim sizes {', '.join(f'{s:,}' for s in sizes)}; "
-          f"CPU busy with other processes at start: {_pct(busy_start)}",
-          file=sys.stderr, flush=True)
+    print(
+        f"speed benchmark: default population {n0:,}; ibusim sizes {', '.join(f'{s:,}' for s in sizes)}; "
+        f"CPU busy with other processes at start: {_pct(busy_start)}",
+        file=sys.stderr,
+        flush=True,
+    )
 
     ibusim: dict[int, dict] = {}
     for n in sizes:
@@ -355,8 +417,14 @@ def main(argv: list[str] | None = None) -> int:
             res["est_full_median_s"] = res["step_median_s"] * weeks
             res["est_full_mean_s"] = res["step_mean_s"] * weeks
         baseline[n] = res
-        prog.done(t, res, "" if "error" in res else f"median step {res['step_median_s'] * 1e3:.1f} ms, "
-                  f"est. {res.get('est_full_s', float('nan')):.1f} s for {weeks} steps")
+        prog.done(
+            t,
+            res,
+            ""
+            if "error" in res
+            else f"median step {res['step_median_s'] * 1e3:.1f} ms, "
+            f"est. {res.get('est_full_s', float('nan')):.1f} s for {weeks} steps",
+        )
 
     t = prog.start(f"`ibusim run` whole process, best of {cli_repeat}")
     cli = measure_cli(cli_repeat)
@@ -369,8 +437,16 @@ def main(argv: list[str] | None = None) -> int:
     def check(name: str, value: str, target: str, ok: bool | None, key: str, official: bool = True) -> None:
         """A target row; ``official`` False: shown for information (lower-case result), not counted."""
         result = "ERROR" if ok is None else ("PASS" if ok else "FAIL")
-        checks.append({"key": key, "measurement": name + ("" if official else " (info)"), "value": value,
-                       "target": target, "result": result if official else result.lower(), "official": official})
+        checks.append(
+            {
+                "key": key,
+                "measurement": name + ("" if official else " (info)"),
+                "value": value,
+                "target": target,
+                "result": result if official else result.lower(),
+                "official": official,
+            }
+        )
 
     for n, b in baseline.items():
         r = ibusim.get(n, {})
@@ -396,41 +472,73 @@ def main(argv: list[str] | None = None) -> int:
         r["time_ratio_vs_base"] = tr
         r["run_ratio_vs_base"] = r["run_s"] / r0["run_s"]
         if n != MILLION or official:
-            check(label, f"{tr:.2f}x", f"<= {LINEAR_SLACK * pop:g}x", tr <= LINEAR_SLACK * pop, f"linear_{n}",
-                  official)
+            check(label, f"{tr:.2f}x", f"<= {LINEAR_SLACK * pop:g}x", tr <= LINEAR_SLACK * pop, f"linear_{n}", official)
     if MILLION in ibusim:
         r = ibusim[MILLION]
         if "error" in r:
             check("1,000,000 mothers: construction + run", "n/a", f"<= {MILLION_TIME_MAX:g} s", None, "million_time")
             check("1,000,000 mothers: peak memory", "n/a", f"<= {MILLION_MEM_MAX / 1e9:g} GB", None, "million_mem")
         else:
-            check("1,000,000 mothers: construction + run", f"{r['total_s']:.2f} s", f"<= {MILLION_TIME_MAX:g} s",
-                  r["total_s"] <= MILLION_TIME_MAX, "million_time")
+            check(
+                "1,000,000 mothers: construction + run",
+                f"{r['total_s']:.2f} s",
+                f"<= {MILLION_TIME_MAX:g} s",
+                r["total_s"] <= MILLION_TIME_MAX,
+                "million_time",
+            )
             pk = r["peak_rss_bytes"]
-            check("1,000,000 mothers: peak memory (process RSS)", fmt_mb(pk),
-                  f"<= {MILLION_MEM_MAX / 1e6:,.0f} MB", None if pk is None else pk <= MILLION_MEM_MAX, "million_mem")
+            check(
+                "1,000,000 mothers: peak memory (process RSS)",
+                fmt_mb(pk),
+                f"<= {MILLION_MEM_MAX / 1e6:,.0f} MB",
+                None if pk is None else pk <= MILLION_MEM_MAX,
+                "million_mem",
+            )
     if "error" in cli:
         check("`ibusim run` whole process", "n/a", f"<= {CLI_TIME_MAX:g} s", None, "cli")
     else:
-        check(f"`ibusim run` whole process (best of {cli['repeat']})", f"{cli['wall_s']:.2f} s",
-              f"<= {CLI_TIME_MAX:g} s", cli["wall_s"] <= CLI_TIME_MAX, "cli")
+        check(
+            f"`ibusim run` whole process (best of {cli['repeat']})",
+            f"{cli['wall_s']:.2f} s",
+            f"<= {CLI_TIME_MAX:g} s",
+            cli["wall_s"] <= CLI_TIME_MAX,
+            "cli",
+        )
 
     # --------------------------------------------------------------- report
     v = versions()
-    print(f"ibusim speed benchmark  {started:%Y-%m-%d %H:%M}  code {git_rev()}  "
-          f"Python {v['python']}, mesa {v['mesa']}, numpy {v['numpy']}, {os.cpu_count()} CPUs")
-    print(f"CPU busy with other processes (1 s sample): {_pct(busy_start)} at start, {_pct(busy_end)} at end; "
-          f"load average (1 min) {_num(load_start)} at start, {_num(load_end)} at end"
-          + ("\n  WARNING: other processes were using the CPUs; timings may be inflated"
-             if max(busy_start or 0, busy_end or 0) > 0.2 else ""))
+    print(
+        f"ibusim speed benchmark  {started:%Y-%m-%d %H:%M}  code {git_rev()}  "
+        f"Python {v['python']}, mesa {v['mesa']}, numpy {v['numpy']}, {os.cpu_count()} CPUs"
+    )
+    print(
+        f"CPU busy with other processes (1 s sample): {_pct(busy_start)} at start, {_pct(busy_end)} at end; "
+        f"load average (1 min) {_num(load_start)} at start, {_num(load_end)} at end"
+        + (
+            "\n  WARNING: other processes were using the CPUs; timings may be inflated"
+            if max(busy_start or 0, busy_end or 0) > 0.2
+            else ""
+        )
+    )
     if args.quick:
         print("QUICK run: smaller sizes and fewer repeats than the targets assume; results are indicative only")
     print(f"default population (ipm preset): {n0:,} mothers; {weeks} weekly steps")
     print()
-    print("ibusim (IPM scenario, seed 1; fresh process per size; best of repeats; "
-          "agent-steps = mothers x weeks, whole population)")
-    head = ("mothers", "construct s", "run s", "total s", "1st total s", "agent-steps/s", "peak RSS", "vs base",
-            "Mesa agents")
+    print(
+        "ibusim (IPM scenario, seed 1; fresh process per size; best of repeats; "
+        "agent-steps = mothers x weeks, whole population)"
+    )
+    head = (
+        "mothers",
+        "construct s",
+        "run s",
+        "total s",
+        "1st total s",
+        "agent-steps/s",
+        "peak RSS",
+        "vs base",
+        "Mesa agents",
+    )
     rows = []
     for n in sizes:
         r = ibusim[n]
@@ -439,67 +547,129 @@ def main(argv: list[str] | None = None) -> int:
             continue
         r["agent_steps_per_s"] = r["n"] * r["n_weeks"] / r["total_s"]
         r["agent_steps_per_s_run_only"] = r["n"] * r["n_weeks"] / r["run_s"]
-        rows.append((f"{n:,}", f"{r['build_s']:.2f}", f"{r['run_s']:.2f}", f"{r['total_s']:.2f}",
-                     f"{r['totals_s'][0]:.2f}", fmt_rate(r["agent_steps_per_s"]), fmt_mb(r["peak_rss_bytes"]),
-                     "base" if n == base else f"{r['time_ratio_vs_base']:.2f}x" if "time_ratio_vs_base" in r else "",
-                     f"{r['mesa_agents_at_end']:,}"))
+        rows.append(
+            (
+                f"{n:,}",
+                f"{r['build_s']:.2f}",
+                f"{r['run_s']:.2f}",
+                f"{r['total_s']:.2f}",
+                f"{r['totals_s'][0]:.2f}",
+                fmt_rate(r["agent_steps_per_s"]),
+                fmt_mb(r["peak_rss_bytes"]),
+                "base" if n == base else f"{r['time_ratio_vs_base']:.2f}x" if "time_ratio_vs_base" in r else "",
+                f"{r['mesa_agents_at_end']:,}",
+            )
+        )
     _table(head, rows)
-    print("  total = construction + run, best of the repeats; 1st = the first repeat (cold caches); "
-          "peak RSS after the first repeat;\n  Mesa agents = registered mothers at the end, the only mothers that "
-          "are Mesa agents (the rest are rows of numpy arrays)")
+    print(
+        "  total = construction + run, best of the repeats; 1st = the first repeat (cold caches); "
+        "peak RSS after the first repeat;\n  Mesa agents = registered mothers at the end, the only mothers that "
+        "are Mesa agents (the rest are rows of numpy arrays)"
+    )
     print()
     print("plain Mesa baseline (no-op Agent.step via model.agents.shuffle_do; fresh process per size)")
-    head = ("agents", "create s", "steps timed", "step (best block)", "step median", "step min-max",
-            f"est. {weeks} steps", "agent-steps/s", "peak RSS", "ratio")
+    head = (
+        "agents",
+        "create s",
+        "steps timed",
+        "step (best block)",
+        "step median",
+        "step min-max",
+        f"est. {weeks} steps",
+        "agent-steps/s",
+        "peak RSS",
+        "ratio",
+    )
     rows = []
     for n, b in baseline.items():
         if "error" in b:
             rows.append((f"{n:,}", "ERROR", b["error"][:100], "", "", "", "", "", "", ""))
             continue
         b["agent_steps_per_s"] = b["n"] / b["step_best_block_s"]
-        rows.append((f"{n:,}", f"{b['create_s']:.2f}", f"{b['steps']}", f"{b['step_best_block_s'] * 1e3:.1f} ms",
-                     f"{b['step_median_s'] * 1e3:.1f} ms",
-                     f"{b['step_min_s'] * 1e3:.0f}-{b['step_max_s'] * 1e3:.0f} ms", f"{b['est_full_s']:.1f} s",
-                     fmt_rate(b["agent_steps_per_s"]), fmt_mb(b["peak_rss_bytes"]),
-                     f"{b['ratio']:.1f}x" if "ratio" in b else "n/a"))
+        rows.append(
+            (
+                f"{n:,}",
+                f"{b['create_s']:.2f}",
+                f"{b['steps']}",
+                f"{b['step_best_block_s'] * 1e3:.1f} ms",
+                f"{b['step_median_s'] * 1e3:.1f} ms",
+                f"{b['step_min_s'] * 1e3:.0f}-{b['step_max_s'] * 1e3:.0f} ms",
+                f"{b['est_full_s']:.1f} s",
+                fmt_rate(b["agent_steps_per_s"]),
+                fmt_mb(b["peak_rss_bytes"]),
+                f"{b['ratio']:.1f}x" if "ratio" in b else "n/a",
+            )
+        )
     _table(head, rows)
     ok = [(n, b) for n, b in baseline.items() if "error" not in b]
     if ok:
         k = ok[0][1]["blocks"]
-        print(f"  est. {weeks} steps = {weeks} x " + (f"mean step of the fastest of {k} consecutive blocks of the "
-              f"timed steps (as ibusim is the best of {repeat} runs)" if k > 1 else "mean timed step")
-              + ";\n  median-based / mean-based estimates: "
-              + ", ".join(f"{b['est_full_median_s']:.1f} / {b['est_full_mean_s']:.1f} s ({n:,})" for n, b in ok))
+        print(
+            f"  est. {weeks} steps = {weeks} x "
+            + (
+                f"mean step of the fastest of {k} consecutive blocks of the "
+                f"timed steps (as ibusim is the best of {repeat} runs)"
+                if k > 1
+                else "mean timed step"
+            )
+            + ";\n  median-based / mean-based estimates: "
+            + ", ".join(f"{b['est_full_median_s']:.1f} / {b['est_full_mean_s']:.1f} s ({n:,})" for n, b in ok)
+        )
     if any(b["steps"] < weeks for _, b in ok):
-        print(f"  Timing fewer than {weeks} steps and scaling is sound because the agent set never changes: every "
-              "step shuffles the same N weakrefs and makes N no-op calls (constant cost per step).")
-    print("  ratio = estimated plain-Mesa pass / ibusim construction + run (ibusim's construction is counted, "
-          "the baseline's agent creation is not)")
+        print(
+            f"  Timing fewer than {weeks} steps and scaling is sound because the agent set never changes: every "
+            "step shuffles the same N weakrefs and makes N no-op calls (constant cost per step)."
+        )
+    print(
+        "  ratio = estimated plain-Mesa pass / ibusim construction + run (ibusim's construction is counted, "
+        "the baseline's agent creation is not)"
+    )
     for n, b in baseline.items():
         if "ratio_run_only" in b:
-            print(f"  {n:,}: ratio against ibusim's run alone {b['ratio_run_only']:.1f}x; ibusim "
-                  f"{fmt_rate(ibusim[n]['agent_steps_per_s'])} vs plain Mesa {fmt_rate(b['agent_steps_per_s'])}")
+            print(
+                f"  {n:,}: ratio against ibusim's run alone {b['ratio_run_only']:.1f}x; ibusim "
+                f"{fmt_rate(ibusim[n]['agent_steps_per_s'])} vs plain Mesa {fmt_rate(b['agent_steps_per_s'])}"
+            )
     print()
     if "error" not in cli:
-        print(f"`ibusim run` (default scenario, writes a run folder): wall {', '.join(f'{w:.2f}' for w in cli['walls_s'])} s; "
-              f"peak RSS {fmt_mb(cli['peak_rss_bytes'])}")
+        print(
+            f"`ibusim run` (default scenario, writes a run folder): wall {', '.join(f'{w:.2f}' for w in cli['walls_s'])} s; "
+            f"peak RSS {fmt_mb(cli['peak_rss_bytes'])}"
+        )
         print()
     print("targets")
-    _table(("measurement", "value", "target", "result"),
-           [(c["measurement"], c["value"], c["target"], c["result"]) for c in checks])
+    _table(
+        ("measurement", "value", "target", "result"),
+        [(c["measurement"], c["value"], c["target"], c["result"]) for c in checks],
+    )
     counted = [c for c in checks if c["official"]]
     failed = [c for c in counted if c["result"] != "PASS"]
-    print(f"\n{len(counted) - len(failed)} of {len(counted)} targets met"
-          + (f"; not met: {', '.join(c['measurement'] for c in failed)}" if failed else ""))
+    print(
+        f"\n{len(counted) - len(failed)} of {len(counted)} targets met"
+        + (f"; not met: {', '.join(c['measurement'] for c in failed)}" if failed else "")
+    )
 
     if args.json:
-        payload = {"date": started.isoformat(timespec="seconds"), "code": git_rev(), "versions": v,
-                   "cpus": os.cpu_count(), "platform": platform.platform(), "quick": args.quick,
-                   "load_average_start": load_start, "load_average_end": load_end,
-                   "cpu_busy_start": busy_start, "cpu_busy_end": busy_end, "default_population": n0,
-                   "n_weeks": weeks, "sizes": sizes, "repeat": repeat,
-                   "ibusim": {str(k): v for k, v in ibusim.items()},
-                   "baseline": {str(k): v for k, v in baseline.items()}, "cli": cli, "checks": checks}
+        payload = {
+            "date": started.isoformat(timespec="seconds"),
+            "code": git_rev(),
+            "versions": v,
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "quick": args.quick,
+            "load_average_start": load_start,
+            "load_average_end": load_end,
+            "cpu_busy_start": busy_start,
+            "cpu_busy_end": busy_end,
+            "default_population": n0,
+            "n_weeks": weeks,
+            "sizes": sizes,
+            "repeat": repeat,
+            "ibusim": {str(k): v for k, v in ibusim.items()},
+            "baseline": {str(k): v for k, v in baseline.items()},
+            "cli": cli,
+            "checks": checks,
+        }
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(payload, indent=2))
         print(f"results written to {args.json}")
@@ -524,7 +694,9 @@ def _num(x: float | None) -> str:
 def _table(head: tuple, rows: list[tuple]) -> None:
     w = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
     for r in [head, tuple("-" * x for x in w), *rows]:
-        print("  " + "  ".join(str(c).rjust(x) if i else str(c).ljust(x) for i, (c, x) in enumerate(zip(r, w))).rstrip())
+        print(
+            "  " + "  ".join(str(c).rjust(x) if i else str(c).ljust(x) for i, (c, x) in enumerate(zip(r, w))).rstrip()
+        )
 
 
 if __name__ == "__main__":

@@ -78,11 +78,24 @@ def _toml_value(v) -> str:
     return repr(v)
 
 
-def spec_text(name: str, description: str, design: str, replications: int, seed: int, factors: dict,
-              samples: int | None = None, fixed: dict | None = None) -> str:
+def spec_text(
+    name: str,
+    description: str,
+    design: str,
+    replications: int,
+    seed: int,
+    factors: dict,
+    samples: int | None = None,
+    fixed: dict | None = None,
+) -> str:
     """An experiment spec as TOML text (what ``ibusim sweep`` would read from a file)."""
-    lines = ["[experiment]", f"name = {_toml_value(name)}", f"description = {_toml_value(description)}",
-             'scenario = "ipm"', f"design = {_toml_value(design)}"]
+    lines = [
+        "[experiment]",
+        f"name = {_toml_value(name)}",
+        f"description = {_toml_value(description)}",
+        'scenario = "ipm"',
+        f"design = {_toml_value(design)}",
+    ]
     if samples is not None:
         lines.append(f"samples = {samples}")
     lines += [f"replications = {replications}", f"seed = {seed}", ""]
@@ -97,19 +110,32 @@ def speedup_spec_text(runs: int, n_mothers: int | None) -> str:
     points = 1
     for v in FACTORIAL_POINTS.values():
         points *= len(v)
-    return spec_text("bench-speedup", f"sweep benchmark: {runs} runs, free class x cohort size, full factorial",
-                     "full_factorial", runs // points, 2026, {k: {"values": v} for k, v in FACTORIAL_POINTS.items()},
-                     fixed=None if n_mothers is None else {"n_mothers": n_mothers})
+    return spec_text(
+        "bench-speedup",
+        f"sweep benchmark: {runs} runs, free class x cohort size, full factorial",
+        "full_factorial",
+        runs // points,
+        2026,
+        {k: {"values": v} for k, v in FACTORIAL_POINTS.items()},
+        fixed=None if n_mothers is None else {"n_mothers": n_mothers},
+    )
 
 
 def full_spec_text(runs: int, n_mothers: int | None) -> str:
-    return spec_text("bench-full", f"sweep benchmark: {runs} runs, Latin hypercube over cohort size and interest",
-                     "latin_hypercube", LHS_REPS, 1125, {k: {"range": v} for k, v in LHS_RANGES.items()},
-                     samples=runs // LHS_REPS, fixed=None if n_mothers is None else {"n_mothers": n_mothers})
+    return spec_text(
+        "bench-full",
+        f"sweep benchmark: {runs} runs, Latin hypercube over cohort size and interest",
+        "latin_hypercube",
+        LHS_REPS,
+        1125,
+        {k: {"range": v} for k, v in LHS_RANGES.items()},
+        samples=runs // LHS_REPS,
+        fixed=None if n_mothers is None else {"n_mothers": n_mothers},
+    )
 
 
 def parse(text: str):
-    from experiments.spec import parse_spec
+    from ibusim.experiments.spec import parse_spec
 
     return parse_spec(tomllib.loads(text), "<benchmark>", text)
 
@@ -128,7 +154,8 @@ def _proc_stat() -> tuple[int, int] | None:
 
 def cpu_busy(seconds: float = 1.0) -> float | None:
     """Share of all CPUs' time spent busy over ``seconds`` while this process sleeps (/proc/stat):
-    other processes' load, unlike the load average, which still counts our own recent work."""
+    other processes' load, unlike the load average, which still counts our own recent work.
+    """
     a = _proc_stat()
     time.sleep(seconds)
     b = _proc_stat()
@@ -161,7 +188,8 @@ def _own_cpu() -> float:
     """CPU seconds used by this process and all its descendants, live or ended: its own and its reaped
     children's (os.times), plus every live descendant's own and reaped children's (/proc/PID/stat).
     The sweep's workers are started by a forkserver (a child of this process that outlives the pool),
-    so they are counted through the forkserver's reaped-children times."""
+    so they are counted through the forkserver's reaped-children times.
+    """
     t = os.times()
     total = t.user + t.system + t.children_user + t.children_system
     hz = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -199,7 +227,7 @@ def n_cpus() -> int:
 # ------------------------------------------------------------- measuring
 def measure_sweep(text: str, folder: Path, workers: int, progress: bool) -> dict:
     """Run the spec into ``folder`` (must not exist) with ``workers`` processes; timings and CPU use."""
-    from experiments.sweep import load_failures, load_results, run_sweep
+    from ibusim.experiments.sweep import load_failures, load_results, run_sweep
 
     spec = parse(text)
     hz = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -212,8 +240,17 @@ def measure_sweep(text: str, folder: Path, workers: int, progress: bool) -> dict
     wall = time.perf_counter() - t0
     s1, c1 = _proc_stat(), _own_cpu()
     own = c1 - c0
-    out = {"workers": workers, "total": res.total, "done": res.done, "failed": res.failed, "skipped": res.skipped,
-           "wall_s": wall, "sweep_seconds": res.seconds, "own_cpu_s": own, "parallelism": own / wall}
+    out = {
+        "workers": workers,
+        "total": res.total,
+        "done": res.done,
+        "failed": res.failed,
+        "skipped": res.skipped,
+        "wall_s": wall,
+        "sweep_seconds": res.seconds,
+        "own_cpu_s": own,
+        "parallelism": own / wall,
+    }
     if s0 and s1 and s1[1] > s0[1]:
         all_busy = (s1[0] - s0[0]) / hz
         capacity = (s1[1] - s0[1]) / hz  # = CPUs x wall, in CPU seconds
@@ -224,8 +261,12 @@ def measure_sweep(text: str, folder: Path, workers: int, progress: bool) -> dict
     out["rows"] = len(df)
     if len(df):
         sec = df["seconds"]
-        out.update(run_mean_s=float(sec.mean()), run_min_s=float(sec.min()), run_max_s=float(sec.max()),
-                   run_sum_s=float(sec.sum()))
+        out.update(
+            run_mean_s=float(sec.mean()),
+            run_min_s=float(sec.min()),
+            run_max_s=float(sec.max()),
+            run_sum_s=float(sec.sum()),
+        )
         out["overhead_s"] = wall - out["run_sum_s"] / workers  # pool start/stop, imports, writing, idle tail
     if res.failed:
         fails = load_failures(folder)
@@ -262,22 +303,26 @@ class Progress:
         if "error" in res:
             status = f"ERROR: {res['error']}"
         else:
-            status = (f"done in {time.perf_counter() - t:.1f} s: {res['done']} of {res['total']} runs, "
-                      f"{res['failed']} failed")
+            status = (
+                f"done in {time.perf_counter() - t:.1f} s: {res['done']} of {res['total']} runs, {res['failed']} failed"
+            )
         print(f"      {status}  (elapsed {time.perf_counter() - self.t0:.0f} s)", file=sys.stderr, flush=True)
 
 
 # ------------------------------------------------------------ formatting
 def git_rev() -> str:
-    from experiments.run import code_version
+    from ibusim.experiments.run import code_version
 
     return code_version()
 
 
 def versions() -> dict:
-    from experiments.run import _version
+    from ibusim.experiments.run import _version
 
-    return {"python": platform.python_version(), **{name: _version(name) for name in ("mesa", "numpy", "pandas", "pyarrow", "ibusim")}}
+    return {
+        "python": platform.python_version(),
+        **{name: _version(name) for name in ("mesa", "numpy", "pandas", "pyarrow", "ibusim")},
+    }
 
 
 def _pct(x: float | None) -> str:
@@ -295,40 +340,74 @@ def _mmss(s: float) -> str:
 def _table(head: tuple, rows: list[tuple]) -> None:
     w = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
     for r in [head, tuple("-" * x for x in w), *rows]:
-        print("  " + "  ".join(str(c).rjust(x) if i else str(c).ljust(x) for i, (c, x) in enumerate(zip(r, w))).rstrip())
+        print(
+            "  " + "  ".join(str(c).rjust(x) if i else str(c).ljust(x) for i, (c, x) in enumerate(zip(r, w))).rstrip()
+        )
 
 
 # ------------------------------------------------------------------ main
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--full", action="store_true", help="also run the 1,000-run IPM sweep with 2 workers (about 8 min)")
-    ap.add_argument("--quick", action="store_true",
-                    help="smoke run: 16-run speed-up sweep (100-run full sweep) at a tenth of the population; "
-                         "targets shown for information only")
-    ap.add_argument("--runs", type=int, default=None,
-                    help=f"runs in the speed-up sweep, a multiple of 8 (default {SPEEDUP_RUNS}; --quick 16)")
-    ap.add_argument("--full-runs", type=int, default=None,
-                    help=f"runs in the --full sweep, a multiple of {LHS_REPS} (default {FULL_RUNS}; --quick 100)")
-    ap.add_argument("--n-mothers", type=int, default=None,
-                    help="population of every run (default: the ipm preset's; --quick: a tenth of it)")
-    ap.add_argument("--workers", type=int, default=WORKERS,
-                    help=f"workers of the parallel sweeps (default {WORKERS}); the speed-up is against 1 worker")
-    ap.add_argument("--repeat", type=int, default=1,
-                    help="repeat the 1-worker / 2-worker pair R times and take the best wall time of each (default 1)")
-    ap.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
-                    help="before each sweep, wait up to SECONDS for the CPUs to be idle (other processes "
-                         "under 10%% over 3 s)")
-    ap.add_argument("--keep", type=Path, metavar="DIR",
-                    help="write the sweep folders (and their spec.toml) under DIR, which must not exist, and keep "
-                         "them (default: a temporary folder, removed)")
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: 16-run speed-up sweep (100-run full sweep) at a tenth of the population; "
+        "targets shown for information only",
+    )
+    ap.add_argument(
+        "--runs",
+        type=int,
+        default=None,
+        help=f"runs in the speed-up sweep, a multiple of 8 (default {SPEEDUP_RUNS}; --quick 16)",
+    )
+    ap.add_argument(
+        "--full-runs",
+        type=int,
+        default=None,
+        help=f"runs in the --full sweep, a multiple of {LHS_REPS} (default {FULL_RUNS}; --quick 100)",
+    )
+    ap.add_argument(
+        "--n-mothers",
+        type=int,
+        default=None,
+        help="population of every run (default: the ipm preset's; --quick: a tenth of it)",
+    )
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=WORKERS,
+        help=f"workers of the parallel sweeps (default {WORKERS}); the speed-up is against 1 worker",
+    )
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="repeat the 1-worker / 2-worker pair R times and take the best wall time of each (default 1)",
+    )
+    ap.add_argument(
+        "--wait-idle",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="before each sweep, wait up to SECONDS for the CPUs to be idle (other processes under 10%% over 3 s)",
+    )
+    ap.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="write the sweep folders (and their spec.toml) under DIR, which must not exist, and keep "
+        "them (default: a temporary folder, removed)",
+    )
     ap.add_argument("--progress", action="store_true", help="show the sweeps' own progress bars (stderr)")
     ap.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON")
     ap.add_argument("--strict", action="store_true", help="exit 1 if a target is missed or a measurement errors")
     args = ap.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))  # the repository's model/ and experiments/, installed or not
-    from model.scenarios import load
+    from ibusim.model.scenarios import load
 
     n0 = int(load("ipm")["n_mothers"])
     runs = args.runs or (16 if args.quick else SPEEDUP_RUNS)
@@ -352,11 +431,15 @@ def main(argv: list[str] | None = None) -> int:
     wait_idle(args.wait_idle)
     load_start, busy_start = loadavg(), cpu_busy()
     started = dt.datetime.now()
-    print(f"sweep benchmark: {runs}-run sweep at 1 and {w} workers"
-          + (f" (x{args.repeat})" if args.repeat > 1 else "")
-          + (f", then a {full_runs:,}-run sweep at {w} workers" if args.full else "")
-          + f"; {n_mothers:,} mothers a run; {n_cpus()} CPUs; CPU busy with other processes at start: "
-            f"{_pct(busy_start)}", file=sys.stderr, flush=True)
+    print(
+        f"sweep benchmark: {runs}-run sweep at 1 and {w} workers"
+        + (f" (x{args.repeat})" if args.repeat > 1 else "")
+        + (f", then a {full_runs:,}-run sweep at {w} workers" if args.full else "")
+        + f"; {n_mothers:,} mothers a run; {n_cpus()} CPUs; CPU busy with other processes at start: "
+        f"{_pct(busy_start)}",
+        file=sys.stderr,
+        flush=True,
+    )
 
     base = args.keep if args.keep else Path(tempfile.mkdtemp(prefix="ibusim-sweep-bench-"))
     base.mkdir(parents=True, exist_ok=True)
@@ -370,8 +453,10 @@ def main(argv: list[str] | None = None) -> int:
                 folder = base / f"speedup-{nw}w-{k + 1}"
                 if k or nw > 1:
                     wait_idle(args.wait_idle)
-                t = prog.start(f"{runs}-run sweep, processes executor, {nw} worker{'s' if nw > 1 else ''} "
-                               f"(repeat {k + 1} of {args.repeat})")
+                t = prog.start(
+                    f"{runs}-run sweep, processes executor, {nw} worker{'s' if nw > 1 else ''} "
+                    f"(repeat {k + 1} of {args.repeat})"
+                )
                 res = measure_sweep(text_speed, folder, nw, args.progress)
                 prog.done(t, res)
                 store.append(res)
@@ -390,8 +475,16 @@ def main(argv: list[str] | None = None) -> int:
 
     def check(name: str, value: str, target: str, ok: bool | None, key: str, official: bool) -> None:
         result = "ERROR" if ok is None else ("PASS" if ok else "FAIL")
-        checks.append({"key": key, "measurement": name + ("" if official else " (info)"), "value": value,
-                       "target": target, "result": result if official else result.lower(), "official": official})
+        checks.append(
+            {
+                "key": key,
+                "measurement": name + ("" if official else " (info)"),
+                "value": value,
+                "target": target,
+                "result": result if official else result.lower(),
+                "official": official,
+            }
+        )
 
     default_pop = n_mothers == n0
     ok_seq = [r for r in seq if "error" not in r]
@@ -417,46 +510,78 @@ def main(argv: list[str] | None = None) -> int:
         note = same_notes[0] if all(n == same_notes[0] for n in same_notes) else "; ".join(same_notes)
         if len(ref) != runs:
             note += f"; only {len(ref)} of {runs} runs"
-        check(f"same table at 1 and {w} workers (without 'seconds')", note, "identical", same_all, "same_table",
-              True)
+        check(f"same table at 1 and {w} workers (without 'seconds')", note, "identical", same_all, "same_table", True)
     else:
         check(f"same table at 1 and {w} workers (without 'seconds')", "n/a", "identical", None, "same_table", True)
     if args.full:
         official_full = full_runs == FULL_RUNS and w == WORKERS and default_pop and not args.quick
         label = f"{full_runs:,}-run IPM sweep, {w} workers: wall time"
         if full is None or "error" in full or full["failed"] or full["done"] != full_runs:
-            check(label, "n/a" if full is None or "error" in full else
-                  f"{full['done']} done, {full['failed']} failed", f"<= {FULL_TIME_MAX / 60:g} min", None, "full",
-                  official_full)
+            check(
+                label,
+                "n/a" if full is None or "error" in full else f"{full['done']} done, {full['failed']} failed",
+                f"<= {FULL_TIME_MAX / 60:g} min",
+                None,
+                "full",
+                official_full,
+            )
         else:
             full["runs_per_s"] = full_runs / full["wall_s"]
             full["projected_1000_s"] = full["wall_s"] * FULL_RUNS / full_runs
             value = f"{_mmss(full['wall_s'])} ({full['runs_per_s']:.2f} runs/s)"
             if full_runs != FULL_RUNS:
                 value += f"; 1,000 runs: ~{_mmss(full['projected_1000_s'])}"
-            check(label, value, f"<= {FULL_TIME_MAX / 60:g} min", full["projected_1000_s"] <= FULL_TIME_MAX, "full",
-                  official_full)
+            check(
+                label,
+                value,
+                f"<= {FULL_TIME_MAX / 60:g} min",
+                full["projected_1000_s"] <= FULL_TIME_MAX,
+                "full",
+                official_full,
+            )
 
     # --------------------------------------------------------------- report
     v = versions()
-    print(f"ibusim sweep benchmark  {started:%Y-%m-%d %H:%M}  code {git_rev()}  Python {v['python']}, "
-          f"mesa {v['mesa']}, numpy {v['numpy']}, pandas {v['pandas']}; {n_cpus()} CPUs")
-    print(f"CPU busy with other processes (1 s sample): {_pct(busy_start)} at start, {_pct(busy_end)} at end; "
-          f"load average (1 min) {_num(load_start)} at start, {_num(load_end)} at end")
+    print(
+        f"ibusim sweep benchmark  {started:%Y-%m-%d %H:%M}  code {git_rev()}  Python {v['python']}, "
+        f"mesa {v['mesa']}, numpy {v['numpy']}, pandas {v['pandas']}; {n_cpus()} CPUs"
+    )
+    print(
+        f"CPU busy with other processes (1 s sample): {_pct(busy_start)} at start, {_pct(busy_end)} at end; "
+        f"load average (1 min) {_num(load_start)} at start, {_num(load_end)} at end"
+    )
     if args.quick:
         print("QUICK run: fewer runs and a smaller population than the targets assume; results are indicative only")
-    print(f"scenario ipm, {n_mothers:,} mothers a run" + (" (the preset's default)" if default_pop else "")
-          + "; processes executor; every sweep into a fresh run folder")
+    print(
+        f"scenario ipm, {n_mothers:,} mothers a run"
+        + (" (the preset's default)" if default_pop else "")
+        + "; processes executor; every sweep into a fresh run folder"
+    )
     print()
-    print(f"speed-up sweep: {runs} runs = full factorial free_class {FACTORIAL_POINTS['free_class']} x "
-          f"free_class_size {FACTORIAL_POINTS['free_class_size']} ({n_points} points) x {runs // n_points} "
-          "replications")
-    print(f"full sweep: {full_runs:,} runs = Latin hypercube of {full_runs // LHS_REPS} points over "
-          + ", ".join(f"{k} {a}-{b}" for k, (a, b) in LHS_RANGES.items()) + f" x {LHS_REPS} replications"
-          + ("" if args.full else " (not run; --full)"))
+    print(
+        f"speed-up sweep: {runs} runs = full factorial free_class {FACTORIAL_POINTS['free_class']} x "
+        f"free_class_size {FACTORIAL_POINTS['free_class_size']} ({n_points} points) x {runs // n_points} "
+        "replications"
+    )
+    print(
+        f"full sweep: {full_runs:,} runs = Latin hypercube of {full_runs // LHS_REPS} points over "
+        + ", ".join(f"{k} {a}-{b}" for k, (a, b) in LHS_RANGES.items())
+        + f" x {LHS_REPS} replications"
+        + ("" if args.full else " (not run; --full)")
+    )
     print()
-    head = ("sweep", "workers", "runs ok/failed", "wall s", "runs/s", "run mean s (min-max)", "overhead s",
-            "CPU used", "others' CPU", "CPUs busy")
+    head = (
+        "sweep",
+        "workers",
+        "runs ok/failed",
+        "wall s",
+        "runs/s",
+        "run mean s (min-max)",
+        "overhead s",
+        "CPU used",
+        "others' CPU",
+        "CPUs busy",
+    )
     rows = []
     for label, rs in ((f"{runs}-run", seq), (f"{runs}-run", par), (f"{full_runs:,}-run", [full] if full else [])):
         for k, r in enumerate(rs):
@@ -464,54 +589,92 @@ def main(argv: list[str] | None = None) -> int:
             if "error" in r:
                 rows.append((name, "", "ERROR", r["error"][:100], "", "", "", "", "", ""))
                 continue
-            rows.append((name, f"{r['workers']}", f"{r['done'] - r['skipped']}/{r['failed']}", f"{r['wall_s']:.1f}",
-                         f"{(r['done'] - r['skipped']) / r['wall_s']:.2f}",
-                         f"{r['run_mean_s']:.2f} ({r['run_min_s']:.2f}-{r['run_max_s']:.2f})" if "run_mean_s" in r
-                         else "n/a", f"{r['overhead_s']:.1f}" if "overhead_s" in r else "n/a",
-                         f"{r['parallelism']:.2f} CPUs",
-                         _pct(r.get("other_busy_share")), _pct(r.get("cpu_busy_share"))))
+            rows.append(
+                (
+                    name,
+                    f"{r['workers']}",
+                    f"{r['done'] - r['skipped']}/{r['failed']}",
+                    f"{r['wall_s']:.1f}",
+                    f"{(r['done'] - r['skipped']) / r['wall_s']:.2f}",
+                    f"{r['run_mean_s']:.2f} ({r['run_min_s']:.2f}-{r['run_max_s']:.2f})"
+                    if "run_mean_s" in r
+                    else "n/a",
+                    f"{r['overhead_s']:.1f}" if "overhead_s" in r else "n/a",
+                    f"{r['parallelism']:.2f} CPUs",
+                    _pct(r.get("other_busy_share")),
+                    _pct(r.get("cpu_busy_share")),
+                )
+            )
     _table(head, rows)
-    print("  wall = the whole run_sweep call; run mean = each run's own time (construction + run, in its worker);\n"
-          "  overhead = wall - sum of the runs' times / workers (pool start and stop, worker imports, writing\n"
-          "  parts, the last runs' uneven finish); CPU used = CPU seconds of this process and its workers / wall;\n"
-          "  others' CPU = share of all CPUs' time used by other processes during the sweep; CPUs busy = share of\n"
-          "  all CPUs' time busy, everything counted")
+    print(
+        "  wall = the whole run_sweep call; run mean = each run's own time (construction + run, in its worker);\n"
+        "  overhead = wall - sum of the runs' times / workers (pool start and stop, worker imports, writing\n"
+        "  parts, the last runs' uneven finish); CPU used = CPU seconds of this process and its workers / wall;\n"
+        "  others' CPU = share of all CPUs' time used by other processes during the sweep; CPUs busy = share of\n"
+        "  all CPUs' time busy, everything counted"
+    )
     if best_seq and best_par and "run_mean_s" in best_seq and "run_mean_s" in best_par:
         eff = best_par["run_sum_s"] / best_par["wall_s"]
-        print(f"  at {w} workers each run took {best_par['run_mean_s'] / best_seq['run_mean_s']:.2f}x as long as at 1 "
-              f"worker; the workers were busy with runs for {eff:.2f} of the {w} CPUs' wall time "
-              f"({100 * eff / w:.0f}%)")
+        print(
+            f"  at {w} workers each run took {best_par['run_mean_s'] / best_seq['run_mean_s']:.2f}x as long as at 1 "
+            f"worker; the workers were busy with runs for {eff:.2f} of the {w} CPUs' wall time "
+            f"({100 * eff / w:.0f}%)"
+        )
     pairs = [a["wall_s"] / b["wall_s"] for a, b in zip(seq, par) if "error" not in a and "error" not in b]
     if len(pairs) > 1:
-        print(f"  speed-up of each 1-worker / {w}-worker pair, in order: "
-              + ", ".join(f"{x:.2f}x" for x in pairs) + "; the target row uses the best wall time of each side")
+        print(
+            f"  speed-up of each 1-worker / {w}-worker pair, in order: "
+            + ", ".join(f"{x:.2f}x" for x in pairs)
+            + "; the target row uses the best wall time of each side"
+        )
     if args.keep:
         print(f"  sweep folders kept under {args.keep}")
     print()
     print("targets")
-    _table(("measurement", "value", "target", "result"),
-           [(c["measurement"], c["value"], c["target"], c["result"]) for c in checks])
+    _table(
+        ("measurement", "value", "target", "result"),
+        [(c["measurement"], c["value"], c["target"], c["result"]) for c in checks],
+    )
     counted = [c for c in checks if c["official"]]
     failed = [c for c in counted if c["result"] != "PASS"]
-    print(f"\n{len(counted) - len(failed)} of {len(counted)} targets met"
-          + (f"; not met: {', '.join(c['measurement'] for c in failed)}" if failed else ""))
-    if max(busy_start or 0, busy_end or 0) > 0.2 or any((r.get("other_busy_share") or 0) > 0.1
-                                                        for r in seq + par + ([full] if full else [])):
+    print(
+        f"\n{len(counted) - len(failed)} of {len(counted)} targets met"
+        + (f"; not met: {', '.join(c['measurement'] for c in failed)}" if failed else "")
+    )
+    if max(busy_start or 0, busy_end or 0) > 0.2 or any(
+        (r.get("other_busy_share") or 0) > 0.1 for r in seq + par + ([full] if full else [])
+    ):
         print("WARNING: other processes were using the CPUs; the parallel sweeps suffer more than the 1-worker one")
 
     if args.json:
+
         def clean(r):
             return None if r is None else {k: x for k, x in r.items() if k != "table"}
 
-        payload = {"date": started.isoformat(timespec="seconds"), "code": git_rev(), "versions": v,
-                   "cpus": n_cpus(), "platform": platform.platform(), "quick": args.quick,
-                   "load_average_start": load_start, "load_average_end": load_end,
-                   "cpu_busy_start": busy_start, "cpu_busy_end": busy_end, "n_mothers": n_mothers,
-                   "default_population": n0, "workers": w, "repeat": args.repeat,
-                   "speedup_spec": text_speed, "full_spec": text_full if args.full else None,
-                   "speedup_runs": {"1": [clean(r) for r in seq], str(w): [clean(r) for r in par]},
-                   "speedup": speedup, "speedup_pairs": pairs, "same_table": same_all if ok_seq and ok_par else None,
-                   "full": clean(full), "checks": checks}
+        payload = {
+            "date": started.isoformat(timespec="seconds"),
+            "code": git_rev(),
+            "versions": v,
+            "cpus": n_cpus(),
+            "platform": platform.platform(),
+            "quick": args.quick,
+            "load_average_start": load_start,
+            "load_average_end": load_end,
+            "cpu_busy_start": busy_start,
+            "cpu_busy_end": busy_end,
+            "n_mothers": n_mothers,
+            "default_population": n0,
+            "workers": w,
+            "repeat": args.repeat,
+            "speedup_spec": text_speed,
+            "full_spec": text_full if args.full else None,
+            "speedup_runs": {"1": [clean(r) for r in seq], str(w): [clean(r) for r in par]},
+            "speedup": speedup,
+            "speedup_pairs": pairs,
+            "same_table": same_all if ok_seq and ok_par else None,
+            "full": clean(full),
+            "checks": checks,
+        }
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(payload, indent=2))
         print(f"results written to {args.json}")

@@ -23,20 +23,18 @@ until a reset, and its module-level model would be shared between sessions.
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 
 import ipywidgets
-import pandas as pd
 import solara
 
-from model.parameters import PARAMS, ParameterError
-from model.targets import load as load_targets
+from ibusim.model.parameters import PARAMS, ParameterError
+from ibusim.model.targets import load as load_targets
 
 from . import charts, sweeps, views
+from .session import PRESETS, ROLES, Session, role_params
 from .widgets import LiveChart
-from .session import PRESETS, ROLES, Session, role_params, to_text
 
 # let a field's help text wrap instead of running into the next field
 CSS = """
@@ -62,8 +60,9 @@ def ChartView(chart: charts.Chart, png=None):
     with solara.Column(gap="0px", style={"min-width": "350px"}):
         spec, values = charts.vega(chart)
         LiveChart.element(spec=spec, values=values)
-        solara.FileDownload(png or (lambda: charts.png(chart)), filename=chart.filename, label="PNG",
-                            mime_type="image/png")
+        solara.FileDownload(
+            png or (lambda: charts.png(chart)), filename=chart.filename, label="PNG", mime_type="image/png"
+        )
 
 
 def _fmt(x: float, unit: str) -> str:
@@ -80,14 +79,21 @@ def TargetCard(card: dict):
     verdict = "inside band" if inside else ("not yet measured" if card["pending"] else "outside band")
     if not card["final"] and not card["pending"]:
         verdict += " (so far)"
-    with solara.Card(style={"background": colour, "width": "190px", "margin": "4px"},
-                     classes=[f"target-card", f"target-{card['name']}"]):
+    with solara.Card(
+        style={"background": colour, "width": "190px", "margin": "4px"},
+        classes=["target-card", f"target-{card['name']}"],
+    ):
         solara.Text(card["label"], style={"font-size": "0.8em", "font-weight": "bold"})
-        solara.Text(_fmt(card["simulated"], card["unit"]), classes=["card-simulated"],
-                    style={"font-size": "1.5em", "display": "block"})
-        solara.Text(f"observed {_fmt(card['observed'], card['unit'])} "
-                    f"(band {_fmt(card['low'], card['unit'])}-{_fmt(card['high'], card['unit'])})",
-                    style={"font-size": "0.75em", "display": "block"})
+        solara.Text(
+            _fmt(card["simulated"], card["unit"]),
+            classes=["card-simulated"],
+            style={"font-size": "1.5em", "display": "block"},
+        )
+        solara.Text(
+            f"observed {_fmt(card['observed'], card['unit'])} "
+            f"(band {_fmt(card['low'], card['unit'])}-{_fmt(card['high'], card['unit'])})",
+            style={"font-size": "0.75em", "display": "block"},
+        )
         solara.Text(verdict, classes=["card-verdict"], style={"font-size": "0.75em"})
 
 
@@ -97,7 +103,8 @@ def ParamField(session: Session, name: str, on_change, text: str, error: str | N
     allowed values under it, or the validation message in its place when the text is not allowed.
 
     ``text`` and ``error`` (what the field shows) are arguments so that the field re-renders when
-    they change: reacton re-renders a child only when its arguments change."""
+    they change: reacton re-renders a child only when its arguments change.
+    """
     p = PARAMS[name]
     label = f"{name} ({p.unit})" if p.unit else name
     hint = f"{p.help} {p.allowed}; {p.provenance}."
@@ -107,14 +114,29 @@ def ParamField(session: Session, name: str, on_change, text: str, error: str | N
         on_change()
 
     if p.type == "bool":
-        solara.Checkbox(label=f"{label}: {p.help}", value=bool(session.form[name]),
-                        on_value=lambda v: (session.set_value(name, bool(v)), on_change()))
+        solara.Checkbox(
+            label=f"{label}: {p.help}",
+            value=bool(session.form[name]),
+            on_value=lambda v: (session.set_value(name, bool(v)), on_change()),
+        )
     elif p.type == "choice":
-        solara.Select(label=label, values=list(p.choices), value=session.form[name],
-                      on_value=lambda v: (session.set_value(name, v), on_change()), dense=True)
+        solara.Select(
+            label=label,
+            values=list(p.choices),
+            value=session.form[name],
+            on_value=lambda v: (session.set_value(name, v), on_change()),
+            dense=True,
+        )
     else:
-        solara.InputText(label, value=text, on_value=set_text, error=error or False,
-                         message=error or hint, dense=True, classes=[f"param-{name}"])
+        solara.InputText(
+            label,
+            value=text,
+            on_value=set_text,
+            error=error or False,
+            message=error or hint,
+            dense=True,
+            classes=[f"param-{name}"],
+        )
 
 
 # ------------------------------------------------------------------ programme design
@@ -144,8 +166,11 @@ def Buttons(session: Session, run_v: solara.Reactive, form_v: solara.Reactive, p
     with solara.Row(gap="4px"):
         solara.Button("Reset", on_click=reset, color="primary")
         solara.Button("Step", on_click=step, disabled=session.finished or playing.value)
-        solara.Button("Pause" if playing.value else "Play", on_click=lambda: playing.set(not playing.value),
-                      disabled=session.finished)
+        solara.Button(
+            "Pause" if playing.value else "Play",
+            on_click=lambda: playing.set(not playing.value),
+            disabled=session.finished,
+        )
         solara.Button("Run to end", on_click=run_to_end, disabled=session.finished)
 
 
@@ -187,26 +212,42 @@ def Controls(session: Session, form_v: solara.Reactive, run_v: solara.Reactive, 
             load_file(files[0]["name"], bytes(files[0]["content"]))
 
     with solara.Column(gap="6px"):
-        solara.Select(label="Preset", values=list(PRESETS), value=next(
-            (k for k, v in PRESETS.items() if v == session.source), None), on_value=preset)
+        solara.Select(
+            label="Preset",
+            values=list(PRESETS),
+            value=next((k for k, v in PRESETS.items() if v == session.source), None),
+            on_value=preset,
+        )
         solara.FileDrop(label="Drop a scenario .toml here to load it", on_file=on_file, lazy=False)
-        ipywidgets.FileUpload.element(accept=".toml", multiple=False, description="Open scenario (.toml)",
-                                      on_value=on_upload, layout={"width": "auto"})
+        ipywidgets.FileUpload.element(
+            accept=".toml",
+            multiple=False,
+            description="Open scenario (.toml)",
+            on_value=on_upload,
+            layout={"width": "auto"},
+        )
         if file_message:
             (solara.Error if file_message.startswith("scenario file") else solara.Info)(
-                file_message, classes=["file-message"], dense=True)
-        solara.FileDownload(session.scenario_toml, filename="scenario.toml", label="Save scenario (.toml)",
-                            mime_type="application/toml")
+                file_message, classes=["file-message"], dense=True
+            )
+        solara.FileDownload(
+            session.scenario_toml, filename="scenario.toml", label="Save scenario (.toml)", mime_type="application/toml"
+        )
         with solara.Row():
-            solara.InputText("Seed", value=session.text("seed"),
-                             on_value=lambda t: (session.set_seed(t or ""), bump()),
-                             error=session.errors.get("seed") or False, message=session.errors.get("seed"),
-                             dense=True)
+            solara.InputText(
+                "Seed",
+                value=session.text("seed"),
+                on_value=lambda t: (session.set_seed(t or ""), bump()),
+                error=session.errors.get("seed") or False,
+                message=session.errors.get("seed"),
+                dense=True,
+            )
             solara.Button("New seed", on_click=lambda: (session.new_seed(), bump()), text=True)
         Notices(session, form_v)
         Buttons(session, run_v, form_v, playing)
-        solara.ToggleButtonsSingle(value=role, values=list(ROLES), on_value=set_role, dense=True,
-                                   classes=["role-buttons"])
+        solara.ToggleButtonsSingle(
+            value=role, values=list(ROLES), on_value=set_role, dense=True, classes=["role-buttons"]
+        )
         with solara.Column(gap="2px", style={"max-height": "480px", "overflow-y": "auto"}):
             for name in role_params(role):
                 ParamField(session, name, bump, session.text(name), session.errors.get(name)).key(f"{role}-{name}")
@@ -223,10 +264,16 @@ def RunView(session: Session, run_v: solara.Reactive):
     pngs = solara.use_memo(lambda: {row[0]: png_of(row[0]) for row in views.DESIGN_SERIES}, [])
     with solara.Column(gap="6px"):
         with solara.Row(style={"align-items": "center"}):
-            solara.Text(f"Week {week} of {n} ({session.model.date.isoformat()})"
-                        + (": finished" if session.finished else ""), classes=["run-progress"])
-            solara.FileDownload(session.csv, filename=f"ibusim-seed{session.applied_seed}.csv",
-                                label="CSV of this run", mime_type="text/csv")
+            solara.Text(
+                f"Week {week} of {n} ({session.model.date.isoformat()})" + (": finished" if session.finished else ""),
+                classes=["run-progress"],
+            )
+            solara.FileDownload(
+                session.csv,
+                filename=f"ibusim-seed{session.applied_seed}.csv",
+                label="CSV of this run",
+                mime_type="text/csv",
+            )
         with solara.Row(style={"flex-wrap": "wrap"}, gap="0px"):
             for card in session.cards():
                 TargetCard(card).key(card["name"])
@@ -262,8 +309,10 @@ def ABView(session: Session):
 
     task = solara.lab.use_task(run, dependencies=None, raise_error=False)
     with solara.Column():
-        solara.Markdown("Design **A** is the form on the left; **B** changes one parameter. Both run over "
-                        "the same seeds (common random numbers); bands are 5-95% over the replications.")
+        solara.Markdown(
+            "Design **A** is the form on the left; **B** changes one parameter. Both run over "
+            "the same seeds (common random numbers); bands are 5-95% over the replications."
+        )
         with solara.Row():
             solara.Select(label="B changes", values=list(PARAMS), value=name, on_value=set_name)
             solara.InputText("to", value=value, on_value=set_value)
@@ -279,10 +328,12 @@ def ABView(session: Session):
         if result is not None:
             s = result["series"]
             with solara.Row(style={"flex-wrap": "wrap"}):
-                for col, title, target in (("cum_registered", "Registrations", "registered"),
-                                           ("n_telegram", "Telegram members", "telegram"),
-                                           ("n_followers", "Instagram followers", "instagram"),
-                                           ("cum_paid_enrolled", "Paid enrolments", None)):
+                for col, title, target in (
+                    ("cum_registered", "Registrations", "registered"),
+                    ("n_telegram", "Telegram members", "telegram"),
+                    ("n_followers", "Instagram followers", "instagram"),
+                    ("cum_paid_enrolled", "Paid enrolments", None),
+                ):
                     ChartView(views.ribbons(s, col, title, target)).key(col)
             solara.DataFrame(result["table"].round(3), items_per_page=12)
             solara.Text(f"folder: {result['folder']}")
@@ -319,7 +370,8 @@ def DesignPage(session: Session, form_v: solara.Reactive, run_v: solara.Reactive
 @solara.component
 def FactorInputs(session: Session, label: str, factor: dict, set_factor, optional: bool):
     """A parameter to sweep, with its range and levels; choosing one proposes a range around the
-    form's current value (see sweeps.default_range)."""
+    form's current value (see sweeps.default_range).
+    """
     names = sweeps.sweepable()
     values = (["(none)"] if optional else []) + names
 
@@ -335,8 +387,9 @@ def FactorInputs(session: Session, label: str, factor: dict, set_factor, optiona
         if factor.get("name") and PARAMS[factor["name"]].type != "bool":
             solara.InputText("low", value=factor["low"], on_value=lambda v: set_factor({**factor, "low": v}))
             solara.InputText("high", value=factor["high"], on_value=lambda v: set_factor({**factor, "high": v}))
-            solara.InputText("levels", value=str(factor["levels"]),
-                             on_value=lambda v: set_factor({**factor, "levels": v}))
+            solara.InputText(
+                "levels", value=str(factor["levels"]), on_value=lambda v: set_factor({**factor, "levels": v})
+            )
 
 
 @solara.component
@@ -370,17 +423,25 @@ def SweepPage(session: Session):
         if "error" in out:
             set_error(out["error"])
             return
-        from experiments.sweep import load_results
+        from ibusim.experiments.sweep import load_results
 
-        set_result({"folder": folder, "results": load_results(folder), "factors": [f.name for f in spec.factors],
-                    "spec": spec.source})
+        set_result(
+            {
+                "folder": folder,
+                "results": load_results(folder),
+                "factors": [f.name for f in spec.factors],
+                "spec": spec.source,
+            }
+        )
 
     task = solara.lab.use_task(run, dependencies=None, raise_error=False)
     with solara.Column():
-        solara.Markdown("Sweep one or two parameters over a grid (the other parameters as in the "
-                        "Programme design form), several replications per point. Each target is "
-                        "plotted against the parameter with its observed band; green shading marks "
-                        "values where at least half the runs land **every** target inside its band.")
+        solara.Markdown(
+            "Sweep one or two parameters over a grid (the other parameters as in the "
+            "Programme design form), several replications per point. Each target is "
+            "plotted against the parameter with its observed band; green shading marks "
+            "values where at least half the runs land **every** target inside its band."
+        )
         FactorInputs(session, "Parameter", f1, set_f1, optional=False)
         FactorInputs(session, "Second parameter (optional)", f2, set_f2, optional=True)
         with solara.Row():
@@ -395,19 +456,27 @@ def SweepPage(session: Session):
             done = progress.get("done", 0) + progress.get("failed", 0)
             eta = progress.get("eta_s")
             solara.ProgressLinear(100 * done / total)
-            solara.Text(f"{done} of {total} runs" + (f", about {eta:.0f} s left" if eta and task.pending else "")
-                        + (f", {progress['failed']} failed" if progress.get("failed") else ""),
-                        classes=["sweep-progress"])
+            solara.Text(
+                f"{done} of {total} runs"
+                + (f", about {eta:.0f} s left" if eta and task.pending else "")
+                + (f", {progress['failed']} failed" if progress.get("failed") else ""),
+                classes=["sweep-progress"],
+            )
         if result is not None and not task.pending:
             res = result["results"]
             folder = Path(result["folder"])
             with solara.Row():
-                solara.FileDownload(lambda: res.to_csv(index=False).encode(), filename="sweep.csv",
-                                    label="Results (CSV)", mime_type="text/csv")
+                solara.FileDownload(
+                    lambda: res.to_csv(index=False).encode(),
+                    filename="sweep.csv",
+                    label="Results (CSV)",
+                    mime_type="text/csv",
+                )
                 solara.FileDownload(lambda: _parquet(folder), filename="sweep.parquet", label="Results (Parquet)")
                 solara.FileDownload(result["spec"].encode(), filename="spec.toml", label="Spec (TOML)")
-            solara.Text(f"{len(res)} runs in {folder}; rerun it with: ibusim sweep {folder}/spec.toml",
-                        classes=["sweep-done"])
+            solara.Text(
+                f"{len(res)} runs in {folder}; rerun it with: ibusim sweep {folder}/spec.toml", classes=["sweep-done"]
+            )
             with solara.Row(style={"flex-wrap": "wrap"}):
                 for chart in views.sweep_charts(res, result["factors"]):
                     ChartView(chart).key(chart.title)
@@ -416,7 +485,7 @@ def SweepPage(session: Session):
 def _parquet(folder: Path) -> bytes:
     import io
 
-    from experiments.sweep import load_results
+    from ibusim.experiments.sweep import load_results
 
     buf = io.BytesIO()
     load_results(folder).to_parquet(buf, index=False)
@@ -428,9 +497,12 @@ def _parquet(folder: Path) -> bytes:
 def NetworkView(snap: dict, title: str):
     with solara.Column(gap="2px"):
         ChartView(views.network_chart(snap, title))
-        solara.Text(f"pattern: {snap['pattern']}; degree centralisation {snap['centralisation']:.2f}; "
-                    f"density {snap['density']:.4f} ({snap['n_window']:,} people in the window; "
-                    f"{len(snap['nodes'])} drawn)", classes=["network-monitors"])
+        solara.Text(
+            f"pattern: {snap['pattern']}; degree centralisation {snap['centralisation']:.2f}; "
+            f"density {snap['density']:.4f} ({snap['n_window']:,} people in the window; "
+            f"{len(snap['nodes'])} drawn)",
+            classes=["network-monitors"],
+        )
 
 
 @solara.component
@@ -451,14 +523,18 @@ def CommunicationPage(session: Session, run_v: solara.Reactive):
     df = session.frame()
     last = df.iloc[-1]
     with solara.Column():
-        solara.Markdown(f"The current run (Programme design tab), week {session.model.week}. "
-                        "Counters follow McMillan (2002): **user-to-user** (messages between people), "
-                        "**user-to-document** (reading materials and posts) and **user-to-system** "
-                        "(live classes, the learning platform).")
+        solara.Markdown(
+            f"The current run (Programme design tab), week {session.model.week}. "
+            "Counters follow McMillan (2002): **user-to-user** (messages between people), "
+            "**user-to-document** (reading materials and posts) and **user-to-system** "
+            "(live classes, the learning platform)."
+        )
         with solara.Row():
-            for label, value in (("degree centralisation", f"{last['comm_centralisation']:.2f}"),
-                                 ("density", f"{last['comm_density']:.4f}"),
-                                 ("pattern", str(last["comm_pattern"]))):
+            for label, value in (
+                ("degree centralisation", f"{last['comm_centralisation']:.2f}"),
+                ("density", f"{last['comm_density']:.4f}"),
+                ("pattern", str(last["comm_pattern"])),
+            ):
                 with solara.Card(style={"width": "180px"}, classes=["comm-monitor"]):
                     solara.Text(label, style={"font-size": "0.8em"})
                     solara.Text(value, style={"font-size": "1.4em", "display": "block"})
@@ -487,36 +563,38 @@ def about_markdown() -> str:
     rows = ["| figure | observed | band | quote | source |", "|---|---|---|---|---|"]
     for t in load_targets().values():
         f = (lambda x: f"{x:.0%}") if t.unit.startswith("share") else (lambda x: f"{x:,.0f}")
-        rows.append(f"| {t.label} | {f(t.value)} | {f(t.low)}-{f(t.high)} | \"{t.quote}\" | {t.seed} |")
-    return "\n".join([
-        "## ibusim",
-        "An agent-based simulation of how online empowerment communities for mothers grow: Indonesian "
-        "communities such as **Ibu Punya Mimpi** (IPM) and **IbuSibuk**, which help mothers who paused work or "
-        "dreams after marriage, childbirth, a long-distance marriage or migration, through a free entry class, "
-        "paid cohort classes, a business scholarship, volunteering that leads into the management team, and "
-        "paid momfluencer work for brands.",
-        "### The model in brief (ODD)",
-        "- **Purpose**: reproduce IPM's 2024 figures and let planners, researchers and teachers test programme "
-        "designs and watch computer-mediated communication.",
-        "- **Entities**: mothers (numpy arrays; registered mothers are Mesa agents), admins, volunteers and "
-        "managers (the same mothers with a role), brands; a social-tie network and the community's channels "
-        "(Telegram, WhatsApp cohorts, RUMII forum, Instagram, Zoom, the learning platform, Happy Hour meetups).",
-        "- **Process**: one step a week from April 2020 to December 2024: awareness, channels, onboarding via "
-        "the free entry class, paid classes and the scholarship, internalisation and dormancy, Happy Hour, "
-        "volunteering and promotion, momfluencers and brand campaigns, communication events; the impact "
-        "survey at the end.",
-        "- **Every number** is marked observed (with its quote), derived, or assumed (with the reason): "
-        "`ibusim params` lists them; the full description is docs/ODD.md.",
-        "### The observed figures",
-        *rows,
-        "",
-        "Bands are assumed (rounding in the source plus run-to-run variation). Sources: 001 is the 2024 article "
-        "on Ibu Punya Mimpi; 000 the study of IbuSibuk's momfluencers.",
-        "### How to cite",
-        "ibusim: an agent-based model of online empowerment communities for mothers (version "
-        f"{_version()}). Cite the model with its version and the scenario file and seed of each run "
-        "(every run folder's manifest.json records both).",
-    ])
+        rows.append(f'| {t.label} | {f(t.value)} | {f(t.low)}-{f(t.high)} | "{t.quote}" | {t.seed} |')
+    return "\n".join(
+        [
+            "## ibusim",
+            "An agent-based simulation of how online empowerment communities for mothers grow: Indonesian "
+            "communities such as **Ibu Punya Mimpi** (IPM) and **IbuSibuk**, which help mothers who paused work or "
+            "dreams after marriage, childbirth, a long-distance marriage or migration, through a free entry class, "
+            "paid cohort classes, a business scholarship, volunteering that leads into the management team, and "
+            "paid momfluencer work for brands.",
+            "### The model in brief (ODD)",
+            "- **Purpose**: reproduce IPM's 2024 figures and let planners, researchers and teachers test programme "
+            "designs and watch computer-mediated communication.",
+            "- **Entities**: mothers (numpy arrays; registered mothers are Mesa agents), admins, volunteers and "
+            "managers (the same mothers with a role), brands; a social-tie network and the community's channels "
+            "(Telegram, WhatsApp cohorts, RUMII forum, Instagram, Zoom, the learning platform, Happy Hour meetups).",
+            "- **Process**: one step a week from April 2020 to December 2024: awareness, channels, onboarding via "
+            "the free entry class, paid classes and the scholarship, internalisation and dormancy, Happy Hour, "
+            "volunteering and promotion, momfluencers and brand campaigns, communication events; the impact "
+            "survey at the end.",
+            "- **Every number** is marked observed (with its quote), derived, or assumed (with the reason): "
+            "`ibusim params` lists them; the full description is docs/ODD.md.",
+            "### The observed figures",
+            *rows,
+            "",
+            "Bands are assumed (rounding in the source plus run-to-run variation). Sources: 001 is the 2024 article "
+            "on Ibu Punya Mimpi; 000 the study of IbuSibuk's momfluencers.",
+            "### How to cite",
+            "ibusim: an agent-based model of online empowerment communities for mothers (version "
+            f"{_version()}). Cite the model with its version and the scenario file and seed of each run "
+            "(every run folder's manifest.json records both).",
+        ]
+    )
 
 
 def _version() -> str:

@@ -21,8 +21,14 @@ import pandas as pd
 WIDTH, HEIGHT = 330, 170
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 ONE_ROW = {"values": [{}]}  # data of the band and rule layers: drawn once, not once per data row
-ROLE_COLOURS = {"hub:telegram": "#000000", "hub:whatsapp": "#555555", "manager": "#d62728", "volunteer": "#ff7f0e",
-                "member": "#1f77b4", "non-member": "#9ecae1"}
+ROLE_COLOURS = {
+    "hub:telegram": "#000000",
+    "hub:whatsapp": "#555555",
+    "manager": "#d62728",
+    "volunteer": "#ff7f0e",
+    "member": "#1f77b4",
+    "non-member": "#9ecae1",
+}
 
 
 @dataclass
@@ -65,7 +71,8 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 def vega(chart: Chart) -> tuple[dict, list[dict]]:
     """The chart as a Vega-Lite v5 spec (plain dict: no Altair validation on the hot path) whose main
-    data is the named dataset ``table``, and that dataset's rows (see dashboard/widgets.py)."""
+    data is the named dataset ``table``, and that dataset's rows (see dashboard/widgets.py).
+    """
     x_type = "temporal" if chart.temporal else "quantitative"
     x = {"field": "x", "type": x_type, "title": chart.x_title}
     y = {"field": "y", "type": "quantitative", "title": chart.y_title, "axis": {"format": chart.y_format}}
@@ -73,13 +80,28 @@ def vega(chart: Chart) -> tuple[dict, list[dict]]:
         y["scale"] = {"domain": list(chart.y_domain)}
     layers: list[dict] = []
     if chart.kind == "heatmap":
-        spec_layers = [{"mark": "rect", "encoding": {
-            "x": {"field": "x", "type": "ordinal", "title": chart.x_title, "axis": {"format": ".3~g"}},
-            "y": {"field": "y", "type": "ordinal", "title": chart.y_title, "sort": "descending",
-                  "axis": {"format": ".3~g"}},
-            "color": {"field": "z", "type": "quantitative", "title": chart.z_title,
-                      "scale": {"domain": [0, 1], "scheme": "greens"}},
-            "tooltip": [{"field": "x"}, {"field": "y"}, {"field": "z", "format": ".0%"}]}}]
+        spec_layers = [
+            {
+                "mark": "rect",
+                "encoding": {
+                    "x": {"field": "x", "type": "ordinal", "title": chart.x_title, "axis": {"format": ".3~g"}},
+                    "y": {
+                        "field": "y",
+                        "type": "ordinal",
+                        "title": chart.y_title,
+                        "sort": "descending",
+                        "axis": {"format": ".3~g"},
+                    },
+                    "color": {
+                        "field": "z",
+                        "type": "quantitative",
+                        "title": chart.z_title,
+                        "scale": {"domain": [0, 1], "scheme": "greens"},
+                    },
+                    "tooltip": [{"field": "x"}, {"field": "y"}, {"field": "z", "format": ".0%"}],
+                },
+            }
+        ]
         return _wrap(chart, spec_layers), _records(chart.data)
     if chart.kind == "network":
         nodes = chart.data
@@ -87,49 +109,104 @@ def vega(chart: Chart) -> tuple[dict, list[dict]]:
         domain = [r for r in ROLE_COLOURS if r in set(nodes["role"])]
         ax = {"axis": None}
         spec_layers = [
-            {"data": {"values": _records(edges)}, "mark": {"type": "rule", "opacity": 0.25, "strokeWidth": 0.6},
-             "encoding": {"x": {"field": "x", "type": "quantitative", **ax},
-                          "y": {"field": "y", "type": "quantitative", **ax},
-                          "x2": {"field": "x2"}, "y2": {"field": "y2"}}},
-            {"data": {"values": _records(nodes)}, "mark": {"type": "circle", "opacity": 0.9},
-             "encoding": {"x": {"field": "x", "type": "quantitative", **ax},
-                          "y": {"field": "y", "type": "quantitative", **ax},
-                          "size": {"field": "size", "type": "quantitative", "legend": None,
-                                   "scale": {"range": [12, 400]}},
-                          "color": {"field": "role", "type": "nominal", "title": "role",
-                                    "scale": {"domain": domain, "range": [ROLE_COLOURS[r] for r in domain]}},
-                          "tooltip": [{"field": "role"}, {"field": "degree"}]}},
+            {
+                "data": {"values": _records(edges)},
+                "mark": {"type": "rule", "opacity": 0.25, "strokeWidth": 0.6},
+                "encoding": {
+                    "x": {"field": "x", "type": "quantitative", **ax},
+                    "y": {"field": "y", "type": "quantitative", **ax},
+                    "x2": {"field": "x2"},
+                    "y2": {"field": "y2"},
+                },
+            },
+            {
+                "data": {"values": _records(nodes)},
+                "mark": {"type": "circle", "opacity": 0.9},
+                "encoding": {
+                    "x": {"field": "x", "type": "quantitative", **ax},
+                    "y": {"field": "y", "type": "quantitative", **ax},
+                    "size": {"field": "size", "type": "quantitative", "legend": None, "scale": {"range": [12, 400]}},
+                    "color": {
+                        "field": "role",
+                        "type": "nominal",
+                        "title": "role",
+                        "scale": {"domain": domain, "range": [ROLE_COLOURS[r] for r in domain]},
+                    },
+                    "tooltip": [{"field": "role"}, {"field": "degree"}],
+                },
+            },
         ]
         spec = _wrap(chart, spec_layers, named=False)
         spec["width"] = spec["height"] = 420
         return spec, []
     if chart.band is not None:
-        layers.append({"data": ONE_ROW, "mark": {"type": "rect", "color": "#2ca02c", "opacity": 0.15},
-                       "encoding": {"y": {"datum": chart.band[0], "type": "quantitative"},
-                                    "y2": {"datum": chart.band[1]}}})
+        layers.append(
+            {
+                "data": ONE_ROW,
+                "mark": {"type": "rect", "color": "#2ca02c", "opacity": 0.15},
+                "encoding": {"y": {"datum": chart.band[0], "type": "quantitative"}, "y2": {"datum": chart.band[1]}},
+            }
+        )
     if chart.observed is not None:
-        layers.append({"data": ONE_ROW, "mark": {"type": "rule", "color": "#2ca02c", "strokeDash": [5, 3]},
-                       "encoding": {"y": {"datum": chart.observed, "type": "quantitative"}}})
+        layers.append(
+            {
+                "data": ONE_ROW,
+                "mark": {"type": "rule", "color": "#2ca02c", "strokeDash": [5, 3]},
+                "encoding": {"y": {"datum": chart.observed, "type": "quantitative"}},
+            }
+        )
     for lo, hi in chart.x_band:
-        layers.append({"data": ONE_ROW, "mark": {"type": "rect", "color": "#2ca02c", "opacity": 0.12},
-                       "encoding": {"x": {"datum": lo, "type": x_type}, "x2": {"datum": hi}}})
+        layers.append(
+            {
+                "data": ONE_ROW,
+                "mark": {"type": "rect", "color": "#2ca02c", "opacity": 0.12},
+                "encoding": {"x": {"datum": lo, "type": x_type}, "x2": {"datum": hi}},
+            }
+        )
     colour = {"field": "series", "type": "nominal", "title": None, "legend": {"orient": "bottom", "columns": 3}}
-    tooltip = [{"field": "series"}, {"field": "x", "type": x_type, "title": chart.x_title or "x"},
-               {"field": "y", "format": chart.y_format, "title": chart.y_title or "y"}]
+    tooltip = [
+        {"field": "series"},
+        {"field": "x", "type": x_type, "title": chart.x_title or "x"},
+        {"field": "y", "format": chart.y_format, "title": chart.y_title or "y"},
+    ]
     if chart.kind == "lines":
-        layers.append({"mark": {"type": "line", "strokeWidth": 1.6},
-                       "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip}})
+        layers.append(
+            {
+                "mark": {"type": "line", "strokeWidth": 1.6},
+                "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip},
+            }
+        )
     elif chart.kind == "ribbons":
-        layers.append({"mark": {"type": "area", "opacity": 0.25},
-                       "encoding": {"x": x, "y": {"field": "lo", "type": "quantitative", "title": chart.y_title},
-                                    "y2": {"field": "hi"}, "color": colour}})
-        layers.append({"mark": {"type": "line", "strokeWidth": 1.6},
-                       "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip}})
+        layers.append(
+            {
+                "mark": {"type": "area", "opacity": 0.25},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "lo", "type": "quantitative", "title": chart.y_title},
+                    "y2": {"field": "hi"},
+                    "color": colour,
+                },
+            }
+        )
+        layers.append(
+            {
+                "mark": {"type": "line", "strokeWidth": 1.6},
+                "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip},
+            }
+        )
     elif chart.kind == "points":
-        layers.append({"mark": {"type": "circle", "opacity": 0.45, "size": 28},
-                       "encoding": {"x": x, "y": y, "tooltip": tooltip[1:]}})
-        layers.append({"mark": {"type": "line", "color": "#1f77b4", "point": True},
-                       "encoding": {"x": x, "y": {"aggregate": "mean", "field": "y", "type": "quantitative"}}})
+        layers.append(
+            {
+                "mark": {"type": "circle", "opacity": 0.45, "size": 28},
+                "encoding": {"x": x, "y": y, "tooltip": tooltip[1:]},
+            }
+        )
+        layers.append(
+            {
+                "mark": {"type": "line", "color": "#1f77b4", "point": True},
+                "encoding": {"x": x, "y": {"aggregate": "mean", "field": "y", "type": "quantitative"}},
+            }
+        )
     else:
         raise ValueError(f"unknown chart kind {chart.kind!r}")
     data = chart.data
@@ -139,11 +216,16 @@ def vega(chart: Chart) -> tuple[dict, list[dict]]:
 
 
 def _wrap(chart: Chart, layers: list[dict], named: bool = True) -> dict:
-    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-            "title": {"text": chart.title, "fontSize": 12}, "width": WIDTH, "height": HEIGHT, "layer": layers,
-            # re-fit axes and labels when new rows arrive (the chart is embedded once, then updated)
-            "autosize": {"type": "pad", "resize": True},
-            "config": {"axis": {"labelFontSize": 10, "titleFontSize": 10}, "legend": {"labelFontSize": 10}}}
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": {"text": chart.title, "fontSize": 12},
+        "width": WIDTH,
+        "height": HEIGHT,
+        "layer": layers,
+        # re-fit axes and labels when new rows arrive (the chart is embedded once, then updated)
+        "autosize": {"type": "pad", "resize": True},
+        "config": {"axis": {"labelFontSize": 10, "titleFontSize": 10}, "legend": {"labelFontSize": 10}},
+    }
     if named:
         spec["data"] = {"name": "table"}
     return spec
@@ -161,8 +243,9 @@ def png(chart: Chart, dpi: int = 110) -> bytes:
             e = chart.edges
             ax.plot(np.vstack([e["x"], e["x2"]]), np.vstack([e["y"], e["y2"]]), color="grey", lw=0.4, alpha=0.3)
         for role, g in d.groupby("role"):
-            ax.scatter(g["x"], g["y"], s=np.clip(g["size"], 4, 300), color=ROLE_COLOURS.get(role, "grey"),
-                       label=role, zorder=3)
+            ax.scatter(
+                g["x"], g["y"], s=np.clip(g["size"], 4, 300), color=ROLE_COLOURS.get(role, "grey"), label=role, zorder=3
+            )
         ax.legend(fontsize=8)
         ax.set_axis_off()
     elif chart.kind == "heatmap":

@@ -30,13 +30,25 @@ def check_port(host: str, port: int) -> None:
         try:
             s.bind((host, port))
         except OSError as e:
-            raise DashboardError(f"cannot serve the dashboard on {host}:{port}: {e.strerror or e} "
-                                 "(choose another with --port)") from None
+            raise DashboardError(
+                f"cannot serve the dashboard on {host}:{port}: {e.strerror or e} (choose another with --port)"
+            ) from None
 
 
 def command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> list[str]:
-    return [sys.executable, "-m", "solara", "run", "dashboard.app", "--host", host, "--port", str(port),
-            "--production", "--no-open"]
+    return [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "ibusim.dashboard.app",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+    ]
 
 
 def environment() -> dict[str, str]:
@@ -58,8 +70,11 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
     check_port(host, port)
     missing = assets_missing()
     if missing is not None:
-        print(f"ibusim dashboard: warning: Solara's browser assets are not in {missing}; without a CDN the page "
-              "stays blank: run 'bash scripts/setup.sh' (or python scripts/solara_assets.py)", file=sys.stderr)
+        print(
+            f"ibusim dashboard: warning: Solara's browser assets are not in {missing}; without a CDN the page "
+            "stays blank: run 'bash scripts/setup.sh' (or python scripts/solara_assets.py)",
+            file=sys.stderr,
+        )
     print(f"ibusim dashboard: http://{host}:{port}  (Ctrl+C stops it)", flush=True)
     try:
         return subprocess.call(command(host, port), env=environment())

@@ -23,10 +23,10 @@ from typing import Any
 
 import pandas as pd
 
-from model import CommunityModel
-from model.parameters import DEFAULTS, GROUPS, PARAMS, ParameterError, check, parse_value, validate
-from model.scenarios import load, parse, presets, to_toml
-from model.targets import load as load_targets
+from ibusim.model import CommunityModel
+from ibusim.model.parameters import DEFAULTS, GROUPS, PARAMS, ParameterError, check, parse_value, validate
+from ibusim.model.scenarios import load, parse, presets, to_toml
+from ibusim.model.targets import load as load_targets
 
 # The parameter groups of model/parameters.py, gathered by the role a planner thinks in.
 ROLES: dict[str, tuple[str, ...]] = {
@@ -153,8 +153,11 @@ class Session:
         return {k: v for k, v in self.form.items() if v != DEFAULTS[k]}
 
     def scenario_toml(self) -> str:
-        return to_toml(self.changes(), name=str(self.source).removesuffix(".toml") + "-edited",
-                       description=f"saved from the ibusim dashboard (started from {self.source})")
+        return to_toml(
+            self.changes(),
+            name=str(self.source).removesuffix(".toml") + "-edited",
+            description=f"saved from the ibusim dashboard (started from {self.source})",
+        )
 
     @property
     def edited(self) -> list[str]:
@@ -216,7 +219,19 @@ class Session:
         cards = []
         for t in load_targets().values():
             sim = float(summary[t.summary])
-            cards.append({"name": t.name, "label": t.label, "observed": t.value, "low": t.low, "high": t.high,
-                          "simulated": sim, "inside": t.inside(sim), "final": self.finished,
-                          "pending": math.isnan(sim), "quote": t.quote, "unit": t.unit})
+            cards.append(
+                {
+                    "name": t.name,
+                    "label": t.label,
+                    "observed": t.value,
+                    "low": t.low,
+                    "high": t.high,
+                    "simulated": sim,
+                    "inside": t.inside(sim),
+                    "final": self.finished,
+                    "pending": math.isnan(sim),
+                    "quote": t.quote,
+                    "unit": t.unit,
+                }
+            )
         return cards

@@ -18,9 +18,9 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from experiments.spec import Spec, SpecError, parse_spec
-from model.parameters import PARAMS, ParameterError
-from model.scenarios import toml_value
+from ibusim.experiments.spec import Spec, SpecError, parse_spec
+from ibusim.model.parameters import PARAMS, ParameterError
+from ibusim.model.scenarios import toml_value
 
 RESULTS = Path("results")
 EVEN = ("ties_per_mother",)  # integer parameters that must be even (model.parameters.validate)
@@ -50,10 +50,17 @@ def default_range(name: str, value: Any) -> tuple[str, str]:
 
 def spec_text(factors: list[dict], fixed: dict[str, Any], replications: int, seed: int, name: str) -> str:
     """The experiment spec TOML. ``factors``: dicts with name, low, high (text) and levels."""
-    lines = ["[experiment]", f"name = {toml_value(name)}",
-             'description = "built in the ibusim dashboard (Sweep vs observed)"', 'scenario = "baseline"',
-             'design = "full_factorial"', f"replications = {int(replications)}", f"seed = {int(seed)}", "",
-             "[fixed]"]
+    lines = [
+        "[experiment]",
+        f"name = {toml_value(name)}",
+        'description = "built in the ibusim dashboard (Sweep vs observed)"',
+        'scenario = "baseline"',
+        'design = "full_factorial"',
+        f"replications = {int(replications)}",
+        f"seed = {int(seed)}",
+        "",
+        "[fixed]",
+    ]
     names = {f["name"] for f in factors}
     lines += [f"{k} = {toml_value(v)}" for k, v in fixed.items() if k not in names]
     for f in factors:
@@ -84,7 +91,9 @@ def build_spec(factors: list[dict], fixed: dict[str, Any], replications: int, se
                 except ValueError:
                     x = math.nan
                 if not math.isfinite(x) or (p.type == "int" and not x.is_integer()):
-                    raise SpecError(f"{f['name']}: {key} = {f[key]!r} is not {'an integer' if p.type == 'int' else 'a number'}")
+                    raise SpecError(
+                        f"{f['name']}: {key} = {f[key]!r} is not {'an integer' if p.type == 'int' else 'a number'}"
+                    )
             try:
                 levels = int(str(f["levels"]))
             except ValueError:
@@ -104,12 +113,13 @@ def new_folder() -> Path:
     return RESULTS / f"dashboard-sweep-{stamp}"
 
 
-def run_in_background(spec: Spec, folder: Path, on_progress: Callable[[dict], None], workers: int | None = None,
-                      poll: float = 0.5) -> dict:
+def run_in_background(
+    spec: Spec, folder: Path, on_progress: Callable[[dict], None], workers: int | None = None, poll: float = 0.5
+) -> dict:
     """Run the sweep in a thread; call ``on_progress`` with progress.json's content until it ends."""
     import json
 
-    from experiments.sweep import run_sweep
+    from ibusim.experiments.sweep import run_sweep
 
     outcome: dict[str, Any] = {}
 
@@ -136,9 +146,9 @@ def run_in_background(spec: Spec, folder: Path, on_progress: Callable[[dict], No
 
 def ab_variants(changes: dict[str, Any], name: str, value_text: str):
     """Variants A (the form) and B (the form with ``name`` = ``value_text``)."""
-    from experiments.compare import Variant
-    from model.parameters import parse_value
-    from model.scenarios import load
+    from ibusim.experiments.compare import Variant
+    from ibusim.model.parameters import parse_value
+    from ibusim.model.scenarios import load
 
     if name not in PARAMS:
         raise ParameterError(f"unknown parameter {name!r}")
@@ -151,15 +161,16 @@ def ab_variants(changes: dict[str, Any], name: str, value_text: str):
     return a, b
 
 
-def run_ab(changes: dict[str, Any], name: str, value_text: str, replications: int, seed: int,
-           workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, Path]:
+def run_ab(
+    changes: dict[str, Any], name: str, value_text: str, replications: int, seed: int, workers: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, Path]:
     """Run A and B over common seeds; return (table, series, folder)."""
-    from experiments.compare import compare
+    from ibusim.experiments.compare import compare
 
     a, b = ab_variants(changes, name, value_text)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    table, folder = compare([a, b], replications=replications, seed=seed,
-                            out=RESULTS / f"dashboard-ab-{stamp}", workers=workers)
+    table, folder = compare(
+        [a, b], replications=replications, seed=seed, out=RESULTS / f"dashboard-ab-{stamp}", workers=workers
+    )
     series = pd.read_parquet(folder / "series.parquet")
     return table, series, folder
-

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.communication import CHANNELS, EVENT_TYPES, KINDS
-from model.parameters import PROGRAMME_LABELS, PROGRAMMES
-from model.targets import load as load_targets
+from ibusim.model.communication import CHANNELS, EVENT_TYPES, KINDS
+from ibusim.model.parameters import PROGRAMME_LABELS, PROGRAMMES
+from ibusim.model.targets import load as load_targets
 
 from .charts import Chart
 
@@ -23,19 +23,30 @@ DESIGN_SERIES = (
     ("Registrations", "mothers registered", [("cum_registered", "registered since 2020")], "registered", ",.0f"),
     ("Telegram group", "members", [("n_telegram", "Telegram members")], "telegram", ",.0f"),
     ("Instagram", "followers", [("n_followers", "Instagram followers")], "instagram", ",.0f"),
-    ("Enrolments by programme", "enrolled since 2020",
-     [("cum_free_class_graduates", "free entry class (graduates)")]
-     + [(f"cum_enrolled_{p}", PROGRAMME_LABELS[p]) for p in PROGRAMMES], None, ",.0f"),
-    ("Volunteers and managers", "people", [("n_volunteers", "volunteers"), ("n_managers", "managers"),
-                                           ("n_momfluencers", "active momfluencers")], None, ",.0f"),
-    ("Momfluencer income", "Rp million since 2020", [("cum_income_m", "brand income, all momfluencers")], None,
-     ",.1f"),
+    (
+        "Enrolments by programme",
+        "enrolled since 2020",
+        [("cum_free_class_graduates", "free entry class (graduates)")]
+        + [(f"cum_enrolled_{p}", PROGRAMME_LABELS[p]) for p in PROGRAMMES],
+        None,
+        ",.0f",
+    ),
+    (
+        "Volunteers and managers",
+        "people",
+        [("n_volunteers", "volunteers"), ("n_managers", "managers"), ("n_momfluencers", "active momfluencers")],
+        None,
+        ",.0f",
+    ),
+    ("Momfluencer income", "Rp million since 2020", [("cum_income_m", "brand income, all momfluencers")], None, ",.1f"),
 )
 
 
 def _long(df: pd.DataFrame, columns: list[tuple[str, str]], x: str = "date") -> pd.DataFrame:
-    parts = [pd.DataFrame({"x": df[x].to_numpy(), "series": label, "y": df[col].to_numpy(dtype=float)})
-             for col, label in columns]
+    parts = [
+        pd.DataFrame({"x": df[x].to_numpy(), "series": label, "y": df[col].to_numpy(dtype=float)})
+        for col, label in columns
+    ]
     return pd.concat(parts, ignore_index=True)
 
 
@@ -46,8 +57,18 @@ def design_charts(df: pd.DataFrame) -> list[Chart]:
     charts = []
     for title, y_title, columns, target, fmt in DESIGN_SERIES:
         t = targets.get(target) if target else None
-        charts.append(Chart("lines", title, _long(df, columns), y_title=y_title, temporal=True, y_format=fmt,
-                            band=(t.low, t.high) if t else None, observed=t.value if t else None))
+        charts.append(
+            Chart(
+                "lines",
+                title,
+                _long(df, columns),
+                y_title=y_title,
+                temporal=True,
+                y_format=fmt,
+                band=(t.low, t.high) if t else None,
+                observed=t.value if t else None,
+            )
+        )
     return charts
 
 
@@ -57,14 +78,27 @@ def communication_charts(df: pd.DataFrame) -> list[Chart]:
     by_channel = []
     for c in CHANNELS:
         cols = [f"new_{k}_{c}" for k, ch in EVENT_TYPES if ch == c]
-        by_channel.append(pd.DataFrame({"x": df["date"].to_numpy(), "series": c.replace("_", " "),
-                                        "y": df[cols].sum(axis=1).to_numpy(dtype=float)}))
+        by_channel.append(
+            pd.DataFrame(
+                {
+                    "x": df["date"].to_numpy(),
+                    "series": c.replace("_", " "),
+                    "y": df[cols].sum(axis=1).to_numpy(dtype=float),
+                }
+            )
+        )
     monitors = _long(df, [("comm_centralisation", "degree centralisation"), ("comm_density", "density")])
-    return [Chart("lines", "Interactivity by kind", by_kind, y_title="events per week", temporal=True),
-            Chart("lines", "Interactivity by channel", pd.concat(by_channel, ignore_index=True),
-                  y_title="events per week", temporal=True),
-            Chart("lines", "Telegram communication pattern", monitors, y_title="0-1", temporal=True,
-                  y_format=".2f")]
+    return [
+        Chart("lines", "Interactivity by kind", by_kind, y_title="events per week", temporal=True),
+        Chart(
+            "lines",
+            "Interactivity by channel",
+            pd.concat(by_channel, ignore_index=True),
+            y_title="events per week",
+            temporal=True,
+        ),
+        Chart("lines", "Telegram communication pattern", monitors, y_title="0-1", temporal=True, y_format=".2f"),
+    ]
 
 
 def ribbons(series: pd.DataFrame, column: str, title: str, target: str | None = None) -> Chart:
@@ -74,8 +108,15 @@ def ribbons(series: pd.DataFrame, column: str, title: str, target: str | None = 
     dates = series.drop_duplicates("week").set_index("week")["date"]
     d = d.assign(x=d["week"].map(dates).to_numpy(), series=d["variant"])
     t = load_targets().get(target) if target else None
-    return Chart("ribbons", title, d[["x", "series", "y", "lo", "hi"]], temporal=True, y_title=column,
-                 band=(t.low, t.high) if t else None, observed=t.value if t else None)
+    return Chart(
+        "ribbons",
+        title,
+        d[["x", "series", "y", "lo", "hi"]],
+        temporal=True,
+        y_title=column,
+        band=(t.low, t.high) if t else None,
+        observed=t.value if t else None,
+    )
 
 
 def inside_all(results: pd.DataFrame) -> pd.Series:
@@ -90,7 +131,8 @@ def inside_all(results: pd.DataFrame) -> pd.Series:
 
 def sweep_charts(results: pd.DataFrame, factors: list[str]) -> list[Chart]:
     """Each target against the swept parameter (one factor), or the share of runs with every
-    target inside its band over the grid (two factors), with the observed bands."""
+    target inside its band over the grid (two factors), with the observed bands.
+    """
     targets = load_targets()
     if results.empty:
         return []
@@ -99,30 +141,63 @@ def sweep_charts(results: pd.DataFrame, factors: list[str]) -> list[Chart]:
     if len(factors) == 2:
         fx, fy = factors
         z = res.groupby([fx, fy])["all_inside"].mean().reset_index()
-        charts.append(Chart("heatmap", "Share of runs with every target inside its band",
-                            z.rename(columns={fx: "x", fy: "y", "all_inside": "z"}).astype(float),
-                            x_title=fx, y_title=fy, z_title="share inside"))
+        charts.append(
+            Chart(
+                "heatmap",
+                "Share of runs with every target inside its band",
+                z.rename(columns={fx: "x", fy: "y", "all_inside": "z"}).astype(float),
+                x_title=fx,
+                y_title=fy,
+                z_title="share inside",
+            )
+        )
         for name, t in targets.items():
             if t.summary not in res:
                 continue
             m = res.groupby([fx, fy])[t.summary].apply(lambda s: float(t.inside(float(s.mean())))).reset_index()
-            charts.append(Chart("heatmap", f"{t.label}: mean inside the band?",
-                                m.rename(columns={fx: "x", fy: "y", t.summary: "z"}).astype(float),
-                                x_title=fx, y_title=fy, z_title="inside"))
+            charts.append(
+                Chart(
+                    "heatmap",
+                    f"{t.label}: mean inside the band?",
+                    m.rename(columns={fx: "x", fy: "y", t.summary: "z"}).astype(float),
+                    x_title=fx,
+                    y_title=fy,
+                    z_title="inside",
+                )
+            )
         return charts
     fx = factors[0]
     share = res.groupby(fx)["all_inside"].mean()
     good = [float(v) for v, s in share.items() if s >= 0.5]
     x_band = _ranges(sorted(share.index.astype(float)), good)
-    charts.append(Chart("points", "Share of runs with every target inside its band",
-                        pd.DataFrame({"x": share.index.astype(float), "y": share.to_numpy()}), x_title=fx,
-                        y_title="share of runs", y_format=".0%", x_band=x_band, y_domain=(0.0, 1.0)))
+    charts.append(
+        Chart(
+            "points",
+            "Share of runs with every target inside its band",
+            pd.DataFrame({"x": share.index.astype(float), "y": share.to_numpy()}),
+            x_title=fx,
+            y_title="share of runs",
+            y_format=".0%",
+            x_band=x_band,
+            y_domain=(0.0, 1.0),
+        )
+    )
     for name, t in targets.items():
         if t.summary not in res:
             continue
-        charts.append(Chart("points", t.label, pd.DataFrame({"x": res[fx].astype(float), "y": res[t.summary]}),
-                            x_title=fx, y_title=t.unit, band=(t.low, t.high), observed=t.value, x_band=x_band,
-                            y_format=".0%" if t.unit.startswith("share") else ",.0f"))
+        charts.append(
+            Chart(
+                "points",
+                t.label,
+                pd.DataFrame({"x": res[fx].astype(float), "y": res[t.summary]}),
+                x_title=fx,
+                y_title=t.unit,
+                band=(t.low, t.high),
+                observed=t.value,
+                x_band=x_band,
+                y_format=".0%" if t.unit.startswith("share") else ",.0f",
+            )
+        )
     return charts
 
 
@@ -156,21 +231,37 @@ def network_snapshot(model, max_nodes: int = MAX_NODES, seed: int = 0) -> dict:
     """
     import networkx as nx
 
-    from model.communication import PATTERN_CHANNELS
+    from ibusim.model.communication import PATTERN_CHANNELS
 
     g = model.communication_graph(PATTERN_CHANNELS[model.p["pattern_channels"]], max_nodes=max_nodes)
     g.remove_nodes_from(list(nx.isolates(g)))  # sampled people whose partners were not drawn
     pos = nx.spring_layout(g, seed=seed, iterations=50) if g.number_of_nodes() else {}
     deg = dict(g.degree())
-    nodes = pd.DataFrame([{"x": float(p[0]), "y": float(p[1]), "role": g.nodes[v]["role"], "degree": deg[v],
-                           "size": 8 + 4 * deg[v]} for v, p in pos.items()],
-                         columns=["x", "y", "role", "degree", "size"])
-    edges = pd.DataFrame([{"x": float(pos[a][0]), "y": float(pos[a][1]), "x2": float(pos[b][0]),
-                           "y2": float(pos[b][1])} for a, b in g.edges()], columns=["x", "y", "x2", "y2"])
+    nodes = pd.DataFrame(
+        [
+            {"x": float(p[0]), "y": float(p[1]), "role": g.nodes[v]["role"], "degree": deg[v], "size": 8 + 4 * deg[v]}
+            for v, p in pos.items()
+        ],
+        columns=["x", "y", "role", "degree", "size"],
+    )
+    edges = pd.DataFrame(
+        [
+            {"x": float(pos[a][0]), "y": float(pos[a][1]), "x2": float(pos[b][0]), "y2": float(pos[b][1])}
+            for a, b in g.edges()
+        ],
+        columns=["x", "y", "x2", "y2"],
+    )
     mon = model.monitors
-    return {"nodes": nodes, "edges": edges, "week": model.week, "date": model.date.isoformat(),
-            "centralisation": float(mon["comm_centralisation"]), "density": float(mon["comm_density"]),
-            "pattern": mon["comm_pattern"], "n_window": int(mon.get("comm_nodes", 0))}
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "week": model.week,
+        "date": model.date.isoformat(),
+        "centralisation": float(mon["comm_centralisation"]),
+        "density": float(mon["comm_density"]),
+        "pattern": mon["comm_pattern"],
+        "n_window": int(mon.get("comm_nodes", 0)),
+    }
 
 
 def network_chart(snap: dict, title: str) -> Chart:
@@ -185,14 +276,16 @@ DEMO = {
 DEMO_TEXT = {
     "Admins lead": (
         "Every message in a discussion goes to the admin who posted the prompting question, as in IPM's "
-        "guided Telegram discussions (\"dipandu oleh seorang admin ... dengan pertanyaan pemantik\"). "
+        'guided Telegram discussions ("dipandu oleh seorang admin ... dengan pertanyaan pemantik"). '
         "All lines run through one hub: a **wheel** (Bavelas 1950; Leavitt 1951), degree centralisation "
         "near 1. Fast and orderly for simple tasks; the centre is a bottleneck and the members' "
-        "satisfaction is lowest at the rim."),
+        "satisfaction is lowest at the rim."
+    ),
     "Peers talk": (
         "Members answer each other instead of the admin. Many people talk to many: an **all-channel** "
         "network, centralisation near 0. Slower to coordinate, but richer user-to-user interactivity "
-        "(McMillan 2002), which the theory links to belonging and internalisation."),
+        "(McMillan 2002), which the theory links to belonging and internalisation."
+    ),
 }
 
 
@@ -201,7 +294,7 @@ DEMO_WEEKS = 104  # two years: enough members in the window for the pattern to s
 
 def demonstration(label: str, seed: int = 1, weeks: int = DEMO_WEEKS, preset: str = "ipm") -> dict:
     """Run ``preset`` for ``weeks`` weeks with the demo's setting; return its network snapshot."""
-    from model import CommunityModel
+    from ibusim.model import CommunityModel
 
     m = CommunityModel(preset, rng=seed, **DEMO[label])
     for _ in range(weeks):

@@ -35,8 +35,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.parameters import PARAMS, ParameterError
-from model.targets import load as load_targets
+from ibusim.model.parameters import PARAMS, ParameterError
+from ibusim.model.targets import load as load_targets
 
 from .core import run_one
 
@@ -50,8 +50,13 @@ class CalibrationSetup:
     fixed: dict
 
 
-def setup(scenario: str = "ipm", params: list[str] | None = None, targets: list[str] | None = None,
-          hold_out: list[str] | None = None, fixed: dict | None = None) -> CalibrationSetup:
+def setup(
+    scenario: str = "ipm",
+    params: list[str] | None = None,
+    targets: list[str] | None = None,
+    hold_out: list[str] | None = None,
+    fixed: dict | None = None,
+) -> CalibrationSetup:
     """Validate the choice of parameters and targets (ParameterError on anything unknown)."""
     all_targets = load_targets()
     names = params or [p.name for p in PARAMS.values() if p.prior is not None]
@@ -68,7 +73,7 @@ def setup(scenario: str = "ipm", params: list[str] | None = None, targets: list[
     fit = [t for t in chosen if t not in hold]
     if not fit:
         raise ParameterError("no targets left to fit after holding out")
-    from model.scenarios import load
+    from ibusim.model.scenarios import load
 
     load(scenario, **(fixed or {}))
     return CalibrationSetup(scenario, names, fit, hold, dict(fixed or {}))
@@ -96,8 +101,7 @@ class _Model:
 
     def __call__(self, pars: dict) -> dict:
         seed = int(np.random.randint(0, 2**31 - 1))  # pyabc's random state (np.random), seeded by --seed
-        out = run_one({"scenario": self.cs.scenario, **self.cs.fixed, **{k: float(v) for k, v in pars.items()}},
-                      seed)
+        out = run_one({"scenario": self.cs.scenario, **self.cs.fixed, **{k: float(v) for k, v in pars.items()}}, seed)
         return {t: out[k] for t, k in self.keys.items()}
 
 
@@ -112,9 +116,17 @@ class _Distance:
 TRANSITIONS = ("multivariate", "local")
 
 
-def run(cs: CalibrationSetup, out: str | Path, population: int = 50, generations: int = 6,
-        min_epsilon: float = 0.5, workers: int | None = None, seed: int = 1, ppc_runs: int = 40,
-        transition: str = "multivariate") -> dict:
+def run(
+    cs: CalibrationSetup,
+    out: str | Path,
+    population: int = 50,
+    generations: int = 6,
+    min_epsilon: float = 0.5,
+    workers: int | None = None,
+    seed: int = 1,
+    ppc_runs: int = 40,
+    transition: str = "multivariate",
+) -> dict:
     """Run (or resume) ABC-SMC; write the outputs; return a short report."""
     import pyabc
 
@@ -124,22 +136,37 @@ def run(cs: CalibrationSetup, out: str | Path, population: int = 50, generations
     out.mkdir(parents=True, exist_ok=True)
     db = out / "abc.db"
     setup_file = out / "setup.json"
-    setup_json = json.dumps({"scenario": cs.scenario, "params": cs.params, "fit": cs.fit,
-                             "held_out": cs.held_out, "fixed": cs.fixed, "population": population,
-                             "seed": seed, **({"transition": transition} if transition != "multivariate" else {})},
-                            indent=2, default=str)
+    setup_json = json.dumps(
+        {
+            "scenario": cs.scenario,
+            "params": cs.params,
+            "fit": cs.fit,
+            "held_out": cs.held_out,
+            "fixed": cs.fixed,
+            "population": population,
+            "seed": seed,
+            **({"transition": transition} if transition != "multivariate" else {}),
+        },
+        indent=2,
+        default=str,
+    )
     if setup_file.exists() and setup_file.read_text() != setup_json:
         raise ParameterError(f"folder '{out}' holds a different calibration (setup.json differs); use another --out")
     setup_file.write_text(setup_json)
     np.random.seed(seed)
-    prior = pyabc.Distribution(**{n: pyabc.RV("uniform", PARAMS[n].prior[0], PARAMS[n].prior[1] - PARAMS[n].prior[0])
-                                  for n in cs.params})
+    prior = pyabc.Distribution(
+        **{n: pyabc.RV("uniform", PARAMS[n].prior[0], PARAMS[n].prior[1] - PARAMS[n].prior[0]) for n in cs.params}
+    )
     workers = workers or os.cpu_count() or 1
-    sampler = pyabc.sampler.SingleCoreSampler() if workers == 1 else \
-        pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
+    sampler = (
+        pyabc.sampler.SingleCoreSampler()
+        if workers == 1
+        else pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
+    )
     kernel = pyabc.LocalTransition(k_fraction=0.25) if transition == "local" else pyabc.MultivariateNormalTransition()
-    abc = pyabc.ABCSMC(_Model(cs), prior, _Distance(cs.fit), population_size=population, sampler=sampler,
-                       transitions=kernel)
+    abc = pyabc.ABCSMC(
+        _Model(cs), prior, _Distance(cs.fit), population_size=population, sampler=sampler, transitions=kernel
+    )
     targets = load_targets()
     observed = {t: float(targets[t].value) for t in cs.fit + cs.held_out}
     histories = pyabc.History(f"sqlite:///{db}")
@@ -162,9 +189,19 @@ def write_outputs(cs: CalibrationSetup, history, out: Path, ppc_runs: int, seed:
     df = df[cs.params]
     post = df.assign(weight=w)
     post.to_csv(out / "posterior.csv", index=False)
-    summary = pd.DataFrame([{"parameter": n, "median": _wquantile(df[n], w, 0.5), "p5": _wquantile(df[n], w, 0.05),
-                             "p95": _wquantile(df[n], w, 0.95), "prior_low": PARAMS[n].prior[0],
-                             "prior_high": PARAMS[n].prior[1]} for n in cs.params])
+    summary = pd.DataFrame(
+        [
+            {
+                "parameter": n,
+                "median": _wquantile(df[n], w, 0.5),
+                "p5": _wquantile(df[n], w, 0.05),
+                "p95": _wquantile(df[n], w, 0.95),
+                "prior_low": PARAMS[n].prior[0],
+                "prior_high": PARAMS[n].prior[1],
+            }
+            for n in cs.params
+        ]
+    )
     summary.to_csv(out / "posterior_summary.csv", index=False)
     pops = history.get_all_populations()
     pops.to_csv(out / "epsilons.csv", index=False)
@@ -172,9 +209,13 @@ def write_outputs(cs: CalibrationSetup, history, out: Path, ppc_runs: int, seed:
     ppc, ppc_summary = posterior_predictive(cs, post, ppc_runs, seed)
     ppc.to_csv(out / "ppc.csv", index=False)
     ppc_summary.to_csv(out / "ppc_summary.csv", index=False)
-    report = {"generations": int(history.max_t + 1), "final_epsilon": float(pops["epsilon"].iloc[-1]),
-              "simulations": int(history.total_nr_simulations), "posterior": summary.to_dict("records"),
-              "ppc": ppc_summary.to_dict("records")}
+    report = {
+        "generations": int(history.max_t + 1),
+        "final_epsilon": float(pops["epsilon"].iloc[-1]),
+        "simulations": int(history.total_nr_simulations),
+        "posterior": summary.to_dict("records"),
+        "ppc": ppc_summary.to_dict("records"),
+    }
     (out / "report.json").write_text(json.dumps(report, indent=2, default=float))
     return report
 
@@ -196,8 +237,10 @@ def posterior_predictive(cs: CalibrationSetup, post: pd.DataFrame, runs: int, se
     names = cs.fit + cs.held_out
     from concurrent.futures import ProcessPoolExecutor
 
-    jobs = [({"scenario": cs.scenario, **cs.fixed, **{n: float(post.iloc[i][n]) for n in cs.params}}, int(s))
-            for i, s in zip(idx, seeds)]
+    jobs = [
+        ({"scenario": cs.scenario, **cs.fixed, **{n: float(post.iloc[i][n]) for n in cs.params}}, int(s))
+        for i, s in zip(idx, seeds)
+    ]
     from .sweep import _forkserver
 
     with ProcessPoolExecutor(mp_context=_forkserver()) as ex:
@@ -211,11 +254,22 @@ def posterior_predictive(cs: CalibrationSetup, post: pd.DataFrame, runs: int, se
         rows.append(row)
     ppc = pd.DataFrame(rows)
     summary = pd.DataFrame(
-        [{"target": t, "role": "held out" if t in cs.held_out else "fitted", "observed": targets[t].value,
-          "low": targets[t].low, "high": targets[t].high, "median": ppc[t].median(),
-          "p5": ppc[t].quantile(0.05), "p95": ppc[t].quantile(0.95), "share_inside": ppc[f"{t}_inside"].mean()}
-         for t in names]
-        + [{"target": "all", "role": "", "share_inside": ppc["all_inside"].mean()}])
+        [
+            {
+                "target": t,
+                "role": "held out" if t in cs.held_out else "fitted",
+                "observed": targets[t].value,
+                "low": targets[t].low,
+                "high": targets[t].high,
+                "median": ppc[t].median(),
+                "p5": ppc[t].quantile(0.05),
+                "p95": ppc[t].quantile(0.95),
+                "share_inside": ppc[f"{t}_inside"].mean(),
+            }
+            for t in names
+        ]
+        + [{"target": "all", "role": "", "share_inside": ppc["all_inside"].mean()}]
+    )
     return ppc, summary
 
 

@@ -28,17 +28,29 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.parameters import ParameterError, parse_value
-from model.scenarios import load as load_scenario
+from ibusim.model.parameters import ParameterError, parse_value
+from ibusim.model.scenarios import load as load_scenario
 
 from .core import SERIES_KEY, run_with_series
 from .run import OutputError, check_out_dir
-from .sweep import _atomic_write, execute, make_executor
+from .sweep import execute, make_executor
 
 SERIES = ("cum_registered", "n_telegram", "n_followers", "cum_paid_enrolled")
 SERIES_TARGETS = {"cum_registered": "registered", "n_telegram": "telegram", "n_followers": "instagram"}
-DEFAULT_OUTCOMES = ("registered", "completion", "financial_change", "parenting_change", "telegram", "instagram",
-                    "provinces", "scholars", "paid_enrolled", "dormant_share", "volunteer_share", "total_income")
+DEFAULT_OUTCOMES = (
+    "registered",
+    "completion",
+    "financial_change",
+    "parenting_change",
+    "telegram",
+    "instagram",
+    "provinces",
+    "scholars",
+    "paid_enrolled",
+    "dormant_share",
+    "volunteer_share",
+    "total_income",
+)
 
 
 @dataclass
@@ -64,9 +76,16 @@ def parse_variant(text: str) -> Variant:
     return Variant(label.strip(), scenario.strip(), changes)
 
 
-def compare(variants: list[Variant], replications: int = 5, seed: int = 1, out: Path | None = None,
-            executor: str = "processes", workers: int | None = None, scheduler: str | None = None,
-            outcomes: tuple[str, ...] = DEFAULT_OUTCOMES) -> tuple[pd.DataFrame, Path]:
+def compare(
+    variants: list[Variant],
+    replications: int = 5,
+    seed: int = 1,
+    out: Path | None = None,
+    executor: str = "processes",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    outcomes: tuple[str, ...] = DEFAULT_OUTCOMES,
+) -> tuple[pd.DataFrame, Path]:
     """Run every variant ``replications`` times; write the folder; return (table, folder)."""
     if len({v.label for v in variants}) != len(variants) or not variants:
         raise ParameterError("variants need distinct, non-empty labels")
@@ -76,25 +95,47 @@ def compare(variants: list[Variant], replications: int = 5, seed: int = 1, out: 
     out = Path(out) if out else Path("results") / f"compare-{'-vs-'.join(v.label for v in variants)}-{stamp}"
     check_out_dir(out)
     seeds = [int(c.generate_state(1, np.uint32)[0]) for c in np.random.SeedSequence(seed).spawn(replications)]
-    todo = [{"point": i, "replication": r, "seed": s, "factors": {},
-             "params": {"scenario": v.scenario, **v.changes}}
-            for i, v in enumerate(variants) for r, s in enumerate(seeds)]
+    todo = [
+        {"point": i, "replication": r, "seed": s, "factors": {}, "params": {"scenario": v.scenario, **v.changes}}
+        for i, v in enumerate(variants)
+        for r, s in enumerate(seeds)
+    ]
     runner = partial(run_with_series, columns=("date", *SERIES))
     ex, close = make_executor(executor, workers, scheduler)
     try:
-        results = [execute(t, runner) for t in todo] if ex is None else \
-            list(ex.map(execute, todo, [runner] * len(todo)))
+        results = (
+            [execute(t, runner) for t in todo] if ex is None else list(ex.map(execute, todo, [runner] * len(todo)))
+        )
     finally:
         close()
     failed = [r for r in results if not r["ok"]]
     if failed:
         raise OutputError(f"{len(failed)} run(s) failed; first: {failed[0]['traceback'].strip().splitlines()[-1]}")
-    runs = pd.DataFrame([{"variant": variants[r["point"]].label, "replication": r["replication"],
-                          "seed": r["seed"], **{k: v for k, v in r["outcomes"].items() if k != SERIES_KEY}}
-                         for r in results])
-    series = pd.concat([pd.DataFrame({"variant": variants[r["point"]].label, "replication": r["replication"],
-                                      "week": range(len(r["outcomes"][SERIES_KEY]["date"])),
-                                      **r["outcomes"][SERIES_KEY]}) for r in results], ignore_index=True)
+    runs = pd.DataFrame(
+        [
+            {
+                "variant": variants[r["point"]].label,
+                "replication": r["replication"],
+                "seed": r["seed"],
+                **{k: v for k, v in r["outcomes"].items() if k != SERIES_KEY},
+            }
+            for r in results
+        ]
+    )
+    series = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "variant": variants[r["point"]].label,
+                    "replication": r["replication"],
+                    "week": range(len(r["outcomes"][SERIES_KEY]["date"])),
+                    **r["outcomes"][SERIES_KEY],
+                }
+            )
+            for r in results
+        ],
+        ignore_index=True,
+    )
     series = series.astype({c: float for c in SERIES})
     table = summarise(runs, [v.label for v in variants], [o for o in outcomes if o in runs.columns])
     tmp = out.parent / f".{out.name}.partial"
@@ -104,10 +145,18 @@ def compare(variants: list[Variant], replications: int = 5, seed: int = 1, out: 
         series.to_parquet(tmp / "series.parquet", index=False)
         table.to_csv(tmp / "compare.csv", index=False)
         plot(series, [v.label for v in variants], tmp / "compare.png")
-        (tmp / "variants.json").write_text(json.dumps(
-            {"replications": replications, "seed": seed, "seeds": seeds,
-             "variants": [{"label": v.label, "scenario": v.scenario, "changes": v.changes} for v in variants]},
-            indent=2, default=str))
+        (tmp / "variants.json").write_text(
+            json.dumps(
+                {
+                    "replications": replications,
+                    "seed": seed,
+                    "seeds": seeds,
+                    "variants": [{"label": v.label, "scenario": v.scenario, "changes": v.changes} for v in variants],
+                },
+                indent=2,
+                default=str,
+            )
+        )
         tmp.rename(out)
     except OSError as e:
         raise OutputError(f"cannot write '{out}': {e.strerror or e}") from None
@@ -123,9 +172,19 @@ def summarise(runs: pd.DataFrame, labels: list[str], outcomes: list[str]) -> pd.
         for o in outcomes:
             x = d[o].dropna()
             diff = (d[o] - base[o]).dropna()
-            rows.append({"variant": label, "outcome": o, "mean": x.mean(), "sd": x.std(ddof=1) if len(x) > 1 else 0.0,
-                         "p5": x.quantile(0.05), "p95": x.quantile(0.95),
-                         "diff_mean": diff.mean(), "diff_p5": diff.quantile(0.05), "diff_p95": diff.quantile(0.95)})
+            rows.append(
+                {
+                    "variant": label,
+                    "outcome": o,
+                    "mean": x.mean(),
+                    "sd": x.std(ddof=1) if len(x) > 1 else 0.0,
+                    "p5": x.quantile(0.05),
+                    "p95": x.quantile(0.95),
+                    "diff_mean": diff.mean(),
+                    "diff_p5": diff.quantile(0.05),
+                    "diff_p95": diff.quantile(0.95),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -135,17 +194,22 @@ def plot(series: pd.DataFrame, labels: list[str], path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from model.targets import load as load_targets
+    from ibusim.model.targets import load as load_targets
 
     targets = load_targets()
-    titles = {"cum_registered": "registered mothers (cumulative)", "n_telegram": "Telegram members",
-              "n_followers": "Instagram followers", "cum_paid_enrolled": "paid enrolments (cumulative)"}
+    titles = {
+        "cum_registered": "registered mothers (cumulative)",
+        "n_telegram": "Telegram members",
+        "n_followers": "Instagram followers",
+        "cum_paid_enrolled": "paid enrolments (cumulative)",
+    }
     fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
     for ax, col in zip(axes.flat, SERIES):
         for k, label in enumerate(labels):
             s = series[series["variant"] == label].pivot(index="week", columns="replication", values=col)
-            dates = pd.to_datetime(series[(series["variant"] == label) & (series["replication"] == s.columns[0])]
-                                   ["date"].to_numpy())
+            dates = pd.to_datetime(
+                series[(series["variant"] == label) & (series["replication"] == s.columns[0])]["date"].to_numpy()
+            )
             color = f"C{k}"
             ax.fill_between(dates, s.quantile(0.05, axis=1), s.quantile(0.95, axis=1), color=color, alpha=0.25)
             ax.plot(dates, s.median(axis=1), color=color, label=f"{label} (median, 5-95%)")
@@ -164,10 +228,12 @@ def plot(series: pd.DataFrame, labels: list[str], path: Path) -> Path:
 
 def format_table(table: pd.DataFrame) -> str:
     """Outcome rows, one column per variant: mean [p5, p95]."""
+
     def fmt(x):
         if x != x:
             return "n/a"
         return f"{x:.3f}" if abs(x) < 2 else f"{x:,.0f}"
+
     wide = {}
     for label, g in table.groupby("variant", sort=False):
         wide[label] = {r.outcome: f"{fmt(r.mean)} [{fmt(r.p5)}, {fmt(r.p95)}]" for r in g.itertuples()}

@@ -15,7 +15,7 @@ from typing import Any
 
 
 def _finished_model(params: dict[str, Any], seed: int):
-    from model import CommunityModel
+    from ibusim.model import CommunityModel
 
     params = dict(params)
     scenario = params.pop("scenario", "ipm")
@@ -33,7 +33,8 @@ SERIES_KEY = "__series__"
 def run_with_series(params: dict[str, Any], seed: int, columns: tuple[str, ...]) -> dict:
     """``run_one`` plus the weekly values of ``columns`` (a list per column, week 0 first) under
     ``SERIES_KEY``; sweeps write them to the run folder's ``timeseries/`` partitions, ``ibusim
-    compare`` to its ``series.parquet``."""
+    compare`` to its ``series.parquet``.
+    """
     model = _finished_model(params, seed)
     df = model.dataframe()
     out: dict = {k: float(v) for k, v in model.summary().items()}

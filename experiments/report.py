@@ -1,6 +1,6 @@
 """Regenerate results/README.md: the calibration of the IPM preset against the observed figures.
 
-    .venv/bin/python -m experiments.report          # calibrates (or resumes), then writes the README
+    .venv/bin/python -m ibusim.experiments.report          # calibrates (or resumes), then writes the README
 
 Runs ``ibusim calibrate`` with the settings below into ``results/calibration-ipm``
 (resumable: a finished calibration is reused) and the example sensitivity analyses
@@ -19,27 +19,36 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.scenarios import overrides
-from model.targets import load as load_targets
+from ibusim.model.scenarios import overrides
+from ibusim.model.targets import load as load_targets
 
 from . import calibrate
-
 from .run import code_version, run_scenario
 
 FOLDER = Path("results/calibration-ipm")
 README = Path("results/README.md")
 # one parameter per fitted figure (the other calibration priors stay at their hand-tuned values:
 # with 11 parameters for 7 figures the first calibration wandered along unidentifiable ridges)
-PARAMS = ["interest_rate", "dropout_rate", "follow_rate", "telegram_member_rate",
-          "jika_ibu_menjadi_financial_effect", "parenting_effect_paid"]
+PARAMS = [
+    "interest_rate",
+    "dropout_rate",
+    "follow_rate",
+    "telegram_member_rate",
+    "jika_ibu_menjadi_financial_effect",
+    "parenting_effect_paid",
+]
 SETTINGS = dict(population=100, generations=8, min_epsilon=0.4, seed=1, ppc_runs=100, transition="local")
 HOLD_OUT = ["provinces"]
-COMMAND = (f"ibusim calibrate --params {','.join(PARAMS)} --hold-out provinces --population 100 --generations 8 "
-           "--min-epsilon 0.4 --transition local --seed 1 --ppc-runs 100 --out results/calibration-ipm")
+COMMAND = (
+    f"ibusim calibrate --params {','.join(PARAMS)} --hold-out provinces --population 100 --generations 8 "
+    "--min-epsilon 0.4 --transition local --seed 1 --ppc-runs 100 --out results/calibration-ipm"
+)
 SIGNIFICANT = 3  # the preset holds the posterior medians to 3 significant figures
 # the example sensitivity analyses shown on the page (spec, folder); their sweeps are resumable
-SENSITIVITY = (("experiments/sobol_ipm.toml", Path("results/sensitivity-sobol-ipm")),
-               ("experiments/morris_roles.toml", Path("results/sensitivity-morris-roles")))
+SENSITIVITY = (
+    ("experiments/sobol_ipm.toml", Path("results/sensitivity-sobol-ipm")),
+    ("experiments/morris_roles.toml", Path("results/sensitivity-morris-roles")),
+)
 
 
 def _fmt(x: float) -> str:
@@ -58,7 +67,9 @@ def write(folder: Path = FOLDER, readme: Path = README) -> Path:
     summary = model.summary()
     targets = load_targets()
     preset = overrides("ipm")
-    in_preset = {r.parameter: preset.get(r.parameter) == float(f"{r.median:.{SIGNIFICANT}g}") for r in post.itertuples()}
+    in_preset = {
+        r.parameter: preset.get(r.parameter) == float(f"{r.median:.{SIGNIFICANT}g}") for r in post.itertuples()
+    }
     lines = [
         "# Results",
         "",
@@ -68,7 +79,7 @@ def write(folder: Path = FOLDER, readme: Path = README) -> Path:
         "",
         "## Calibration of the IPM preset (ABC-SMC)",
         "",
-        f"Regenerate with `.venv/bin/python -m experiments.report` (runs `{COMMAND}`, resuming a finished "
+        f"Regenerate with `.venv/bin/python -m ibusim.experiments.report` (runs `{COMMAND}`, resuming a finished "
         f"calibration, then rewrites this page). Written {dt.date.today().isoformat()}, code `{code_version()}`.",
         "",
         f"ABC-SMC (pyabc) over {len(post)} parameters with uniform priors declared in `model/parameters.py`, "
@@ -85,51 +96,82 @@ def write(folder: Path = FOLDER, readme: Path = README) -> Path:
     ]
     for r in post.itertuples():
         mark = " (the median)" if in_preset[r.parameter] else ""
-        lines.append(f"| `{r.parameter}` | {r.median:.4g} | {r.p5:.4g} | {r.p95:.4g} | U({r.prior_low:g}, {r.prior_high:g}) "
-                     f"| {preset.get(r.parameter, '')}{mark} |")
-    lines += ["", f"![posterior marginals](calibration-ipm/posterior.png)" if (folder / "posterior.png").exists() else "",
-              "", "### Posterior-predictive check", "",
-              f"{SETTINGS['ppc_runs']} runs at parameter draws from the posterior, each with a new seed: the share of "
-              "runs in which the figure lands inside its band.", "",
-              "| figure | role | observed | band | simulated median [5%, 95%] | share inside |", "|---|---|---|---|---|---|"]
+        lines.append(
+            f"| `{r.parameter}` | {r.median:.4g} | {r.p5:.4g} | {r.p95:.4g} | U({r.prior_low:g}, {r.prior_high:g}) "
+            f"| {preset.get(r.parameter, '')}{mark} |"
+        )
+    lines += [
+        "",
+        "![posterior marginals](calibration-ipm/posterior.png)" if (folder / "posterior.png").exists() else "",
+        "",
+        "### Posterior-predictive check",
+        "",
+        f"{SETTINGS['ppc_runs']} runs at parameter draws from the posterior, each with a new seed: the share of "
+        "runs in which the figure lands inside its band.",
+        "",
+        "| figure | role | observed | band | simulated median [5%, 95%] | share inside |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in ppc.itertuples():
         if r.target == "all":
             continue
         t = targets[r.target]
-        lines.append(f"| {t.label} | {r.role} | {_fmt(t.value)} | {_fmt(t.low)}-{_fmt(t.high)} | "
-                     f"{_fmt(r.median)} [{_fmt(r.p5)}, {_fmt(r.p95)}] | {r.share_inside:.0%} |")
+        lines.append(
+            f"| {t.label} | {r.role} | {_fmt(t.value)} | {_fmt(t.low)}-{_fmt(t.high)} | "
+            f"{_fmt(r.median)} [{_fmt(r.p5)}, {_fmt(r.p95)}] | {r.share_inside:.0%} |"
+        )
     all_share = float(ppc[ppc["target"] == "all"]["share_inside"].iloc[0])
     weights = pd.read_csv(folder / "posterior.csv")["weight"]
-    ess = float(weights.sum() ** 2 / (weights ** 2).sum())
+    ess = float(weights.sum() ** 2 / (weights**2).sum())
     per_target = ppc[ppc["target"] != "all"]["share_inside"]
     adopted = rep["final_epsilon"] <= 1.0 and ess >= 0.3 * len(weights) and bool((per_target >= 0.8).all())
     medians = {r.parameter: float(f"{r.median:.{SIGNIFICANT}g}") for r in post.itertuples()}
     seeds_inside, seeds = seed_check(medians, folder)
-    lines += ["", f"Every figure inside its band at once: **{all_share:.0%}** of the posterior runs (parameter "
-              "uncertainty and run-to-run variation together; with each figure inside in about 85% of runs, "
-              "seven at once is about 0.85^7). At the posterior medians themselves, "
-              f"**{seeds_inside} of {seeds}** seeds (1-{seeds}) land every figure inside its band. "
-              f"Effective sample size of the last generation: {ess:.1f} of {len(weights)} particles.", ""]
-    criteria = ("final epsilon <= 1, effective sample size >= 30% of the particles, every figure (fitted and "
-                "held out) inside its band in at least 80% of the posterior-predictive runs")
-    if adopted and all(in_preset.values()):
-        lines += [f"**Converged and adopted** ({criteria}): `model/scenarios/ipm.toml` holds the posterior "
-                  f"medians (to {SIGNIFICANT} significant figures); the other parameters keep their hand-tuned "
-                  "or declared values.", ""]
-    elif adopted:
-        lines += [f"**Converged** ({criteria}), **not yet adopted**: copy the medians into "
-                  "`model/scenarios/ipm.toml` and check `ibusim run` with seed 1.", ""]
-    else:
-        lines += [f"**Not converged, not adopted** (criteria: {criteria}): the `ipm` preset keeps its "
-                  "hand-tuned values. A longer run (more particles and generations; resumable from its "
-                  "`abc.db`) is the next step.", ""]
     lines += [
-              "### The `ipm` preset, seed 1 (`ibusim run`)", "",
-              "| figure | observed | band | simulated | inside |", "|---|---|---|---|---|"]
+        "",
+        f"Every figure inside its band at once: **{all_share:.0%}** of the posterior runs (parameter "
+        "uncertainty and run-to-run variation together; with each figure inside in about 85% of runs, "
+        "seven at once is about 0.85^7). At the posterior medians themselves, "
+        f"**{seeds_inside} of {seeds}** seeds (1-{seeds}) land every figure inside its band. "
+        f"Effective sample size of the last generation: {ess:.1f} of {len(weights)} particles.",
+        "",
+    ]
+    criteria = (
+        "final epsilon <= 1, effective sample size >= 30% of the particles, every figure (fitted and "
+        "held out) inside its band in at least 80% of the posterior-predictive runs"
+    )
+    if adopted and all(in_preset.values()):
+        lines += [
+            f"**Converged and adopted** ({criteria}): `model/scenarios/ipm.toml` holds the posterior "
+            f"medians (to {SIGNIFICANT} significant figures); the other parameters keep their hand-tuned "
+            "or declared values.",
+            "",
+        ]
+    elif adopted:
+        lines += [
+            f"**Converged** ({criteria}), **not yet adopted**: copy the medians into "
+            "`model/scenarios/ipm.toml` and check `ibusim run` with seed 1.",
+            "",
+        ]
+    else:
+        lines += [
+            f"**Not converged, not adopted** (criteria: {criteria}): the `ipm` preset keeps its "
+            "hand-tuned values. A longer run (more particles and generations; resumable from its "
+            "`abc.db`) is the next step.",
+            "",
+        ]
+    lines += [
+        "### The `ipm` preset, seed 1 (`ibusim run`)",
+        "",
+        "| figure | observed | band | simulated | inside |",
+        "|---|---|---|---|---|",
+    ]
     for t in targets.values():
         s = summary[t.summary]
-        lines.append(f"| {t.label} | {_fmt(t.value)} | {_fmt(t.low)}-{_fmt(t.high)} | {_fmt(s)} | "
-                     f"{'yes' if t.inside(s) else '**no**'} |")
+        lines.append(
+            f"| {t.label} | {_fmt(t.value)} | {_fmt(t.low)}-{_fmt(t.high)} | {_fmt(s)} | "
+            f"{'yes' if t.inside(s) else '**no**'} |"
+        )
     lines += [""]
     for spec_file, folder_s in SENSITIVITY:
         lines += sensitivity_section(spec_file, folder_s, readme.parent)
@@ -150,26 +192,47 @@ def sensitivity_section(spec_file: str, folder: Path, page_dir: Path) -> list[st
     worst = float(table["change_half_to_full"].max())
     factors = [f.name for f in spec.factors]
     head = "first-order / total Sobol index (S1 / ST)" if sobol else "mu* (mean absolute elementary effect)"
-    lines = [f"## Sensitivity: {spec.description or spec.name}", "",
-             f"`ibusim sensitivity {spec_file} --out {folder}`: design {spec.design}, "
-             f"{len(spec.points())} design points x {spec.replications} replication(s), base scenario "
-             f"`{spec.scenario}` with {', '.join(f'{k} = {v}' for k, v in spec.fixed.items()) or 'no changes'}. "
-             f"Cells: {head}" + (" with 95% confidence half-widths in the CSV." if sobol else
-                                  ", in the outcome's units; sigma and confidence intervals are in the CSV."),
-             "", "| outcome | " + " | ".join(f"`{f}`" for f in factors) + " | half vs all samples |",
-             "|---|" + "---|" * len(factors) + "---|"]
+    lines = [
+        f"## Sensitivity: {spec.description or spec.name}",
+        "",
+        f"`ibusim sensitivity {spec_file} --out {folder}`: design {spec.design}, "
+        f"{len(spec.points())} design points x {spec.replications} replication(s), base scenario "
+        f"`{spec.scenario}` with {', '.join(f'{k} = {v}' for k, v in spec.fixed.items()) or 'no changes'}. "
+        f"Cells: {head}"
+        + (
+            " with 95% confidence half-widths in the CSV."
+            if sobol
+            else ", in the outcome's units; sigma and confidence intervals are in the CSV."
+        ),
+        "",
+        "| outcome | " + " | ".join(f"`{f}`" for f in factors) + " | half vs all samples |",
+        "|---|" + "---|" * len(factors) + "---|",
+    ]
     for outcome, g in table.groupby("outcome", sort=False):
         row = g.set_index("factor")
-        cells = [f"{row.loc[f, 'S1']:.2f} / {row.loc[f, 'ST']:.2f}" if sobol else f"{row.loc[f, 'mu_star']:.3g}"
-                 for f in factors]
+        cells = [
+            f"{row.loc[f, 'S1']:.2f} / {row.loc[f, 'ST']:.2f}" if sobol else f"{row.loc[f, 'mu_star']:.3g}"
+            for f in factors
+        ]
         change = float(g["change_half_to_full"].max())
-        lines.append(f"| {outcome} | " + " | ".join(cells) + f" | {change:.3f}{'' if change < 0.1 else ' (not converged)'} |")
+        lines.append(
+            f"| {outcome} | " + " | ".join(cells) + f" | {change:.3f}{'' if change < 0.1 else ' (not converged)'} |"
+        )
     verdict = "converged by this check" if worst < 0.1 else "not converged by this check for every outcome"
-    lines += ["", f"Convergence: the largest change between the indices from half and from all samples is "
-              f"{worst:.3f} ({verdict}; the last column gives it per outcome"
-              + ("" if sobol else ", relative to the outcome's largest mu*")
-              + (", and a total index above 1 or a clearly negative first-order one is a sign of run-to-run "
-                 "noise outweighing the factors" if sobol else "") + ").", ""]
+    lines += [
+        "",
+        f"Convergence: the largest change between the indices from half and from all samples is "
+        f"{worst:.3f} ({verdict}; the last column gives it per outcome"
+        + ("" if sobol else ", relative to the outcome's largest mu*")
+        + (
+            ", and a total index above 1 or a clearly negative first-order one is a sign of run-to-run "
+            "noise outweighing the factors"
+            if sobol
+            else ""
+        )
+        + ").",
+        "",
+    ]
     png = folder / "sensitivity.png"
     if png.exists():
         lines += [f"![{spec.name}]({png.relative_to(page_dir) if png.is_relative_to(page_dir) else png})", ""]
@@ -178,7 +241,8 @@ def sensitivity_section(spec_file: str, folder: Path, page_dir: Path) -> list[st
 
 def seed_check(params: dict, folder: Path, seeds: int = 20) -> tuple[int, int]:
     """Runs of the ``ipm`` preset with ``params`` for seeds 1..``seeds``: how many land every figure inside
-    its band (cached in ``folder/seed_check.json`` for these parameters)."""
+    its band (cached in ``folder/seed_check.json`` for these parameters).
+    """
     from concurrent.futures import ProcessPoolExecutor
 
     from .core import run_one

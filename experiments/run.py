@@ -25,9 +25,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from model import CommunityModel
-from model import targets as targets_mod
-from model.scenarios import load
+from ibusim.model import CommunityModel
+from ibusim.model import targets as targets_mod
+from ibusim.model.scenarios import load
 
 PACKAGES = ("ibusim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "networkx", "solara")
 
@@ -45,11 +45,16 @@ def code_version() -> str:
     """Git commit of the code (with '+dirty' if modified), else the package version."""
     root = Path(__file__).resolve().parent.parent
     try:
-        rev = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
-                             capture_output=True, text=True, timeout=5)
+        rev = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True, timeout=5
+        )
         if rev.returncode == 0:
-            dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                                   capture_output=True, text=True, timeout=5).stdout.strip()
+            dirty = subprocess.run(
+                ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                capture_output=True,
+                text=True,
+                timeout=5,
+            ).stdout.strip()
             return rev.stdout.strip() + ("+dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         pass
@@ -100,8 +105,9 @@ def check_out_dir(out: Path) -> None:
         raise OutputError(f"output folder '{out}' cannot be created: '{probe}' is not writable")
 
 
-def write_run_folder(model: CommunityModel, out: Path, scenario: str, seed: int, changes: dict,
-                     started: dt.datetime) -> Path:
+def write_run_folder(
+    model: CommunityModel, out: Path, scenario: str, seed: int, changes: dict, started: dt.datetime
+) -> Path:
     """Write the run folder atomically (temporary folder, then rename)."""
     check_out_dir(out)
     tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
@@ -122,6 +128,7 @@ def write_run_folder(model: CommunityModel, out: Path, scenario: str, seed: int,
 
 def _dumps(obj) -> str:
     """Strict JSON: numpy scalars become Python numbers, NaN and infinities become null."""
+
     def clean(x):
         if isinstance(x, dict):
             return {k: clean(v) for k, v in x.items()}
@@ -132,6 +139,7 @@ def _dumps(obj) -> str:
         if isinstance(x, float) and not math.isfinite(x):
             return None
         return x
+
     return json.dumps(clean(obj), indent=2, allow_nan=False)
 
 

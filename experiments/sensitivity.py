@@ -53,30 +53,63 @@ def analyse(spec: Spec, folder: str | Path, num_resamples: int = 200) -> pd.Data
     for outcome in spec.outcomes:
         Y = means[outcome].to_numpy(dtype=float)
         if np.isnan(Y).any():
-            raise SpecError(f"outcome '{outcome}' is missing (NaN) for some design points: finish the sweep or "
-                            "choose outcomes defined in every run")
+            raise SpecError(
+                f"outcome '{outcome}' is missing (NaN) for some design points: finish the sweep or "
+                "choose outcomes defined in every run"
+            )
         if spec.design == "sobol":
             block = d + 2
-            full = sobol_analyze.analyze(problem, Y, calc_second_order=False, num_resamples=num_resamples,
-                                         seed=spec.seed)
+            full = sobol_analyze.analyze(
+                problem, Y, calc_second_order=False, num_resamples=num_resamples, seed=spec.seed
+            )
             half_n = (len(Y) // block) // 2
-            half = sobol_analyze.analyze(problem, Y[: half_n * block], calc_second_order=False,
-                                         num_resamples=num_resamples, seed=spec.seed) if half_n >= 2 else None
+            half = (
+                sobol_analyze.analyze(
+                    problem, Y[: half_n * block], calc_second_order=False, num_resamples=num_resamples, seed=spec.seed
+                )
+                if half_n >= 2
+                else None
+            )
             for j, f in enumerate(spec.factors):
-                rows.append({"outcome": outcome, "factor": f.name, "S1": full["S1"][j], "S1_conf": full["S1_conf"][j],
-                             "ST": full["ST"][j], "ST_conf": full["ST_conf"][j],
-                             "S1_half": np.nan if half is None else half["S1"][j],
-                             "ST_half": np.nan if half is None else half["ST"][j]})
+                rows.append(
+                    {
+                        "outcome": outcome,
+                        "factor": f.name,
+                        "S1": full["S1"][j],
+                        "S1_conf": full["S1_conf"][j],
+                        "ST": full["ST"][j],
+                        "ST_conf": full["ST_conf"][j],
+                        "S1_half": np.nan if half is None else half["S1"][j],
+                        "ST_half": np.nan if half is None else half["ST"][j],
+                    }
+                )
         else:
             block = d + 1
             full = morris_analyze.analyze(problem, X, Y, num_levels=4, num_resamples=num_resamples, seed=spec.seed)
             half_n = (len(Y) // block) // 2
-            half = morris_analyze.analyze(problem, X[: half_n * block], Y[: half_n * block], num_levels=4,
-                                          num_resamples=num_resamples, seed=spec.seed) if half_n >= 2 else None
+            half = (
+                morris_analyze.analyze(
+                    problem,
+                    X[: half_n * block],
+                    Y[: half_n * block],
+                    num_levels=4,
+                    num_resamples=num_resamples,
+                    seed=spec.seed,
+                )
+                if half_n >= 2
+                else None
+            )
             for j, f in enumerate(spec.factors):
-                rows.append({"outcome": outcome, "factor": f.name, "mu_star": full["mu_star"][j],
-                             "mu_star_conf": full["mu_star_conf"][j], "sigma": full["sigma"][j],
-                             "mu_star_half": np.nan if half is None else half["mu_star"][j]})
+                rows.append(
+                    {
+                        "outcome": outcome,
+                        "factor": f.name,
+                        "mu_star": full["mu_star"][j],
+                        "mu_star_conf": full["mu_star_conf"][j],
+                        "sigma": full["sigma"][j],
+                        "mu_star_half": np.nan if half is None else half["mu_star"][j],
+                    }
+                )
     out = pd.DataFrame(rows)
     if spec.design == "sobol":
         out["change_half_to_full"] = np.maximum(abs(out["S1"] - out["S1_half"]), abs(out["ST"] - out["ST_half"]))
@@ -109,7 +142,7 @@ def plot(spec: Spec, table: pd.DataFrame, path: str | Path) -> Path:
             ax.bar(x, t["mu_star"], 0.6, yerr=t["mu_star_conf"], label="mu*", capsize=3)
         ax.set_xticks(x, t["factor"], rotation=30, ha="right", fontsize=8)
         ax.set_title(outcome, fontsize=10)
-    for ax in list(axes.flat)[len(outcomes):]:
+    for ax in list(axes.flat)[len(outcomes) :]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=8)
     fig.suptitle(f"{spec.name}: {spec.design} sensitivity (95% confidence intervals)", fontsize=11)

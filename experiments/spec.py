@@ -44,9 +44,9 @@ from typing import Any
 
 import numpy as np
 
-from model.parameters import PARAMS, ParameterError, check
-from model.scenarios import load as load_scenario
-from model.targets import load as load_targets
+from ibusim.model.parameters import PARAMS, ParameterError, check
+from ibusim.model.scenarios import load as load_scenario
+from ibusim.model.targets import load as load_targets
 
 DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris")
 
@@ -99,8 +99,11 @@ class Spec:
     timeseries: tuple[str, ...] = ()  # DataCollector columns kept per week (empty: none)
 
     def salib_problem(self) -> dict:
-        return {"num_vars": len(self.factors), "names": [f.name for f in self.factors],
-                "bounds": [[f.low, f.high] for f in self.factors]}
+        return {
+            "num_vars": len(self.factors),
+            "names": [f.name for f in self.factors],
+            "bounds": [[f.low, f.high] for f in self.factors],
+        }
 
     def unit_samples(self) -> np.ndarray:
         """Design points in the unit hypercube (rows), deterministic in the master seed."""
@@ -135,7 +138,8 @@ class Spec:
         """Seed of run (point i, replication r) at [i, r]: spawned from the master seed."""
         children = np.random.SeedSequence(self.seed).spawn(n_points * self.replications)
         return np.array([c.generate_state(1, np.uint32)[0] for c in children], dtype=np.int64).reshape(
-            n_points, self.replications)
+            n_points, self.replications
+        )
 
 
 def _bad(path, msg) -> SpecError:
@@ -165,8 +169,7 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
     exp = data.get("experiment", {})
     if not isinstance(exp, dict):
         raise _bad(path, "[experiment] must be a table")
-    allowed = {"name", "description", "scenario", "design", "samples", "replications", "seed", "outcomes",
-               "timeseries"}
+    allowed = {"name", "description", "scenario", "design", "samples", "replications", "seed", "outcomes", "timeseries"}
     extra = set(exp) - allowed
     if extra:
         raise _bad(path, f"unknown key(s) {sorted(extra)} in [experiment] (allowed: {', '.join(sorted(allowed))})")
@@ -249,17 +252,31 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
         raise _bad(path, f"unknown outcome(s) {bad} (allowed: {', '.join(sorted(known))})")
     series = exp.get("timeseries", [])
     if not isinstance(series, list) or not all(isinstance(c, str) for c in series):
-        raise _bad(path, "timeseries must be a list of series names (e.g. [\"cum_registered\", \"n_telegram\"])")
-    from model.metrics import reporters
+        raise _bad(path, 'timeseries must be a list of series names (e.g. ["cum_registered", "n_telegram"])')
+    from ibusim.model.metrics import reporters
 
     columns = set(reporters()) - {"date"}
     bad_series = [c for c in series if c not in columns]
     if bad_series:
-        raise _bad(path, f"unknown series {bad_series} in timeseries (allowed: the weekly columns of "
-                         "'ibusim run', e.g. cum_registered, n_telegram, n_followers)")
-    spec = Spec(name=name, description=str(exp.get("description", "")), scenario=scenario, design=design,
-                samples=samples, replications=reps, seed=seed, outcomes=tuple(outcomes), fixed=dict(fixed),
-                factors=tuple(factors), source=text, timeseries=tuple(dict.fromkeys(series)))
+        raise _bad(
+            path,
+            f"unknown series {bad_series} in timeseries (allowed: the weekly columns of "
+            "'ibusim run', e.g. cum_registered, n_telegram, n_followers)",
+        )
+    spec = Spec(
+        name=name,
+        description=str(exp.get("description", "")),
+        scenario=scenario,
+        design=design,
+        samples=samples,
+        replications=reps,
+        seed=seed,
+        outcomes=tuple(outcomes),
+        fixed=dict(fixed),
+        factors=tuple(factors),
+        source=text,
+        timeseries=tuple(dict.fromkeys(series)),
+    )
     # every design point as a whole must be a valid parameter set (cross-parameter rules)
     base = load_scenario(scenario, **fixed)
     for i, point in enumerate(spec.points()):
@@ -277,7 +294,7 @@ def summary_keys() -> set[str]:
     """The names ``run_one`` returns (from a tiny model)."""
     global _SUMMARY_KEYS
     if _SUMMARY_KEYS is None:
-        from model import CommunityModel
+        from ibusim.model import CommunityModel
 
         _SUMMARY_KEYS = set(CommunityModel(preset="baseline", rng=0, n_mothers=100, end="2020-04").summary())
     return _SUMMARY_KEYS

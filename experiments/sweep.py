@@ -1,7 +1,7 @@
 """Sweeps: run an experiment spec on an executor, streaming results to a run folder.
 
-    from experiments.spec import load_spec
-    from experiments.sweep import run_sweep, load_results
+    from ibusim.experiments.spec import load_spec
+    from ibusim.experiments.sweep import run_sweep, load_results
     result = run_sweep(load_spec("experiments/free_class.toml"), "results/sweep-free-class",
                        executor="processes", workers=2)
     df = load_results("results/sweep-free-class")
@@ -120,8 +120,10 @@ def prepare(spec: Spec, folder: Path) -> None:
         with open(spec_file, encoding="utf-8", newline="") as fh:
             same = fh.read() == spec.source
         if not same:
-            raise SweepError(f"folder '{folder}' holds a different experiment (its spec.toml differs); "
-                             "use another --out or the same spec")
+            raise SweepError(
+                f"folder '{folder}' holds a different experiment (its spec.toml differs); "
+                "use another --out or the same spec"
+            )
         try:  # a folder kept without its runs (e.g. the committed example analyses) runs them again
             (folder / "runs").mkdir(exist_ok=True)
             (folder / "failures").mkdir(exist_ok=True)
@@ -158,8 +160,12 @@ def make_executor(kind: str, workers: int | None, scheduler: str | None):
                 client = Client(scheduler, timeout="10s")
                 cluster = None
             else:
-                cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                       processes=True, dashboard_address=None)
+                cluster = LocalCluster(
+                    n_workers=workers or os.cpu_count() or 1,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                )
                 client = Client(cluster)
         except (OSError, TimeoutError, ValueError) as e:
             raise SweepError(f"cannot reach the Dask scheduler {scheduler or '(local)'}: {e}") from None
@@ -168,15 +174,17 @@ def make_executor(kind: str, workers: int | None, scheduler: str | None):
             client.close()
             if cluster is not None:
                 cluster.close()
+
         return client.get_executor(), close
     raise SweepError(f"unknown executor '{kind}' (allowed: {', '.join(EXECUTORS)})")
 
 
 def _forkserver():
     """A forkserver context (never fork a process that has threads: progress bar, Dask, pyabc) whose
-    server imports the model once, so that workers start without importing it again."""
+    server imports the model once, so that workers start without importing it again.
+    """
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["experiments.core", "model", "pandas"])
+    ctx.set_forkserver_preload(["ibusim.experiments.core", "ibusim.model", "pandas"])
     return ctx
 
 
@@ -199,13 +207,15 @@ class _Writer:
             if series is not None:
                 n = len(next(iter(series.values()))) if series else 0
                 self.series.append(pd.DataFrame({**base, "week": range(n), **series}))
-            row = {**base, **{f: res["factors"][f] for f in res["factors"]},
-                   **{o: res["outcomes"].get(o, float("nan")) for o in self.spec.outcomes},
-                   "seconds": res["seconds"]}
+            row = {
+                **base,
+                **{f: res["factors"][f] for f in res["factors"]},
+                **{o: res["outcomes"].get(o, float("nan")) for o in self.spec.outcomes},
+                "seconds": res["seconds"],
+            }
             self.rows.append(row)
         else:
-            self.fails.append({**base, "params": json.dumps(res["params"], default=str),
-                               "traceback": res["traceback"]})
+            self.fails.append({**base, "params": json.dumps(res["params"], default=str), "traceback": res["traceback"]})
         if len(self.rows) + len(self.fails) >= self.flush_every or time.monotonic() - self.last > self.flush_seconds:
             self.flush()
 
@@ -217,14 +227,17 @@ class _Writer:
             for point, g in df.groupby("point", sort=True):
                 folder = self.folder / "timeseries" / f"point={point}"
                 folder.mkdir(parents=True, exist_ok=True)
-                _atomic_write(folder / f"part-{self.part:05d}.parquet",
-                              lambda p, g=g: g.drop(columns="point").to_parquet(p, index=False))
+                _atomic_write(
+                    folder / f"part-{self.part:05d}.parquet",
+                    lambda p, g=g: g.drop(columns="point").to_parquet(p, index=False),
+                )
             self.series.clear()
         for rows, sub in ((self.rows, "runs"), (self.fails, "failures")):
             if rows:
                 df = pd.DataFrame(rows)
-                _atomic_write(self.folder / sub / f"part-{self.part:05d}.parquet",
-                              lambda p, df=df: df.to_parquet(p, index=False))
+                _atomic_write(
+                    self.folder / sub / f"part-{self.part:05d}.parquet", lambda p, df=df: df.to_parquet(p, index=False)
+                )
                 self.part += 1
                 rows.clear()
         self.last = time.monotonic()
@@ -233,15 +246,29 @@ class _Writer:
 def _manifest(spec: Spec, folder: Path, info: dict) -> None:
     from .run import PACKAGES, _version, code_version
 
-    data = {"experiment": spec.name, "design": spec.design, "scenario": spec.scenario,
-            "code_version": code_version(), "python": sys.version.split()[0],
-            "packages": {n: _version(n) for n in PACKAGES + ("SALib", "distributed")}, **info}
+    data = {
+        "experiment": spec.name,
+        "design": spec.design,
+        "scenario": spec.scenario,
+        "code_version": code_version(),
+        "python": sys.version.split()[0],
+        "packages": {n: _version(n) for n in PACKAGES + ("SALib", "distributed")},
+        **info,
+    }
     _atomic_text(folder / "manifest.json", json.dumps(data, indent=2, default=str))
 
 
-def run_sweep(spec: Spec, folder: str | Path, executor: str = "processes", workers: int | None = None,
-              scheduler: str | None = None, progress: bool = True, runner: Callable = run_one,
-              flush_every: int = 16, flush_seconds: float = 10.0) -> SweepResult:
+def run_sweep(
+    spec: Spec,
+    folder: str | Path,
+    executor: str = "processes",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+    runner: Callable = run_one,
+    flush_every: int = 16,
+    flush_seconds: float = 10.0,
+) -> SweepResult:
     """Run every unfinished run of ``spec``, streaming rows to ``folder``; return the counts."""
     if not isinstance(spec, Spec):  # pragma: no cover
         raise SpecError("run_sweep needs a Spec (experiments.spec.load_spec)")
@@ -253,9 +280,16 @@ def run_sweep(spec: Spec, folder: str | Path, executor: str = "processes", worke
     finished = _finished(folder)
     todo = [t for t in all_tasks if (t["point"], t["replication"]) not in finished]
     started = dt.datetime.now()
-    info = {"started": started.isoformat(timespec="seconds"), "finished": None, "total_runs": len(all_tasks),
-            "already_done": len(finished), "to_run": len(todo), "executor": executor, "workers": workers,
-            "scheduler": scheduler}
+    info = {
+        "started": started.isoformat(timespec="seconds"),
+        "finished": None,
+        "total_runs": len(all_tasks),
+        "already_done": len(finished),
+        "to_run": len(todo),
+        "executor": executor,
+        "workers": workers,
+        "scheduler": scheduler,
+    }
     _manifest(spec, folder, info)
     ex, close = make_executor(executor, workers, scheduler)  # before the bar: a failure prints one line
     writer = _Writer(spec, folder, flush_every, flush_seconds)
@@ -286,11 +320,14 @@ def run_sweep(spec: Spec, folder: str | Path, executor: str = "processes", worke
         finally:
             bar.close()
             close()
-    info.update(finished=dt.datetime.now().isoformat(timespec="seconds"), done_now=done, failed_now=failed,
-                total_done=len(finished) + done)
+    info.update(
+        finished=dt.datetime.now().isoformat(timespec="seconds"),
+        done_now=done,
+        failed_now=failed,
+        total_done=len(finished) + done,
+    )
     _manifest(spec, folder, info)
-    return SweepResult(folder, len(all_tasks), len(finished) + done, failed, len(finished),
-                       time.perf_counter() - t0)
+    return SweepResult(folder, len(all_tasks), len(finished) + done, failed, len(finished), time.perf_counter() - t0)
 
 
 def _run_on(ex: Executor, todo: list, runner, record, workers) -> None:
@@ -314,17 +351,24 @@ def _run_on(ex: Executor, todo: list, runner, record, workers) -> None:
 def _progress_bar(total: int, initial: int, show: bool):
     from tqdm import tqdm
 
-    return tqdm(total=total, initial=initial, disable=not show, unit="run", file=sys.stderr,
-                desc="sweep", dynamic_ncols=True)
+    return tqdm(
+        total=total, initial=initial, disable=not show, unit="run", file=sys.stderr, desc="sweep", dynamic_ncols=True
+    )
 
 
 def _write_progress(folder: Path, total: int, done: int, failed: int, t0: float, ran: int, to_run: int) -> None:
     elapsed = time.perf_counter() - t0
     rate = ran / elapsed if elapsed > 0 and ran else 0.0
     eta = (to_run - ran) / rate if rate else None
-    data = {"total": total, "done": done, "failed": failed, "remaining": total - done - failed,
-            "elapsed_s": round(elapsed, 2), "eta_s": None if eta is None else round(eta, 1),
-            "updated": dt.datetime.now().isoformat(timespec="seconds")}
+    data = {
+        "total": total,
+        "done": done,
+        "failed": failed,
+        "remaining": total - done - failed,
+        "elapsed_s": round(elapsed, 2),
+        "eta_s": None if eta is None else round(eta, 1),
+        "updated": dt.datetime.now().isoformat(timespec="seconds"),
+    }
     _atomic_text(folder / "progress.json", json.dumps(data))
 
 
@@ -350,7 +394,8 @@ def load_failures(folder: str | Path) -> pd.DataFrame:
 
 def load_timeseries(folder: str | Path) -> pd.DataFrame:
     """The weekly series of the finished runs (spec ``timeseries``), one row per run and week,
-    sorted by point, replication and week; empty when the spec kept none."""
+    sorted by point, replication and week; empty when the spec kept none.
+    """
     root = Path(folder) / "timeseries"
     parts = sorted(root.glob("point=*/part-*.parquet"))
     if not parts:
@@ -360,6 +405,7 @@ def load_timeseries(folder: str | Path) -> pd.DataFrame:
     done = _finished(Path(folder))
     df = df[[(p, r) in done for p, r in zip(df["point"], df["replication"])]]
     df = df.drop_duplicates(["point", "replication", "week"], keep="last")
-    cols = ["point", "replication", "seed", "week"] + [c for c in df.columns
-                                                       if c not in ("point", "replication", "seed", "week")]
+    cols = ["point", "replication", "seed", "week"] + [
+        c for c in df.columns if c not in ("point", "replication", "seed", "week")
+    ]
     return df[cols].sort_values(["point", "replication", "week"], kind="stable").reset_index(drop=True)

@@ -128,8 +128,10 @@ class Mother(mesa.Agent):
         return {k: float(pop[k][self.idx]) for k in ("family", "stigma", "free_time", "digital", "wtp", "barrier")}
 
     def __repr__(self) -> str:
-        return (f"Mother(idx={self.idx}, stage={self.stage.name}, role={self.role.name}, "
-                f"province={self.province!r}, internalisation={self.internalisation:.2f})")
+        return (
+            f"Mother(idx={self.idx}, stage={self.stage.name}, role={self.role.name}, "
+            f"province={self.province!r}, internalisation={self.internalisation:.2f})"
+        )
 
 
 class Admin(mesa.Agent):
@@ -155,5 +157,7 @@ class Brand(mesa.Agent):
         self.spent = 0.0  # Rp paid so far
 
     def __repr__(self) -> str:
-        return (f"Brand(id={self.unique_id}, budget={self.budget:,.0f}/month, campaigns={self.campaigns}, "
-                f"spent={self.spent:,.0f}, sampled={len(self.sampled)})")
+        return (
+            f"Brand(id={self.unique_id}, budget={self.budget:,.0f}/month, campaigns={self.campaigns}, "
+            f"spent={self.spent:,.0f}, sampled={len(self.sampled)})"
+        )

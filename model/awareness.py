@@ -41,8 +41,11 @@ from .states import Role, Stage
 def posts_per_week(model) -> float:
     """Instagram posts this week: the founders', the members' and the team's."""
     p = model.p
-    return (p["posts_per_week"] + p["content_growth"] * model.counts[Stage.ACTIVE] / 1000.0
-            + p["volunteer_posts_per_week"] * (model.n_role(Role.VOLUNTEER) + model.n_role(Role.MANAGER)))
+    return (
+        p["posts_per_week"]
+        + p["content_growth"] * model.counts[Stage.ACTIVE] / 1000.0
+        + p["volunteer_posts_per_week"] * (model.n_role(Role.VOLUNTEER) + model.n_role(Role.MANAGER))
+    )
 
 
 def mass_reach(model) -> float:

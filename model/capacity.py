@@ -34,8 +34,7 @@ from .states import Role
 
 def facilitators(model) -> float:
     """F: the team's facilitation capacity in founder-equivalents."""
-    return (len(model.admins) + model.n_role(Role.MANAGER)
-            + model.p["volunteer_weight"] * model.n_role(Role.VOLUNTEER))
+    return len(model.admins) + model.n_role(Role.MANAGER) + model.p["volunteer_weight"] * model.n_role(Role.VOLUNTEER)
 
 
 def relative(model) -> float:
@@ -62,5 +61,8 @@ def prompt_share(model, n_prompted: int) -> float:
 def support(model) -> float:
     """Learners in paid classes the team can support."""
     p = model.p
-    return (sum(a.capacity for a in model.admins) + model.n_role(Role.MANAGER) * p["manager_capacity"]
-            + model.n_role(Role.VOLUNTEER) * p["volunteer_capacity"])
+    return (
+        sum(a.capacity for a in model.admins)
+        + model.n_role(Role.MANAGER) * p["manager_capacity"]
+        + model.n_role(Role.VOLUNTEER) * p["volunteer_capacity"]
+    )

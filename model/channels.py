@@ -41,7 +41,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     p, pop, week = model.p, model.pop, model.week
     ag = model.channel_agendas
     # mothers aware since the last step start waiting to follow and to join from outside
-    new = model.aware_idx[model.channels_seen:]
+    new = model.aware_idx[model.channels_seen :]
     model.channels_seen = model.aware_idx.size
     r = pop["digital_reach"][new]
     _schedule(model, ag["follow"], new, p["follow_rate"] * r, rng, week)

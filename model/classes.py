@@ -48,8 +48,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .parameters import PROGRAMMES
 from . import capacity
+from .parameters import PROGRAMMES
 from .states import FREE_CLASS, NO_CLASS, Stage
 
 # assumed: beyond a few reinforcing alumnae ties, more add nothing (complex contagion
@@ -69,14 +69,23 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
     cand = mem[(model.stage[mem] == Stage.ACTIVE) & (model.applied[mem] == NO_CLASS)]
     cand = cand[model.score[cand] >= p["enrol_threshold"]]
     s, b, wtp = model.score[cand], pop["barrier"][cand], pop["wtp"][cand]
-    base = p["enrol_rate"] * s * (1.0 - b) * (1.0 + p["peer_reinforcement"] * np.minimum(model.alumnae_ties[cand], REINFORCEMENT_CAP))
+    base = (
+        p["enrol_rate"]
+        * s
+        * (1.0 - b)
+        * (1.0 + p["peer_reinforcement"] * np.minimum(model.alumnae_ties[cand], REINFORCEMENT_CAP))
+    )
     applied = []
     for k in rng.permutation(open_progs):
         prog = PROGRAMMES[k]
         c = p[f"{prog}_price"] / p[f"{prog}_instalments"]
         with np.errstate(divide="ignore", invalid="ignore"):
             ok = (c <= wtp) & ((model.done[cand] >> k) & 1 == 0) & (model.applied[cand] == NO_CLASS)
-            h = np.where(ok, base * np.exp(-p["price_sensitivity"] * (0.0 if c == 0 else np.where(wtp > 0, c / wtp, np.inf))), 0.0)
+            h = np.where(
+                ok,
+                base * np.exp(-p["price_sensitivity"] * (0.0 if c == 0 else np.where(wtp > 0, c / wtp, np.inf))),
+                0.0,
+            )
         who = cand[rng.random(cand.size) < -np.expm1(-h)]
         model.applied[who] = k + 1
         applied.append(who)
@@ -124,8 +133,9 @@ def progress(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     prog = model.programme[learners]
     b = pop["barrier"][learners]
     free = prog == FREE_CLASS
-    d = np.where(free, p["free_class_dropout"],
-                 p["dropout_rate"] * (1.0 + p["support_effect"] * support_shortfall(model))) * (1.0 + BARRIER_DROPOUT * b)
+    d = np.where(
+        free, p["free_class_dropout"], p["dropout_rate"] * (1.0 + p["support_effect"] * support_shortfall(model))
+    ) * (1.0 + BARRIER_DROPOUT * b)
     drop = rng.random(learners.size) < d
     dropped = learners[drop]
     done = learners[~drop & (model.class_end[learners] <= model.week + 1)]
@@ -160,7 +170,10 @@ def progress(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     model.add_alumna_ties(new_alumnae)
     model.move(done, Stage.ACTIVE)
     model.programme[done] = NO_CLASS
-    out.update(free_graduates=free_done, completed_paid=paid_done[~scholars],
-               completed_scholars=paid_done[scholars],
-               completed_jika_ibu_menjadi=paid_done[k == PROGRAMMES.index("jika_ibu_menjadi")])
+    out.update(
+        free_graduates=free_done,
+        completed_paid=paid_done[~scholars],
+        completed_scholars=paid_done[scholars],
+        completed_jika_ibu_menjadi=paid_done[k == PROGRAMMES.index("jika_ibu_menjadi")],
+    )
     return out

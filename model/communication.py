@@ -57,9 +57,18 @@ from .states import Role, Stage
 
 KINDS = ("u2u", "u2d", "u2s")
 CHANNELS = ("telegram", "whatsapp", "rumii", "instagram", "zoom", "learning_platform", "happy_hour")
-EVENT_TYPES = (("u2u", "telegram"), ("u2u", "whatsapp"), ("u2u", "rumii"), ("u2u", "instagram"),
-               ("u2u", "happy_hour"), ("u2d", "instagram"), ("u2d", "learning_platform"), ("u2d", "rumii"),
-               ("u2s", "zoom"), ("u2s", "learning_platform"))
+EVENT_TYPES = (
+    ("u2u", "telegram"),
+    ("u2u", "whatsapp"),
+    ("u2u", "rumii"),
+    ("u2u", "instagram"),
+    ("u2u", "happy_hour"),
+    ("u2d", "instagram"),
+    ("u2d", "learning_platform"),
+    ("u2d", "rumii"),
+    ("u2s", "zoom"),
+    ("u2s", "learning_platform"),
+)
 HUBS = ("telegram", "whatsapp")  # hub node of group g is n_mothers + HUBS.index(g)
 FORUM_READS = 5.0  # assumed: a forum thread is read five times for each reply
 HAPPY_HOUR_TALKS = 3  # assumed: conversations per attendee at a meetup
@@ -88,8 +97,9 @@ def _partners(pool: np.ndarray, pool_keys: np.ndarray, who: np.ndarray, who_keys
     return np.where(others > 0, pool[np.minimum(pick, max(pool.size - 1, 0))], -1)
 
 
-def _group_talk(model, members: np.ndarray, groups: np.ndarray, hub: int, rng,
-                led: bool = True) -> tuple[int, np.ndarray, np.ndarray]:
+def _group_talk(
+    model, members: np.ndarray, groups: np.ndarray, hub: int, rng, led: bool = True
+) -> tuple[int, np.ndarray, np.ndarray]:
     """Messages in chat groups this week: (count, sender ids, receiver ids).
 
     ``groups`` gives each member's group; peers are picked among the members of the
@@ -117,12 +127,17 @@ def _peer_talk(members: np.ndarray, k: np.ndarray, rng) -> tuple[np.ndarray, np.
     return senders[keep], receivers[keep]
 
 
-PATTERN_CHANNELS = {"telegram": ("telegram",), "whatsapp": ("whatsapp",), "groups": ("telegram", "whatsapp"),
-                    "all": ("telegram", "whatsapp", "rumii", "happy_hour")}
+PATTERN_CHANNELS = {
+    "telegram": ("telegram",),
+    "whatsapp": ("whatsapp",),
+    "groups": ("telegram", "whatsapp"),
+    "all": ("telegram", "whatsapp", "rumii", "happy_hour"),
+}
 
 
-def step(model, rng: np.random.Generator, attendees: np.ndarray, flows: dict,
-         count_rng: np.random.Generator) -> dict[tuple[str, str], int]:
+def step(
+    model, rng: np.random.Generator, attendees: np.ndarray, flows: dict, count_rng: np.random.Generator
+) -> dict[tuple[str, str], int]:
     """Generate this week's events; record the message ties; return counts per (kind, channel).
 
     Messages (who talks with whom) draw from ``rng``; the pure counts (reads,
@@ -172,8 +187,9 @@ def step(model, rng: np.random.Generator, attendees: np.ndarray, flows: dict,
     # classes and the platform
     counts[("u2s", "zoom")] = int(learners.size)
     counts[("u2d", "learning_platform")] = int(count_rng.poisson(p["materials_per_week"] * learners.size))
-    counts[("u2s", "learning_platform")] = int(learners.size + flows["new_registered"]
-                                               + flows["new_paid_enrolled"] + flows["new_scholars"])
+    counts[("u2s", "learning_platform")] = int(
+        learners.size + flows["new_registered"] + flows["new_paid_enrolled"] + flows["new_scholars"]
+    )
     model.remember_messages(np.concatenate(src), np.concatenate(dst), np.concatenate(chan))
     return counts
 
@@ -191,12 +207,17 @@ def monitor(model) -> dict[str, float | str]:
     """Centralisation, density and pattern of the window's graph on ``pattern_channels``."""
     src, dst = window(model, PATTERN_CHANNELS[model.p["pattern_channels"]])
     deg = patterns.degrees_from_edges(src, dst)
-    return {"comm_centralisation": patterns.centralisation(deg), "comm_density": patterns.density(deg),
-            "comm_pattern": patterns.classify(deg), "comm_nodes": int(deg.size)}
+    return {
+        "comm_centralisation": patterns.centralisation(deg),
+        "comm_density": patterns.density(deg),
+        "comm_pattern": patterns.classify(deg),
+        "comm_nodes": int(deg.size),
+    }
 
 
-def graph(model, channels: tuple[str, ...] | None = None, max_nodes: int | None = None,
-          rng: np.random.Generator | None = None) -> nx.Graph:
+def graph(
+    model, channels: tuple[str, ...] | None = None, max_nodes: int | None = None, rng: np.random.Generator | None = None
+) -> nx.Graph:
     """The window's communication graph (networkx) on ``channels``; nodes carry a ``role``.
 
     With ``max_nodes``, a sample: the hubs and facilitators first, then members at
@@ -212,14 +233,16 @@ def graph(model, channels: tuple[str, ...] | None = None, max_nodes: int | None 
             g.nodes[v]["role"] = "hub:" + HUBS[v - n]
         else:
             r = Role(int(model.role[v]))
-            g.nodes[v]["role"] = r.name.lower() if r != Role.NONE else (
-                "member" if model.registered_week[v] >= 0 else "non-member")
+            g.nodes[v]["role"] = (
+                r.name.lower() if r != Role.NONE else ("member" if model.registered_week[v] >= 0 else "non-member")
+            )
     if max_nodes is not None and g.number_of_nodes() > max_nodes:
         rng = rng or np.random.default_rng(0)
         nodes = np.array(sorted(g.nodes))
         rank = {"manager": 1, "volunteer": 2, "member": 3, "non-member": 3}
-        priority = np.array([0 if g.nodes[v]["role"].startswith("hub") else rank[g.nodes[v]["role"]]
-                             for v in nodes.tolist()])
+        priority = np.array(
+            [0 if g.nodes[v]["role"].startswith("hub") else rank[g.nodes[v]["role"]] for v in nodes.tolist()]
+        )
         # hubs, then managers, then volunteers, then members at random
         keep = nodes[np.lexsort((rng.random(nodes.size), priority))[:max_nodes]]
         g = g.subgraph(keep.tolist()).copy()

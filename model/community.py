@@ -32,15 +32,29 @@ onto their rows. See docs/ODD.md for the full description.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-
 from collections import deque
+from typing import Any
 
 import mesa
 import numpy as np
 
-from . import (awareness, brands, channels, classes, communication, engagement, happy_hour, metrics, momfluencers,
-               onboarding, promotion, scholarship, survey, timeline, volunteering)
+from . import (
+    awareness,
+    brands,
+    channels,
+    classes,
+    communication,
+    engagement,
+    happy_hour,
+    metrics,
+    momfluencers,
+    onboarding,
+    promotion,
+    scholarship,
+    survey,
+    timeline,
+    volunteering,
+)
 from .agents import Admin, Brand, Mother
 from .network import neighbours, small_world
 from .parameters import PROGRAMMES
@@ -50,9 +64,27 @@ from .states import NO_CLASS, Role, Stage
 
 # One random stream per rule, spawned from the model's generator in this fixed
 # order, so that changing one rule's draws never shifts another's (common random numbers).
-STREAMS = ("population", "network", "seeding", "awareness", "channels", "onboarding", "classes",
-           "scholarship", "progress", "engagement", "volunteering", "survey", "happy_hour", "promotion",
-           "momfluencers", "brands", "communication", "participation", "event_counts")
+STREAMS = (
+    "population",
+    "network",
+    "seeding",
+    "awareness",
+    "channels",
+    "onboarding",
+    "classes",
+    "scholarship",
+    "progress",
+    "engagement",
+    "volunteering",
+    "survey",
+    "happy_hour",
+    "promotion",
+    "momfluencers",
+    "brands",
+    "communication",
+    "participation",
+    "event_counts",
+)
 
 
 class CommunityModel(mesa.Model):
@@ -87,9 +119,10 @@ class CommunityModel(mesa.Model):
                 continue
             for c in timeline.cohort_weeks(p[f"{prog}_start"], p[f"{prog}_every_weeks"], p["start"], self.n_weeks):
                 self._starts[k, c] = True
-                self._window[k, max(0, c - p[f"{prog}_window_weeks"]):c] = True
+                self._window[k, max(0, c - p[f"{prog}_window_weeks"]) : c] = True
         sw = timeline.week_of(p["scholarship_start"], p["start"]) + p["scholarship_every_weeks"] * np.arange(
-            p["scholarship_batches"])
+            p["scholarship_batches"]
+        )
         self.scholarship_weeks = set(int(w) for w in sw if 0 <= w < self.n_weeks)
 
         # population and ties
@@ -241,26 +274,26 @@ class CommunityModel(mesa.Model):
     def make_aware(self, idx: np.ndarray) -> None:
         """Unaware mothers ``idx`` become aware (and start to talk)."""
         self.move(idx, Stage.AWARE)
-        self._aware_buf[self._n_aware_idx:self._n_aware_idx + idx.size] = idx
+        self._aware_buf[self._n_aware_idx : self._n_aware_idx + idx.size] = idx
         self._n_aware_idx += idx.size
         self.add_talk(idx, 1.0)
 
     @property
     def aware_idx(self) -> np.ndarray:
         """Every mother who is aware or further along (a view; do not modify)."""
-        return self._aware_buf[:self._n_aware_idx]
+        return self._aware_buf[: self._n_aware_idx]
 
     @property
     def member_idx(self) -> np.ndarray:
         """Every registered mother (a view; do not modify)."""
-        return self._member_buf[:self._n_member_idx]
+        return self._member_buf[: self._n_member_idx]
 
     def register(self, idx: np.ndarray, to: Stage) -> None:
         """Register mothers ``idx`` (stage ``to``): Mesa agents, counts, talk weight."""
         if idx.size == 0:
             return
         self.move(idx, to)
-        self._member_buf[self._n_member_idx:self._n_member_idx + idx.size] = idx
+        self._member_buf[self._n_member_idx : self._n_member_idx + idx.size] = idx
         self._n_member_idx += idx.size
         self.registered_week[idx] = self.week
         self.add_talk(idx, self.p["member_talk"])
@@ -325,8 +358,9 @@ class CommunityModel(mesa.Model):
 
     def _survey_rng(self) -> np.random.Generator:
         # a fresh copy of the survey stream each time: same state → same answers
-        return np.random.Generator(type(self.streams["survey"].bit_generator)(
-            self.streams["survey"].bit_generator.seed_seq))
+        return np.random.Generator(
+            type(self.streams["survey"].bit_generator)(self.streams["survey"].bit_generator.seed_seq)
+        )
 
     # ---------------------------------------------------------------- output
     @property
@@ -356,13 +390,17 @@ class CommunityModel(mesa.Model):
 def _signature():
     """CommunityModel's signature: every declared parameter as a keyword with the
     default it has under the default preset (what ``inspect``, IDEs and Mesa's
-    SolaraViz see)."""
+    SolaraViz see).
+    """
     import inspect
 
     P = inspect.Parameter
     defaults = load(DEFAULT)
-    params = [P("self", P.POSITIONAL_OR_KEYWORD), P("preset", P.POSITIONAL_OR_KEYWORD, default=DEFAULT),
-              P("rng", P.POSITIONAL_OR_KEYWORD, default=None)]
+    params = [
+        P("self", P.POSITIONAL_OR_KEYWORD),
+        P("preset", P.POSITIONAL_OR_KEYWORD, default=DEFAULT),
+        P("rng", P.POSITIONAL_OR_KEYWORD, default=None),
+    ]
     params += [P(name, P.KEYWORD_ONLY, default=value) for name, value in defaults.items()]
     return inspect.Signature(params)
 

@@ -41,8 +41,10 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     s[prompted] += p["internalise_prompt"] * capacity.prompt_share(model, prompted.size) * (1.0 - s[prompted])
     dormant = mem[stage == Stage.DORMANT]
     s[dormant] *= 1.0 - p["internalise_decay"]
-    back = dormant[rng.random(dormant.size) < p["reactivation_rate"]
-                           * np.where(tg[stage == Stage.DORMANT], TELEGRAM_REACTIVATION, 1.0)]
+    back = dormant[
+        rng.random(dormant.size)
+        < p["reactivation_rate"] * np.where(tg[stage == Stage.DORMANT], TELEGRAM_REACTIVATION, 1.0)
+    ]
     idle = mem[(stage == Stage.ACTIVE) & (model.applied[mem] == NO_CLASS)]
     drift = idle[rng.random(idle.size) < p["dormancy_rate"] * (1.0 - s[idle])]
     model.move(drift, Stage.DORMANT)

@@ -20,20 +20,57 @@ from .population import N_PROVINCES
 from .states import Role, Stage
 
 FLOWS = (
-    "new_aware", "new_followers", "new_unfollows", "new_telegram_joins", "new_telegram_leaves",
-    "new_seekers", "new_queue_giveups", "new_registered", "new_free_class_starts",
-    "new_free_class_graduates", "new_dropped_free", "new_applications",
-    *(f"new_enrolled_{p}" for p in PROGRAMMES), "new_paid_enrolled", "new_completed_paid",
-    "new_dropped_paid", "new_scholars", "new_completed_scholars", "new_dropped_scholars", "new_dormant", "new_reactivated",
-    "new_volunteers", "new_volunteers_quit", "new_promotions", "new_managers_left", "new_happy_hour_attendees",
-    "new_momfluencers", "new_momfluencers_stopped", "new_campaigns", "new_paid_posts", "new_samples", "new_income",
-    *(f"new_{k}_{c}" for k, c in EVENT_TYPES), *(f"new_{k}" for k in KINDS),
+    "new_aware",
+    "new_followers",
+    "new_unfollows",
+    "new_telegram_joins",
+    "new_telegram_leaves",
+    "new_seekers",
+    "new_queue_giveups",
+    "new_registered",
+    "new_free_class_starts",
+    "new_free_class_graduates",
+    "new_dropped_free",
+    "new_applications",
+    *(f"new_enrolled_{p}" for p in PROGRAMMES),
+    "new_paid_enrolled",
+    "new_completed_paid",
+    "new_dropped_paid",
+    "new_scholars",
+    "new_completed_scholars",
+    "new_dropped_scholars",
+    "new_dormant",
+    "new_reactivated",
+    "new_volunteers",
+    "new_volunteers_quit",
+    "new_promotions",
+    "new_managers_left",
+    "new_happy_hour_attendees",
+    "new_momfluencers",
+    "new_momfluencers_stopped",
+    "new_campaigns",
+    "new_paid_posts",
+    "new_samples",
+    "new_income",
+    *(f"new_{k}_{c}" for k, c in EVENT_TYPES),
+    *(f"new_{k}" for k in KINDS),
 )
 CUMULATIVES = (
-    "cum_aware", "cum_registered", "cum_free_class_graduates", "cum_paid_enrolled",
-    *(f"cum_enrolled_{p}" for p in PROGRAMMES), "cum_completed_paid", "cum_dropped_paid",
-    "cum_scholars", "cum_completed_scholars", "cum_volunteers",  # cum_volunteers: calls answered
-    "cum_promotions", "cum_momfluencers", "cum_campaigns", "cum_paid_posts", "cum_income",
+    "cum_aware",
+    "cum_registered",
+    "cum_free_class_graduates",
+    "cum_paid_enrolled",
+    *(f"cum_enrolled_{p}" for p in PROGRAMMES),
+    "cum_completed_paid",
+    "cum_dropped_paid",
+    "cum_scholars",
+    "cum_completed_scholars",
+    "cum_volunteers",  # cum_volunteers: calls answered
+    "cum_promotions",
+    "cum_momfluencers",
+    "cum_campaigns",
+    "cum_paid_posts",
+    "cum_income",
     *(f"cum_{k}" for k in KINDS),
 )
 
@@ -56,8 +93,9 @@ STOCKS = {
 }
 SHARES = {
     "aware_share": lambda m: (m.n - int(m.counts[Stage.UNAWARE])) / m.n,
-    "completion_rate": lambda m: _ratio(m.cum["cum_completed_paid"],
-                                        m.cum["cum_completed_paid"] + m.cum["cum_dropped_paid"]),
+    "completion_rate": lambda m: _ratio(
+        m.cum["cum_completed_paid"], m.cum["cum_completed_paid"] + m.cum["cum_dropped_paid"]
+    ),
     "mean_internalisation": lambda m: _mean_score(m),
     "volunteer_share": lambda m: _ratio(m.n_role(Role.VOLUNTEER), m.registered) if m.registered else 0.0,
     "comm_centralisation": lambda m: m.monitors["comm_centralisation"],
@@ -66,8 +104,9 @@ SHARES = {
 # other per-week monitors (neither counts nor shares)
 MONITORS = {
     "team_capacity": lambda m: capacity.relative(m),
-    "income_per_momfluencer_month": lambda m: _ratio(m.flows["new_income"] * 52 / 12,
-                                                     int(m.momfluencer.sum())) if m.momfluencer.any() else 0.0,
+    "income_per_momfluencer_month": lambda m: (
+        _ratio(m.flows["new_income"] * 52 / 12, int(m.momfluencer.sum())) if m.momfluencer.any() else 0.0
+    ),
     "comm_pattern": lambda m: m.monitors["comm_pattern"],
 }
 
@@ -102,8 +141,7 @@ def dataframe(model):
 def summary(model) -> dict[str, float]:
     """End-of-run figures. The survey figures need the run to have ended (NaN before)."""
     m, cum = model, model.cum
-    sv = m.survey_result or {"survey_respondents": 0, "financial_change": math.nan,
-                             "parenting_change": math.nan}
+    sv = m.survey_result or {"survey_respondents": 0, "financial_change": math.nan, "parenting_change": math.nan}
     out = {
         # the observed targets (model/targets.toml)
         "registered": cum["cum_registered"],
@@ -167,8 +205,15 @@ def income_distribution(m) -> dict[str, float]:
     inc = m.income[m.creator_idx()]
     months = max(m.week, 1) * 12 / 52
     if inc.size == 0:
-        return {"income_gini": math.nan, "income_p50": math.nan, "income_p90": math.nan,
-                "income_per_creator_month": math.nan}
-    return {"income_gini": gini(inc), "income_p50": float(np.percentile(inc, 50)),
-            "income_p90": float(np.percentile(inc, 90)),
-            "income_per_creator_month": float(inc.mean() / months)}
+        return {
+            "income_gini": math.nan,
+            "income_p50": math.nan,
+            "income_p90": math.nan,
+            "income_per_creator_month": math.nan,
+        }
+    return {
+        "income_gini": gini(inc),
+        "income_p50": float(np.percentile(inc, 50)),
+        "income_p90": float(np.percentile(inc, 90)),
+        "income_per_creator_month": float(inc.mean() / months),
+    }

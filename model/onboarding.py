@@ -62,7 +62,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Seek, queue, give up, admit to the free class, register; return who did what."""
     p, week = model.p, model.week
     ag = model.onboarding_agendas
-    new = model.aware_idx[model.onboarding_seen:]  # aware since the last step: may seek from this week
+    new = model.aware_idx[model.onboarding_seen :]  # aware since the last step: may seek from this week
     model.onboarding_seen = model.aware_idx.size
     schedule_seeking(model, new, week, rng)
     seekers = ag["seek"].pop(week)

@@ -170,192 +170,647 @@ def _add(name, default, type_, unit, provenance, source, group, help_, bounds=No
 
 
 # run ---------------------------------------------------------------------
-_add("start", "2020-04", "month", "month", "observed",
-     '001: "Komunitas ini berdiri pada April 2020"', "run",
-     "Calendar month of the first week (IPM's founding).")
-_add("end", "2024-12", "month", "month", "assumed",
-     "end of observation: the 2024 impact survey and the article's 2024 figures", "run",
-     "Last calendar month simulated; model.running turns False after it.")
-_add("n_mothers", 120_000, "int", "mothers", "assumed",
-     "the pool of mothers the community could plausibly reach online in 2020-2024 (its Bass market "
-     "potential); not observed; large enough that 38.6k followers and 15k registrations are a minority",
-     "mothers", "Reachable mothers simulated (reached or not), spread over 38 provinces.",
-     bounds=(100, 5_000_000))
-_add("initial_aware_share", 0.002, "float", "share", "assumed",
-     "the founders' own circles in April 2020", "awareness",
-     "Share of mothers aware of the community at the start.", bounds=(0.0, 1.0))
+_add(
+    "start",
+    "2020-04",
+    "month",
+    "month",
+    "observed",
+    '001: "Komunitas ini berdiri pada April 2020"',
+    "run",
+    "Calendar month of the first week (IPM's founding).",
+)
+_add(
+    "end",
+    "2024-12",
+    "month",
+    "month",
+    "assumed",
+    "end of observation: the 2024 impact survey and the article's 2024 figures",
+    "run",
+    "Last calendar month simulated; model.running turns False after it.",
+)
+_add(
+    "n_mothers",
+    120_000,
+    "int",
+    "mothers",
+    "assumed",
+    "the pool of mothers the community could plausibly reach online in 2020-2024 (its Bass market "
+    "potential); not observed; large enough that 38.6k followers and 15k registrations are a minority",
+    "mothers",
+    "Reachable mothers simulated (reached or not), spread over 38 provinces.",
+    bounds=(100, 5_000_000),
+)
+_add(
+    "initial_aware_share",
+    0.002,
+    "float",
+    "share",
+    "assumed",
+    "the founders' own circles in April 2020",
+    "awareness",
+    "Share of mothers aware of the community at the start.",
+    bounds=(0.0, 1.0),
+)
 
 # mothers -------------------------------------------------------------------
-_add("remote_reach", 0.02, "float", "relative weight", "assumed",
-     "few ties and low online reach in Maluku and Papua; tuned so that about 31 of 38 provinces have "
-     'members (001: "diakses ibu di 31 dari 38 provinsi")', "mothers",
-     "Reach of the 8 Maluku/Papua provinces relative to Java-Bali (per head of population).",
-     bounds=(0.0, 1.0))
-_add("family_support_mean", 0.6, "float", "0-1 index", "assumed",
-     '001: family support "terkadang menjadi kendala berikutnya" (sometimes the next obstacle); mean of a Beta',
-     "mothers", "Mean family support (1 = full support).", bounds=(0.01, 0.99))
-_add("stigma_mean", 0.5, "float", "0-1 index", "assumed",
-     '001: "Faktor lingkungan menjadi factor utama yang dapat menghambat"; mean of a Beta', "mothers",
-     "Mean environment/stigma pressure (1 = strongest).", bounds=(0.01, 0.99))
-_add("free_time_mean", 0.5, "float", "0-1 index", "assumed",
-     "childcare leaves mothers little free time; mean of a Beta", "mothers",
-     "Mean share of free time left by childcare (1 = plenty).", bounds=(0.01, 0.99))
-_add("digital_literacy_mean", 0.7, "float", "0-1 index", "assumed",
-     "most reachable mothers already use Instagram/WhatsApp; mean of a Beta", "mothers",
-     "Mean digital literacy (1 = fluent).", bounds=(0.01, 0.99))
-_add("wtp_median", 150_000.0, "float", "Rp/month", "assumed",
-     "what a mother can spend on learning per month; no survey figure", "mothers",
-     "Median monthly budget a mother can spend on classes (lognormal).", bounds=(0.0, 10_000_000.0))
-_add("wtp_sigma", 0.9, "float", "log-sd", "assumed", "wide income spread", "mothers",
-     "Spread (sd of log) of the monthly budget.", bounds=(0.0, 3.0))
-_add("wtp_max", 3_000_000.0, "float", "Rp/month", "assumed",
-     "no mother spends more than this per month on a class", "mothers",
-     "Cap on the monthly budget.", bounds=(0.0, 100_000_000.0))
-_add("share_long_distance", 0.2, "float", "share", "assumed",
-     '000: mothers "berhadapan dengan *long distance marriage* (LDM)"; no count given', "mothers",
-     "Share of mothers in a long-distance marriage.", bounds=(0.0, 1.0))
-_add("share_migrated", 0.25, "float", "share", "assumed",
-     '000: mothers "ikut merantau jauh dari sanak keluarga"; no count given', "mothers",
-     "Share of mothers who migrated away from kin (the rest left work after marriage/childbirth).",
-     bounds=(0.0, 1.0))
-_add("isolation_motivation", 1.3, "float", "multiplier", "assumed",
-     "mothers far from kin look harder for an online community (000)", "mothers",
-     "Interest multiplier for long-distance and migrated mothers.", bounds=(0.0, 5.0))
-_add("barrier_strength", 1.0, "float", "multiplier", "assumed",
-     "scales every barrier effect; 0 switches barriers off (limit cases)", "mothers",
-     "Strength of barriers (environment, family, time, digital literacy).", bounds=(0.0, 3.0))
-_add("weight_environment", 0.5, "float", "weight", "assumed",
-     "001 names the environment the main factor", "mothers",
-     "Weight of environment/stigma in the barrier index.", bounds=(0.0, 1.0))
-_add("weight_family", 0.3, "float", "weight", "assumed",
-     "001: family support is the next obstacle", "mothers",
-     "Weight of low family support in the barrier index.", bounds=(0.0, 1.0))
-_add("weight_time", 0.2, "float", "weight", "assumed", "childcare time", "mothers",
-     "Weight of lack of free time in the barrier index.", bounds=(0.0, 1.0))
+_add(
+    "remote_reach",
+    0.02,
+    "float",
+    "relative weight",
+    "assumed",
+    "few ties and low online reach in Maluku and Papua; tuned so that about 31 of 38 provinces have "
+    'members (001: "diakses ibu di 31 dari 38 provinsi")',
+    "mothers",
+    "Reach of the 8 Maluku/Papua provinces relative to Java-Bali (per head of population).",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "family_support_mean",
+    0.6,
+    "float",
+    "0-1 index",
+    "assumed",
+    '001: family support "terkadang menjadi kendala berikutnya" (sometimes the next obstacle); mean of a Beta',
+    "mothers",
+    "Mean family support (1 = full support).",
+    bounds=(0.01, 0.99),
+)
+_add(
+    "stigma_mean",
+    0.5,
+    "float",
+    "0-1 index",
+    "assumed",
+    '001: "Faktor lingkungan menjadi factor utama yang dapat menghambat"; mean of a Beta',
+    "mothers",
+    "Mean environment/stigma pressure (1 = strongest).",
+    bounds=(0.01, 0.99),
+)
+_add(
+    "free_time_mean",
+    0.5,
+    "float",
+    "0-1 index",
+    "assumed",
+    "childcare leaves mothers little free time; mean of a Beta",
+    "mothers",
+    "Mean share of free time left by childcare (1 = plenty).",
+    bounds=(0.01, 0.99),
+)
+_add(
+    "digital_literacy_mean",
+    0.7,
+    "float",
+    "0-1 index",
+    "assumed",
+    "most reachable mothers already use Instagram/WhatsApp; mean of a Beta",
+    "mothers",
+    "Mean digital literacy (1 = fluent).",
+    bounds=(0.01, 0.99),
+)
+_add(
+    "wtp_median",
+    150_000.0,
+    "float",
+    "Rp/month",
+    "assumed",
+    "what a mother can spend on learning per month; no survey figure",
+    "mothers",
+    "Median monthly budget a mother can spend on classes (lognormal).",
+    bounds=(0.0, 10_000_000.0),
+)
+_add(
+    "wtp_sigma",
+    0.9,
+    "float",
+    "log-sd",
+    "assumed",
+    "wide income spread",
+    "mothers",
+    "Spread (sd of log) of the monthly budget.",
+    bounds=(0.0, 3.0),
+)
+_add(
+    "wtp_max",
+    3_000_000.0,
+    "float",
+    "Rp/month",
+    "assumed",
+    "no mother spends more than this per month on a class",
+    "mothers",
+    "Cap on the monthly budget.",
+    bounds=(0.0, 100_000_000.0),
+)
+_add(
+    "share_long_distance",
+    0.2,
+    "float",
+    "share",
+    "assumed",
+    '000: mothers "berhadapan dengan *long distance marriage* (LDM)"; no count given',
+    "mothers",
+    "Share of mothers in a long-distance marriage.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "share_migrated",
+    0.25,
+    "float",
+    "share",
+    "assumed",
+    '000: mothers "ikut merantau jauh dari sanak keluarga"; no count given',
+    "mothers",
+    "Share of mothers who migrated away from kin (the rest left work after marriage/childbirth).",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "isolation_motivation",
+    1.3,
+    "float",
+    "multiplier",
+    "assumed",
+    "mothers far from kin look harder for an online community (000)",
+    "mothers",
+    "Interest multiplier for long-distance and migrated mothers.",
+    bounds=(0.0, 5.0),
+)
+_add(
+    "barrier_strength",
+    1.0,
+    "float",
+    "multiplier",
+    "assumed",
+    "scales every barrier effect; 0 switches barriers off (limit cases)",
+    "mothers",
+    "Strength of barriers (environment, family, time, digital literacy).",
+    bounds=(0.0, 3.0),
+)
+_add(
+    "weight_environment",
+    0.5,
+    "float",
+    "weight",
+    "assumed",
+    "001 names the environment the main factor",
+    "mothers",
+    "Weight of environment/stigma in the barrier index.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "weight_family",
+    0.3,
+    "float",
+    "weight",
+    "assumed",
+    "001: family support is the next obstacle",
+    "mothers",
+    "Weight of low family support in the barrier index.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "weight_time",
+    0.2,
+    "float",
+    "weight",
+    "assumed",
+    "childcare time",
+    "mothers",
+    "Weight of lack of free time in the barrier index.",
+    bounds=(0.0, 1.0),
+)
 
 # network -------------------------------------------------------------------
-_add("mixing", "network", "choice", "-", "assumed",
-     "word of mouth travels over social ties; 'homogeneous' gives the Bass limit case", "network",
-     "How word of mouth mixes: over the tie network or homogeneously.", choices=("network", "homogeneous"))
-_add("ties_per_mother", 10, "int", "ties", "assumed", "a small-world circle of close contacts",
-     "network", "Social ties per mother (even; ring-lattice degree before rewiring).", bounds=(2, 50))
-_add("long_tie_share", 0.05, "float", "share", "assumed",
-     "a few ties cross neighbourhoods and provinces (small-world rewiring)", "network",
-     "Share of ties rewired to a random mother anywhere.", bounds=(0.0, 1.0))
+_add(
+    "mixing",
+    "network",
+    "choice",
+    "-",
+    "assumed",
+    "word of mouth travels over social ties; 'homogeneous' gives the Bass limit case",
+    "network",
+    "How word of mouth mixes: over the tie network or homogeneously.",
+    choices=("network", "homogeneous"),
+)
+_add(
+    "ties_per_mother",
+    10,
+    "int",
+    "ties",
+    "assumed",
+    "a small-world circle of close contacts",
+    "network",
+    "Social ties per mother (even; ring-lattice degree before rewiring).",
+    bounds=(2, 50),
+)
+_add(
+    "long_tie_share",
+    0.05,
+    "float",
+    "share",
+    "assumed",
+    "a few ties cross neighbourhoods and provinces (small-world rewiring)",
+    "network",
+    "Share of ties rewired to a random mother anywhere.",
+    bounds=(0.0, 1.0),
+)
 
 # awareness -----------------------------------------------------------------
-_add("media_reach", 0.0006, "float", "1/week", "assumed",
-     "Bass p: yearly p ≈ 0.03 (domain.md priors) is 0.0006/week", "awareness",
-     "Weekly chance an unaware mother meets the community's Instagram content (Bass p).",
-     bounds=(0.0, 1.0))
-_add("wom_rate", 0.0073, "float", "1/week", "assumed",
-     "Bass q: yearly q ≈ 0.38 (0.3-0.5, domain.md priors) is 0.0073/week", "awareness",
-     "Weekly word-of-mouth rate per aware contact share (Bass q).", bounds=(0.0, 1.0))
-_add("member_talk", 1.0, "float", "extra weight", "assumed",
-     "externalisation: registered members talk about the community more than mere followers",
-     "awareness", "Extra word-of-mouth weight of a registered member (0 = same as aware).",
-     bounds=(0.0, 20.0))
-_add("posts_per_week", 5.0, "float", "posts/week", "assumed",
-     "the founders' posting rhythm on @ibupunyamimpi", "awareness",
-     "Instagram posts per week at founding (mass reach scales with content volume).",
-     bounds=(0.1, 100.0))
-_add("content_growth", 0.5, "float", "posts/week per 1,000 active members", "assumed",
-     "content volume grows with the community (members and volunteers make content)", "awareness",
-     "Extra posts per week per 1,000 active members.", bounds=(0.0, 50.0))
-_add("live_every_weeks", 2, "int", "weeks", "assumed",
-     '001: Instagram lives "Tanya Ibu Peri"; frequency not given', "awareness",
-     "Weeks between Instagram lives (Tanya Ibu Peri).", bounds=(1, 52))
-_add("live_boost", 0.5, "float", "multiplier", "assumed", "a live draws more eyes than a post",
-     "awareness", "Extra mass reach in a week with a live (0 = none).", bounds=(0.0, 10.0))
-_add("covid_push", 1.5, "float", "multiplier", "assumed",
-     '001: founded "ketika pandemi covid-19 menyebabkan semua orang tidak dapat beraktivitas di luar '
-     'rumah"; higher external influence in lockdowns (domain.md)', "awareness",
-     "Extra reach and interest at full lockdown (timeline in model/timeline.py).", bounds=(0.0, 10.0))
+_add(
+    "media_reach",
+    0.0006,
+    "float",
+    "1/week",
+    "assumed",
+    "Bass p: yearly p ≈ 0.03 (domain.md priors) is 0.0006/week",
+    "awareness",
+    "Weekly chance an unaware mother meets the community's Instagram content (Bass p).",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "wom_rate",
+    0.0073,
+    "float",
+    "1/week",
+    "assumed",
+    "Bass q: yearly q ≈ 0.38 (0.3-0.5, domain.md priors) is 0.0073/week",
+    "awareness",
+    "Weekly word-of-mouth rate per aware contact share (Bass q).",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "member_talk",
+    1.0,
+    "float",
+    "extra weight",
+    "assumed",
+    "externalisation: registered members talk about the community more than mere followers",
+    "awareness",
+    "Extra word-of-mouth weight of a registered member (0 = same as aware).",
+    bounds=(0.0, 20.0),
+)
+_add(
+    "posts_per_week",
+    5.0,
+    "float",
+    "posts/week",
+    "assumed",
+    "the founders' posting rhythm on @ibupunyamimpi",
+    "awareness",
+    "Instagram posts per week at founding (mass reach scales with content volume).",
+    bounds=(0.1, 100.0),
+)
+_add(
+    "content_growth",
+    0.5,
+    "float",
+    "posts/week per 1,000 active members",
+    "assumed",
+    "content volume grows with the community (members and volunteers make content)",
+    "awareness",
+    "Extra posts per week per 1,000 active members.",
+    bounds=(0.0, 50.0),
+)
+_add(
+    "live_every_weeks",
+    2,
+    "int",
+    "weeks",
+    "assumed",
+    '001: Instagram lives "Tanya Ibu Peri"; frequency not given',
+    "awareness",
+    "Weeks between Instagram lives (Tanya Ibu Peri).",
+    bounds=(1, 52),
+)
+_add(
+    "live_boost",
+    0.5,
+    "float",
+    "multiplier",
+    "assumed",
+    "a live draws more eyes than a post",
+    "awareness",
+    "Extra mass reach in a week with a live (0 = none).",
+    bounds=(0.0, 10.0),
+)
+_add(
+    "covid_push",
+    1.5,
+    "float",
+    "multiplier",
+    "assumed",
+    '001: founded "ketika pandemi covid-19 menyebabkan semua orang tidak dapat beraktivitas di luar '
+    'rumah"; higher external influence in lockdowns (domain.md)',
+    "awareness",
+    "Extra reach and interest at full lockdown (timeline in model/timeline.py).",
+    bounds=(0.0, 10.0),
+)
 
 # channels ------------------------------------------------------------------
-_add("follow_rate", 0.03, "float", "1/week", "assumed",
-     "following is cheap (simple contagion, domain.md)", "channels",
-     "Weekly chance an aware mother follows the Instagram account (times digital literacy).",
-     bounds=(0.0, 1.0))
-_add("unfollow_rate", 0.003, "float", "1/week", "assumed", "slow follower churn", "channels",
-     "Weekly chance a follower unfollows.", bounds=(0.0, 1.0))
-_add("telegram_rate", 0.0015, "float", "1/week", "assumed",
-     '001: the Telegram group is open to "siapapun yang tertarik", registered or not', "channels",
-     "Weekly chance an aware non-member joins the open Telegram group.", bounds=(0.0, 1.0))
-_add("telegram_member_rate", 0.01, "float", "1/week", "assumed",
-     "registered members are invited to the group", "channels",
-     "Weekly chance an active registered member joins Telegram.", bounds=(0.0, 1.0))
-_add("telegram_leave_rate", 0.004, "float", "1/week", "assumed", "group churn", "channels",
-     "Weekly chance a Telegram member leaves the group.", bounds=(0.0, 1.0))
+_add(
+    "follow_rate",
+    0.03,
+    "float",
+    "1/week",
+    "assumed",
+    "following is cheap (simple contagion, domain.md)",
+    "channels",
+    "Weekly chance an aware mother follows the Instagram account (times digital literacy).",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "unfollow_rate",
+    0.003,
+    "float",
+    "1/week",
+    "assumed",
+    "slow follower churn",
+    "channels",
+    "Weekly chance a follower unfollows.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "telegram_rate",
+    0.0015,
+    "float",
+    "1/week",
+    "assumed",
+    '001: the Telegram group is open to "siapapun yang tertarik", registered or not',
+    "channels",
+    "Weekly chance an aware non-member joins the open Telegram group.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "telegram_member_rate",
+    0.01,
+    "float",
+    "1/week",
+    "assumed",
+    "registered members are invited to the group",
+    "channels",
+    "Weekly chance an active registered member joins Telegram.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "telegram_leave_rate",
+    0.004,
+    "float",
+    "1/week",
+    "assumed",
+    "group churn",
+    "channels",
+    "Weekly chance a Telegram member leaves the group.",
+    bounds=(0.0, 1.0),
+)
 
 # onboarding ----------------------------------------------------------------
-_add("interest_rate", 0.004, "float", "1/week", "assumed",
-     "tuned with n_mothers to 15,000 registrations", "onboarding",
-     "Weekly chance an aware mother seeks to join (times motivation, (1 - barrier), lockdown push).",
-     bounds=(0.0, 1.0))
-_add("free_class", True, "bool", "-", "observed",
-     '001: the free class "Ibu untuk Ibu" is the entry ("kelas pembuka")', "onboarding",
-     "Run the free entry class 'Ibu untuk Ibu' (false = counterfactual without it).")
-_add("free_class_every_weeks", 2, "int", "weeks", "assumed", "frequency not given", "onboarding",
-     "Weeks between free-class cohorts.", bounds=(1, 52))
-_add("free_class_size", 300, "int", "places", "assumed", "a large Zoom session", "onboarding",
-     "Places per free-class cohort.", bounds=(0, 100_000))
-_add("free_class_weeks", 2, "int", "weeks", "assumed", "a short opening class", "onboarding",
-     "Length of the free class.", bounds=(1, 26))
-_add("free_class_dropout", 0.05, "float", "1/week", "assumed", "a free class is easy to skip",
-     "onboarding", "Base weekly drop-out in the free class.", bounds=(0.0, 1.0))
-_add("direct_registration_share", 0.35, "float", "share", "assumed",
-     "without an easy free entry, fewer mothers who seek to join actually register", "onboarding",
-     "Share of mothers seeking to join who register when there is no free class.", bounds=(0.0, 1.0))
-_add("queue_patience_weeks", 8.0, "float", "weeks", "assumed", "mothers lose interest while waiting",
-     "onboarding", "Mean wait before a mother queued for the free class gives up.",
-     bounds=(0.5, 520.0))
+_add(
+    "interest_rate",
+    0.004,
+    "float",
+    "1/week",
+    "assumed",
+    "tuned with n_mothers to 15,000 registrations",
+    "onboarding",
+    "Weekly chance an aware mother seeks to join (times motivation, (1 - barrier), lockdown push).",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "free_class",
+    True,
+    "bool",
+    "-",
+    "observed",
+    '001: the free class "Ibu untuk Ibu" is the entry ("kelas pembuka")',
+    "onboarding",
+    "Run the free entry class 'Ibu untuk Ibu' (false = counterfactual without it).",
+)
+_add(
+    "free_class_every_weeks",
+    2,
+    "int",
+    "weeks",
+    "assumed",
+    "frequency not given",
+    "onboarding",
+    "Weeks between free-class cohorts.",
+    bounds=(1, 52),
+)
+_add(
+    "free_class_size",
+    300,
+    "int",
+    "places",
+    "assumed",
+    "a large Zoom session",
+    "onboarding",
+    "Places per free-class cohort.",
+    bounds=(0, 100_000),
+)
+_add(
+    "free_class_weeks",
+    2,
+    "int",
+    "weeks",
+    "assumed",
+    "a short opening class",
+    "onboarding",
+    "Length of the free class.",
+    bounds=(1, 26),
+)
+_add(
+    "free_class_dropout",
+    0.05,
+    "float",
+    "1/week",
+    "assumed",
+    "a free class is easy to skip",
+    "onboarding",
+    "Base weekly drop-out in the free class.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "direct_registration_share",
+    0.35,
+    "float",
+    "share",
+    "assumed",
+    "without an easy free entry, fewer mothers who seek to join actually register",
+    "onboarding",
+    "Share of mothers seeking to join who register when there is no free class.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "queue_patience_weeks",
+    8.0,
+    "float",
+    "weeks",
+    "assumed",
+    "mothers lose interest while waiting",
+    "onboarding",
+    "Mean wait before a mother queued for the free class gives up.",
+    bounds=(0.5, 520.0),
+)
 
 # engagement ----------------------------------------------------------------
-_add("internalise_free", 0.3, "float", "score", "assumed",
-     "the free class is where mothers meet the community's values (001)", "engagement",
-     "Internalisation gained (as share of the remaining gap) on completing the free class.",
-     bounds=(0.0, 1.0))
-_add("internalise_paid", 0.35, "float", "score", "assumed", "an intensive cohort class deepens identity",
-     "engagement", "Internalisation gained on completing a paid class.", bounds=(0.0, 1.0))
-_add("internalise_prompt", 0.01, "float", "score/week", "assumed",
-     '001: an admin posts "pertanyaan pemantik" (prompting questions) in the groups', "engagement",
-     "Weekly internalisation gain of an active member in the Telegram group.", bounds=(0.0, 1.0))
-_add("internalise_decay", 0.01, "float", "1/week", "assumed", "identity fades when dormant",
-     "engagement", "Weekly decay of a dormant member's internalisation.", bounds=(0.0, 1.0))
-_add("dormancy_rate", 0.02, "float", "1/week", "assumed", "most members drift away between classes",
-     "engagement", "Weekly chance an active member not in class becomes dormant (times 1 - score).",
-     bounds=(0.0, 1.0))
-_add("reactivation_rate", 0.005, "float", "1/week", "assumed",
-     "admin prompts, alumni classes and reunions (001)", "engagement",
-     "Weekly chance a dormant member becomes active again (doubled in Telegram).", bounds=(0.0, 1.0))
+_add(
+    "internalise_free",
+    0.3,
+    "float",
+    "score",
+    "assumed",
+    "the free class is where mothers meet the community's values (001)",
+    "engagement",
+    "Internalisation gained (as share of the remaining gap) on completing the free class.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "internalise_paid",
+    0.35,
+    "float",
+    "score",
+    "assumed",
+    "an intensive cohort class deepens identity",
+    "engagement",
+    "Internalisation gained on completing a paid class.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "internalise_prompt",
+    0.01,
+    "float",
+    "score/week",
+    "assumed",
+    '001: an admin posts "pertanyaan pemantik" (prompting questions) in the groups',
+    "engagement",
+    "Weekly internalisation gain of an active member in the Telegram group.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "internalise_decay",
+    0.01,
+    "float",
+    "1/week",
+    "assumed",
+    "identity fades when dormant",
+    "engagement",
+    "Weekly decay of a dormant member's internalisation.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "dormancy_rate",
+    0.02,
+    "float",
+    "1/week",
+    "assumed",
+    "most members drift away between classes",
+    "engagement",
+    "Weekly chance an active member not in class becomes dormant (times 1 - score).",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "reactivation_rate",
+    0.005,
+    "float",
+    "1/week",
+    "assumed",
+    "admin prompts, alumni classes and reunions (001)",
+    "engagement",
+    "Weekly chance a dormant member becomes active again (doubled in Telegram).",
+    bounds=(0.0, 1.0),
+)
 
 # programmes ----------------------------------------------------------------
-_add("enrol_rate", 0.08, "float", "1/week", "assumed", "tuned to enrolments", "programmes",
-     "Weekly chance an eligible member applies during a sign-up window (times score).",
-     bounds=(0.0, 1.0))
-_add("enrol_threshold", 0.25, "float", "score", "assumed",
-     "paying is a costly step that needs some internalisation first (Centola, domain.md)", "programmes",
-     "Internalisation a member needs before she applies to a paid class.", bounds=(0.0, 1.0))
-_add("peer_reinforcement", 0.5, "float", "multiplier", "assumed",
-     "complex contagion: alumni among her ties reinforce a costly step", "programmes",
-     "Extra application rate per alumna tie (up to 3).", bounds=(0.0, 10.0))
-_add("price_sensitivity", 1.0, "float", "multiplier", "assumed", "dearer classes draw fewer applicants",
-     "programmes", "How fast the application rate falls with instalment / budget.", bounds=(0.0, 20.0))
-_add("dropout_rate", 0.006, "float", "1/week", "assumed",
-     "paid cohort completion 85-88% in the literature, 91% observed (001)", "programmes",
-     "Base weekly drop-out in a paid class (times 1 + 2 barrier, times support shortfall).",
-     bounds=(0.0, 1.0))
-_add("support_effect", 1.0, "float", "multiplier", "assumed",
-     "admin support keeps learners going (001: discussions are guided by an admin)", "programmes",
-     "Extra drop-out when learners outnumber facilitation capacity (at full shortfall).",
-     bounds=(0.0, 10.0))
-_add("parenting_effect_free", 0.25, "float", "probability", "assumed",
-     "parenting is woven into every class (001)", "programmes",
-     "Chance the free class changes a mother's parenting.", bounds=(0.0, 1.0))
-_add("parenting_effect_paid", 0.6, "float", "probability", "assumed",
-     "parenting is woven into every class (001)", "programmes",
-     "Chance a completed paid class changes a mother's parenting.", bounds=(0.0, 1.0))
+_add(
+    "enrol_rate",
+    0.08,
+    "float",
+    "1/week",
+    "assumed",
+    "tuned to enrolments",
+    "programmes",
+    "Weekly chance an eligible member applies during a sign-up window (times score).",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "enrol_threshold",
+    0.25,
+    "float",
+    "score",
+    "assumed",
+    "paying is a costly step that needs some internalisation first (Centola, domain.md)",
+    "programmes",
+    "Internalisation a member needs before she applies to a paid class.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "peer_reinforcement",
+    0.5,
+    "float",
+    "multiplier",
+    "assumed",
+    "complex contagion: alumni among her ties reinforce a costly step",
+    "programmes",
+    "Extra application rate per alumna tie (up to 3).",
+    bounds=(0.0, 10.0),
+)
+_add(
+    "price_sensitivity",
+    1.0,
+    "float",
+    "multiplier",
+    "assumed",
+    "dearer classes draw fewer applicants",
+    "programmes",
+    "How fast the application rate falls with instalment / budget.",
+    bounds=(0.0, 20.0),
+)
+_add(
+    "dropout_rate",
+    0.006,
+    "float",
+    "1/week",
+    "assumed",
+    "paid cohort completion 85-88% in the literature, 91% observed (001)",
+    "programmes",
+    "Base weekly drop-out in a paid class (times 1 + 2 barrier, times support shortfall).",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "support_effect",
+    1.0,
+    "float",
+    "multiplier",
+    "assumed",
+    "admin support keeps learners going (001: discussions are guided by an admin)",
+    "programmes",
+    "Extra drop-out when learners outnumber facilitation capacity (at full shortfall).",
+    bounds=(0.0, 10.0),
+)
+_add(
+    "parenting_effect_free",
+    0.25,
+    "float",
+    "probability",
+    "assumed",
+    "parenting is woven into every class (001)",
+    "programmes",
+    "Chance the free class changes a mother's parenting.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "parenting_effect_paid",
+    0.6,
+    "float",
+    "probability",
+    "assumed",
+    "parenting is woven into every class (001)",
+    "programmes",
+    "Chance a completed paid class changes a mother's parenting.",
+    bounds=(0.0, 1.0),
+)
 
 PROGRAMMES = ("comeback_journey", "jika_ibu_menjadi", "kembali_diri", "ibu_pebisnis")
 PROGRAMME_LABELS = {
@@ -371,203 +826,757 @@ _PROGRAMME_DEFAULTS = {
     "kembali_diri": ("2020-09", 8, 80, 4, 150_000.0, 1, 3, 0.15),
     "ibu_pebisnis": ("2021-03", 13, 40, 8, 500_000.0, 2, 4, 0.5),
 }
-_PRICING = ('the learning platform sells cohorts "one-time or instalment" (domain.md); '
-            "IPM's prices are not in the seeds")
+_PRICING = (
+    'the learning platform sells cohorts "one-time or instalment" (domain.md); IPM\'s prices are not in the seeds'
+)
 for _prog, (_s, _e, _pl, _w, _pr, _i, _win, _fin) in _PROGRAMME_DEFAULTS.items():
     _lab = PROGRAMME_LABELS[_prog]
-    _add(f"{_prog}_start", _s, "month", "month", "assumed", "launch month not given", "programmes",
-         f"{_lab}: month of the first cohort.")
-    _add(f"{_prog}_every_weeks", _e, "int", "weeks", "assumed", "cohort rhythm not given", "programmes",
-         f"{_lab}: weeks between cohort starts.", bounds=(1, 520))
-    _add(f"{_prog}_places", _pl, "int", "places", "assumed",
-         "the platform shows a cohort size and remaining places (domain.md); sizes not given",
-         "programmes", f"{_lab}: places per cohort (0 = programme closed).", bounds=(0, 100_000))
-    _add(f"{_prog}_weeks", _w, "int", "weeks", "assumed", "cohort length in weeks (domain.md)",
-         "programmes", f"{_lab}: cohort length.", bounds=(1, 104))
-    _add(f"{_prog}_price", _pr, "float", "Rp", "assumed", _PRICING, "programmes",
-         f"{_lab}: full price.", bounds=(0.0, 100_000_000.0))
-    _add(f"{_prog}_instalments", _i, "int", "monthly instalments", "assumed", _PRICING, "programmes",
-         f"{_lab}: number of monthly instalments (1 = pay at once).", bounds=(1, 24))
-    _add(f"{_prog}_window_weeks", _win, "int", "weeks", "assumed", "sign-up window (domain.md)",
-         "programmes", f"{_lab}: sign-up window before each cohort.", bounds=(1, 52))
-    _add(f"{_prog}_financial_effect", _fin, "float", "probability", "assumed",
-         '001: financial change came "terutama pada program Comeback Journey dan Beasiswa IPM"',
-         "programmes", f"{_lab}: chance completing it changes a mother's finances.", bounds=(0.0, 1.0))
+    _add(
+        f"{_prog}_start",
+        _s,
+        "month",
+        "month",
+        "assumed",
+        "launch month not given",
+        "programmes",
+        f"{_lab}: month of the first cohort.",
+    )
+    _add(
+        f"{_prog}_every_weeks",
+        _e,
+        "int",
+        "weeks",
+        "assumed",
+        "cohort rhythm not given",
+        "programmes",
+        f"{_lab}: weeks between cohort starts.",
+        bounds=(1, 520),
+    )
+    _add(
+        f"{_prog}_places",
+        _pl,
+        "int",
+        "places",
+        "assumed",
+        "the platform shows a cohort size and remaining places (domain.md); sizes not given",
+        "programmes",
+        f"{_lab}: places per cohort (0 = programme closed).",
+        bounds=(0, 100_000),
+    )
+    _add(
+        f"{_prog}_weeks",
+        _w,
+        "int",
+        "weeks",
+        "assumed",
+        "cohort length in weeks (domain.md)",
+        "programmes",
+        f"{_lab}: cohort length.",
+        bounds=(1, 104),
+    )
+    _add(
+        f"{_prog}_price",
+        _pr,
+        "float",
+        "Rp",
+        "assumed",
+        _PRICING,
+        "programmes",
+        f"{_lab}: full price.",
+        bounds=(0.0, 100_000_000.0),
+    )
+    _add(
+        f"{_prog}_instalments",
+        _i,
+        "int",
+        "monthly instalments",
+        "assumed",
+        _PRICING,
+        "programmes",
+        f"{_lab}: number of monthly instalments (1 = pay at once).",
+        bounds=(1, 24),
+    )
+    _add(
+        f"{_prog}_window_weeks",
+        _win,
+        "int",
+        "weeks",
+        "assumed",
+        "sign-up window (domain.md)",
+        "programmes",
+        f"{_lab}: sign-up window before each cohort.",
+        bounds=(1, 52),
+    )
+    _add(
+        f"{_prog}_financial_effect",
+        _fin,
+        "float",
+        "probability",
+        "assumed",
+        '001: financial change came "terutama pada program Comeback Journey dan Beasiswa IPM"',
+        "programmes",
+        f"{_lab}: chance completing it changes a mother's finances.",
+        bounds=(0.0, 1.0),
+    )
 
 # scholarship ---------------------------------------------------------------
-_add("scholarship_batches", 6, "int", "batches", "observed",
-     '001: "hingga saat ini terdiri dari 6 batch"', "scholarship",
-     "Business scholarship (Beasiswa Bisnis) batches run (0 = none).", bounds=(0, 200))
-_add("scholarship_batch_size", 18, "int", "scholars", "observed",
-     '001: "masingmasing batch berisikan 15-20 orang" (sic, the hyphen of masing-masing is lost in the text)', "scholarship",
-     "Scholars per batch (observed 15-20).", bounds=(0, 10_000))
-_add("scholarship_start", "2021-10", "month", "month", "assumed", "first batch date not given",
-     "scholarship", "Month of the first scholarship batch.")
-_add("scholarship_every_weeks", 26, "int", "weeks", "derived",
-     "6 batches between the first one and late 2024", "scholarship",
-     "Weeks between scholarship batches.", bounds=(1, 520))
-_add("scholarship_financial_effect", 0.7, "float", "probability", "assumed",
-     '001: financial change "terutama pada program ... Beasiswa IPM"', "scholarship",
-     "Chance a completed scholarship changes a mother's finances.", bounds=(0.0, 1.0))
+_add(
+    "scholarship_batches",
+    6,
+    "int",
+    "batches",
+    "observed",
+    '001: "hingga saat ini terdiri dari 6 batch"',
+    "scholarship",
+    "Business scholarship (Beasiswa Bisnis) batches run (0 = none).",
+    bounds=(0, 200),
+)
+_add(
+    "scholarship_batch_size",
+    18,
+    "int",
+    "scholars",
+    "observed",
+    '001: "masingmasing batch berisikan 15-20 orang" (sic, the hyphen of masing-masing is lost in the text)',
+    "scholarship",
+    "Scholars per batch (observed 15-20).",
+    bounds=(0, 10_000),
+)
+_add(
+    "scholarship_start",
+    "2021-10",
+    "month",
+    "month",
+    "assumed",
+    "first batch date not given",
+    "scholarship",
+    "Month of the first scholarship batch.",
+)
+_add(
+    "scholarship_every_weeks",
+    26,
+    "int",
+    "weeks",
+    "derived",
+    "6 batches between the first one and late 2024",
+    "scholarship",
+    "Weeks between scholarship batches.",
+    bounds=(1, 520),
+)
+_add(
+    "scholarship_financial_effect",
+    0.7,
+    "float",
+    "probability",
+    "assumed",
+    '001: financial change "terutama pada program ... Beasiswa IPM"',
+    "scholarship",
+    "Chance a completed scholarship changes a mother's finances.",
+    bounds=(0.0, 1.0),
+)
 
 # admins --------------------------------------------------------------------
-_add("n_admins", 5, "int", "admins", "assumed", "a small founding team (001 names founders)",
-     "admins", "Founding/management team members facilitating classes.", bounds=(0, 1000))
-_add("admin_capacity", 60, "int", "learners/admin", "assumed", "one facilitator follows a few dozen learners",
-     "admins", "Learners in paid classes one admin can support.", bounds=(0, 10_000))
+_add(
+    "n_admins",
+    5,
+    "int",
+    "admins",
+    "assumed",
+    "a small founding team (001 names founders)",
+    "admins",
+    "Founding/management team members facilitating classes.",
+    bounds=(0, 1000),
+)
+_add(
+    "admin_capacity",
+    60,
+    "int",
+    "learners/admin",
+    "assumed",
+    "one facilitator follows a few dozen learners",
+    "admins",
+    "Learners in paid classes one admin can support.",
+    bounds=(0, 10_000),
+)
 
 # volunteers ----------------------------------------------------------------
-_add("volunteering", True, "bool", "-", "observed",
-     '001: "Program volunteer pun diadakan"; a volunteer host later joined the management team',
-     "volunteers", "Run the volunteer programme.")
-_add("volunteer_call_every_weeks", 13, "int", "weeks", "assumed", "a call per quarter", "volunteers",
-     "Weeks between volunteer calls.", bounds=(1, 520))
-_add("volunteer_call_size", 20, "int", "volunteers", "assumed",
-     "reader-to-leader conversion near 1% (domain.md)", "volunteers",
-     "Volunteers taken per call.", bounds=(0, 10_000))
-_add("volunteer_threshold", 0.5, "float", "score", "assumed",
-     "internalised members externalise again as hosts (Berger & Luckmann)", "volunteers",
-     "Internalisation needed to answer a volunteer call.", bounds=(0.0, 1.0))
-_add("volunteer_capacity", 15, "int", "learners/volunteer", "assumed", "volunteers host and moderate",
-     "volunteers", "Learners one volunteer can support.", bounds=(0, 10_000))
-_add("volunteer_quit_rate", 0.01, "float", "1/week", "assumed", "volunteers burn out", "volunteers",
-     "Weekly chance a volunteer steps down.", bounds=(0.0, 1.0))
+_add(
+    "volunteering",
+    True,
+    "bool",
+    "-",
+    "observed",
+    '001: "Program volunteer pun diadakan"; a volunteer host later joined the management team',
+    "volunteers",
+    "Run the volunteer programme.",
+)
+_add(
+    "volunteer_call_every_weeks",
+    13,
+    "int",
+    "weeks",
+    "assumed",
+    "a call per quarter",
+    "volunteers",
+    "Weeks between volunteer calls.",
+    bounds=(1, 520),
+)
+_add(
+    "volunteer_call_size",
+    20,
+    "int",
+    "volunteers",
+    "assumed",
+    "reader-to-leader conversion near 1% (domain.md)",
+    "volunteers",
+    "Volunteers taken per call.",
+    bounds=(0, 10_000),
+)
+_add(
+    "volunteer_threshold",
+    0.5,
+    "float",
+    "score",
+    "assumed",
+    "internalised members externalise again as hosts (Berger & Luckmann)",
+    "volunteers",
+    "Internalisation needed to answer a volunteer call.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "volunteer_capacity",
+    15,
+    "int",
+    "learners/volunteer",
+    "assumed",
+    "volunteers host and moderate",
+    "volunteers",
+    "Learners one volunteer can support.",
+    bounds=(0, 10_000),
+)
+_add(
+    "volunteer_quit_rate",
+    0.01,
+    "float",
+    "1/week",
+    "assumed",
+    "volunteers burn out",
+    "volunteers",
+    "Weekly chance a volunteer steps down.",
+    bounds=(0.0, 1.0),
+)
 
 # volunteer -> manager progression ------------------------------------------------
-_add("team_per_1000_members", 0.7, "float", "team members per 1,000 registered", "assumed",
-     "the management team grows with the community; one informant went from volunteer host to "
-     'manager (001: "Aku juga dulu daftar jadi volunteer untuk host acara")', "volunteers",
-     "Management team size (founders + managers) per 1,000 registered members.", bounds=(0.0, 100.0))
-_add("team_max", 30, "int", "people", "assumed", "a volunteer-run community keeps a small core team",
-     "volunteers", "Largest management team (founders + managers).", bounds=(0, 10_000))
-_add("promotion_min_tenure_weeks", 26, "int", "weeks", "assumed", "a few hosting rounds before joining the team",
-     "volunteers", "Weeks a volunteer must have served before she can be promoted.", bounds=(0, 520))
-_add("manager_leave_rate", 0.004, "float", "1/week", "assumed", "managers burn out too, more slowly",
-     "volunteers", "Weekly chance a manager leaves the team.", bounds=(0.0, 1.0))
-_add("manager_capacity", 40, "int", "learners/manager", "assumed", "managers facilitate like founders, a bit less",
-     "volunteers", "Learners one manager can support.", bounds=(0, 10_000))
-_add("volunteer_weight", 0.1, "float", "founder-equivalents", "assumed",
-     "a volunteer hosts and moderates part-time", "volunteers",
-     "Share of a founder's facilitation (cohorts, prompts) one volunteer adds.", bounds=(0.0, 1.0))
-_add("places_scale_with_team", 0.5, "float", "elasticity", "assumed",
-     "a larger team runs more classes and cohorts", "volunteers",
-     "How much cohort places grow with team capacity R (places x (1 + this x (R - 1))).", bounds=(0.0, 2.0))
-_add("prompt_reach", 600, "int", "members/week", "assumed",
-     "one facilitator can keep a few hundred members talking a week", "volunteers",
-     "Group members one founder-equivalent can engage with prompts per week.", bounds=(0, 1_000_000))
-_add("volunteer_posts_per_week", 0.05, "float", "posts/week", "assumed", "volunteers and managers make content",
-     "volunteers", "Instagram posts per week each volunteer or manager adds.", bounds=(0.0, 20.0))
+_add(
+    "team_per_1000_members",
+    0.7,
+    "float",
+    "team members per 1,000 registered",
+    "assumed",
+    "the management team grows with the community; one informant went from volunteer host to "
+    'manager (001: "Aku juga dulu daftar jadi volunteer untuk host acara")',
+    "volunteers",
+    "Management team size (founders + managers) per 1,000 registered members.",
+    bounds=(0.0, 100.0),
+)
+_add(
+    "team_max",
+    30,
+    "int",
+    "people",
+    "assumed",
+    "a volunteer-run community keeps a small core team",
+    "volunteers",
+    "Largest management team (founders + managers).",
+    bounds=(0, 10_000),
+)
+_add(
+    "promotion_min_tenure_weeks",
+    26,
+    "int",
+    "weeks",
+    "assumed",
+    "a few hosting rounds before joining the team",
+    "volunteers",
+    "Weeks a volunteer must have served before she can be promoted.",
+    bounds=(0, 520),
+)
+_add(
+    "manager_leave_rate",
+    0.004,
+    "float",
+    "1/week",
+    "assumed",
+    "managers burn out too, more slowly",
+    "volunteers",
+    "Weekly chance a manager leaves the team.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "manager_capacity",
+    40,
+    "int",
+    "learners/manager",
+    "assumed",
+    "managers facilitate like founders, a bit less",
+    "volunteers",
+    "Learners one manager can support.",
+    bounds=(0, 10_000),
+)
+_add(
+    "volunteer_weight",
+    0.1,
+    "float",
+    "founder-equivalents",
+    "assumed",
+    "a volunteer hosts and moderates part-time",
+    "volunteers",
+    "Share of a founder's facilitation (cohorts, prompts) one volunteer adds.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "places_scale_with_team",
+    0.5,
+    "float",
+    "elasticity",
+    "assumed",
+    "a larger team runs more classes and cohorts",
+    "volunteers",
+    "How much cohort places grow with team capacity R (places x (1 + this x (R - 1))).",
+    bounds=(0.0, 2.0),
+)
+_add(
+    "prompt_reach",
+    600,
+    "int",
+    "members/week",
+    "assumed",
+    "one facilitator can keep a few hundred members talking a week",
+    "volunteers",
+    "Group members one founder-equivalent can engage with prompts per week.",
+    bounds=(0, 1_000_000),
+)
+_add(
+    "volunteer_posts_per_week",
+    0.05,
+    "float",
+    "posts/week",
+    "assumed",
+    "volunteers and managers make content",
+    "volunteers",
+    "Instagram posts per week each volunteer or manager adds.",
+    bounds=(0.0, 20.0),
+)
 
 # momfluencers ---------------------------------------------------------------
-_add("content_creator_share", 0.3, "float", "share", "assumed",
-     'content creator is one of the "Jika Ibu Menjadi" professions (domain.md); IbuSibuk trains '
-     'momfluencers (000: "pelatihan baik secara *online* maupun *offline*")', "momfluencers",
-     "Share of Jika Ibu Menjadi completions trained as content creators (who become momfluencers).",
-     bounds=(0.0, 1.0))
-_add("momfluencer_followers", 600.0, "float", "followers", "assumed",
-     "a mother's own account when she starts (median of a lognormal, log-sd 1)", "momfluencers",
-     "Median followers of a newly trained momfluencer.", bounds=(1.0, 10_000_000.0))
-_add("momfluencer_engagement", 0.04, "float", "share", "assumed",
-     '"engagement above 3% counts as good" (domain.md); mean of a Beta', "momfluencers",
-     "Mean engagement rate of a momfluencer's posts.", bounds=(0.001, 0.5))
-_add("momfluencer_growth", 0.01, "float", "1/week", "assumed",
-     "followers grow with posting; ~70% a year at 4% engagement", "momfluencers",
-     "Weekly follower growth at engagement 4% (scales with engagement).", bounds=(0.0, 1.0))
-_add("momfluencer_quit_rate", 0.005, "float", "1/week", "assumed", "some stop posting", "momfluencers",
-     "Weekly chance a momfluencer stops working as one.", bounds=(0.0, 1.0))
-_add("income_change_threshold", 500_000.0, "float", "Rp", "assumed",
-     '000: "adanya penghasilan tambahan sebagai *momfluencer*"; a few paid posts count as a financial change',
-     "momfluencers", "Cumulative momfluencer income at which a mother reports a financial change.",
-     bounds=(0.0, 1e10))
+_add(
+    "content_creator_share",
+    0.3,
+    "float",
+    "share",
+    "assumed",
+    'content creator is one of the "Jika Ibu Menjadi" professions (domain.md); IbuSibuk trains '
+    'momfluencers (000: "pelatihan baik secara *online* maupun *offline*")',
+    "momfluencers",
+    "Share of Jika Ibu Menjadi completions trained as content creators (who become momfluencers).",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "momfluencer_followers",
+    600.0,
+    "float",
+    "followers",
+    "assumed",
+    "a mother's own account when she starts (median of a lognormal, log-sd 1)",
+    "momfluencers",
+    "Median followers of a newly trained momfluencer.",
+    bounds=(1.0, 10_000_000.0),
+)
+_add(
+    "momfluencer_engagement",
+    0.04,
+    "float",
+    "share",
+    "assumed",
+    '"engagement above 3% counts as good" (domain.md); mean of a Beta',
+    "momfluencers",
+    "Mean engagement rate of a momfluencer's posts.",
+    bounds=(0.001, 0.5),
+)
+_add(
+    "momfluencer_growth",
+    0.01,
+    "float",
+    "1/week",
+    "assumed",
+    "followers grow with posting; ~70% a year at 4% engagement",
+    "momfluencers",
+    "Weekly follower growth at engagement 4% (scales with engagement).",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "momfluencer_quit_rate",
+    0.005,
+    "float",
+    "1/week",
+    "assumed",
+    "some stop posting",
+    "momfluencers",
+    "Weekly chance a momfluencer stops working as one.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "income_change_threshold",
+    500_000.0,
+    "float",
+    "Rp",
+    "assumed",
+    '000: "adanya penghasilan tambahan sebagai *momfluencer*"; a few paid posts count as a financial change',
+    "momfluencers",
+    "Cumulative momfluencer income at which a mother reports a financial change.",
+    bounds=(0.0, 1e10),
+)
 
 # brands --------------------------------------------------------------------
-_add("n_brands", 0, "int", "brands", "assumed",
-     "IPM's seed names no brand partners; IbuSibuk works with brands (000)", "brands",
-     "Brand partners paying momfluencers.", bounds=(0, 1000))
-_add("brand_budget", 5_000_000.0, "float", "Rp/month", "assumed",
-     "influencer rates Rp50k-10M per post (domain.md)", "brands",
-     "Monthly campaign budget of one brand.", bounds=(0.0, 1e12))
-_add("campaigns_per_month", 1.0, "float", "campaigns/month", "assumed", "a monthly campaign rhythm", "brands",
-     "Campaigns a brand runs per month (on average).", bounds=(0.0, 30.0))
-_add("brand_min_engagement", 0.02, "float", "share", "assumed",
-     "brands look at engagement (above 3% is good, domain.md)", "brands",
-     "Lowest engagement a brand accepts.", bounds=(0.0, 1.0))
-_add("product_sample_first", True, "bool", "-", "observed",
-     '000: "product sample" is one of the seven digital-empowerment elements', "brands",
-     "A brand's first post with a momfluencer is an unpaid product sample.")
-_add("creators_per_campaign", 10, "int", "posts/campaign", "assumed", "a small influencer campaign",
-     "brands", "Most momfluencer posts (paid or sampled) in one campaign.", bounds=(0, 10_000))
-_add("rate_nano", 0.0, "float", "Rp/post", "assumed",
-     "under 1k followers creators are paid in products", "brands",
-     "Pay per post under 1,000 followers.", bounds=(0.0, 1e9))
-for _tier, _lo, _hi, _label in (("micro", 50_000.0, 500_000.0, "1k-10k"), ("mid", 500_000.0, 2_500_000.0, "10k-100k"),
-                                ("macro", 2_500_000.0, 10_000_000.0, "100k-1M")):
-    _add(f"rate_{_tier}_low", _lo, "float", "Rp/post", "assumed",
-         f"Indonesian rates 2024, {_label} followers: Rp{_lo:,.0f}-{_hi:,.0f} (domain.md; sources disagree)",
-         "brands", f"Pay per post at the bottom of the {_label} follower tier.", bounds=(0.0, 1e9))
-    _add(f"rate_{_tier}_high", _hi, "float", "Rp/post", "assumed",
-         f"Indonesian rates 2024, {_label} followers: Rp{_lo:,.0f}-{_hi:,.0f} (domain.md; sources disagree)",
-         "brands", f"Pay per post at the top of the {_label} follower tier.", bounds=(0.0, 1e9))
+_add(
+    "n_brands",
+    0,
+    "int",
+    "brands",
+    "assumed",
+    "IPM's seed names no brand partners; IbuSibuk works with brands (000)",
+    "brands",
+    "Brand partners paying momfluencers.",
+    bounds=(0, 1000),
+)
+_add(
+    "brand_budget",
+    5_000_000.0,
+    "float",
+    "Rp/month",
+    "assumed",
+    "influencer rates Rp50k-10M per post (domain.md)",
+    "brands",
+    "Monthly campaign budget of one brand.",
+    bounds=(0.0, 1e12),
+)
+_add(
+    "campaigns_per_month",
+    1.0,
+    "float",
+    "campaigns/month",
+    "assumed",
+    "a monthly campaign rhythm",
+    "brands",
+    "Campaigns a brand runs per month (on average).",
+    bounds=(0.0, 30.0),
+)
+_add(
+    "brand_min_engagement",
+    0.02,
+    "float",
+    "share",
+    "assumed",
+    "brands look at engagement (above 3% is good, domain.md)",
+    "brands",
+    "Lowest engagement a brand accepts.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "product_sample_first",
+    True,
+    "bool",
+    "-",
+    "observed",
+    '000: "product sample" is one of the seven digital-empowerment elements',
+    "brands",
+    "A brand's first post with a momfluencer is an unpaid product sample.",
+)
+_add(
+    "creators_per_campaign",
+    10,
+    "int",
+    "posts/campaign",
+    "assumed",
+    "a small influencer campaign",
+    "brands",
+    "Most momfluencer posts (paid or sampled) in one campaign.",
+    bounds=(0, 10_000),
+)
+_add(
+    "rate_nano",
+    0.0,
+    "float",
+    "Rp/post",
+    "assumed",
+    "under 1k followers creators are paid in products",
+    "brands",
+    "Pay per post under 1,000 followers.",
+    bounds=(0.0, 1e9),
+)
+for _tier, _lo, _hi, _label in (
+    ("micro", 50_000.0, 500_000.0, "1k-10k"),
+    ("mid", 500_000.0, 2_500_000.0, "10k-100k"),
+    ("macro", 2_500_000.0, 10_000_000.0, "100k-1M"),
+):
+    _add(
+        f"rate_{_tier}_low",
+        _lo,
+        "float",
+        "Rp/post",
+        "assumed",
+        f"Indonesian rates 2024, {_label} followers: Rp{_lo:,.0f}-{_hi:,.0f} (domain.md; sources disagree)",
+        "brands",
+        f"Pay per post at the bottom of the {_label} follower tier.",
+        bounds=(0.0, 1e9),
+    )
+    _add(
+        f"rate_{_tier}_high",
+        _hi,
+        "float",
+        "Rp/post",
+        "assumed",
+        f"Indonesian rates 2024, {_label} followers: Rp{_lo:,.0f}-{_hi:,.0f} (domain.md; sources disagree)",
+        "brands",
+        f"Pay per post at the top of the {_label} follower tier.",
+        bounds=(0.0, 1e9),
+    )
 
 # communication (CMC) ------------------------------------------------------------
-_add("admin_lead", 0.7, "float", "share", "assumed",
-     '001: discussions are "dipandu oleh seorang admin dari tim IPM, dengan pertanyaan pemantik"', "communication",
-     "Share of group messages addressed to the facilitator who posted the prompt (1 = admins lead, "
-     "0 = peers talk).", bounds=(0.0, 1.0))
-_add("prompts_per_week", 3, "int", "prompts/week", "assumed", "a few prompting questions a week per group",
-     "communication", "Prompting questions the facilitators post per group and week.", bounds=(0, 100))
-_add("share_contributors", 0.09, "float", "share", "assumed", "participation inequality 90-9-1 (domain.md)",
-     "communication", "Share of group members who contribute now and then.", bounds=(0.0, 1.0))
-_add("share_leaders", 0.01, "float", "share", "assumed", "participation inequality 90-9-1 (domain.md)",
-     "communication", "Share of group members who post a lot.", bounds=(0.0, 1.0))
-_add("lurker_messages", 0.02, "float", "messages/week", "assumed", "lurkers almost never post", "communication",
-     "Messages per week of a lurker in a group.", bounds=(0.0, 100.0))
-_add("contributor_messages", 0.5, "float", "messages/week", "assumed", "90-9-1", "communication",
-     "Messages per week of a contributor.", bounds=(0.0, 100.0))
-_add("leader_messages", 3.0, "float", "messages/week", "assumed", "90-9-1", "communication",
-     "Messages per week of a leader.", bounds=(0.0, 1000.0))
-_add("pattern_channels", "telegram", "choice", "-", "assumed",
-     "the open Telegram group is where the admins' prompting questions meet the whole community", "communication",
-     "Which messages the monitored communication pattern is measured on.",
-     choices=("telegram", "whatsapp", "groups", "all"))
-_add("window_weeks", 4, "int", "weeks", "assumed", "a month of conversation", "communication",
-     "Length of the window whose messages form the communication graph.", bounds=(1, 52))
-_add("materials_per_week", 3.0, "float", "items/week", "assumed",
-     '001: "lebih dari 340 pilihan materi belajar"; a learner opens a few a week', "communication",
-     "Learning materials a learner opens per week (user-to-document).", bounds=(0.0, 100.0))
-_add("view_share", 0.1, "float", "share", "assumed", "organic reach of a post among followers", "communication",
-     "Share of followers who see each Instagram post (user-to-document).", bounds=(0.0, 1.0))
-_add("live_comment_share", 0.01, "float", "share", "assumed", "a few followers comment in a live",
-     "communication", "Share of followers who comment in a Tanya Ibu Peri live (user-to-user).",
-     bounds=(0.0, 1.0))
-_add("forum_rate", 0.05, "float", "posts/week", "assumed", "the RUMII forum is quieter than the chat groups",
-     "communication", "RUMII forum posts per active member per week (user-to-user; reading is 5x that).",
-     bounds=(0.0, 100.0))
-_add("happy_hour", True, "bool", "-", "observed",
-     '001: "para anggota komunitas yang berada dalam satu wilayah dapat bertemu"',
-     "communication", "Run offline Happy Hour meetups.")
-_add("happy_hour_every_weeks", 13, "int", "weeks", "assumed", "a meetup per quarter", "communication",
-     "Weeks between Happy Hour rounds.", bounds=(1, 520))
-_add("happy_hour_min_members", 30, "int", "members", "assumed", "enough members nearby to meet",
-     "communication", "Active members a province needs before a Happy Hour is held there.", bounds=(1, 100_000))
-_add("happy_hour_attendance", 0.15, "float", "share", "assumed", "a meetup draws a minority of local members",
-     "communication", "Share of a province's active members who attend.", bounds=(0.0, 1.0))
-_add("happy_hour_boost", 0.3, "float", "score", "assumed", "meeting face to face binds members (001: \"mengikat\")",
-     "communication", "Internalisation gained by attending (share of the remaining gap).", bounds=(0.0, 1.0))
+_add(
+    "admin_lead",
+    0.7,
+    "float",
+    "share",
+    "assumed",
+    '001: discussions are "dipandu oleh seorang admin dari tim IPM, dengan pertanyaan pemantik"',
+    "communication",
+    "Share of group messages addressed to the facilitator who posted the prompt (1 = admins lead, 0 = peers talk).",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "prompts_per_week",
+    3,
+    "int",
+    "prompts/week",
+    "assumed",
+    "a few prompting questions a week per group",
+    "communication",
+    "Prompting questions the facilitators post per group and week.",
+    bounds=(0, 100),
+)
+_add(
+    "share_contributors",
+    0.09,
+    "float",
+    "share",
+    "assumed",
+    "participation inequality 90-9-1 (domain.md)",
+    "communication",
+    "Share of group members who contribute now and then.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "share_leaders",
+    0.01,
+    "float",
+    "share",
+    "assumed",
+    "participation inequality 90-9-1 (domain.md)",
+    "communication",
+    "Share of group members who post a lot.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "lurker_messages",
+    0.02,
+    "float",
+    "messages/week",
+    "assumed",
+    "lurkers almost never post",
+    "communication",
+    "Messages per week of a lurker in a group.",
+    bounds=(0.0, 100.0),
+)
+_add(
+    "contributor_messages",
+    0.5,
+    "float",
+    "messages/week",
+    "assumed",
+    "90-9-1",
+    "communication",
+    "Messages per week of a contributor.",
+    bounds=(0.0, 100.0),
+)
+_add(
+    "leader_messages",
+    3.0,
+    "float",
+    "messages/week",
+    "assumed",
+    "90-9-1",
+    "communication",
+    "Messages per week of a leader.",
+    bounds=(0.0, 1000.0),
+)
+_add(
+    "pattern_channels",
+    "telegram",
+    "choice",
+    "-",
+    "assumed",
+    "the open Telegram group is where the admins' prompting questions meet the whole community",
+    "communication",
+    "Which messages the monitored communication pattern is measured on.",
+    choices=("telegram", "whatsapp", "groups", "all"),
+)
+_add(
+    "window_weeks",
+    4,
+    "int",
+    "weeks",
+    "assumed",
+    "a month of conversation",
+    "communication",
+    "Length of the window whose messages form the communication graph.",
+    bounds=(1, 52),
+)
+_add(
+    "materials_per_week",
+    3.0,
+    "float",
+    "items/week",
+    "assumed",
+    '001: "lebih dari 340 pilihan materi belajar"; a learner opens a few a week',
+    "communication",
+    "Learning materials a learner opens per week (user-to-document).",
+    bounds=(0.0, 100.0),
+)
+_add(
+    "view_share",
+    0.1,
+    "float",
+    "share",
+    "assumed",
+    "organic reach of a post among followers",
+    "communication",
+    "Share of followers who see each Instagram post (user-to-document).",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "live_comment_share",
+    0.01,
+    "float",
+    "share",
+    "assumed",
+    "a few followers comment in a live",
+    "communication",
+    "Share of followers who comment in a Tanya Ibu Peri live (user-to-user).",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "forum_rate",
+    0.05,
+    "float",
+    "posts/week",
+    "assumed",
+    "the RUMII forum is quieter than the chat groups",
+    "communication",
+    "RUMII forum posts per active member per week (user-to-user; reading is 5x that).",
+    bounds=(0.0, 100.0),
+)
+_add(
+    "happy_hour",
+    True,
+    "bool",
+    "-",
+    "observed",
+    '001: "para anggota komunitas yang berada dalam satu wilayah dapat bertemu"',
+    "communication",
+    "Run offline Happy Hour meetups.",
+)
+_add(
+    "happy_hour_every_weeks",
+    13,
+    "int",
+    "weeks",
+    "assumed",
+    "a meetup per quarter",
+    "communication",
+    "Weeks between Happy Hour rounds.",
+    bounds=(1, 520),
+)
+_add(
+    "happy_hour_min_members",
+    30,
+    "int",
+    "members",
+    "assumed",
+    "enough members nearby to meet",
+    "communication",
+    "Active members a province needs before a Happy Hour is held there.",
+    bounds=(1, 100_000),
+)
+_add(
+    "happy_hour_attendance",
+    0.15,
+    "float",
+    "share",
+    "assumed",
+    "a meetup draws a minority of local members",
+    "communication",
+    "Share of a province's active members who attend.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "happy_hour_boost",
+    0.3,
+    "float",
+    "score",
+    "assumed",
+    'meeting face to face binds members (001: "mengikat")',
+    "communication",
+    "Internalisation gained by attending (share of the remaining gap).",
+    bounds=(0.0, 1.0),
+)
 
 # survey --------------------------------------------------------------------
-_add("survey_frame", "alumnae", "choice", "-", "assumed",
-     '001: the changes are reported "setelah mengikuti dan mempraktekkan ilmu di berbagai program IPM", '
-     "so the survey is taken to reach programme participants", "survey",
-     "Who the impact survey invites: all registered members, everyone who completed a class "
-     "(free or paid), or alumnae of paid classes and scholars.",
-     choices=("registered", "completers", "alumnae"))
-_add("survey_response_base", 0.03, "float", "probability", "assumed",
-     "few disengaged members answer a survey", "survey",
-     "Chance a member with internalisation 0 answers the impact survey.", bounds=(0.0, 1.0))
-_add("survey_response_engaged", 0.5, "float", "probability", "assumed",
-     "engaged members answer far more often (self-selection)", "survey",
-     "Extra response chance at internalisation 1.", bounds=(0.0, 1.0))
+_add(
+    "survey_frame",
+    "alumnae",
+    "choice",
+    "-",
+    "assumed",
+    '001: the changes are reported "setelah mengikuti dan mempraktekkan ilmu di berbagai program IPM", '
+    "so the survey is taken to reach programme participants",
+    "survey",
+    "Who the impact survey invites: all registered members, everyone who completed a class "
+    "(free or paid), or alumnae of paid classes and scholars.",
+    choices=("registered", "completers", "alumnae"),
+)
+_add(
+    "survey_response_base",
+    0.03,
+    "float",
+    "probability",
+    "assumed",
+    "few disengaged members answer a survey",
+    "survey",
+    "Chance a member with internalisation 0 answers the impact survey.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "survey_response_engaged",
+    0.5,
+    "float",
+    "probability",
+    "assumed",
+    "engaged members answer far more often (self-selection)",
+    "survey",
+    "Extra response chance at internalisation 1.",
+    bounds=(0.0, 1.0),
+)
 
 # Calibration priors (uniform; assumed: plausible ranges around the values hand-tuned for IPM,
 # wide enough to contain the domain.md priors where there are any). ``ibusim calibrate``
@@ -650,12 +1659,16 @@ def parse_value(name: str, text: str) -> Any:
 def markdown_table(values: dict[str, Any] | None = None) -> str:
     """The parameter table as Markdown (used by docs/ODD.md and `ibusim params --markdown`)."""
     values = values or DEFAULTS
-    rows = ["| group | name | default | unit | allowed | calibration prior | provenance | source / reason |",
-            "|---|---|---|---|---|---|---|---|"]
+    rows = [
+        "| group | name | default | unit | allowed | calibration prior | provenance | source / reason |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for p in _P:
         v = values[p.name]
         src = p.source.replace("|", "/")
         prior = f"U({_fmt(p.prior[0])}, {_fmt(p.prior[1])})" if p.prior else ""
-        rows.append(f"| {p.group} | `{p.name}` | {_fmt(v) if not isinstance(v, str) else v} | {p.unit} "
-                    f"| {p.allowed} | {prior} | {p.provenance} | {src} |")
+        rows.append(
+            f"| {p.group} | `{p.name}` | {_fmt(v) if not isinstance(v, str) else v} | {p.unit} "
+            f"| {p.allowed} | {prior} | {p.provenance} | {src} |"
+        )
     return "\n".join(rows)

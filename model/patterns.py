@@ -36,7 +36,7 @@ def degrees_from_edges(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     if a.size == 0:
         return np.zeros(0, np.int64)
     nodes, inv = np.unique(np.concatenate([a, b]), return_inverse=True)
-    pairs = np.unique(inv[: a.size] * nodes.size + inv[a.size:])
+    pairs = np.unique(inv[: a.size] * nodes.size + inv[a.size :])
     return np.bincount(np.concatenate([pairs // nodes.size, pairs % nodes.size]), minlength=nodes.size)
 
 

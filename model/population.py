@@ -35,30 +35,49 @@ import numpy as np
 # (BPS SP2020) figures, rounded; the four provinces split from Papua in 2022 are given
 # their shares of the old provinces. Used only as relative weights; not in the seeds.
 PROVINCES = (
-    ("Aceh", 5.27, "Sumatra"), ("Sumatera Utara", 14.80, "Sumatra"),
-    ("Sumatera Barat", 5.53, "Sumatra"), ("Riau", 6.39, "Sumatra"), ("Jambi", 3.55, "Sumatra"),
-    ("Sumatera Selatan", 8.47, "Sumatra"), ("Bengkulu", 2.01, "Sumatra"), ("Lampung", 9.01, "Sumatra"),
-    ("Kepulauan Bangka Belitung", 1.46, "Sumatra"), ("Kepulauan Riau", 2.06, "Sumatra"),
-    ("DKI Jakarta", 10.56, "Java-Bali"), ("Jawa Barat", 48.27, "Java-Bali"),
-    ("Jawa Tengah", 36.52, "Java-Bali"), ("DI Yogyakarta", 3.67, "Java-Bali"),
-    ("Jawa Timur", 40.67, "Java-Bali"), ("Banten", 11.90, "Java-Bali"), ("Bali", 4.32, "Java-Bali"),
-    ("Nusa Tenggara Barat", 5.32, "Nusa Tenggara"), ("Nusa Tenggara Timur", 5.33, "Nusa Tenggara"),
-    ("Kalimantan Barat", 5.41, "Kalimantan"), ("Kalimantan Tengah", 2.67, "Kalimantan"),
-    ("Kalimantan Selatan", 4.07, "Kalimantan"), ("Kalimantan Timur", 3.77, "Kalimantan"),
-    ("Kalimantan Utara", 0.70, "Kalimantan"), ("Sulawesi Utara", 2.62, "Sulawesi"),
-    ("Sulawesi Tengah", 2.99, "Sulawesi"), ("Sulawesi Selatan", 9.07, "Sulawesi"),
-    ("Sulawesi Tenggara", 2.62, "Sulawesi"), ("Gorontalo", 1.17, "Sulawesi"),
-    ("Sulawesi Barat", 1.42, "Sulawesi"), ("Maluku", 1.85, "Maluku-Papua"),
-    ("Maluku Utara", 1.28, "Maluku-Papua"), ("Papua Barat", 0.56, "Maluku-Papua"),
-    ("Papua Barat Daya", 0.60, "Maluku-Papua"), ("Papua", 1.03, "Maluku-Papua"),
-    ("Papua Selatan", 0.51, "Maluku-Papua"), ("Papua Tengah", 1.35, "Maluku-Papua"),
+    ("Aceh", 5.27, "Sumatra"),
+    ("Sumatera Utara", 14.80, "Sumatra"),
+    ("Sumatera Barat", 5.53, "Sumatra"),
+    ("Riau", 6.39, "Sumatra"),
+    ("Jambi", 3.55, "Sumatra"),
+    ("Sumatera Selatan", 8.47, "Sumatra"),
+    ("Bengkulu", 2.01, "Sumatra"),
+    ("Lampung", 9.01, "Sumatra"),
+    ("Kepulauan Bangka Belitung", 1.46, "Sumatra"),
+    ("Kepulauan Riau", 2.06, "Sumatra"),
+    ("DKI Jakarta", 10.56, "Java-Bali"),
+    ("Jawa Barat", 48.27, "Java-Bali"),
+    ("Jawa Tengah", 36.52, "Java-Bali"),
+    ("DI Yogyakarta", 3.67, "Java-Bali"),
+    ("Jawa Timur", 40.67, "Java-Bali"),
+    ("Banten", 11.90, "Java-Bali"),
+    ("Bali", 4.32, "Java-Bali"),
+    ("Nusa Tenggara Barat", 5.32, "Nusa Tenggara"),
+    ("Nusa Tenggara Timur", 5.33, "Nusa Tenggara"),
+    ("Kalimantan Barat", 5.41, "Kalimantan"),
+    ("Kalimantan Tengah", 2.67, "Kalimantan"),
+    ("Kalimantan Selatan", 4.07, "Kalimantan"),
+    ("Kalimantan Timur", 3.77, "Kalimantan"),
+    ("Kalimantan Utara", 0.70, "Kalimantan"),
+    ("Sulawesi Utara", 2.62, "Sulawesi"),
+    ("Sulawesi Tengah", 2.99, "Sulawesi"),
+    ("Sulawesi Selatan", 9.07, "Sulawesi"),
+    ("Sulawesi Tenggara", 2.62, "Sulawesi"),
+    ("Gorontalo", 1.17, "Sulawesi"),
+    ("Sulawesi Barat", 1.42, "Sulawesi"),
+    ("Maluku", 1.85, "Maluku-Papua"),
+    ("Maluku Utara", 1.28, "Maluku-Papua"),
+    ("Papua Barat", 0.56, "Maluku-Papua"),
+    ("Papua Barat Daya", 0.60, "Maluku-Papua"),
+    ("Papua", 1.03, "Maluku-Papua"),
+    ("Papua Selatan", 0.51, "Maluku-Papua"),
+    ("Papua Tengah", 1.35, "Maluku-Papua"),
     ("Papua Pegunungan", 1.45, "Maluku-Papua"),
 )
 N_PROVINCES = len(PROVINCES)  # 38, observed: 001 "31 dari 38 provinsi"
 # Online reach per head relative to Java-Bali (assumed: lower internet use and fewer
 # ties to a Java-founded community outside Java; Maluku-Papua is the remote_reach parameter).
-REGION_REACH = {"Java-Bali": 1.0, "Sumatra": 0.7, "Kalimantan": 0.6, "Sulawesi": 0.6,
-                "Nusa Tenggara": 0.4}
+REGION_REACH = {"Java-Bali": 1.0, "Sumatra": 0.7, "Kalimantan": 0.6, "Sulawesi": 0.6, "Nusa Tenggara": 0.4}
 BETA_CONCENTRATION = 6.0  # assumed: alpha + beta of the trait Beta draws (moderate spread)
 
 # occupation codes
@@ -92,12 +111,22 @@ def make_population(p: dict, rng: np.random.Generator) -> dict[str, np.ndarray]:
     occupation[u < p["share_long_distance"] + p["share_migrated"]] = MIGRATED
     occupation[u < p["share_long_distance"]] = LONG_DISTANCE
     wsum = p["weight_environment"] + p["weight_family"] + p["weight_time"]
-    raw = (p["weight_environment"] * stigma + p["weight_family"] * (1 - family)
-           + p["weight_time"] * (1 - free_time)) / wsum
+    raw = (
+        p["weight_environment"] * stigma + p["weight_family"] * (1 - family) + p["weight_time"] * (1 - free_time)
+    ) / wsum
     barrier = np.minimum(1.0, p["barrier_strength"] * raw).astype(np.float32)
     motivation = np.where(occupation == LEFT_AFTER_MARRIAGE, 1.0, p["isolation_motivation"]).astype(np.float32)
     # digital literacy limits how well mass media and Instagram reach her (a barrier too)
     digital_reach = (1.0 - np.minimum(1.0, p["barrier_strength"] * (1.0 - digital))).astype(np.float32)
-    return dict(prov=prov, family=family, stigma=stigma, free_time=free_time, digital=digital,
-                wtp=wtp, occupation=occupation, barrier=barrier, motivation=motivation,
-                digital_reach=digital_reach)
+    return dict(
+        prov=prov,
+        family=family,
+        stigma=stigma,
+        free_time=free_time,
+        digital=digital,
+        wtp=wtp,
+        occupation=occupation,
+        barrier=barrier,
+        motivation=motivation,
+        digital_reach=digital_reach,
+    )

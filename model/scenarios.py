@@ -58,8 +58,9 @@ def parse(text: str | bytes, origin: str = "scenario file") -> dict[str, Any]:
         raise ParameterError(f"scenario file '{origin}' is not valid TOML: {e}") from None
     unknown_tables = set(data) - {"scenario", "params"}
     if unknown_tables:
-        raise ParameterError(f"scenario file '{origin}': unknown table(s) {sorted(unknown_tables)} "
-                             "(allowed: scenario, params)")
+        raise ParameterError(
+            f"scenario file '{origin}': unknown table(s) {sorted(unknown_tables)} (allowed: scenario, params)"
+        )
     params = data.get("params", {})
     if not isinstance(params, dict):
         raise ParameterError(f"scenario file '{origin}': 'params' must be a table of name = value lines")
@@ -83,8 +84,7 @@ def toml_value(v: Any) -> str:
 
 def to_toml(changes: dict[str, Any], name: str = "custom", description: str = "") -> str:
     """A scenario file (the inverse of :func:`parse`) holding ``changes`` from the baseline."""
-    lines = ["[scenario]", f"name = {toml_value(name)}", f"description = {toml_value(description)}", "",
-             "[params]"]
+    lines = ["[scenario]", f"name = {toml_value(name)}", f"description = {toml_value(description)}", "", "[params]"]
     lines += [f"{k} = {toml_value(v)}" for k, v in changes.items()]
     return "\n".join(lines) + "\n"
 

@@ -33,8 +33,12 @@ def step(model, rng: np.random.Generator) -> np.ndarray:
     if model.week not in model.scholarship_weeks or p["scholarship_batch_size"] == 0:
         return np.empty(0, np.int64)
     mem = model.member_idx
-    cand = mem[(model.stage[mem] == Stage.ACTIVE) & ~model.scholar[mem] & (model.applied[mem] == NO_CLASS)
-               & ((model.done[mem] >> IBU_PEBISNIS) & 1 == 0)]
+    cand = mem[
+        (model.stage[mem] == Stage.ACTIVE)
+        & ~model.scholar[mem]
+        & (model.applied[mem] == NO_CLASS)
+        & ((model.done[mem] >> IBU_PEBISNIS) & 1 == 0)
+    ]
     s = model.score[cand]
     cand, s = cand[s >= p["enrol_threshold"]], s[s >= p["enrol_threshold"]]
     need = 1.0 - model.pop["wtp"][cand] / p["wtp_max"] if p["wtp_max"] > 0 else np.ones(cand.size)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import numpy as np
 
 
-
 def run(model, rng: np.random.Generator) -> dict[str, float]:
     """Survey the registered members; return respondents and the two shares."""
     p = model.p

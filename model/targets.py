@@ -33,10 +33,21 @@ class Target:
 
 def load() -> dict[str, Target]:
     data = tomllib.loads(TARGETS_FILE.read_text(encoding="utf-8"))
-    return {name: Target(name=name, label=t["label"], value=t["value"], low=t["band"][0], high=t["band"][1],
-                         unit=t["unit"], quote=t["quote"], seed=t["seed"], summary=t["summary"],
-                         band_reason=t["band_reason"])
-            for name, t in data.items()}
+    return {
+        name: Target(
+            name=name,
+            label=t["label"],
+            value=t["value"],
+            low=t["band"][0],
+            high=t["band"][1],
+            unit=t["unit"],
+            quote=t["quote"],
+            seed=t["seed"],
+            summary=t["summary"],
+            band_reason=t["band_reason"],
+        )
+        for name, t in data.items()
+    }
 
 
 def compare(summary: dict[str, float]) -> list[dict]:
@@ -44,8 +55,19 @@ def compare(summary: dict[str, float]) -> list[dict]:
     rows = []
     for t in load().values():
         sim = float(summary[t.summary])
-        rows.append({"target": t.name, "label": t.label, "observed": t.value, "low": t.low, "high": t.high,
-                     "simulated": sim, "inside": t.inside(sim), "quote": t.quote, "seed": t.seed})
+        rows.append(
+            {
+                "target": t.name,
+                "label": t.label,
+                "observed": t.value,
+                "low": t.low,
+                "high": t.high,
+                "simulated": sim,
+                "inside": t.inside(sim),
+                "quote": t.quote,
+                "seed": t.seed,
+            }
+        )
     return rows
 
 
@@ -61,11 +83,25 @@ def table(summary: dict[str, float]) -> str:
     """The simulated-vs-observed table as aligned text."""
     rows = compare(summary)
     head = ("figure", "observed", "band", "simulated", "")
-    lines = [(r["label"], _fmt(r["observed"]), f"{_fmt(r['low'])}-{_fmt(r['high'])}", _fmt(r["simulated"]),
-              "ok" if r["inside"] else "OUT") for r in rows]
+    lines = [
+        (
+            r["label"],
+            _fmt(r["observed"]),
+            f"{_fmt(r['low'])}-{_fmt(r['high'])}",
+            _fmt(r["simulated"]),
+            "ok" if r["inside"] else "OUT",
+        )
+        for r in rows
+    ]
     widths = [max(len(str(x[i])) for x in [head, *lines]) for i in range(5)]
-    fmt = lambda row: "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths)))  # noqa: E731
+    fmt = lambda row: "  ".join(
+        str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths))
+    )  # noqa: E731
     n_in = sum(r["inside"] for r in rows)
-    out = [fmt(head), fmt(tuple("-" * w for w in widths)), *map(fmt, lines),
-           f"{n_in} of {len(rows)} figures inside their band"]
+    out = [
+        fmt(head),
+        fmt(tuple("-" * w for w in widths)),
+        *map(fmt, lines),
+        f"{n_in} of {len(rows)} figures inside their band",
+    ]
     return "\n".join(out)

@@ -107,7 +107,8 @@ class Agenda:
 
 def waiting_weeks(rng: np.random.Generator, prob: np.ndarray) -> np.ndarray:
     """Weeks until an event that happens each week with probability ``prob``
-    (geometric: 1 = this week; a huge number when the probability is 0)."""
+    (geometric: 1 = this week; a huge number when the probability is 0).
+    """
     prob = np.asarray(prob, dtype=float)
     out = np.full(prob.shape, np.iinfo(np.int32).max, np.int64)
     pos = prob > 1e-12  # below this the wait exceeds any run by far (and would overflow)

@@ -31,9 +31,13 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     model.role[quit_] = Role.NONE
     joined = np.empty(0, np.int64)
     if p["volunteering"] and model.week % p["volunteer_call_every_weeks"] == 0 and p["volunteer_call_size"]:
-        cand = mem[(model.stage[mem] == Stage.ACTIVE) & (model.role[mem] == Role.NONE)
-                   & (model.score[mem] >= p["volunteer_threshold"]) & (model.score[mem] > 0)
-                   & (model.classes_done[mem] > 0)]
+        cand = mem[
+            (model.stage[mem] == Stage.ACTIVE)
+            & (model.role[mem] == Role.NONE)
+            & (model.score[mem] >= p["volunteer_threshold"])
+            & (model.score[mem] > 0)
+            & (model.classes_done[mem] > 0)
+        ]
         n = min(p["volunteer_call_size"], cand.size)
         if n:
             w = model.score[cand].astype(float)

@@ -67,7 +67,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
   echo "setup.sh: installing ibusim${extras} into .venv (about a minute the first time)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}" 2>&1 \
     | grep -v "is ignored: it is neither a file nor a directory" || true
-  .venv/bin/python -c "import model, experiments, mesa" || { echo "setup.sh: install failed" >&2; exit 1; }
+  .venv/bin/python -c "import ibusim.model, ibusim.experiments, mesa" || { echo "setup.sh: install failed" >&2; exit 1; }
   echo "$hash" > "$stamp"
 fi
 

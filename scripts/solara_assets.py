@@ -96,12 +96,14 @@ def up_to_date(cache_dir: Path) -> bool:
 # expression (`echarts@${version}`) is not a literal and is not matched.
 _CDN_REFERENCE = re.compile(
     r"""(?:getCdn\(\)\}|\{\{\s*cdn\s*\}\}|fontawesome_path\s*:\s*str\s*=\s*["'])"""
-    r"""/((?:@[\w.-]+/)?[\w.-]+@[\w.+-]+)/""")
+    r"""/((?:@[\w.-]+/)?[\w.-]+@[\w.+-]+)/"""
+)
 
 
 def referenced_packages() -> set[str]:
     """The ``package@version`` directories the installed Solara's own pages and widgets
-    load through the cdn route with a literal version (its documentation website excluded)."""
+    load through the cdn route with a literal version (its documentation website excluded).
+    """
     spec = util.find_spec("solara")
     if spec is None or not spec.submodule_search_locations:
         return set()
@@ -120,8 +122,10 @@ def referenced_packages() -> set[str]:
 def npm_executable() -> str:
     npm = shutil.which("npm")
     if npm is None:
-        raise AssetError("npm not found: install Node.js and npm (Debian: apt-get install -y npm), "
-                         "which fetch Solara's browser assets from the npm registry")
+        raise AssetError(
+            "npm not found: install Node.js and npm (Debian: apt-get install -y npm), "
+            "which fetch Solara's browser assets from the npm registry"
+        )
     return npm
 
 
@@ -134,13 +138,22 @@ def pack_and_unpack(npm: str, cache_dir: Path, name: str) -> None:
         try:
             proc = subprocess.run(
                 [npm, "pack", name, "--json", "--ignore-scripts", "--pack-destination", str(tmp_path)],
-                cwd=tmp_path, capture_output=True, text=True, timeout=NPM_TIMEOUT_S)
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=NPM_TIMEOUT_S,
+            )
         except subprocess.TimeoutExpired:
-            raise AssetError(f"npm pack {name} took more than {NPM_TIMEOUT_S} s (is the npm registry reachable?)") from None
+            raise AssetError(
+                f"npm pack {name} took more than {NPM_TIMEOUT_S} s (is the npm registry reachable?)"
+            ) from None
         if proc.returncode != 0:
             lines = [ln.strip() for ln in proc.stderr.splitlines() if ln.strip()]
-            errors = [ln for ln in lines if ln.startswith(("npm error", "npm ERR!"))
-                      and not re.search(r" code |complete log of this run", ln)] or lines
+            errors = [
+                ln
+                for ln in lines
+                if ln.startswith(("npm error", "npm ERR!")) and not re.search(r" code |complete log of this run", ln)
+            ] or lines
             detail = errors[0] if errors else f"exit status {proc.returncode}"
             raise AssetError(f"npm pack {name} failed: {detail}")
         tarballs = list(tmp_path.glob("*.tgz"))
@@ -177,8 +190,11 @@ def fill(cache_dir: Path) -> list[str]:
                 future.result()  # the first failure, in list order
     unknown = sorted(referenced_packages() - set(PACKAGES))
     if unknown:
-        print(f"solara_assets.py: warning: solara {solara_version()} also loads {', '.join(unknown)}, "
-              "which this script does not fetch (add to PACKAGES in scripts/solara_assets.py)", file=sys.stderr)
+        print(
+            f"solara_assets.py: warning: solara {solara_version()} also loads {', '.join(unknown)}, "
+            "which this script does not fetch (add to PACKAGES in scripts/solara_assets.py)",
+            file=sys.stderr,
+        )
     (cache_dir / STAMP_NAME).write_text(stamp_text())
     return missing
 

@@ -1,5 +1,6 @@
 """Helpers shared by the tests that drive the ``ibusim`` command line (test_cli, test_sweep,
-test_dashboard_server): in-process and as the real console script."""
+test_dashboard_server): in-process and as the real console script.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from experiments import cli
+from ibusim import cli
 
 IBUSIM = Path(sys.executable).parent / "ibusim"
 
 
 def main(argv, capsys) -> tuple[int, str, str]:
-    """experiments.cli.main in-process: (status, stdout, stderr); argparse errors exit via SystemExit."""
+    """ibusim.cli.main in-process: (status, stdout, stderr); argparse errors exit via SystemExit."""
     try:
         status = cli.main([str(a) for a in argv])
     except SystemExit as e:
@@ -42,5 +43,7 @@ def assert_one_line_error(status, err, *fragments) -> str:
 
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file under folder (hidden ones included) with the hash of its bytes."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
-            for p in sorted(folder.rglob("*"))}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+        for p in sorted(folder.rglob("*"))
+    }

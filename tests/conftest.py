@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from model import CommunityModel
+from ibusim.model import CommunityModel
 
 
 @pytest.fixture(scope="session")

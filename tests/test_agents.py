@@ -6,10 +6,10 @@ import mesa
 import numpy as np
 import pytest
 
-from model import CommunityModel
-from model.agents import Admin, Brand, Mother
-from model.population import OCCUPATIONS, PROVINCES
-from model.states import FREE_CLASS, NO_CLASS, REGISTERED_STAGES, Role, Stage
+from ibusim.model import CommunityModel
+from ibusim.model.agents import Admin, Brand, Mother
+from ibusim.model.population import OCCUPATIONS, PROVINCES
+from ibusim.model.states import FREE_CLASS, NO_CLASS, REGISTERED_STAGES, Role, Stage
 
 
 def count(m, cls) -> int:

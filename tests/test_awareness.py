@@ -17,22 +17,32 @@ import math
 import numpy as np
 import pytest
 
-from model import CommunityModel, ParameterError
-from model import awareness
-from model.network import neighbours
-from model.states import Stage
+from ibusim.model import CommunityModel, ParameterError, awareness
+from ibusim.model.network import neighbours
+from ibusim.model.states import Stage
 
 # ------------------------------------------------------------------ Bass limit case
 P_BASS, Q_BASS, N_BASS = 0.002, 0.03, 50_000
-BASS_LIMIT = dict(mixing="homogeneous", member_talk=0.0, barrier_strength=0.0, content_growth=0.0,
-                  live_boost=0.0, covid_push=0.0, initial_aware_share=0.0, volunteer_posts_per_week=0.0,
-                  media_reach=P_BASS, wom_rate=Q_BASS, n_mothers=N_BASS)
+BASS_LIMIT = dict(
+    mixing="homogeneous",
+    member_talk=0.0,
+    barrier_strength=0.0,
+    content_growth=0.0,
+    live_boost=0.0,
+    covid_push=0.0,
+    initial_aware_share=0.0,
+    volunteer_posts_per_week=0.0,
+    media_reach=P_BASS,
+    wom_rate=Q_BASS,
+    n_mothers=N_BASS,
+)
 
 
 def bass_recursion(p: float, q: float, weeks: int, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Discrete Bass recursion F_{t+1} = F_t + (1 - F_t)(1 - exp(-(p + q F_t))) and the
     standard deviation of the simulated share around it (linear noise approximation:
-    the binomial variance of each week's adopters, propagated through the recursion)."""
+    the binomial variance of each week's adopters, propagated through the recursion).
+    """
     F, var = np.zeros(weeks + 1), np.zeros(weeks + 1)
     for t in range(weeks):
         h = p + q * F[t]
@@ -69,7 +79,8 @@ def test_bass_limit_follows_discrete_recursion(bass_run):
     discrete-time recursion at every week. At N = 50,000 the linear-noise sd peaks at
     about 0.005 (early binomial noise in the adopter counts, amplified by word of mouth
     during take-off) and is far smaller at the start and at saturation, so the
-    tolerance is about 0.026 at the steepest point and ~0.002 early and late."""
+    tolerance is about 0.026 at the steepest point and ~0.002 early and late.
+    """
     _, share = bass_run
     F, sd = bass_recursion(P_BASS, Q_BASS, share.size - 1, N_BASS)
     tol = 5.0 * sd + 2.0 / N_BASS
@@ -82,7 +93,8 @@ def test_bass_limit_follows_discrete_recursion(bass_run):
 
 def test_bass_limit_weekly_adopters_are_binomial(bass_run):
     """Given the aware count A_t, next week's adopters are Binomial(N - A_t, 1 - exp(-(p + q A_t/N))):
-    standardised residuals have mean ~0 and variance ~1 over the 248 weeks."""
+    standardised residuals have mean ~0 and variance ~1 over the 248 weeks.
+    """
     m, share = bass_run
     aware = np.rint(share * m.n)
     new = np.diff(aware)
@@ -105,7 +117,8 @@ def test_bass_limit_close_to_continuous_closed_form(bass_run):
     weekly recursion lags the continuous curve by about one week, so the gap is at most
     ~1.5 weeks of the curve's maximal growth (p+q)^2/(4q) = 0.0085/week, i.e. ~0.013
     (checked below on the deterministic recursion itself), plus (ii) the binomial noise
-    of (a), bounded by 5 sd ~= 0.026 at take-off. Tolerance: 0.013 + 5 sd_t."""
+    of (a), bounded by 5 sd ~= 0.026 at take-off. Tolerance: 0.013 + 5 sd_t.
+    """
     _, share = bass_run
     t = np.arange(share.size)
     C = bass_closed_form(P_BASS, Q_BASS, t)
@@ -141,8 +154,7 @@ def test_no_mass_reach_no_word_of_mouth_keeps_the_initial_aware_only():
 def test_word_of_mouth_needs_someone_aware_to_start():
     """No mass reach and nobody aware at the start: word of mouth has no source."""
     for mixing in ("network", "homogeneous"):
-        m = CommunityModel(rng=1, media_reach=0.0, wom_rate=1.0, initial_aware_share=0.0, mixing=mixing,
-                           **SMALL).run()
+        m = CommunityModel(rng=1, media_reach=0.0, wom_rate=1.0, initial_aware_share=0.0, mixing=mixing, **SMALL).run()
         assert m.dataframe()["n_aware"].max() == 0, mixing
 
 
@@ -154,9 +166,11 @@ def test_mass_reach_alone_makes_mothers_aware():
 # ------------------------------------------------------------------ network word of mouth
 def _new_aware_without_aware_contact(mixing: str) -> tuple[int, int]:
     """Step a model with no mass reach; count new aware mothers, and those among them
-    who had no aware contact at the start of the week."""
-    m = CommunityModel(rng=5, media_reach=0.0, wom_rate=0.5, initial_aware_share=0.003, mixing=mixing,
-                       n_mothers=5000, end="2020-12")
+    who had no aware contact at the start of the week.
+    """
+    m = CommunityModel(
+        rng=5, media_reach=0.0, wom_rate=0.5, initial_aware_share=0.003, mixing=mixing, n_mothers=5000, end="2020-12"
+    )
     total = orphans = 0
     while m.running:
         was_aware = m.stage != Stage.UNAWARE
@@ -183,8 +197,16 @@ def test_homogeneous_word_of_mouth_reaches_mothers_without_aware_contacts():
 
 
 def _one_week_expected_vs_observed(mixing: str, **kw):
-    m = CommunityModel(rng=11, n_mothers=40_000, initial_aware_share=0.3, mixing=mixing, covid_push=0.0,
-                       live_boost=0.0, content_growth=0.0, **kw)
+    m = CommunityModel(
+        rng=11,
+        n_mothers=40_000,
+        initial_aware_share=0.3,
+        mixing=mixing,
+        covid_push=0.0,
+        live_boost=0.0,
+        content_growth=0.0,
+        **kw,
+    )
     aware = (m.stage != Stage.UNAWARE).astype(float)
     p, q = m.p["media_reach"], m.p["wom_rate"]
     if mixing == "network":
@@ -204,7 +226,8 @@ def _one_week_expected_vs_observed(mixing: str, **kw):
 @pytest.mark.parametrize("mixing", ["network", "homogeneous"])
 def test_weekly_hazard_is_mass_reach_times_digital_reach_plus_word_of_mouth(mixing):
     """One week from a known state: the number of new aware mothers matches
-    sum_i 1 - exp(-(media_reach r_i + wom_rate W_i)) within 5 binomial sd."""
+    sum_i 1 - exp(-(media_reach r_i + wom_rate W_i)) within 5 binomial sd.
+    """
     obs, mean, sd = _one_week_expected_vs_observed(mixing, media_reach=0.02, wom_rate=0.2)
     assert mean > 1000
     assert abs(obs - mean) < 5 * sd, (obs, mean, sd)
@@ -212,7 +235,8 @@ def test_weekly_hazard_is_mass_reach_times_digital_reach_plus_word_of_mouth(mixi
 
 def test_member_talk_adds_weight_of_registered_contacts():
     """Registered members talk more (externalisation): with member_talk high the same
-    seed reaches more mothers by the end of 2021 than with member_talk 0."""
+    seed reaches more mothers by the end of 2021 than with member_talk 0.
+    """
     kw = dict(n_mothers=20_000, end="2021-12", rng=4)
     quiet = CommunityModel(member_talk=0.0, **kw).run().dataframe()["n_aware"].iloc[-1]
     loud = CommunityModel(member_talk=20.0, **kw).run().dataframe()["n_aware"].iloc[-1]
@@ -230,8 +254,9 @@ def test_covid_push_raises_early_awareness():
 
 
 def test_mass_reach_live_weeks_and_covid_factor():
-    m = CommunityModel(rng=1, n_mothers=1000, media_reach=0.01, live_boost=0.5, live_every_weeks=2,
-                       covid_push=1.5, content_growth=0.0)
+    m = CommunityModel(
+        rng=1, n_mothers=1000, media_reach=0.01, live_boost=0.5, live_every_weeks=2, covid_push=1.5, content_growth=0.0
+    )
     # weeks 0 and 1 are in April 2020: lockdown level 1, so covid(t) = 1 + 1.5
     m.week = 0
     live = awareness.mass_reach(m)
@@ -244,8 +269,9 @@ def test_mass_reach_live_weeks_and_covid_factor():
 
 
 def test_mass_reach_grows_with_content_from_active_members():
-    m = CommunityModel(rng=1, n_mothers=1000, media_reach=0.01, live_boost=0.0, covid_push=0.0,
-                       content_growth=2.0, posts_per_week=4.0)
+    m = CommunityModel(
+        rng=1, n_mothers=1000, media_reach=0.01, live_boost=0.0, covid_push=0.0, content_growth=2.0, posts_per_week=4.0
+    )
     base = awareness.mass_reach(m)
     m.counts[Stage.ACTIVE] += 3000  # 3,000 active members: 6 extra posts a week on top of 4
     assert awareness.mass_reach(m) == pytest.approx(base * (1 + 2.0 * 3.0 / 4.0))

@@ -7,9 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import CommunityModel
-from model import brands
-from model.parameters import PARAMS
+from ibusim.model import CommunityModel, brands
+from ibusim.model.parameters import PARAMS
 
 RATES = {k: PARAMS[k].default for k in PARAMS if k.startswith("rate_")}
 # the IbuSibuk preset has brands and trains content creators; to the end of 2023 it trains ~70
@@ -30,20 +29,29 @@ def test_rate_tier_boundaries():
 
 def test_rate_interpolates_on_log_followers_within_a_tier():
     p = RATES
-    mid_micro = 10 ** 3.5  # halfway between 1k and 10k on the log scale
+    mid_micro = 10**3.5  # halfway between 1k and 10k on the log scale
     assert brands.rate(p, np.array([mid_micro]))[0] == pytest.approx((p["rate_micro_low"] + p["rate_micro_high"]) / 2)
-    assert brands.rate(p, np.array([10 ** 4.25]))[0] == pytest.approx(
-        p["rate_mid_low"] + 0.25 * (p["rate_mid_high"] - p["rate_mid_low"]))
+    assert brands.rate(p, np.array([10**4.25]))[0] == pytest.approx(
+        p["rate_mid_low"] + 0.25 * (p["rate_mid_high"] - p["rate_mid_low"])
+    )
     # just below a tier's top approaches its high rate
     assert brands.rate(p, np.array([9_999.0]))[0] == pytest.approx(p["rate_micro_high"], rel=1e-3)
     assert brands.rate(p, np.array([999_999.0]))[0] == pytest.approx(p["rate_macro_high"], rel=1e-3)
 
 
 def test_rate_with_custom_tiers():
-    p = dict(rate_nano=10.0, rate_micro_low=100.0, rate_micro_high=200.0, rate_mid_low=300.0, rate_mid_high=400.0,
-             rate_macro_low=500.0, rate_macro_high=600.0)
-    np.testing.assert_allclose(brands.rate(p, np.array([500, 1e3, 10 ** 3.5, 1e4, 1e5, 2e6])),
-                               [10, 100, 150, 300, 500, 600])
+    p = dict(
+        rate_nano=10.0,
+        rate_micro_low=100.0,
+        rate_micro_high=200.0,
+        rate_mid_low=300.0,
+        rate_mid_high=400.0,
+        rate_macro_low=500.0,
+        rate_macro_high=600.0,
+    )
+    np.testing.assert_allclose(
+        brands.rate(p, np.array([500, 1e3, 10**3.5, 1e4, 1e5, 2e6])), [10, 100, 150, 300, 500, 600]
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -117,8 +125,13 @@ def test_without_samples_the_first_campaign_pays():
 def test_posts_per_campaign_and_budget_limit_the_paid_posts():
     price = brands.rate(RATES, np.array([5_000.0]))[0]
     # a campaign budget for two and a half posts pays two
-    m, who = economy(n_creators=6, product_sample_first=False, creators_per_campaign=10,
-                     brand_budget=2.5 * price, campaigns_per_month=1.0)
+    m, who = economy(
+        n_creators=6,
+        product_sample_first=False,
+        creators_per_campaign=10,
+        brand_budget=2.5 * price,
+        campaigns_per_month=1.0,
+    )
     out = brands.step(m, Campaigns(1))
     assert out["paid_posts"] == 2 and m.brands[0].spent == pytest.approx(2 * price)
     assert m.brands[0].spent <= m.brands[0].budget
@@ -182,7 +195,8 @@ def budget_pairs():
 def test_doubling_brand_budget_does_not_decrease_total_income(budget_pairs):
     """Same seeds (common random numbers: the budget changes no draw, only who gets paid), so the
     comparison is paired. Statistically over the six seeds: the mean rises (observed by ~60%), and
-    more than a chance pairing would give: at least five of the six pairs do not decrease."""
+    more than a chance pairing would give: at least five of the six pairs do not decrease.
+    """
     one, two = budget_pairs[:, 0], budget_pairs[:, 1]
     assert (one > 0).all()
     assert two.mean() >= one.mean()
@@ -203,13 +217,33 @@ def test_income_never_negative_in_a_run():
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(budget=st.floats(0, 2e7), lo=st.floats(0, 1e6), span=st.floats(0, 1e6), sample=st.booleans(),
-       cpm=st.floats(0, 5), seed=st.integers(0, 2**16))
+@given(
+    budget=st.floats(0, 2e7),
+    lo=st.floats(0, 1e6),
+    span=st.floats(0, 1e6),
+    sample=st.booleans(),
+    cpm=st.floats(0, 5),
+    seed=st.integers(0, 2**16),
+)
 def test_income_never_negative_for_any_rates(budget, lo, span, sample, cpm, seed):
-    rates = dict(rate_nano=lo / 10, rate_micro_low=lo, rate_micro_high=lo + span, rate_mid_low=lo + span,
-                 rate_mid_high=lo + 2 * span, rate_macro_low=lo + 2 * span, rate_macro_high=lo + 3 * span)
-    m = CommunityModel(rng=seed, brand_budget=budget, product_sample_first=sample, campaigns_per_month=cpm,
-                       preset="ibusibuk", end="2022-12", **rates).run()
+    rates = dict(
+        rate_nano=lo / 10,
+        rate_micro_low=lo,
+        rate_micro_high=lo + span,
+        rate_mid_low=lo + span,
+        rate_mid_high=lo + 2 * span,
+        rate_macro_low=lo + 2 * span,
+        rate_macro_high=lo + 3 * span,
+    )
+    m = CommunityModel(
+        rng=seed,
+        brand_budget=budget,
+        product_sample_first=sample,
+        campaigns_per_month=cpm,
+        preset="ibusibuk",
+        end="2022-12",
+        **rates,
+    ).run()
     assert (m.income >= 0).all()
     assert (m.dataframe()["new_income"] >= 0).all()
     for b in m.brands:

@@ -1,5 +1,6 @@
 """Calibration (experiments/calibrate.py): setup validation, distance, a small real ABC-SMC run,
-resume from the history database, outputs and the posterior-predictive check."""
+resume from the history database, outputs and the posterior-predictive check.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ import sys
 import pandas as pd
 import pytest
 
-from experiments import calibrate
-from experiments.cli import main
-from model.parameters import PARAMS, ParameterError
-from model.targets import load as load_targets
+from ibusim.cli import main
+from ibusim.experiments import calibrate
+from ibusim.model.parameters import PARAMS, ParameterError
+from ibusim.model.targets import load as load_targets
 
 SMALL = {"n_mothers": 20_000, "end": "2021-12"}
 
@@ -33,9 +34,14 @@ def test_setup_defaults_and_validation():
     assert cs.fit == list(load_targets()) and cs.held_out == []
     cs = calibrate.setup(targets=["registered", "telegram"], hold_out=["telegram"])
     assert cs.fit == ["registered"] and cs.held_out == ["telegram"]
-    for kw, word in ((dict(params=["nope"]), "nope"), (dict(params=["n_mothers"]), "prior"),
-                     (dict(targets=["nope"]), "nope"), (dict(targets=["registered"], hold_out=["registered"]), "no targets"),
-                     (dict(scenario="nope"), "nope"), (dict(fixed={"n_mothers": 1}), "n_mothers")):
+    for kw, word in (
+        (dict(params=["nope"]), "nope"),
+        (dict(params=["n_mothers"]), "prior"),
+        (dict(targets=["nope"]), "nope"),
+        (dict(targets=["registered"], hold_out=["registered"]), "no targets"),
+        (dict(scenario="nope"), "nope"),
+        (dict(fixed={"n_mothers": 1}), "n_mothers"),
+    ):
         with pytest.raises(ParameterError, match=word):
             calibrate.setup(**kw)
 
@@ -52,14 +58,27 @@ def test_distance_is_rms_of_band_normalised_errors():
 
 def test_small_calibration_runs_resumes_and_writes_outputs(tmp_path):
     """A tiny real ABC-SMC (2 parameters, small population) then a resumed third generation."""
-    cs = calibrate.setup(params=["interest_rate", "dropout_rate"], targets=["registered", "completion", "telegram"],
-                         hold_out=["telegram"], fixed=SMALL)
+    cs = calibrate.setup(
+        params=["interest_rate", "dropout_rate"],
+        targets=["registered", "completion", "telegram"],
+        hold_out=["telegram"],
+        fixed=SMALL,
+    )
     out = tmp_path / "cal"
     rep = calibrate.run(cs, out, population=8, generations=2, workers=1, seed=3, ppc_runs=4)
     assert rep["generations"] == 2
     sims_before = rep["simulations"]
-    for f in ("abc.db", "posterior.csv", "posterior_summary.csv", "posterior.png", "ppc.csv", "ppc_summary.csv",
-              "epsilons.csv", "report.json", "setup.json"):
+    for f in (
+        "abc.db",
+        "posterior.csv",
+        "posterior_summary.csv",
+        "posterior.png",
+        "ppc.csv",
+        "ppc_summary.csv",
+        "epsilons.csv",
+        "report.json",
+        "setup.json",
+    ):
         assert (out / f).is_file(), f
     post = pd.read_csv(out / "posterior.csv")
     assert len(post) == 8 and post["weight"].sum() == pytest.approx(1.0)
@@ -83,10 +102,33 @@ def test_small_calibration_runs_resumes_and_writes_outputs(tmp_path):
 def test_resume_after_kill(tmp_path):
     """SIGKILL the calibration after its first generation is stored, rerun: it continues."""
     out = tmp_path / "cal"
-    cmd = [sys.executable, "-m", "experiments.cli", "calibrate", "--params", "interest_rate",
-           "--targets", "registered", "--set", "n_mothers=20000", "--set", "end=2021-06", "--population", "6",
-           "--generations", "40", "--min-epsilon", "0", "--workers", "1", "--ppc-runs", "2", "--out", str(out),
-           "--quiet"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "ibusim.cli",
+        "calibrate",
+        "--params",
+        "interest_rate",
+        "--targets",
+        "registered",
+        "--set",
+        "n_mothers=20000",
+        "--set",
+        "end=2021-06",
+        "--population",
+        "6",
+        "--generations",
+        "40",
+        "--min-epsilon",
+        "0",
+        "--workers",
+        "1",
+        "--ppc-runs",
+        "2",
+        "--out",
+        str(out),
+        "--quiet",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     import sqlite3
     import time
@@ -123,18 +165,20 @@ def test_cli_bad_input_exits_2(capsys, tmp_path):
 
 def test_report_writes_the_results_page(tmp_path):
     """experiments.report turns a calibration folder into results/README.md (here: a tiny one)."""
-    from experiments import report
+    from ibusim.experiments import report
 
-    cs = calibrate.setup(params=["interest_rate"], targets=["registered", "telegram"], hold_out=["telegram"],
-                         fixed=SMALL)
+    cs = calibrate.setup(
+        params=["interest_rate"], targets=["registered", "telegram"], hold_out=["telegram"], fixed=SMALL
+    )
     out = tmp_path / "cal"
     calibrate.run(cs, out, population=6, generations=1, workers=1, seed=4, ppc_runs=2)
     page = report.write(folder=out, readme=tmp_path / "README.md").read_text()
     assert "### Posterior" in page and "`interest_rate`" in page
     assert "Posterior-predictive check" in page and "held out" in page
     assert "Effective sample size" in page
-    assert any(v in page for v in ("**Not converged, not adopted**", "**Converged and adopted**",
-                                   "**Converged** (")), page
+    assert any(v in page for v in ("**Not converged, not adopted**", "**Converged and adopted**", "**Converged** (")), (
+        page
+    )
     assert page.count("| Mothers registered since 2020 |") == 2  # the check and the preset's own table
 
 

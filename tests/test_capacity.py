@@ -16,10 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import CommunityModel
-from model import awareness, capacity
-from model.parameters import PROGRAMMES
-from model.states import Role, Stage
+from ibusim.model import CommunityModel, awareness, capacity
+from ibusim.model.parameters import PROGRAMMES
+from ibusim.model.states import Role, Stage
 
 GROWTH = dict(n_mothers=30_000, end="2023-12")
 
@@ -30,9 +29,20 @@ def fake(n_admins=2, volunteers=0, managers=0, admin_capacity=60, active=0, **p)
     counts[Stage.ACTIVE] = active
     return SimpleNamespace(
         admins=[SimpleNamespace(capacity=admin_capacity) for _ in range(n_admins)],
-        p=dict(volunteer_weight=0.2, places_scale_with_team=0.5, prompt_reach=600, manager_capacity=40,
-               volunteer_capacity=15, posts_per_week=5.0, content_growth=0.0, volunteer_posts_per_week=0.1) | p,
-        n_role=lambda role: roles.get(role, 0), counts=counts)
+        p=dict(
+            volunteer_weight=0.2,
+            places_scale_with_team=0.5,
+            prompt_reach=600,
+            manager_capacity=40,
+            volunteer_capacity=15,
+            posts_per_week=5.0,
+            content_growth=0.0,
+            volunteer_posts_per_week=0.1,
+        )
+        | p,
+        n_role=lambda role: roles.get(role, 0),
+        counts=counts,
+    )
 
 
 # ------------------------------------------------------------------ the formulas
@@ -60,16 +70,23 @@ def test_places_scale_as_documented():
 
 
 @settings(max_examples=50, deadline=None)
-@given(admins=st.integers(0, 8), vol=st.integers(0, 300), man=st.integers(0, 30), base=st.integers(0, 500),
-       scale=st.floats(0, 2), weight=st.floats(0, 1))
+@given(
+    admins=st.integers(0, 8),
+    vol=st.integers(0, 300),
+    man=st.integers(0, 30),
+    base=st.integers(0, 500),
+    scale=st.floats(0, 2),
+    weight=st.floats(0, 1),
+)
 def test_places_never_below_the_declared_places_and_grow_with_the_team(admins, vol, man, base, scale, weight):
     m = fake(n_admins=admins, volunteers=vol, managers=man, places_scale_with_team=scale, volunteer_weight=weight)
     r = capacity.relative(m)
     assert r >= 1.0
     assert capacity.places(m, base) == round(base * (1 + scale * (r - 1)))
     assert capacity.places(m, base) >= base
-    bigger = fake(n_admins=admins, volunteers=vol + 10, managers=man + 1, places_scale_with_team=scale,
-                  volunteer_weight=weight)
+    bigger = fake(
+        n_admins=admins, volunteers=vol + 10, managers=man + 1, places_scale_with_team=scale, volunteer_weight=weight
+    )
     assert capacity.places(bigger, base) >= capacity.places(m, base)
 
 
@@ -81,7 +98,8 @@ def test_prompt_share_formula():
     assert capacity.prompt_share(m, 800) == pytest.approx(0.25)
     # the team adds reach: 2 managers and 10 volunteers at weight 0.2 → F = 6
     assert capacity.prompt_share(fake(n_admins=2, managers=2, volunteers=10, prompt_reach=100), 800) == pytest.approx(
-        600 / 800)
+        600 / 800
+    )
     assert capacity.prompt_share(fake(n_admins=0, prompt_reach=100), 10) == 0.0  # F = 0: nobody prompts
 
 
@@ -101,17 +119,27 @@ def test_team_content_adds_posts():
 @pytest.fixture(scope="module")
 def growth_runs():
     """Three seeds with and without volunteering, otherwise the same model."""
-    return [(CommunityModel(rng=seed, **GROWTH).run(), CommunityModel(rng=seed, volunteering=False, **GROWTH).run())
-            for seed in (1, 2, 3)]
+    return [
+        (CommunityModel(rng=seed, **GROWTH).run(), CommunityModel(rng=seed, volunteering=False, **GROWTH).run())
+        for seed in (1, 2, 3)
+    ]
 
 
 def test_cohort_places_in_a_run_follow_team_capacity():
     """The free class and the paid cohorts take at most places(R) learners, R being the team capacity
     at the end of the previous week (row r of the series is the state in which week r starts, and
     only volunteering and promotion, after the intakes, change the team); with a long queue the free
-    class takes exactly places(R). Few places and a strong pull keep the queue long."""
-    m = CommunityModel(rng=4, n_mothers=30_000, end="2023-12", free_class_size=15, comeback_journey_places=4,
-                       kembali_diri_places=4, interest_rate=0.02).run()
+    class takes exactly places(R). Few places and a strong pull keep the queue long.
+    """
+    m = CommunityModel(
+        rng=4,
+        n_mothers=30_000,
+        end="2023-12",
+        free_class_size=15,
+        comeback_journey_places=4,
+        kembali_diri_places=4,
+        interest_rate=0.02,
+    ).run()
     df = m.dataframe()
     tc = df["team_capacity"].to_numpy()
     assert tc.max() > 2.0  # the team did grow
@@ -158,7 +186,8 @@ def test_volunteering_off_growth_is_lower(growth_runs):
     """Capacity feeds back into growth (more free-class places, more content, more prompts): without
     volunteers and managers fewer mothers register. Observed: 5-10% fewer by the end of 2023 with these
     settings (about 2,100-2,250 with volunteering against 1,930-2,060 without); the binomial noise in
-    ~2,000 registrations is ~2%, so each seed must be lower and the mean at least 4% lower."""
+    ~2,000 registrations is ~2%, so each seed must be lower and the mean at least 4% lower.
+    """
     on = np.array([a.summary()["registered"] for a, _ in growth_runs])
     off = np.array([b.summary()["registered"] for _, b in growth_runs])
     assert (off < on).all(), (on, off)

@@ -7,14 +7,16 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from model import CommunityModel
-from model import classes, timeline
-from model.parameters import PROGRAMMES
-from model.states import FREE_CLASS, NO_CLASS, Role, Stage
+from ibusim.model import CommunityModel, classes, timeline
+from ibusim.model.parameters import PROGRAMMES
+from ibusim.model.states import FREE_CLASS, NO_CLASS, Role, Stage
 
 MID = dict(n_mothers=20_000)
-UNAFFORDABLE = {**{f"{p}_price": 5_000_000.0 for p in PROGRAMMES},
-                **{f"{p}_instalments": 1 for p in PROGRAMMES}, "wtp_max": 3_000_000.0}
+UNAFFORDABLE = {
+    **{f"{p}_price": 5_000_000.0 for p in PROGRAMMES},
+    **{f"{p}_instalments": 1 for p in PROGRAMMES},
+    "wtp_max": 3_000_000.0,
+}
 
 
 def popcount8(x: np.ndarray) -> np.ndarray:
@@ -53,7 +55,8 @@ def test_scholars_still_enrol_when_nobody_can_pay(unaffordable_run):
 
 def test_instalments_make_more_mothers_able_to_pay():
     """The test is the monthly instalment price / instalments <= wtp: 12 instalments
-    open an expensive programme to many more mothers (places not binding)."""
+    open an expensive programme to many more mothers (places not binding).
+    """
     kw = dict(comeback_journey_price=1_200_000.0, comeback_journey_places=100_000, end="2022-06", **MID)
     for seed in (1, 2, 3):
         once = CommunityModel(rng=seed, comeback_journey_instalments=1, **kw).run().summary()
@@ -104,7 +107,8 @@ def test_intake_only_at_cohort_starts_and_within_places():
 def test_a_mother_pays_for_each_programme_at_most_once():
     """Completed programmes are remembered (bit k of ``done``): with no drop-outs and
     no scholarship every paid completion sets a new bit, so the count of bits equals
-    the count of completions."""
+    the count of completions.
+    """
     m = CommunityModel(rng=5, dropout_rate=0.0, scholarship_batches=0, enrol_rate=0.5, **MID).run()
     s = m.summary()
     assert s["completed_paid"] > 100
@@ -134,8 +138,15 @@ def test_a_paid_class_lasts_its_weeks():
 
 # ------------------------------------------------------------------ completion
 def test_no_dropout_means_full_completion_even_with_strong_barriers():
-    m = CommunityModel(rng=7, dropout_rate=0.0, free_class_dropout=0.0, barrier_strength=3.0,
-                       admin_capacity=0, volunteering=False, **MID).run()
+    m = CommunityModel(
+        rng=7,
+        dropout_rate=0.0,
+        free_class_dropout=0.0,
+        barrier_strength=3.0,
+        admin_capacity=0,
+        volunteering=False,
+        **MID,
+    ).run()
     s, df = m.summary(), m.dataframe()
     assert s["completed_paid"] > 0
     assert s["completion"] == 1.0 and s["dropped_paid"] == 0
@@ -151,7 +162,8 @@ def test_completion_rate_is_completions_over_paying_learners():
 
 def test_more_support_capacity_does_not_lower_completion():
     """Drop-out in paid classes is multiplied by 1 + support_effect * shortfall: with no
-    facilitation capacity the shortfall is 1 (drop-out doubled), with ample capacity 0."""
+    facilitation capacity the shortfall is 1 (drop-out doubled), with ample capacity 0.
+    """
     low, high = [], []
     for seed in (1, 2, 3, 4):
         kw = dict(rng=seed, volunteering=False, end="2022-12", **MID)
@@ -161,16 +173,23 @@ def test_more_support_capacity_does_not_lower_completion():
     assert all(h >= l for h, l in zip(high, low))
 
 
-def fake_model(programme, n_admins=2, admin_capacity=10, volunteers=0, volunteer_capacity=5, managers=0,
-               manager_capacity=8):
+def fake_model(
+    programme, n_admins=2, admin_capacity=10, volunteers=0, volunteer_capacity=5, managers=0, manager_capacity=8
+):
     programme = np.asarray(programme, np.int8)
     roles = {Role.VOLUNTEER: volunteers, Role.MANAGER: managers}
     return SimpleNamespace(
-        p=dict(n_admins=n_admins, admin_capacity=admin_capacity, volunteer_capacity=volunteer_capacity,
-               manager_capacity=manager_capacity),
+        p=dict(
+            n_admins=n_admins,
+            admin_capacity=admin_capacity,
+            volunteer_capacity=volunteer_capacity,
+            manager_capacity=manager_capacity,
+        ),
         admins=[SimpleNamespace(capacity=admin_capacity) for _ in range(n_admins)],
-        programme=programme, member_idx=np.arange(programme.size),
-        n_role=lambda role: roles.get(role, 0))
+        programme=programme,
+        member_idx=np.arange(programme.size),
+        n_role=lambda role: roles.get(role, 0),
+    )
 
 
 def test_support_shortfall():
@@ -183,7 +202,8 @@ def test_support_shortfall():
     assert classes.support_shortfall(fake_model(prog, managers=2)) == pytest.approx(0.1)
     # support = admins' capacities + managers * manager_capacity + volunteers * volunteer_capacity
     assert classes.support_shortfall(fake_model(prog, n_admins=1, managers=1, volunteers=2)) == pytest.approx(
-        1 - (10 + 8 + 2 * 5) / 40)
+        1 - (10 + 8 + 2 * 5) / 40
+    )
     assert classes.support_shortfall(fake_model(prog, n_admins=0, managers=5)) == 0.0  # 40 of 40, no founders
     assert classes.support_shortfall(fake_model(prog, n_admins=0)) == 1.0
     assert classes.support_shortfall(fake_model([FREE_CLASS] * 5, n_admins=0)) == 0.0  # no paid learners
@@ -192,21 +212,28 @@ def test_support_shortfall():
 # ------------------------------------------------------------------ outcomes
 def test_outcome_probabilities_one_and_zero():
     ones = {f"{p}_financial_effect": 1.0 for p in PROGRAMMES}
-    m = CommunityModel(rng=9, scholarship_financial_effect=1.0, parenting_effect_free=1.0,
-                       parenting_effect_paid=1.0, **ones, **MID).run()
+    m = CommunityModel(
+        rng=9, scholarship_financial_effect=1.0, parenting_effect_free=1.0, parenting_effect_paid=1.0, **ones, **MID
+    ).run()
     assert m.alumna.sum() > 0
     np.testing.assert_array_equal(m.fin_change, m.alumna)  # every paid completer, nobody else
     np.testing.assert_array_equal(m.par_change, m.classes_done > 0)
     zeros = {f"{p}_financial_effect": 0.0 for p in PROGRAMMES}
-    m = CommunityModel(rng=9, scholarship_financial_effect=0.0, parenting_effect_free=0.0,
-                       parenting_effect_paid=0.0, **zeros, **MID).run()
+    m = CommunityModel(
+        rng=9, scholarship_financial_effect=0.0, parenting_effect_free=0.0, parenting_effect_paid=0.0, **zeros, **MID
+    ).run()
     assert m.alumna.sum() > 0 and not m.fin_change.any() and not m.par_change.any()
 
 
 def test_scholars_outcome_uses_scholarship_financial_effect():
     zeros = {f"{p}_financial_effect": 0.0 for p in PROGRAMMES}
-    m = CommunityModel(rng=10, scholarship_financial_effect=1.0, **zeros, **MID, **{
-        k: v for k, v in UNAFFORDABLE.items() if k != "wtp_max"}).run()
+    m = CommunityModel(
+        rng=10,
+        scholarship_financial_effect=1.0,
+        **zeros,
+        **MID,
+        **{k: v for k, v in UNAFFORDABLE.items() if k != "wtp_max"},
+    ).run()
     done_scholars = m.alumna & m.scholar
     assert done_scholars.sum() > 0
     np.testing.assert_array_equal(m.fin_change, m.alumna)
@@ -214,9 +241,17 @@ def test_scholars_outcome_uses_scholarship_financial_effect():
 
 
 def test_completion_raises_internalisation():
-    m = CommunityModel(rng=11, internalise_prompt=0.0, internalise_decay=0.0, internalise_free=0.3,
-                       internalise_paid=0.35, telegram_rate=0.0, telegram_member_rate=0.0, happy_hour=False,
-                       **MID).run()
+    m = CommunityModel(
+        rng=11,
+        internalise_prompt=0.0,
+        internalise_decay=0.0,
+        internalise_free=0.3,
+        internalise_paid=0.35,
+        telegram_rate=0.0,
+        telegram_member_rate=0.0,
+        happy_hour=False,
+        **MID,
+    ).run()
     # with no prompts, no Happy Hour and no decay, scores are exactly 1 - 0.7 * 0.65^k after the free
     # class and k paid classes
     alive = m.classes_done > 0

@@ -1,4 +1,4 @@
-"""The ``ibusim`` command line (experiments/cli.py, experiments/run.py): run folders, errors, params."""
+"""The ``ibusim`` command line (ibusim/cli.py, experiments/run.py): run folders, errors, params."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from pathlib import Path
 import mesa
 import pandas as pd
 import pytest
+from cli_helpers import IBUSIM, assert_one_line_error, ibusim, main, snapshot
 from pandas.testing import assert_frame_equal
 
-from cli_helpers import IBUSIM, assert_one_line_error, ibusim, main, snapshot
-from model import CommunityModel
-from model import targets as targets_mod
-from model.parameters import PARAMS, markdown_table
-from model.scenarios import load
+from ibusim.model import CommunityModel
+from ibusim.model import targets as targets_mod
+from ibusim.model.parameters import PARAMS, markdown_table
+from ibusim.model.scenarios import load
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ["--set", "n_mothers=3000", "--set", "end=2020-12"]
@@ -112,11 +112,15 @@ def test_rerun_into_the_same_folder_exits_2_and_leaves_it_untouched(script_run):
 def test_script_errors_are_one_line_without_traceback(tmp_path):
     """A few bad inputs through the real console script (run concurrently)."""
     (tmp_path / "afile").write_text("not a folder")
-    cases = [("run", "--scenario", "nope", "--out", "o"),
-             ("run", "--set", "n_mothers", "--out", "o"),
-             ("run", *SMALL, "--out", "afile/sub")]
-    procs = [subprocess.Popen([str(IBUSIM), *c], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) for c in cases]
+    cases = [
+        ("run", "--scenario", "nope", "--out", "o"),
+        ("run", "--set", "n_mothers", "--out", "o"),
+        ("run", *SMALL, "--out", "afile/sub"),
+    ]
+    procs = [
+        subprocess.Popen([str(IBUSIM), *c], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for c in cases
+    ]
     for c, p in zip(cases, procs):
         out, err = p.communicate(timeout=120)
         assert_one_line_error(p.returncode, err)

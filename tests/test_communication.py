@@ -7,14 +7,19 @@ import numpy as np
 import pytest
 from pandas.testing import assert_frame_equal
 
-from model import CommunityModel
-from model import communication, patterns
-from model.states import Stage
+from ibusim.model import CommunityModel, communication, patterns
+from ibusim.model.states import Stage
 
 SHORT = dict(n_mothers=20_000, end="2022-06")
 EVENT_COLS = [f"new_{k}_{c}" for k, c in communication.EVENT_TYPES]
-SILENT = dict(lurker_messages=0.0, contributor_messages=0.0, leader_messages=0.0, forum_rate=0.0,
-              live_comment_share=0.0, happy_hour=False)
+SILENT = dict(
+    lurker_messages=0.0,
+    contributor_messages=0.0,
+    leader_messages=0.0,
+    forum_rate=0.0,
+    live_comment_share=0.0,
+    happy_hour=False,
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +59,16 @@ def test_kind_totals_are_sums_over_channels(run):
 
 def test_class_and_platform_events_follow_their_definitions(run):
     """Every learner attends one Zoom session a week; the platform counts one activity per learner
-    plus every registration, paid enrolment and scholarship."""
+    plus every registration, paid enrolment and scholarship.
+    """
     df = run.dataframe()
     w = df.iloc[1:]
     # the events are counted after the week's progress, so the learners are the n_in_class of the week's end
     np.testing.assert_array_equal(w["new_u2s_zoom"], w["n_in_class"])
-    np.testing.assert_array_equal(w["new_u2s_learning_platform"], w["n_in_class"] + w["new_registered"]
-                                  + w["new_paid_enrolled"] + w["new_scholars"])
+    np.testing.assert_array_equal(
+        w["new_u2s_learning_platform"],
+        w["n_in_class"] + w["new_registered"] + w["new_paid_enrolled"] + w["new_scholars"],
+    )
 
 
 def test_happy_hour_off_no_offline_events():
@@ -93,7 +101,8 @@ def class_groups(m) -> int:
 def test_zero_message_rates_leave_only_the_prompts():
     """Nobody writes (no messages, no forum, no live comments, no meetups): the only user-to-user
     events are the facilitators' prompts, prompts_per_week in the Telegram group and in each class
-    cohort's WhatsApp group, and the communication graph is empty."""
+    cohort's WhatsApp group, and the communication graph is empty.
+    """
     m = CommunityModel(rng=3, **SILENT, **SHORT)
     k = m.p["prompts_per_week"]
     several = 0
@@ -120,7 +129,8 @@ def test_no_prompts_and_no_messages_no_user_to_user_events():
 
 def test_message_volume_follows_participation_inequality():
     """A lurker writes lurker_messages a week, a contributor contributor_messages, a leader
-    leader_messages: the expected count in the Telegram group is the sum of the rates of its members."""
+    leader_messages: the expected count in the Telegram group is the sum of the rates of its members.
+    """
     m = CommunityModel(rng=4, **{**SHORT, "n_mothers": 60_000})
     observed = expected = 0.0
     rates = np.array([m.p["lurker_messages"], m.p["contributor_messages"], m.p["leader_messages"]])
@@ -181,8 +191,10 @@ def test_peers_talk_gives_an_all_channel_network(lead_runs):
 
 
 def test_centralisation_falls_as_peers_take_over():
-    c = [CommunityModel(rng=1, end="2021-12", admin_lead=lead).run().dataframe()["comm_centralisation"].iloc[-26:].mean()
-         for lead in (1.0, 0.7, 0.0)]
+    c = [
+        CommunityModel(rng=1, end="2021-12", admin_lead=lead).run().dataframe()["comm_centralisation"].iloc[-26:].mean()
+        for lead in (1.0, 0.7, 0.0)
+    ]
     assert c[0] > c[1] > c[2]
 
 
@@ -253,7 +265,8 @@ def test_pattern_channels_choose_the_monitored_messages(chan):
 
 def test_communication_graph_never_exceeds_max_nodes(lead_runs):
     """Even when the hubs and facilitators alone are more than max_nodes (regression: they used to be
-    kept whatever max_nodes said); the sample keeps hubs first, then managers, then volunteers."""
+    kept whatever max_nodes said); the sample keeps hubs first, then managers, then volunteers.
+    """
     m = lead_runs[0.0]
     g = m.communication_graph()
     facilitators = [v for v, r in g.nodes(data="role") if r not in ("member", "non-member")]
@@ -266,7 +279,8 @@ def test_communication_graph_never_exceeds_max_nodes(lead_runs):
 
 def test_whatsapp_messages_stay_within_a_class():
     """Each class cohort has its own WhatsApp group (regression: all learners used to share one group,
-    so peers in different classes messaged each other)."""
+    so peers in different classes messaged each other).
+    """
     m = CommunityModel(rng=1, end="2022-12", window_weeks=1)
     peer = crossed = 0
     while m.running:
@@ -282,7 +296,8 @@ def test_whatsapp_messages_stay_within_a_class():
 
 def test_no_facilitators_no_prompts_and_messages_go_to_peers():
     """Without founders, managers or volunteers (F = 0) nobody prompts, and even with admin_lead = 1
-    the members address each other."""
+    the members address each other.
+    """
     leaderless = dict(n_admins=0, volunteering=False, **{**SHORT, "n_mothers": 60_000})
     m = CommunityModel(rng=3, **SILENT, **leaderless).run()
     assert (m.dataframe()["new_u2u"] == 0).all()
@@ -295,14 +310,18 @@ def test_no_facilitators_no_prompts_and_messages_go_to_peers():
 
 def hub_messages_despite_peers(m) -> tuple[int, int]:
     """(messages to a hub although another member of the sender's group spoke this week, all messages to
-    a hub) in the window (one week)."""
+    a hub) in the window (one week).
+    """
     bad = total = 0
     for channel in ("telegram", "whatsapp"):
         src, dst = communication.window(m, (channel,))
         hub = dst >= m.n
         total += int(hub.sum())
-        group = (np.zeros(src.size, np.int64) if channel == "telegram"
-                 else m.programme[src].astype(np.int64) * 100_000 + m.class_end[src])
+        group = (
+            np.zeros(src.size, np.int64)
+            if channel == "telegram"
+            else m.programme[src].astype(np.int64) * 100_000 + m.class_end[src]
+        )
         for g in np.unique(group[hub]):
             if np.unique(src[group == g]).size >= 2:
                 bad += int((hub & (group == g)).sum())

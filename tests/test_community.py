@@ -20,11 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from model import CommunityModel
-from model import metrics
-from model import targets as targets_mod
-from model.parameters import PARAMS
-from model.states import Stage
+from ibusim.model import CommunityModel, metrics
+from ibusim.model import targets as targets_mod
+from ibusim.model.parameters import PARAMS
+from ibusim.model.states import Stage
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = {"n_mothers": 5000, "end": "2021-12"}
@@ -34,8 +33,10 @@ def same_summary(a: dict, b: dict) -> bool:
     """Summaries are equal key by key (NaN equals NaN)."""
     if a.keys() != b.keys():
         return False
-    return all((isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y)) or x == y
-               for x, y in ((a[k], b[k]) for k in a))
+    return all(
+        (isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y)) or x == y
+        for x, y in ((a[k], b[k]) for k in a)
+    )
 
 
 def frame_digest(df: pd.DataFrame) -> str:
@@ -64,10 +65,17 @@ def test_same_seed_identical_in_separate_processes():
         "print(json.dumps({'csv': hashlib.sha256(m.dataframe().to_csv().encode()).hexdigest(),\n"
         "                  'summary': {k: repr(v) for k, v in s.items()}}))\n"
     )
-    procs = [subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True,
-                              env={**os.environ, "PYTHONHASHSEED": hs})
-             for hs in ("1", "4242")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": hs},
+        )
+        for hs in ("1", "4242")
+    ]
     m = CommunityModel(rng=7, **SMALL).run()
     here = {"csv": frame_digest(m.dataframe()), "summary": {k: repr(v) for k, v in m.summary().items()}}
     for p in procs:
@@ -85,7 +93,7 @@ def test_different_seeds_differ():
 
 
 def test_numpy_generator_as_rng_is_the_same_as_its_seed():
-    """rng accepts a Generator; the model draws only from it (no global state)."""
+    """Rng accepts a Generator; the model draws only from it (no global state)."""
     np.random.seed(0)
     a = CommunityModel(rng=np.random.default_rng(11), n_mothers=3000, end="2020-12").run().dataframe()
     np.random.seed(999)  # the legacy global generator must not matter
@@ -94,17 +102,37 @@ def test_numpy_generator_as_rng_is_the_same_as_its_seed():
 
 
 # ---------------------------------------------------------------- invariants
-INFLUENTIAL = ("initial_aware_share", "media_reach", "wom_rate", "member_talk", "interest_rate", "follow_rate",
-               "unfollow_rate", "telegram_rate", "telegram_leave_rate", "free_class_dropout", "queue_patience_weeks",
-               "dropout_rate", "dormancy_rate", "reactivation_rate", "enrol_rate", "enrol_threshold",
-               "barrier_strength", "volunteer_threshold")
+INFLUENTIAL = (
+    "initial_aware_share",
+    "media_reach",
+    "wom_rate",
+    "member_talk",
+    "interest_rate",
+    "follow_rate",
+    "unfollow_rate",
+    "telegram_rate",
+    "telegram_leave_rate",
+    "free_class_dropout",
+    "queue_patience_weeks",
+    "dropout_rate",
+    "dormancy_rate",
+    "reactivation_rate",
+    "enrol_rate",
+    "enrol_threshold",
+    "barrier_strength",
+    "volunteer_threshold",
+)
 ENDS = ("2020-04", "2020-08", "2020-12", "2021-06", "2021-12")
 
 
 @st.composite
 def small_runs(draw):
-    kw = {"n_mothers": draw(st.integers(500, 5000)), "end": draw(st.sampled_from(ENDS)),
-          "free_class": draw(st.booleans()), "mixing": draw(st.sampled_from(PARAMS["mixing"].choices))}
+    kw = {
+        "n_mothers": draw(st.integers(500, 5000)),
+        "end": draw(st.sampled_from(ENDS)),
+        "free_class": draw(st.booleans()),
+        "mixing": draw(st.sampled_from(PARAMS["mixing"].choices)),
+    }
     for name in draw(st.lists(st.sampled_from(INFLUENTIAL), unique=True, max_size=6)):
         lo, hi = PARAMS[name].bounds
         kw[name] = draw(st.floats(float(lo), float(hi), allow_nan=False, allow_subnormal=False))
@@ -185,8 +213,16 @@ def test_week_counts_steps():
     assert len(m.dataframe()) == 6
 
 
-@pytest.mark.parametrize("start,end", [("2020-04", "2020-04"), ("2020-04", "2020-12"), ("2021-01", "2021-02"),
-                                       ("2020-02", "2021-03"), ("2023-12", "2024-02")])
+@pytest.mark.parametrize(
+    "start,end",
+    [
+        ("2020-04", "2020-04"),
+        ("2020-04", "2020-12"),
+        ("2021-01", "2021-02"),
+        ("2020-02", "2021-03"),
+        ("2023-12", "2024-02"),
+    ],
+)
 def test_run_covers_every_week_starting_before_the_month_after_end(start, end):
     m = CommunityModel(rng=1, n_mothers=300, start=start, end=end).run()
     first = dt.date.fromisoformat(start + "-01")
@@ -214,9 +250,14 @@ def test_step_after_the_end_does_nothing():
 
 # ---------------------------------------------------------------- batch_run
 def test_batch_run_rows_match_direct_runs():
-    rows = mesa.batch_run(CommunityModel, parameters={"n_mothers": [3000], "end": ["2020-12"],
-                                                      "free_class": [True, False]},
-                          rng=[1, 2], number_processes=1, data_collection_period=-1, display_progress=False)
+    rows = mesa.batch_run(
+        CommunityModel,
+        parameters={"n_mothers": [3000], "end": ["2020-12"], "free_class": [True, False]},
+        rng=[1, 2],
+        number_processes=1,
+        data_collection_period=-1,
+        display_progress=False,
+    )
     assert len(rows) == 4  # 2 parameter combinations x 2 seeds, one row each (end of run)
     df = pd.DataFrame(rows)
     reporters = list(metrics.reporters())
@@ -224,8 +265,12 @@ def test_batch_run_rows_match_direct_runs():
     assert sorted(zip(df["free_class"], df["rng"])) == sorted([(True, 1), (False, 1), (True, 2), (False, 2)])
     assert (df["Step"] == 40).all()
     for _, row in df.iterrows():
-        direct = CommunityModel(rng=int(row["rng"]), n_mothers=3000, end="2020-12",
-                                free_class=bool(row["free_class"])).run().dataframe().iloc[-1]
+        direct = (
+            CommunityModel(rng=int(row["rng"]), n_mothers=3000, end="2020-12", free_class=bool(row["free_class"]))
+            .run()
+            .dataframe()
+            .iloc[-1]
+        )
         for col in reporters:
             a, b = row[col], direct[col]
             assert (a == b) or (pd.isna(a) and pd.isna(b)), col
@@ -235,14 +280,19 @@ def test_batch_run_rows_match_direct_runs():
 
 
 def test_parallel_batch_run_equals_serial():
-    kw = dict(parameters={"n_mothers": [2000], "end": ["2020-12"], "mixing": ["network", "homogeneous"]},
-              rng=[5, 6], data_collection_period=-1, display_progress=False)
+    kw = dict(
+        parameters={"n_mothers": [2000], "end": ["2020-12"], "mixing": ["network", "homogeneous"]},
+        rng=[5, 6],
+        data_collection_period=-1,
+        display_progress=False,
+    )
     serial = pd.DataFrame(mesa.batch_run(CommunityModel, number_processes=1, **kw))
     parallel = pd.DataFrame(mesa.batch_run(CommunityModel, number_processes=2, **kw))
     key = ["mixing", "rng"]
     cols = sorted(set(metrics.reporters()) | set(key))
-    assert_frame_equal(serial[cols].sort_values(key).reset_index(drop=True),
-                       parallel[cols].sort_values(key).reset_index(drop=True))
+    assert_frame_equal(
+        serial[cols].sort_values(key).reset_index(drop=True), parallel[cols].sort_values(key).reset_index(drop=True)
+    )
 
 
 # ---------------------------------------------------------------- valid extremes stay well defined

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from experiments.cli import main
-from experiments.compare import compare, parse_variant
-from model.parameters import ParameterError
+from ibusim.cli import main
+from ibusim.experiments.compare import compare, parse_variant
+from ibusim.model.parameters import ParameterError
 
 FAST = "n_mothers=4000,end=2021-12"
 
@@ -48,8 +48,22 @@ def test_compare_never_overwrites(tmp_path):
 
 
 def test_cli_compare_and_bad_input(tmp_path, capsys):
-    assert main(["compare", f"with=ipm:{FAST}", f"without=ipm:{FAST},free_class=false", "--replications", "2",
-                 "--out", str(tmp_path / "c"), "--executor", "sequential"]) == 0
+    assert (
+        main(
+            [
+                "compare",
+                f"with=ipm:{FAST}",
+                f"without=ipm:{FAST},free_class=false",
+                "--replications",
+                "2",
+                "--out",
+                str(tmp_path / "c"),
+                "--executor",
+                "sequential",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "registered" in out and "with" in out and "without" in out
     assert main(["compare", "x=nope", "--out", str(tmp_path / "d")]) == 2

@@ -8,12 +8,12 @@ import math
 import numpy as np
 import pytest
 
-import experiments
-from experiments import core
-from experiments.spec import summary_keys
-from model import CommunityModel
-from model.parameters import ParameterError
-from model.scenarios import PRESET_DIR
+from ibusim import experiments
+from ibusim.experiments import core
+from ibusim.experiments.spec import summary_keys
+from ibusim.model import CommunityModel
+from ibusim.model.parameters import ParameterError
+from ibusim.model.scenarios import PRESET_DIR
 
 SMALL = {"n_mothers": 3000, "end": "2021-01"}
 
@@ -36,7 +36,7 @@ def test_run_one_is_a_plain_module_level_function():
     assert experiments.run_one is core.run_one
     assert inspect.isfunction(core.run_one)
     assert list(inspect.signature(core.run_one).parameters) == ["params", "seed"]
-    assert core.run_one.__module__ == "experiments.core"  # importable by reference (pickle, Dask)
+    assert core.run_one.__module__ == "ibusim.experiments.core"  # importable by reference (pickle, Dask)
 
 
 def test_same_params_and_seed_give_the_same_dict(seed3):

@@ -19,11 +19,11 @@ import pandas as pd
 import pytest
 import solara
 
-from dashboard import app, sweeps, views
-from dashboard.session import Session
-from dashboard.widgets import LiveChart
-from experiments.sweep import load_results
-from model.targets import load as load_targets
+from ibusim.dashboard import app, sweeps, views
+from ibusim.dashboard.session import Session
+from ibusim.dashboard.widgets import LiveChart
+from ibusim.experiments.sweep import load_results
+from ibusim.model.targets import load as load_targets
 
 SMALL = "20000"  # mothers: a full run in about half a second
 
@@ -66,8 +66,11 @@ def click(rc, label: str) -> None:
 
 def markdown(rc) -> str:
     """The HTML of every solara.Markdown on the page, unescaped."""
-    return "\n".join(html.unescape(w.template) for w in rc.find(v.VuetifyTemplate).widgets
-                     if type(w) is v.VuetifyTemplate and isinstance(w.template, str))
+    return "\n".join(
+        html.unescape(w.template)
+        for w in rc.find(v.VuetifyTemplate).widgets
+        if type(w) is v.VuetifyTemplate and isinstance(w.template, str)
+    )
 
 
 def wait_for(predicate, timeout: float = 30.0, what: str = "condition"):
@@ -162,14 +165,16 @@ def test_run_to_end_shows_finished_and_the_cards_show_the_summary(render):
     assert rc.find(v.Btn, children=["Step"]).widget.disabled
     summary = s.model.summary()
     targets = load_targets()
-    cards = {next(c for c in classes(w) if c.startswith("target-") and c != "target-card"): w
-             for w in rc.find(v.Card).widgets if "target-card" in classes(w)}
+    cards = {
+        next(c for c in classes(w) if c.startswith("target-") and c != "target-card"): w
+        for w in rc.find(v.Card).widgets
+        if "target-card" in classes(w)
+    }
     assert sorted(cards) == sorted(f"target-{n}" for n in targets)
     for name, t in targets.items():
         card = cards[f"target-{name}"]
         sim = float(summary[t.summary])
-        shown = [w for w in rc.find(v.Html).widgets if "card-simulated" in classes(w)
-                 and w in _descendants(card)]
+        shown = [w for w in rc.find(v.Html).widgets if "card-simulated" in classes(w) and w in _descendants(card)]
         assert len(shown) == 1
         assert shown[0].children == [app._fmt(sim, t.unit)], name
         verdict = [w for w in _descendants(card) if isinstance(w, v.Html) and "card-verdict" in classes(w)]
@@ -261,15 +266,27 @@ def test_pending_notice_for_a_bad_field_does_not_blame_the_seed(render):
 
 
 # ---------------------------------------------------------------- target cards
-CARD = {"name": "registered", "label": "Registrations", "observed": 15000.0, "low": 13500.0, "high": 16500.0,
-        "quote": "Sejak 2020, telah terdaftar 15ribu ibu", "unit": "mothers", "final": True, "pending": False}
+CARD = {
+    "name": "registered",
+    "label": "Registrations",
+    "observed": 15000.0,
+    "low": 13500.0,
+    "high": 16500.0,
+    "quote": "Sejak 2020, telah terdaftar 15ribu ibu",
+    "unit": "mothers",
+    "final": True,
+    "pending": False,
+}
 
 
-@pytest.mark.parametrize("simulated,inside,pending,colour,number,verdict", [
-    (15000.0, True, False, "#e8f5e9", "15,000", "inside band"),
-    (9000.0, False, False, "#ffebee", "9,000", "outside band"),
-    (float("nan"), False, True, "#f5f5f5", "after the survey", "not yet measured"),
-])
+@pytest.mark.parametrize(
+    "simulated,inside,pending,colour,number,verdict",
+    [
+        (15000.0, True, False, "#e8f5e9", "15,000", "inside band"),
+        (9000.0, False, False, "#ffebee", "9,000", "outside band"),
+        (float("nan"), False, True, "#f5f5f5", "after the survey", "not yet measured"),
+    ],
+)
 def test_target_card_colour_and_text(simulated, inside, pending, colour, number, verdict):
     card = {**CARD, "simulated": simulated, "inside": inside, "pending": pending}
     _, rc = solara.render(app.TargetCard(card), handle_error=False)
@@ -322,8 +339,10 @@ def test_one_step_is_fast(render):
         wall.append(time.perf_counter() - t0)
     assert s.model.week == 10 and week_text(rc).startswith("Week 10 of")
     ms = lambda xs: ", ".join(f"{x * 1000:.0f}" for x in xs)  # noqa: E731
-    report = (f"median step + redraw: {statistics.median(cpu) * 1000:.0f} ms CPU "
-              f"({ms(cpu)}), {statistics.median(wall) * 1000:.0f} ms wall ({ms(wall)})")
+    report = (
+        f"median step + redraw: {statistics.median(cpu) * 1000:.0f} ms CPU "
+        f"({ms(cpu)}), {statistics.median(wall) * 1000:.0f} ms wall ({ms(wall)})"
+    )
     assert statistics.median(cpu) < 0.150, report
 
 
@@ -393,17 +412,24 @@ def test_communication_page_shows_the_monitors_and_the_demonstration(render):
     assert len(monitors) == 3
     shown = [[d.children[0] for d in _descendants(w) if isinstance(d, v.Html)] for w in monitors]
     last = s.frame().iloc[-1]
-    assert sorted(shown) == sorted([["degree centralisation", f"{last['comm_centralisation']:.2f}"],
-                                    ["density", f"{last['comm_density']:.4f}"],
-                                    ["pattern", str(last["comm_pattern"])]])
+    assert sorted(shown) == sorted(
+        [
+            ["degree centralisation", f"{last['comm_centralisation']:.2f}"],
+            ["density", f"{last['comm_density']:.4f}"],
+            ["pattern", str(last["comm_pattern"])],
+        ]
+    )
     text = markdown(rc)
     assert "week 60." in text
     assert "wheel" in text and "Bavelas" in text  # the "Admins lead" explanation
     (demo,) = wait_for(lambda: texts(rc, "network-monitors"), 30, "the demonstration")
     assert demo.startswith("pattern: wheel;")
     click(rc, "Draw the current window")
-    snaps = wait_for(lambda: len(texts(rc, "network-monitors")) == 2 and texts(rc, "network-monitors"), 10,
-                     "the snapshot of the current window")
+    snaps = wait_for(
+        lambda: len(texts(rc, "network-monitors")) == 2 and texts(rc, "network-monitors"),
+        10,
+        "the snapshot of the current window",
+    )
     assert all(t.startswith("pattern: ") for t in snaps)
     charts = {w.spec["title"]["text"] for w in rc.find(v.VuetifyTemplate).widgets if type(w).__name__ == "LiveChart"}
     assert {c.title for c in views.communication_charts(s.frame())} <= charts
@@ -426,7 +452,6 @@ def test_tabs_are_lazy(render):
     assert not [w for w in rc.find(v.Select).widgets if w.label == "Parameter"]
     open_tab(rc, "Sweep vs observed")
     assert [w for w in rc.find(v.Select).widgets if w.label == "Parameter"]
-
 
 
 # ---------------------------------------------------------------- play and A/B
@@ -467,16 +492,23 @@ def test_play_stops_by_itself_at_the_end(render):
 
 def test_ab_comparison_runs_both_designs_over_common_seeds(render, sweep_folder):
     """A/B: A is the form, B the form with free_class = false; the table has both variants and the paired
-    difference; the folder holds the same seeds for both."""
+    difference; the folder holds the same seeds for both.
+    """
     rc, s = render()
     choose_mode(rc, "A/B comparison")
     enter(labelled(rc, "Replications"), "2")
     click(rc, "Run A/B")
-    wait_for(lambda: [w for w in rc.find(v.Html).widgets if "".join(map(str, w.children)).startswith("folder: ")],
-             timeout=120, what="the A/B result")
+    wait_for(
+        lambda: [w for w in rc.find(v.Html).widgets if "".join(map(str, w.children)).startswith("folder: ")],
+        timeout=120,
+        what="the A/B result",
+    )
     assert not alerts(rc, "ab-error")
-    folder = next(Path("".join(map(str, w.children))[len("folder: "):]) for w in rc.find(v.Html).widgets
-                  if "".join(map(str, w.children)).startswith("folder: "))
+    folder = next(
+        Path("".join(map(str, w.children))[len("folder: ") :])
+        for w in rc.find(v.Html).widgets
+        if "".join(map(str, w.children)).startswith("folder: ")
+    )
     runs = pd.read_parquet(folder / "runs.parquet")
     assert sorted(runs["variant"].unique()) == ["A: as designed", "B: free_class = false"]
     assert runs.groupby("variant")["seed"].apply(sorted).apply(tuple).nunique() == 1  # common seeds
@@ -497,7 +529,8 @@ def test_ab_refuses_a_b_equal_to_a(render):
 
 def test_sweep_parameter_choice_proposes_a_range_around_the_current_form(render):
     """Choosing a parameter proposes low/high around the form's value at that moment (after a preset
-    change too); a second parameter can be chosen and set back to (none)."""
+    change too); a second parameter can be chosen and set back to (none).
+    """
     rc, s = render()
     open_tab(rc, "Sweep vs observed")
     s.choose_preset("baseline")  # the form changes after the tab first rendered
@@ -508,8 +541,12 @@ def test_sweep_parameter_choice_proposes_a_range_around_the_current_form(render)
     assert labelled(rc, "high").v_model == high
     second = labelled(rc, "Second parameter (optional)", v.Select)
     second.v_model = "follow_rate"
-    wait_for(lambda: len([w for w in rc.find(v.TextField).widgets if w.label == "low"]) == 2,
-             what="the second parameter's range")
+    wait_for(
+        lambda: len([w for w in rc.find(v.TextField).widgets if w.label == "low"]) == 2,
+        what="the second parameter's range",
+    )
     labelled(rc, "Second parameter (optional)", v.Select).v_model = "(none)"
-    wait_for(lambda: len([w for w in rc.find(v.TextField).widgets if w.label == "low"]) == 1,
-             what="the second parameter gone")
+    wait_for(
+        lambda: len([w for w in rc.find(v.TextField).widgets if w.label == "low"]) == 1,
+        what="the second parameter gone",
+    )

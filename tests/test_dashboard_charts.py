@@ -7,28 +7,38 @@ import json
 import pandas as pd
 import pytest
 
-from dashboard import charts
-from dashboard.charts import ONE_ROW, Chart
+from ibusim.dashboard import charts
+from ibusim.dashboard.charts import ONE_ROW, Chart
 
 DATES = pd.date_range("2020-04-01", periods=3, freq="7D")
 
 
 def lines(**kw) -> Chart:
-    data = pd.DataFrame({"x": list(DATES) * 2, "series": ["a"] * 3 + ["b"] * 3,
-                         "y": [1.0, 2.0, float("nan"), 4.0, 5.0, 6.0]})
+    data = pd.DataFrame(
+        {"x": list(DATES) * 2, "series": ["a"] * 3 + ["b"] * 3, "y": [1.0, 2.0, float("nan"), 4.0, 5.0, 6.0]}
+    )
     return Chart("lines", "Registrations", data, y_title="mothers", temporal=True, **kw)
 
 
 def ribbons() -> Chart:
-    data = pd.DataFrame({"x": list(DATES), "series": ["A"] * 3, "y": [1.0, 2.0, 3.0], "lo": [0.5, 1.5, 2.5],
-                         "hi": [1.5, 2.5, 3.5]})
+    data = pd.DataFrame(
+        {"x": list(DATES), "series": ["A"] * 3, "y": [1.0, 2.0, 3.0], "lo": [0.5, 1.5, 2.5], "hi": [1.5, 2.5, 3.5]}
+    )
     return Chart("ribbons", "A/B", data, temporal=True, band=(1.0, 3.0), observed=2.0)
 
 
 def points() -> Chart:
     data = pd.DataFrame({"x": [0.1, 0.1, 0.2, 0.2], "y": [0.0, 1.0, 1.0, 1.0]})
-    return Chart("points", "Share of runs", data, x_title="follow_rate", band=(0.5, 1.0), observed=0.75,
-                 x_band=[(0.15, 0.2)], y_format=".0%")
+    return Chart(
+        "points",
+        "Share of runs",
+        data,
+        x_title="follow_rate",
+        band=(0.5, 1.0),
+        observed=0.75,
+        x_band=[(0.15, 0.2)],
+        y_format=".0%",
+    )
 
 
 def heatmap() -> Chart:
@@ -37,8 +47,15 @@ def heatmap() -> Chart:
 
 
 def network() -> Chart:
-    nodes = pd.DataFrame({"x": [0.0, 1.0, 0.5], "y": [0.0, 0.0, 1.0], "role": ["hub:telegram", "member", "volunteer"],
-                          "degree": [2, 1, 1], "size": [16, 12, 12]})
+    nodes = pd.DataFrame(
+        {
+            "x": [0.0, 1.0, 0.5],
+            "y": [0.0, 0.0, 1.0],
+            "role": ["hub:telegram", "member", "volunteer"],
+            "degree": [2, 1, 1],
+            "size": [16, 12, 12],
+        }
+    )
     edges = pd.DataFrame({"x": [0.0, 0.0], "y": [0.0, 0.0], "x2": [1.0, 0.5], "y2": [0.0, 1.0]})
     return Chart("network", "Network", nodes, edges=edges)
 
@@ -142,16 +159,22 @@ def test_png_of_a_temporal_chart_with_x_bands():
 
 
 # ---------------------------------------------------------------- small pieces
-@pytest.mark.parametrize("title,filename", [
-    ("Registrations", "registrations.png"), ("Share of runs with every target inside its band",
-                                              "share-of-runs-with-every-target-inside-its-band.png"),
-    ("Telegram members (5-95%)", "telegram-members-5-95.png"), ("", "chart.png"), ("!!!", "chart.png"),
-])
+@pytest.mark.parametrize(
+    "title,filename",
+    [
+        ("Registrations", "registrations.png"),
+        ("Share of runs with every target inside its band", "share-of-runs-with-every-target-inside-its-band.png"),
+        ("Telegram members (5-95%)", "telegram-members-5-95.png"),
+        ("", "chart.png"),
+        ("!!!", "chart.png"),
+    ],
+)
 def test_filename(title, filename):
     assert Chart("lines", title, pd.DataFrame()).filename == filename
 
 
-@pytest.mark.parametrize("x,expected", [(0, 1.0), (float("nan"), 1.0), (123, 200), (0.034, 0.04), (1000, 1000),
-                                        (15_001, 20_000)])
+@pytest.mark.parametrize(
+    "x,expected", [(0, 1.0), (float("nan"), 1.0), (123, 200), (0.034, 0.04), (1000, 1000), (15_001, 20_000)]
+)
 def test_nice_max(x, expected):
     assert charts.nice_max(x) == pytest.approx(expected)

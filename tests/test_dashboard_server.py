@@ -11,9 +11,9 @@ import subprocess
 import sys
 
 import pytest
-
 from cli_helpers import IBUSIM, assert_one_line_error, main
-from dashboard import server
+
+from ibusim.dashboard import server
 
 
 @pytest.fixture
@@ -78,8 +78,9 @@ def test_a_free_port_passes_the_check():
 
 def test_the_console_script_exits_2_on_a_bad_port(tmp_path):
     assert IBUSIM.is_file(), f"console script not installed next to {sys.executable}"
-    proc = subprocess.run([str(IBUSIM), "dashboard", "--port", "abc"], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=60)
+    proc = subprocess.run(
+        [str(IBUSIM), "dashboard", "--port", "abc"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert_one_line_error(proc.returncode, proc.stderr)
     assert "port must be an integer" in proc.stderr and proc.stdout == ""
 
@@ -87,8 +88,19 @@ def test_the_console_script_exits_2_on_a_bad_port(tmp_path):
 # ---------------------------------------------------------------- the command
 def test_command_runs_solara_in_production_on_localhost():
     assert server.DEFAULT_HOST == "127.0.0.1" and server.DEFAULT_PORT == 8765
-    assert server.command() == [sys.executable, "-m", "solara", "run", "dashboard.app", "--host", "127.0.0.1",
-                                "--port", "8765", "--production", "--no-open"]
+    assert server.command() == [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "ibusim.dashboard.app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "8765",
+        "--production",
+        "--no-open",
+    ]
     cmd = server.command("0.0.0.0", 9000)
     assert cmd[cmd.index("--host") + 1] == "0.0.0.0" and cmd[cmd.index("--port") + 1] == "9000"
 

@@ -16,11 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from dashboard.session import PRESETS, ROLES, SEED_MAX, Session, parse_seed, role_params, to_text
-from experiments.run import run_scenario
-from model.parameters import DEFAULTS, GROUPS, PARAMS, ParameterError, validate
-from model.scenarios import load, presets
-from model.targets import load as load_targets
+from ibusim.dashboard.session import PRESETS, ROLES, SEED_MAX, Session, parse_seed, role_params, to_text
+from ibusim.experiments.run import run_scenario
+from ibusim.model.parameters import DEFAULTS, GROUPS, PARAMS, ParameterError, validate
+from ibusim.model.scenarios import load, presets
+from ibusim.model.targets import load as load_targets
 
 SMALL = "20000"  # mothers: a full run in about half a second
 SURVEY = {"financial_change", "parenting_change"}  # measured by the impact survey in the last week
@@ -30,8 +30,10 @@ def same_summary(a: dict, b: dict) -> bool:
     """Equal key by key, NaN equal to NaN."""
     if a.keys() != b.keys():
         return False
-    return all((isinstance(x, float) and math.isnan(x) and isinstance(y, float) and math.isnan(y)) or x == y
-               for x, y in ((a[k], b[k]) for k in a))
+    return all(
+        (isinstance(x, float) and math.isnan(x) and isinstance(y, float) and math.isnan(y)) or x == y
+        for x, y in ((a[k], b[k]) for k in a)
+    )
 
 
 @pytest.fixture
@@ -72,11 +74,23 @@ def test_good_text_changes_the_form_only(s):
     assert s.set_value("end", "2022-06") is None and s.form["end"] == "2022-06"
 
 
-@pytest.mark.parametrize("name,text", [
-    ("follow_rate", "abc"), ("follow_rate", "1.5"), ("follow_rate", "-0.1"), ("follow_rate", "nan"),
-    ("follow_rate", ""), ("n_mothers", "10"), ("n_mothers", "3000.5"), ("n_mothers", "1e9"),
-    ("free_class", "maybe"), ("end", "2024-13"), ("end", "December"), ("mixing", "random"),
-])
+@pytest.mark.parametrize(
+    "name,text",
+    [
+        ("follow_rate", "abc"),
+        ("follow_rate", "1.5"),
+        ("follow_rate", "-0.1"),
+        ("follow_rate", "nan"),
+        ("follow_rate", ""),
+        ("n_mothers", "10"),
+        ("n_mothers", "3000.5"),
+        ("n_mothers", "1e9"),
+        ("free_class", "maybe"),
+        ("end", "2024-13"),
+        ("end", "December"),
+        ("mixing", "random"),
+    ],
+)
 def test_bad_text_is_refused_with_one_line_naming_the_parameter(s, name, text):
     old = s.form[name]
     msg = s.set_value(name, text)
@@ -216,14 +230,17 @@ def test_changes_are_the_differences_from_the_baseline(s):
     assert s.changes() == {}
 
 
-@pytest.mark.parametrize("data,words", [
-    ("[params]\nfollow_rate = = 3\n", ["bad.toml", "TOML"]),
-    (b"[params]\n# caf\xe9\n", ["bad.toml"]),
-    ("[params]\nfollow_rat = 0.05\n", ["bad.toml", "follow_rat"]),
-    ("[params]\nfollow_rate = 2.0\n", ["bad.toml", "follow_rate"]),
-    ("[parameters]\nfollow_rate = 0.05\n", ["bad.toml", "parameters"]),
-    ("[params]\nshare_long_distance = 0.8\nshare_migrated = 0.5\n", ["bad.toml", "share_migrated"]),
-])
+@pytest.mark.parametrize(
+    "data,words",
+    [
+        ("[params]\nfollow_rate = = 3\n", ["bad.toml", "TOML"]),
+        (b"[params]\n# caf\xe9\n", ["bad.toml"]),
+        ("[params]\nfollow_rat = 0.05\n", ["bad.toml", "follow_rat"]),
+        ("[params]\nfollow_rate = 2.0\n", ["bad.toml", "follow_rate"]),
+        ("[parameters]\nfollow_rate = 0.05\n", ["bad.toml", "parameters"]),
+        ("[params]\nshare_long_distance = 0.8\nshare_migrated = 0.5\n", ["bad.toml", "share_migrated"]),
+    ],
+)
 def test_bad_scenario_file_gives_a_message_and_changes_nothing(s, data, words):
     s.set_value("follow_rate", "0.05")
     form, source, model = dict(s.form), s.source, s.model
@@ -257,8 +274,13 @@ def test_cards_compare_the_run_with_the_targets(finished):
     for c in cards:
         t = targets[c["name"]]
         assert c["simulated"] == float(summary[t.summary])
-        assert (c["observed"], c["low"], c["high"], c["quote"], c["label"]) == (t.value, t.low, t.high, t.quote,
-                                                                                t.label)
+        assert (c["observed"], c["low"], c["high"], c["quote"], c["label"]) == (
+            t.value,
+            t.low,
+            t.high,
+            t.quote,
+            t.label,
+        )
         assert c["inside"] == (t.low <= c["simulated"] <= t.high)
         assert c["final"] and not c["pending"]
 

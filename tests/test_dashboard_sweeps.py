@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import sweeps
-from experiments.spec import SpecError, parse_spec
-from model.parameters import PARAMS, ParameterError
-from model.scenarios import load
+from ibusim.dashboard import sweeps
+from ibusim.experiments.spec import SpecError, parse_spec
+from ibusim.model.parameters import PARAMS, ParameterError
+from ibusim.model.scenarios import load
 
 FORM = load("ipm")
 NUMERIC = [n for n in sweeps.sweepable() if PARAMS[n].type in ("int", "float")]
@@ -35,8 +35,9 @@ def test_sweepable_are_the_numbers_and_switches_but_not_the_population():
     assert "n_mothers" not in names
     assert {"follow_rate", "free_class", "free_class_size"} <= set(names)
     assert all(PARAMS[n].type in ("int", "float", "bool") for n in names)
-    assert not [n for n, p in PARAMS.items() if p.type in ("int", "float", "bool") and n not in names
-                and n != "n_mothers"]
+    assert not [
+        n for n, p in PARAMS.items() if p.type in ("int", "float", "bool") and n not in names and n != "n_mothers"
+    ]
 
 
 def test_spec_text_round_trips_through_build_spec():
@@ -66,22 +67,25 @@ def test_a_switch_sweeps_false_and_true():
     assert spec.factors[0].grid() == [False, True]
 
 
-@pytest.mark.parametrize("factors,reps,words", [
-    ([], 1, ["choose a parameter"]),
-    ([factor(), factor(levels="2")], 1, ["two different parameters"]),
-    ([factor(name="nope")], 1, ["unknown parameter", "nope"]),
-    ([factor(levels="1")], 1, ["follow_rate", "levels", "2-12"]),
-    ([factor(levels="x")], 1, ["follow_rate", "levels", "2-12"]),
-    ([factor(levels="13")], 1, ["follow_rate", "levels"]),
-    ([factor(low="abc")], 1, ["follow_rate", "low", "not a number"]),
-    ([factor(high="")], 1, ["follow_rate", "high", "not a number"]),
-    ([factor(low="0.05", high="0.01")], 1, ["follow_rate", "empty range"]),
-    ([factor(high="2")], 1, ["follow_rate", "is not allowed"]),
-    ([factor()], 0, ["replications", "1-20"]),
-    ([factor()], 21, ["replications", "1-20"]),
-    ([factor()], "2", ["replications"]),
-    ([{"name": "free_class_size", "low": "1.5", "high": "3", "levels": "2"}], 1, ["free_class_size"]),
-])
+@pytest.mark.parametrize(
+    "factors,reps,words",
+    [
+        ([], 1, ["choose a parameter"]),
+        ([factor(), factor(levels="2")], 1, ["two different parameters"]),
+        ([factor(name="nope")], 1, ["unknown parameter", "nope"]),
+        ([factor(levels="1")], 1, ["follow_rate", "levels", "2-12"]),
+        ([factor(levels="x")], 1, ["follow_rate", "levels", "2-12"]),
+        ([factor(levels="13")], 1, ["follow_rate", "levels"]),
+        ([factor(low="abc")], 1, ["follow_rate", "low", "not a number"]),
+        ([factor(high="")], 1, ["follow_rate", "high", "not a number"]),
+        ([factor(low="0.05", high="0.01")], 1, ["follow_rate", "empty range"]),
+        ([factor(high="2")], 1, ["follow_rate", "is not allowed"]),
+        ([factor()], 0, ["replications", "1-20"]),
+        ([factor()], 21, ["replications", "1-20"]),
+        ([factor()], "2", ["replications"]),
+        ([{"name": "free_class_size", "low": "1.5", "high": "3", "levels": "2"}], 1, ["free_class_size"]),
+    ],
+)
 def test_build_spec_errors_are_one_line(factors, reps, words):
     with pytest.raises((SpecError, ParameterError)) as e:
         sweeps.build_spec(factors, {}, reps, 1)
@@ -145,14 +149,17 @@ def test_ab_variants():
     assert b.changes == {"follow_rate": 0.03}
 
 
-@pytest.mark.parametrize("changes,name,text,words", [
-    ({}, "free_class", "true", ["same as A", "free_class"]),  # the baseline runs the free class
-    ({"follow_rate": 0.02}, "follow_rate", "0.02", ["same as A", "follow_rate"]),
-    ({}, "nope", "1", ["unknown parameter", "nope"]),
-    ({}, "follow_rate", "abc", ["'follow_rate'", "is not allowed"]),
-    ({}, "follow_rate", "1.5", ["'follow_rate'", "is not allowed"]),
-    ({}, "share_long_distance", "0.9", ["share_long_distance", "share_migrated"]),
-])
+@pytest.mark.parametrize(
+    "changes,name,text,words",
+    [
+        ({}, "free_class", "true", ["same as A", "free_class"]),  # the baseline runs the free class
+        ({"follow_rate": 0.02}, "follow_rate", "0.02", ["same as A", "follow_rate"]),
+        ({}, "nope", "1", ["unknown parameter", "nope"]),
+        ({}, "follow_rate", "abc", ["'follow_rate'", "is not allowed"]),
+        ({}, "follow_rate", "1.5", ["'follow_rate'", "is not allowed"]),
+        ({}, "share_long_distance", "0.9", ["share_long_distance", "share_migrated"]),
+    ],
+)
 def test_ab_variant_errors_are_one_line(changes, name, text, words):
     with pytest.raises(ParameterError) as e:
         sweeps.ab_variants(changes, name, text)

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import views
-from dashboard.charts import Chart
-from model import CommunityModel
-from model.communication import KINDS
-from model.targets import load as load_targets
+from ibusim.dashboard import views
+from ibusim.dashboard.charts import Chart
+from ibusim.model import CommunityModel
+from ibusim.model.communication import KINDS
+from ibusim.model.targets import load as load_targets
 
 TARGETS = load_targets()
 
@@ -44,13 +44,15 @@ def test_design_charts_are_the_six_series_with_the_observed_bands(small_run):
     assert [c.title for c in charts] == [row[0] for row in views.DESIGN_SERIES]
     assert len(charts) == 6
     bands = {c.title: c.band for c in charts}
-    for title, target in (("Registrations", "registered"), ("Telegram group", "telegram"),
-                          ("Instagram", "instagram")):
+    for title, target in (("Registrations", "registered"), ("Telegram group", "telegram"), ("Instagram", "instagram")):
         t = TARGETS[target]
         chart = next(c for c in charts if c.title == title)
         assert chart.band == (t.low, t.high) and chart.observed == t.value
-    assert [t for t, b in bands.items() if b is None] == ["Enrolments by programme", "Volunteers and managers",
-                                                          "Momfluencer income"]
+    assert [t for t, b in bands.items() if b is None] == [
+        "Enrolments by programme",
+        "Volunteers and managers",
+        "Momfluencer income",
+    ]
     for c in charts:
         assert c.kind == "lines" and c.temporal
         assert list(c.data.columns) == ["x", "series", "y"]
@@ -85,9 +87,15 @@ def test_ribbons_are_the_median_and_the_5_95_band_per_variant():
     for variant, shift in (("A", 0), ("B", 10)):
         for rep in range(5):
             for week in range(3):
-                rows.append({"variant": variant, "replication": rep, "week": week,
-                             "date": pd.Timestamp("2020-04-01") + pd.Timedelta(weeks=week),
-                             "cum_registered": shift + week * 100 + rep + 1})
+                rows.append(
+                    {
+                        "variant": variant,
+                        "replication": rep,
+                        "week": week,
+                        "date": pd.Timestamp("2020-04-01") + pd.Timedelta(weeks=week),
+                        "cum_registered": shift + week * 100 + rep + 1,
+                    }
+                )
     series = pd.DataFrame(rows)
     chart = views.ribbons(series, "cum_registered", "Registrations", "registered")
     d = chart.data
@@ -123,10 +131,8 @@ def test_inside_all_needs_every_target_inside():
 
 def test_sweep_charts_one_factor_shade_exactly_the_good_values():
     grid = [0.01, 0.02, 0.03, 0.04, 0.05]
-    inside = {0.01: (False, False), 0.02: (True, True), 0.03: (True, False), 0.04: (False, False),
-              0.05: (True, True)}
-    res = pd.DataFrame([results_row(ok, follow_rate=x, replication=r) for x in grid
-                        for r, ok in enumerate(inside[x])])
+    inside = {0.01: (False, False), 0.02: (True, True), 0.03: (True, False), 0.04: (False, False), 0.05: (True, True)}
+    res = pd.DataFrame([results_row(ok, follow_rate=x, replication=r) for x in grid for r, ok in enumerate(inside[x])])
     charts = views.sweep_charts(res, ["follow_rate"])
     assert len(charts) == 1 + len(TARGETS)
     share = charts[0]
@@ -147,15 +153,25 @@ def test_sweep_charts_two_factors_heatmap_is_the_share_inside():
     for a in (1.0, 2.0):
         for b in (10.0, 20.0, 30.0):
             for r in range(4):
-                ok = r < {(1.0, 10.0): 0, (1.0, 20.0): 1, (1.0, 30.0): 2, (2.0, 10.0): 3, (2.0, 20.0): 4,
-                          (2.0, 30.0): 0}[(a, b)]
+                ok = (
+                    r
+                    < {(1.0, 10.0): 0, (1.0, 20.0): 1, (1.0, 30.0): 2, (2.0, 10.0): 3, (2.0, 20.0): 4, (2.0, 30.0): 0}[
+                        (a, b)
+                    ]
+                )
                 rows.append(results_row(ok, a=a, b=b, replication=r))
     charts = views.sweep_charts(pd.DataFrame(rows), ["a", "b"])
     heat = charts[0]
     assert heat.kind == "heatmap" and (heat.x_title, heat.y_title) == ("a", "b")
     z = {(x, y): v for x, y, v in heat.data[["x", "y", "z"]].itertuples(index=False)}
-    assert z == {(1.0, 10.0): 0.0, (1.0, 20.0): 0.25, (1.0, 30.0): 0.5, (2.0, 10.0): 0.75, (2.0, 20.0): 1.0,
-                 (2.0, 30.0): 0.0}
+    assert z == {
+        (1.0, 10.0): 0.0,
+        (1.0, 20.0): 0.25,
+        (1.0, 30.0): 0.5,
+        (2.0, 10.0): 0.75,
+        (2.0, 20.0): 1.0,
+        (2.0, 30.0): 0.0,
+    }
     assert len(charts) == 1 + len(TARGETS)
     assert all(c.kind == "heatmap" and set(c.data["z"]) <= {0.0, 1.0} for c in charts[1:])
 
@@ -164,16 +180,19 @@ def test_sweep_charts_of_no_results_are_empty():
     assert views.sweep_charts(pd.DataFrame(), ["follow_rate"]) == []
 
 
-@pytest.mark.parametrize("grid,good,expected", [
-    ([1, 2, 3, 4], [], []),
-    ([1, 2, 3, 4], [1, 2, 3, 4], [(1, 4)]),
-    ([1, 2, 3, 4], [1], [(1, 1.5)]),
-    ([1, 2, 3, 4], [4], [(3.5, 4)]),
-    ([1, 2, 3, 4], [2, 3], [(1.5, 3.5)]),
-    ([1, 2, 3, 4], [1, 3], [(1, 1.5), (2.5, 3.5)]),
-    ([5.0], [5.0], [(5.0, 5.0)]),
-    ([0, 10, 30], [10], [(5, 20)]),
-])
+@pytest.mark.parametrize(
+    "grid,good,expected",
+    [
+        ([1, 2, 3, 4], [], []),
+        ([1, 2, 3, 4], [1, 2, 3, 4], [(1, 4)]),
+        ([1, 2, 3, 4], [1], [(1, 1.5)]),
+        ([1, 2, 3, 4], [4], [(3.5, 4)]),
+        ([1, 2, 3, 4], [2, 3], [(1.5, 3.5)]),
+        ([1, 2, 3, 4], [1, 3], [(1, 1.5), (2.5, 3.5)]),
+        ([5.0], [5.0], [(5.0, 5.0)]),
+        ([0, 10, 30], [10], [(5, 20)]),
+    ],
+)
 def test_ranges(grid, good, expected):
     got = views._ranges([float(g) for g in grid], [float(g) for g in good])
     assert len(got) == len(expected) and flat(got) == pytest.approx(flat(expected))

@@ -16,11 +16,11 @@ import shutil
 
 import pytest
 
-from model import CommunityModel, awareness, community, docs, metrics
-from model import targets as targets_mod
-from model.communication import CHANNELS, EVENT_TYPES, KINDS
-from model.parameters import PARAMS, PROGRAMMES
-from model.states import Role, Stage
+from ibusim.model import CommunityModel, awareness, community, docs, metrics
+from ibusim.model import targets as targets_mod
+from ibusim.model.communication import CHANNELS, EVENT_TYPES, KINDS
+from ibusim.model.parameters import PARAMS, PROGRAMMES
+from ibusim.model.states import Role, Stage
 
 ODD = docs.ROOT / "docs" / "ODD.md"
 SECTIONS = (
@@ -32,8 +32,19 @@ SECTIONS = (
     "6. Input data",
     "7. Submodels",
 )
-DESIGN_CONCEPTS = ("Basic principles", "Emergence", "Adaptation", "Objectives", "Learning", "Prediction",
-                   "Sensing", "Interaction", "Stochasticity", "Collectives", "Observation")
+DESIGN_CONCEPTS = (
+    "Basic principles",
+    "Emergence",
+    "Adaptation",
+    "Objectives",
+    "Learning",
+    "Prediction",
+    "Sensing",
+    "Interaction",
+    "Stochasticity",
+    "Collectives",
+    "Observation",
+)
 # model/ modules that hold no rule of their own (infrastructure, or the model itself, section 3)
 NOT_RULES = {"__init__", "states", "parameters", "scenarios", "docs", "targets", "community"}
 # names of code that no longer exists and must not be documented
@@ -49,7 +60,7 @@ def _section(text: str, heading: str) -> str:
     """The body of the level-2 section whose heading is ``heading``."""
     start = text.index(f"\n## {heading}\n")
     nxt = text.find("\n## ", start + 1)
-    return text[start: nxt if nxt >= 0 else len(text)]
+    return text[start : nxt if nxt >= 0 else len(text)]
 
 
 def _subsections(text: str) -> dict[str, str]:
@@ -80,7 +91,7 @@ def _named(name: str, text: str) -> bool:
 
 
 def test_generated_tables_are_current():
-    assert docs.is_current(ODD), "docs/ODD.md's parameter tables are stale: run `python -m model.docs`"
+    assert docs.is_current(ODD), "docs/ODD.md's parameter tables are stale: run `python -m ibusim.model.docs`"
 
 
 def test_seven_sections_in_order(text):
@@ -96,7 +107,7 @@ def test_design_concepts_has_every_sub_element(text):
 
 def test_every_parameter_is_named(text):
     missing = [name for name in PARAMS if f"`{name}`" not in text]
-    assert not missing, f"parameters missing from docs/ODD.md: {missing}; run `python -m model.docs`"
+    assert not missing, f"parameters missing from docs/ODD.md: {missing}; run `python -m ibusim.model.docs`"
 
 
 def test_every_parameter_is_described_outside_the_generated_table(text):
@@ -107,13 +118,14 @@ def test_every_parameter_is_described_outside_the_generated_table(text):
         if f"`{name}`" in prose:
             return True
         prog = next((g for g in PROGRAMMES if name.startswith(g + "_")), None)
-        return prog is not None and f"`<prog>_{name[len(prog) + 1:]}`" in prose
+        return prog is not None and f"`<prog>_{name[len(prog) + 1 :]}`" in prose
 
     missing = [name for name in PARAMS if not described(name)]
     assert not missing, f"no hand-written part of docs/ODD.md describes {missing}"
 
 
 # ------------------------------------------------------------------ step order
+
 
 def _normalise(s: str) -> str:
     return " ".join(s.replace("``", "`").split())
@@ -201,11 +213,12 @@ def test_each_submodel_names_the_parameters_its_module_reads(text):
             continue
         body = next((b for h, b in subs.items() if f"`model/{path.stem}.py`" in h), None)
         assert body is not None, f"no subsection for model/{path.stem}.py"
+
         def named(p: str) -> bool:
             if _named(p, body):
                 return True
             prog = next((g for g in PROGRAMMES if p.startswith(g + "_")), None)
-            return prog is not None and (f"`<prog>_{p[len(prog) + 1:]}`" in body or "`<prog>_*`" in body)
+            return prog is not None and (f"`<prog>_{p[len(prog) + 1 :]}`" in body or "`<prog>_*`" in body)
 
         missing = [p for p in params if not named(p)]
         if missing:
@@ -214,6 +227,7 @@ def test_each_submodel_names_the_parameters_its_module_reads(text):
 
 
 # ------------------------------------------------------------------ observation
+
 
 def test_every_flow_is_in_the_step_table(text):
     body = _section(text, "3. Process overview and scheduling")
@@ -233,8 +247,11 @@ def test_every_reporter_and_summary_key_is_documented(text, ipm_run):
 
 def test_event_kinds_and_channels_are_documented(text):
     sub = next(b for h, b in _subsections(text).items() if "`model/communication.py`" in h)
-    rows = {tuple(c.strip() for c in line.strip("|").split("|")[:2])
-            for line in sub.splitlines() if re.match(r"^\| u2[uds] \|", line)}
+    rows = {
+        tuple(c.strip() for c in line.strip("|").split("|")[:2])
+        for line in sub.splitlines()
+        if re.match(r"^\| u2[uds] \|", line)
+    }
     assert rows == set(EVENT_TYPES), "the event table of the communication subsection differs from EVENT_TYPES"
     missing = [c for c in CHANNELS if f"`{c}`" not in sub]
     assert not missing, missing
@@ -250,8 +267,17 @@ def test_streams_are_listed_in_order(text):
     body = _section(text, "4. Design concepts")
     assert ", ".join(community.STREAMS) in " ".join(body.split()), "section 4 must list community.STREAMS in order"
     init = _section(text, "5. Initialization")
-    words = {12: "twelve", 13: "thirteen", 14: "fourteen", 15: "fifteen", 16: "sixteen", 17: "seventeen",
-             18: "eighteen", 19: "nineteen", 20: "twenty"}
+    words = {
+        12: "twelve",
+        13: "thirteen",
+        14: "fourteen",
+        15: "fifteen",
+        16: "sixteen",
+        17: "seventeen",
+        18: "eighteen",
+        19: "nineteen",
+        20: "twenty",
+    }
     assert f"{words.get(len(community.STREAMS), len(community.STREAMS))} streams" in init
 
 
@@ -279,6 +305,7 @@ def test_internal_links_resolve(text):
 
 # ------------------------------------------------------------------ the Bass limit case
 
+
 def _bass_settings(text: str) -> tuple[dict, list[dict]]:
     """The settings of section 7.5's code block, and each "(or x = y)" alternative applied."""
     sub = next(b for h, b in _subsections(text).items() if "Bass limit case" in h)
@@ -301,14 +328,22 @@ def _bass_settings(text: str) -> tuple[dict, list[dict]]:
 
 def test_bass_limit_settings_make_mass_reach_constant(text):
     """Every documented setting of 7.5 is needed and enough: p(t) = media_reach every week,
-    talk_total = aware, digital reach 1, although mothers register and volunteer meanwhile."""
+    talk_total = aware, digital reach 1, although mothers register and volunteer meanwhile.
+    """
     main, alternatives = _bass_settings(text)
-    assert {"mixing", "member_talk", "barrier_strength", "content_growth", "live_boost", "covid_push",
-            "initial_aware_share", "volunteer_posts_per_week"} <= set(main), main
+    assert {
+        "mixing",
+        "member_talk",
+        "barrier_strength",
+        "content_growth",
+        "live_boost",
+        "covid_push",
+        "initial_aware_share",
+        "volunteer_posts_per_week",
+    } <= set(main), main
     assert any("volunteering" in a for a in alternatives), "7.5 must name volunteering = False as the alternative"
     for settings in (main, *alternatives):
-        m = CommunityModel(preset="baseline", rng=2, n_mothers=30_000, media_reach=0.003, wom_rate=0.03,
-                           **settings)
+        m = CommunityModel(preset="baseline", rng=2, n_mothers=30_000, media_reach=0.003, wom_rate=0.03, **settings)
         assert (m.pop["digital_reach"] == 1).all()
         while m.running:
             assert awareness.mass_reach(m) == m.p["media_reach"], (settings, m.week)
@@ -339,6 +374,7 @@ def test_every_target_is_quoted_with_its_value(text):
 
 # ------------------------------------------------------------------ the generator
 
+
 def test_update_rewrites_a_stale_block_and_keeps_the_markers(tmp_path):
     copy = tmp_path / "ODD.md"
     shutil.copy(ODD, copy)
@@ -359,7 +395,7 @@ def test_check_message_is_one_line(tmp_path, capsys):
     copy.write_text(f"# x\n{docs.BEGIN}\nold\n{docs.END}\n", encoding="utf-8")
     assert docs.main(["--check", str(copy)]) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "python -m model.docs" in err
+    assert err.count("\n") == 1 and "python -m ibusim.model.docs" in err
 
 
 def test_missing_markers_are_an_error(tmp_path, capsys):

@@ -9,9 +9,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import CommunityModel
-from model import engagement
-from model.states import NO_CLASS, Role, Stage
+from ibusim.model import CommunityModel, engagement
+from ibusim.model.states import NO_CLASS, Role, Stage
 
 SMALL = dict(n_mothers=5000, end="2022-06")
 MID = dict(n_mothers=20_000, end="2023-06")
@@ -51,8 +50,9 @@ def test_reactivation_brings_members_back():
 
 
 def test_scores_stay_in_unit_interval_every_week():
-    m = CommunityModel(rng=5, internalise_prompt=0.3, internalise_free=0.9, internalise_paid=0.9,
-                       telegram_member_rate=0.5, **SMALL)
+    m = CommunityModel(
+        rng=5, internalise_prompt=0.3, internalise_free=0.9, internalise_paid=0.9, telegram_member_rate=0.5, **SMALL
+    )
     while m.running:
         m.step()
         assert m.score.min() >= 0.0 and m.score.max() <= 1.0
@@ -61,12 +61,25 @@ def test_scores_stay_in_unit_interval_every_week():
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(free=st.floats(0, 1), paid=st.floats(0, 1), prompt=st.floats(0, 1), decay=st.floats(0, 1),
-       seed=st.integers(0, 2**16))
+@given(
+    free=st.floats(0, 1),
+    paid=st.floats(0, 1),
+    prompt=st.floats(0, 1),
+    decay=st.floats(0, 1),
+    seed=st.integers(0, 2**16),
+)
 def test_scores_stay_in_unit_interval_for_any_rates(free, paid, prompt, decay, seed):
-    m = CommunityModel(rng=seed, internalise_free=free, internalise_paid=paid, internalise_prompt=prompt,
-                       internalise_decay=decay, interest_rate=0.05, telegram_member_rate=0.2,
-                       n_mothers=1000, end="2021-12").run()
+    m = CommunityModel(
+        rng=seed,
+        internalise_free=free,
+        internalise_paid=paid,
+        internalise_prompt=prompt,
+        internalise_decay=decay,
+        interest_rate=0.05,
+        telegram_member_rate=0.2,
+        n_mothers=1000,
+        end="2021-12",
+    ).run()
     assert 0.0 <= m.score.min() and m.score.max() <= 1.0
     assert m.score[m.registered_week < 0].max(initial=0.0) == 0.0  # only members have a score
 
@@ -74,7 +87,8 @@ def test_scores_stay_in_unit_interval_for_any_rates(free, paid, prompt, decay, s
 def test_full_decay_wipes_dormant_scores():
     """A share internalise_decay of a dormant member's score fades each week: at 1, a
     member who stays dormant through a week ends it with score 0 (a member who drifts
-    away during the week starts fading the week after)."""
+    away during the week starts fading the week after).
+    """
     m = CommunityModel(rng=6, internalise_decay=1.0, **SMALL)
     stayed = 0
     while m.running:
@@ -88,9 +102,11 @@ def test_full_decay_wipes_dormant_scores():
 
 def test_no_prompts_without_telegram():
     """Prompts reach members in the Telegram group only: with nobody in the group and
-    no decay, a member's score comes from her completions alone."""
-    m = CommunityModel(rng=7, telegram_rate=0.0, telegram_member_rate=0.0, internalise_prompt=0.5,
-                       internalise_decay=0.0, **SMALL).run()
+    no decay, a member's score comes from her completions alone.
+    """
+    m = CommunityModel(
+        rng=7, telegram_rate=0.0, telegram_member_rate=0.0, internalise_prompt=0.5, internalise_decay=0.0, **SMALL
+    ).run()
     never = m.classes_done == 0
     assert never.sum() > 0 and (m.score[never] == 0).all()
 
@@ -102,29 +118,41 @@ def fake_model(stage, telegram, score, applied=None, n_admins=1, volunteers=0, m
     roles = {Role.VOLUNTEER: volunteers, Role.MANAGER: managers}
     model = SimpleNamespace(
         admins=[SimpleNamespace(capacity=60) for _ in range(n_admins)],
-        p=dict(internalise_prompt=0.0, internalise_decay=0.0, dormancy_rate=0.0, reactivation_rate=0.0,
-               prompt_reach=600, volunteer_weight=0.2) | p,
-        stage=stage, telegram=np.asarray(telegram, bool), score=np.asarray(score, np.float32),
+        p=dict(
+            internalise_prompt=0.0,
+            internalise_decay=0.0,
+            dormancy_rate=0.0,
+            reactivation_rate=0.0,
+            prompt_reach=600,
+            volunteer_weight=0.2,
+        )
+        | p,
+        stage=stage,
+        telegram=np.asarray(telegram, bool),
+        score=np.asarray(score, np.float32),
         applied=np.full(n, NO_CLASS, np.int8) if applied is None else np.asarray(applied, np.int8),
-        member_idx=np.flatnonzero(stage >= Stage.ACTIVE), n_role=lambda role: roles.get(role, 0))
+        member_idx=np.flatnonzero(stage >= Stage.ACTIVE),
+        n_role=lambda role: roles.get(role, 0),
+    )
 
     def move(idx, to):
         model.stage[idx] = to
+
     model.move = move
     return model
 
 
 def test_prompts_raise_scores_of_active_and_in_class_telegram_members_only():
     stage = [Stage.ACTIVE, Stage.IN_CLASS, Stage.ACTIVE, Stage.DORMANT, Stage.AWARE]
-    m = fake_model(stage, [1, 1, 0, 1, 1], [0.2, 0.5, 0.2, 0.4, 0.0], internalise_prompt=0.1,
-                   internalise_decay=0.25)
+    m = fake_model(stage, [1, 1, 0, 1, 1], [0.2, 0.5, 0.2, 0.4, 0.0], internalise_prompt=0.1, internalise_decay=0.25)
     engagement.step(m, np.random.default_rng(0))
     np.testing.assert_allclose(m.score, [0.2 + 0.1 * 0.8, 0.5 + 0.1 * 0.5, 0.2, 0.4 * 0.75, 0.0], rtol=1e-6)
 
 
 def test_no_admins_no_prompts():
     """Prompts need facilitation capacity F (model/capacity.py): with no admins and no team F = 0,
-    and Telegram members gain nothing."""
+    and Telegram members gain nothing.
+    """
     stage = [Stage.ACTIVE, Stage.IN_CLASS, Stage.DORMANT]
     m = fake_model(stage, [1, 1, 1], [0.2, 0.5, 0.4], n_admins=0, internalise_prompt=0.5, internalise_decay=0.5)
     engagement.step(m, np.random.default_rng(0))
@@ -133,18 +161,21 @@ def test_no_admins_no_prompts():
 
 def test_no_admins_but_a_team_prompts():
     """Without founders the team prompts: five volunteers (F = 5 * 0.2 = 1) or one manager reach
-    prompt_reach members, so two members get the full effect."""
+    prompt_reach members, so two members get the full effect.
+    """
     stage = [Stage.ACTIVE, Stage.IN_CLASS, Stage.DORMANT]
     for team in (dict(volunteers=5), dict(managers=1)):
-        m = fake_model(stage, [1, 1, 1], [0.2, 0.5, 0.4], n_admins=0, internalise_prompt=0.5,
-                       internalise_decay=0.5, **team)
+        m = fake_model(
+            stage, [1, 1, 1], [0.2, 0.5, 0.4], n_admins=0, internalise_prompt=0.5, internalise_decay=0.5, **team
+        )
         engagement.step(m, np.random.default_rng(0))
         np.testing.assert_allclose(m.score, [0.2 + 0.5 * 0.8, 0.5 + 0.5 * 0.5, 0.2], rtol=1e-6)
 
 
 def test_prompt_gain_is_shared_when_the_group_outgrows_the_team():
-    """share = min(1, F * prompt_reach / prompted): one founder reaching 1 member a week and two
-    members prompted gives each half the effect."""
+    """Share = min(1, F * prompt_reach / prompted): one founder reaching 1 member a week and two
+    members prompted gives each half the effect.
+    """
     stage = [Stage.ACTIVE, Stage.IN_CLASS]
     m = fake_model(stage, [1, 1], [0.2, 0.5], internalise_prompt=0.4, prompt_reach=1)
     engagement.step(m, np.random.default_rng(0))
@@ -153,17 +184,34 @@ def test_prompt_gain_is_shared_when_the_group_outgrows_the_team():
 
 def test_no_admins_and_no_team_in_a_run_scores_come_from_completions_only():
     """No admins and volunteering off (so no volunteers and no managers): F = 0, no prompts, and with
-    no decay and no Happy Hour a member who completed no class keeps score 0."""
-    m = CommunityModel(rng=8, n_admins=0, volunteering=False, happy_hour=False, internalise_prompt=0.5,
-                       internalise_decay=0.0, telegram_member_rate=0.5, **SMALL).run()
+    no decay and no Happy Hour a member who completed no class keeps score 0.
+    """
+    m = CommunityModel(
+        rng=8,
+        n_admins=0,
+        volunteering=False,
+        happy_hour=False,
+        internalise_prompt=0.5,
+        internalise_decay=0.0,
+        telegram_member_rate=0.5,
+        **SMALL,
+    ).run()
     df = m.dataframe()
     assert (df["n_volunteers"] == 0).all() and (df["n_team"] == 0).all()
     never = m.classes_done == 0
     assert (m.telegram & (m.registered_week >= 0)).sum() > 0 and never.sum() > 0
     assert (m.score[never] == 0).all()
     # with volunteering on, the volunteers (and managers) prompt: F > 0 even without founders
-    m = CommunityModel(rng=8, n_admins=0, volunteering=True, happy_hour=False, internalise_prompt=0.5,
-                       internalise_decay=0.0, telegram_member_rate=0.5, **SMALL).run()
+    m = CommunityModel(
+        rng=8,
+        n_admins=0,
+        volunteering=True,
+        happy_hour=False,
+        internalise_prompt=0.5,
+        internalise_decay=0.0,
+        telegram_member_rate=0.5,
+        **SMALL,
+    ).run()
     assert m.dataframe()["n_volunteers"].max() > 0
     assert (m.score[m.classes_done == 0] > 0).any()
 

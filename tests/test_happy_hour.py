@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import CommunityModel
-from model import happy_hour
-from model.states import Stage
+from ibusim.model import CommunityModel, happy_hour
+from ibusim.model.states import Stage
 
 SHORT = dict(n_mothers=60_000, end="2022-12")
 
@@ -95,13 +94,20 @@ def dormancy_hazard(df) -> float:
 @pytest.fixture(scope="module")
 def retention():
     """The IPM model to the end of 2023 with and without Happy Hour, seeds 1-3: rows (dormant share
-    on, off, dormancy hazard on, off)."""
+    on, off, dormancy hazard on, off).
+    """
     out = []
     for seed in (1, 2, 3):
         on = CommunityModel(rng=seed, **RETENTION).run()
         off = CommunityModel(rng=seed, happy_hour=False, **RETENTION).run()
-        out.append((on.summary()["dormant_share"], off.summary()["dormant_share"],
-                    dormancy_hazard(on.dataframe()), dormancy_hazard(off.dataframe())))
+        out.append(
+            (
+                on.summary()["dormant_share"],
+                off.summary()["dormant_share"],
+                dormancy_hazard(on.dataframe()),
+                dormancy_hazard(off.dataframe()),
+            )
+        )
     return np.array(out)
 
 
@@ -116,7 +122,8 @@ def test_happy_hour_off_dormancy_is_higher(retention):
     Weekly hazard of going dormant per active member: observed 10-13% higher without Happy Hour
     (seeds 1-4). With ~4,600 drifts per run its Poisson noise is ~1.5%, so 5% per seed and 8% on
     average. (The number of dormant members alone is not a good measure: Happy Hour also makes the
-    community grow, so it has more members who can drift.)"""
+    community grow, so it has more members who can drift.)
+    """
     on, off = retention[:, 0], retention[:, 1]
     assert (off - on > 0.015).all(), retention
     assert (off - on).mean() > 0.02, retention

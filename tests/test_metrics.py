@@ -7,11 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from model import CommunityModel
-from model import metrics, patterns
-from model import targets as targets_mod
-from model.parameters import PROGRAMMES
-from model.states import Stage
+from ibusim.model import CommunityModel, metrics, patterns
+from ibusim.model import targets as targets_mod
+from ibusim.model.parameters import PROGRAMMES
+from ibusim.model.states import Stage
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +50,9 @@ MONEY = ("new_income", "cum_income")
 def test_dataframe_columns_are_date_stocks_flows_cumulatives_shares_or_monitors(run):
     df = run.dataframe()
     for col in df.columns:
-        assert (col == "date" or col.startswith(("n_", "new_", "cum_")) or col in metrics.SHARES
-                or col in metrics.MONITORS), col
+        assert (
+            col == "date" or col.startswith(("n_", "new_", "cum_")) or col in metrics.SHARES or col in metrics.MONITORS
+        ), col
     assert set(df.columns) == set(metrics.reporters())
     assert df.index.name == "week"
     assert list(df.index) == list(range(run.week + 1))
@@ -94,8 +94,14 @@ def test_stocks_change_by_their_flows(run):
     assert (d["n_managers"] == w["new_promotions"] - w["new_managers_left"]).all()
     assert (df["n_team"] == df["n_admins"] + df["n_managers"]).all()
     assert (d["n_momfluencers"] == w["new_momfluencers"] - w["new_momfluencers_stopped"]).all()
-    assert (d["n_dormant"] == w["new_dormant"] + w["new_dropped_free"] + w["new_dropped_paid"]
-            + w["new_dropped_scholars"] - w["new_reactivated"]).all()
+    assert (
+        d["n_dormant"]
+        == w["new_dormant"]
+        + w["new_dropped_free"]
+        + w["new_dropped_paid"]
+        + w["new_dropped_scholars"]
+        - w["new_reactivated"]
+    ).all()
     if run.p["free_class"]:
         assert (d["n_queued"] == w["new_seekers"] - w["new_queue_giveups"] - w["new_free_class_starts"]).all()
     else:
@@ -116,7 +122,9 @@ def test_free_class_flows(run):
     assert (df["new_free_class_starts"] <= df["new_registered"]).all()
     assert (df["cum_free_class_graduates"] <= df["new_free_class_starts"].cumsum()).all()
     if not run.p["free_class"]:
-        assert df[["new_free_class_starts", "new_free_class_graduates", "new_dropped_free", "n_queued"]].eq(0).all().all()
+        assert (
+            df[["new_free_class_starts", "new_free_class_graduates", "new_dropped_free", "n_queued"]].eq(0).all().all()
+        )
 
 
 def test_shares_are_their_definitions(run):
@@ -126,22 +134,53 @@ def test_shares_are_their_definitions(run):
     rate = (df["cum_completed_paid"] / ended).where(ended > 0)
     np.testing.assert_allclose(df["completion_rate"], rate)
     assert df["mean_internalisation"].iloc[-1] == pytest.approx(
-        float(run.score.sum(dtype=np.float64)) / int(df["n_registered"].iloc[-1]))
+        float(run.score.sum(dtype=np.float64)) / int(df["n_registered"].iloc[-1])
+    )
 
 
 # ---------------------------------------------------------------- summary
 TARGET_KEYS = {t.summary for t in targets_mod.load().values()}
-OTHER_KEYS = {"weeks", "n_mothers", "aware_share", "survey_respondents", "free_class_graduates", "paid_enrolled",
-              *(f"enrolled_{p}" for p in PROGRAMMES), "completed_paid", "dropped_paid", "alumnae", "active",
-              "dormant", "dormant_share", "volunteers", "cum_volunteers", "telegram_per_registered",
-              "registered_per_follower", "provinces_total",
-              # roles
-              "managers", "promotions", "volunteer_share", "team_capacity",
-              # momfluencer economy
-              "momfluencers", "creators", "campaigns", "paid_posts", "total_income", "income_gini", "income_p50",
-              "income_p90", "income_per_creator_month",
-              # communication
-              "events_u2u", "events_u2d", "events_u2s", "comm_centralisation", "comm_density"}
+OTHER_KEYS = {
+    "weeks",
+    "n_mothers",
+    "aware_share",
+    "survey_respondents",
+    "free_class_graduates",
+    "paid_enrolled",
+    *(f"enrolled_{p}" for p in PROGRAMMES),
+    "completed_paid",
+    "dropped_paid",
+    "alumnae",
+    "active",
+    "dormant",
+    "dormant_share",
+    "volunteers",
+    "cum_volunteers",
+    "telegram_per_registered",
+    "registered_per_follower",
+    "provinces_total",
+    # roles
+    "managers",
+    "promotions",
+    "volunteer_share",
+    "team_capacity",
+    # momfluencer economy
+    "momfluencers",
+    "creators",
+    "campaigns",
+    "paid_posts",
+    "total_income",
+    "income_gini",
+    "income_p50",
+    "income_p90",
+    "income_per_creator_month",
+    # communication
+    "events_u2u",
+    "events_u2d",
+    "events_u2s",
+    "comm_centralisation",
+    "comm_density",
+}
 
 
 def test_summary_keys(run):

@@ -7,9 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from model import CommunityModel
-from model import momfluencers
-from model.parameters import PROGRAMMES
+from ibusim.model import CommunityModel, momfluencers
+from ibusim.model.parameters import PROGRAMMES
 
 ECONOMY = dict(preset="ibusibuk", end="2023-12")
 JIM = PROGRAMMES.index("jika_ibu_menjadi")
@@ -58,8 +57,14 @@ def test_no_content_creators_no_momfluencers_no_income():
 
 
 def test_new_momfluencers_follower_and_engagement_priors():
-    m = CommunityModel(rng=3, content_creator_share=1.0, momfluencer_growth=0.0, momfluencer_quit_rate=0.0,
-                       n_mothers=80_000, preset="ibusibuk").run()
+    m = CommunityModel(
+        rng=3,
+        content_creator_share=1.0,
+        momfluencer_growth=0.0,
+        momfluencer_quit_rate=0.0,
+        n_mothers=80_000,
+        preset="ibusibuk",
+    ).run()
     c = m.creator_idx()
     assert c.size > 200
     f, e = m.mf_followers[c], m.mf_engagement[c]
@@ -80,8 +85,9 @@ def test_followers_grow_while_active_and_stay_when_stopped(economy_run):
         was, now = active[t - 1], active[t]
         kept = was & now
         # an active momfluencer's followers grow by the share growth * engagement / 0.04
-        np.testing.assert_allclose(followers[t][kept], followers[t - 1][kept] * (
-            1 + growth * m.mf_engagement[kept] / ref), rtol=1e-5)
+        np.testing.assert_allclose(
+            followers[t][kept], followers[t - 1][kept] * (1 + growth * m.mf_engagement[kept] / ref), rtol=1e-5
+        )
         stopped = ~was & ~now & (followers[t - 1] > 0)  # trained before this week, not working now
         np.testing.assert_array_equal(followers[t][stopped], followers[t - 1][stopped])
     assert (followers[-1] >= 0).all()
@@ -146,7 +152,8 @@ def test_income_summary(economy_run):
 
 
 def test_gini():
-    from model.metrics import gini
+    from ibusim.model.metrics import gini
+
     assert gini(np.array([5.0, 5.0, 5.0])) == 0.0
     assert gini(np.array([0.0, 0.0, 0.0, 12.0])) == pytest.approx(0.75)  # (n - 1) / n for one earner
     assert math.isnan(gini(np.array([]))) and math.isnan(gini(np.zeros(3)))

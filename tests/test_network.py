@@ -9,8 +9,8 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import CommunityModel
-from model.network import Ties, neighbours, small_world, to_networkx
+from ibusim.model import CommunityModel
+from ibusim.model.network import Ties, neighbours, small_world, to_networkx
 
 
 def graph(n=2000, k=10, beta=0.05, seed=0) -> Ties:
@@ -109,7 +109,7 @@ def test_to_networkx_keeps_every_tie():
     g = to_networkx(t)
     assert g.number_of_nodes() == 500 and g.number_of_edges() == t.indices.size // 2
     for i in (0, 17, 499):
-        assert set(g.neighbors(i)) == set(t.indices[t.indptr[i]:t.indptr[i + 1]].tolist())
+        assert set(g.neighbors(i)) == set(t.indices[t.indptr[i] : t.indptr[i + 1]].tolist())
 
 
 def test_neighbours_lists_each_contact_with_its_owner():
@@ -117,7 +117,7 @@ def test_neighbours_lists_each_contact_with_its_owner():
     nodes = np.array([5, 0, 5, 499])
     nb, owner = neighbours(t, nodes)
     for pos, i in enumerate(nodes):
-        np.testing.assert_array_equal(np.sort(nb[owner == pos]), np.sort(t.indices[t.indptr[i]:t.indptr[i + 1]]))
+        np.testing.assert_array_equal(np.sort(nb[owner == pos]), np.sort(t.indices[t.indptr[i] : t.indptr[i + 1]]))
     empty_nb, empty_owner = neighbours(t, np.array([], np.int64))
     assert empty_nb.size == 0 and empty_owner.size == 0
 

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from model import CommunityModel
-from model.states import FREE_CLASS, REGISTERED_STAGES, Stage
+from ibusim.model import CommunityModel
+from ibusim.model.states import FREE_CLASS, REGISTERED_STAGES, Stage
 
 SMALL = dict(n_mothers=5000, end="2021-12")
 MID = dict(n_mothers=20_000, end="2022-12")
@@ -60,10 +60,18 @@ def test_interest_rate_zero_no_registrations():
 # ------------------------------------------------------------------ the queue
 def test_free_class_queue_is_first_come_first_served():
     """On every free-class week with more seekers than places, everyone admitted
-    joined the queue no later than anyone left waiting."""
-    m = CommunityModel(rng=2, free_class_size=15, free_class_every_weeks=3, queue_patience_weeks=520.0,
-                       n_mothers=20_000, end="2021-06", volunteering=False,  # places stay at 15 (no team growth)
-                       interest_rate=0.01)
+    joined the queue no later than anyone left waiting.
+    """
+    m = CommunityModel(
+        rng=2,
+        free_class_size=15,
+        free_class_every_weeks=3,
+        queue_patience_weeks=520.0,
+        n_mothers=20_000,
+        end="2021-06",
+        volunteering=False,  # places stay at 15 (no team growth)
+        interest_rate=0.01,
+    )
     full_cohorts = 0
     while m.running:
         w = m.week
@@ -82,8 +90,9 @@ def test_free_class_queue_is_first_come_first_served():
 
 
 def test_admitted_mothers_attend_the_free_class_for_its_length():
-    m = CommunityModel(rng=3, free_class_weeks=3, free_class_dropout=0.0, free_class_every_weeks=4,
-                       interest_rate=0.05, **SMALL)
+    m = CommunityModel(
+        rng=3, free_class_weeks=3, free_class_dropout=0.0, free_class_every_weeks=4, interest_rate=0.05, **SMALL
+    )
     for _ in range(9):  # weeks 0..8: cohorts at 0, 4, 8
         m.step()
     cohort = np.flatnonzero(m.registered_week == 4)
@@ -120,9 +129,11 @@ def test_admitted_mothers_become_registered_agents():
 def test_queue_give_up_rate_matches_patience(patience):
     """With no places, a queued mother gives up with weekly probability 1 - exp(-1/patience).
 
-    (interest_rate 0.03 keeps at least ~2,000 queue-weeks at risk under the retuned ipm awareness.)"""
-    m = CommunityModel(rng=5, free_class_size=0, queue_patience_weeks=patience, interest_rate=0.03,
-                       n_mothers=20_000, end="2021-06").run()
+    (interest_rate 0.03 keeps at least ~2,000 queue-weeks at risk under the retuned ipm awareness.)
+    """
+    m = CommunityModel(
+        rng=5, free_class_size=0, queue_patience_weeks=patience, interest_rate=0.03, n_mothers=20_000, end="2021-06"
+    ).run()
     df = m.dataframe()
     at_risk = df["n_queued"].to_numpy()[:-1].sum()  # queued at the start of each week
     gave_up = df["new_queue_giveups"].to_numpy()[1:].sum()

@@ -11,16 +11,27 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import model.community
-from model import CommunityModel
-from model.parameters import (DEFAULTS, GROUPS, PARAMS, PROVENANCES, ParameterError, markdown_table, parse_value,
-                              validate)
+from ibusim.model import CommunityModel, community
+from ibusim.model.parameters import (
+    DEFAULTS,
+    GROUPS,
+    PARAMS,
+    PROVENANCES,
+    ParameterError,
+    markdown_table,
+    parse_value,
+    validate,
+)
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 # the two occupation shares must sum to at most 1: make room for the other one
 # shares that must sum to at most 1: room for one at its bound
-ROOM = {"share_long_distance": {"share_migrated": 0.0}, "share_migrated": {"share_long_distance": 0.0},
-        "share_contributors": {"share_leaders": 0.0}, "share_leaders": {"share_contributors": 0.0}}
+ROOM = {
+    "share_long_distance": {"share_migrated": 0.0},
+    "share_migrated": {"share_long_distance": 0.0},
+    "share_contributors": {"share_leaders": 0.0},
+    "share_leaders": {"share_contributors": 0.0},
+}
 NUMERIC = [p for p in PARAMS.values() if p.type in ("int", "float")]
 INTS = [p for p in NUMERIC if p.type == "int"]
 FLOATS = [p for p in NUMERIC if p.type == "float"]
@@ -135,8 +146,9 @@ def test_float_parameters_reject_str_bool_nan_inf(p):
 
 
 def test_numbers_are_converted_to_the_declared_type():
-    out = validate({"n_mothers": 5000.0, "interest_rate": 0, "ties_per_mother": np.int64(6),
-                    "media_reach": np.float32(0.5)})
+    out = validate(
+        {"n_mothers": 5000.0, "interest_rate": 0, "ties_per_mother": np.int64(6), "media_reach": np.float32(0.5)}
+    )
     assert out["n_mothers"] == 5000 and type(out["n_mothers"]) is int
     assert type(out["interest_rate"]) is float
     assert type(out["ties_per_mother"]) is int
@@ -144,9 +156,20 @@ def test_numbers_are_converted_to_the_declared_type():
 
 
 def test_bool_choice_and_month_parameters_reject_other_types():
-    for name, bad in [("free_class", 1), ("free_class", "true"), ("free_class", None), ("mixing", "random"),
-                      ("mixing", 1), ("survey_frame", "everyone"), ("start", "2020-4"), ("start", "April 2020"),
-                      ("start", 202004), ("end", "2020-13"), ("end", "1999-12"), ("end", "2101-01")]:
+    for name, bad in [
+        ("free_class", 1),
+        ("free_class", "true"),
+        ("free_class", None),
+        ("mixing", "random"),
+        ("mixing", 1),
+        ("survey_frame", "everyone"),
+        ("start", "2020-4"),
+        ("start", "April 2020"),
+        ("start", 202004),
+        ("end", "2020-13"),
+        ("end", "1999-12"),
+        ("end", "2101-01"),
+    ]:
         assert name in one_line_error({name: bad})
 
 
@@ -199,11 +222,18 @@ def test_model_rejects_bad_parameters_before_building_anything(monkeypatch):
     def must_not_run(*a, **k):
         raise AssertionError("built something before validating")
 
-    monkeypatch.setattr(model.community, "make_population", must_not_run)
-    monkeypatch.setattr(model.community, "small_world", must_not_run)
-    monkeypatch.setattr(model.community.mesa.Model, "__init__", must_not_run)
-    for bad in ({"n_mothers": -5}, {"n_mothers": "5000"}, {"bogus": 1}, {"free_class": "no"},
-                {"end": "2019-01"}, {"ties_per_mother": 7}, {"interest_rate": float("nan")}):
+    monkeypatch.setattr(community, "make_population", must_not_run)
+    monkeypatch.setattr(community, "small_world", must_not_run)
+    monkeypatch.setattr(community.mesa.Model, "__init__", must_not_run)
+    for bad in (
+        {"n_mothers": -5},
+        {"n_mothers": "5000"},
+        {"bogus": 1},
+        {"free_class": "no"},
+        {"end": "2019-01"},
+        {"ties_per_mother": 7},
+        {"interest_rate": float("nan")},
+    ):
         with pytest.raises(ParameterError) as e:
             CommunityModel(rng=1, **bad)
         assert "\n" not in str(e.value)
@@ -220,30 +250,61 @@ def test_model_uses_the_validated_values():
 
 
 # ---------------------------------------------------------------- parse_value
-@pytest.mark.parametrize("name,text,value", [
-    ("free_class", "true", True), ("free_class", "False", False), ("free_class", "1", True),
-    ("free_class", "no", False), ("free_class", " ON ", True), ("volunteering", "off", False),
-    ("n_mothers", "3000", 3000), ("n_mothers", "120_000", 120000), ("n_mothers", " 500 ", 500),
-    ("interest_rate", "0.004", 0.004), ("interest_rate", "1e-3", 0.001), ("interest_rate", "0", 0.0),
-    ("wtp_median", "150_000.5", 150000.5),
-    ("end", "2021-12", "2021-12"), ("start", "2020-04", "2020-04"),
-    ("mixing", "homogeneous", "homogeneous"), ("survey_frame", "registered", "registered"),
-])
+@pytest.mark.parametrize(
+    "name,text,value",
+    [
+        ("free_class", "true", True),
+        ("free_class", "False", False),
+        ("free_class", "1", True),
+        ("free_class", "no", False),
+        ("free_class", " ON ", True),
+        ("volunteering", "off", False),
+        ("n_mothers", "3000", 3000),
+        ("n_mothers", "120_000", 120000),
+        ("n_mothers", " 500 ", 500),
+        ("interest_rate", "0.004", 0.004),
+        ("interest_rate", "1e-3", 0.001),
+        ("interest_rate", "0", 0.0),
+        ("wtp_median", "150_000.5", 150000.5),
+        ("end", "2021-12", "2021-12"),
+        ("start", "2020-04", "2020-04"),
+        ("mixing", "homogeneous", "homogeneous"),
+        ("survey_frame", "registered", "registered"),
+    ],
+)
 def test_parse_value_parses(name, text, value):
     got = parse_value(name, text)
     assert got == value and type(got) is type(value)
 
 
-@pytest.mark.parametrize("name,text", [
-    ("free_class", "maybe"), ("free_class", ""), ("free_class", "2"),
-    ("n_mothers", "abc"), ("n_mothers", "3000.5"), ("n_mothers", ""), ("n_mothers", "true"), ("n_mothers", "50"),
-    ("n_mothers", "nan"),
-    ("interest_rate", "fast"), ("interest_rate", "nan"), ("interest_rate", "inf"), ("interest_rate", "2"),
-    ("interest_rate", "0,5"), ("interest_rate", ""),
-    ("end", "2021-1"), ("end", "Dec 2021"), ("end", "2021-00"), ("end", "2021/12"), ("end", ""),
-    ("mixing", "random"), ("survey_frame", "Alumnae"),
-    ("no_such_parameter", "1"),
-])
+@pytest.mark.parametrize(
+    "name,text",
+    [
+        ("free_class", "maybe"),
+        ("free_class", ""),
+        ("free_class", "2"),
+        ("n_mothers", "abc"),
+        ("n_mothers", "3000.5"),
+        ("n_mothers", ""),
+        ("n_mothers", "true"),
+        ("n_mothers", "50"),
+        ("n_mothers", "nan"),
+        ("interest_rate", "fast"),
+        ("interest_rate", "nan"),
+        ("interest_rate", "inf"),
+        ("interest_rate", "2"),
+        ("interest_rate", "0,5"),
+        ("interest_rate", ""),
+        ("end", "2021-1"),
+        ("end", "Dec 2021"),
+        ("end", "2021-00"),
+        ("end", "2021/12"),
+        ("end", ""),
+        ("mixing", "random"),
+        ("survey_frame", "Alumnae"),
+        ("no_such_parameter", "1"),
+    ],
+)
 def test_parse_value_rejects_garbage(name, text):
     with pytest.raises(ParameterError) as e:
         parse_value(name, text)

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import patterns
+from ibusim.model import patterns
 
 
 def y_graph() -> nx.Graph:
@@ -111,7 +111,8 @@ def test_density_and_centralisation_agree_with_networkx_definitions():
 
 def test_classify_by_centralisation_for_other_graphs():
     """Graphs that are none of the exact shapes are named by C: >= WHEEL_LIKE wheel, >= Y_LIKE Y,
-    otherwise all-channel."""
+    otherwise all-channel.
+    """
     star_plus = nx.star_graph(9)
     star_plus.add_edge(1, 2)  # a star with one side channel: not a tree any more
     c = patterns.centralisation(patterns.graph_degrees(star_plus))

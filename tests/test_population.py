@@ -9,10 +9,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import CommunityModel
-from model.parameters import validate
-from model.population import (LEFT_AFTER_MARRIAGE, LONG_DISTANCE, MIGRATED, N_PROVINCES, PROVINCES,
-                              BETA_CONCENTRATION, make_population, province_weights)
+from ibusim.model import CommunityModel
+from ibusim.model.parameters import validate
+from ibusim.model.population import (
+    BETA_CONCENTRATION,
+    LEFT_AFTER_MARRIAGE,
+    LONG_DISTANCE,
+    MIGRATED,
+    N_PROVINCES,
+    PROVINCES,
+    make_population,
+    province_weights,
+)
 
 REMOTE = [i for i, (_, _, region) in enumerate(PROVINCES) if region == "Maluku-Papua"]
 N = 50_000
@@ -79,8 +87,15 @@ def test_mothers_are_sorted_by_province(pop):
 
 
 # ------------------------------------------------------------------ traits
-@pytest.mark.parametrize("trait,param", [("family", "family_support_mean"), ("stigma", "stigma_mean"),
-                                         ("free_time", "free_time_mean"), ("digital", "digital_literacy_mean")])
+@pytest.mark.parametrize(
+    "trait,param",
+    [
+        ("family", "family_support_mean"),
+        ("stigma", "stigma_mean"),
+        ("free_time", "free_time_mean"),
+        ("digital", "digital_literacy_mean"),
+    ],
+)
 def test_trait_means_match_the_declared_means(pop, trait, param):
     mean = validate({})[param]
     x = pop[trait].astype(float)
@@ -113,8 +128,11 @@ def test_budget_is_lognormal_with_median_and_cap():
 def test_occupation_shares(pop):
     p = validate({})
     occ = pop["occupation"]
-    for code, share in ((LONG_DISTANCE, p["share_long_distance"]), (MIGRATED, p["share_migrated"]),
-                        (LEFT_AFTER_MARRIAGE, 1 - p["share_long_distance"] - p["share_migrated"])):
+    for code, share in (
+        (LONG_DISTANCE, p["share_long_distance"]),
+        (MIGRATED, p["share_migrated"]),
+        (LEFT_AFTER_MARRIAGE, 1 - p["share_long_distance"] - p["share_migrated"]),
+    ):
         assert abs((occ == code).mean() - share) < 5 * math.sqrt(share * (1 - share) / N), code
 
 
@@ -128,8 +146,7 @@ def test_barrier_is_the_weighted_mean_of_the_three_obstacles():
     p = population(weight_environment=0.6, weight_family=0.3, weight_time=0.3, barrier_strength=1.5)
     raw = (0.6 * p["stigma"] + 0.3 * (1 - p["family"]) + 0.3 * (1 - p["free_time"])) / 1.2
     np.testing.assert_allclose(p["barrier"], np.minimum(1.0, 1.5 * raw), rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(p["digital_reach"], 1 - np.minimum(1.0, 1.5 * (1 - p["digital"])),
-                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(p["digital_reach"], 1 - np.minimum(1.0, 1.5 * (1 - p["digital"])), rtol=1e-5, atol=1e-6)
 
 
 def test_no_barrier_strength_no_barriers_and_full_digital_reach():
@@ -148,15 +165,39 @@ def test_same_generator_seed_same_population():
 
 
 @settings(max_examples=25, deadline=None)
-@given(family=st.floats(0.01, 0.99), stigma=st.floats(0.01, 0.99), free_time=st.floats(0.01, 0.99),
-       digital=st.floats(0.01, 0.99), strength=st.floats(0, 3), we=st.floats(0, 1), wf=st.floats(0, 1),
-       wt=st.floats(0.01, 1), remote=st.floats(0, 1), n=st.integers(100, 3000), seed=st.integers(0, 2**32 - 1))
-def test_traits_stay_in_range_for_any_parameters(family, stigma, free_time, digital, strength, we, wf, wt, remote,
-                                                 n, seed):
-    p = make_population(validate(dict(
-        n_mothers=n, family_support_mean=family, stigma_mean=stigma, free_time_mean=free_time,
-        digital_literacy_mean=digital, barrier_strength=strength, weight_environment=we, weight_family=wf,
-        weight_time=wt, remote_reach=remote)), np.random.default_rng(seed))
+@given(
+    family=st.floats(0.01, 0.99),
+    stigma=st.floats(0.01, 0.99),
+    free_time=st.floats(0.01, 0.99),
+    digital=st.floats(0.01, 0.99),
+    strength=st.floats(0, 3),
+    we=st.floats(0, 1),
+    wf=st.floats(0, 1),
+    wt=st.floats(0.01, 1),
+    remote=st.floats(0, 1),
+    n=st.integers(100, 3000),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_traits_stay_in_range_for_any_parameters(
+    family, stigma, free_time, digital, strength, we, wf, wt, remote, n, seed
+):
+    p = make_population(
+        validate(
+            dict(
+                n_mothers=n,
+                family_support_mean=family,
+                stigma_mean=stigma,
+                free_time_mean=free_time,
+                digital_literacy_mean=digital,
+                barrier_strength=strength,
+                weight_environment=we,
+                weight_family=wf,
+                weight_time=wt,
+                remote_reach=remote,
+            )
+        ),
+        np.random.default_rng(seed),
+    )
     for k, v in p.items():
         assert v.shape == (n,), k
         assert np.isfinite(v.astype(float)).all(), k

@@ -5,13 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import CommunityModel
-from model import promotion
-from model.states import Role, Stage
+from ibusim.model import CommunityModel, promotion
+from ibusim.model.states import Role, Stage
 
 # a community that promotes often: short tenure, a large team per member, frequent volunteer calls
-PROMO = dict(n_mothers=20_000, end="2022-12", promotion_min_tenure_weeks=8, team_per_1000_members=10.0,
-             volunteer_call_every_weeks=4)
+PROMO = dict(
+    n_mothers=20_000,
+    end="2022-12",
+    promotion_min_tenure_weeks=8,
+    team_per_1000_members=10.0,
+    volunteer_call_every_weeks=4,
+)
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +57,9 @@ def test_flows_count_the_role_changes(weekly):
     np.testing.assert_array_equal(df["new_managers_left"].to_numpy()[1:], left)
     np.testing.assert_array_equal(df["cum_promotions"], df["new_promotions"].cumsum())
     assert df["cum_promotions"].iloc[-1] == m.summary()["promotions"] == sum(promoted)
-    np.testing.assert_array_equal(df["n_managers"].to_numpy()[1:], [int((a == Role.MANAGER).sum())
-                                                                     for _, a, _, _ in weeks])
+    np.testing.assert_array_equal(
+        df["n_managers"].to_numpy()[1:], [int((a == Role.MANAGER).sum()) for _, a, _, _ in weeks]
+    )
 
 
 def test_team_follows_its_target_and_never_exceeds_team_max(weekly):
@@ -63,8 +68,9 @@ def test_team_follows_its_target_and_never_exceeds_team_max(weekly):
     n_admins = len(m.admins)
     assert (df["n_team"] == n_admins + df["n_managers"]).all()
     assert (df["n_team"] <= max(m.p["team_max"], n_admins)).all()
-    target = np.minimum(m.p["team_max"], np.maximum(
-        n_admins, np.rint(m.p["team_per_1000_members"] * df["n_registered"] / 1000)))
+    target = np.minimum(
+        m.p["team_max"], np.maximum(n_admins, np.rint(m.p["team_per_1000_members"] * df["n_registered"] / 1000))
+    )
     assert (df["n_team"] <= target).all()
 
 
@@ -91,7 +97,8 @@ def test_tenure_below_the_minimum_no_promotion():
 def test_manager_leave_rate_one_every_manager_leaves_within_a_week():
     """With manager_leave_rate = 1 each week every manager of last week leaves (and returns to no
     role); vacancies are then filled again from the volunteers, so no mother is a manager at the
-    end of two weeks in a row."""
+    end of two weeks in a row.
+    """
     m = CommunityModel(rng=1, manager_leave_rate=1.0, **PROMO)
     was_manager = np.zeros(m.n, bool)
     left_total = 0
@@ -126,7 +133,8 @@ def test_dormant_managers_leave():
 
 def test_promotion_is_a_role_change_of_the_same_mother():
     """Run the rule by hand on a model state: the promoted are the same Mother agents, with their
-    history (registration week, classes, score, tenure) untouched."""
+    history (registration week, classes, score, tenure) untouched.
+    """
     m = CommunityModel(rng=3, **PROMO)
     while m.running and m.n_role(Role.VOLUNTEER) < 30:
         m.step()
@@ -158,8 +166,9 @@ def test_the_best_eligible_volunteers_are_promoted():
     vol_before = np.flatnonzero(m.role == Role.VOLUNTEER)
     out = promotion.step(m, np.random.default_rng(0))
     promoted = out["promoted"]
-    eligible = vol_before[(m.tenure[vol_before] >= m.p["promotion_min_tenure_weeks"])
-                          & (m.stage[vol_before] != Stage.DORMANT)]
+    eligible = vol_before[
+        (m.tenure[vol_before] >= m.p["promotion_min_tenure_weeks"]) & (m.stage[vol_before] != Stage.DORMANT)
+    ]
     assert promoted.size > 0 and np.isin(promoted, eligible).all()
     passed_over = np.setdiff1d(eligible, promoted)
     if passed_over.size:
@@ -171,7 +180,9 @@ def test_volunteer_share_is_a_share(weekly):
     df = m.dataframe()
     assert df["volunteer_share"].between(0, 1).all()
     reg = df["n_registered"] > 0
-    np.testing.assert_allclose(df.loc[reg, "volunteer_share"], df.loc[reg, "n_volunteers"] / df.loc[reg, "n_registered"])
+    np.testing.assert_allclose(
+        df.loc[reg, "volunteer_share"], df.loc[reg, "n_volunteers"] / df.loc[reg, "n_registered"]
+    )
     assert (df.loc[~reg, "volunteer_share"] == 0).all()
     assert 0 < m.summary()["volunteer_share"] <= 1
 

@@ -14,9 +14,9 @@ import re
 import shlex
 from pathlib import Path
 
-from experiments import cli
-from model import CommunityModel
-from model.parameters import PARAMS
+from ibusim import cli
+from ibusim.model import CommunityModel
+from ibusim.model.parameters import PARAMS
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -83,7 +83,7 @@ def test_relative_links_resolve():
 def rule_table() -> list[list[str]]:
     """Rows (cells) of the table under "## Rules: where each lives and its test"."""
     text = readme()
-    section = text[text.index("## Rules: where each lives and its test"):]
+    section = text[text.index("## Rules: where each lives and its test") :]
     section = section[: section.find("\n## ", 1)]
     rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| rule |")]
     return [[c.strip() for c in row.strip().strip("|").split("|")] for row in rows if not set(row) <= set("|- ")]
@@ -132,7 +132,7 @@ def test_example_run_output_matches_the_cli(tmp_path, capsys):
 def test_teachers_example_shows_wheel_and_all_channel():
     """The teachers' code runs; its table shows the real patterns and (nearly) the real numbers."""
     text = readme()
-    section = text[text.index("## For teachers"):]
+    section = text[text.index("## For teachers") :]
     section = section[: section.find("\n## ", 1)]
     block = next(body for lang, body in code_blocks(section) if lang == "python")
     namespace: dict = {}
@@ -155,7 +155,8 @@ def test_teachers_example_shows_wheel_and_all_channel():
 
 def test_momfluencer_example_matches_the_cli(tmp_path, capsys):
     """The README's `ibusim run --scenario ibusibuk` example has the real first line and figure labels,
-    and income figures that exist in the summary."""
+    and income figures that exist in the summary.
+    """
     text = readme()
     block = next(body for _, body in code_blocks(text) if body.startswith("$ .venv/bin/ibusim run --scenario ibusibuk"))
     example = block.splitlines()[1:]
@@ -166,7 +167,7 @@ def test_momfluencer_example_matches_the_cli(tmp_path, capsys):
     shown_mom = next(line for line in example if line.startswith("  momfluencers:"))
     assert re.sub(r"[\d,]+", "N", shown_mom) == re.sub(r"[\d,]+", "N", real_mom)
     keys = set(CommunityModel(preset="ibusibuk", rng=1, n_mothers=2_000).run().summary())
-    section = text[text.index("## The momfluencer economy"):]
+    section = text[text.index("## The momfluencer economy") :]
     named = set(re.findall(r"`(income_\w+)`", section)) - set(PARAMS)
     assert named and named <= keys, named - keys
 

@@ -9,9 +9,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from model import CommunityModel, ParameterError
-from model import scenarios
-from model.parameters import DEFAULTS, PARAMS
+from ibusim.model import CommunityModel, ParameterError, scenarios
+from ibusim.model.parameters import DEFAULTS, PARAMS
 
 SHIPPED = ("ipm", "ibusibuk")
 
@@ -127,11 +126,19 @@ def test_unknown_parameter_names_the_file_and_the_parameter(tmp_path):
     assert "typo.toml" in msg and "interest_rat" in msg
 
 
-@pytest.mark.parametrize("line,name", [
-    ("n_mothers = 10", "n_mothers"), ('n_mothers = "3000"', "n_mothers"), ("free_class = 1", "free_class"),
-    ("start = 2020-04-01", "start"), ('end = "2019-12"', "end"), ("ties_per_mother = 7", "ties_per_mother"),
-    ("interest_rate = nan", "interest_rate"), ('mixing = "random"', "mixing"),
-])
+@pytest.mark.parametrize(
+    "line,name",
+    [
+        ("n_mothers = 10", "n_mothers"),
+        ('n_mothers = "3000"', "n_mothers"),
+        ("free_class = 1", "free_class"),
+        ("start = 2020-04-01", "start"),
+        ('end = "2019-12"', "end"),
+        ("ties_per_mother = 7", "ties_per_mother"),
+        ("interest_rate = nan", "interest_rate"),
+        ('mixing = "random"', "mixing"),
+    ],
+)
 def test_bad_value_in_a_file_names_the_file_and_the_parameter(tmp_path, line, name):
     path = write(tmp_path, f"[params]\n{line}\n", "badvalue.toml")
     msg = error_for(path)
@@ -152,8 +159,12 @@ def test_non_finite_int_in_a_file_names_the_file(tmp_path, value):
 
 # ---------------------------------------------------------------- files as presets
 def test_scenario_file_works_as_a_preset(tmp_path):
-    path = write(tmp_path, '[scenario]\nname = "small"\ndescription = "a small test"\n'
-                           '[params]\nn_mothers = 3000\nend = "2020-12"\nfree_class = false\n', "small.toml")
+    path = write(
+        tmp_path,
+        '[scenario]\nname = "small"\ndescription = "a small test"\n'
+        '[params]\nn_mothers = 3000\nend = "2020-12"\nfree_class = false\n',
+        "small.toml",
+    )
     assert scenarios.describe(path) == "a small test"
     assert scenarios.load(str(path)) == scenarios.load("baseline", n_mothers=3000, end="2020-12", free_class=False)
     a = CommunityModel(preset=path, rng=4).run()
@@ -235,15 +246,18 @@ def test_to_toml_writes_valid_toml_for_any_description(description):
     scenarios.parse(scenarios.to_toml({"n_mothers": 3000}, description=description))
 
 
-@pytest.mark.parametrize("text,words", [
-    ("[params]\nn_mothers = = 3\n", ["TOML"]),
-    (b"[params]\n# caf\xe9\n", []),
-    ("[parameters]\nn_mothers = 3000\n", ["parameters"]),
-    ("params = 3\n", ["params"]),
-    ("[params]\ninterest_rat = 0.01\n", ["interest_rat"]),
-    ("[params]\nn_mothers = 10\n", ["n_mothers"]),
-    ('[params]\nstart = "2021-01"\nend = "2020-12"\n', ["end", "start"]),
-])
+@pytest.mark.parametrize(
+    "text,words",
+    [
+        ("[params]\nn_mothers = = 3\n", ["TOML"]),
+        (b"[params]\n# caf\xe9\n", []),
+        ("[parameters]\nn_mothers = 3000\n", ["parameters"]),
+        ("params = 3\n", ["params"]),
+        ("[params]\ninterest_rat = 0.01\n", ["interest_rat"]),
+        ("[params]\nn_mothers = 10\n", ["n_mothers"]),
+        ('[params]\nstart = "2021-01"\nend = "2020-12"\n', ["end", "start"]),
+    ],
+)
 def test_parse_errors_name_the_origin(text, words):
     with pytest.raises(ParameterError) as e:
         scenarios.parse(text, "dropped.toml")

@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import CommunityModel
-from model import scholarship, timeline
-from model.parameters import PROGRAMMES
-from model.states import NO_CLASS, Stage
+from ibusim.model import CommunityModel, scholarship, timeline
+from ibusim.model.parameters import PROGRAMMES
+from ibusim.model.states import NO_CLASS, Stage
 
 IBU_PEBISNIS = PROGRAMMES.index("ibu_pebisnis")
 MID = dict(n_mothers=20_000)
@@ -58,7 +57,8 @@ def test_batches_past_the_end_are_not_run():
 
 def test_scholars_are_selected_free_of_charge_into_ibu_pebisnis():
     """Every new scholar starts Ibu Pebisnis that week without paying; scholars never
-    count as paying learners."""
+    count as paying learners.
+    """
     m = CommunityModel(rng=3, dropout_rate=0.0, **MID)
     batches = 0
     while m.running:
@@ -78,7 +78,8 @@ def test_scholars_are_selected_free_of_charge_into_ibu_pebisnis():
 
 def test_scholars_do_not_count_in_completion():
     """Nobody can pay: the only learners in paid programmes are scholars, so the
-    completion rate (paying learners only) is undefined."""
+    completion rate (paying learners only) is undefined.
+    """
     prices = {f"{p}_price": 9_000_000.0 for p in PROGRAMMES}
     m = CommunityModel(rng=4, **prices, **MID).run()
     s = m.summary()
@@ -98,8 +99,14 @@ def at_first_batch(**kw) -> CommunityModel:
 
 def candidates(m: CommunityModel) -> np.ndarray:
     did_ibu_pebisnis = (m.done >> PROGRAMMES.index("ibu_pebisnis")) & 1 == 1
-    return np.flatnonzero((m.stage == Stage.ACTIVE) & ~m.scholar & (m.applied == NO_CLASS) & ~did_ibu_pebisnis
-                          & (m.score >= m.p["enrol_threshold"]) & (m.score > 0))
+    return np.flatnonzero(
+        (m.stage == Stage.ACTIVE)
+        & ~m.scholar
+        & (m.applied == NO_CLASS)
+        & ~did_ibu_pebisnis
+        & (m.score >= m.p["enrol_threshold"])
+        & (m.score > 0)
+    )
 
 
 def test_selection_takes_batch_size_from_eligible_members():
@@ -128,7 +135,8 @@ def test_batch_larger_than_the_pool_takes_every_candidate():
 
 def test_selection_favours_mothers_who_cannot_pay():
     """Weight s_i * (1 - wtp_i / wtp_max): mothers whose budget is at the cap (need 0)
-    are passed over while others remain, and the chosen have more need than the pool."""
+    are passed over while others remain, and the chosen have more need than the pool.
+    """
     m = at_first_batch(scholarship_batch_size=60, wtp_sigma=1.5, wtp_max=300_000.0)
     cand = candidates(m)
     capped = cand[m.pop["wtp"][cand] >= m.p["wtp_max"]]

@@ -8,32 +8,40 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import sensitivity
-from experiments.cli import main
-from experiments.spec import SpecError, parse_spec
+from ibusim.cli import main
+from ibusim.experiments import sensitivity
+from ibusim.experiments.spec import SpecError, parse_spec
 
 FAST = {"n_mothers": 3000, "end": "2021-03"}
 
 
 def spec_of(design: str, samples: int, outcomes=("registered", "n_mothers"), text: str = "x") -> object:
-    return parse_spec({"experiment": {"name": f"t-{design}", "design": design, "samples": samples, "seed": 3,
-                                      "outcomes": list(outcomes)},
-                       "fixed": FAST,
-                       "factors": {"interest_rate": {"range": [0.0, 0.02]},
-                                   "follow_rate": {"range": [0.0, 0.05]}}}, text=text)
+    return parse_spec(
+        {
+            "experiment": {
+                "name": f"t-{design}",
+                "design": design,
+                "samples": samples,
+                "seed": 3,
+                "outcomes": list(outcomes),
+            },
+            "fixed": FAST,
+            "factors": {"interest_rate": {"range": [0.0, 0.02]}, "follow_rate": {"range": [0.0, 0.05]}},
+        },
+        text=text,
+    )
 
 
 def fake_runner(params: dict, seed: int) -> dict[str, float]:
     """A known function: registered = 1000 * interest_rate / 0.02 (additive, follow_rate inert)."""
-    return {"registered": 1000.0 * params["interest_rate"] / 0.02 + 0.0 * params["follow_rate"],
-            "n_mothers": 3000.0}
+    return {"registered": 1000.0 * params["interest_rate"] / 0.02 + 0.0 * params["follow_rate"], "n_mothers": 3000.0}
 
 
 @pytest.mark.parametrize("design,samples", [("sobol", 64), ("morris", 20)])
 def test_known_function_gives_known_indices(tmp_path, design, samples):
     """Only interest_rate matters: Sobol S1 = ST = 1 for it and 0 for follow_rate; Morris mu* only for it."""
     spec = spec_of(design, samples, outcomes=("registered",))
-    from experiments.sweep import run_sweep
+    from ibusim.experiments.sweep import run_sweep
 
     run_sweep(spec, tmp_path / "s", executor="sequential", progress=False, runner=fake_runner)
     t = sensitivity.analyse(spec, tmp_path / "s").set_index("factor")
@@ -49,7 +57,7 @@ def test_known_function_gives_known_indices(tmp_path, design, samples):
 
 def test_constant_outcome_is_reported_not_crashing(tmp_path):
     spec = spec_of("morris", 6, outcomes=("n_mothers",))
-    from experiments.sweep import run_sweep
+    from ibusim.experiments.sweep import run_sweep
 
     run_sweep(spec, tmp_path / "s", executor="sequential", progress=False, runner=fake_runner)
     t = sensitivity.analyse(spec, tmp_path / "s")
@@ -70,8 +78,13 @@ def test_run_writes_csv_and_png_with_the_real_model(tmp_path):
 
 
 def test_wrong_design_is_refused(tmp_path):
-    spec = parse_spec({"experiment": {"name": "ff", "design": "full_factorial", "outcomes": ["registered"]},
-                       "fixed": FAST, "factors": {"free_class": {"values": [True, False]}}})
+    spec = parse_spec(
+        {
+            "experiment": {"name": "ff", "design": "full_factorial", "outcomes": ["registered"]},
+            "fixed": FAST,
+            "factors": {"free_class": {"values": [True, False]}},
+        }
+    )
     with pytest.raises(SpecError, match="sobol"):
         sensitivity.run(spec, tmp_path / "s", executor="sequential", progress=False)
 
@@ -81,7 +94,7 @@ def test_missing_outcome_values_are_named(tmp_path):
         return {"registered": math.nan, "n_mothers": 1.0}
 
     spec = spec_of("morris", 4, outcomes=("registered",))
-    from experiments.sweep import run_sweep
+    from ibusim.experiments.sweep import run_sweep
 
     run_sweep(spec, tmp_path / "s", executor="sequential", progress=False, runner=nan_runner)
     with pytest.raises(SpecError, match="registered"):
@@ -90,11 +103,14 @@ def test_missing_outcome_values_are_named(tmp_path):
 
 def test_cli_prints_indices_and_convergence(tmp_path, capsys):
     spec_file = tmp_path / "sens.toml"
-    spec_file.write_text('[experiment]\nname = "cli-sens"\ndesign = "morris"\nsamples = 4\nseed = 2\n'
-                         'outcomes = ["registered"]\n[fixed]\nn_mothers = 3000\nend = "2020-12"\n'
-                         '[factors.interest_rate]\nrange = [0.001, 0.01]\n[factors.follow_rate]\nrange = [0.01, 0.05]\n')
-    assert main(["sensitivity", str(spec_file), "--out", str(tmp_path / "o"), "--executor", "sequential",
-                 "--quiet"]) == 0
+    spec_file.write_text(
+        '[experiment]\nname = "cli-sens"\ndesign = "morris"\nsamples = 4\nseed = 2\n'
+        'outcomes = ["registered"]\n[fixed]\nn_mothers = 3000\nend = "2020-12"\n'
+        "[factors.interest_rate]\nrange = [0.001, 0.01]\n[factors.follow_rate]\nrange = [0.01, 0.05]\n"
+    )
+    assert (
+        main(["sensitivity", str(spec_file), "--out", str(tmp_path / "o"), "--executor", "sequential", "--quiet"]) == 0
+    )
     out = capsys.readouterr().out
     assert "mu_star" in out and "convergence:" in out and "interest_rate" in out
     assert (tmp_path / "o" / "sensitivity.png").is_file()
@@ -102,16 +118,19 @@ def test_cli_prints_indices_and_convergence(tmp_path, capsys):
 
 def test_results_page_section_shows_the_indices_and_convergence(tmp_path):
     """experiments.report turns a sensitivity folder into a results/README.md section: one row per outcome,
-    one column per factor, the per-outcome convergence and the plot."""
-    from experiments.report import sensitivity_section
+    one column per factor, the per-outcome convergence and the plot.
+    """
+    from ibusim.experiments.report import sensitivity_section
 
     spec_file = tmp_path / "sens.toml"
-    spec_file.write_text('[experiment]\nname = "page-sens"\ndesign = "morris"\nsamples = 4\nseed = 2\n'
-                         'outcomes = ["registered", "telegram"]\n[fixed]\nn_mothers = 3000\nend = "2020-12"\n'
-                         '[factors.interest_rate]\nrange = [0.001, 0.01]\n[factors.follow_rate]\nrange = [0.01, 0.05]\n')
+    spec_file.write_text(
+        '[experiment]\nname = "page-sens"\ndesign = "morris"\nsamples = 4\nseed = 2\n'
+        'outcomes = ["registered", "telegram"]\n[fixed]\nn_mothers = 3000\nend = "2020-12"\n'
+        "[factors.interest_rate]\nrange = [0.001, 0.01]\n[factors.follow_rate]\nrange = [0.01, 0.05]\n"
+    )
     folder = tmp_path / "results" / "sens"
     assert sensitivity_section(str(spec_file), folder, tmp_path / "results") == []  # not run yet
-    from experiments.spec import load_spec
+    from ibusim.experiments.spec import load_spec
 
     sensitivity.run(load_spec(spec_file), folder, executor="sequential", progress=False)
     lines = sensitivity_section(str(spec_file), folder, tmp_path / "results")

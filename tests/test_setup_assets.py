@@ -99,8 +99,10 @@ def test_a_failed_pack_is_one_line_and_keeps_the_others(tmp_path, monkeypatch, f
     cache = tmp_path / "cdn"
     assert assets.main([str(cache)]) == 1
     err = capsys.readouterr().err.strip()
-    assert err == ("solara_assets.py: npm pack missing-package@1.0.0 failed: "
-                   "npm error 404 Not Found - GET https://registry.npmjs.org/missing-package@1.0.0")
+    assert err == (
+        "solara_assets.py: npm pack missing-package@1.0.0 failed: "
+        "npm error 404 Not Found - GET https://registry.npmjs.org/missing-package@1.0.0"
+    )
     assert (cache / "good@1.0.0" / "package.json").is_file()
     assert not (cache / "missing-package@1.0.0").exists()
     assert not (cache / assets.STAMP_NAME).exists()  # so that the next run tries again

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from scipy.stats import qmc
 
-from experiments.spec import DESIGNS, SpecError, load_spec, parse_spec, summary_keys
-from experiments.sweep import tasks
-from model.parameters import PARAMS
+from ibusim.experiments.spec import DESIGNS, SpecError, load_spec, parse_spec, summary_keys
+from ibusim.experiments.sweep import tasks
+from ibusim.model.parameters import PARAMS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,14 +26,19 @@ def write(tmp_path: Path, text: str, name: str = "exp.toml") -> Path:
 
 
 def spec_of(design: str, factors: str, samples: int = 8, seed: int = 42, replications: int = 2):
-    return parse_spec(tomllib.loads(textwrap.dedent(f"""
+    return parse_spec(
+        tomllib.loads(
+            textwrap.dedent(f"""
         [experiment]
         design = "{design}"
         samples = {samples}
         seed = {seed}
         replications = {replications}
         outcomes = ["registered"]
-        """) + textwrap.dedent(factors)))
+        """)
+            + textwrap.dedent(factors)
+        )
+    )
 
 
 TWO_RANGES = """
@@ -42,15 +47,19 @@ TWO_RANGES = """
     [factors.free_class_size]
     range = [50, 300]
     """
-THREE_RANGES = TWO_RANGES + """
+THREE_RANGES = (
+    TWO_RANGES
+    + """
     [factors.media_reach]
     range = [0.0, 0.4]
     """
+)
 
 
 # ---------------------------------------------------------------- example specs
-@pytest.mark.parametrize("name, points, reps, design", [("free_class", 6, 3, "full_factorial"),
-                                                         ("brand_budget", 16, 2, "latin_hypercube")])
+@pytest.mark.parametrize(
+    "name, points, reps, design", [("free_class", 6, 3, "full_factorial"), ("brand_budget", 16, 2, "latin_hypercube")]
+)
 def test_example_specs_load(name, points, reps, design):
     spec = load_spec(ROOT / "experiments" / f"{name}.toml")
     assert spec.design == design and spec.replications == reps
@@ -69,25 +78,31 @@ def test_brand_budget_points_lie_in_their_ranges_with_integer_brands():
 
 # ---------------------------------------------------------------- full factorial
 def test_full_factorial_with_values_is_the_cartesian_product_first_factor_slowest():
-    spec = spec_of("full_factorial", """
+    spec = spec_of(
+        "full_factorial",
+        """
         [factors.free_class]
         values = [true, false]
         [factors.free_class_size]
         values = [50, 150, 300]
-        """)
+        """,
+    )
     expected = [{"free_class": a, "free_class_size": b} for a, b in itertools.product([True, False], [50, 150, 300])]
     assert spec.points() == expected
 
 
 def test_full_factorial_range_with_levels_is_evenly_spaced():
-    spec = spec_of("full_factorial", """
+    spec = spec_of(
+        "full_factorial",
+        """
         [factors.wom_rate]
         range = [0.1, 0.4]
         levels = 4
         [factors.free_class_size]
         range = [50, 300]
         levels = 3
-        """)
+        """,
+    )
     pts = spec.points()
     assert len(pts) == 12
     assert sorted({p["wom_rate"] for p in pts}) == pytest.approx([0.1, 0.2, 0.3, 0.4])
@@ -127,12 +142,16 @@ def test_latin_hypercube_puts_one_point_in_each_stratum():
 
 
 def test_latin_hypercube_maps_a_value_list_onto_its_values():
-    spec = spec_of("latin_hypercube", """
+    spec = spec_of(
+        "latin_hypercube",
+        """
         [factors.wom_rate]
         range = [0.1, 0.5]
         [factors.mixing]
         values = ["network", "homogeneous"]
-        """, samples=20)
+        """,
+        samples=20,
+    )
     mix = [p["mixing"] for p in spec.points()]
     assert set(mix) == {"network", "homogeneous"}
     assert mix.count("network") == 10  # stratified: half the strata each
@@ -151,8 +170,11 @@ def test_sobol_is_salib_saltelli_scaled_to_the_ranges():
     from SALib.sample import sobol
 
     spec = spec_of("sobol", THREE_RANGES, samples=8, seed=13)
-    problem = {"num_vars": 3, "names": ["wom_rate", "free_class_size", "media_reach"],
-               "bounds": [[0.1, 0.5], [50, 300], [0.0, 0.4]]}
+    problem = {
+        "num_vars": 3,
+        "names": ["wom_rate", "free_class_size", "media_reach"],
+        "bounds": [[0.1, 0.5], [50, 300], [0.0, 0.4]],
+    }
     assert spec.salib_problem() == problem
     direct = sobol.sample(dict(problem), 8, calc_second_order=False, seed=13)
     pts = spec.points()
@@ -164,20 +186,25 @@ def test_sobol_is_salib_saltelli_scaled_to_the_ranges():
 # ---------------------------------------------------------------- Morris
 def test_morris_trajectories_move_one_factor_at_a_time_on_a_four_level_grid():
     n, d = 5, 3
-    spec = spec_of("morris", """
+    spec = spec_of(
+        "morris",
+        """
         [factors.wom_rate]
         range = [0.1, 0.4]
         [factors.media_reach]
         range = [0.0, 0.3]
         [factors.live_boost]
         range = [0.0, 3.0]
-        """, samples=n, seed=3)
+        """,
+        samples=n,
+        seed=3,
+    )
     u = spec.unit_samples()
     assert u.shape == (n * (d + 1), d)
     assert len(spec.points()) == n * (d + 1)
     assert set(np.round(u.ravel() * 3, 9)) <= {0.0, 1.0, 2.0, 3.0}
     for t in range(n):
-        traj = u[t * (d + 1):(t + 1) * (d + 1)]
+        traj = u[t * (d + 1) : (t + 1) * (d + 1)]
         moved = [int(np.sum(~np.isclose(a, b))) for a, b in zip(traj, traj[1:])]
         assert moved == [1] * d
         assert sorted(int(np.argmax(~np.isclose(a, b))) for a, b in zip(traj, traj[1:])) == list(range(d))
@@ -186,7 +213,7 @@ def test_morris_trajectories_move_one_factor_at_a_time_on_a_four_level_grid():
 # ---------------------------------------------------------------- determinism of every design
 DESIGN_FACTORS = {
     "full_factorial": "[factors.wom_rate]\nrange = [0.1, 0.5]\nlevels = 3\n"
-                      "[factors.free_class]\nvalues = [true, false]\n",
+    "[factors.free_class]\nvalues = [true, false]\n",
     "latin_hypercube": TWO_RANGES,
     "sobol": TWO_RANGES,
     "morris": TWO_RANGES,
@@ -226,25 +253,36 @@ def test_seeds_array_matches_tasks():
     seeds = spec.seeds(len(spec.points()))
     assert seeds.shape == (6, 4)
     assert {(t["point"], t["replication"]): t["seed"] for t in tasks(spec)} == {
-        (i, r): int(seeds[i, r]) for i in range(6) for r in range(4)}
+        (i, r): int(seeds[i, r]) for i in range(6) for r in range(4)
+    }
 
 
 def test_task_params_are_scenario_fixed_then_factors():
-    spec = parse_spec({"experiment": {"scenario": "ibusibuk", "outcomes": ["registered"]},
-                       "fixed": {"n_mothers": 3000, "end": "2021-01"},
-                       "factors": {"free_class": {"values": [True, False]}}})
+    spec = parse_spec(
+        {
+            "experiment": {"scenario": "ibusibuk", "outcomes": ["registered"]},
+            "fixed": {"n_mothers": 3000, "end": "2021-01"},
+            "factors": {"free_class": {"values": [True, False]}},
+        }
+    )
     ts = tasks(spec)
     assert [t["params"] for t in ts] == [
         {"scenario": "ibusibuk", "n_mothers": 3000, "end": "2021-01", "free_class": True},
-        {"scenario": "ibusibuk", "n_mothers": 3000, "end": "2021-01", "free_class": False}]
+        {"scenario": "ibusibuk", "n_mothers": 3000, "end": "2021-01", "free_class": False},
+    ]
     assert [t["factors"] for t in ts] == [{"free_class": True}, {"free_class": False}]
 
 
 def test_defaults():
     spec = parse_spec({"experiment": {}}, "some/where/my-exp.toml")
     assert (spec.name, spec.scenario, spec.design, spec.replications, spec.seed) == (
-        "my-exp", "ipm", "full_factorial", 1, 1)
-    from model.targets import load as load_targets
+        "my-exp",
+        "ipm",
+        "full_factorial",
+        1,
+        1,
+    )
+    from ibusim.model.targets import load as load_targets
 
     assert spec.outcomes == tuple(t.summary for t in load_targets().values())
 
@@ -267,15 +305,19 @@ MALFORMED = {
     "replications negative": ("[experiment]\nreplications = -2\n", "replications"),
     "replications not an int": ("[experiment]\nreplications = 1.5\n", "replications"),
     "replications bool": ("[experiment]\nreplications = true\n", "replications"),
-    "samples 0": ('[experiment]\ndesign = "latin_hypercube"\nsamples = 0\n[factors.wom_rate]\nrange = [0.1, 0.2]\n',
-                  "samples"),
+    "samples 0": (
+        '[experiment]\ndesign = "latin_hypercube"\nsamples = 0\n[factors.wom_rate]\nrange = [0.1, 0.2]\n',
+        "samples",
+    ),
     "negative seed": ("[experiment]\nseed = -1\n", "seed"),
     "unknown outcome": ('[experiment]\noutcomes = ["registered", "happiness"]\n', "happiness"),
     "empty outcomes": ("[experiment]\noutcomes = []\n", "outcomes"),
     "range for a bool": (GOOD_HEAD + "[factors.free_class]\nrange = [0, 1]\n", "free_class"),
     "range for a choice": (GOOD_HEAD + "[factors.mixing]\nrange = [0, 1]\n", "mixing"),
-    "factor also fixed": (GOOD_HEAD + "[fixed]\nwom_rate = 0.2\n[factors.wom_rate]\nvalues = [0.1, 0.3]\n",
-                          "both fixed and a factor"),
+    "factor also fixed": (
+        GOOD_HEAD + "[fixed]\nwom_rate = 0.2\n[factors.wom_rate]\nvalues = [0.1, 0.3]\n",
+        "both fixed and a factor",
+    ),
     "values out of bounds": (GOOD_HEAD + "[factors.wom_rate]\nvalues = [0.5, 2.0]\n", "wom_rate"),
     "range out of bounds": (GOOD_HEAD + "[factors.n_mothers]\nrange = [10, 5000]\n", "n_mothers"),
     "fixed out of bounds": (GOOD_HEAD + "[fixed]\nwom_rate = 7\n", "wom_rate"),
@@ -286,17 +328,19 @@ MALFORMED = {
     "neither values nor range": (GOOD_HEAD + "[factors.wom_rate]\nlevels = 3\n", "wom_rate"),
     "levels < 2": (GOOD_HEAD + "[factors.wom_rate]\nrange = [0.1, 0.2]\nlevels = 1\n", "levels"),
     "unknown factor key": (GOOD_HEAD + "[factors.wom_rate]\nrange = [0.1, 0.2]\nstep = 0.1\n", "step"),
-    "unknown experiment key": ('[experiment]\nrepetitions = 3\n', "repetitions"),
+    "unknown experiment key": ("[experiment]\nrepetitions = 3\n", "repetitions"),
     "unknown table": ("[experiment]\n[parameters]\nn_mothers = 3000\n", "parameters"),
     "unknown scenario": ('[experiment]\nscenario = "atlantis"\n', "atlantis"),
     "missing scenario file": ('[experiment]\nscenario = "nowhere/s.toml"\n', "nowhere/s.toml"),
     "fixed end before start": ('[experiment]\n[fixed]\nend = "2019-01"\n', "end"),
-    "sobol with a value list": ('[experiment]\ndesign = "sobol"\n[factors.free_class]\nvalues = [true, false]\n',
-                                "free_class"),
+    "sobol with a value list": (
+        '[experiment]\ndesign = "sobol"\n[factors.free_class]\nvalues = [true, false]\n',
+        "free_class",
+    ),
     "morris without factors": ('[experiment]\ndesign = "morris"\n', "morris"),
     "latin hypercube without factors": ('[experiment]\ndesign = "latin_hypercube"\n', "latin_hypercube"),
     "bad TOML": ('[experiment\nname = "x"\n', "not valid TOML"),
-    "bad TOML value": ('[experiment]\nreplications = three\n', "not valid TOML"),
+    "bad TOML value": ("[experiment]\nreplications = three\n", "not valid TOML"),
     "factors not tables": (GOOD_HEAD + "[factors]\nwom_rate = 0.3\n", "wom_rate"),
 }
 
@@ -344,10 +388,14 @@ def test_spec_file_that_is_not_utf8_is_a_spec_error(tmp_path):
     assert_one_line(e.value, path, "UTF-8")
 
 
-@pytest.mark.parametrize("factors, fragment", [
-    ('[factors.end]\nvalues = ["2021-01", "2019-06"]\n', "end"),
-    ("[factors.ties_per_mother]\nrange = [2, 10]\nlevels = 4\n", "ties_per_mother"),  # levels 2, 5, 7, 10
-], ids=["end-before-start", "odd-ties-per-mother"])
+@pytest.mark.parametrize(
+    "factors, fragment",
+    [
+        ('[factors.end]\nvalues = ["2021-01", "2019-06"]\n', "end"),
+        ("[factors.ties_per_mother]\nrange = [2, 10]\nlevels = 4\n", "ties_per_mother"),  # levels 2, 5, 7, 10
+    ],
+    ids=["end-before-start", "odd-ties-per-mother"],
+)
 def test_design_points_that_break_cross_parameter_rules_are_a_spec_error(tmp_path, factors, fragment):
     """Each factor value may be valid alone while a design point is not; the spec is rejected up front."""
     path = write(tmp_path, GOOD_HEAD + factors)
@@ -359,7 +407,8 @@ def test_design_points_that_break_cross_parameter_rules_are_a_spec_error(tmp_pat
 def test_every_declared_numeric_parameter_accepts_its_own_bounds_as_a_range():
     """A range at the declared bounds is valid for every int/float parameter, unless an end of it breaks a
     cross-parameter rule (e.g. share_contributors = 1 with the default share_leaders): then a one-line SpecError
-    naming the parameter, never another exception."""
+    naming the parameter, never another exception.
+    """
     accepted = 0
     for name, p in PARAMS.items():
         if p.type not in ("int", "float"):

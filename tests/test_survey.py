@@ -7,8 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from model import CommunityModel
-from model import survey
+from ibusim.model import CommunityModel, survey
 
 MID = dict(n_mothers=20_000)
 
@@ -21,8 +20,11 @@ def finished():
 
 def frames(m) -> dict[str, np.ndarray]:
     reg = m.registered_week >= 0
-    return {"registered": np.flatnonzero(reg), "completers": np.flatnonzero(reg & (m.classes_done > 0)),
-            "alumnae": np.flatnonzero(reg & m.alumna)}
+    return {
+        "registered": np.flatnonzero(reg),
+        "completers": np.flatnonzero(reg & (m.classes_done > 0)),
+        "alumnae": np.flatnonzero(reg & m.alumna),
+    }
 
 
 def survey_with(m, **p):
@@ -61,7 +63,8 @@ def test_frame_choice_changes_the_result_through_a_whole_run():
 
 def test_response_probability_is_the_score_when_base_is_zero(finished):
     """Response probability survey_response_base + survey_response_engaged * s_i: with
-    base 0, engaged 1 and scores set to 0 or 1, exactly the members with score 1 answer."""
+    base 0, engaged 1 and scores set to 0 or 1, exactly the members with score 1 answer.
+    """
     m = finished
     score = m.score.copy()
     try:

@@ -12,28 +12,28 @@ import json
 import math
 import multiprocessing
 import os
-import signal
 import shutil
+import signal
 import socket
-import tomllib
 import subprocess
 import sys
 import time
+import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from cli_helpers import IBUSIM, assert_one_line_error, ibusim, main, snapshot
 from pandas.testing import assert_frame_equal
 
-import model
-from cli_helpers import IBUSIM, assert_one_line_error, ibusim, main, snapshot
-from experiments import cli
-from experiments import sweep as sw
-from experiments.core import run_one
-from experiments.spec import load_spec, parse_spec
-from experiments.sweep import SweepError, load_failures, load_results, run_sweep, tasks
+from ibusim import model
+from ibusim import cli
+from ibusim.experiments import sweep as sw
+from ibusim.experiments.core import run_one
+from ibusim.experiments.spec import load_spec, parse_spec
+from ibusim.experiments.sweep import SweepError, load_failures, load_results, run_sweep, tasks
 
 BIN = Path(sys.executable).parent
 DASK = BIN / "dask"
@@ -64,8 +64,11 @@ levels = 3
 """
 
 # 2 x 15 points x 4 replications = 120 small runs: long enough to be killed halfway
-KILL_SPEC = SPEC.replace('name = "tiny"', 'name = "kill"').replace("replications = 2", "replications = 4").replace(
-    "levels = 3", "levels = 15")
+KILL_SPEC = (
+    SPEC.replace('name = "tiny"', 'name = "kill"')
+    .replace("replications = 2", "replications = 4")
+    .replace("levels = 3", "levels = 15")
+)
 
 
 # ---------------------------------------------------------------- helpers
@@ -149,22 +152,34 @@ def dask_cluster(tmp_path):
     port = free_port()
     addr = f"tcp://127.0.0.1:{port}"
     procs, logs = [], []
-    commands = {"scheduler": [DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                "worker": [DASK, "worker", addr, "--nworkers", "1", "--nthreads", "1", "--no-dashboard"]}
+    commands = {
+        "scheduler": [DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+        "worker": [DASK, "worker", addr, "--nworkers", "1", "--nthreads", "1", "--no-dashboard"],
+    }
     try:
         for name, cmd in commands.items():
             log = open(tmp_path / f"dask-{name}.log", "wb")
             logs.append(log)
-            procs.append(subprocess.Popen([str(c) for c in cmd], stdout=log, stderr=subprocess.STDOUT,
-                                          stdin=subprocess.DEVNULL, cwd=tmp_path, start_new_session=True))
+            procs.append(
+                subprocess.Popen(
+                    [str(c) for c in cmd],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    cwd=tmp_path,
+                    start_new_session=True,
+                )
+            )
         deadline = time.monotonic() + 60
         client = None
         try:
             while True:
                 for name, p in zip(commands, procs):
                     if p.poll() is not None:
-                        pytest.fail(f"dask {name} exited with {p.returncode}: "
-                                    f"{(tmp_path / f'dask-{name}.log').read_text()[-2000:]}")
+                        pytest.fail(
+                            f"dask {name} exited with {p.returncode}: "
+                            f"{(tmp_path / f'dask-{name}.log').read_text()[-2000:]}"
+                        )
                 if time.monotonic() > deadline:
                     pytest.fail("no dask worker registered within 60 s")
                 try:
@@ -221,10 +236,21 @@ def test_run_folder_has_spec_manifest_and_progress(spec_file, reference):
     started, finished = (pd.Timestamp(m[k]) for k in ("started", "finished"))
     assert started <= finished
     assert (m["total_runs"], m["already_done"], m["to_run"], m["done_now"], m["failed_now"], m["total_done"]) == (
-        12, 0, 12, 12, 0, 12)
+        12,
+        0,
+        12,
+        12,
+        0,
+        12,
+    )
     assert m["experiment"] == "tiny" and m["design"] == "full_factorial" and m["executor"] == "sequential"
-    assert sorted(p.name for p in reference.iterdir()) == ["failures", "manifest.json", "progress.json", "runs",
-                                                           "spec.toml"]
+    assert sorted(p.name for p in reference.iterdir()) == [
+        "failures",
+        "manifest.json",
+        "progress.json",
+        "runs",
+        "spec.toml",
+    ]
     assert list((reference / "failures").iterdir()) == []
 
 
@@ -257,15 +283,16 @@ def test_sweep_through_a_real_dask_scheduler_and_worker(dask_cluster, spec_file,
     m = json.loads((out / "manifest.json").read_text())
     assert (m["executor"], m["scheduler"]) == ("dask", dask_cluster)
     with Client(dask_cluster, timeout="10s") as client:  # the runs executed on the external worker
-        ran = client.run(lambda: "experiments.sweep" in sys.modules)
+        ran = client.run(lambda: "ibusim.experiments.sweep" in sys.modules)
     assert ran and all(ran.values()), ran
 
 
 def test_unreachable_scheduler_exits_2_with_one_line(spec_file, reference, tmp_path):
     port = free_port()  # nothing listens on it
     out = tmp_path / "unreachable"
-    r = ibusim("sweep", spec_file, "--out", out, "--scheduler", f"tcp://127.0.0.1:{port}", "--quiet",
-               cwd=tmp_path, timeout=90)
+    r = ibusim(
+        "sweep", spec_file, "--out", out, "--scheduler", f"tcp://127.0.0.1:{port}", "--quiet", cwd=tmp_path, timeout=90
+    )
     assert_one_line_error(r.returncode, r.stderr, f"tcp://127.0.0.1:{port}")
     assert r.stdout == ""
     assert not list(tmp_path.rglob("*.parquet"))
@@ -276,8 +303,9 @@ def test_unreachable_scheduler_exits_2_with_one_line(spec_file, reference, tmp_p
 
 
 def test_malformed_scheduler_address_exits_2_with_one_line(spec_file, tmp_path, capsys):
-    status, out, err = main(["sweep", spec_file, "--out", tmp_path / "o", "--scheduler", "not-an-address",
-                             "--quiet"], capsys)
+    status, out, err = main(
+        ["sweep", spec_file, "--out", tmp_path / "o", "--scheduler", "not-an-address", "--quiet"], capsys
+    )
     assert_one_line_error(status, err, "not-an-address")
 
 
@@ -372,8 +400,14 @@ def test_sigkill_halfway_then_rerun_gives_the_uninterrupted_table(tmp_path):
 
     # the CLI's own flushing (a part every 16 runs): kill once two parts are on disk
     log = open(tmp_path / "killed.log", "wb")
-    proc = subprocess.Popen([*cmd, "--quiet"], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            cwd=tmp_path, start_new_session=True)
+    proc = subprocess.Popen(
+        [*cmd, "--quiet"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        cwd=tmp_path,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 90
         while len(list((out / "runs").glob("part-*.parquet"))) < 2:
@@ -415,8 +449,9 @@ def test_sigkill_halfway_then_rerun_gives_the_uninterrupted_table(tmp_path):
     assert "sweep:" in r.stderr and "100%" in r.stderr  # the progress bar
     final = table(out)
     assert len(final) == total and not final.duplicated(KEY).any()
-    assert list(zip(final.point, final.replication)) == [(t["point"], t["replication"])
-                                                         for t in tasks(load_spec(spec_path))]
+    assert list(zip(final.point, final.replication)) == [
+        (t["point"], t["replication"]) for t in tasks(load_spec(spec_path))
+    ]
     progress = json.loads((out / "progress.json").read_text())
     assert (progress["done"], progress["failed"], progress["remaining"]) == (total, 0, 0)
     assert load_failures(out).empty
@@ -426,12 +461,10 @@ def test_sigkill_halfway_then_rerun_gives_the_uninterrupted_table(tmp_path):
     assert ref.done == total
     assert_frame_equal(final, table(tmp_path / "uninterrupted"))
     # the runs finished before the kill were kept as they were, not redone
-    assert_frame_equal(partial.drop(columns="seconds"),
-                       final.merge(partial[KEY], on=KEY).reset_index(drop=True))
+    assert_frame_equal(partial.drop(columns="seconds"), final.merge(partial[KEY], on=KEY).reset_index(drop=True))
 
 
-def test_failed_write_leaves_no_half_written_part_and_the_rerun_completes(spec_file, reference, tmp_path,
-                                                                           monkeypatch):
+def test_failed_write_leaves_no_half_written_part_and_the_rerun_completes(spec_file, reference, tmp_path, monkeypatch):
     out = tmp_path / "full"
     monkeypatch.setattr(pd.DataFrame, "to_parquet", disk_full)
     with pytest.raises(OSError):
@@ -461,8 +494,9 @@ def test_executor_is_shut_down_when_writing_fails(spec_file, tmp_path, monkeypat
     monkeypatch.setattr(pd.DataFrame, "to_parquet", disk_full)
     try:
         with pytest.raises(OSError):
-            run_sweep(load_spec(spec_file), tmp_path / "full", executor="processes", workers=2, progress=False,
-                      flush_every=2)
+            run_sweep(
+                load_spec(spec_file), tmp_path / "full", executor="processes", workers=2, progress=False, flush_every=2
+            )
         assert [p for p in multiprocessing.active_children() if p not in before] == []
     finally:
         for p in multiprocessing.active_children():  # the pool's workers, started by this test
@@ -486,8 +520,10 @@ def test_a_sweep_that_could_not_start_can_be_rerun(spec_file, tmp_path, capsys, 
 
 def test_spec_toml_is_the_input_byte_for_byte_even_with_crlf(tmp_path):
     path = tmp_path / "crlf.toml"
-    path.write_bytes(b'[experiment]\r\nname = "crlf"\r\noutcomes = ["registered"]\r\n'
-                     b'[fixed]\r\nn_mothers = 3000\r\nend = "2020-08"\r\n')
+    path.write_bytes(
+        b'[experiment]\r\nname = "crlf"\r\noutcomes = ["registered"]\r\n'
+        b'[fixed]\r\nn_mothers = 3000\r\nend = "2020-08"\r\n'
+    )
     run_sweep(load_spec(path), tmp_path / "o", executor="sequential", progress=False)
     assert (tmp_path / "o" / "spec.toml").read_bytes() == path.read_bytes()
 
@@ -552,8 +588,18 @@ def test_cli_exits_1_and_lists_the_failed_runs(spec_file, reference, tmp_path, c
 BAD_SPEC = SPEC.replace("[factors.free_class_size]", "[factors.free_class_sizes]")
 
 
-@pytest.mark.parametrize("case", ["missing spec", "malformed spec", "bad TOML", "out under a file", "workers 0",
-                                  "workers not a number", "unknown executor"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "missing spec",
+        "malformed spec",
+        "bad TOML",
+        "out under a file",
+        "workers 0",
+        "workers not a number",
+        "unknown executor",
+    ],
+)
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(case, spec_file, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bad.toml").write_text(BAD_SPEC, encoding="utf-8")
@@ -604,9 +650,10 @@ values = [true, false]
 
 
 def test_timeseries_are_written_partitioned_by_point_and_agree_with_the_outcomes(tmp_path):
-    """timeseries = [...] keeps the weekly series of every run, one folder per design point; the last week
-    equals the end-of-run outcome; a resumed sweep adds no duplicates."""
-    from experiments.sweep import load_timeseries
+    """Timeseries = [...] keeps the weekly series of every run, one folder per design point; the last week
+    equals the end-of-run outcome; a resumed sweep adds no duplicates.
+    """
+    from ibusim.experiments.sweep import load_timeseries
 
     spec = parse_spec(tomllib.loads(TS_SPEC), "ts.toml", TS_SPEC)
     out = tmp_path / "ts"
@@ -625,7 +672,7 @@ def test_timeseries_are_written_partitioned_by_point_and_agree_with_the_outcomes
 
 
 def test_timeseries_names_are_checked(tmp_path):
-    from experiments.spec import SpecError
+    from ibusim.experiments.spec import SpecError
 
     bad = TS_SPEC.replace('"n_telegram"]', '"n_telegramm"]')
     with pytest.raises(SpecError, match="unknown series"):
@@ -633,7 +680,7 @@ def test_timeseries_names_are_checked(tmp_path):
 
 
 def test_a_spec_without_timeseries_writes_none(tmp_path):
-    from experiments.sweep import load_timeseries
+    from ibusim.experiments.sweep import load_timeseries
 
     text = TS_SPEC.replace('timeseries = ["cum_registered", "n_telegram"]\n', "")
     spec = parse_spec(tomllib.loads(text), "plain.toml", text)
@@ -645,7 +692,8 @@ def test_a_spec_without_timeseries_writes_none(tmp_path):
 
 def test_a_folder_kept_without_its_runs_runs_them_again(tmp_path):
     """A sweep folder kept with only its spec.toml (and outputs), as the committed example analyses are,
-    runs every run again instead of failing."""
+    runs every run again instead of failing.
+    """
     spec = parse_spec(tomllib.loads(TS_SPEC), "ts.toml", TS_SPEC)
     out = tmp_path / "kept"
     run_sweep(spec, out, executor="sequential", progress=False)

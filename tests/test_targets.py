@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from model import CommunityModel
-from model import targets as targets_mod
+from ibusim.model import CommunityModel
+from ibusim.model import targets as targets_mod
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 TARGETS = targets_mod.load()
@@ -23,8 +23,16 @@ def short_summary():
 
 
 def test_the_eight_observed_figures_are_declared():
-    assert set(TARGETS) == {"registered", "completion", "financial_change", "parenting_change", "telegram",
-                            "instagram", "provinces", "scholars"}
+    assert set(TARGETS) == {
+        "registered",
+        "completion",
+        "financial_change",
+        "parenting_change",
+        "telegram",
+        "instagram",
+        "provinces",
+        "scholars",
+    }
 
 
 def test_every_target_has_exactly_the_declared_fields():
@@ -47,8 +55,7 @@ def test_value_is_inside_its_band(t):
         assert 0 <= t.low and t.high <= 1
 
 
-@pytest.mark.parametrize("t", [
-    pytest.param(t, id=t.name) for t in TARGETS.values()])
+@pytest.mark.parametrize("t", [pytest.param(t, id=t.name) for t in TARGETS.values()])
 def test_quote_is_verbatim_in_its_seed_file(t):
     path = SEEDS / t.seed
     assert path.is_file(), path

@@ -8,9 +8,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import CommunityModel
-from model import timeline
-from model.timeline import cohort_weeks, covid_levels, date_of, first_day_after, n_weeks, week_of
+from ibusim.model import CommunityModel, timeline
+from ibusim.model.timeline import cohort_weeks, covid_levels, date_of, first_day_after, n_weeks, week_of
 
 months = st.builds(lambda y, m: f"{y:04d}-{m:02d}", st.integers(2000, 2099), st.integers(1, 12))
 

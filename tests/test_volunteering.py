@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import CommunityModel
-from model import classes
-from model.states import Role, Stage
+from ibusim.model import CommunityModel, classes
+from ibusim.model.states import Role, Stage
 
 MID = dict(n_mothers=20_000, end="2023-06")
 
@@ -27,8 +26,7 @@ def test_call_size_zero_no_volunteers():
 @pytest.fixture(scope="module")
 def weekly():
     """Every week of a run: (week, role before, stage after, score after, classes_done after, role after)."""
-    m = CommunityModel(rng=2, volunteer_call_every_weeks=5, volunteer_call_size=12, volunteer_threshold=0.45,
-                       **MID)
+    m = CommunityModel(rng=2, volunteer_call_every_weeks=5, volunteer_call_size=12, volunteer_threshold=0.45, **MID)
     weeks = []
     while m.running:
         w, role_before = m.week, m.role.copy()
@@ -64,8 +62,9 @@ def test_volunteer_counts_match_roles(weekly):
     df = m.dataframe()
     n = np.array([(after == Role.VOLUNTEER).sum() for *_, after in weeks])
     np.testing.assert_array_equal(df["n_volunteers"].to_numpy()[1:], n)
-    np.testing.assert_array_equal(np.diff(df["n_volunteers"]),
-                                  (df["new_volunteers"] - df["new_volunteers_quit"]).to_numpy()[1:])
+    np.testing.assert_array_equal(
+        np.diff(df["n_volunteers"]), (df["new_volunteers"] - df["new_volunteers_quit"]).to_numpy()[1:]
+    )
     # a volunteer keeps her history: only registered mothers have roles
     assert (m.registered_week[m.role > 0] >= 0).all()
 
@@ -94,9 +93,17 @@ def test_high_threshold_no_volunteers():
 
 def test_volunteers_add_support_capacity():
     """With too few admins for the learners, volunteers lower the support shortfall
-    (and so paid drop-out): completion is higher with volunteers."""
-    kw = dict(n_admins=1, admin_capacity=0, volunteer_capacity=50, volunteer_call_every_weeks=4,
-              volunteer_call_size=20, volunteer_quit_rate=0.0, **MID)
+    (and so paid drop-out): completion is higher with volunteers.
+    """
+    kw = dict(
+        n_admins=1,
+        admin_capacity=0,
+        volunteer_capacity=50,
+        volunteer_call_every_weeks=4,
+        volunteer_call_size=20,
+        volunteer_quit_rate=0.0,
+        **MID,
+    )
     with_v, without_v = [], []
     for seed in (1, 2, 3):
         with_v.append(CommunityModel(rng=seed, volunteering=True, **kw).run().summary()["completion"])
@@ -120,8 +127,9 @@ def test_shortfall_counts_volunteer_capacity_on_a_model_state():
 
 
 def test_zero_threshold_with_zero_scores_does_not_crash():
-    m = CommunityModel(rng=1, volunteer_threshold=0.0, internalise_free=0.0, volunteer_call_size=5000,
-                       n_mothers=20_000, end="2021-06")
+    m = CommunityModel(
+        rng=1, volunteer_threshold=0.0, internalise_free=0.0, volunteer_call_size=5000, n_mothers=20_000, end="2021-06"
+    )
     with np.errstate(all="ignore"):
         m.run()
     assert m.summary()["cum_volunteers"] > 0

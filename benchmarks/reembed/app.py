@@ -12,8 +12,8 @@ import solara
 import traitlets
 from solara.widgets import VegaLite
 
-import dashboard.app as app
-from dashboard import charts
+import ibusim.dashboard.app as app
+from ibusim.dashboard import charts
 
 
 class ReembedVegaLite(VegaLite):

@@ -49,8 +49,14 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 VIEWPORT = {"width": 1400, "height": 900}
 SERVER_START_TIMEOUT_S = 90  # ~4 s idle; much more while a calibration keeps both cores busy
@@ -68,7 +74,9 @@ except ImportError as e:  # the test extra is not installed
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "browser: drives the dashboard in Chromium (tests/browser; needs setup.sh --test)")
+    config.addinivalue_line(
+        "markers", "browser: drives the dashboard in Chromium (tests/browser; needs setup.sh --test)"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -148,8 +156,10 @@ def wait_until_serving(proc: subprocess.Popen, url: str, log_path: Path) -> None
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-20:])
-            pytest.fail(f"ibusim dashboard exited with status {proc.returncode} before serving; "
-                        f"log {log_path}:\n{tail}", pytrace=False)
+            pytest.fail(
+                f"ibusim dashboard exited with status {proc.returncode} before serving; log {log_path}:\n{tail}",
+                pytrace=False,
+            )
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:
@@ -157,8 +167,9 @@ def wait_until_serving(proc: subprocess.Popen, url: str, log_path: Path) -> None
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.3)
-    pytest.fail(f"ibusim dashboard did not answer {url} within {SERVER_START_TIMEOUT_S} s; log {log_path}",
-                pytrace=False)
+    pytest.fail(
+        f"ibusim dashboard did not answer {url} within {SERVER_START_TIMEOUT_S} s; log {log_path}", pytrace=False
+    )
 
 
 @contextmanager
@@ -171,8 +182,13 @@ def serve_dashboard(log_path: Path) -> Iterator[DashboardServer]:
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [ibusim_executable(), "dashboard", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True)  # its own process group, so stopping it stops solara too
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # its own process group, so stopping it stops solara too
     try:
         wait_until_serving(proc, url, log_path)
         yield DashboardServer(url=url, log_path=log_path, process=proc)
@@ -190,7 +206,8 @@ def dashboard_server() -> Iterator[DashboardServer]:
 def private_dashboard_server(request: pytest.FixtureRequest) -> Iterator[DashboardServer]:
     """A dashboard server of this test's own (log ``tests/artifacts/dashboard-server-<test>.log``),
     for a test that is expected to make the server log a traceback: the shared server's log
-    stays clean for the tests that check it (test_smoke.py)."""
+    stays clean for the tests that check it (test_smoke.py).
+    """
     with serve_dashboard(ARTIFACTS / f"dashboard-server-{safe_name(request.node.name)}.log") as server:
         yield server
 
@@ -297,7 +314,8 @@ def open_tab(page: "Page") -> Callable[[str], "Locator"]:
             expect(tab).to_have_attribute("aria-selected", "true")  # at once, in the browser
             # the panel changes only when the server answers (solara.lab.Tabs(lazy=True))
             page.wait_for_function(
-                "el => !el.isConnected || !el.classList.contains('v-window-item--active')", arg=previous)
+                "el => !el.isConnected || !el.classList.contains('v-window-item--active')", arg=previous
+            )
         # and the slide transition ends
         expect(tabs.locator(":scope > .v-tabs-items > .v-window__container--is-active")).to_have_count(0)
         panel.wait_for(state="visible")

@@ -30,10 +30,8 @@ import time
 import tomllib
 from pathlib import Path
 
-import pytest
-
-from dashboard.session import to_text
-from model.scenarios import load as load_scenario
+from ibusim.dashboard.session import to_text
+from ibusim.model.scenarios import load as load_scenario
 
 try:
     from playwright.sync_api import expect
@@ -61,7 +59,8 @@ def fmt(x: float, unit: str) -> str:
 
 def open_dashboard(page, url: str, navigate: bool = True) -> None:
     """Load the page and wait until the design tab shows week 0 (the charts may still be embedding:
-    :func:`wait_for_chart_rows` waits for them)."""
+    :func:`wait_for_chart_rows` waits for them).
+    """
     if navigate:
         page.goto(url)
     expect(page.locator(".run-progress")).to_have_text(f"Week 0 of {N_WEEKS} (2020-04-01)", timeout=FIRST_RENDER_MS)
@@ -71,7 +70,8 @@ def wait_for_chart_rows(page) -> list[int]:
     """Wait until every live chart has drawn data (``data-rows`` set); return the row counts."""
     page.wait_for_function(
         "() => { const c = [...document.querySelectorAll('.ibusim-live-chart')];"
-        " return c.length > 0 && c.every(e => e.dataset.rows !== undefined); }")
+        " return c.length > 0 && c.every(e => e.dataset.rows !== undefined); }"
+    )
     return [int(r) for r in page.locator(".ibusim-live-chart").evaluate_all("els => els.map(e => e.dataset.rows)")]
 
 
@@ -103,7 +103,9 @@ def log_size(server) -> int:
 
 def assert_no_new_traceback(server, since: int) -> None:
     new = server.log()[since:]
-    assert TRACEBACK not in new, f"the server logged a traceback during this test:\n{new[new.index(TRACEBACK):][:3000]}"
+    assert TRACEBACK not in new, (
+        f"the server logged a traceback during this test:\n{new[new.index(TRACEBACK) :][:3000]}"
+    )
 
 
 def assert_page_alive(page) -> None:
@@ -113,7 +115,8 @@ def assert_page_alive(page) -> None:
 
 def tall_screenshot(page, screenshot, name: str) -> Path:
     """The whole page: the dashboard scrolls inside its own container, so ``full_page`` alone
-    captures only the first screen; grow the viewport to the content for the shot."""
+    captures only the first screen; grow the viewport to the content for the shot.
+    """
     extra = page.evaluate("""() => {
         let best = null;
         for (const e of document.querySelectorAll('*')) {
@@ -135,12 +138,16 @@ def tall_screenshot(page, screenshot, name: str) -> Path:
 def wait_for_demo(page, n_monitors: int, old_text: str) -> str:
     """Wait until the guided demonstration (the last network monitors of the Communication tab,
     ``n_monitors`` of them in all) shows a text other than ``old_text``; return it. While the
-    demonstration runs its monitors are gone, so counting them tells the old from the new."""
-    return page.wait_for_function("""([n, old]) => {
+    demonstration runs its monitors are gone, so counting them tells the old from the new.
+    """
+    return page.wait_for_function(
+        """([n, old]) => {
         const m = [...document.querySelectorAll('.network-monitors')];
         const text = m.length === n ? m[n - 1].innerText.trim() : '';
         return text && text !== old.trim() ? text : false;
-    }""", arg=[n_monitors, old_text]).json_value()
+    }""",
+        arg=[n_monitors, old_text],
+    ).json_value()
 
 
 def ibusim_cli() -> str:
@@ -154,7 +161,8 @@ def wait_for_full_run_rows(page) -> None:
     """Every design chart holds the whole run: 249 rows (weeks 0-248) per series."""
     page.wait_for_function(
         f"() => {{ const c = [...document.querySelectorAll('.ibusim-live-chart')];"
-        f" return c.length === 6 && c.every(e => Number(e.dataset.rows) > 0 && Number(e.dataset.rows) % {N_WEEKS + 1} === 0); }}")
+        f" return c.length === 6 && c.every(e => Number(e.dataset.rows) > 0 && Number(e.dataset.rows) % {N_WEEKS + 1} === 0); }}"
+    )
 
 
 # The tests run longest first: pytest-xdist hands them out in file order, so the two workers
@@ -166,7 +174,8 @@ def test_communication_and_about_tabs(page, dashboard_server, open_tab, screensh
     """After a full run: draw the current window's network (monitors agree with the weekly series),
     and switch the guided demonstration: a wheel when admins lead, an all-channel network when
     peers talk, the wheel again when switched back. Then the About tab quotes every observed figure
-    (one page for the teachers' two tabs: a page load is the slowest step here)."""
+    (one page for the teachers' two tabs: a page load is the slowest step here).
+    """
     mark = log_size(dashboard_server)
     open_dashboard(page, dashboard_server.url)
     button(page, "Run to end").click()
@@ -187,7 +196,9 @@ def test_communication_and_about_tabs(page, dashboard_server, open_tab, screensh
     centralisation_card = cards.filter(has_text="degree centralisation").inner_text().split()[-1]
     text = current.inner_text()
     assert text.startswith(f"pattern: {pattern_card}; degree centralisation {centralisation_card};"), text
-    n_window, n_drawn = (int(x.replace(",", "")) for x in re.search(r"\(([\d,]+) people in the window; (\d+) drawn\)", text).groups())
+    n_window, n_drawn = (
+        int(x.replace(",", "")) for x in re.search(r"\(([\d,]+) people in the window; (\d+) drawn\)", text).groups()
+    )
     assert 0 < n_drawn <= min(n_window, 300), text
     chart = current.locator("xpath=..").locator(".ibusim-live-chart canvas")
     expect(chart).to_have_count(1)
@@ -218,7 +229,8 @@ def test_communication_and_about_tabs(page, dashboard_server, open_tab, screensh
 # ------------------------------------------------------------------ 3: a sweep
 def test_small_sweep_completes(page, dashboard_server, open_tab, screenshot):
     """One parameter, 2 levels, 1 replication: 2 runs, progress to 2 of 2, one chart per target plus
-    the share-inside chart, each with 2 points; the run folder it made is removed afterwards."""
+    the share-inside chart, each with 2 points; the run folder it made is removed afterwards.
+    """
     results = ROOT / "results"
     before = set(results.glob("dashboard-sweep-*"))
     mark = log_size(dashboard_server)
@@ -228,7 +240,10 @@ def test_small_sweep_completes(page, dashboard_server, open_tab, screenshot):
         panel = open_tab("Sweep vs observed")
         levels = panel.get_by_label("levels", exact=True)
         expect(levels).to_have_value("5")
-        low, high = panel.get_by_label("low", exact=True).input_value(), panel.get_by_label("high", exact=True).input_value()
+        low, high = (
+            panel.get_by_label("low", exact=True).input_value(),
+            panel.get_by_label("high", exact=True).input_value(),
+        )
         enter(levels, "2")
         enter(panel.get_by_label("Replications", exact=True), "1")
         button(page, "Run sweep").click()  # after the Enters: one websocket, handled in order
@@ -265,11 +280,17 @@ def test_small_sweep_completes(page, dashboard_server, open_tab, screenshot):
 # ------------------------------------------------------------------ 2 (and 1): design vs the CLI
 def test_run_to_end_matches_the_cli(page, dashboard_server, page_errors, screenshot, tmp_path):
     """Edit a parameter and the seed, see the pending notice, reset, run to the end: every card
-    shows the figure ``ibusim run`` gives for the same parameters and seed."""
+    shows the figure ``ibusim run`` gives for the same parameters and seed.
+    """
     seed, name, value = 3, "follow_rate", "0.05"
     out = tmp_path / "cli-run"
-    cli = subprocess.Popen([ibusim_cli(), "run", "--seed", str(seed), "--set", f"{name}={value}", "--out", str(out)],
-                           cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    cli = subprocess.Popen(
+        [ibusim_cli(), "run", "--seed", str(seed), "--set", f"{name}={value}", "--out", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     mark = log_size(dashboard_server)
     open_dashboard(page, dashboard_server.url)
     notice = page.locator(".pending-notice")
@@ -310,7 +331,8 @@ def test_run_to_end_matches_the_cli(page, dashboard_server, page_errors, screens
 # ------------------------------------------------------------------ 6 and 9: latency, downloads
 def test_step_latency_and_downloads(page, dashboard_server):
     """Ten steps, each timed from the click until the week text and every chart's rows show the new
-    week; then the CSV (one row per week run plus week 0) and a chart's PNG download."""
+    week; then the CSV (one row per week run plus week 0) and a chart's PNG download.
+    """
     open_dashboard(page, dashboard_server.url)
     rows0 = wait_for_chart_rows(page)  # week 0: one row per series
     assert len(rows0) == 6 and all(r >= 1 for r in rows0), rows0
@@ -324,13 +346,17 @@ def test_step_latency_and_downloads(page, dashboard_server):
         expect(step).to_be_enabled()
         t0 = time.perf_counter()
         step.click()
-        done = page.wait_for_function("""([week, rows]) => {
+        done = page.wait_for_function(
+            """([week, rows]) => {
             const w = document.querySelector('.run-progress');
             if (!w || !w.textContent.startsWith(`Week ${week} of`)) return false;
             const c = [...document.querySelectorAll('.ibusim-live-chart')];
             if (c.length !== rows.length || !c.every((e, i) => e.dataset.rows === String(rows[i]))) return false;
             return performance.now();
-        }""", arg=[week, expected], polling="raf").json_value()
+        }""",
+            arg=[week, expected],
+            polling="raf",
+        ).json_value()
         python_ms.append((time.perf_counter() - t0) * 1000)
         browser_ms.append(done - page.evaluate("() => window.__stepClicks[window.__stepClicks.length - 1]"))
     med_py, med_br = statistics.median(python_ms), statistics.median(browser_ms)
@@ -340,7 +366,8 @@ def test_step_latency_and_downloads(page, dashboard_server):
         f"median (python, click to condition seen): {med_py:.0f}\n"
         f"median (browser, click event to condition true): {med_br:.0f}\n"
         f"python: {' '.join(f'{x:.0f}' for x in python_ms)}\n"
-        f"browser: {' '.join(f'{x:.0f}' for x in browser_ms)}\n")
+        f"browser: {' '.join(f'{x:.0f}' for x in browser_ms)}\n"
+    )
     assert med_py < LATENCY_BOUND_MS, f"median step + redraw {med_py:.0f} ms (browser {med_br:.0f} ms): {python_ms}"
 
     with page.expect_download() as info:
@@ -367,8 +394,9 @@ def test_step_latency_and_downloads(page, dashboard_server):
 # ------------------------------------------------------------------ 4: sessions
 def test_two_sessions_do_not_share_a_model(page, browser, dashboard_server):
     """A steps and changes its seed and a parameter; B, open at the same time, keeps week 0, seed 1,
-    no pending edits, and its own numbers (those of a fresh model with its own seed)."""
-    from model import CommunityModel
+    no pending edits, and its own numbers (those of a fresh model with its own seed).
+    """
+    from ibusim.model import CommunityModel
 
     other = browser.new_context(viewport=page.viewport_size)
     try:
@@ -414,7 +442,8 @@ def test_two_sessions_do_not_share_a_model(page, browser, dashboard_server):
 
 def test_live_updated_charts_are_laid_out_like_fresh_ones(page, dashboard_server, open_tab):
     """After Run to end, each design chart (updated live since week 0) has the size the same chart gets
-    when it is embedded afresh with the same data (switching tabs re-mounts them)."""
+    when it is embedded afresh with the same data (switching tabs re-mounts them).
+    """
     open_dashboard(page, dashboard_server.url)
     button(page, "Run to end").click()
     expect(page.locator(".run-progress")).to_contain_text("finished")
@@ -437,8 +466,8 @@ def test_bad_seed_shows_a_message_and_no_crash(page, private_dashboard_server):
     enter(seed, "-5")
     # either the message under the field or the crash: whichever comes first
     page.wait_for_function(
-        "t => document.body.innerText.includes(t) || document.body.innerText.includes('is not allowed')",
-        arg=TRACEBACK)
+        "t => document.body.innerText.includes(t) || document.body.innerText.includes('is not allowed')", arg=TRACEBACK
+    )
     assert_page_alive(page)
     field = page.locator(".v-input", has=page.get_by_label("Seed", exact=True))
     expect(field).to_contain_text("seed = '-5' is not allowed")
@@ -457,7 +486,8 @@ def test_bad_seed_shows_a_message_and_no_crash(page, private_dashboard_server):
 def test_bad_values_show_a_message_and_keep_the_page_working(page, dashboard_server, page_errors):
     """Text in a number field and a share of 7: the message replaces the help under the field, the
     field turns red and the pending notice names it; Reset refuses with a form-level message and the
-    old model still runs; a cross-parameter rule is refused too; once corrected, Reset and Step work."""
+    old model still runs; a cross-parameter rule is refused too; once corrected, Reset and Step work.
+    """
     mark = log_size(dashboard_server)
     open_dashboard(page, dashboard_server.url)
     message = page.locator(".form-message")
@@ -521,7 +551,8 @@ def open_file(page, tmp_path, name: str, text: str) -> None:
 
 def test_opening_scenario_files(page, dashboard_server, page_errors, tmp_path):
     """A malformed scenario file gives its message beside the file controls and changes nothing; a good one
-    fills the form (pending until Reset), and Reset runs it."""
+    fills the form (pending until Reset), and Reset runs it.
+    """
     open_dashboard(page, dashboard_server.url)
     since = log_size(dashboard_server)
     open_file(page, tmp_path, "broken.toml", "[params]\nfollow_rate = 'lots'\n")
@@ -529,7 +560,9 @@ def test_opening_scenario_files(page, dashboard_server, page_errors, tmp_path):
     expect(message).to_contain_text("scenario file 'broken.toml'")
     expect(message).to_contain_text("follow_rate")
     expect(page.locator(".pending-notice")).to_have_count(0)  # nothing changed
-    open_file(page, tmp_path, "mine.toml", "[scenario]\nname = \"mine\"\n\n[params]\nfollow_rate = 0.041\nfree_class = false\n")
+    open_file(
+        page, tmp_path, "mine.toml", '[scenario]\nname = "mine"\n\n[params]\nfollow_rate = 0.041\nfree_class = false\n'
+    )
     expect(message).to_contain_text("loaded mine.toml: press Reset to apply")
     expect(page.locator(".pending-notice")).to_contain_text("follow_rate")
     expect(param_input(page, "Mothers", "follow_rate")).to_have_value("0.041")

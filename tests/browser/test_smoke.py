@@ -21,13 +21,16 @@ def cdn_failures(log: str) -> str:
         urls = {"(see the server log)": None}
     if not urls:
         return ""
-    return (f"the server could not serve {len(urls)} browser assets from its offline cache "
-            f"(fill it: .venv/bin/python scripts/solara_assets.py): {', '.join(urls)}")
+    return (
+        f"the server could not serve {len(urls)} browser assets from its offline cache "
+        f"(fill it: .venv/bin/python scripts/solara_assets.py): {', '.join(urls)}"
+    )
 
 
 def wait_for_first_render(page, dashboard_server, timeout_s: float = 90) -> None:
     """Wait until the first tab shows; fail at once if the server cannot serve an asset
-    (the page then stays blank for ever)."""
+    (the page then stays blank for ever).
+    """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     first_tab = page.get_by_role("tab", name=TABS[0], exact=True)
@@ -41,8 +44,8 @@ def wait_for_first_render(page, dashboard_server, timeout_s: float = 90) -> None
         failures = cdn_failures(dashboard_server.log())
         assert not failures, f"the dashboard page cannot render: {failures}"
         assert time.monotonic() < deadline, (
-            f"the dashboard did not show its tab {TABS[0]!r} within {timeout_s:.0f} s; "
-            f"see {dashboard_server.log_path}")
+            f"the dashboard did not show its tab {TABS[0]!r} within {timeout_s:.0f} s; see {dashboard_server.log_path}"
+        )
 
 
 def test_every_tab_renders(page, dashboard_server, page_errors, screenshot, open_tab):
