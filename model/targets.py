@@ -1,7 +1,7 @@
 """Targets: the observed IPM figures (model/targets.toml) and the simulated-vs-observed table.
 
-Each target has a value, a band counted as a match, the quote and the seed file
-it comes from, and the ``summary()`` key it is compared with.
+Each target has a value, a band counted as a match, the quote and the source document
+it comes from (docs/sources/), and the ``summary()`` key it is compared with.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class Target:
     high: float
     unit: str
     quote: str
-    seed: str
+    source: str  # the source document's id (docs/sources/)
     summary: str
     band_reason: str
 
@@ -42,7 +42,7 @@ def load() -> dict[str, Target]:
             high=t["band"][1],
             unit=t["unit"],
             quote=t["quote"],
-            seed=t["seed"],
+            source=t["source"],
             summary=t["summary"],
             band_reason=t["band_reason"],
         )
@@ -65,7 +65,7 @@ def compare(summary: dict[str, float]) -> list[dict]:
                 "simulated": sim,
                 "inside": t.inside(sim),
                 "quote": t.quote,
-                "seed": t.seed,
+                "source": t.source,
             }
         )
     return rows

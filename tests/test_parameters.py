@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from source_quotes import attributed, quoted
 
 from ibusim.model import CommunityModel, community
 from ibusim.model.parameters import (
@@ -23,7 +23,6 @@ from ibusim.model.parameters import (
     validate,
 )
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 # the two occupation shares must sum to at most 1: make room for the other one
 # shares that must sum to at most 1: room for one at its bound
 ROOM = {
@@ -79,22 +78,14 @@ def test_observed_parameters_cite_a_seed_quote():
             assert re.match(r'00[01]: .*"[^"]+"', p.source), p.name
 
 
-def _seed_quotes():
-    """(parameter, seed file, quoted text) for every quote a source attributes to a seed file."""
-    out = []
-    for p in PARAMS.values():
-        for m in re.finditer(r'(00[01]):\s*[^"]*?"([^"]+)"', p.source):
-            out.append((p.name, m.group(1), m.group(2)))
-    return out
+def _source_quotes():
+    """(parameter, source id, quoted text) for every quote a parameter's source attributes to a source document."""
+    return [(p.name, source, quote) for p in PARAMS.values() for source, quote in attributed(p.source)]
 
 
-@pytest.mark.parametrize("name,seed,quote", [pytest.param(*q, id=q[0]) for q in _seed_quotes()])
-def test_quotes_in_sources_are_verbatim_in_the_seed_file(name, seed, quote):
-    (path,) = SEEDS.glob(f"{seed}_*.txt")
-    text = path.read_text(encoding="utf-8")
-    for fragment in (f.strip() for f in quote.split("...")):
-        if fragment:
-            assert fragment in text, f"{name}: {fragment!r} not in {path.name}"
+@pytest.mark.parametrize("name,source,quote", [pytest.param(*q, id=q[0]) for q in _source_quotes()])
+def test_quotes_in_sources_are_verbatim_in_docs_sources(name, source, quote):
+    assert quoted(quote, source), f"{name}: {quote!r} is not in a passage of docs/sources/{source}-*.md"
 
 
 def test_markdown_table_has_a_row_per_parameter():

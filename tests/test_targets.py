@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import math
 import tomllib
-from pathlib import Path
 
 import pytest
+from source_quotes import SOURCE_IDS, quoted
 
 from ibusim.model import CommunityModel
 from ibusim.model import targets as targets_mod
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 TARGETS = targets_mod.load()
-FIELDS = {"label", "value", "band", "unit", "quote", "seed", "summary", "band_reason"}
+FIELDS = {"label", "value", "band", "unit", "quote", "source", "summary", "band_reason"}
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +39,7 @@ def test_every_target_has_exactly_the_declared_fields():
     for name, t in data.items():
         assert set(t) == FIELDS, name
         assert len(t["band"]) == 2, name
-        for key in ("label", "unit", "quote", "seed", "summary", "band_reason"):
+        for key in ("label", "unit", "quote", "source", "summary", "band_reason"):
             assert isinstance(t[key], str) and t[key].strip(), (name, key)
 
 
@@ -56,20 +55,11 @@ def test_value_is_inside_its_band(t):
 
 
 @pytest.mark.parametrize("t", [pytest.param(t, id=t.name) for t in TARGETS.values()])
-def test_quote_is_verbatim_in_its_seed_file(t):
-    path = SEEDS / t.seed
-    assert path.is_file(), path
-    text = path.read_text(encoding="utf-8")
-    fragments = [f.strip() for f in t.quote.split("...")]
-    assert all(fragments), "an elision '...' at the start or end of a quote"
-    for fragment in fragments:
-        assert fragment in text, fragment
-    # with an elision, the fragments appear in order
-    pos = 0
-    for fragment in fragments:
-        pos = text.find(fragment, pos)
-        assert pos >= 0, fragment
-        pos += len(fragment)
+def test_quote_is_verbatim_in_its_source(t):
+    """The quote (fragments around an elision '...', in order) is in one passage of docs/sources/<source>-*.md."""
+    assert t.source in SOURCE_IDS, t.source
+    assert all(f.strip() for f in t.quote.split("...")), "an elision '...' at the start or end of a quote"
+    assert quoted(t.quote, t.source), f"{t.name}: {t.quote!r} is not in a passage of docs/sources/{t.source}-*.md"
 
 
 @pytest.mark.parametrize("t", TARGETS.values(), ids=list(TARGETS))
