@@ -11,11 +11,15 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .outputs import fmt
+
 TARGETS_FILE = Path(__file__).with_name("targets.toml")
 
 
 @dataclass(frozen=True)
 class Target:
+    """One observed figure: its value, the band counted as a match, where it comes from."""
+
     name: str
     label: str
     value: float
@@ -28,10 +32,12 @@ class Target:
     band_reason: str
 
     def inside(self, simulated: float) -> bool:
+        """Whether a simulated value is inside the band (NaN never is)."""
         return not math.isnan(simulated) and self.low <= simulated <= self.high
 
 
 def load() -> dict[str, Target]:
+    """The targets of model/targets.toml, by name, in the file's order."""
     data = tomllib.loads(TARGETS_FILE.read_text(encoding="utf-8"))
     return {
         name: Target(
@@ -71,37 +77,32 @@ def compare(summary: dict[str, float]) -> list[dict]:
     return rows
 
 
-def _fmt(x: float) -> str:
-    if math.isnan(x):
-        return "n/a"
-    if abs(x) < 1.5 and x != int(x):
-        return f"{x:.1%}"
-    return f"{x:,.0f}"
-
-
 def table(summary: dict[str, float]) -> str:
-    """The simulated-vs-observed table as aligned text."""
+    """The simulated-vs-observed table as aligned text, numbers in each target's unit (model/outputs.py)."""
     rows = compare(summary)
-    head = ("figure", "observed", "band", "simulated", "")
+    units = {t.name: t.unit for t in load().values()}
+    head = ("figure", "observed", "band", "simulated", "inside")
     lines = [
         (
             r["label"],
-            _fmt(r["observed"]),
-            f"{_fmt(r['low'])}-{_fmt(r['high'])}",
-            _fmt(r["simulated"]),
+            fmt(r["observed"], units[r["target"]]),
+            f"{fmt(r['low'], units[r['target']])}-{fmt(r['high'], units[r['target']])}",
+            fmt(r["simulated"], units[r["target"]]),
             "ok" if r["inside"] else "OUT",
         )
         for r in rows
     ]
-    widths = [max(len(str(x[i])) for x in [head, *lines]) for i in range(5)]
-    fmt = lambda row: "  ".join(
-        str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths))
-    )  # noqa: E731
+    widths = [max(len(row[i]) for row in [head, *lines]) for i in range(len(head))]
+
+    def aligned(row: tuple[str, ...]) -> str:
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+
     n_in = sum(r["inside"] for r in rows)
-    out = [
-        fmt(head),
-        fmt(tuple("-" * w for w in widths)),
-        *map(fmt, lines),
-        f"{n_in} of {len(rows)} figures inside their band",
-    ]
-    return "\n".join(out)
+    return "\n".join(
+        [
+            aligned(head),
+            aligned(tuple("-" * w for w in widths)),
+            *map(aligned, lines),
+            f"{n_in} of {len(rows)} figures inside their band",
+        ]
+    )
