@@ -12,6 +12,8 @@ An experiment is a TOML file::
     seed = 12345                      # master seed
     outcomes = ["registered", "completion"]   # summary() keys kept (default: the targets)
     timeseries = ["cum_registered", "n_telegram"]   # optional: weekly series kept, one partition per point
+    run_time_limit_s = 600            # optional per-run limits (0: none); a run over one is recorded
+    run_memory_limit_mb = 4096        # as failed with the reason, and the sweep goes on
 
     [fixed]                           # parameter changes applied to every run
     n_mothers = 60000
@@ -31,24 +33,33 @@ which runs finish.
 
 Every problem in a spec (unknown parameter, empty range, bad design name,
 replications < 1, ...) raises :class:`SpecError` with one line naming it.
+
+Limits: a design of more than :data:`MAX_RUNS` runs (points x replications) is refused
+before anything is allocated, with the number of runs it would be; a design point whose
+model would not fit in the machine's available memory is refused (model/resources.py);
+``name`` must be a plain name (it names the folder ``results/sweep-<name>``, so no path
+separators, no leading dot).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ibusim.model.parameters import PARAMS, ParameterError, check
+from ibusim.model import resources
+from ibusim.model.parameters import PARAMS, ParameterError, check, show
 from ibusim.model.scenarios import load as load_scenario
+from ibusim.model.scenarios import read_toml
 from ibusim.model.targets import load as load_targets
 
 DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris")
+MAX_RUNS = 100_000  # design points x replications; at a few seconds a run, days of computing
+SEED_MAX = 2**63 - 1
 
 
 class SpecError(ValueError):
@@ -57,6 +68,8 @@ class SpecError(ValueError):
 
 @dataclass(frozen=True)
 class Factor:
+    """One factor of a design: explicit values, or a numeric range (with levels for a full factorial)."""
+
     name: str
     values: tuple | None = None  # explicit values
     low: float | None = None  # or a range
@@ -65,6 +78,7 @@ class Factor:
 
     @property
     def is_range(self) -> bool:
+        """True for a range factor, False for explicit values."""
         return self.values is None
 
     def scale(self, u: np.ndarray) -> list:
@@ -77,6 +91,7 @@ class Factor:
         return [self.values[min(int(v * k), k - 1)] for v in u]
 
     def grid(self) -> list:
+        """The full-factorial levels (or the explicit values)."""
         if not self.is_range:
             return list(self.values)
         x = np.linspace(self.low, self.high, self.levels or 2)
@@ -85,6 +100,8 @@ class Factor:
 
 @dataclass(frozen=True)
 class Spec:
+    """A validated experiment spec (see the module docstring for the TOML it comes from)."""
+
     name: str
     description: str
     scenario: str
@@ -97,8 +114,11 @@ class Spec:
     factors: tuple[Factor, ...] = ()
     source: str = ""  # the TOML text, kept in the run folder
     timeseries: tuple[str, ...] = ()  # DataCollector columns kept per week (empty: none)
+    run_time_limit_s: float | None = None  # per-run limits (None: the sweep's default; 0: no limit)
+    run_memory_limit_mb: float | None = None
 
     def salib_problem(self) -> dict:
+        """The SALib problem dict of the range factors."""
         return {
             "num_vars": len(self.factors),
             "names": [f.name for f in self.factors],
@@ -123,6 +143,19 @@ class Spec:
             return morris.sample(problem, self.samples, num_levels=4, seed=self.seed)
         raise AssertionError(self.design)
 
+    def n_points(self) -> int:
+        """How many design points :meth:`points` gives, computed without building them."""
+        d = len(self.factors)
+        if not d:
+            return 1
+        if self.design == "full_factorial":
+            return math.prod(len(f.values) if not f.is_range else (f.levels or 2) for f in self.factors)
+        if self.design == "sobol":  # Saltelli without second order: N (d + 2)
+            return self.samples * (d + 2)
+        if self.design == "morris":  # trajectories of d + 1 points
+            return self.samples * (d + 1)
+        return self.samples
+
     def points(self) -> list[dict[str, Any]]:
         """The design points: one dict of factor values each (before replication)."""
         if not self.factors:
@@ -136,10 +169,9 @@ class Spec:
 
     def seeds(self, n_points: int) -> np.ndarray:
         """Seed of run (point i, replication r) at [i, r]: spawned from the master seed."""
-        children = np.random.SeedSequence(self.seed).spawn(n_points * self.replications)
-        return np.array([c.generate_state(1, np.uint32)[0] for c in children], dtype=np.int64).reshape(
-            n_points, self.replications
-        )
+        from .execution import spawn_seeds
+
+        return spawn_seeds(self.seed, n_points * self.replications).reshape(n_points, self.replications)
 
 
 def _bad(path, msg) -> SpecError:
@@ -154,15 +186,14 @@ def load_spec(path: str | Path) -> Spec:
     try:
         with open(path, encoding="utf-8", newline="") as fh:  # keep the bytes' line endings
             text = fh.read()
-        data = tomllib.loads(text)
     except UnicodeDecodeError:
         raise _bad(path, "is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as e:
-        raise _bad(path, f"not valid TOML: {e}") from None
+    data = read_toml(text, f"experiment spec '{path}'", SpecError)
     return parse_spec(data, path, text)
 
 
 def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
+    """Validate a spec's parsed TOML (``path`` names it in errors, ``text`` is kept); SpecError on any problem."""
     unknown = set(data) - {"experiment", "fixed", "factors"}
     if unknown:
         raise _bad(path, f"unknown table(s) {sorted(unknown)} (allowed: experiment, fixed, factors)")
@@ -170,29 +201,39 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
     if not isinstance(exp, dict):
         raise _bad(path, "[experiment] must be a table")
     allowed = {"name", "description", "scenario", "design", "samples", "replications", "seed", "outcomes", "timeseries"}
+    allowed |= {"run_time_limit_s", "run_memory_limit_mb"}
     extra = set(exp) - allowed
     if extra:
         raise _bad(path, f"unknown key(s) {sorted(extra)} in [experiment] (allowed: {', '.join(sorted(allowed))})")
-    name = str(exp.get("name", Path(path).stem))
+    for key in ("name", "description", "scenario", "design"):
+        if key in exp and not isinstance(exp[key], str):
+            raise _bad(path, f"{key} = {show(exp[key])} must be a string")
+    name = exp.get("name", Path(path).stem)
+    if not _plain_name(name):
+        raise _bad(
+            path,
+            f"name = {show(name)} must be a plain name (it names the folder results/sweep-<name>): "
+            "letters, digits, '-', '_', '.', no path separators, not starting with '.'",
+        )
     design = exp.get("design", "full_factorial")
     if design not in DESIGNS:
-        raise _bad(path, f"design '{design}' is not one of {', '.join(DESIGNS)}")
+        raise _bad(path, f"design {show(design)} is not one of {', '.join(DESIGNS)}")
     reps = exp.get("replications", 1)
     if not isinstance(reps, int) or isinstance(reps, bool) or reps < 1:
-        raise _bad(path, f"replications = {reps!r} must be an integer >= 1")
+        raise _bad(path, f"replications = {show(reps)} must be an integer >= 1")
     samples = exp.get("samples", 8)
     if not isinstance(samples, int) or isinstance(samples, bool) or samples < 1:
-        raise _bad(path, f"samples = {samples!r} must be an integer >= 1")
+        raise _bad(path, f"samples = {show(samples)} must be an integer >= 1")
     seed = exp.get("seed", 1)
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise _bad(path, f"seed = {seed!r} must be a non-negative integer")
-    scenario = str(exp.get("scenario", "ipm"))
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= SEED_MAX:
+        raise _bad(path, f"seed = {show(seed)} must be an integer in [0, 2**63 - 1]")
+    scenario = exp.get("scenario", "ipm")
     fixed = data.get("fixed", {})
     if not isinstance(fixed, dict):
         raise _bad(path, "[fixed] must be a table of name = value lines")
-    not_params = [k for k in fixed if k not in PARAMS]
+    not_params = [show(k) for k in fixed if k not in PARAMS]
     if not_params:
-        raise _bad(path, f"unknown parameter(s) {not_params} in [fixed] (the scenario goes in [experiment])")
+        raise _bad(path, f"unknown parameter(s) {', '.join(not_params)} in [fixed] (the scenario goes in [experiment])")
     try:
         load_scenario(scenario, **fixed)
     except ParameterError as e:
@@ -204,7 +245,7 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
         raise _bad(path, "[factors] must hold one table per parameter")
     for fname, f in raw.items():
         if fname not in PARAMS:
-            raise _bad(path, f"unknown parameter '{fname}' in [factors]")
+            raise _bad(path, f"unknown parameter {show(fname)} in [factors]")
         if fname in fixed:
             raise _bad(path, f"parameter '{fname}' is both fixed and a factor")
         if not isinstance(f, dict) or ("values" in f) == ("range" in f):
@@ -226,7 +267,7 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
                 if not lo < hi:
                     raise _bad(path, f"factor '{fname}': empty range [{lo}, {hi}] (low must be below high)")
                 levels = f.get("levels")
-                if levels is not None and (not isinstance(levels, int) or levels < 2):
+                if levels is not None and (not isinstance(levels, int) or isinstance(levels, bool) or levels < 2):
                     raise _bad(path, f"factor '{fname}': levels must be an integer >= 2")
                 factors.append(Factor(fname, low=float(lo), high=float(hi), levels=levels))
         except ParameterError as e:
@@ -245,18 +286,18 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
 
     known = summary_keys()
     outcomes = exp.get("outcomes", [t.summary for t in load_targets().values()])
-    if not isinstance(outcomes, list) or not outcomes:
+    if not isinstance(outcomes, list) or not outcomes or not all(isinstance(o, str) for o in outcomes):
         raise _bad(path, "outcomes must be a non-empty list of summary names")
-    bad = [o for o in outcomes if o not in known]
+    bad = [show(o) for o in outcomes if o not in known]
     if bad:
-        raise _bad(path, f"unknown outcome(s) {bad} (allowed: {', '.join(sorted(known))})")
+        raise _bad(path, f"unknown outcome(s) {', '.join(bad)} (allowed: {', '.join(sorted(known))})")
     series = exp.get("timeseries", [])
     if not isinstance(series, list) or not all(isinstance(c, str) for c in series):
         raise _bad(path, 'timeseries must be a list of series names (e.g. ["cum_registered", "n_telegram"])')
     from ibusim.model.metrics import reporters
 
     columns = set(reporters()) - {"date"}
-    bad_series = [c for c in series if c not in columns]
+    bad_series = [show(c) for c in series if c not in columns]
     if bad_series:
         raise _bad(
             path,
@@ -276,15 +317,54 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
         factors=tuple(factors),
         source=text,
         timeseries=tuple(dict.fromkeys(series)),
+        run_time_limit_s=_limit(path, exp, "run_time_limit_s"),
+        run_memory_limit_mb=_limit(path, exp, "run_memory_limit_mb"),
     )
-    # every design point as a whole must be a valid parameter set (cross-parameter rules)
+    # the size first: nothing is allocated for a design too large to run
+    runs = spec.n_points() * reps
+    if runs > MAX_RUNS:
+        raise _bad(
+            path,
+            f"the design is {show(spec.n_points())} points x {reps:,} replications = {show(runs)} runs, more than "
+            f"the maximum {MAX_RUNS:,}: use fewer levels, samples or replications",
+        )
+    # every design point as a whole must be a valid parameter set (cross-parameter rules) that fits in memory
     base = load_scenario(scenario, **fixed)
+    largest, largest_bytes = None, -1
     for i, point in enumerate(spec.points()):
         try:
-            load_scenario("baseline", **{**base, **point})
+            full = load_scenario("baseline", **{**base, **point})
         except ParameterError as e:
             raise _bad(path, f"design point {i} ({point}) is not valid: {e}") from None
+        if resources.estimate(full) > largest_bytes:
+            largest, largest_bytes = full, resources.estimate(full)
+    try:
+        resources.check(largest)
+    except ParameterError as e:
+        raise _bad(path, f"its largest run: {e}") from None
     return spec
+
+
+def _plain_name(name) -> bool:
+    """A name that can stand as one folder name under results/."""
+    return (
+        isinstance(name, str)
+        and 0 < len(name) <= 100
+        and not name.startswith(".")
+        and name.strip() == name
+        and not any(c in name for c in "/\\:")
+        and name.isprintable()
+    )
+
+
+def _limit(path, exp: dict, key: str) -> float | None:
+    """A per-run limit from [experiment]: a finite number >= 0 (0: no limit), or None when not given."""
+    x = exp.get(key)
+    if x is None:
+        return None
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not 0 <= x <= 1e12:  # a huge int: no OverflowError
+        raise _bad(path, f"{key} = {show(x)} must be a number in [0, 1e12] (0: no limit)")
+    return float(x)
 
 
 _SUMMARY_KEYS: set[str] | None = None
@@ -301,4 +381,26 @@ def summary_keys() -> set[str]:
 
 
 def is_nan(x) -> bool:
+    """True for a float NaN."""
     return isinstance(x, float) and math.isnan(x)
+
+
+def check_outcomes_defined(spec: Spec, runner=None) -> None:
+    """Refuse outcomes that are undefined (NaN) in a pilot run of the design's first point.
+
+    A Sobol or Morris index needs its outcome in every run; without this check an outcome that is
+    NaN (e.g. a share of nobody) fails only after the whole sweep. The pilot is one run of point 0
+    with the sweep's first seed (``runner(params, seed)``, default ``core.run_one``), so the sweep
+    itself repeats it; it cannot prove an outcome defined at every other point.
+    """
+    from .core import run_one
+
+    point = spec.points()[0]
+    seed = int(spec.seeds(1)[0, 0])
+    result = (runner or run_one)({"scenario": spec.scenario, **spec.fixed, **point}, seed)
+    undefined = [o for o in spec.outcomes if is_nan(result.get(o, math.nan))]
+    if undefined:
+        raise SpecError(
+            f"experiment spec '{spec.name}': outcome(s) {', '.join(undefined)} are undefined (NaN) in a pilot run of "
+            f"design point 0 ({point}); a sensitivity index needs an outcome defined in every run: choose others"
+        )

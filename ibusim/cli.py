@@ -1,7 +1,7 @@
 """The ``ibusim`` command line.
 
     ibusim run    [--scenario ipm|ibusibuk|baseline|FILE] [--seed N] [--set name=value ...] [--out DIR]
-    ibusim params [--scenario ...] [--markdown]
+    ibusim params [--scenario ...] [--markdown | --json] [--search WORD] [--no-help]
     ibusim sweep  SPEC.toml [--out DIR] [--executor sequential|processes|dask] [--workers N] [--scheduler ADDR]
     ibusim sensitivity SPEC.toml [--out DIR] [...]   (design sobol or morris)
     ibusim compare LABEL=SCENARIO[:name=value,...] ... [--replications N] [--seed N] [--out DIR]
@@ -19,43 +19,83 @@ import sys
 from pathlib import Path
 
 
+def one_line(message: str, limit: int = 400) -> str:
+    """A message made safe for one line of stderr: line breaks escaped, very long text cut."""
+    text = str(message).replace("\r", "\\r").replace("\n", "\\n")
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, status 2
-        self.exit(2, f"ibusim: error: {message}\n")
+        self.exit(2, f"ibusim: error: {one_line(message)}\n")
 
 
-def _int_at_least(minimum: int, what: str):
-    """An argparse type: an integer >= ``minimum`` (one-line error otherwise)."""
+SEED_MAX = 2**63 - 1
+
+
+def _int_in(minimum: int, maximum: int, what: str):
+    """An argparse type: an integer in [minimum, maximum], ASCII digits only (one-line error otherwise)."""
 
     def parse(text: str) -> int:
+        from ibusim.model.parameters import ParameterError, parse_number
+
         try:
-            value = int(text)
-        except ValueError:
+            value = parse_number(text, True, "value")
+        except ParameterError:
             value = minimum - 1
-        if value < minimum:
+        if not minimum <= value <= maximum:
             raise argparse.ArgumentTypeError(f"{what}, got {text!r}")
         return value
 
     return parse
 
 
-_seed = _int_at_least(0, "seed must be a non-negative integer")
-_positive = _int_at_least(1, "expected a positive integer")
+def _non_negative(text: str) -> float:
+    """An argparse type: a finite number >= 0, ASCII digits only."""
+    from ibusim.model.parameters import ParameterError, parse_number
+
+    try:
+        value = parse_number(text, False, "value")
+    except ParameterError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
+    return value
+
+
+def _path(text: str) -> Path:
+    """An argparse type: a file or folder path (a NUL character cannot be in one)."""
+    if "\0" in text or not text.strip():
+        raise argparse.ArgumentTypeError(f"not a usable path: {text!r}")
+    return Path(text)
+
+
+_seed = _int_in(0, SEED_MAX, "seed must be an integer in [0, 2**63 - 1]")
+_positive = _int_in(1, 10**6, "expected a positive integer (at most 1,000,000)")
 
 
 def _parse_sets(items: list[str]) -> dict:
+    """``--set name=value`` items -> validated changes.
+
+    Spaces around the name and the value are ignored (``"survey_response_base = 0.0"`` reads as
+    written in a scenario file); a name set twice is refused rather than the last one winning silently.
+    """
     from ibusim.model.parameters import ParameterError, parse_value
 
     changes = {}
     for item in items:
         name, sep, value = item.partition("=")
-        if not sep or not name.strip():
+        name = name.strip()
+        if not sep or not name:
             raise ParameterError(f"--set expects name=value, got {item!r}")
-        changes[name.strip()] = parse_value(name.strip(), value)
+        if name in changes:
+            raise ParameterError(f"--set {name} is given twice")
+        changes[name] = parse_value(name, value)
     return changes
 
 
 def cmd_run(args) -> int:
+    """``ibusim run``: one run, its table against the observed figures, its run folder."""
     from ibusim.experiments.run import run_to_folder
     from ibusim.model.targets import table
 
@@ -75,28 +115,36 @@ def cmd_run(args) -> int:
 
 
 def other_figures(model, s: dict) -> str:
-    """End-of-run figures that are not observed targets: roles, momfluencers, communication."""
+    """End-of-run figures that are not observed targets: roles, momfluencers, communication.
 
-    def rp(x):
-        return "n/a" if x != x else f"Rp{x:,.0f}"
+    Each number is shown in its output's format (model/outputs.py).
+    """
+    from ibusim.model.outputs import show
+
+    def v(name: str) -> str:
+        return show(name, s[name])
 
     lines = [
         "other figures (not targets):",
-        f"  team: {len(model.admins)} founders + {s['managers']} managers ({s['promotions']} promotions), "
-        f"{s['volunteers']} volunteers = {s['volunteer_share']:.1%} of registered; capacity {s['team_capacity']:.1f}x "
+        f"  team: {len(model.admins)} founders + {v('managers')} managers ({v('promotions')} promotions), "
+        f"{v('volunteers')} volunteers = {v('volunteer_share')} of registered; capacity {v('team_capacity')}x "
         "the founders'",
-        f"  momfluencers: {s['momfluencers']} active of {s['creators']} trained; {s['campaigns']} campaigns, "
-        f"{s['paid_posts']} paid posts, {rp(s['total_income'])} in all, {rp(s['income_per_creator_month'])} "
-        f"per trained momfluencer per month",
+        f"  momfluencers: {v('momfluencers')} active of {v('creators')} trained; {v('campaigns')} campaigns, "
+        f"{v('paid_posts')} paid posts, {v('total_income')} in all, {v('income_per_creator_month')} "
+        "per trained momfluencer per month",
         f"  communication ({model.p['pattern_channels']}, last {model.p['window_weeks']} weeks): "
-        f"{model.communication_pattern}, degree centralisation {s['comm_centralisation']:.2f}, "
-        f"density {s['comm_density']:.4f}",
+        f"{model.communication_pattern}, degree centralisation {v('comm_centralisation')}, "
+        f"density {v('comm_density')}",
     ]
     return "\n".join(lines)
 
 
 def cmd_params(args) -> int:
-    from ibusim.model.parameters import PARAMS, markdown_table
+    """``ibusim params``: the declared parameters as a table, Markdown or JSON, optionally filtered."""
+    import json
+    import textwrap
+
+    from ibusim.model.parameters import PARAMS, markdown_table, to_dict
     from ibusim.model.scenarios import load, overrides
 
     values = load(args.scenario)
@@ -104,52 +152,141 @@ def cmd_params(args) -> int:
         print(markdown_table(values))
         return 0
     changed = overrides(args.scenario)
+    chosen = list(PARAMS.values())
+    if args.search is not None:
+        word = args.search.strip().lower()
+        if not word:
+            from ibusim.model.parameters import ParameterError
+
+            raise ParameterError("--search needs a word, e.g. --search telegram")
+        chosen = [p for p in chosen if any(word in str(f).lower() for f in (p.name, p.group, p.unit, p.help, p.source))]
+    if args.json:
+        rows = [{**to_dict(p, values[p.name]), "set_by_scenario": p.name in changed} for p in chosen]
+        print(json.dumps({"scenario": str(args.scenario), "parameters": rows}, indent=2, ensure_ascii=False))
+        return 0
+    if not chosen:
+        print(f"no parameter matches {args.search!r}")
+        return 0
     rows = [
         (p.group, p.name, str(values[p.name]) + (" *" if p.name in changed else ""), p.unit, p.allowed, p.provenance)
-        for p in PARAMS.values()
+        for p in chosen
     ]
     head = ("group", "name", "value", "unit", "allowed", "provenance")
     w = [max(len(r[i]) for r in [head, *rows]) for i in range(6)]
-    for r in [head, tuple("-" * x for x in w), *rows]:
+    for r, p in zip([head, tuple("-" * x for x in w), *rows], [None, None, *chosen]):
         print("  ".join(c.ljust(x) for c, x in zip(r, w)).rstrip())
-    print(f"\n{len(rows)} parameters; * = set by scenario '{args.scenario}' (differences from the baseline)")
+        if p is not None and args.help_text:
+            print(textwrap.fill(p.help, width=100, initial_indent=" " * 6, subsequent_indent=" " * 6))
+    found = f" matching {args.search!r}" if args.search is not None else ""
+    print(
+        f"\n{len(rows)} parameters{found}; * = set by scenario '{args.scenario}' (differences from the baseline); "
+        "--json for every field"
+    )
     return 0
 
 
 def cmd_sweep(args) -> int:
+    """``ibusim sweep``: run a spec into its folder, then a table of targets inside per design point."""
     from ibusim.experiments.spec import load_spec
-    from ibusim.experiments.sweep import load_failures, run_sweep
+    from ibusim.experiments.sweep import load_failures, load_results, run_sweep
 
     spec = load_spec(args.spec)
     out = args.out or Path("results") / f"sweep-{spec.name}"
     res = run_sweep(
-        spec, out, executor=args.executor, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet
+        spec,
+        out,
+        executor=args.executor,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        progress=not args.quiet,
+        run_time_limit_s=args.run_time_limit,
+        run_memory_limit_mb=args.run_memory_limit,
     )
     print(
         f"ibusim sweep: {spec.name} ({spec.design}), {res.total} runs: {res.done} done "
         f"({res.skipped} already done before), {res.failed} failed this time; {res.seconds:.1f} s"
     )
+    table = targets_inside(spec, load_results(res.folder))
+    if table:
+        print(table)
     print(f"results: {res.folder}/runs (load with experiments.sweep.load_results)")
     if spec.timeseries:
         print(f"series: {res.folder}/timeseries, one partition per point (load with experiments.sweep.load_timeseries)")
     if res.failed:
         fails = load_failures(res.folder)
         for _, row in fails.head(5).iterrows():
-            last = row["traceback"].strip().splitlines()[-1]
-            print(f"  failed: point {row['point']} replication {row['replication']} seed {row['seed']}: {last}")
-        print(f"{len(fails)} run(s) failed; tracebacks in {res.folder}/failures; rerun to retry them")
+            where = f"point {row['point']} replication {row['replication']} seed {row['seed']}"
+            print(f"  failed: {where}: {row['reason']}")
+        print(f"{len(fails)} run(s) failed; reasons and tracebacks in {res.folder}/failures; rerun to retry them")
         return 1
     return 0
 
 
+def targets_inside(spec, results, max_points: int = 30) -> str:
+    """Per design point: its factor values, runs, and the share of runs with each observed figure in its band.
+
+    Only the spec's outcomes that are observed targets are shown; empty text when there are none (or no runs).
+    """
+    from ibusim.model.targets import load as load_targets
+
+    targets = [t for t in load_targets().values() if t.summary in spec.outcomes]
+    if results.empty or not targets:
+        return ""
+    factors = [f.name for f in spec.factors]
+    head = ["point", *factors, "runs", *(t.name for t in targets), "all"]
+    rows = []
+    for point, g in results.groupby("point", sort=True):
+        inside = {t.name: g[t.summary].map(t.inside).astype(bool) for t in targets}
+        every = _all(inside.values())
+        rows.append(
+            [
+                str(point),
+                *(_cell(g[f].iloc[0]) for f in factors),
+                str(len(g)),
+                *(f"{inside[t.name].mean():.0%}" for t in targets),
+                f"{every.mean():.0%}",
+            ]
+        )
+    more = len(rows) - max_points
+    rows = rows[:max_points]
+    w = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    lines = ["share of runs inside the observed band, per design point:"]
+    lines += ["  ".join(c.rjust(x) for c, x in zip(r, w)) for r in [head, *rows]]
+    if more > 0:
+        lines.append(f"... and {more} more points (all in the results)")
+    return "\n".join(lines)
+
+
+def _all(columns):
+    """Element-wise AND of boolean Series."""
+    out = None
+    for c in columns:
+        out = c if out is None else out & c
+    return out
+
+
+def _cell(x) -> str:
+    if isinstance(x, float):
+        return f"{x:.4g}"
+    return str(x)
+
+
 def cmd_sensitivity(args) -> int:
+    """``ibusim sensitivity``: the spec's sweep, then Sobol or Morris indices with a convergence check."""
     from ibusim.experiments import sensitivity
     from ibusim.experiments.spec import load_spec
 
     spec = load_spec(args.spec)
     out = args.out or Path("results") / f"sensitivity-{spec.name}"
     table, csv, png = sensitivity.run(
-        spec, out, executor=args.executor, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet
+        spec,
+        out,
+        executor=args.executor,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        progress=not args.quiet,
+        run_time_limit_s=args.run_time_limit,
+        run_memory_limit_mb=args.run_memory_limit,
     )
     cols = (
         ["outcome", "factor"]
@@ -171,7 +308,9 @@ def cmd_sensitivity(args) -> int:
 
 
 def cmd_compare(args) -> int:
+    """``ibusim compare``: variants over common seeds, a table of means and bands, a folder."""
     from ibusim.experiments.compare import compare, format_table, parse_variant
+    from ibusim.experiments.sweep import limits_for
 
     variants = [parse_variant(v) for v in args.variants]
     table, out = compare(
@@ -182,6 +321,7 @@ def cmd_compare(args) -> int:
         executor=args.executor,
         workers=args.workers,
         scheduler=args.scheduler,
+        limits=limits_for(None, args.run_time_limit, args.run_memory_limit),
     )
     print(f"ibusim compare: {len(variants)} variants x {args.replications} replications (same seeds in each)")
     print("mean [5%, 95%] over replications")
@@ -190,11 +330,20 @@ def cmd_compare(args) -> int:
     return 0
 
 
-def _names(text: str | None) -> list[str] | None:
-    return [t.strip() for t in text.split(",") if t.strip()] if text else None
+def _names(text: str | None, option: str = "--params") -> list[str] | None:
+    """A comma-separated list of names (None: the option was not given); an empty or malformed list is an error."""
+    from ibusim.model.parameters import ParameterError
+
+    if text is None:
+        return None
+    names = [t.strip() for t in text.split(",")]
+    if not text.strip() or not all(names):
+        raise ParameterError(f"{option} {text!r}: give comma-separated names, e.g. interest_rate,dropout_rate")
+    return names
 
 
 def cmd_calibrate(args) -> int:
+    """``ibusim calibrate``: ABC-SMC (resumable), the posterior and the posterior-predictive check."""
     import logging
 
     from ibusim.experiments import calibrate
@@ -202,8 +351,8 @@ def cmd_calibrate(args) -> int:
     cs = calibrate.setup(
         args.scenario,
         params=_names(args.params),
-        targets=_names(args.targets),
-        hold_out=_names(args.hold_out),
+        targets=_names(args.targets, "--targets"),
+        hold_out=_names(args.hold_out, "--hold-out"),
         fixed=_parse_sets(args.set),
     )
     out = args.out or Path("results") / f"calibration-{Path(args.scenario).stem}"
@@ -241,12 +390,33 @@ def cmd_calibrate(args) -> int:
 
 
 def cmd_dashboard(args) -> int:
+    """``ibusim dashboard``: serve the Solara dashboard."""
     from ibusim.dashboard.server import serve
 
     return serve(args.host, args.port)
 
 
+def _limit_options(parser) -> None:
+    """The per-run limit options of the commands that run many models (default: the spec's, else 600 s, 4096 MB)."""
+    parser.add_argument(
+        "--run-time-limit",
+        type=_non_negative,
+        default=None,
+        metavar="SECONDS",
+        help="time limit per run (default: the spec's run_time_limit_s, else 600; 0: none); a run over it is "
+        "recorded as failed and the others go on",
+    )
+    parser.add_argument(
+        "--run-memory-limit",
+        type=_non_negative,
+        default=None,
+        metavar="MB",
+        help="memory limit per run (default: the spec's run_memory_limit_mb, else 4096; 0: none)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand (errors: one line, status 2)."""
     ap = _Parser(prog="ibusim", description="Simulate online empowerment communities for mothers.")
     sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
     r = sub.add_parser("run", help="run a scenario, print simulated vs observed, write a run folder")
@@ -261,16 +431,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument(
         "--out",
-        type=Path,
+        type=_path,
         default=None,
         help="run folder to create (default results/run-<scenario>-seed<N>-<time>); never overwritten",
     )
     r.set_defaults(func=cmd_run)
     s = sub.add_parser("sweep", help="run an experiment spec (TOML), streaming results to a run folder")
-    s.add_argument("spec", type=Path, help="experiment spec, e.g. experiments/free_class.toml")
+    s.add_argument("spec", type=_path, help="experiment spec, e.g. experiments/free_class.toml")
     s.add_argument(
         "--out",
-        type=Path,
+        type=_path,
         default=None,
         help="run folder (default results/sweep-<name>); rerunning on it skips finished runs",
     )
@@ -283,14 +453,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=_positive, default=None, help="worker processes (default: number of cores)")
     s.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler (tcp://host:8786)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
+    _limit_options(s)
     s.set_defaults(func=cmd_sweep)
     se = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity indices (SALib) from an experiment spec")
-    se.add_argument("spec", type=Path, help="experiment spec with design = 'sobol' or 'morris'")
-    se.add_argument("--out", type=Path, default=None, help="folder (default results/sensitivity-<name>); resumable")
+    se.add_argument("spec", type=_path, help="experiment spec with design = 'sobol' or 'morris'")
+    se.add_argument("--out", type=_path, default=None, help="folder (default results/sensitivity-<name>); resumable")
     se.add_argument("--executor", choices=("sequential", "processes", "dask"), default="processes")
     se.add_argument("--workers", type=_positive, default=None)
     se.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
     se.add_argument("--quiet", action="store_true", help="no progress bar")
+    _limit_options(se)
     se.set_defaults(func=cmd_sensitivity)
     co = sub.add_parser("compare", help="scenarios side by side over replications (table and PNG)")
     co.add_argument(
@@ -301,10 +473,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     co.add_argument("--replications", type=_positive, default=5, help="runs per variant (default 5)")
     co.add_argument("--seed", type=_seed, default=1, help="master seed (default 1)")
-    co.add_argument("--out", type=Path, default=None, help="folder to create (default results/compare-...)")
+    co.add_argument("--out", type=_path, default=None, help="folder to create (default results/compare-...)")
     co.add_argument("--executor", choices=("sequential", "processes", "dask"), default="processes")
     co.add_argument("--workers", type=_positive, default=None)
     co.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
+    _limit_options(co)
     co.set_defaults(func=cmd_compare)
     ca = sub.add_parser("calibrate", help="ABC-SMC (pyabc) against the observed figures; resumable")
     ca.add_argument("--scenario", default="ipm", help="scenario to calibrate (default ipm)")
@@ -314,7 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
     ca.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="fixed parameter change")
     ca.add_argument("--population", type=_positive, default=40, help="particles per generation (default 40)")
     ca.add_argument("--generations", type=_positive, default=5, help="generations (default 5)")
-    ca.add_argument("--min-epsilon", type=float, default=0.5, help="stop below this distance (default 0.5)")
+    ca.add_argument("--min-epsilon", type=_non_negative, default=0.5, help="stop below this distance (default 0.5)")
     ca.add_argument("--workers", type=_positive, default=None, help="processes (default: cores; 1 = reproducible)")
     ca.add_argument("--seed", type=_seed, default=1)
     ca.add_argument(
@@ -324,23 +497,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="proposal kernel: one Gaussian for the population (default) or local per particle",
     )
     ca.add_argument("--ppc-runs", type=_positive, default=40, help="posterior-predictive runs (default 40)")
-    ca.add_argument("--out", type=Path, default=None, help="folder (default results/calibration-<scenario>)")
+    ca.add_argument("--out", type=_path, default=None, help="folder (default results/calibration-<scenario>)")
     ca.add_argument("--quiet", action="store_true", help="less pyabc logging")
     ca.set_defaults(func=cmd_calibrate)
     d = sub.add_parser("dashboard", help="start the Solara dashboard in the browser (default http://127.0.0.1:8765)")
     d.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
-    d.add_argument(
-        "--port", type=_int_at_least(1, "port must be an integer in 1-65535"), default=8765, help="port (default 8765)"
-    )
+    d.add_argument("--port", type=_int_in(1, 65535, "port must be an integer in 1-65535"), default=8765, help="port")
     d.set_defaults(func=cmd_dashboard)
     p = sub.add_parser("params", help="print the parameter table")
     p.add_argument("--scenario", default="ipm", help="show the values of this scenario (default ipm)")
     p.add_argument("--markdown", action="store_true", help="print as a Markdown table")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="machine-readable: name, type, default, value, unit, bounds or choices, constraints, provenance, "
+        "source, help, prior",
+    )
+    p.add_argument(
+        "--search",
+        default=None,
+        metavar="WORD",
+        help="only parameters whose name, group, unit, help or source mention WORD",
+    )
+    p.add_argument("--no-help", dest="help_text", action="store_false", help="one line per parameter, no help text")
     p.set_defaults(func=cmd_params)
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line ``argv``; bad input gives one line on stderr and status 2, never a traceback."""
     args = build_parser().parse_args(argv)
     from ibusim.experiments.run import OutputError
     from ibusim.experiments.spec import SpecError
@@ -352,15 +537,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (ParameterError, OutputError, SpecError, SweepError) as e:
-        print(f"ibusim: error: {e}", file=sys.stderr)
+        print(f"ibusim: error: {one_line(e)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `ibusim params | head`
         return 0
     except OSError as e:  # full disk, permissions, ...: one line, no traceback
-        print(
-            f"ibusim: error: {e.strerror or e}{f': {e.filename}' if getattr(e, 'filename', None) else ''}",
-            file=sys.stderr,
-        )
+        where = f": {e.filename}" if getattr(e, "filename", None) else ""
+        print(f"ibusim: error: {one_line(f'{e.strerror or e}{where}')}", file=sys.stderr)
         return 2
 
 

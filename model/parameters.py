@@ -15,8 +15,8 @@ line. This one table drives:
 The defaults form the *baseline* scenario. Named scenarios (``ipm``, ``ibusibuk``)
 are differences from it (see :mod:`model.scenarios`).
 
-Seed files: ``001`` = ``../shared/seeds/001_572732fcaf9f3608.txt`` (IPM article),
-``000`` = ``../shared/seeds/000_099df67cebefaf27.txt`` (IbuSibuk abstract).
+Sources: ``001`` = the IPM article, ``000`` = the IbuSibuk abstract; their citations
+and every quoted passage are in ``docs/sources/``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+from .outputs import fmt
 
 PROVENANCES = ("observed", "derived", "assumed")
 GROUPS = (
@@ -86,7 +88,7 @@ class Param:
         """What values are allowed, in words."""
         if self.type in ("int", "float"):
             lo, hi = self.bounds
-            return f"{self.type} in [{_fmt(lo)}, {_fmt(hi)}]"
+            return f"{self.type} in [{fmt(lo, 'number')}, {fmt(hi, 'number')}]"
         if self.type == "bool":
             return "true or false"
         if self.type == "month":
@@ -94,17 +96,9 @@ class Param:
         return "one of " + ", ".join(self.choices)
 
 
-def _fmt(x: float) -> str:
-    if isinstance(x, float) and x.is_integer() and abs(x) >= 1000:
-        x = int(x)
-    if isinstance(x, int) and abs(x) >= 10_000:
-        return f"{x:,}"
-    return f"{x:g}" if isinstance(x, float) else str(x)
-
-
 def check(p: Param, value: Any) -> Any:
     """Return ``value`` converted to ``p``'s type, or raise ParameterError."""
-    bad = f"parameter '{p.name}' = {value!r} is not allowed: expected {p.allowed}"
+    bad = f"parameter '{p.name}' = {show(value)} is not allowed: expected {p.allowed}"
     t = p.type
     if t == "bool":
         if isinstance(value, (bool,)) or (hasattr(value, "dtype") and value.dtype == bool):
@@ -113,16 +107,18 @@ def check(p: Param, value: Any) -> Any:
     if t in ("int", "float"):
         if isinstance(value, bool) or not isinstance(value, (int, float)) and not _is_np_number(value):
             raise ParameterError(bad)
-        if not math.isfinite(float(value)):
+        try:
+            x = float(value)  # an integer beyond the float range raises OverflowError
+        except OverflowError:
+            raise ParameterError(bad) from None
+        if not math.isfinite(x):
             raise ParameterError(bad)
         if t == "int":
-            if float(value) != int(value):
+            if not (isinstance(value, int) or _is_np_integer(value) or x.is_integer()):
                 raise ParameterError(bad)
             value = int(value)
         else:
-            value = float(value)
-            if value != value:  # NaN
-                raise ParameterError(bad)
+            value = x
         lo, hi = p.bounds
         if not lo <= value <= hi:
             raise ParameterError(bad)
@@ -134,23 +130,35 @@ def check(p: Param, value: Any) -> Any:
             raise ParameterError(bad) from None
         return value
     if t == "choice":
-        if value not in p.choices:
+        if not isinstance(value, str) or value not in p.choices:
             raise ParameterError(bad)
         return value
     raise AssertionError(t)
 
 
+def show(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` for a one-line message: huge integers by their size, long text cut short."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"<an integer of about {int(value.bit_length() * math.log10(2)) + 1:,} digits>"
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
 def _is_np_number(value: Any) -> bool:
-    try:
-        import numpy as np
-    except ImportError:  # pragma: no cover
-        return False
+    import numpy as np
+
     return isinstance(value, (np.integer, np.floating))
+
+
+def _is_np_integer(value: Any) -> bool:
+    import numpy as np
+
+    return isinstance(value, np.integer)
 
 
 def month_to_date(value: str) -> _dt.date:
     """'2020-04' -> date(2020, 4, 1); raises ValueError on anything else."""
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}", value):
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}", value):
         raise ValueError(value)
     y, m = int(value[:4]), int(value[5:])
     if not (2000 <= y <= 2100 and 1 <= m <= 12):
@@ -395,15 +403,16 @@ _add(
     choices=("network", "homogeneous"),
 )
 _add(
-    "ties_per_mother",
-    10,
+    "ties_per_side",
+    5,
     "int",
     "ties",
     "assumed",
-    "a small-world circle of close contacts",
+    "a small-world circle of close contacts: 10 ties per mother",
     "network",
-    "Social ties per mother (even; ring-lattice degree before rewiring).",
-    bounds=(2, 50),
+    "Ties to the nearest ring neighbours on each side; each mother has 2 x ties_per_side ties "
+    "(ring-lattice degree) before rewiring.",
+    bounds=(1, 25),
 )
 _add(
     "long_tie_share",
@@ -1600,60 +1609,147 @@ assert len(PARAMS) == len(_P), "duplicate parameter name"
 DEFAULTS: dict[str, Any] = {p.name: p.default for p in _P}
 
 
+@dataclass(frozen=True)
+class Constraint:
+    """A rule that joins several parameters; each value alone may be in bounds and the set still invalid.
+
+    ``ibusim params --json`` lists them per parameter (``constraints``), so external samplers
+    (SALib, EMA Workbench) can read them instead of discovering them by rejection.
+    """
+
+    names: tuple[str, ...]
+    text: str  # the rule in words, e.g. "share_long_distance + share_migrated <= 1"
+    holds: Any  # callable: full parameter dict -> bool
+
+
+CONSTRAINTS: tuple[Constraint, ...] = (
+    Constraint(("start", "end"), "end >= start", lambda v: month_to_date(v["end"]) >= month_to_date(v["start"])),
+    Constraint(
+        ("share_long_distance", "share_migrated"),
+        "share_long_distance + share_migrated <= 1",
+        lambda v: v["share_long_distance"] + v["share_migrated"] <= 1,
+    ),
+    Constraint(
+        ("weight_environment", "weight_family", "weight_time"),
+        "weight_environment + weight_family + weight_time > 0",
+        lambda v: v["weight_environment"] + v["weight_family"] + v["weight_time"] > 0,
+    ),
+    Constraint(
+        ("share_contributors", "share_leaders"),
+        "share_contributors + share_leaders <= 1",
+        lambda v: v["share_contributors"] + v["share_leaders"] <= 1,
+    ),
+)
+
+
+def constraints_of(name: str) -> list[str]:
+    """The cross-parameter rules that involve parameter ``name``, in words."""
+    return [c.text for c in CONSTRAINTS if name in c.names]
+
+
 def validate(params: dict[str, Any]) -> dict[str, Any]:
     """Return the full parameter dict (defaults filled in), converted and checked.
 
-    Raises ParameterError (one line) on the first unknown name or bad value.
-    Also checks the cross-parameter rules (end after start, weights, shares).
+    Raises ParameterError (one line) on the first unknown name or bad value, then on the first
+    broken cross-parameter rule (:data:`CONSTRAINTS`: end after start, weights, shares).
     """
     out = dict(DEFAULTS)
     for name, value in params.items():
         if name not in PARAMS:
-            raise ParameterError(f"unknown parameter {name!r}{_suggest(name)}")
+            raise ParameterError(f"unknown parameter {show(name)}{_suggest(name)}")
         out[name] = check(PARAMS[name], value)
-    if month_to_date(out["end"]) < month_to_date(out["start"]):
-        raise ParameterError(f"parameter 'end' = {out['end']!r} is before 'start' = {out['start']!r}")
-    if out["share_long_distance"] + out["share_migrated"] > 1:
-        raise ParameterError("parameters 'share_long_distance' + 'share_migrated' exceed 1")
-    if out["weight_environment"] + out["weight_family"] + out["weight_time"] <= 0:
-        raise ParameterError("barrier weights 'weight_environment', 'weight_family', 'weight_time' are all 0")
-    if out["share_contributors"] + out["share_leaders"] > 1:
-        raise ParameterError("parameters 'share_contributors' + 'share_leaders' exceed 1")
-    if out["ties_per_mother"] % 2:
-        raise ParameterError(f"parameter 'ties_per_mother' = {out['ties_per_mother']} must be even")
+    for c in CONSTRAINTS:
+        if not c.holds(out):
+            given = ", ".join(f"{n} = {out[n]!r}" for n in c.names)
+            raise ParameterError(f"parameters must satisfy {c.text} (got {given})")
     return out
 
 
 def _suggest(name: str) -> str:
     import difflib
 
-    close = difflib.get_close_matches(name, PARAMS, n=3)
+    close = difflib.get_close_matches(name, PARAMS, n=3) if isinstance(name, str) and len(name) <= 100 else []
     if close:
         return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
     return "; run 'ibusim params' to list them"
 
 
+# Numbers as the command line accepts them: ASCII digits only (no Arabic-Indic or full-width
+# digits), and at most one underscore between two digits (Python's and TOML's rule: 1_000).
+_DIGITS = r"[0-9](?:_?[0-9])*"
+INT_TEXT = re.compile(rf"[+-]?{_DIGITS}")
+FLOAT_TEXT = re.compile(rf"[+-]?(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})(?:[eE][+-]?{_DIGITS})?")
+_GROUPED = re.compile(r"[+-]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+")  # 500.000 or 1.500.000: thousands with dots
+
+
+def parse_number(text: str, integer: bool, what: str) -> int | float:
+    """A number written on the command line -> int or float; ParameterError saying how to write it.
+
+    Refused rather than misread: non-ASCII digits (``١٢``, ``１２３``), doubled or stray
+    underscores (``1__0``), and numbers written the Indonesian way, with a dot between
+    thousands (``500.000``) or a decimal comma (``0,05``). ``what`` starts the message.
+    """
+    t = text.strip()
+    hint = "write numbers with ASCII digits, a decimal point and no thousands separators, e.g. 500000 or 0.05"
+    if "," in t:
+        raise ParameterError(f"{what} = {show(text)}: a comma is not a decimal point; {hint}")
+    if not t.isascii():
+        raise ParameterError(f"{what} = {show(text)}: only ASCII digits 0-9 are read; {hint}")
+    if _GROUPED.fullmatch(t):
+        also = "" if integer else f" (for the decimal itself, add a zero: {t}0)"
+        raise ParameterError(f"{what} = {show(text)}: a dot between thousands is ambiguous; {hint}{also}")
+    if not (INT_TEXT if integer else FLOAT_TEXT).fullmatch(t):
+        kind = "an integer" if integer else "a number"
+        raise ParameterError(f"{what} = {show(text)} is not {kind}; {hint}")
+    try:
+        return int(t) if integer else float(t)
+    except ValueError:  # more than 4,300 digits
+        raise ParameterError(f"{what} = {show(text)} is not a usable number ({len(t):,} characters)") from None
+
+
 def parse_value(name: str, text: str) -> Any:
-    """Parse a command-line string for parameter ``name`` (then validate with check)."""
+    """Parse a command-line string for parameter ``name`` (then validate with check).
+
+    Whitespace around the value is ignored; numbers follow :func:`parse_number`.
+    """
     if name not in PARAMS:
-        raise ParameterError(f"unknown parameter {name!r}{_suggest(name)}")
+        raise ParameterError(f"unknown parameter {show(name)}{_suggest(name)}")
     p = PARAMS[name]
     t = text.strip()
-    try:
-        if p.type == "bool":
-            low = t.lower()
-            if low in ("true", "1", "yes", "on"):
-                return True
-            if low in ("false", "0", "no", "off"):
-                return False
-            raise ValueError
-        if p.type == "int":
-            return check(p, int(t.replace("_", "")))
-        if p.type == "float":
-            return check(p, float(t.replace("_", "")))
-    except ValueError:
-        raise ParameterError(f"parameter '{name}' = {text!r} is not allowed: expected {p.allowed}") from None
+    if p.type == "bool":
+        low = t.lower()
+        if low in ("true", "1", "yes", "on"):
+            return True
+        if low in ("false", "0", "no", "off"):
+            return False
+        raise ParameterError(f"parameter '{name}' = {show(text)} is not allowed: expected {p.allowed}")
+    if p.type in ("int", "float"):
+        try:
+            number = parse_number(t, p.type == "int", f"parameter '{name}'")
+        except ParameterError as e:
+            raise ParameterError(f"{e}; expected {p.allowed}") from None
+        return check(p, number)
     return check(p, t)
+
+
+def to_dict(p: Param, value: Any = None) -> dict[str, Any]:
+    """One parameter, machine-readable (``ibusim params --json``); ``value`` is the scenario's."""
+    return {
+        "name": p.name,
+        "type": p.type,
+        "default": p.default,
+        "value": p.default if value is None else value,
+        "unit": p.unit,
+        "bounds": list(p.bounds) if p.bounds is not None else None,
+        "choices": list(p.choices) or None,
+        "allowed": p.allowed,
+        "constraints": constraints_of(p.name),
+        "group": p.group,
+        "provenance": p.provenance,
+        "source": p.source,
+        "help": p.help,
+        "prior": {"distribution": "uniform", "low": p.prior[0], "high": p.prior[1]} if p.prior else None,
+    }
 
 
 def markdown_table(values: dict[str, Any] | None = None) -> str:
@@ -1666,9 +1762,9 @@ def markdown_table(values: dict[str, Any] | None = None) -> str:
     for p in _P:
         v = values[p.name]
         src = p.source.replace("|", "/")
-        prior = f"U({_fmt(p.prior[0])}, {_fmt(p.prior[1])})" if p.prior else ""
+        prior = f"U({fmt(p.prior[0], 'number')}, {fmt(p.prior[1], 'number')})" if p.prior else ""
         rows.append(
-            f"| {p.group} | `{p.name}` | {_fmt(v) if not isinstance(v, str) else v} | {p.unit} "
+            f"| {p.group} | `{p.name}` | {fmt(v, 'number')} | {p.unit} "
             f"| {p.allowed} | {prior} | {p.provenance} | {src} |"
         )
     return "\n".join(rows)

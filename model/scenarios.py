@@ -47,21 +47,54 @@ def overrides(scenario: str | Path) -> dict[str, Any]:
     return parse(path.read_bytes(), str(path))
 
 
+def read_toml(text: str | bytes, what: str, error: type[Exception] = ParameterError) -> dict[str, Any]:
+    """TOML text -> dict, every failure as one ``error`` line starting with ``what``.
+
+    Covers what tomllib raises beyond TOMLDecodeError: ValueError for an integer of more than
+    4,300 digits, RecursionError for arrays nested thousands deep.
+    """
+    try:
+        return tomllib.loads(text.decode("utf-8") if isinstance(text, bytes) else text)
+    except UnicodeDecodeError:
+        raise error(f"{what} is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as e:
+        raise error(f"{what} is not valid TOML: {e}") from None
+    except ValueError as e:  # e.g. "Exceeds the limit (4300 digits) for integer string conversion"
+        raise error(f"{what} holds a number too large to read ({e})") from None
+    except RecursionError:
+        raise error(f"{what} nests arrays or tables too deeply") from None
+
+
 def parse(text: str | bytes, origin: str = "scenario file") -> dict[str, Any]:
     """A scenario file's text -> its (validated) differences from the baseline.
 
-    ``origin`` names the file in error messages (one line, ParameterError).
+    ``origin`` names the file in error messages (one line, ParameterError). A file without a
+    ``[params]`` table is refused (an empty file would silently be the baseline: say
+    ``--scenario baseline`` for that); ``[params]`` with no lines under it is an explicit baseline.
     """
-    try:
-        data = tomllib.loads(text.decode("utf-8") if isinstance(text, bytes) else text)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise ParameterError(f"scenario file '{origin}' is not valid TOML: {e}") from None
+    data = read_toml(text, f"scenario file '{origin}'")
     unknown_tables = set(data) - {"scenario", "params"}
     if unknown_tables:
         raise ParameterError(
             f"scenario file '{origin}': unknown table(s) {sorted(unknown_tables)} (allowed: scenario, params)"
         )
-    params = data.get("params", {})
+    head = data.get("scenario", {})
+    if not isinstance(head, dict):
+        raise ParameterError(f"scenario file '{origin}': 'scenario' must be a table holding name and description")
+    extra = set(head) - {"name", "description"}
+    if extra:
+        raise ParameterError(
+            f"scenario file '{origin}': unknown key(s) {sorted(extra)} in [scenario] (allowed: name, description)"
+        )
+    bad = [k for k in ("name", "description") if k in head and not isinstance(head[k], str)]
+    if bad:
+        raise ParameterError(f"scenario file '{origin}': [scenario] {bad[0]} must be a string")
+    if "params" not in data:
+        raise ParameterError(
+            f"scenario file '{origin}' has no [params] table: write the changes from the baseline under [params] "
+            "(use --scenario baseline for the baseline itself)"
+        )
+    params = data["params"]
     if not isinstance(params, dict):
         raise ParameterError(f"scenario file '{origin}': 'params' must be a table of name = value lines")
     try:
@@ -95,7 +128,9 @@ def load(scenario: str | Path = DEFAULT, **changes: Any) -> dict[str, Any]:
 
 
 def describe(scenario: str | Path) -> str:
+    """The scenario's one-paragraph description (empty if it has none)."""
     if str(scenario) == "baseline":
         return "Declared defaults: generic priors, no community-specific tuning."
     path = Path(scenario) if str(scenario).endswith(".toml") else PRESET_DIR / f"{scenario}.toml"
-    return tomllib.loads(path.read_text(encoding="utf-8")).get("scenario", {}).get("description", "")
+    head = read_toml(path.read_bytes(), f"scenario file '{path}'").get("scenario", {})
+    return head.get("description", "") if isinstance(head, dict) else ""

@@ -134,7 +134,7 @@ def test_unknown_parameter_names_the_file_and_the_parameter(tmp_path):
         ("free_class = 1", "free_class"),
         ("start = 2020-04-01", "start"),
         ('end = "2019-12"', "end"),
-        ("ties_per_mother = 7", "ties_per_mother"),
+        ("ties_per_side = 0", "ties_per_side"),
         ("interest_rate = nan", "interest_rate"),
         ('mixing = "random"', "mixing"),
     ],
@@ -179,10 +179,41 @@ def test_scenario_file_works_as_a_preset(tmp_path):
     assert d.n == 1000 and d.p["end"] == "2020-12"
 
 
-def test_empty_scenario_file_is_the_baseline(tmp_path):
-    path = write(tmp_path, "", "empty.toml")
+@pytest.mark.parametrize(
+    "text",
+    ["", "\n\n", "# only a comment\n", '[scenario]\nname = "x"\n'],
+    ids=["empty", "blank", "comment", "no-params"],
+)
+def test_a_scenario_file_without_params_is_refused_not_read_as_the_baseline(tmp_path, text):
+    """Issue 13: an empty scenario file silently loaded the baseline; now it is an error saying what to write."""
+    path = write(tmp_path, text, "empty.toml")
+    msg = error_for(path)
+    assert "empty.toml" in msg and "[params]" in msg and "baseline" in msg
+
+
+def test_an_explicit_empty_params_table_is_the_baseline(tmp_path):
+    path = write(tmp_path, '[scenario]\nname = "same"\n\n[params]\n', "same.toml")
     assert scenarios.overrides(path) == {}
     assert scenarios.load(path) == DEFAULTS
+
+
+@pytest.mark.parametrize(
+    "text,fragment",
+    [
+        ("[params]\nn_mothers = " + "9" * 5000 + "\n", "too large"),  # tomllib: the 4,300-digit limit
+        ("[params]\nn_mothers = " + "9" * 400 + "\n", "n_mothers"),  # OverflowError: int too large for a float
+        ("[params]\ninterest_rate = " + "9" * 400 + "\n", "interest_rate"),
+        ("[params]\nx = " + "[" * 5000 + "]" * 5000 + "\n", "deeply"),  # RecursionError in tomllib
+        ('[scenario]\nname = "x"\ncolour = "red"\n[params]\n', "colour"),
+        ("[scenario]\nname = 5\n[params]\n", "name"),
+        ("scenario = 3\n[params]\n", "scenario"),
+    ],
+    ids=["5000-digits", "400-digit-int", "400-digit-float", "deep-nesting", "unknown-key", "name-type", "head-type"],
+)
+def test_huge_numbers_deep_nesting_and_bad_headers_give_one_line(tmp_path, text, fragment):
+    path = write(tmp_path, text, "odd.toml")
+    msg = error_for(path)
+    assert "odd.toml" in msg and fragment in msg and len(msg) < 500
 
 
 def test_model_default_preset_is_ipm():
@@ -237,8 +268,11 @@ def test_to_toml_of_a_preset_gives_the_preset(tmp_path):
         assert scenarios.load(write(tmp_path, text, f"{preset}-copy.toml")) == scenarios.load(preset)
 
 
-def test_parse_of_nothing_is_the_baseline():
-    assert scenarios.parse("") == {} and scenarios.parse(b"[scenario]\nname = 'x'\n") == {}
+def test_parse_of_nothing_is_refused_and_of_an_empty_params_table_is_the_baseline():
+    for text in ("", b"[scenario]\nname = 'x'\n"):
+        with pytest.raises(ParameterError, match=r"no \[params\] table"):
+            scenarios.parse(text)
+    assert scenarios.parse("[params]\n") == {} and scenarios.parse(b"[scenario]\nname = 'x'\n[params]\n") == {}
 
 
 @pytest.mark.parametrize("description", ["two\nlines", "nul\x00", "del\x7f"])

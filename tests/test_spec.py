@@ -392,9 +392,9 @@ def test_spec_file_that_is_not_utf8_is_a_spec_error(tmp_path):
     "factors, fragment",
     [
         ('[factors.end]\nvalues = ["2021-01", "2019-06"]\n', "end"),
-        ("[factors.ties_per_mother]\nrange = [2, 10]\nlevels = 4\n", "ties_per_mother"),  # levels 2, 5, 7, 10
+        ("[factors.share_migrated]\nvalues = [0.1, 0.9]\n", "share_migrated"),  # + share_long_distance > 1
     ],
-    ids=["end-before-start", "odd-ties-per-mother"],
+    ids=["end-before-start", "shares-over-1"],
 )
 def test_design_points_that_break_cross_parameter_rules_are_a_spec_error(tmp_path, factors, fragment):
     """Each factor value may be valid alone while a design point is not; the spec is rejected up front."""
@@ -405,9 +405,10 @@ def test_design_points_that_break_cross_parameter_rules_are_a_spec_error(tmp_pat
 
 
 def test_every_declared_numeric_parameter_accepts_its_own_bounds_as_a_range():
-    """A range at the declared bounds is valid for every int/float parameter, unless an end of it breaks a
-    cross-parameter rule (e.g. share_contributors = 1 with the default share_leaders): then a one-line SpecError
-    naming the parameter, never another exception.
+    """A range at the declared bounds is valid for every int/float parameter, or a one-line SpecError.
+
+    The error comes when an end of it breaks a cross-parameter rule (e.g. share_contributors = 1 with the default
+    share_leaders): a one-line SpecError naming the parameter, never another exception.
     """
     accepted = 0
     for name, p in PARAMS.items():
