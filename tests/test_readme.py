@@ -89,8 +89,9 @@ def rule_table() -> list[list[str]]:
     return [[c.strip() for c in row.strip().strip("|").split("|")] for row in rows if not set(row) <= set("|- ")]
 
 
-# modules tested in another module's test: the ordered rules with the rule interface
-TESTED_WITH = {"rules": "rule"}
+# modules tested in another module's test: the ordered rules with the rule interface, the memory
+# check with the other refusals of bad input
+TESTED_WITH = {"rules": "rule", "resources": "bad_input"}
 
 
 def test_rule_table_names_every_rule_module():
