@@ -563,7 +563,7 @@ def about_markdown() -> str:
     rows = ["| figure | observed | band | quote | source |", "|---|---|---|---|---|"]
     for t in load_targets().values():
         f = (lambda x: f"{x:.0%}") if t.unit.startswith("share") else (lambda x: f"{x:,.0f}")
-        rows.append(f'| {t.label} | {f(t.value)} | {f(t.low)}-{f(t.high)} | "{t.quote}" | {t.seed} |')
+        rows.append(f'| {t.label} | {f(t.value)} | {f(t.low)}-{f(t.high)} | "{t.quote}" | {t.source} |')
     return "\n".join(
         [
             "## ibusim",

@@ -28,7 +28,8 @@ import re
 import sys
 from pathlib import Path
 
-from .parameters import DEFAULTS, PARAMS, PROVENANCES, _fmt, markdown_table
+from .outputs import fmt
+from .parameters import DEFAULTS, PARAMS, PROVENANCES, markdown_table
 from .scenarios import PRESET_DIR, describe, load, overrides, presets
 
 BEGIN = "<!-- BEGIN GENERATED PARAMETERS -->"
@@ -49,7 +50,7 @@ class DocsError(ValueError):
 
 def _cell(value) -> str:
     """A parameter value as it appears in the tables (same format as markdown_table)."""
-    return value if isinstance(value, str) else _fmt(value)
+    return fmt(value, "number")
 
 
 def _escape(text: str) -> str:
