@@ -1,6 +1,6 @@
 """ibusim's model: an agent-based simulation of online empowerment communities for mothers.
 
-    >>> from model import CommunityModel
+    >>> from ibusim.model import CommunityModel
     >>> m = CommunityModel(rng=1).run()        # the IPM preset, April 2020 - December 2024
     >>> m.summary()["registered"]
 

@@ -37,26 +37,32 @@ class Mother(mesa.Agent):
 
     @property
     def stage(self) -> Stage:
+        """Her stage."""
         return Stage(int(self._a("stage")))
 
     @property
     def role(self) -> Role:
+        """Her role."""
         return Role(int(self._a("role")))
 
     @property
     def province(self) -> str:
+        """Her province's name."""
         return PROVINCES[int(self.model.pop["prov"][self.idx])][0]
 
     @property
     def occupation(self) -> str:
+        """Her occupation."""
         return OCCUPATIONS[int(self.model.pop["occupation"][self.idx])]
 
     @property
     def internalisation(self) -> float:
+        """Her internalisation s_i."""
         return float(self._a("score"))
 
     @property
     def programme(self) -> str | None:
+        """The class she attends, or None."""
         code = int(self._a("programme"))
         if code == NO_CLASS:
             return None
@@ -64,34 +70,42 @@ class Mother(mesa.Agent):
 
     @property
     def classes_completed(self) -> int:
+        """Classes she completed (free or paid)."""
         return int(self._a("classes_done"))
 
     @property
     def registered_week(self) -> int:
+        """Week she registered."""
         return int(self._a("registered_week"))
 
     @property
     def follower(self) -> bool:
+        """Whether she follows the Instagram account."""
         return bool(self._a("follower"))
 
     @property
     def telegram(self) -> bool:
+        """Whether she is in the Telegram group."""
         return bool(self._a("telegram"))
 
     @property
     def alumna(self) -> bool:
+        """Whether she completed a paid class or the scholarship."""
         return bool(self._a("alumna"))
 
     @property
     def scholar(self) -> bool:
+        """Whether she is a scholar."""
         return bool(self._a("scholar"))
 
     @property
     def financial_change(self) -> bool:
+        """Whether she reports a financial change."""
         return bool(self._a("fin_change"))
 
     @property
     def parenting_change(self) -> bool:
+        """Whether she reports a parenting change."""
         return bool(self._a("par_change"))
 
     @property
@@ -106,6 +120,7 @@ class Mother(mesa.Agent):
 
     @property
     def momfluencer(self) -> bool:
+        """Whether she works as a momfluencer now."""
         return bool(self._a("momfluencer"))
 
     @property
@@ -115,6 +130,7 @@ class Mother(mesa.Agent):
 
     @property
     def engagement(self) -> float:
+        """Her posts' engagement rate."""
         return float(self._a("mf_engagement"))
 
     @property
@@ -124,6 +140,7 @@ class Mother(mesa.Agent):
 
     @property
     def traits(self) -> dict[str, float]:
+        """Her drawn traits (population)."""
         pop = self.model.pop
         return {k: float(pop[k][self.idx]) for k in ("family", "stigma", "free_time", "digital", "wtp", "barrier")}
 

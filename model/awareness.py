@@ -20,7 +20,8 @@ Rule: each week an unaware mother ``i`` becomes aware with probability
 
 Limit case (docs/ODD.md): with homogeneous mixing, ``member_talk = 0``,
 ``barrier_strength = 0``, ``content_growth = live_boost = covid_push = 0``,
-``volunteer_posts_per_week = 0`` (or ``volunteering = false``) and no initial awareness, the aware share follows the Bass curve with weekly
+``volunteer_posts_per_week = 0`` (or ``volunteering = false``) and no initial
+awareness, the aware share follows the Bass curve with weekly
 ``p = media_reach`` and ``q = wom_rate``.
 
 Word-of-mouth exposure is kept up to date incrementally: when a mother becomes
@@ -28,13 +29,15 @@ aware or registers, her weight is added to her contacts (work proportional to
 those who changed, never a loop over everyone).
 
 Parameters read: media_reach, wom_rate, member_talk, posts_per_week,
-content_growth, volunteer_posts_per_week, live_every_weeks, live_boost, covid_push, mixing.
+content_growth, volunteer_posts_per_week, live_every_weeks, live_boost, mixing (and covid_push through the model's
+calendar).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .rule import Flow, Rule, State
 from .states import Role, Stage
 
 
@@ -56,24 +59,24 @@ def mass_reach(model) -> float:
     return p["media_reach"] * content * live * model.covid_factor()
 
 
-def thresholds(model, rng: np.random.Generator) -> np.ndarray:
-    """Exp(1) thresholds for every mother (infinite for those already aware)."""
+def setup(model, rng: np.random.Generator) -> None:
+    """Draw the Exp(1) thresholds of every mother (infinite for those already aware)."""
     e = rng.exponential(1.0, model.n).astype(np.float32)
     e[model.stage != Stage.UNAWARE] = np.inf
-    return e
+    model.aware_threshold = e
 
 
-def step(model) -> np.ndarray:
+def step(model, rng: np.random.Generator | None = None) -> dict[str, np.ndarray]:
     """Make some unaware mothers aware; return who.
 
     Implemented with cumulative hazards: mother ``i`` carries a threshold
-    ``E_i ~ Exp(1)`` (drawn once by :func:`thresholds`) and becomes aware in
+    ``E_i ~ Exp(1)`` (drawn once by :func:`setup`) and becomes aware in
     the first week in which her accumulated hazard ``H_i = sum_t h_i(t)`` reaches
     it; in distribution this is the same as an independent draw with probability
     ``1 - exp(-h_i(t))`` each week, with no random numbers and no gathers per step.
     """
     if model.counts[Stage.UNAWARE] == 0:
-        return np.empty(0, np.int64)
+        return {"aware": np.empty(0, np.int64)}
     q = model.p["wom_rate"]
     H = model.aware_hazard
     H += np.float32(mass_reach(model)) * model.pop["digital_reach"]
@@ -84,4 +87,26 @@ def step(model) -> np.ndarray:
     new = np.flatnonzero(H >= model.aware_threshold)
     model.aware_threshold[new] = np.inf
     model.make_aware(new)
-    return new
+    return {"aware": new}
+
+
+RULE = Rule(
+    name="awareness",
+    reads=(
+        "posts_per_week",
+        "content_growth",
+        "volunteer_posts_per_week",
+        "live_boost",
+        "live_every_weeks",
+        "media_reach",
+        "wom_rate",
+        "mixing",
+    ),
+    owns=(
+        State("aware_hazard", np.float32, 0.0, "accumulated awareness hazard H_i"),
+        State("aware_threshold", np.float32, np.inf, "Exp(1) threshold E_i (drawn by setup; inf once aware)"),
+    ),
+    flows=(Flow("aware", "Newly aware", cumulative=True),),
+    step=step,
+    setup=setup,
+)

@@ -5,7 +5,7 @@ The facilitation capacity in founder-equivalents is
     F = n_admins + managers + volunteer_weight * volunteers
 
 and the relative capacity ``R = F / n_admins`` (1 with the founders alone; with no
-founders, ``R = 1 + F``). It feeds back into growth in three places:
+founders, ``R = 1 + F``). It feeds back into growth in four places:
 
 * **more classes and cohorts**: free-class and paid-cohort places are
   ``places * (1 + places_scale_with_team * (R - 1))`` (model/onboarding.py,
@@ -15,9 +15,9 @@ founders, ``R = 1 + F``). It feeds back into growth in three places:
   (model/engagement.py);
 * **more content**: each volunteer and manager adds ``volunteer_posts_per_week``
   Instagram posts (model/awareness.py);
-* and more **support** in paid classes: ``sum of admin capacities +
+* more **support** in paid classes: ``sum of admin capacities +
   managers * manager_capacity + volunteers * volunteer_capacity`` learners
-  (model/classes.py).
+  (model/progress.py).
 
 With volunteering off nobody becomes a volunteer or a manager, so capacity stays
 at the founders' level (``R = 1``).

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .rule import Flow, Rule, State
 from .states import Stage
-from .timeline import waiting_weeks
+from .timeline import Agenda, waiting_weeks
 
 
 def _schedule(model, agenda, idx: np.ndarray, prob, rng, earliest: int) -> None:
@@ -28,6 +29,14 @@ def _schedule(model, agenda, idx: np.ndarray, prob, rng, earliest: int) -> None:
     if idx.size:
         prob = np.broadcast_to(np.asarray(prob, dtype=float), idx.shape)
         agenda.add(idx, earliest - 1 + waiting_weeks(rng, prob))
+
+
+def setup(model, rng: np.random.Generator) -> None:
+    """Empty agendas; no follower and nobody in the group yet."""
+    model.channel_agendas = {k: Agenda(model.n_weeks) for k in ("follow", "unfollow", "join", "leave")}
+    model.channels_seen = 0  # aware mothers already filed in the agendas
+    model.n_followers = 0
+    model.n_telegram = 0
 
 
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -69,4 +78,22 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     _schedule(model, ag["join"], back_outside, p["telegram_rate"] * pop["digital_reach"][back_outside], rng, week + 1)
     model.n_followers += follows.size - unfollows.size
     model.n_telegram += joins.size - leaves.size
-    return {"follows": follows, "unfollows": unfollows, "joins": joins, "leaves": leaves}
+    return {"followers": follows, "unfollows": unfollows, "telegram_joins": joins, "telegram_leaves": leaves}
+
+
+RULE = Rule(
+    name="channels",
+    reads=("follow_rate", "telegram_rate", "unfollow_rate", "telegram_member_rate", "telegram_leave_rate"),
+    owns=(
+        State("follower", bool, False, "follows the Instagram account"),
+        State("telegram", bool, False, "is in the open Telegram group"),
+    ),
+    flows=(
+        Flow("followers", "New Instagram followers"),
+        Flow("unfollows", "Instagram unfollows"),
+        Flow("telegram_joins", "Joined the Telegram group"),
+        Flow("telegram_leaves", "Left the Telegram group"),
+    ),
+    step=step,
+    setup=setup,
+)

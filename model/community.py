@@ -1,90 +1,54 @@
 """CommunityModel: the member journey of an online mothers' community, one step a week.
 
-Step order (each line is one rule module; every rule reads the state the
-previous ones left; each has its own random stream, see ``STREAMS``):
+Step order (each line is one rule module, ``RULES`` in model/rules.py; every rule
+reads the state the previous ones left and what they returned this week,
+``model.changed``; each draws from its own random stream, keyed by its name):
 
 1.  ``awareness``     unaware → aware (Instagram mass reach, word of mouth, COVID push)
 2.  ``channels``      aware mothers follow Instagram; anyone interested joins Telegram
 3.  ``onboarding``    aware → seek to join → queue for the free class → registered
 4.  ``classes``       applications in open sign-up windows; cohorts start
 5.  ``scholarship``   a business-scholarship batch, when due, starts Ibu Pebisnis
-6.  ``classes``       progress of everyone in a class: drop-outs, completions, outcomes;
-                      ``momfluencers.train``: content-creator graduates become momfluencers
-7.  ``engagement``    internalisation from prompts and fading; dormancy and reactivation
-8.  ``happy_hour``    offline meetups in provinces with enough active members
-9.  ``volunteering``  volunteers step down; a volunteer call, when due, takes new ones
-10. ``promotion``     volunteers' track records; managers leave; vacancies filled
-11. ``momfluencers``  followers grow; some momfluencers stop
+6.  ``progress``      everyone in a class: drop-outs, completions, outcomes
+7.  ``momfluencers``  this week's Jika Ibu Menjadi graduates train as content creators;
+                      followers grow; some momfluencers stop
+8.  ``engagement``    internalisation from prompts and fading; dormancy and reactivation
+9.  ``happy_hour``    offline meetups in provinces with enough active members
+10. ``volunteering``  volunteers step down; a volunteer call, when due, takes new ones
+11. ``promotion``     volunteers' track records; managers leave; vacancies filled
 12. ``brands``        campaigns: product samples and paid posts; income
 13. ``communication`` the week's events by kind and channel; the message window
-14. metrics           the DataCollector records the week; after the last week the
+14. metrics           the week is recorded (model/metrics.py); after the last week the
                       impact survey runs and ``running`` turns False
 
-Team capacity (model/capacity.py) is read by onboarding, classes, engagement and
-awareness: volunteers and managers let the community run more places, prompt more
-members and post more content.
+Team capacity (model/capacity.py) is read by onboarding, classes, progress,
+engagement and awareness: volunteers and managers let the community run more
+places, prompt more members and post more content.
 
 State lives in numpy arrays with one row per mother (``model.stage``,
-``model.score``, ...); registered mothers are also :class:`Mother` agents, views
-onto their rows. See docs/ODD.md for the full description.
+``model.score``, ...), declared by the rules that own them (``RULE.owns``) and in
+model/states.py; registered mothers are also :class:`Mother` agents, views onto
+their rows. See docs/ODD.md for the full description.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
+import zlib
 from typing import Any
 
 import mesa
 import numpy as np
 
-from . import (
-    awareness,
-    brands,
-    channels,
-    classes,
-    communication,
-    engagement,
-    happy_hour,
-    metrics,
-    momfluencers,
-    onboarding,
-    promotion,
-    scholarship,
-    survey,
-    timeline,
-    volunteering,
-)
+from . import communication, metrics, states, survey, timeline
 from .agents import Admin, Brand, Mother
 from .network import neighbours, small_world
 from .parameters import PROGRAMMES
 from .population import make_population
+from .rule import Rule
+from .rules import RULES
 from .scenarios import DEFAULT, load
-from .states import NO_CLASS, Role, Stage
-
-# One random stream per rule, spawned from the model's generator in this fixed
-# order, so that changing one rule's draws never shifts another's (common random numbers).
-STREAMS = (
-    "population",
-    "network",
-    "seeding",
-    "awareness",
-    "channels",
-    "onboarding",
-    "classes",
-    "scholarship",
-    "progress",
-    "engagement",
-    "volunteering",
-    "survey",
-    "happy_hour",
-    "promotion",
-    "momfluencers",
-    "brands",
-    "communication",
-    "participation",
-    "event_counts",
-)
+from .states import Role, Stage
 
 
 class CommunityModel(mesa.Model):
@@ -98,12 +62,16 @@ class CommunityModel(mesa.Model):
             the preset. Unknown names and bad values raise ParameterError.
     """
 
+    rules: tuple[Rule, ...] = RULES  # the rules one step runs, in order (model/rules.py)
+
     def __init__(self, preset: str = DEFAULT, rng: Any = None, **params: Any):
         self.p = load(preset, **params)
         super().__init__(rng=rng)
         self.preset = str(preset)
         p = self.p
-        self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS))))
+        # every random stream is keyed by its name (see stream()): 128 bits drawn once from Mesa's rng
+        self._entropy = [int(x) for x in self.rng.integers(0, 2**32, size=4, dtype=np.uint64)]
+        self._streams: dict[str, np.random.Generator] = {}
         self.programmes = PROGRAMMES
 
         # calendar
@@ -111,7 +79,6 @@ class CommunityModel(mesa.Model):
         self.n_weeks = timeline.n_weeks(p["start"], p["end"])
         self.week = 0  # index of the week the next step simulates
         self._covid = timeline.covid_levels(p["start"], self.n_weeks)
-        self.seek_curve = onboarding.seek_curve(self)
         self._starts = np.zeros((len(PROGRAMMES), self.n_weeks + 1), bool)
         self._window = np.zeros((len(PROGRAMMES), self.n_weeks + 1), bool)
         for k, prog in enumerate(PROGRAMMES):
@@ -127,48 +94,19 @@ class CommunityModel(mesa.Model):
 
         # population and ties
         self.n = n = p["n_mothers"]
-        self.pop = make_population(p, self.streams["population"])
-        self.ties = small_world(n, p["ties_per_mother"], p["long_tie_share"], self.streams["network"])
+        self.pop = make_population(p, self.stream("population"))
+        self.ties = small_world(n, 2 * p["ties_per_side"], p["long_tie_share"], self.stream("network"))
         deg = self.ties.degree()
         self.inv_degree = np.where(deg > 0, 1.0 / np.maximum(deg, 1), 0.0).astype(np.float32)
 
-        # state arrays (see model/states.py)
-        self.stage = np.zeros(n, np.int8)
+        # per-mother state arrays: shared ones (model/states.py), then each rule's own
+        for state in states.SHARED + tuple(s for rule in self.rules for s in rule.owns):
+            setattr(self, state.name, state.make(n))
+        self.participation = communication.participation(p, n, self.stream("participation"))
         self.counts = np.zeros(len(Stage), np.int64)
         self.counts[Stage.UNAWARE] = n
-        self.role = np.zeros(n, np.int8)
-        self.score = np.zeros(n, np.float32)  # internalisation
-        self.follower = np.zeros(n, bool)
-        self.telegram = np.zeros(n, bool)
-        self.exposure = np.zeros(n, np.float32)  # talk weight of her contacts
-        self.aware_hazard = np.zeros(n, np.float32)  # accumulated awareness hazard
-        self.alumnae_ties = np.zeros(n, np.int16)
-        self.queue_since = np.full(n, -1, np.int16)
-        self.programme = np.full(n, NO_CLASS, np.int8)
-        self.applied = np.full(n, NO_CLASS, np.int8)
-        self.paying = np.zeros(n, bool)
-        self.class_end = np.zeros(n, np.int16)
-        self.done = np.zeros(n, np.uint8)  # bit k: paid programme k completed
-        self.classes_done = np.zeros(n, np.int16)
-        self.registered_week = np.full(n, -1, np.int16)
-        self.free_grad = np.zeros(n, bool)
-        self.alumna = np.zeros(n, bool)
-        self.scholar = np.zeros(n, bool)
-        self.fin_change = np.zeros(n, bool)
-        self.par_change = np.zeros(n, bool)
-        self.tenure = np.zeros(n, np.int16)  # weeks served as a volunteer
-        self.performance = np.zeros(n, np.float32)  # volunteer track record
-        self.creator = np.zeros(n, bool)  # trained content creator (ever a momfluencer)
-        self.momfluencer = np.zeros(n, bool)  # working as a momfluencer now
-        self.mf_followers = np.zeros(n, np.float32)
-        self.mf_engagement = np.zeros(n, np.float32)
-        self.income = np.zeros(n, np.float64)  # cumulative momfluencer income, Rp
-        self.participation = communication.participation(p, n, self.streams["participation"])
         self.prov_members = np.zeros(int(self.pop["prov"].max(initial=0)) + 1, np.int64)
         self.talk_total = 0.0
-        self.n_followers = 0
-        self.n_telegram = 0
-        self.free_cohorts = 0
         self._role_counts = np.zeros(len(Role), np.int64)
         self.mothers: dict[int, Mother] = {}
         # index lists that only grow (nobody becomes unaware or unregisters): the rules
@@ -177,90 +115,62 @@ class CommunityModel(mesa.Model):
         self._n_aware_idx = 0
         self._member_buf = np.empty(n, np.int64)
         self._n_member_idx = 0
-        self._creator_idx = np.empty(0, np.int64)
-        self.channel_agendas = {k: timeline.Agenda(self.n_weeks) for k in ("follow", "unfollow", "join", "leave")}
-        self.channels_seen = 0  # aware mothers already filed in the channel agendas
-        self.onboarding_agendas = {k: timeline.Agenda(self.n_weeks) for k in ("seek", "give_up")}
-        self.onboarding_seen = 0  # aware mothers already filed for seeking
-        self.queue: list[tuple[int, np.ndarray]] = []  # free-class queue: (week joined, mothers), oldest first
-        self._messages: deque = deque(maxlen=p["window_weeks"])  # (senders, receivers, channels) per week
+        self.messages = communication.message_window(self)  # the last window_weeks weeks' distinct message edges
         self.monitors = {"comm_centralisation": 0.0, "comm_density": 0.0, "comm_pattern": "none", "comm_nodes": 0}
         self.events = dict.fromkeys(communication.EVENT_TYPES, 0)
         self.survey_result: dict[str, float] | None = None
+        self.changed: dict[str, Any] = {}  # what this week's rules returned so far
 
         # actors
         self.admins = [Admin(self, p["admin_capacity"]) for _ in range(p["n_admins"])]
         self.brands = [Brand(self, p["brand_budget"]) for _ in range(p["n_brands"])]
 
         # the founders' circles know the community from the start
-        seed_rng = self.streams["seeding"]
-        first = seed_rng.random(n) < p["initial_aware_share"]
-        first = np.flatnonzero(first)
+        first = np.flatnonzero(self.stream("seeding").random(n) < p["initial_aware_share"])
         self.make_aware(first)
+        for rule in self.rules:
+            if rule.setup is not None:
+                rule.setup(self, self.stream(rule.name))
 
-        self.flows = dict.fromkeys(metrics.FLOWS, 0)
-        self.cum = dict.fromkeys(metrics.CUMULATIVES, 0)
-        self.cum["cum_aware"] = first.size
-        self.aware_threshold = awareness.thresholds(self, self.streams["awareness"])
-        self.datacollector = mesa.DataCollector(model_reporters=metrics.reporters())
-        self.datacollector.collect(self)
+        self.series = metrics.Series(self)
+        self.series.cum[0, metrics.CUMULATIVES.index("cum_aware")] = first.size
+        self.series.record(self)
+        self.datacollector = metrics.Collector(self)
+
+    def stream(self, name: str) -> np.random.Generator:
+        """The random stream called ``name`` (a rule's is its name), the same Generator on every call.
+
+        Seeded from the model's entropy (drawn once from ``rng``) and a stable hash of the
+        name (CRC-32), so a new stream shifts no other stream's draws, in any process.
+        """
+        g = self._streams.get(name)
+        if g is None:
+            g = self._streams[name] = self.fresh_stream(name)
+        return g
+
+    def fresh_stream(self, name: str) -> np.random.Generator:
+        """A new Generator at the start of stream ``name`` (same state → same draws, e.g. the survey)."""
+        seq = np.random.SeedSequence(self._entropy, spawn_key=(zlib.crc32(name.encode()),))
+        return np.random.Generator(np.random.PCG64(seq))
 
     # ------------------------------------------------------------------ step
     def step(self) -> None:
-        """One week; the order is in the module docstring."""
+        """One week: the rules of ``RULES`` in order (the module docstring), then the record."""
         if not self.running:
             return
-        s = self.streams
-        f = dict.fromkeys(metrics.FLOWS, 0)
-        f["new_aware"] = awareness.step(self).size
-        ch = channels.step(self, s["channels"])
-        f["new_followers"], f["new_unfollows"] = ch["follows"].size, ch["unfollows"].size
-        f["new_telegram_joins"], f["new_telegram_leaves"] = ch["joins"].size, ch["leaves"].size
-        ob = onboarding.step(self, s["onboarding"])
-        f["new_seekers"], f["new_queue_giveups"] = ob["seekers"].size, ob["gave_up"].size
-        f["new_registered"] = ob["admitted"].size + ob["direct"].size
-        f["new_free_class_starts"] = ob["admitted"].size
-        f["new_applications"] = classes.applications(self, s["classes"]).size
-        intake = classes.intake(self, s["classes"])
-        for prog in PROGRAMMES:
-            f[f"new_enrolled_{prog}"] = intake[prog].size if prog in intake else 0
-        f["new_paid_enrolled"] = sum(v.size for v in intake.values())
-        f["new_scholars"] = scholarship.step(self, s["scholarship"]).size
-        pr = classes.progress(self, s["progress"])
-        f["new_momfluencers"] = momfluencers.train(self, pr["completed_jika_ibu_menjadi"], s["momfluencers"]).size
-        f["new_free_class_graduates"] = pr["free_graduates"].size
-        f["new_completed_paid"] = pr["completed_paid"].size
-        f["new_dropped_paid"] = pr["dropped_paid"].size
-        f["new_completed_scholars"] = pr["completed_scholars"].size
-        f["new_dropped_free"] = pr["dropped_free"].size
-        f["new_dropped_scholars"] = pr["dropped_scholars"].size
-        en = engagement.step(self, s["engagement"])
-        f["new_dormant"], f["new_reactivated"] = en["dormant"].size, en["reactivated"].size
-        attendees = happy_hour.step(self, s["happy_hour"])
-        f["new_happy_hour_attendees"] = attendees.size
-        vo = volunteering.step(self, s["volunteering"])
-        f["new_volunteers"], f["new_volunteers_quit"] = vo["volunteers_joined"].size, vo["volunteers_quit"].size
-        pm = promotion.step(self, s["promotion"])
-        f["new_promotions"], f["new_managers_left"] = pm["promoted"].size, pm["managers_left"].size
-        f["new_momfluencers_stopped"] = momfluencers.step(self, s["momfluencers"])["stopped"].size
-        br = brands.step(self, s["brands"])
-        f["new_campaigns"], f["new_paid_posts"], f["new_samples"] = br["campaigns"], br["paid_posts"], br["samples"]
-        f["new_income"] = br["income"]
-        self.events = communication.step(self, s["communication"], attendees, f, s["event_counts"])
-        for (kind, channel), c in self.events.items():
-            f[f"new_{kind}_{channel}"] = c
-        for kind in communication.KINDS:
-            f[f"new_{kind}"] = sum(c for (k, _), c in self.events.items() if k == kind)
-        self.monitors = communication.monitor(self)
-
-        self.flows = f
-        for name in metrics.CUMULATIVES:
-            self.cum[name] += f["new_" + name[4:]]
+        self.changed = changed = {}
+        new = self.series.new[self.week + 1]
+        for rule, columns in self.series.plan:
+            out = rule.step(self, self.stream(rule.name))
+            changed.update(out)
+            for j, name in columns:
+                v = out[name]
+                new[j] = v.size if isinstance(v, np.ndarray) else v
         self.week += 1
         if self.week >= self.n_weeks:
             self.running = False
-            self.survey_result = survey.run(self, self._survey_rng())
-        self.datacollector.collect(self)
+            self.survey_result = survey.run(self, self.fresh_stream("survey"))
+        self.series.record(self)
 
     # ------------------------------------------------------------ bookkeeping
     def move(self, idx: np.ndarray, to: Stage) -> None:
@@ -306,17 +216,8 @@ class CommunityModel(mesa.Model):
         return self._creator_idx
 
     def add_creators(self, idx: np.ndarray) -> None:
+        """Append newly trained content creators ``idx``."""
         self._creator_idx = np.concatenate([self._creator_idx, idx])
-
-    def remember_messages(self, senders: np.ndarray, receivers: np.ndarray, channels: np.ndarray) -> None:
-        """Keep this week's person-to-person messages in the communication window."""
-        self._messages.append((senders, receivers, channels))
-
-    def window_messages(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Senders, receivers and channel codes of the last ``window_weeks`` weeks' messages."""
-        if not self._messages:
-            return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int8)
-        return tuple(np.concatenate([m[i] for m in self._messages]) for i in range(3))
 
     def communication_graph(self, channels: tuple[str, ...] | None = None, max_nodes: int | None = None):
         """The window's communication graph as networkx (see model/communication.py)."""
@@ -324,6 +225,7 @@ class CommunityModel(mesa.Model):
 
     @property
     def communication_pattern(self) -> str:
+        """The window's communication pattern this week."""
         return self.monitors["comm_pattern"]
 
     def add_talk(self, idx: np.ndarray, weight: float) -> None:
@@ -335,32 +237,26 @@ class CommunityModel(mesa.Model):
             nb, _ = neighbours(self.ties, idx)
             np.add.at(self.exposure, nb, np.float32(weight))
 
-    def add_alumna_ties(self, idx: np.ndarray) -> None:
-        if idx.size:
-            nb, _ = neighbours(self.ties, idx)
-            np.add.at(self.alumnae_ties, nb, 1)
-
     def role_counts_changed(self) -> None:
+        """Recount the roles (after role changes)."""
         self._role_counts = np.bincount(self.role[self.member_idx], minlength=len(Role))
 
     def n_role(self, role: Role) -> int:
+        """How many members have ``role``."""
         return int(self._role_counts[role])
 
     def covid_factor(self) -> float:
+        """This week's COVID-19 push, 1 + covid_push * lockdown level."""
         w = min(self.week, self.n_weeks - 1)
         return 1.0 + self.p["covid_push"] * self._covid[w]
 
     def window_open(self, k: int) -> bool:
+        """Whether paid programme ``k``'s sign-up window is open this week."""
         return bool(self._window[k, self.week])
 
     def cohort_starts(self, k: int) -> bool:
+        """Whether a cohort of paid programme ``k`` starts this week."""
         return bool(self._starts[k, self.week])
-
-    def _survey_rng(self) -> np.random.Generator:
-        # a fresh copy of the survey stream each time: same state → same answers
-        return np.random.Generator(
-            type(self.streams["survey"].bit_generator)(self.streams["survey"].bit_generator.seed_seq)
-        )
 
     # ---------------------------------------------------------------- output
     @property
@@ -369,7 +265,18 @@ class CommunityModel(mesa.Model):
         return timeline.date_of(self.week, self.p["start"])
 
     @property
+    def flows(self) -> dict[str, float]:
+        """This week's flows (``new_*``; zeros before the first step)."""
+        return self.series.flows_at(self.week)
+
+    @property
+    def cum(self) -> dict[str, float]:
+        """The cumulatives (``cum_*``) at the end of the last step."""
+        return self.series.cums_at(self.week)
+
+    @property
     def registered(self) -> int:
+        """Registered mothers (active, in class or dormant)."""
         return int(self.counts[Stage.ACTIVE] + self.counts[Stage.IN_CLASS] + self.counts[Stage.DORMANT])
 
     def run(self) -> "CommunityModel":
@@ -388,9 +295,10 @@ class CommunityModel(mesa.Model):
 
 
 def _signature():
-    """CommunityModel's signature: every declared parameter as a keyword with the
-    default it has under the default preset (what ``inspect``, IDEs and Mesa's
-    SolaraViz see).
+    """CommunityModel's signature: every declared parameter as a keyword.
+
+    Each has the default it has under the default preset (what ``inspect``, IDEs and
+    Mesa's SolaraViz see).
     """
     import inspect
 

@@ -3,7 +3,7 @@
 Berger & Luckmann's cycle, in a score ``s_i`` in [0, 1] per member
 (internalisation of the "empowered mother" identity): the community
 externalises (classes, content), objectivates (shared vocabulary), and members
-internalise. Class completions raise ``s_i`` (model/classes.py); this rule adds:
+internalise. Class completions raise ``s_i`` (model/progress.py); this rule adds:
 
 * **prompts**: an active or in-class member in the Telegram group, where admins
   post prompting questions (001), gains ``internalise_prompt * share * (1 - s_i)``
@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import capacity
+from .rule import Flow, Rule
 from .states import NO_CLASS, Stage
 
 TELEGRAM_REACTIVATION = 2.0  # assumed: still being in the group doubles the chance to come back
@@ -50,3 +51,11 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     model.move(drift, Stage.DORMANT)
     model.move(back, Stage.ACTIVE)
     return {"dormant": drift, "reactivated": back}
+
+
+RULE = Rule(
+    name="engagement",
+    reads=("internalise_prompt", "internalise_decay", "reactivation_rate", "dormancy_rate"),
+    flows=(Flow("dormant", "Went dormant"), Flow("reactivated", "Came back from dormancy")),
+    step=step,
+)

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from .rule import Flow, Rule
 from .states import Stage
 
 
-def step(model, rng: np.random.Generator) -> np.ndarray:
+def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Hold this round's meetups, if due; return the attendees."""
     p = model.p
     if not p["happy_hour"] or model.week % p["happy_hour_every_weeks"] != p["happy_hour_every_weeks"] - 1:
-        return np.empty(0, np.int64)
+        return {"happy_hour_attendees": np.empty(0, np.int64)}
     mem = model.member_idx
     active = mem[model.stage[mem] == Stage.ACTIVE]
     prov = model.pop["prov"][active]
@@ -33,4 +34,18 @@ def step(model, rng: np.random.Generator) -> np.ndarray:
     attendees = active[held[prov] & (rng.random(active.size) < p["happy_hour_attendance"])]
     s = model.score
     s[attendees] += p["happy_hour_boost"] * (1.0 - s[attendees])
-    return attendees
+    return {"happy_hour_attendees": attendees}
+
+
+RULE = Rule(
+    name="happy_hour",
+    reads=(
+        "happy_hour",
+        "happy_hour_every_weeks",
+        "happy_hour_min_members",
+        "happy_hour_attendance",
+        "happy_hour_boost",
+    ),
+    flows=(Flow("happy_hour_attendees", "Happy Hour attendees"),),
+    step=step,
+)

@@ -1,10 +1,15 @@
-"""Metrics: what the DataCollector records each week, and the end-of-run summary.
+"""Metrics: what the model records each week, and the end-of-run summary.
 
 Names follow stocks / flows / cumulatives: ``n_*`` is a headcount at the end of
 the week, ``new_*`` what happened during the week, ``cum_*`` the running total
 since the start. Shares (in [0, 1]) have no prefix. One reporter per thing a
 user would plot; ``summary()`` gives end-of-run figures (the target names in
 model/targets.toml plus other summaries) apart from the series.
+
+Flows and cumulatives are not listed here: they are the flows the rules declare
+(``RULE.flows``, model/rule.py), counted from what each rule's step returns. The
+week's values go into preallocated arrays (:class:`Series`); :class:`Collector`
+shows them to Mesa (``mesa.batch_run``) as a DataCollector would.
 """
 
 from __future__ import annotations
@@ -14,65 +19,24 @@ import math
 import numpy as np
 
 from . import capacity
-from .communication import EVENT_TYPES, KINDS
+from .communication import KINDS
 from .parameters import PROGRAMMES
 from .population import N_PROVINCES
+from .rules import RULES
 from .states import Role, Stage
 
-FLOWS = (
-    "new_aware",
-    "new_followers",
-    "new_unfollows",
-    "new_telegram_joins",
-    "new_telegram_leaves",
-    "new_seekers",
-    "new_queue_giveups",
-    "new_registered",
-    "new_free_class_starts",
-    "new_free_class_graduates",
-    "new_dropped_free",
-    "new_applications",
-    *(f"new_enrolled_{p}" for p in PROGRAMMES),
-    "new_paid_enrolled",
-    "new_completed_paid",
-    "new_dropped_paid",
-    "new_scholars",
-    "new_completed_scholars",
-    "new_dropped_scholars",
-    "new_dormant",
-    "new_reactivated",
-    "new_volunteers",
-    "new_volunteers_quit",
-    "new_promotions",
-    "new_managers_left",
-    "new_happy_hour_attendees",
-    "new_momfluencers",
-    "new_momfluencers_stopped",
-    "new_campaigns",
-    "new_paid_posts",
-    "new_samples",
-    "new_income",
-    *(f"new_{k}_{c}" for k, c in EVENT_TYPES),
-    *(f"new_{k}" for k in KINDS),
-)
-CUMULATIVES = (
-    "cum_aware",
-    "cum_registered",
-    "cum_free_class_graduates",
-    "cum_paid_enrolled",
-    *(f"cum_enrolled_{p}" for p in PROGRAMMES),
-    "cum_completed_paid",
-    "cum_dropped_paid",
-    "cum_scholars",
-    "cum_completed_scholars",
-    "cum_volunteers",  # cum_volunteers: calls answered
-    "cum_promotions",
-    "cum_momfluencers",
-    "cum_campaigns",
-    "cum_paid_posts",
-    "cum_income",
-    *(f"cum_{k}" for k in KINDS),
-)
+# flows and cumulatives come from the rules' declarations (model/rules.py), in step order
+_FLOWS = {f"new_{f.name}": f for rule in RULES for f in rule.flows}
+FLOWS = tuple(_FLOWS)
+CUMULATIVES = tuple(f"cum_{f.name}" for f in _FLOWS.values() if f.cumulative)
+LABELS = {
+    **{name: f.label for name, f in _FLOWS.items()},
+    **{f"cum_{f.name}": f"{f.label} (cumulative)" for f in _FLOWS.values() if f.cumulative},
+}
+UNITS = {
+    **{name: f.unit for name, f in _FLOWS.items()},
+    **{f"cum_{f.name}": f.unit for f in _FLOWS.values() if f.cumulative},
+}
 
 STOCKS = {
     "n_unaware": lambda m: int(m.counts[Stage.UNAWARE]),
@@ -120,20 +84,114 @@ def _mean_score(m) -> float:
     return float(m.score.sum(dtype=np.float64) / reg) if reg else 0.0
 
 
-def reporters() -> dict:
-    """DataCollector model reporters: stocks, flows, cumulatives, shares."""
-    rep = {"date": lambda m: m.date.isoformat()}
-    rep.update(STOCKS)
-    rep.update({name: (lambda m, k=name: m.flows[k]) for name in FLOWS})
-    rep.update({name: (lambda m, k=name: m.cum[k]) for name in CUMULATIVES})
-    rep.update(SHARES)
-    rep.update(MONITORS)
-    return rep
+# numeric columns recorded by a function of the model (the flows and cumulatives are counted by the step)
+_MEASURED = {**STOCKS, **SHARES, **{k: v for k, v in MONITORS.items() if k != "comm_pattern"}}
+INTEGERS = frozenset(
+    [*STOCKS, *(n for n, f in _FLOWS.items() if f.dtype is int)]
+    + [f"cum_{f.name}" for f in _FLOWS.values() if f.cumulative and f.dtype is int]
+)
+
+
+def reporters() -> dict[str, str]:
+    """Every recorded column, in the order of :meth:`CommunityModel.dataframe`, with its label."""
+    names = ["date", *STOCKS, *FLOWS, *CUMULATIVES, *SHARES, *MONITORS]
+    return {name: LABELS.get(name, name) for name in names}
+
+
+class Series:
+    """The weekly series of one model, in preallocated arrays (row 0 = the initial state).
+
+    ``new`` holds the flows (filled by the model's step from the rules' returns),
+    ``cum`` the cumulatives and ``measured`` the stocks, shares and monitors;
+    :meth:`record` completes a row.
+    """
+
+    def __init__(self, model):
+        rows = model.n_weeks + 1
+        self.new = np.zeros((rows, len(FLOWS)))
+        self.cum = np.zeros((rows, len(CUMULATIVES)))
+        self.measured = np.zeros((rows, len(_MEASURED)))
+        self.dates: list[str] = []
+        self.patterns: list[str] = []
+        self.rows = 0  # rows recorded
+        col = {name: j for j, name in enumerate(FLOWS)}
+        # per rule, the (column, returned key) of each flow it declares
+        self.plan = [(rule, [(col[f"new_{f.name}"], f.name) for f in rule.flows]) for rule in model.rules]
+        self._cum_src = np.array([col["new_" + name[4:]] for name in CUMULATIVES], np.int64)
+
+    def record(self, model) -> None:
+        """Complete row ``model.week``: cumulatives, stocks, shares, monitors and the date."""
+        r = model.week
+        if r > 0:
+            self.cum[r] = self.cum[r - 1] + self.new[r, self._cum_src]
+        self.measured[r] = [f(model) for f in _MEASURED.values()]
+        self.dates.append(model.date.isoformat())
+        self.patterns.append(model.monitors["comm_pattern"])
+        self.rows = r + 1
+
+    def flows_at(self, r: int) -> dict[str, float]:
+        """The flows of row ``r``."""
+        return {name: _typed(name, v) for name, v in zip(FLOWS, self.new[r].tolist())}
+
+    def cums_at(self, r: int) -> dict[str, float]:
+        """The cumulatives at row ``r``."""
+        return {name: _typed(name, v) for name, v in zip(CUMULATIVES, self.cum[r].tolist())}
+
+    def columns(self) -> dict[str, list]:
+        """Column → values per recorded row (Python ints for counts, floats, strings)."""
+        k = self.rows
+        out: dict[str, list] = {"date": self.dates[:k]}
+        blocks = ((tuple(STOCKS), self.measured, 0), (FLOWS, self.new, None), (CUMULATIVES, self.cum, None))
+        for names, arr, offset in blocks:
+            for j, name in enumerate(names):
+                out[name] = _column(name, arr[:k, j])
+        m0 = len(STOCKS)
+        for j, name in enumerate(list(_MEASURED)[m0:]):
+            out[name] = _column(name, self.measured[:k, m0 + j])
+        out["comm_pattern"] = self.patterns[:k]
+        return {name: out[name] for name in reporters()}
+
+
+def _typed(name: str, v: float):
+    return int(v) if name in INTEGERS else v
+
+
+def _column(name: str, values: np.ndarray) -> list:
+    return values.astype(np.int64).tolist() if name in INTEGERS else values.tolist()
+
+
+class Collector:
+    """What ``mesa.batch_run`` reads of a DataCollector, built from the model's :class:`Series`."""
+
+    def __init__(self, model):
+        self._series = model.series
+        self.model_reporters = reporters()
+        self.agent_reporters: dict = {}
+        self.agenttype_reporters: dict = {}
+        self._agent_records: dict = {}
+        self._agenttype_records: dict = {}
+
+    @property
+    def model_vars(self) -> dict[str, list]:
+        """Column → values per collected step, as a DataCollector's."""
+        return self._series.columns()
+
+    @property
+    def _collection_steps(self) -> list[int]:
+        return list(range(self._series.rows))
+
+    def get_model_vars_dataframe(self):
+        """The series as a DataFrame, as a DataCollector's."""
+        import pandas as pd
+
+        return pd.DataFrame(self.model_vars)
 
 
 def dataframe(model):
     """Per-week series, indexed by week (0 = initial state)."""
-    df = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    import pandas as pd
+
+    df = pd.DataFrame(model.series.columns())
     df.index.name = "week"
     return df
 
@@ -192,25 +250,24 @@ def summary(model) -> dict[str, float]:
 
 
 def gini(x: np.ndarray) -> float:
-    """Gini coefficient of non-negative amounts (0 = equal; NaN when empty or all zero)."""
+    """Gini coefficient of non-negative amounts (0 = equal, also when empty or all zero: nobody earns more)."""
     x = np.sort(np.asarray(x, dtype=float))
     if x.size == 0 or x.sum() == 0:
-        return math.nan
+        return 0.0
     n = x.size
     return float((2 * np.arange(1, n + 1) - n - 1).dot(x) / (n * x.sum()))
 
 
 def income_distribution(m) -> dict[str, float]:
-    """Income of everyone ever trained as a momfluencer: Gini, percentiles, monthly mean (Rp)."""
+    """Income of everyone ever trained as a momfluencer: Gini, percentiles, monthly mean (Rp).
+
+    Defined when nobody was trained (e.g. IPM): no income, so Gini 0 and every figure 0, not NaN,
+    so that samplers and sensitivity analyses can use them in every run.
+    """
     inc = m.income[m.creator_idx()]
     months = max(m.week, 1) * 12 / 52
     if inc.size == 0:
-        return {
-            "income_gini": math.nan,
-            "income_p50": math.nan,
-            "income_p90": math.nan,
-            "income_per_creator_month": math.nan,
-        }
+        return {"income_gini": 0.0, "income_p50": 0.0, "income_p90": 0.0, "income_per_creator_month": 0.0}
     return {
         "income_gini": gini(inc),
         "income_p50": float(np.percentile(inc, 50)),

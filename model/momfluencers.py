@@ -1,8 +1,9 @@
 """Momfluencers: trained members post for their own followers, who grow with engagement.
 
-Rule:
+Rule, each week, right after class progress (model/progress.py):
 
-* **Training.** A member who completes Jika Ibu Menjadi is on the content-creator
+* **Training.** A member who completes Jika Ibu Menjadi this week (passed on by
+  model/progress.py as ``model.changed["completed_jika_ibu_menjadi"]``) is on the content-creator
   track with probability ``content_creator_share`` ("Jika Ibu Menjadi Content
   Creator", 001; IbuSibuk's online and offline training, 000) and becomes a
   momfluencer with her own account: followers lognormal with median
@@ -26,6 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .rule import Flow, Rule, State
+
 FOLLOWER_SPREAD = 1.0  # assumed: log-sd of a new momfluencer's followers
 ENGAGEMENT_CONCENTRATION = 20.0  # assumed: alpha + beta of the engagement Beta
 REFERENCE_ENGAGEMENT = 0.04  # growth is momfluencer_growth at this engagement
@@ -47,14 +50,20 @@ def train(model, completed: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Followers grow; some momfluencers stop; return who stopped."""
+    """This week's Jika Ibu Menjadi graduates train; followers grow; some stop; return who."""
     p = model.p
+    trained = train(model, model.changed["completed_jika_ibu_menjadi"], rng)
     creators = model.creator_idx()
     active = creators[model.momfluencer[creators]]
     model.mf_followers[active] *= 1.0 + p["momfluencer_growth"] * model.mf_engagement[active] / REFERENCE_ENGAGEMENT
     stopped = active[rng.random(active.size) < p["momfluencer_quit_rate"]]
     model.momfluencer[stopped] = False
-    return {"stopped": stopped}
+    return {"momfluencers": trained, "momfluencers_stopped": stopped}
+
+
+def setup(model, rng: np.random.Generator) -> None:
+    """Nobody trained yet."""
+    model._creator_idx = np.empty(0, np.int64)
 
 
 def record_income(model, who: np.ndarray, amounts: np.ndarray) -> None:
@@ -64,3 +73,29 @@ def record_income(model, who: np.ndarray, amounts: np.ndarray) -> None:
     np.add.at(model.income, who, amounts)
     changed = who[model.income[who] >= model.p["income_change_threshold"]]
     model.fin_change[changed[model.income[changed] > 0]] = True
+
+
+RULE = Rule(
+    name="momfluencers",
+    reads=(
+        "content_creator_share",
+        "momfluencer_engagement",
+        "momfluencer_followers",
+        "momfluencer_growth",
+        "momfluencer_quit_rate",
+        "income_change_threshold",
+    ),
+    owns=(
+        State("creator", bool, False, "trained content creator (ever a momfluencer)"),
+        State("momfluencer", bool, False, "working as a momfluencer now"),
+        State("mf_followers", np.float32, 0.0, "her own account's followers"),
+        State("mf_engagement", np.float32, 0.0, "her posts' engagement rate"),
+        State("income", np.float64, 0.0, "cumulative momfluencer income, Rp"),
+    ),
+    flows=(
+        Flow("momfluencers", "New momfluencers", cumulative=True),
+        Flow("momfluencers_stopped", "Momfluencers who stopped"),
+    ),
+    step=step,
+    setup=setup,
+)

@@ -1,7 +1,7 @@
 """Social ties: a clustered small-world graph over all mothers, as compact arrays.
 
 Rule: mothers sit on a ring in province order (model/population.py sorts them),
-each tied to her ``ties_per_mother / 2`` nearest ring neighbours on each side
+each tied to her ``ties_per_side`` nearest ring neighbours on each side
 (a ring lattice: high clustering, ties mostly inside a province); each tie is
 rewired with probability ``long_tie_share`` to a mother chosen uniformly
 anywhere (Watts-Strogatz). Ties are undirected. The graph is stored as CSR
@@ -11,7 +11,7 @@ a million mothers take a second, not the minutes networkx would; use
 
 Word of mouth (model/awareness.py) reads it through :func:`neighbours`.
 
-Parameters read: ties_per_mother, long_tie_share.
+Parameters read: ties_per_side (through the model: degree 2 x ties_per_side), long_tie_share.
 """
 
 from __future__ import annotations
@@ -24,14 +24,18 @@ import scipy.sparse as sp
 
 @dataclass
 class Ties:
+    """Undirected ties as CSR arrays."""
+
     indptr: np.ndarray  # int64, n + 1
     indices: np.ndarray  # int32, neighbour ids
 
     @property
     def n(self) -> int:
+        """Number of mothers."""
         return len(self.indptr) - 1
 
     def degree(self) -> np.ndarray:
+        """Ties of every mother."""
         return np.diff(self.indptr)
 
 

@@ -13,7 +13,7 @@ Rule, each week:
    ``free_class_size`` places, filled first come first served; those admitted
    register (become :class:`model.agents.Mother` agents; the places grow with the
    team, model/capacity.py) and attend the class
-   for ``free_class_weeks`` (completion: model/classes.py). A queued mother gives
+   for ``free_class_weeks`` (completion: model/progress.py). A queued mother gives
    up and returns to aware with weekly probability ``1 - exp(-1 /
    queue_patience_weeks)`` (from the week after she joined the queue).
 3. **Free class off**: a mother who seeks to join registers directly (through
@@ -31,6 +31,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import capacity, timeline
+from .rule import Flow, Rule, State
 from .states import FREE_CLASS, Stage
 
 
@@ -58,6 +59,15 @@ def schedule_seeking(model, idx: np.ndarray, first_week: int, rng: np.random.Gen
     model.onboarding_agendas["seek"].add(idx, due)
 
 
+def setup(model, rng: np.random.Generator) -> None:
+    """The cumulative seeking rate, empty agendas and an empty queue."""
+    model.seek_curve = seek_curve(model)
+    model.onboarding_agendas = {k: timeline.Agenda(model.n_weeks) for k in ("seek", "give_up")}
+    model.onboarding_seen = 0  # aware mothers already filed for seeking
+    model.queue = []  # free-class queue: (week joined, mothers), oldest first
+    model.free_cohorts = 0
+
+
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Seek, queue, give up, admit to the free class, register; return who did what."""
     p, week = model.p, model.week
@@ -67,12 +77,12 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     schedule_seeking(model, new, week, rng)
     seekers = ag["seek"].pop(week)
     empty = np.empty(0, np.int64)
-    out = {"seekers": seekers, "gave_up": empty, "admitted": empty, "direct": empty}
+    out = {"seekers": seekers, "queue_giveups": empty, "free_class_starts": empty, "registered": empty}
     if not p["free_class"]:
         joined = rng.random(seekers.size) < p["direct_registration_share"]
         model.register(seekers[joined], Stage.ACTIVE)
         schedule_seeking(model, seekers[~joined], week + 1, rng)  # the others may seek again later
-        out["direct"] = seekers[joined]
+        out["registered"] = seekers[joined]
         return out
 
     gave_up = ag["give_up"].pop(week)
@@ -84,7 +94,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     model.queue.append((week, rng.permutation(seekers)))  # first come, first served; same week in random order
     wait = timeline.waiting_weeks(rng, np.full(seekers.size, -np.expm1(-1.0 / p["queue_patience_weeks"])))
     ag["give_up"].add(seekers, week + wait)
-    out["gave_up"] = gave_up
+    out["queue_giveups"] = gave_up
     if week % p["free_class_every_weeks"] == 0 and p["free_class_size"] > 0:
         # entries of mothers who gave up (and perhaps queued again later) are stale: keep a mother
         # only in the week she is queued since
@@ -104,9 +114,33 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
         model.programme[admitted] = FREE_CLASS
         model.class_end[admitted] = week + p["free_class_weeks"]
         model.paying[admitted] = False
-        out["admitted"] = admitted
+        out["free_class_starts"] = out["registered"] = admitted
         if admitted.size and model.admins:
             host = model.admins[model.free_cohorts % len(model.admins)]
             host.cohorts_hosted += 1
             model.free_cohorts += 1
     return out
+
+
+RULE = Rule(
+    name="onboarding",
+    reads=(
+        "interest_rate",
+        "covid_push",
+        "free_class",
+        "direct_registration_share",
+        "queue_patience_weeks",
+        "free_class_every_weeks",
+        "free_class_size",
+        "free_class_weeks",
+    ),
+    owns=(State("queue_since", np.int16, -1, "week she joined the free-class queue (-1: never)"),),
+    flows=(
+        Flow("seekers", "Sought to join"),
+        Flow("queue_giveups", "Gave up queueing"),
+        Flow("registered", "Registered", cumulative=True),
+        Flow("free_class_starts", "Started the free class"),
+    ),
+    step=step,
+    setup=setup,
+)

@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from .rule import Flow, Rule, State
 from .states import Role, Stage
 
 PERFORMANCE_MEMORY = 0.9  # assumed: a track record reflects roughly the last ten weeks
 
 
 def target_team(model) -> int:
+    """The team's target size (founders and managers)."""
     p = model.p
     want = int(round(p["team_per_1000_members"] * model.registered / 1000.0))
     return min(p["team_max"], max(len(model.admins), want))
@@ -60,4 +62,16 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
         promoted = cand[order[:vacancies]]
         model.role[promoted] = Role.MANAGER
         model.role_counts_changed()
-    return {"promoted": promoted, "managers_left": left}
+    return {"promotions": promoted, "managers_left": left}
+
+
+RULE = Rule(
+    name="promotion",
+    reads=("team_per_1000_members", "team_max", "manager_leave_rate", "promotion_min_tenure_weeks"),
+    owns=(
+        State("tenure", np.int16, 0, "weeks served as a volunteer"),
+        State("performance", np.float32, 0.0, "volunteer track record"),
+    ),
+    flows=(Flow("promotions", "Promoted to manager", cumulative=True), Flow("managers_left", "Managers who left")),
+    step=step,
+)

@@ -8,7 +8,7 @@ Pebisnis and have not applied elsewhere;
 ``scholarship_batch_size`` of them are selected at random with weight ``s_i *
 need_i`` (``need_i = 1 - wtp_i / wtp_max``: the scholarship favours mothers who
 cannot pay) and start an Ibu Pebisnis cohort free of charge. Their completion
-and outcomes follow model/classes.py (financial change with
+and outcomes follow model/progress.py (financial change with
 ``scholarship_financial_effect``). Scholars are not paying learners, so they do
 not count in the completion rate.
 
@@ -22,16 +22,17 @@ import numpy as np
 
 from . import classes
 from .parameters import PROGRAMMES
+from .rule import Flow, Rule, State
 from .states import NO_CLASS, Stage
 
 IBU_PEBISNIS = PROGRAMMES.index("ibu_pebisnis")
 
 
-def step(model, rng: np.random.Generator) -> np.ndarray:
+def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Select this week's batch, if one is due; return the new scholars."""
     p = model.p
     if model.week not in model.scholarship_weeks or p["scholarship_batch_size"] == 0:
-        return np.empty(0, np.int64)
+        return {"scholars": np.empty(0, np.int64)}
     mem = model.member_idx
     cand = mem[
         (model.stage[mem] == Stage.ACTIVE)
@@ -46,8 +47,17 @@ def step(model, rng: np.random.Generator) -> np.ndarray:
     cand, w = cand[w > 0], w[w > 0]  # a mother with score 0 is never selected
     n = min(p["scholarship_batch_size"], cand.size)
     if n == 0:
-        return np.empty(0, np.int64)
+        return {"scholars": np.empty(0, np.int64)}
     chosen = rng.choice(cand, size=n, replace=False, p=w / w.sum())
     model.scholar[chosen] = True
     classes.enrol(model, chosen, IBU_PEBISNIS, paying=False)
-    return chosen
+    return {"scholars": chosen}
+
+
+RULE = Rule(
+    name="scholarship",
+    reads=("scholarship_batch_size", "enrol_threshold", "wtp_max"),
+    owns=(State("scholar", bool, False, "selected for the business scholarship"),),
+    flows=(Flow("scholars", "New scholars", cumulative=True),),
+    step=step,
+)

@@ -17,8 +17,14 @@ alumna, scholar, financial change, parenting change).
 
 from enum import IntEnum
 
+import numpy as np
+
+from .rule import State
+
 
 class Stage(IntEnum):
+    """A mother's stage."""
+
     UNAWARE = 0
     AWARE = 1
     QUEUED = 2
@@ -28,6 +34,8 @@ class Stage(IntEnum):
 
 
 class Role(IntEnum):
+    """A mother's role."""
+
     NONE = 0
     VOLUNTEER = 1
     MANAGER = 2
@@ -36,3 +44,18 @@ class Role(IntEnum):
 REGISTERED_STAGES = (Stage.ACTIVE, Stage.IN_CLASS, Stage.DORMANT)
 FREE_CLASS = 0  # programme code of the free entry class; paid programmes are 1..4
 NO_CLASS = -1
+
+
+# per-mother arrays several rules write (each rule declares the arrays only it writes
+# in its RULE's ``owns``); the model creates them all with one row per mother
+SHARED = (
+    State("stage", np.int8, 0, "stage (Stage)"),
+    State("role", np.int8, 0, "role (Role)"),
+    State("score", np.float32, 0.0, "internalisation s_i in [0, 1]"),
+    State("programme", np.int8, NO_CLASS, "class she attends: FREE_CLASS, 1..4 a paid programme, NO_CLASS"),
+    State("paying", bool, False, "pays for her paid class (False: scholar)"),
+    State("class_end", np.int16, 0, "week her class ends"),
+    State("registered_week", np.int16, -1, "week she registered (-1: not registered)"),
+    State("exposure", np.float32, 0.0, "talk weight of her aware and registered contacts"),
+    State("fin_change", bool, False, "reports a financial change (paid class, scholarship or momfluencer income)"),
+)

@@ -31,6 +31,7 @@ COVID_LEVELS = (
 
 
 def first_day_after(month: str) -> dt.date:
+    """The first day of the month after ``month``."""
     d = month_to_date(month)
     return dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
 
@@ -48,6 +49,7 @@ def week_of(month: str, start: str) -> int:
 
 
 def date_of(week: int, start: str) -> dt.date:
+    """First day of week ``week`` of a run starting in ``start``."""
     return month_to_date(start) + dt.timedelta(days=7 * int(week))
 
 
@@ -106,8 +108,9 @@ class Agenda:
 
 
 def waiting_weeks(rng: np.random.Generator, prob: np.ndarray) -> np.ndarray:
-    """Weeks until an event that happens each week with probability ``prob``
-    (geometric: 1 = this week; a huge number when the probability is 0).
+    """Weeks until an event that happens each week with probability ``prob``.
+
+    Geometric: 1 = this week; a huge number when the probability is 0.
     """
     prob = np.asarray(prob, dtype=float)
     out = np.full(prob.shape, np.iinfo(np.int32).max, np.int64)

@@ -5,7 +5,7 @@ community calls for volunteers (hosting events, moderating, 001). Candidates are
 active members with no role, internalisation ``s_i >= volunteer_threshold`` (and above 0) and
 at least one completed class (free or paid); up to ``volunteer_call_size`` are
 taken at random with weight ``s_i``. A volunteer supports
-``volunteer_capacity`` learners (model/classes.py). Each week a volunteer steps
+``volunteer_capacity`` learners (model/progress.py). Each week a volunteer steps
 down with probability ``volunteer_quit_rate``, and at once if she went dormant.
 Volunteering is a role of the same mother: she keeps her history (and her
 tenure, should she volunteer again). Promotion to the management team is
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .rule import Flow, Rule
 from .states import Role, Stage
 
 
@@ -44,4 +45,21 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
             joined = rng.choice(cand, size=n, replace=False, p=w / w.sum())
             model.role[joined] = Role.VOLUNTEER
     model.role_counts_changed()
-    return {"volunteers_joined": joined, "volunteers_quit": quit_}
+    return {"volunteers": joined, "volunteers_quit": quit_}
+
+
+RULE = Rule(
+    name="volunteering",
+    reads=(
+        "volunteer_quit_rate",
+        "volunteering",
+        "volunteer_call_every_weeks",
+        "volunteer_call_size",
+        "volunteer_threshold",
+    ),
+    flows=(
+        Flow("volunteers", "New volunteers (calls answered)", cumulative=True),
+        Flow("volunteers_quit", "Volunteers who stepped down"),
+    ),
+    step=step,
+)

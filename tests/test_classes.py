@@ -1,15 +1,13 @@
-"""Classes (model/classes.py): paid cohorts (applications, intake) and progress in every class."""
+"""Classes (model/classes.py): paid cohorts (applications and intake)."""
 
 from __future__ import annotations
-
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from ibusim.model import CommunityModel, classes, timeline
+from ibusim.model import CommunityModel, timeline
 from ibusim.model.parameters import PROGRAMMES
-from ibusim.model.states import FREE_CLASS, NO_CLASS, Role, Stage
+from ibusim.model.states import NO_CLASS, Stage
 
 MID = dict(n_mothers=20_000)
 UNAFFORDABLE = {
@@ -114,149 +112,6 @@ def test_a_mother_pays_for_each_programme_at_most_once():
     assert s["completed_paid"] > 100
     assert popcount8(m.done).sum() == s["completed_paid"]
     assert (m.classes_done >= popcount8(m.done)).all()
-
-
-def test_a_paid_class_lasts_its_weeks():
-    weeks = 4
-    m = CommunityModel(rng=6, dropout_rate=0.0, kembali_diri_weeks=weeks, **MID)
-    k = PROGRAMMES.index("kembali_diri")
-    cohort = None
-    while m.running and cohort is None:
-        w = m.week
-        m.step()
-        if m.dataframe()["new_enrolled_kembali_diri"].iloc[-1] > 0:
-            cohort = np.flatnonzero((m.programme == k + 1) & (m.class_end == w + weeks))
-    assert cohort is not None and cohort.size > 0
-    for _ in range(weeks - 2):
-        m.step()
-        assert (m.stage[cohort] == Stage.IN_CLASS).all()
-        assert not m.alumna[cohort].any()
-    m.step()  # the class's last week
-    assert m.alumna[cohort].all()
-    assert ((m.done[cohort] >> k) & 1).all()
-
-
-# ------------------------------------------------------------------ completion
-def test_no_dropout_means_full_completion_even_with_strong_barriers():
-    m = CommunityModel(
-        rng=7,
-        dropout_rate=0.0,
-        free_class_dropout=0.0,
-        barrier_strength=3.0,
-        admin_capacity=0,
-        volunteering=False,
-        **MID,
-    ).run()
-    s, df = m.summary(), m.dataframe()
-    assert s["completed_paid"] > 0
-    assert s["completion"] == 1.0 and s["dropped_paid"] == 0
-    assert (df["new_dropped_free"] == 0).all() and (df["new_dropped_paid"] == 0).all()
-
-
-def test_completion_rate_is_completions_over_paying_learners():
-    m = CommunityModel(rng=8, **MID).run()
-    s = m.summary()
-    assert s["dropped_paid"] > 0
-    assert s["completion"] == pytest.approx(s["completed_paid"] / (s["completed_paid"] + s["dropped_paid"]))
-
-
-def test_more_support_capacity_does_not_lower_completion():
-    """Drop-out in paid classes is multiplied by 1 + support_effect * shortfall: with no
-    facilitation capacity the shortfall is 1 (drop-out doubled), with ample capacity 0.
-    """
-    low, high = [], []
-    for seed in (1, 2, 3, 4):
-        kw = dict(rng=seed, volunteering=False, end="2022-12", **MID)
-        low.append(CommunityModel(admin_capacity=0, **kw).run().summary()["completion"])
-        high.append(CommunityModel(admin_capacity=10_000, **kw).run().summary()["completion"])
-    assert np.mean(high) > np.mean(low) + 0.03
-    assert all(h >= l for h, l in zip(high, low))
-
-
-def fake_model(
-    programme, n_admins=2, admin_capacity=10, volunteers=0, volunteer_capacity=5, managers=0, manager_capacity=8
-):
-    programme = np.asarray(programme, np.int8)
-    roles = {Role.VOLUNTEER: volunteers, Role.MANAGER: managers}
-    return SimpleNamespace(
-        p=dict(
-            n_admins=n_admins,
-            admin_capacity=admin_capacity,
-            volunteer_capacity=volunteer_capacity,
-            manager_capacity=manager_capacity,
-        ),
-        admins=[SimpleNamespace(capacity=admin_capacity) for _ in range(n_admins)],
-        programme=programme,
-        member_idx=np.arange(programme.size),
-        n_role=lambda role: roles.get(role, 0),
-    )
-
-
-def test_support_shortfall():
-    # 40 paid learners (free-class and idle members do not count), capacity 2 * 10 = 20
-    prog = [1] * 30 + [4] * 10 + [FREE_CLASS] * 50 + [NO_CLASS] * 20
-    assert classes.support_shortfall(fake_model(prog)) == pytest.approx(0.5)
-    # four volunteers add 4 * 5 = 20: fully supported
-    assert classes.support_shortfall(fake_model(prog, volunteers=4)) == 0.0
-    # managers add manager_capacity each: 20 + 2 * 8 = 36 of 40
-    assert classes.support_shortfall(fake_model(prog, managers=2)) == pytest.approx(0.1)
-    # support = admins' capacities + managers * manager_capacity + volunteers * volunteer_capacity
-    assert classes.support_shortfall(fake_model(prog, n_admins=1, managers=1, volunteers=2)) == pytest.approx(
-        1 - (10 + 8 + 2 * 5) / 40
-    )
-    assert classes.support_shortfall(fake_model(prog, n_admins=0, managers=5)) == 0.0  # 40 of 40, no founders
-    assert classes.support_shortfall(fake_model(prog, n_admins=0)) == 1.0
-    assert classes.support_shortfall(fake_model([FREE_CLASS] * 5, n_admins=0)) == 0.0  # no paid learners
-
-
-# ------------------------------------------------------------------ outcomes
-def test_outcome_probabilities_one_and_zero():
-    ones = {f"{p}_financial_effect": 1.0 for p in PROGRAMMES}
-    m = CommunityModel(
-        rng=9, scholarship_financial_effect=1.0, parenting_effect_free=1.0, parenting_effect_paid=1.0, **ones, **MID
-    ).run()
-    assert m.alumna.sum() > 0
-    np.testing.assert_array_equal(m.fin_change, m.alumna)  # every paid completer, nobody else
-    np.testing.assert_array_equal(m.par_change, m.classes_done > 0)
-    zeros = {f"{p}_financial_effect": 0.0 for p in PROGRAMMES}
-    m = CommunityModel(
-        rng=9, scholarship_financial_effect=0.0, parenting_effect_free=0.0, parenting_effect_paid=0.0, **zeros, **MID
-    ).run()
-    assert m.alumna.sum() > 0 and not m.fin_change.any() and not m.par_change.any()
-
-
-def test_scholars_outcome_uses_scholarship_financial_effect():
-    zeros = {f"{p}_financial_effect": 0.0 for p in PROGRAMMES}
-    m = CommunityModel(
-        rng=10,
-        scholarship_financial_effect=1.0,
-        **zeros,
-        **MID,
-        **{k: v for k, v in UNAFFORDABLE.items() if k != "wtp_max"},
-    ).run()
-    done_scholars = m.alumna & m.scholar
-    assert done_scholars.sum() > 0
-    np.testing.assert_array_equal(m.fin_change, m.alumna)
-    assert (m.alumna <= m.scholar).all()
-
-
-def test_completion_raises_internalisation():
-    m = CommunityModel(
-        rng=11,
-        internalise_prompt=0.0,
-        internalise_decay=0.0,
-        internalise_free=0.3,
-        internalise_paid=0.35,
-        telegram_rate=0.0,
-        telegram_member_rate=0.0,
-        happy_hour=False,
-        **MID,
-    ).run()
-    # with no prompts, no Happy Hour and no decay, scores are exactly 1 - 0.7 * 0.65^k after the free
-    # class and k paid classes
-    alive = m.classes_done > 0
-    k = m.classes_done[alive] - 1
-    np.testing.assert_allclose(m.score[alive], 1 - 0.7 * 0.65**k, rtol=1e-5)
 
 
 def test_free_programmes_are_open_to_mothers_without_budget():

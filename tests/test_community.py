@@ -59,7 +59,7 @@ def test_same_seed_identical_in_separate_processes():
     """A fresh interpreter (with a different hash seed) reproduces the in-process run bit for bit."""
     script = (
         "import hashlib, json, sys\n"
-        "from model import CommunityModel\n"
+        "from ibusim.model import CommunityModel\n"
         f"m = CommunityModel(rng=7, **{SMALL!r}).run()\n"
         "s = m.summary()\n"
         "print(json.dumps({'csv': hashlib.sha256(m.dataframe().to_csv().encode()).hexdigest(),\n"

@@ -30,7 +30,7 @@ def test_attendees_only_where_enough_active_members_and_their_scores_rise():
     counts = np.bincount(m.pop["prov"][active], minlength=len(m.prov_members))
     assert (counts >= 40).any() and ((counts > 0) & (counts < 40)).any()  # some provinces meet, some do not
     before = m.score.copy()
-    att = happy_hour.step(m, np.random.default_rng(0))
+    att = happy_hour.step(m, np.random.default_rng(0))["happy_hour_attendees"]
     assert att.size > 0
     assert (counts[m.pop["prov"][att]] >= 40).all()  # only where enough active members are
     assert (m.stage[att] == Stage.ACTIVE).all() and np.unique(att).size == att.size
@@ -60,10 +60,10 @@ def test_no_meetup_outside_its_week_or_when_off():
     advance_to_meetup_week(m)
     m.step()  # the meetup week
     assert m.week % m.p["happy_hour_every_weeks"] == 0
-    assert happy_hour.step(m, np.random.default_rng(0)).size == 0  # not due now
+    assert happy_hour.step(m, np.random.default_rng(0))["happy_hour_attendees"].size == 0  # not due now
     m.p["happy_hour"] = False
     for _ in range(m.p["happy_hour_every_weeks"]):
-        assert happy_hour.step(m, np.random.default_rng(0)).size == 0
+        assert happy_hour.step(m, np.random.default_rng(0))["happy_hour_attendees"].size == 0
         m.week += 1
 
 
@@ -78,7 +78,7 @@ def test_attendance_one_everyone_active_in_a_large_province_comes():
     advance_to_meetup_week(m)
     active = m.member_idx[m.stage[m.member_idx] == Stage.ACTIVE]
     counts = np.bincount(m.pop["prov"][active], minlength=len(m.prov_members))
-    att = happy_hour.step(m, np.random.default_rng(0))
+    att = happy_hour.step(m, np.random.default_rng(0))["happy_hour_attendees"]
     np.testing.assert_array_equal(np.sort(att), np.sort(active[counts[m.pop["prov"][active]] >= 40]))
 
 

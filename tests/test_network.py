@@ -34,13 +34,13 @@ def check_invariants(t: Ties, n: int):
     assert (a != a.T).nnz == 0  # undirected
 
 
-def test_ring_lattice_degree_is_exactly_ties_per_mother():
+def test_ring_lattice_degree_is_exactly_k():
     t = graph(beta=0.0)
     assert (t.degree() == 10).all()
     check_invariants(t, 2000)
 
 
-def test_mean_degree_close_to_ties_per_mother_after_rewiring():
+def test_mean_degree_close_to_k_after_rewiring():
     for k, beta in ((10, 0.05), (6, 0.5), (20, 1.0)):
         t = graph(n=5000, k=k, beta=beta)
         check_invariants(t, 5000)
@@ -101,7 +101,7 @@ def test_model_seed_gives_identical_ties():
     b = CommunityModel(rng=9, n_mothers=3000, end="2020-05")
     np.testing.assert_array_equal(a.ties.indices, b.ties.indices)
     np.testing.assert_array_equal(a.ties.indptr, b.ties.indptr)
-    assert a.ties.degree().mean() == pytest.approx(a.p["ties_per_mother"], rel=0.02)
+    assert a.ties.degree().mean() == pytest.approx(2 * a.p["ties_per_side"], rel=0.02)
 
 
 def test_to_networkx_keeps_every_tie():

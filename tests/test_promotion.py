@@ -144,7 +144,7 @@ def test_promotion_is_a_role_change_of_the_same_mother():
     snap = {a: getattr(m, a).copy() for a in ("registered_week", "classes_done", "score", "stage", "tenure")}
     n_agents = len(m.agents)
     out = promotion.step(m, np.random.default_rng(0))
-    promoted = out["promoted"]
+    promoted = out["promotions"]
     assert promoted.size > 0
     for i in promoted.tolist():
         assert m.mothers[i] is agents[i]
@@ -165,7 +165,7 @@ def test_the_best_eligible_volunteers_are_promoted():
     m.p["team_per_1000_members"] = 100.0
     vol_before = np.flatnonzero(m.role == Role.VOLUNTEER)
     out = promotion.step(m, np.random.default_rng(0))
-    promoted = out["promoted"]
+    promoted = out["promotions"]
     eligible = vol_before[
         (m.tenure[vol_before] >= m.p["promotion_min_tenure_weeks"]) & (m.stage[vol_before] != Stage.DORMANT)
     ]

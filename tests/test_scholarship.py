@@ -113,7 +113,7 @@ def test_selection_takes_batch_size_from_eligible_members():
     m = at_first_batch()
     cand = candidates(m)
     assert cand.size > 18
-    chosen = scholarship.step(m, np.random.default_rng(0))
+    chosen = scholarship.step(m, np.random.default_rng(0))["scholars"]
     assert chosen.size == 18 and np.unique(chosen).size == 18
     assert np.isin(chosen, cand).all()
     assert m.scholar[chosen].all() and m.scholar.sum() == 18
@@ -122,14 +122,14 @@ def test_selection_takes_batch_size_from_eligible_members():
 def test_selection_outside_a_batch_week_does_nothing():
     m = at_first_batch()
     m.week += 1
-    assert scholarship.step(m, np.random.default_rng(0)).size == 0
+    assert scholarship.step(m, np.random.default_rng(0))["scholars"].size == 0
     assert not m.scholar.any()
 
 
 def test_batch_larger_than_the_pool_takes_every_candidate():
     m = at_first_batch(scholarship_batch_size=10_000)
     cand = candidates(m)
-    chosen = scholarship.step(m, np.random.default_rng(0))
+    chosen = scholarship.step(m, np.random.default_rng(0))["scholars"]
     np.testing.assert_array_equal(np.sort(chosen), cand)
 
 
@@ -141,7 +141,7 @@ def test_selection_favours_mothers_who_cannot_pay():
     cand = candidates(m)
     capped = cand[m.pop["wtp"][cand] >= m.p["wtp_max"]]
     assert capped.size > 30 and cand.size - capped.size > 60
-    chosen = scholarship.step(m, np.random.default_rng(1))
+    chosen = scholarship.step(m, np.random.default_rng(1))["scholars"]
     assert chosen.size == 60
     assert not np.isin(chosen, capped).any()
     need = 1.0 - m.pop["wtp"] / m.p["wtp_max"]

@@ -31,7 +31,7 @@ def survey_with(m, **p):
     old = dict(m.p)
     m.p.update(p)
     try:
-        return survey.run(m, m._survey_rng())
+        return survey.run(m, m.fresh_stream("survey"))
     finally:
         m.p.clear()
         m.p.update(old)
@@ -98,8 +98,8 @@ def test_response_capped_at_one(finished):
 
 def test_same_state_same_answers(finished):
     m = finished
-    a = survey.run(m, m._survey_rng())
-    b = survey.run(m, m._survey_rng())
+    a = survey.run(m, m.fresh_stream("survey"))
+    b = survey.run(m, m.fresh_stream("survey"))
     assert a == b
     assert a == m.survey_result  # the survey the model ran on its last week
 
@@ -111,7 +111,7 @@ def test_running_the_survey_mid_run_changes_nothing_else():
     b = CommunityModel(**kw)
     while a.running:
         if a.week == 60:
-            survey.run(a, a._survey_rng())
+            survey.run(a, a.fresh_stream("survey"))
         a.step()
         b.step()
     sa, sb = a.summary(), b.summary()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ibusim.model import CommunityModel, classes
+from ibusim.model import CommunityModel, progress
 from ibusim.model.states import Role, Stage
 
 MID = dict(n_mothers=20_000, end="2023-06")
@@ -117,13 +117,13 @@ def test_shortfall_counts_volunteer_capacity_on_a_model_state():
         m.step()
     learners = (m.programme[m.member_idx] > 0).sum()
     assert learners >= 10
-    base = classes.support_shortfall(m)
+    base = progress.support_shortfall(m)
     assert base == pytest.approx(1 - 4 / learners)
     m.role[m.member_idx[:2]] = Role.VOLUNTEER
     m.role_counts_changed()
     assert m.n_role(Role.VOLUNTEER) == 2
-    assert classes.support_shortfall(m) == pytest.approx(1 - (4 + 2 * 2) / learners)
-    assert classes.support_shortfall(m) < base
+    assert progress.support_shortfall(m) == pytest.approx(1 - (4 + 2 * 2) / learners)
+    assert progress.support_shortfall(m) < base
 
 
 def test_zero_threshold_with_zero_scores_does_not_crash():

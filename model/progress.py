@@ -1,0 +1,139 @@
+"""Progress: drop-outs, completions and outcomes of everyone in a class (free or paid).
+
+Rule, each week: everyone in a class (free or paid) drops out with weekly
+probability ``d_i``: ``free_class_dropout * (1 + 2 b_i)`` in the free class,
+``dropout_rate * (1 + 2 b_i) * (1 + support_effect * shortfall)`` in a paid
+one, where ``shortfall = max(0, 1 - capacity / learners)`` and capacity is
+the team's support capacity (model/capacity.py: the admins' capacities plus
+``managers * manager_capacity + volunteers * volunteer_capacity``). The barrier term ``2 b_i`` is
+``BARRIER_DROPOUT``. Drop-outs
+become dormant. At the end of the class the others complete and return to
+active: free class → ``internalise_free`` and a parenting change with
+``parenting_effect_free``; paid class (or scholarship) → alumna,
+``internalise_paid``, a financial change with ``<prog>_financial_effect``
+(scholars: ``scholarship_financial_effect``) and a parenting change with
+``parenting_effect_paid``. A new alumna adds one alumnae tie to each of her
+contacts (peer reinforcement of applications, model/classes.py). This week's
+Jika Ibu Menjadi completions are passed on to momfluencer training
+(model/momfluencers.py).
+
+Completion rate = paid completions / (completions + drop-outs) among paying
+learners (the platform records progress only for paid orders, domain.md).
+
+Parameters read: the ``<prog>_*`` family (``<prog>_financial_effect``), dropout_rate,
+free_class_dropout, support_effect, internalise_free, internalise_paid,
+parenting_effect_free, parenting_effect_paid, scholarship_financial_effect, and
+through model/capacity.py n_admins, admin_capacity, manager_capacity, volunteer_capacity.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import capacity
+from .network import neighbours
+from .parameters import PROGRAMMES
+from .rule import Flow, Rule, State, per_programme
+from .states import FREE_CLASS, NO_CLASS, Stage
+
+# assumed: a mother at the top of the barrier index drops out at 1 + 2 = 3 times the base rate
+BARRIER_DROPOUT = 2.0
+
+
+def support_shortfall(model) -> float:
+    """Share of paid learners beyond the facilitation capacity (0 = fully supported)."""
+    mem = model.member_idx
+    learners = np.count_nonzero(model.programme[mem] > FREE_CLASS)
+    if learners == 0:
+        return 0.0
+    return max(0.0, 1.0 - capacity.support(model) / learners)
+
+
+def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Drop-outs and completions of everyone in a class; return who."""
+    p, pop = model.p, model.pop
+    mem = model.member_idx
+    learners = mem[model.stage[mem] == Stage.IN_CLASS]
+    prog = model.programme[learners]
+    b = pop["barrier"][learners]
+    free = prog == FREE_CLASS
+    d = np.where(
+        free, p["free_class_dropout"], p["dropout_rate"] * (1.0 + p["support_effect"] * support_shortfall(model))
+    ) * (1.0 + BARRIER_DROPOUT * b)
+    drop = rng.random(learners.size) < d
+    dropped = learners[drop]
+    done = learners[~drop & (model.class_end[learners] <= model.week + 1)]
+    out = {
+        "dropped_free": dropped[model.programme[dropped] == FREE_CLASS],
+        "dropped_paid": dropped[(model.programme[dropped] > FREE_CLASS) & model.paying[dropped]],
+        "dropped_scholars": dropped[(model.programme[dropped] > FREE_CLASS) & ~model.paying[dropped]],
+    }
+    model.move(dropped, Stage.DORMANT)
+    model.programme[dropped] = NO_CLASS
+
+    free_done = done[model.programme[done] == FREE_CLASS]
+    paid_done = done[model.programme[done] > FREE_CLASS]
+    # free class completed
+    s = model.score
+    s[free_done] += p["internalise_free"] * (1.0 - s[free_done])
+    model.par_change[free_done[rng.random(free_done.size) < p["parenting_effect_free"]]] = True
+    model.free_grad[free_done] = True
+    # paid class (or scholarship) completed
+    k = model.programme[paid_done] - 1
+    fin_p = np.array([p[f"{g}_financial_effect"] for g in PROGRAMMES])[k]
+    scholars = ~model.paying[paid_done]
+    fin_p = np.where(scholars, p["scholarship_financial_effect"], fin_p)
+    u_fin, u_par = rng.random(paid_done.size), rng.random(paid_done.size)
+    model.fin_change[paid_done[u_fin < fin_p]] = True
+    model.par_change[paid_done[u_par < p["parenting_effect_paid"]]] = True
+    s[paid_done] += p["internalise_paid"] * (1.0 - s[paid_done])
+    model.done[paid_done] |= (1 << k).astype(np.uint8)
+    model.classes_done[done] += 1
+    new_alumnae = paid_done[~model.alumna[paid_done]]
+    model.alumna[paid_done] = True
+    if new_alumnae.size:
+        nb, _ = neighbours(model.ties, new_alumnae)
+        np.add.at(model.alumnae_ties, nb, 1)
+    model.move(done, Stage.ACTIVE)
+    model.programme[done] = NO_CLASS
+    out.update(
+        free_class_graduates=free_done,
+        completed_paid=paid_done[~scholars],
+        completed_scholars=paid_done[scholars],
+        completed_jika_ibu_menjadi=paid_done[k == PROGRAMMES.index("jika_ibu_menjadi")],
+    )
+    return out
+
+
+RULE = Rule(
+    name="progress",
+    reads=(
+        "free_class_dropout",
+        "dropout_rate",
+        "support_effect",
+        "internalise_free",
+        "parenting_effect_free",
+        *per_programme("financial_effect"),
+        "scholarship_financial_effect",
+        "parenting_effect_paid",
+        "internalise_paid",
+    ),
+    owns=(
+        State("done", np.uint8, 0, "bit k: paid programme k completed"),
+        State("classes_done", np.int16, 0, "classes completed (free or paid)"),
+        State("free_grad", bool, False, "completed the free class"),
+        State("alumna", bool, False, "completed a paid class or the scholarship"),
+        State("par_change", bool, False, "reports a parenting change"),
+        State("alumnae_ties", np.int16, 0, "her contacts who are alumnae"),
+    ),
+    flows=(
+        Flow("free_class_graduates", "Free-class graduates", cumulative=True),
+        Flow("dropped_free", "Free-class drop-outs"),
+        Flow("completed_paid", "Paid-class completions", cumulative=True),
+        Flow("dropped_paid", "Paid-class drop-outs", cumulative=True),
+        Flow("completed_scholars", "Scholarship completions", cumulative=True),
+        Flow("dropped_scholars", "Scholarship drop-outs"),
+    ),
+    passes=("completed_jika_ibu_menjadi",),
+    step=step,
+)
