@@ -4,7 +4,7 @@ Tests model/docs.py (the generator) and the parts of docs/ODD.md that can drift
 from the code: the parameter tables, the seven ODD sections, every parameter, the
 step order of model/community.py (item by item), one Submodels subsection per rule
 module that names the parameters its module reads, the flows, reporters and
-summary keys, the random streams, the Bass limit case, the internal links, the
+summary keys, the random streams (keyed by name), the Bass limit case, the internal links, the
 observed targets, and no mention of removed code.
 """
 
@@ -20,6 +20,7 @@ from ibusim.model import CommunityModel, awareness, community, docs, metrics
 from ibusim.model import targets as targets_mod
 from ibusim.model.communication import CHANNELS, EVENT_TYPES, KINDS
 from ibusim.model.parameters import PARAMS, PROGRAMMES
+from ibusim.model.rules import RULES
 from ibusim.model.states import Role, Stage
 
 ODD = docs.ROOT / "docs" / "ODD.md"
@@ -46,7 +47,19 @@ DESIGN_CONCEPTS = (
     "Observation",
 )
 # model/ modules that hold no rule of their own (infrastructure, or the model itself, section 3)
-NOT_RULES = {"__init__", "states", "parameters", "scenarios", "docs", "targets", "community"}
+NOT_RULES = {
+    "__init__",
+    "states",
+    "parameters",
+    "scenarios",
+    "docs",
+    "targets",
+    "outputs",
+    "community",
+    "rule",
+    "rules",
+    "resources",
+}
 # names of code that no longer exists and must not be documented
 REMOVED = ("community_graph", "link_cohort", "referral", "cohort tie")
 
@@ -263,22 +276,22 @@ def test_roles_and_stages_are_documented(text):
     assert not missing, missing
 
 
-def test_streams_are_listed_in_order(text):
+def _stream_names() -> set[str]:
+    """Every random stream the model draws from: each rule's (its name) and those named in the code."""
+    names = {rule.name for rule in RULES}
+    for path in (docs.ROOT / "model").glob("*.py"):
+        names |= set(re.findall(r"stream\(\"(\w+)\"\)", path.read_text(encoding="utf-8")))
+    return names
+
+
+def test_every_stream_is_named_in_the_stochasticity_concept(text):
     body = _section(text, "4. Design concepts")
-    assert ", ".join(community.STREAMS) in " ".join(body.split()), "section 4 must list community.STREAMS in order"
-    init = _section(text, "5. Initialization")
-    words = {
-        12: "twelve",
-        13: "thirteen",
-        14: "fourteen",
-        15: "fifteen",
-        16: "sixteen",
-        17: "seventeen",
-        18: "eighteen",
-        19: "nineteen",
-        20: "twenty",
-    }
-    assert f"{words.get(len(community.STREAMS), len(community.STREAMS))} streams" in init
+    concept = body[body.index("**Stochasticity.**") : body.index("**Collectives.**")]
+    names = _stream_names()
+    assert {"population", "network", "seeding", "participation", "survey", "event_counts"} <= names
+    missing = sorted(n for n in names if f"`{n}`" not in concept)
+    assert not missing, f"section 4 (Stochasticity) does not name the random streams {missing}"
+    assert "keyed by its name" in " ".join(concept.split())
 
 
 def test_state_the_odd_names_exists(text):
@@ -327,8 +340,10 @@ def _bass_settings(text: str) -> tuple[dict, list[dict]]:
 
 
 def test_bass_limit_settings_make_mass_reach_constant(text):
-    """Every documented setting of 7.5 is needed and enough: p(t) = media_reach every week,
-    talk_total = aware, digital reach 1, although mothers register and volunteer meanwhile.
+    """Every documented setting of 7.5 is needed and enough.
+
+    p(t) = media_reach every week, talk_total = aware, digital reach 1, although mothers register and
+    volunteer meanwhile.
     """
     main, alternatives = _bass_settings(text)
     assert {
