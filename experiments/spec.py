@@ -325,8 +325,8 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
     if runs > MAX_RUNS:
         raise _bad(
             path,
-            f"the design is {show(spec.n_points())} points x {reps:,} replications = {show(runs)} runs, more than "
-            f"the maximum {MAX_RUNS:,}: use fewer levels, samples or replications",
+            f"the design is {_count(spec.n_points())} points x {_count(reps)} replications = {_count(runs)} runs, "
+            f"more than the maximum {MAX_RUNS:,}: use fewer levels, samples or replications",
         )
     # every design point as a whole must be a valid parameter set (cross-parameter rules) that fits in memory
     base = load_scenario(scenario, **fixed)
@@ -343,6 +343,11 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
     except ParameterError as e:
         raise _bad(path, f"its largest run: {e}") from None
     return spec
+
+
+def _count(n: int) -> str:
+    """A count with thousands separators (a number too large for that by its size)."""
+    return f"{n:,}" if n.bit_length() <= 128 else show(n)
 
 
 def _plain_name(name) -> bool:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 def one_line(message: str, limit: int = 400) -> str:
     """A message made safe for one line of stderr: line breaks escaped, very long text cut."""
-    text = str(message).replace("\r", "\\r").replace("\n", "\\n")
+    text = "\\n".join(str(message).splitlines())  # every line break (\n, \r, \x85, \u2028, ...) escaped
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 

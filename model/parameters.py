@@ -139,6 +139,8 @@ def check(p: Param, value: Any) -> Any:
 def show(value: Any, limit: int = 60) -> str:
     """``repr(value)`` for a one-line message: huge integers by their size, long text cut short."""
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        if value.bit_length() < 14_000:  # below Python's 4,300-digit limit for str()
+            return f"<an integer of {len(str(abs(value))):,} digits>"
         return f"<an integer of about {int(value.bit_length() * math.log10(2)) + 1:,} digits>"
     text = repr(value)
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
