@@ -2,9 +2,11 @@
 
 The Sweep page builds an ordinary experiment spec (the TOML that ``ibusim sweep``
 reads, downloadable as such) from one or two chosen parameters and runs it with
-:func:`experiments.sweep.run_sweep` into ``results/dashboard-sweep-<time>``,
+:func:`ibusim.experiments.sweep.run_sweep` into ``results/dashboard-sweep-<time>``,
 polling the sweep's ``progress.json`` for the progress bar. The A/B mode runs
-:func:`experiments.compare.compare` on two variants of the form over common seeds.
+:func:`ibusim.experiments.compare.compare` on two variants of the form over common seeds.
+Both run their models through the experiments' execution layer (worker processes, per-run
+time and memory limits, a dead worker recorded as a failed run).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from ibusim.model.parameters import PARAMS, ParameterError
 from ibusim.model.scenarios import toml_value
 
 RESULTS = Path("results")
-EVEN = ("ties_per_mother",)  # integer parameters that must be even (model.parameters.validate)
+# integer parameters that must be even (model.parameters.validate), where the model still has one
+EVEN = tuple(n for n in ("ties_per_mother",) if n in PARAMS)
 
 
 def sweepable() -> list[str]:
@@ -109,6 +112,7 @@ def build_spec(factors: list[dict], fixed: dict[str, Any], replications: int, se
 
 
 def new_folder() -> Path:
+    """A new folder for a dashboard sweep: results/dashboard-sweep-<time, to the microsecond>."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     return RESULTS / f"dashboard-sweep-{stamp}"
 

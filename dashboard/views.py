@@ -293,10 +293,10 @@ DEMO_WEEKS = 104  # two years: enough members in the window for the pattern to s
 
 
 def demonstration(label: str, seed: int = 1, weeks: int = DEMO_WEEKS, preset: str = "ipm") -> dict:
-    """Run ``preset`` for ``weeks`` weeks with the demo's setting; return its network snapshot."""
-    from ibusim.model import CommunityModel
+    """Run ``preset`` for ``weeks`` weeks with the demo's setting; return its network snapshot.
 
-    m = CommunityModel(preset, rng=seed, **DEMO[label])
-    for _ in range(weeks):
-        m.step()
-    return network_snapshot(m)
+    Unlike the rest of this module it runs a model (built and run by the experiments' execution layer).
+    """
+    from ibusim.experiments.core import run_model
+
+    return network_snapshot(run_model(preset, DEMO[label], seed, weeks=weeks))

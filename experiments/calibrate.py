@@ -39,10 +39,13 @@ from ibusim.model.parameters import PARAMS, ParameterError
 from ibusim.model.targets import load as load_targets
 
 from .core import run_one
+from .execution import atomic_text, atomic_write, run_many
 
 
 @dataclass
 class CalibrationSetup:
+    """A checked choice: scenario, parameters to fit, targets fitted and held out, fixed changes."""
+
     scenario: str
     params: list[str]
     fit: list[str]  # target names fitted
@@ -73,9 +76,10 @@ def setup(
     fit = [t for t in chosen if t not in hold]
     if not fit:
         raise ParameterError("no targets left to fit after holding out")
+    from ibusim.model.resources import check as check_memory
     from ibusim.model.scenarios import load
 
-    load(scenario, **(fixed or {}))
+    check_memory(load(scenario, **(fixed or {})))  # valid, and a model that fits in memory
     return CalibrationSetup(scenario, names, fit, hold, dict(fixed or {}))
 
 
@@ -152,7 +156,7 @@ def run(
     )
     if setup_file.exists() and setup_file.read_text() != setup_json:
         raise ParameterError(f"folder '{out}' holds a different calibration (setup.json differs); use another --out")
-    setup_file.write_text(setup_json)
+    atomic_text(setup_file, setup_json)
     np.random.seed(seed)
     prior = pyabc.Distribution(
         **{n: pyabc.RV("uniform", PARAMS[n].prior[0], PARAMS[n].prior[1] - PARAMS[n].prior[0]) for n in cs.params}
@@ -181,14 +185,25 @@ def run(
     if done < generations and not reached:  # a finished calibration (either stop rule) is reused as it is
         abc.run(minimum_epsilon=min_epsilon, max_nr_populations=generations - done)
     history = abc.history
-    return write_outputs(cs, history, out, ppc_runs=ppc_runs, seed=seed)
+    return write_outputs(cs, history, out, ppc_runs=ppc_runs, seed=seed, workers=workers)
 
 
-def write_outputs(cs: CalibrationSetup, history, out: Path, ppc_runs: int, seed: int) -> dict:
+def _csv(df: pd.DataFrame, path: Path) -> None:
+    atomic_write(path, lambda p: df.to_csv(p, index=False))
+
+
+def write_outputs(
+    cs: CalibrationSetup, history, out: Path, ppc_runs: int, seed: int, workers: int | None = None
+) -> dict:
+    """Write the posterior, its summary and plot, the epsilons and the posterior-predictive check; return the report.
+
+    Each file is written atomically. The posterior-predictive runs go through the execution layer, in this
+    process when ``workers`` is 1, else in worker processes.
+    """
     df, w = history.get_distribution(m=0, t=history.max_t)
     df = df[cs.params]
     post = df.assign(weight=w)
-    post.to_csv(out / "posterior.csv", index=False)
+    _csv(post, out / "posterior.csv")
     summary = pd.DataFrame(
         [
             {
@@ -202,13 +217,14 @@ def write_outputs(cs: CalibrationSetup, history, out: Path, ppc_runs: int, seed:
             for n in cs.params
         ]
     )
-    summary.to_csv(out / "posterior_summary.csv", index=False)
+    _csv(summary, out / "posterior_summary.csv")
     pops = history.get_all_populations()
-    pops.to_csv(out / "epsilons.csv", index=False)
-    _plot_posterior(post, cs, out / "posterior.png")
-    ppc, ppc_summary = posterior_predictive(cs, post, ppc_runs, seed)
-    ppc.to_csv(out / "ppc.csv", index=False)
-    ppc_summary.to_csv(out / "ppc_summary.csv", index=False)
+    _csv(pops, out / "epsilons.csv")
+    atomic_write(out / "posterior.png", lambda p: _plot_posterior(post, cs, p))
+    executor = "sequential" if workers == 1 else "processes"
+    ppc, ppc_summary = posterior_predictive(cs, post, ppc_runs, seed, executor=executor, workers=workers)
+    _csv(ppc, out / "ppc.csv")
+    _csv(ppc_summary, out / "ppc_summary.csv")
     report = {
         "generations": int(history.max_t + 1),
         "final_epsilon": float(pops["epsilon"].iloc[-1]),
@@ -216,7 +232,7 @@ def write_outputs(cs: CalibrationSetup, history, out: Path, ppc_runs: int, seed:
         "posterior": summary.to_dict("records"),
         "ppc": ppc_summary.to_dict("records"),
     }
-    (out / "report.json").write_text(json.dumps(report, indent=2, default=float))
+    atomic_text(out / "report.json", json.dumps(report, indent=2, default=float))
     return report
 
 
@@ -227,7 +243,14 @@ def _wquantile(x: pd.Series, w: np.ndarray, q: float) -> float:
     return float(xs[min(np.searchsorted(cdf, q), len(xs) - 1)])
 
 
-def posterior_predictive(cs: CalibrationSetup, post: pd.DataFrame, runs: int, seed: int):
+def posterior_predictive(
+    cs: CalibrationSetup,
+    post: pd.DataFrame,
+    runs: int,
+    seed: int,
+    executor: str = "processes",
+    workers: int | None = None,
+):
     """Runs at posterior draws (new seeds): each target inside its band? Per target and all together."""
     targets = load_targets()
     rng = np.random.default_rng([seed, 2])
@@ -235,21 +258,23 @@ def posterior_predictive(cs: CalibrationSetup, post: pd.DataFrame, runs: int, se
     seeds = rng.integers(0, 2**31 - 1, runs)
     rows = []
     names = cs.fit + cs.held_out
-    from concurrent.futures import ProcessPoolExecutor
-
     jobs = [
-        ({"scenario": cs.scenario, **cs.fixed, **{n: float(post.iloc[i][n]) for n in cs.params}}, int(s))
+        {
+            "params": {"scenario": cs.scenario, **cs.fixed, **{n: float(post.iloc[i][n]) for n in cs.params}},
+            "seed": int(s),
+        }
         for i, s in zip(idx, seeds)
     ]
-    from .sweep import _forkserver
-
-    with ProcessPoolExecutor(mp_context=_forkserver()) as ex:
-        results = list(ex.map(run_one, *zip(*jobs)))
-    for (params, s), res in zip(jobs, results):
+    results = run_many(jobs, run_one, executor=executor, workers=workers)
+    failed = [r for r in results if not r["ok"]]
+    if failed:
+        raise RuntimeError(f"{len(failed)} posterior-predictive run(s) failed; first: {failed[0]['reason']}")
+    for res in results:
+        params, s = res["params"], res["seed"]
         row = {"seed": s, **{n: params[n] for n in cs.params}}
         for t in names:
-            row[t] = res[targets[t].summary]
-            row[f"{t}_inside"] = targets[t].inside(res[targets[t].summary])
+            row[t] = res["outcomes"][targets[t].summary]
+            row[f"{t}_inside"] = targets[t].inside(res["outcomes"][targets[t].summary])
         row["all_inside"] = all(row[f"{t}_inside"] for t in names)
         rows.append(row)
     ppc = pd.DataFrame(rows)
@@ -293,5 +318,5 @@ def _plot_posterior(post: pd.DataFrame, cs: CalibrationSetup, path: Path) -> Non
         ax.axis("off")
     fig.suptitle("ABC-SMC posterior marginals (x range = uniform prior)", fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, format="png")
     plt.close(fig)

@@ -25,18 +25,17 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from ibusim.model import outputs
+from ibusim.model.outputs import SERIES_TARGETS, fmt, show
 from ibusim.model.parameters import ParameterError, parse_value
 from ibusim.model.scenarios import load as load_scenario
 
 from .core import SERIES_KEY, run_with_series
-from .run import OutputError, check_out_dir
-from .sweep import execute, make_executor
+from .execution import DEFAULT_LIMITS, Limits, OutputError, atomic_folder, check_new_folder, run_many, spawn_seeds
 
 SERIES = ("cum_registered", "n_telegram", "n_followers", "cum_paid_enrolled")
-SERIES_TARGETS = {"cum_registered": "registered", "n_telegram": "telegram", "n_followers": "instagram"}
 DEFAULT_OUTCOMES = (
     "registered",
     "completion",
@@ -55,6 +54,8 @@ DEFAULT_OUTCOMES = (
 
 @dataclass
 class Variant:
+    """One side of a comparison: a label, a scenario and parameter changes."""
+
     label: str
     scenario: str = "ipm"
     changes: dict[str, Any] = field(default_factory=dict)
@@ -67,12 +68,14 @@ def parse_variant(text: str) -> Variant:
         raise ParameterError(f"variant {text!r} must look like LABEL=SCENARIO[:name=value,...]")
     scenario, _, sets = rest.partition(":")
     changes = {}
-    for item in filter(None, (s.strip() for s in sets.split(","))):
+    for item in [s.strip() for s in sets.split(",")] if sets.strip() else []:  # an empty item (a,,b) is refused
         name, eq, value = item.partition("=")
         if not eq:
             raise ParameterError(f"variant {label!r}: {item!r} must be name=value")
         changes[name.strip()] = parse_value(name.strip(), value)
-    load_scenario(scenario.strip(), **changes)  # validate now
+    from ibusim.model.resources import check as check_memory
+
+    check_memory(load_scenario(scenario.strip(), **changes))  # validate now, memory included
     return Variant(label.strip(), scenario.strip(), changes)
 
 
@@ -85,32 +88,31 @@ def compare(
     workers: int | None = None,
     scheduler: str | None = None,
     outcomes: tuple[str, ...] = DEFAULT_OUTCOMES,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[pd.DataFrame, Path]:
-    """Run every variant ``replications`` times; write the folder; return (table, folder)."""
+    """Run every variant ``replications`` times; write the folder; return (table, folder).
+
+    The runs go through the sweeps' runner (:func:`ibusim.experiments.execution.run_many`): variant i is
+    design point i of a sweep over one categorical factor, the variant, with the same seeds at every point.
+    """
     if len({v.label for v in variants}) != len(variants) or not variants:
         raise ParameterError("variants need distinct, non-empty labels")
     if replications < 1:
         raise ParameterError(f"replications = {replications} must be >= 1")
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = Path(out) if out else Path("results") / f"compare-{'-vs-'.join(v.label for v in variants)}-{stamp}"
-    check_out_dir(out)
-    seeds = [int(c.generate_state(1, np.uint32)[0]) for c in np.random.SeedSequence(seed).spawn(replications)]
+    check_new_folder(out)
+    seeds = [int(s) for s in spawn_seeds(seed, replications)]
     todo = [
-        {"point": i, "replication": r, "seed": s, "factors": {}, "params": {"scenario": v.scenario, **v.changes}}
+        {"point": i, "replication": r, "seed": s, "params": {"scenario": v.scenario, **v.changes}}
         for i, v in enumerate(variants)
         for r, s in enumerate(seeds)
     ]
     runner = partial(run_with_series, columns=("date", *SERIES))
-    ex, close = make_executor(executor, workers, scheduler)
-    try:
-        results = (
-            [execute(t, runner) for t in todo] if ex is None else list(ex.map(execute, todo, [runner] * len(todo)))
-        )
-    finally:
-        close()
+    results = run_many(todo, runner, executor=executor, workers=workers, scheduler=scheduler, limits=limits)
     failed = [r for r in results if not r["ok"]]
     if failed:
-        raise OutputError(f"{len(failed)} run(s) failed; first: {failed[0]['traceback'].strip().splitlines()[-1]}")
+        raise OutputError(f"{len(failed)} run(s) failed; first: {failed[0]['reason']}")
     runs = pd.DataFrame(
         [
             {
@@ -138,9 +140,7 @@ def compare(
     )
     series = series.astype({c: float for c in SERIES})
     table = summarise(runs, [v.label for v in variants], [o for o in outcomes if o in runs.columns])
-    tmp = out.parent / f".{out.name}.partial"
-    try:
-        tmp.mkdir(parents=True)
+    with atomic_folder(out) as tmp:
         runs.to_parquet(tmp / "runs.parquet", index=False)
         series.to_parquet(tmp / "series.parquet", index=False)
         table.to_csv(tmp / "compare.csv", index=False)
@@ -157,9 +157,6 @@ def compare(
                 default=str,
             )
         )
-        tmp.rename(out)
-    except OSError as e:
-        raise OutputError(f"cannot write '{out}': {e.strerror or e}") from None
     return table, out
 
 
@@ -189,6 +186,7 @@ def summarise(runs: pd.DataFrame, labels: list[str], outcomes: list[str]) -> pd.
 
 
 def plot(series: pd.DataFrame, labels: list[str], path: Path) -> Path:
+    """Four panels of weekly series: a 5-95% band and the median per variant, observed figures marked."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -197,12 +195,6 @@ def plot(series: pd.DataFrame, labels: list[str], path: Path) -> Path:
     from ibusim.model.targets import load as load_targets
 
     targets = load_targets()
-    titles = {
-        "cum_registered": "registered mothers (cumulative)",
-        "n_telegram": "Telegram members",
-        "n_followers": "Instagram followers",
-        "cum_paid_enrolled": "paid enrolments (cumulative)",
-    }
     fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
     for ax, col in zip(axes.flat, SERIES):
         for k, label in enumerate(labels):
@@ -216,8 +208,8 @@ def plot(series: pd.DataFrame, labels: list[str], path: Path) -> Path:
         if col in SERIES_TARGETS:
             t = targets[SERIES_TARGETS[col]]
             ax.axhspan(t.low, t.high, color="grey", alpha=0.15)
-            ax.axhline(t.value, color="black", ls="--", lw=0.8, label=f"observed {t.value:,.0f}")
-        ax.set_title(titles[col], fontsize=10)
+            ax.axhline(t.value, color="black", ls="--", lw=0.8, label=f"observed {fmt(t.value, t.unit)}")
+        ax.set_title(outputs.label(col), fontsize=10)
     axes.flat[0].legend(fontsize=8)
     fig.autofmt_xdate()
     fig.tight_layout()
@@ -227,15 +219,12 @@ def plot(series: pd.DataFrame, labels: list[str], path: Path) -> Path:
 
 
 def format_table(table: pd.DataFrame) -> str:
-    """Outcome rows, one column per variant: mean [p5, p95]."""
-
-    def fmt(x):
-        if x != x:
-            return "n/a"
-        return f"{x:.3f}" if abs(x) < 2 else f"{x:,.0f}"
-
+    """Outcome rows, one column per variant: mean [p5, p95], each in its outcome's format (model/outputs.py)."""
     wide = {}
-    for label, g in table.groupby("variant", sort=False):
-        wide[label] = {r.outcome: f"{fmt(r.mean)} [{fmt(r.p5)}, {fmt(r.p95)}]" for r in g.itertuples()}
+    for variant, g in table.groupby("variant", sort=False):
+        wide[variant] = {
+            r.outcome: f"{show(r.outcome, r.mean)} [{show(r.outcome, r.p5)}, {show(r.outcome, r.p95)}]"
+            for r in g.itertuples()
+        }
     df = pd.DataFrame(wide)
     return df.to_string()

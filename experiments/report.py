@@ -19,11 +19,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from ibusim.model.outputs import fmt
 from ibusim.model.scenarios import overrides
 from ibusim.model.targets import load as load_targets
 
 from . import calibrate
-from .run import code_version, run_scenario
+from .core import run_model, run_one
+from .execution import atomic_text, code_version, run_many
 
 FOLDER = Path("results/calibration-ipm")
 README = Path("results/README.md")
@@ -51,19 +53,17 @@ SENSITIVITY = (
 )
 
 
-def _fmt(x: float) -> str:
-    if x != x:
-        return "n/a"
-    if abs(x) < 1.5 and x != int(x):
-        return f"{x:.3g}" if abs(x) < 0.01 else f"{x:.3f}"
-    return f"{x:,.0f}"
+def write(folder: Path = FOLDER, readme: Path = README, seeds: int = 20, changes: dict | None = None) -> Path:
+    """Write the results page from the calibration in ``folder`` (atomically); return its path.
 
-
-def write(folder: Path = FOLDER, readme: Path = README) -> Path:
+    ``seeds``: how many seeds the check at the posterior medians runs; ``changes``: parameter changes
+    applied to the ``ipm`` runs on the page (e.g. a small population, in tests).
+    """
+    changes = dict(changes or {})
     rep = json.loads((folder / "report.json").read_text())
     post = pd.read_csv(folder / "posterior_summary.csv")
     ppc = pd.read_csv(folder / "ppc_summary.csv")
-    model = run_scenario("ipm", 1)
+    model = run_model("ipm", changes, 1)
     summary = model.summary()
     targets = load_targets()
     preset = overrides("ipm")
@@ -117,8 +117,8 @@ def write(folder: Path = FOLDER, readme: Path = README) -> Path:
             continue
         t = targets[r.target]
         lines.append(
-            f"| {t.label} | {r.role} | {_fmt(t.value)} | {_fmt(t.low)}-{_fmt(t.high)} | "
-            f"{_fmt(r.median)} [{_fmt(r.p5)}, {_fmt(r.p95)}] | {r.share_inside:.0%} |"
+            f"| {t.label} | {r.role} | {fmt(t.value, t.unit)} | {fmt(t.low, t.unit)}-{fmt(t.high, t.unit)} | "
+            f"{fmt(r.median, t.unit)} [{fmt(r.p5, t.unit)}, {fmt(r.p95, t.unit)}] | {r.share_inside:.0%} |"
         )
     all_share = float(ppc[ppc["target"] == "all"]["share_inside"].iloc[0])
     weights = pd.read_csv(folder / "posterior.csv")["weight"]
@@ -126,7 +126,7 @@ def write(folder: Path = FOLDER, readme: Path = README) -> Path:
     per_target = ppc[ppc["target"] != "all"]["share_inside"]
     adopted = rep["final_epsilon"] <= 1.0 and ess >= 0.3 * len(weights) and bool((per_target >= 0.8).all())
     medians = {r.parameter: float(f"{r.median:.{SIGNIFICANT}g}") for r in post.itertuples()}
-    seeds_inside, seeds = seed_check(medians, folder)
+    seeds_inside, seeds = seed_check({**medians, **changes}, folder, seeds)
     lines += [
         "",
         f"Every figure inside its band at once: **{all_share:.0%}** of the posterior runs (parameter "
@@ -169,13 +169,13 @@ def write(folder: Path = FOLDER, readme: Path = README) -> Path:
     for t in targets.values():
         s = summary[t.summary]
         lines.append(
-            f"| {t.label} | {_fmt(t.value)} | {_fmt(t.low)}-{_fmt(t.high)} | {_fmt(s)} | "
+            f"| {t.label} | {fmt(t.value, t.unit)} | {fmt(t.low, t.unit)}-{fmt(t.high, t.unit)} | {fmt(s, t.unit)} | "
             f"{'yes' if t.inside(s) else '**no**'} |"
         )
     lines += [""]
     for spec_file, folder_s in SENSITIVITY:
         lines += sensitivity_section(spec_file, folder_s, readme.parent)
-    readme.write_text("\n".join(lines))
+    atomic_text(readme, "\n".join(lines))
     return readme
 
 
@@ -240,27 +240,31 @@ def sensitivity_section(spec_file: str, folder: Path, page_dir: Path) -> list[st
 
 
 def seed_check(params: dict, folder: Path, seeds: int = 20) -> tuple[int, int]:
-    """Runs of the ``ipm`` preset with ``params`` for seeds 1..``seeds``: how many land every figure inside
-    its band (cached in ``folder/seed_check.json`` for these parameters).
+    """Count the seeds 1..``seeds`` whose run of the ``ipm`` preset with ``params`` lands every figure in its band.
+
+    Cached in ``folder/seed_check.json`` for these parameters and seeds.
     """
-    from concurrent.futures import ProcessPoolExecutor
-
-    from .core import run_one
-    from .sweep import _forkserver
-
     cache = folder / "seed_check.json"
     key = json.dumps({"params": params, "seeds": seeds}, sort_keys=True)
     if cache.exists() and json.loads(cache.read_text()).get("key") == key:
         return json.loads(cache.read_text())["inside"], seeds
     targets = load_targets()
-    with ProcessPoolExecutor(mp_context=_forkserver()) as ex:
-        results = list(ex.map(run_one, [{"scenario": "ipm", **params}] * seeds, range(1, seeds + 1)))
+    runs = run_many(
+        [{"params": {"scenario": "ipm", **params}, "seed": s} for s in range(1, seeds + 1)],
+        run_one,
+        executor="sequential" if seeds <= 2 else "processes",
+    )
+    failed = [r for r in runs if not r["ok"]]
+    if failed:
+        raise RuntimeError(f"{len(failed)} seed-check run(s) failed; first: {failed[0]['reason']}")
+    results = [r["outcomes"] for r in runs]
     inside = sum(all(t.inside(r[t.summary]) for t in targets.values()) for r in results)
-    cache.write_text(json.dumps({"key": key, "inside": inside}))
+    atomic_text(cache, json.dumps({"key": key, "inside": inside}))
     return inside, seeds
 
 
 def main() -> None:
+    """Calibrate (or resume), run the example sensitivity sweeps (resumable), write results/README.md."""
     from . import sensitivity
     from .spec import load_spec
 

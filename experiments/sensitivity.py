@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .spec import Spec, SpecError
+from .spec import Spec, SpecError, check_outcomes_defined
 from .sweep import load_results, run_sweep
 
 
@@ -157,6 +157,7 @@ def run(spec: Spec, folder: str | Path, **sweep_kw) -> tuple[pd.DataFrame, Path,
     if spec.design not in ("sobol", "morris"):
         raise SpecError(f"sensitivity needs design 'sobol' or 'morris', spec '{spec.name}' has '{spec.design}'")
     folder = Path(folder)
+    check_outcomes_defined(spec, sweep_kw.get("runner"))  # an outcome NaN in a pilot run fails now, not after the sweep
     res = run_sweep(spec, folder, **sweep_kw)
     if res.failed:
         raise SpecError(f"{res.failed} run(s) failed (see {folder}/failures); rerun to retry before analysing")

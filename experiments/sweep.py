@@ -1,4 +1,4 @@
-"""Sweeps: run an experiment spec on an executor, streaming results to a run folder.
+"""Sweeps: run an experiment spec on an executor, writing each finished run to a run folder at once.
 
     from ibusim.experiments.spec import load_spec
     from ibusim.experiments.sweep import run_sweep, load_results
@@ -9,32 +9,33 @@
 The run folder::
 
     spec.toml            the experiment, as given
-    manifest.json        code version, package versions, start/end times, counts
+    manifest.json        code version, package versions, start/end times, counts, limits
     progress.json        done / failed / total and ETA, rewritten as runs finish (for dashboards)
     runs/part-*.parquet  one row per finished run: point, replication, seed, every factor, every outcome
     timeseries/point=<i>/part-*.parquet  with ``timeseries = [...]`` in the spec: one row per run and
                          week (point, replication, seed, week, the series), partitioned by design point
-    failures/part-*.parquet  one row per run that raised: point, replication, seed, parameters, traceback
+    failures/part-*.parquet  one row per run that failed: point, replication, seed, parameters, the
+                         reason (one line: the exception, "over the time limit of 600 s", "worker
+                         process died (killed by SIGKILL)", ...) and the traceback
+    .lock                held (``fcntl.flock``) while a sweep runs on the folder
 
-Parts are written under a temporary name and renamed, so a crash never leaves a
-half-written file, and results are never all held in memory. Rerunning the same
-command on the same folder skips the runs already finished (runs that failed are
-tried again). Executors: ``sequential`` (in this process), ``processes`` (local
-worker processes; default: as many as cores), ``dask`` (a local Dask cluster, or
-an existing one with ``scheduler="tcp://host:8786"``). Every run's seed is fixed
-by the spec, so all executors give the same table.
+Each finished run is written at once as its own part (under a temporary name, then renamed), so a
+kill loses at most the runs in flight and never leaves a half-written file; small parts are merged
+into one (``COMPACT_EVERY`` at a time and when the sweep ends), so the folder stays a few files.
+Rerunning the same command on the same folder skips the runs already finished (runs that failed are
+tried again); a second sweep on a folder in use is refused with the running one's pid and start time.
+Runs go through :func:`ibusim.experiments.execution.run_many` (``sequential``, ``processes`` or
+``dask``, with per-run time and memory limits from the spec's ``run_time_limit_s`` and
+``run_memory_limit_mb`` or the arguments); every run's seed is fixed by the spec, so all executors
+give the same table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import multiprocessing
-import os
 import sys
 import time
-import traceback
-from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -43,17 +44,32 @@ from typing import Any, Callable
 import pandas as pd
 
 from .core import SERIES_KEY, run_one, run_with_series
+from .execution import (
+    DEFAULT_LIMITS,
+    EXECUTORS,
+    PACKAGES,
+    ExecutionError,
+    FolderLock,
+    Limits,
+    atomic_text,
+    atomic_write,
+    manifest,
+    open_executor,
+    spawn_seeds,
+)
 from .spec import Spec, SpecError
 
-EXECUTORS = ("sequential", "processes", "dask")
+__all__ = ["EXECUTORS", "SweepError", "SweepResult", "load_failures", "load_results", "load_timeseries", "run_sweep"]
 
-
-class SweepError(RuntimeError):
-    """The sweep cannot start (one line: unreachable scheduler, unwritable folder, other spec)."""
+SweepError = ExecutionError  # the sweep cannot start (one line: unreachable scheduler, folder in use, other spec)
+COMPACT_EVERY = 64  # small parts merged into one this many at a time
+SUBFOLDERS = ("runs", "failures")
 
 
 @dataclass
 class SweepResult:
+    """What a sweep did: its folder and counts (``skipped``: finished before, not run again)."""
+
     folder: Path
     total: int
     done: int
@@ -65,7 +81,7 @@ class SweepResult:
 def tasks(spec: Spec) -> list[dict[str, Any]]:
     """Every run of the experiment: point, replication, seed and parameters."""
     points = spec.points()
-    seeds = spec.seeds(len(points))
+    seeds = spawn_seeds(spec.seed, len(points) * spec.replications).reshape(len(points), spec.replications)
     out = []
     for i, point in enumerate(points):
         for r in range(spec.replications):
@@ -74,34 +90,25 @@ def tasks(spec: Spec) -> list[dict[str, Any]]:
     return out
 
 
-def execute(task: dict, runner: Callable = run_one) -> dict:
-    """Run one task; never raises (a failure is returned with its traceback)."""
-    t0 = time.perf_counter()
-    try:
-        out = runner(task["params"], task["seed"])
-        return {**task, "ok": True, "outcomes": out, "seconds": time.perf_counter() - t0}
-    except Exception:  # noqa: BLE001 - a failing run is recorded, the sweep goes on
-        return {**task, "ok": False, "traceback": traceback.format_exc(), "seconds": time.perf_counter() - t0}
+def limits_for(spec: Spec, time_s: float | None = None, memory_mb: float | None = None) -> Limits:
+    """Per-run limits: the arguments, else the spec's ``run_time_limit_s`` / ``run_memory_limit_mb``, else defaults.
+
+    A limit of 0 means no limit.
+    """
+    t = time_s if time_s is not None else getattr(spec, "run_time_limit_s", None)
+    m = memory_mb if memory_mb is not None else getattr(spec, "run_memory_limit_mb", None)
+    t = DEFAULT_LIMITS.time_s if t is None else float(t) or None
+    m = DEFAULT_LIMITS.memory_mb if m is None else float(m) or None
+    return Limits(t, m)
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def _atomic_text(path: Path, text: str) -> None:
-    _atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+def _parts(folder: Path, sub: str = "runs") -> list[Path]:
+    return sorted((folder / sub).glob("part-*.parquet"))
 
 
 def _finished(folder: Path) -> set[tuple[int, int]]:
-    parts = sorted((folder / "runs").glob("part-*.parquet"))
     done: set[tuple[int, int]] = set()
-    for part in parts:
+    for part in _parts(folder):
         df = pd.read_parquet(part, columns=["point", "replication"])
         done.update(zip(df["point"].tolist(), df["replication"].tolist()))
     return done
@@ -112,9 +119,8 @@ def _next_part(folder: Path) -> int:
     return max(nums, default=-1) + 1
 
 
-def prepare(spec: Spec, folder: Path) -> None:
-    """Create the run folder, or check that an existing one holds the same experiment."""
-    folder = Path(folder)
+def _is_sweep_folder_or_new(spec: Spec, folder: Path) -> bool:
+    """True if ``folder`` holds this spec; False if it is new or empty; SweepError for anything else."""
     spec_file = folder / "spec.toml"
     if spec_file.exists():
         with open(spec_file, encoding="utf-8", newline="") as fh:
@@ -124,138 +130,105 @@ def prepare(spec: Spec, folder: Path) -> None:
                 f"folder '{folder}' holds a different experiment (its spec.toml differs); "
                 "use another --out or the same spec"
             )
-        try:  # a folder kept without its runs (e.g. the committed example analyses) runs them again
-            (folder / "runs").mkdir(exist_ok=True)
-            (folder / "failures").mkdir(exist_ok=True)
-        except OSError as e:
-            raise SweepError(f"cannot write to '{folder}': {e.strerror or e}") from None
-        return
-    leftovers = {p.name for p in folder.iterdir()} if folder.exists() else set()
-    if leftovers - {"runs", "failures"} or any(any((folder / d).iterdir()) for d in leftovers):
+        return True
+    # (empty runs/ and failures/ and the lock file left by a start that failed are reused)
+    leftovers = {p.name for p in folder.iterdir()} - {FolderLock.NAME} if folder.exists() else set()
+    if leftovers - set(SUBFOLDERS) or any(any((folder / d).iterdir()) for d in leftovers):
         raise SweepError(f"folder '{folder}' exists and is not a sweep folder; use another --out")
-    try:  # (empty runs/ and failures/ left by a start that failed are reused)
-        (folder / "runs").mkdir(parents=True, exist_ok=True)
-        (folder / "failures").mkdir(exist_ok=True)
-        with open(spec_file.with_name(".spec.toml.tmp"), "w", encoding="utf-8", newline="") as fh:
-            fh.write(spec.source)
-        os.replace(spec_file.with_name(".spec.toml.tmp"), spec_file)
+    return False
+
+
+def prepare(spec: Spec, folder: Path) -> FolderLock:
+    """Lock the run folder (creating it), or refuse; check that it holds the same experiment; return the lock."""
+    folder = Path(folder)
+    _is_sweep_folder_or_new(spec, folder)  # before creating anything
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = FolderLock(folder).acquire("another sweep")
     except OSError as e:
         raise SweepError(f"cannot write to '{folder}': {e.strerror or e}") from None
-
-
-def make_executor(kind: str, workers: int | None, scheduler: str | None):
-    """(executor, closer) for ``kind``; raises SweepError when it cannot start."""
-    if kind == "sequential":
-        return None, lambda: None
-    if kind == "processes":
-        ex = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=_forkserver())
-        return ex, lambda: ex.shutdown(cancel_futures=True)
-    if kind == "dask":
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:  # pragma: no cover
-            raise SweepError("the dask executor needs 'distributed' installed") from None
-        try:
-            if scheduler:
-                client = Client(scheduler, timeout="10s")
-                cluster = None
-            else:
-                cluster = LocalCluster(
-                    n_workers=workers or os.cpu_count() or 1,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                )
-                client = Client(cluster)
-        except (OSError, TimeoutError, ValueError) as e:
-            raise SweepError(f"cannot reach the Dask scheduler {scheduler or '(local)'}: {e}") from None
-
-        def close():
-            client.close()
-            if cluster is not None:
-                cluster.close()
-
-        return client.get_executor(), close
-    raise SweepError(f"unknown executor '{kind}' (allowed: {', '.join(EXECUTORS)})")
-
-
-def _forkserver():
-    """A forkserver context (never fork a process that has threads: progress bar, Dask, pyabc) whose
-    server imports the model once, so that workers start without importing it again.
-    """
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["ibusim.experiments.core", "ibusim.model", "pandas"])
-    return ctx
+    try:
+        known = _is_sweep_folder_or_new(spec, folder)  # again, now that no other sweep can change it
+        for sub in SUBFOLDERS:  # a folder kept without its runs (e.g. the committed example analyses) reruns them
+            (folder / sub).mkdir(exist_ok=True)
+        if not known:
+            atomic_text(folder / "spec.toml", spec.source)
+        lock.claim()
+    except OSError as e:
+        lock.release()
+        raise SweepError(f"cannot write to '{folder}': {e.strerror or e}") from None
+    except BaseException:
+        lock.release()
+        raise
+    return lock
 
 
 class _Writer:
-    """Buffers finished runs and writes them as parquet parts (atomically)."""
+    """Writes each finished run at once as its own part (atomically); merges small parts now and then."""
 
-    def __init__(self, spec: Spec, folder: Path, flush_every: int, flush_seconds: float):
+    def __init__(self, spec: Spec, folder: Path):
         self.spec, self.folder = spec, folder
-        self.rows: list[dict] = []
-        self.fails: list[dict] = []
-        self.series: list[pd.DataFrame] = []
         self.part = _next_part(folder)
-        self.flush_every, self.flush_seconds = flush_every, flush_seconds
-        self.last = time.monotonic()
+        self.small: dict[Path, list[Path]] = {}  # folder -> parts written by this sweep, not yet merged
+        self.count = 0
+
+    def _write(self, sub: Path, df: pd.DataFrame) -> None:
+        sub.mkdir(parents=True, exist_ok=True)
+        path = atomic_write(sub / f"part-{self.part:05d}.parquet", lambda p: df.to_parquet(p, index=False))
+        self.part += 1
+        self.small.setdefault(sub, []).append(path)
 
     def add(self, res: dict) -> None:
         base = {"point": res["point"], "replication": res["replication"], "seed": res["seed"]}
         if res["ok"]:
             series = res["outcomes"].get(SERIES_KEY)
+            # series first: a kill between the two leaves orphan series (ignored by load_timeseries,
+            # rewritten when the run is redone), never a finished run without its series
             if series is not None:
                 n = len(next(iter(series.values()))) if series else 0
-                self.series.append(pd.DataFrame({**base, "week": range(n), **series}))
+                df = pd.DataFrame({"replication": res["replication"], "seed": res["seed"], "week": range(n), **series})
+                self._write(self.folder / "timeseries" / f"point={res['point']}", df)
             row = {
                 **base,
                 **{f: res["factors"][f] for f in res["factors"]},
                 **{o: res["outcomes"].get(o, float("nan")) for o in self.spec.outcomes},
                 "seconds": res["seconds"],
             }
-            self.rows.append(row)
+            self._write(self.folder / "runs", pd.DataFrame([row]))
         else:
-            self.fails.append({**base, "params": json.dumps(res["params"], default=str), "traceback": res["traceback"]})
-        if len(self.rows) + len(self.fails) >= self.flush_every or time.monotonic() - self.last > self.flush_seconds:
-            self.flush()
+            fail = {
+                **base,
+                "params": json.dumps(res["params"], default=str),
+                "reason": res["reason"],
+                "traceback": res["traceback"],
+            }
+            self._write(self.folder / "failures", pd.DataFrame([fail]))
+        self.count += 1
+        if self.count % COMPACT_EVERY == 0:
+            self.compact()
 
-    def flush(self) -> None:
-        # series first: a crash between the two leaves orphan series (ignored by load_timeseries,
-        # rewritten when the run is redone), never a finished run without its series
-        if self.series:
-            df = pd.concat(self.series, ignore_index=True)
-            for point, g in df.groupby("point", sort=True):
-                folder = self.folder / "timeseries" / f"point={point}"
-                folder.mkdir(parents=True, exist_ok=True)
-                _atomic_write(
-                    folder / f"part-{self.part:05d}.parquet",
-                    lambda p, g=g: g.drop(columns="point").to_parquet(p, index=False),
-                )
-            self.series.clear()
-        for rows, sub in ((self.rows, "runs"), (self.fails, "failures")):
-            if rows:
-                df = pd.DataFrame(rows)
-                _atomic_write(
-                    self.folder / sub / f"part-{self.part:05d}.parquet", lambda p, df=df: df.to_parquet(p, index=False)
-                )
+    def compact(self) -> None:
+        """Merge the small parts of each folder into one part (written before the small ones go)."""
+        for sub, parts in self.small.items():
+            if len(parts) > 1:
+                df = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+                merged = atomic_write(sub / f"part-{self.part:05d}.parquet", lambda p: df.to_parquet(p, index=False))
                 self.part += 1
-                rows.clear()
-        self.last = time.monotonic()
+                for p in parts:
+                    p.unlink(missing_ok=True)
+                parts[:] = [merged]
+        self.small = {sub: [] for sub in self.small}
 
 
-def _manifest(spec: Spec, folder: Path, info: dict) -> None:
-    from .run import PACKAGES, _version, code_version
-
-    data = {
-        "experiment": spec.name,
-        "design": spec.design,
-        "scenario": spec.scenario,
-        "code_version": code_version(),
-        "python": sys.version.split()[0],
-        "packages": {n: _version(n) for n in PACKAGES + ("SALib", "distributed")},
+def _write_manifest(spec: Spec, folder: Path, info: dict) -> None:
+    data = manifest(
+        packages=(*PACKAGES, "SALib", "distributed"),
+        experiment=spec.name,
+        design=spec.design,
+        scenario=spec.scenario,
         **info,
-    }
-    _atomic_text(folder / "manifest.json", json.dumps(data, indent=2, default=str))
+    )
+    atomic_text(folder / "manifest.json", json.dumps(data, indent=2, default=str))
 
 
 def run_sweep(
@@ -266,14 +239,28 @@ def run_sweep(
     scheduler: str | None = None,
     progress: bool = True,
     runner: Callable = run_one,
-    flush_every: int = 16,
-    flush_seconds: float = 10.0,
+    run_time_limit_s: float | None = None,
+    run_memory_limit_mb: float | None = None,
+    on_result: Callable[[dict], None] | None = None,
 ) -> SweepResult:
-    """Run every unfinished run of ``spec``, streaming rows to ``folder``; return the counts."""
+    """Run every unfinished run of ``spec``, writing each to ``folder`` as it finishes; return the counts.
+
+    The folder is locked for the sweep (a second sweep on it raises SweepError naming this one). Per-run
+    limits: the arguments, else the spec's, else :data:`~ibusim.experiments.execution.DEFAULT_LIMITS`.
+    ``on_result`` (optional) sees each result after it is written.
+    """
     if not isinstance(spec, Spec):  # pragma: no cover
         raise SpecError("run_sweep needs a Spec (experiments.spec.load_spec)")
     folder = Path(folder)
-    prepare(spec, folder)
+    limits = limits_for(spec, run_time_limit_s, run_memory_limit_mb)
+    lock = prepare(spec, folder)
+    try:
+        return _sweep(spec, folder, executor, workers, scheduler, progress, runner, limits, on_result)
+    finally:
+        lock.release()
+
+
+def _sweep(spec, folder, executor, workers, scheduler, progress, runner, limits, on_result) -> SweepResult:
     if spec.timeseries and runner is run_one:
         runner = partial(run_with_series, columns=spec.timeseries)
     all_tasks = tasks(spec)
@@ -289,63 +276,42 @@ def run_sweep(
         "executor": executor,
         "workers": workers,
         "scheduler": scheduler,
+        "run_time_limit_s": limits.time_s,
+        "run_memory_limit_mb": limits.memory_mb,
     }
-    _manifest(spec, folder, info)
-    ex, close = make_executor(executor, workers, scheduler)  # before the bar: a failure prints one line
-    writer = _Writer(spec, folder, flush_every, flush_seconds)
-    bar = _progress_bar(len(all_tasks), len(finished), progress)
+    _write_manifest(spec, folder, info)
+    writer = _Writer(spec, folder)
     done = failed = 0
     t0 = time.perf_counter()
-
-    def record(res):
-        nonlocal done, failed
-        writer.add(res)
-        done += res["ok"]
-        failed += not res["ok"]
-        bar.update(1)
-        if failed:
-            bar.set_postfix(failed=failed)
-        _write_progress(folder, len(all_tasks), len(finished) + done, failed, t0, done + failed, len(todo))
-
     _write_progress(folder, len(all_tasks), len(finished), 0, t0, 0, len(todo))
-    try:
-        if ex is None:
-            for t in todo:
-                record(execute(t, runner))
-        else:
-            _run_on(ex, todo, runner, record, workers)
-    finally:
+    with open_executor(executor, workers, scheduler, limits) as ex:  # before the bar: a failure prints one line
+        bar = _progress_bar(len(all_tasks), len(finished), progress)
+
+        def record(res):
+            nonlocal done, failed
+            writer.add(res)
+            done += res["ok"]
+            failed += not res["ok"]
+            bar.update(1)
+            if failed:
+                bar.set_postfix(failed=failed)
+            _write_progress(folder, len(all_tasks), len(finished) + done, failed, t0, done + failed, len(todo))
+            if on_result is not None:
+                on_result(res)
+
         try:
-            writer.flush()
+            ex.run(todo, runner, record)
         finally:
             bar.close()
-            close()
+    writer.compact()
     info.update(
         finished=dt.datetime.now().isoformat(timespec="seconds"),
         done_now=done,
         failed_now=failed,
         total_done=len(finished) + done,
     )
-    _manifest(spec, folder, info)
+    _write_manifest(spec, folder, info)
     return SweepResult(folder, len(all_tasks), len(finished) + done, failed, len(finished), time.perf_counter() - t0)
-
-
-def _run_on(ex: Executor, todo: list, runner, record, workers) -> None:
-    """Submit with a bounded number in flight (never all results in memory)."""
-    limit = 4 * (workers or os.cpu_count() or 1)
-    it = iter(todo)
-    pending = set()
-    for t in it:
-        pending.add(ex.submit(execute, t, runner))
-        if len(pending) >= limit:
-            break
-    while pending:
-        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-        for f in finished:
-            record(f.result())
-            nxt = next(it, None)
-            if nxt is not None:
-                pending.add(ex.submit(execute, nxt, runner))
 
 
 def _progress_bar(total: int, initial: int, show: bool):
@@ -369,42 +335,62 @@ def _write_progress(folder: Path, total: int, done: int, failed: int, t0: float,
         "eta_s": None if eta is None else round(eta, 1),
         "updated": dt.datetime.now().isoformat(timespec="seconds"),
     }
-    _atomic_text(folder / "progress.json", json.dumps(data))
+    atomic_text(folder / "progress.json", json.dumps(data))
+
+
+def _read_parts(parts_of: Callable[[], list[Path]], read: Callable[[Path], pd.DataFrame]) -> list[pd.DataFrame]:
+    """Read every part; parts merged away by a running sweep meanwhile are looked up again."""
+    for _ in range(5):
+        try:
+            return [read(p) for p in parts_of()]
+        except FileNotFoundError:
+            continue
+    return [read(p) for p in parts_of()]
 
 
 def load_results(folder: str | Path) -> pd.DataFrame:
     """All finished runs, one row each, sorted by point and replication."""
-    parts = sorted((Path(folder) / "runs").glob("part-*.parquet"))
-    if not parts:
+    frames = _read_parts(lambda: _parts(Path(folder)), pd.read_parquet)
+    if not frames:
         return pd.DataFrame()
-    df = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+    df = pd.concat(frames, ignore_index=True)
+    # a (point, replication) is run once per folder; copies (a merge cut short, folders written by two
+    # sweeps at once before the folder lock) are dropped
+    df = df.drop_duplicates(["point", "replication"], keep="first")
     return df.sort_values(["point", "replication"], kind="stable").reset_index(drop=True)
 
 
 def load_failures(folder: str | Path) -> pd.DataFrame:
-    """Runs that raised, with their tracebacks (the latest attempt of each)."""
-    parts = sorted((Path(folder) / "failures").glob("part-*.parquet"))
-    if not parts:
-        return pd.DataFrame(columns=["point", "replication", "seed", "params", "traceback"])
-    df = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+    """Runs that failed, with the reason and traceback (the latest attempt of each)."""
+    frames = _read_parts(lambda: _parts(Path(folder), "failures"), pd.read_parquet)
+    if not frames:
+        return pd.DataFrame(columns=["point", "replication", "seed", "params", "reason", "traceback"])
+    df = pd.concat(frames, ignore_index=True)
+    if "reason" not in df:  # folders written before reasons were kept
+        df["reason"] = None
+    missing = df["reason"].isna()
+    df.loc[missing, "reason"] = [t.strip().splitlines()[-1] for t in df.loc[missing, "traceback"]]
     done = _finished(Path(folder))
     df = df[[(p, r) not in done for p, r in zip(df["point"], df["replication"])]]
     return df.drop_duplicates(["point", "replication"], keep="last").reset_index(drop=True)
 
 
 def load_timeseries(folder: str | Path) -> pd.DataFrame:
-    """The weekly series of the finished runs (spec ``timeseries``), one row per run and week,
-    sorted by point, replication and week; empty when the spec kept none.
+    """The weekly series of the finished runs (spec ``timeseries``), one row per run and week.
+
+    Sorted by point, replication and week; empty when the spec kept none.
     """
     root = Path(folder) / "timeseries"
-    parts = sorted(root.glob("point=*/part-*.parquet"))
-    if not parts:
+    frames = _read_parts(
+        lambda: sorted(root.glob("point=*/part-*.parquet")),
+        lambda p: pd.read_parquet(p).assign(point=int(p.parent.name.split("=", 1)[1])),
+    )
+    if not frames:
         return pd.DataFrame()
-    frames = [pd.read_parquet(p).assign(point=int(p.parent.name.split("=", 1)[1])) for p in parts]
     df = pd.concat(frames, ignore_index=True)
     done = _finished(Path(folder))
     df = df[[(p, r) in done for p, r in zip(df["point"], df["replication"])]]
-    df = df.drop_duplicates(["point", "replication", "week"], keep="last")
+    df = df.drop_duplicates(["point", "replication", "week"], keep="first")
     cols = ["point", "replication", "seed", "week"] + [
         c for c in df.columns if c not in ("point", "replication", "seed", "week")
     ]

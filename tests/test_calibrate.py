@@ -1,5 +1,6 @@
-"""Calibration (experiments/calibrate.py): setup validation, distance, a small real ABC-SMC run,
-resume from the history database, outputs and the posterior-predictive check.
+"""Calibration (experiments/calibrate.py): setup, distance, a small real ABC-SMC run, resume, outputs.
+
+Also the posterior-predictive check and the results page (experiments/report.py), on a tiny population.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from ibusim.experiments import calibrate
 from ibusim.model.parameters import PARAMS, ParameterError
 from ibusim.model.targets import load as load_targets
 
-SMALL = {"n_mothers": 20_000, "end": "2021-12"}
+# a tiny population over the first months: every test here proves the machinery (sampling, resuming, outputs,
+# the posterior-predictive check), not the fit, so the runs can be as short as the model allows
+SMALL = {"n_mothers": 1500, "end": "2020-12"}
 
 
 def test_every_prior_lies_inside_its_parameter_bounds():
@@ -112,9 +115,9 @@ def test_resume_after_kill(tmp_path):
         "--targets",
         "registered",
         "--set",
-        "n_mothers=20000",
+        "n_mothers=1500",
         "--set",
-        "end=2021-06",
+        "end=2020-10",
         "--population",
         "6",
         "--generations",
@@ -172,7 +175,7 @@ def test_report_writes_the_results_page(tmp_path):
     )
     out = tmp_path / "cal"
     calibrate.run(cs, out, population=6, generations=1, workers=1, seed=4, ppc_runs=2)
-    page = report.write(folder=out, readme=tmp_path / "README.md").read_text()
+    page = report.write(folder=out, readme=tmp_path / "README.md", seeds=2, changes=SMALL).read_text()
     assert "### Posterior" in page and "`interest_rate`" in page
     assert "Posterior-predictive check" in page and "held out" in page
     assert "Effective sample size" in page
@@ -180,6 +183,7 @@ def test_report_writes_the_results_page(tmp_path):
         page
     )
     assert page.count("| Mothers registered since 2020 |") == 2  # the check and the preset's own table
+    assert "of 2** seeds (1-2)" in page and json.loads((out / "seed_check.json").read_text())["inside"] in (0, 1, 2)
 
 
 def test_local_transition_runs_and_is_recorded(tmp_path):

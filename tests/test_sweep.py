@@ -1,4 +1,6 @@
-"""Sweeps (experiments/sweep.py and `ibusim sweep`): executors, run folder, resume, SIGKILL, failures, bad input.
+"""Sweeps (experiments/sweep.py and `ibusim sweep`): executors, run folder, resume, failures, limits, locks.
+
+Also: SIGKILL of the sweep and of one worker, two sweeps on one folder, bad input.
 
 The expensive pieces run once each: a real `dask scheduler` + `dask worker` pair, a sweep killed with SIGKILL
 and rerun, and one unreachable scheduler (the client waits its 10 s connect timeout).
@@ -28,12 +30,13 @@ import pytest
 from cli_helpers import IBUSIM, assert_one_line_error, ibusim, main, snapshot
 from pandas.testing import assert_frame_equal
 
-from ibusim import model
-from ibusim import cli
+from ibusim import cli, model
 from ibusim.experiments import sweep as sw
 from ibusim.experiments.core import run_one
+from ibusim.experiments.execution import run_many
 from ibusim.experiments.spec import load_spec, parse_spec
 from ibusim.experiments.sweep import SweepError, load_failures, load_results, run_sweep, tasks
+from ibusim.model.targets import load as load_targets
 
 BIN = Path(sys.executable).parent
 DASK = BIN / "dask"
@@ -63,11 +66,12 @@ range = [50, 300]
 levels = 3
 """
 
-# 2 x 15 points x 4 replications = 120 small runs: long enough to be killed halfway
+# 2 x 10 points x 2 replications = 40 small runs (1000 mothers, 6 months): long enough to be killed halfway
 KILL_SPEC = (
     SPEC.replace('name = "tiny"', 'name = "kill"')
-    .replace("replications = 2", "replications = 4")
-    .replace("levels = 3", "levels = 15")
+    .replace("levels = 3", "levels = 10")
+    .replace("n_mothers = 3000", "n_mothers = 1000")
+    .replace('end = "2021-01"', 'end = "2020-10"')
 )
 
 
@@ -144,9 +148,23 @@ def reference(spec_file, tmp_path_factory) -> Path:
     return folder
 
 
+def die_with_this_process() -> None:
+    """In a child before exec: be killed (SIGKILL) when the process that started it dies, however it dies."""
+    import ctypes
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 @pytest.fixture
-def dask_cluster(tmp_path):
-    """A real `dask scheduler` and `dask worker` (1 process, 1 thread) on 127.0.0.1; yields the address."""
+def dask_cluster(tmp_path, request):
+    """A real `dask scheduler` and `dask worker` (1 process, 1 thread) on 127.0.0.1; yields the address.
+
+    They never outlive the test: stopped (their whole process groups) in a finaliser when the test ends or
+    fails, at interpreter exit, and by the kernel if pytest itself is killed (each is a single process,
+    the worker without a nanny, asked to die with its parent).
+    """
+    import atexit
+
     from distributed import Client
 
     port = free_port()
@@ -154,8 +172,19 @@ def dask_cluster(tmp_path):
     procs, logs = [], []
     commands = {
         "scheduler": [DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-        "worker": [DASK, "worker", addr, "--nworkers", "1", "--nthreads", "1", "--no-dashboard"],
+        "worker": [DASK, "worker", addr, "--nworkers", "1", "--nthreads", "1", "--no-nanny", "--no-dashboard"],
     }
+
+    def stop_all():
+        for p in reversed(procs):
+            stop_group(p)
+        for log in logs:
+            log.close()
+        procs.clear()
+        logs.clear()
+
+    request.addfinalizer(stop_all)
+    atexit.register(stop_all)
     try:
         for name, cmd in commands.items():
             log = open(tmp_path / f"dask-{name}.log", "wb")
@@ -168,6 +197,7 @@ def dask_cluster(tmp_path):
                     stdin=subprocess.DEVNULL,
                     cwd=tmp_path,
                     start_new_session=True,
+                    preexec_fn=die_with_this_process,
                 )
             )
         deadline = time.monotonic() + 60
@@ -195,10 +225,8 @@ def dask_cluster(tmp_path):
                 client.close()
         yield addr
     finally:
-        for p in reversed(procs):
-            stop_group(p)
-        for log in logs:
-            log.close()
+        stop_all()
+        atexit.unregister(stop_all)
 
 
 # ---------------------------------------------------------------- the table
@@ -244,7 +272,9 @@ def test_run_folder_has_spec_manifest_and_progress(spec_file, reference):
         12,
     )
     assert m["experiment"] == "tiny" and m["design"] == "full_factorial" and m["executor"] == "sequential"
+    assert (m["run_time_limit_s"], m["run_memory_limit_mb"]) == (600, 4096)  # the defaults
     assert sorted(p.name for p in reference.iterdir()) == [
+        ".lock",
         "failures",
         "manifest.json",
         "progress.json",
@@ -255,12 +285,18 @@ def test_run_folder_has_spec_manifest_and_progress(spec_file, reference):
 
 
 # ---------------------------------------------------------------- executors give the same table
-def test_processes_give_the_sequential_table_streamed_in_parts(spec_file, reference, tmp_path):
+def test_processes_give_the_sequential_table_each_run_written_at_once(spec_file, reference, tmp_path):
     out = tmp_path / "proc"
-    res = run_sweep(load_spec(spec_file), out, executor="processes", workers=2, progress=False, flush_every=5)
+    on_disk = []  # when each result is reported, the runs already on disk
+
+    def seen(res):
+        on_disk.append(len(load_results(out)))
+
+    res = run_sweep(load_spec(spec_file), out, executor="processes", workers=2, progress=False, on_result=seen)
     assert (res.total, res.done, res.failed) == (12, 12, 0)
+    assert on_disk == list(range(1, 13))  # every finished run was written before the next came in
     parts = sorted((out / "runs").glob("part-*.parquet"))
-    assert len(parts) >= 3 and all(pq.read_metadata(p).num_rows <= 5 for p in parts)  # written as runs complete
+    assert len(parts) == 1 and pq.read_metadata(parts[0]).num_rows == 12  # merged at the end
     assert_frame_equal(table(out), table(reference))
     assert json.loads((out / "manifest.json").read_text())["workers"] == 2
 
@@ -283,7 +319,7 @@ def test_sweep_through_a_real_dask_scheduler_and_worker(dask_cluster, spec_file,
     m = json.loads((out / "manifest.json").read_text())
     assert (m["executor"], m["scheduler"]) == ("dask", dask_cluster)
     with Client(dask_cluster, timeout="10s") as client:  # the runs executed on the external worker
-        ran = client.run(lambda: "ibusim.experiments.sweep" in sys.modules)
+        ran = client.run(lambda: "ibusim.experiments.execution" in sys.modules)
     assert ran and all(ran.values()), ran
 
 
@@ -310,10 +346,10 @@ def test_malformed_scheduler_address_exits_2_with_one_line(spec_file, tmp_path, 
 
 
 def test_executor_that_cannot_start_prints_only_the_error_line(spec_file, tmp_path, capsys, monkeypatch):
-    def cannot_start(kind, workers, scheduler):
+    def cannot_start(kind, workers, scheduler, limits):
         raise SweepError(f"cannot reach the Dask scheduler {scheduler}: Timed out")
 
-    monkeypatch.setattr(sw, "make_executor", cannot_start)
+    monkeypatch.setattr(sw, "open_executor", cannot_start)
     try:
         status = cli.main(["sweep", str(spec_file), "--out", str(tmp_path / "o"), "--scheduler", "tcp://127.0.0.1:9"])
     finally:
@@ -322,24 +358,29 @@ def test_executor_that_cannot_start_prints_only_the_error_line(spec_file, tmp_pa
     assert_one_line_error(status, err, "tcp://127.0.0.1:9")
 
 
-def test_in_flight_runs_are_bounded():
-    """_run_on keeps at most 4 x workers runs submitted: results are never all held in memory."""
-    todo = [{"point": i, "replication": 0, "seed": i, "factors": {}, "params": {}} for i in range(200)]
-    submitted, recorded, most = [0], [0], [0]
+def test_in_flight_runs_are_bounded_and_short_runs_travel_in_batches():
+    """run_many keeps at most 2 x workers batches submitted (results are never all held in memory).
+
+    Runs far shorter than a batch's target time go several to an executor task.
+    """
+    todo = [{"point": i, "replication": 0, "seed": i, "params": {}} for i in range(200)]
+    submitted, finished, most, sizes = [0], [0], [0], []
 
     class Counting(ThreadPoolExecutor):
-        def submit(self, *a, **k):
+        def submit(self, fn, batch, *a, **k):
             submitted[0] += 1
-            most[0] = max(most[0], submitted[0] - recorded[0])
-            return super().submit(*a, **k)
+            sizes.append(len(batch))
+            most[0] = max(most[0], submitted[0] - finished[0])
+            fut = super().submit(fn, batch, *a, **k)
+            fut.add_done_callback(lambda f: finished.__setitem__(0, finished[0] + 1))
+            return fut
 
-    def record(res):
-        assert res["ok"]
-        recorded[0] += 1
-
+    got = []
     with Counting(max_workers=2) as ex:
-        sw._run_on(ex, todo, lambda params, seed: {"x": 1.0}, record, 2)
-    assert recorded[0] == 200 and most[0] <= 8
+        run_many(todo, lambda params, seed: {"x": float(seed)}, executor=ex, workers=2, on_result=got.append)
+    assert sorted(r["seed"] for r in got) == list(range(200)) and all(r["ok"] for r in got)
+    assert most[0] <= 4 + 1  # 2 x workers, plus one whose completion is being counted
+    assert sum(sizes) == 200 and max(sizes) > 1 and submitted[0] < 200
 
 
 # ---------------------------------------------------------------- resume
@@ -394,11 +435,11 @@ def test_sigkill_halfway_then_rerun_gives_the_uninterrupted_table(tmp_path):
     spec_path = tmp_path / "kill.toml"
     spec_path.write_text(KILL_SPEC, encoding="utf-8")
     total = len(tasks(load_spec(spec_path)))
-    assert total == 120
+    assert total == 40
     out = tmp_path / "killed"
     cmd = [str(IBUSIM), "sweep", str(spec_path), "--out", str(out), "--executor", "processes", "--workers", "2"]
 
-    # the CLI's own flushing (a part every 16 runs): kill once two parts are on disk
+    # each finished run is written at once: kill once eight are on disk
     log = open(tmp_path / "killed.log", "wb")
     proc = subprocess.Popen(
         [*cmd, "--quiet"],
@@ -410,7 +451,7 @@ def test_sigkill_halfway_then_rerun_gives_the_uninterrupted_table(tmp_path):
     )
     try:
         deadline = time.monotonic() + 90
-        while len(list((out / "runs").glob("part-*.parquet"))) < 2:
+        while len(list((out / "runs").glob("part-*.parquet"))) < 8:
             assert proc.poll() is None, f"the sweep ended before it could be killed: {proc.returncode}"
             assert time.monotonic() < deadline, "no parts written within 90 s"
             if (out / "progress.json").exists():  # the dashboard's view is always whole JSON
@@ -438,6 +479,7 @@ def test_sigkill_halfway_then_rerun_gives_the_uninterrupted_table(tmp_path):
     assert not partial.duplicated(KEY).any()
     progress = json.loads((out / "progress.json").read_text())
     assert progress["done"] < progress["total"] == total
+    assert progress["done"] <= len(partial)  # every run reported done was on disk: the kill lost only runs in flight
     # a crash in the middle of a write leaves only a hidden temporary file: it must never be read
     (out / "runs" / ".part-00099.parquet.tmp-424242").write_bytes(b"PAR1 half-written")
     assert_frame_equal(load_results(out), partial)
@@ -468,7 +510,7 @@ def test_failed_write_leaves_no_half_written_part_and_the_rerun_completes(spec_f
     out = tmp_path / "full"
     monkeypatch.setattr(pd.DataFrame, "to_parquet", disk_full)
     with pytest.raises(OSError):
-        run_sweep(load_spec(spec_file), out, executor="sequential", progress=False, flush_every=4)
+        run_sweep(load_spec(spec_file), out, executor="sequential", progress=False)
     monkeypatch.undo()
     assert not [p for p in out.rglob("*") if "part-" in p.name]  # neither a part nor its temporary twin
     assert load_results(out).empty
@@ -494,9 +536,7 @@ def test_executor_is_shut_down_when_writing_fails(spec_file, tmp_path, monkeypat
     monkeypatch.setattr(pd.DataFrame, "to_parquet", disk_full)
     try:
         with pytest.raises(OSError):
-            run_sweep(
-                load_spec(spec_file), tmp_path / "full", executor="processes", workers=2, progress=False, flush_every=2
-            )
+            run_sweep(load_spec(spec_file), tmp_path / "full", executor="processes", workers=2, progress=False)
         assert [p for p in multiprocessing.active_children() if p not in before] == []
     finally:
         for p in multiprocessing.active_children():  # the pool's workers, started by this test
@@ -510,7 +550,7 @@ def test_a_sweep_that_could_not_start_can_be_rerun(spec_file, tmp_path, capsys, 
         raise OSError(errno.ENOSPC, "No space left on device")
 
     argv = ["sweep", spec_file, "--out", tmp_path / "o", "--executor", "sequential", "--quiet"]
-    monkeypatch.setattr(sw, "_atomic_text", no_space)
+    monkeypatch.setattr(sw, "atomic_text", no_space)
     status, _, err = main(argv, capsys)
     assert_one_line_error(status, err, "No space left on device")
     monkeypatch.undo()
@@ -650,8 +690,9 @@ values = [true, false]
 
 
 def test_timeseries_are_written_partitioned_by_point_and_agree_with_the_outcomes(tmp_path):
-    """Timeseries = [...] keeps the weekly series of every run, one folder per design point; the last week
-    equals the end-of-run outcome; a resumed sweep adds no duplicates.
+    """Timeseries = [...] keeps the weekly series of every run, one folder per design point.
+
+    The last week equals the end-of-run outcome; a resumed sweep adds no duplicates.
     """
     from ibusim.experiments.sweep import load_timeseries
 
@@ -691,8 +732,9 @@ def test_a_spec_without_timeseries_writes_none(tmp_path):
 
 
 def test_a_folder_kept_without_its_runs_runs_them_again(tmp_path):
-    """A sweep folder kept with only its spec.toml (and outputs), as the committed example analyses are,
-    runs every run again instead of failing.
+    """A sweep folder kept with only its spec.toml (and outputs) runs every run again instead of failing.
+
+    The committed example analyses are kept so.
     """
     spec = parse_spec(tomllib.loads(TS_SPEC), "ts.toml", TS_SPEC)
     out = tmp_path / "kept"
@@ -704,3 +746,248 @@ def test_a_folder_kept_without_its_runs_runs_them_again(tmp_path):
     res = run_sweep(spec, out, executor="sequential", progress=False)
     assert res.done == len(first) and res.skipped == 0
     assert load_results(out).drop(columns="seconds").equals(first.drop(columns="seconds"))
+
+
+# ---------------------------------------------------------------- surviving real use: dead workers, limits, locks
+def misbehaves(params: dict) -> bool:
+    """Point 1 of the tiny spec (free class of 175), both replications."""
+    return params["free_class"] and params["free_class_size"] == 175
+
+
+def kill_own_worker(params: dict, seed: int) -> dict:
+    """A runner whose worker process is killed by SIGKILL (as the OS's out-of-memory killer does) on point 1."""
+    if misbehaves(params):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return run_one(params, seed)
+
+
+def sleep_long(params: dict, seed: int) -> dict:
+    """A runner that takes 60 s on point 1."""
+    if misbehaves(params):
+        time.sleep(60)
+    return run_one(params, seed)
+
+
+def ignore_alarm_and_sleep(params: dict, seed: int) -> dict:
+    """A runner stuck on point 1 where the run's own alarm cannot reach it (as in a long call into C)."""
+    if misbehaves(params):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(60)
+    return run_one(params, seed)
+
+
+def allocate_a_gigabyte(params: dict, seed: int) -> dict:
+    """A runner that fills 1 GB on point 1."""
+    if misbehaves(params):
+        import numpy as np
+
+        np.ones(2**27)  # 1 GiB of float64
+    return run_one(params, seed)
+
+
+def check_two_failed_and_the_rest_done(out: Path, reference: Path, res, reason: str) -> None:
+    assert (res.total, res.done, res.failed) == (12, 10, 2)
+    fails = load_failures(out)
+    assert sorted(zip(fails.point, fails.replication)) == [(1, 0), (1, 1)]
+    assert all(r == reason for r in fails.reason), list(fails.reason)
+    ref = table(reference)
+    assert_frame_equal(table(out), ref[ref.point != 1].reset_index(drop=True))
+    p = json.loads((out / "progress.json").read_text())
+    assert (p["done"], p["failed"], p["remaining"]) == (10, 2, 0)
+
+
+def test_a_worker_killed_by_sigkill_fails_its_run_and_the_sweep_goes_on(spec_file, reference, tmp_path):
+    out = tmp_path / "killed-worker"
+    before = set(multiprocessing.active_children())
+    res = run_sweep(load_spec(spec_file), out, executor="processes", workers=2, progress=False, runner=kill_own_worker)
+    check_two_failed_and_the_rest_done(out, reference, res, "worker process died (killed by SIGKILL)")
+    assert [p for p in multiprocessing.active_children() if p not in before] == []  # replacements stopped too
+    res = run_sweep(load_spec(spec_file), out, executor="processes", workers=2, progress=False)  # retried
+    assert (res.done, res.failed, res.skipped) == (12, 0, 10)
+    assert_frame_equal(table(out), table(reference))
+
+
+@pytest.mark.parametrize("executor", ["sequential", "processes"])
+def test_a_run_over_its_time_limit_is_recorded_and_the_sweep_goes_on(executor, spec_file, reference, tmp_path):
+    out = tmp_path / "slow"
+    t0 = time.monotonic()
+    res = run_sweep(
+        load_spec(spec_file), out, executor=executor, workers=2, progress=False, runner=sleep_long, run_time_limit_s=5
+    )
+    assert time.monotonic() - t0 < 60  # not the runs' 2 x 60 s
+    check_two_failed_and_the_rest_done(out, reference, res, "over the time limit of 5 s")
+    assert json.loads((out / "manifest.json").read_text())["run_time_limit_s"] == 5
+
+
+def test_a_worker_stuck_past_its_time_limit_is_killed_and_replaced(spec_file, reference, tmp_path):
+    out = tmp_path / "stuck"
+    res = run_sweep(
+        load_spec(spec_file),
+        out,
+        executor="processes",
+        workers=2,
+        progress=False,
+        runner=ignore_alarm_and_sleep,
+        run_time_limit_s=5,
+    )
+    check_two_failed_and_the_rest_done(out, reference, res, "over the time limit of 5 s")
+
+
+def test_a_run_over_its_memory_limit_is_recorded_and_the_sweep_goes_on(spec_file, reference, tmp_path):
+    out = tmp_path / "hog"
+    res = run_sweep(
+        load_spec(spec_file),
+        out,
+        executor="processes",
+        workers=2,
+        progress=False,
+        runner=allocate_a_gigabyte,
+        run_memory_limit_mb=300,
+    )
+    check_two_failed_and_the_rest_done(out, reference, res, "over the memory limit of 300 MB")
+
+
+def test_limits_come_from_the_spec_and_the_cli_and_a_real_run_over_its_limit_fails(spec_file, tmp_path, capsys):
+    text = SPEC.replace("[fixed]", "run_time_limit_s = 0.001\nrun_memory_limit_mb = 2000\n\n[fixed]")
+    spec = parse_spec(tomllib.loads(text), "limited.toml", text)
+    assert (spec.run_time_limit_s, spec.run_memory_limit_mb) == (0.001, 2000)
+    assert sw.limits_for(spec) == sw.Limits(0.001, 2000)
+    assert sw.limits_for(spec, time_s=5, memory_mb=0) == sw.Limits(5, None)  # the CLI's options win; 0: none
+    path = tmp_path / "limited.toml"
+    path.write_text(text, encoding="utf-8")
+    status, out, err = main(["sweep", path, "--out", tmp_path / "o", "--executor", "sequential", "--quiet"], capsys)
+    assert status == 1, err
+    assert "12 runs: 0 done (0 already done before), 12 failed this time" in out
+    assert out.count(": over the time limit of 0.001 s") == 5 and "Traceback" not in out + err
+    status, out, err = main(
+        ["sweep", path, "--out", tmp_path / "o", "--executor", "sequential", "--quiet", "--run-time-limit", "0"], capsys
+    )
+    assert status == 0, err
+    assert "12 runs: 12 done (0 already done before), 0 failed this time" in out
+    bad = text.replace("run_time_limit_s = 0.001", "run_time_limit_s = -1")
+    with pytest.raises(Exception, match="run_time_limit_s"):
+        parse_spec(tomllib.loads(bad), "bad.toml", bad)
+
+
+def workers_of(pid: int) -> list[int]:
+    """Worker processes of a sweep: its grandchildren (children of its forkserver), from /proc."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            parents[int(stat.parent.name)] = int(fields[1])
+    children = {p for p, pp in parents.items() if pp == pid}
+    return [p for p, pp in parents.items() if pp in children]
+
+
+SLOW_SPEC = (
+    SPEC.replace('name = "tiny"', 'name = "slow"')
+    .replace("n_mothers = 3000", "n_mothers = 20000")
+    .replace('end = "2021-01"', 'end = "2022-06"')
+)
+
+
+def start_sweep(tmp_path: Path, spec_path: Path, out: Path, *extra: str) -> tuple[subprocess.Popen, object]:
+    log = open(tmp_path / f"{out.name}.log", "wb")
+    proc = subprocess.Popen(
+        [str(IBUSIM), "sweep", str(spec_path), "--out", str(out), "--quiet", *extra],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        cwd=tmp_path,
+        start_new_session=True,
+    )
+    return proc, log
+
+
+def wait_for(condition, proc: subprocess.Popen, what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert proc.poll() is None, f"the sweep ended before {what}: {proc.returncode}"
+        assert time.monotonic() < deadline, f"not {what} within {seconds} s"
+        time.sleep(0.05)
+
+
+def test_cli_sweep_whose_worker_is_killed_from_outside_finishes_with_one_line_per_failure(tmp_path):
+    """SIGKILL one worker process of a running `ibusim sweep` (as the OS's out-of-memory killer would)."""
+    spec_path = tmp_path / "slow.toml"
+    spec_path.write_text(SLOW_SPEC, encoding="utf-8")
+    out = tmp_path / "outside"
+    proc, log = start_sweep(tmp_path, spec_path, out, "--executor", "processes", "--workers", "2")
+    try:
+        wait_for(lambda: len(workers_of(proc.pid)) == 2 and load_results(out).shape[0] >= 1, proc, "running")
+        os.kill(workers_of(proc.pid)[0], signal.SIGKILL)
+        proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            stop_group(proc)
+        log.close()
+    text = (tmp_path / "outside.log").read_text()
+    assert proc.returncode == 1, text
+    assert "Traceback" not in text and "BrokenProcessPool" not in text
+    assert "12 runs: 11 done (0 already done before), 1 failed this time" in text
+    assert text.count("worker process died (killed by SIGKILL)") == 1
+    assert len(load_results(out)) == 11 and len(load_failures(out)) == 1
+    deadline = time.monotonic() + 10
+    while group_alive(proc.pid) and time.monotonic() < deadline:  # the forkserver ends after its parent
+        time.sleep(0.05)
+    assert not group_alive(proc.pid), "worker processes outlived the sweep"
+
+
+def test_two_sweeps_on_one_folder_the_second_is_refused_naming_the_first(tmp_path, capsys):
+    spec_path = tmp_path / "slow.toml"
+    spec_path.write_text(SLOW_SPEC, encoding="utf-8")
+    out = tmp_path / "shared"
+    first, log = start_sweep(tmp_path, spec_path, out, "--executor", "sequential")
+    try:
+        wait_for(lambda: (out / "progress.json").exists(), first, "started")
+        second = subprocess.run(
+            [str(IBUSIM), "sweep", str(spec_path), "--out", str(out), "--executor", "sequential", "--quiet"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=120,
+        )
+        running = first.poll() is None
+        first.wait(timeout=120)
+    finally:
+        if first.poll() is None:
+            stop_group(first)
+        log.close()
+    assert running, "the first sweep ended before the second started: the test proves nothing"
+    assert_one_line_error(second.returncode, second.stderr, str(out), "in use by another sweep", f"pid {first.pid}")
+    assert second.stdout == ""
+    assert first.returncode == 0, (tmp_path / "shared.log").read_text()
+    df = load_results(out)
+    assert len(df) == 12 and not df.duplicated(KEY).any()
+    # the lock went with the first sweep: the same command now runs (nothing left to do)
+    status, stdout, err = main(["sweep", spec_path, "--out", out, "--executor", "sequential", "--quiet"], capsys)
+    assert status == 0 and "12 done (12 already done before)" in stdout, err
+
+
+def test_load_results_never_returns_duplicate_runs(spec_file, reference, tmp_path):
+    """Folders written by two sweeps at once before the lock (or a merge cut short) hold copies: dropped."""
+    out = tmp_path / "dup"
+    shutil.copytree(reference, out)
+    part = sorted((out / "runs").glob("part-*.parquet"))[0]
+    shutil.copy(part, out / "runs" / "part-09999.parquet")
+    assert len(pd.concat(pd.read_parquet(p) for p in (out / "runs").glob("part-*.parquet"))) == 24
+    assert_frame_equal(load_results(out), load_results(reference))
+
+
+def test_cli_sweep_ends_with_the_share_of_runs_inside_the_bands_per_point(spec_file, reference, tmp_path, capsys):
+    status, out, err = main(
+        ["sweep", spec_file, "--out", tmp_path / "t", "--executor", "sequential", "--quiet"], capsys
+    )
+    assert status == 0, err
+    lines = out.splitlines()
+    head = lines.index("share of runs inside the observed band, per design point:")
+    columns = lines[head + 1].split()
+    assert columns == ["point", "free_class", "free_class_size", "runs", "registered", "completion", "telegram", "all"]
+    rows = [line.split() for line in lines[head + 2 : head + 8]]
+    assert [r[0] for r in rows] == [str(i) for i in range(6)] and all(r[3] == "2" for r in rows)
+    df, registered = load_results(reference), load_targets()["registered"]
+    assert rows[0][4] == f"{df[df.point == 0]['registered'].map(registered.inside).mean():.0%}"
