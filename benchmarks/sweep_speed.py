@@ -311,17 +311,17 @@ class Progress:
 
 # ------------------------------------------------------------ formatting
 def git_rev() -> str:
-    from ibusim.experiments.run import code_version
+    from ibusim.experiments.execution import code_version
 
     return code_version()
 
 
 def versions() -> dict:
-    from ibusim.experiments.run import _version
+    from ibusim.experiments.execution import package_versions
 
     return {
         "python": platform.python_version(),
-        **{name: _version(name) for name in ("mesa", "numpy", "pandas", "pyarrow", "ibusim")},
+        **package_versions(("mesa", "numpy", "pandas", "pyarrow", "ibusim")),
     }
 
 
