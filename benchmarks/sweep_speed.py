@@ -153,8 +153,9 @@ def _proc_stat() -> tuple[int, int] | None:
 
 
 def cpu_busy(seconds: float = 1.0) -> float | None:
-    """Share of all CPUs' time spent busy over ``seconds`` while this process sleeps (/proc/stat):
-    other processes' load, unlike the load average, which still counts our own recent work.
+    """Share of all CPUs' time spent busy over ``seconds`` while this process sleeps (/proc/stat).
+
+    That is other processes' load, unlike the load average, which still counts our own recent work.
     """
     a = _proc_stat()
     time.sleep(seconds)
@@ -185,9 +186,10 @@ def wait_idle(seconds: float) -> float | None:
 
 
 def _own_cpu() -> float:
-    """CPU seconds used by this process and all its descendants, live or ended: its own and its reaped
-    children's (os.times), plus every live descendant's own and reaped children's (/proc/PID/stat).
-    The sweep's workers are started by a forkserver (a child of this process that outlives the pool),
+    """CPU seconds used by this process and all its descendants, live or ended.
+
+    Its own and its reaped children's (os.times), plus every live descendant's own and reaped children's
+    (/proc/PID/stat). The sweep's workers are started by a forkserver (a child of this process that outlives the pool),
     so they are counted through the forkserver's reaped-children times.
     """
     t = os.times()
@@ -291,15 +293,19 @@ def compare_tables(a, b) -> tuple[bool, str]:
 
 
 class Progress:
+    """Progress lines on stderr: which measurement runs, and how it ended."""
+
     def __init__(self, total: int):
         self.total, self.k, self.t0 = total, 0, time.perf_counter()
 
     def start(self, what: str) -> float:
+        """Announce a measurement; return its start time."""
         self.k += 1
         print(f"[{self.k}/{self.total}] {what} ...", file=sys.stderr, flush=True)
         return time.perf_counter()
 
     def done(self, t: float, res: dict) -> None:
+        """Report how a measurement ended."""
         if "error" in res:
             status = f"ERROR: {res['error']}"
         else:
