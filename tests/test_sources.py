@@ -76,8 +76,8 @@ def test_the_article_citation_is_complete():
     assert "11\ninformants" in readme  # the IbuSibuk study's informants
 
 
-def test_every_passage_of_the_article_has_an_english_translation():
-    """After each quoted passage, before the next heading, a paragraph that is not a quote."""
+def test_every_passage_has_an_english_translation():
+    """Each section has verbatim passages and (article) an English paragraph after them."""
     for source in SOURCE_IDS:
         sections = re.split(r"^## ", source_file(source).read_text(encoding="utf-8"), flags=re.M)[1:]
         assert sections, source
