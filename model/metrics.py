@@ -29,6 +29,8 @@ from .states import Role, Stage
 _FLOWS = {f"new_{f.name}": f for rule in RULES for f in rule.flows}
 FLOWS = tuple(_FLOWS)
 CUMULATIVES = tuple(f"cum_{f.name}" for f in _FLOWS.values() if f.cumulative)
+_FLOW_COLUMN = {name: j for j, name in enumerate(FLOWS)}
+_CUM_COLUMN = {name: j for j, name in enumerate(CUMULATIVES)}
 LABELS = {
     **{name: f.label for name, f in _FLOWS.items()},
     **{f"cum_{f.name}": f"{f.label} (cumulative)" for f in _FLOWS.values() if f.cumulative},
@@ -58,7 +60,7 @@ STOCKS = {
 SHARES = {
     "aware_share": lambda m: (m.n - int(m.counts[Stage.UNAWARE])) / m.n,
     "completion_rate": lambda m: _ratio(
-        m.cum["cum_completed_paid"], m.cum["cum_completed_paid"] + m.cum["cum_dropped_paid"]
+        _cum(m, "cum_completed_paid"), _cum(m, "cum_completed_paid") + _cum(m, "cum_dropped_paid")
     ),
     "mean_internalisation": lambda m: _mean_score(m),
     "volunteer_share": lambda m: _ratio(m.n_role(Role.VOLUNTEER), m.registered) if m.registered else 0.0,
@@ -69,10 +71,20 @@ SHARES = {
 MONITORS = {
     "team_capacity": lambda m: capacity.relative(m),
     "income_per_momfluencer_month": lambda m: (
-        _ratio(m.flows["new_income"] * 52 / 12, int(m.momfluencer.sum())) if m.momfluencer.any() else 0.0
+        _ratio(_new(m, "new_income") * 52 / 12, int(m.momfluencer.sum())) if m.momfluencer.any() else 0.0
     ),
     "comm_pattern": lambda m: m.monitors["comm_pattern"],
 }
+
+
+def _cum(m, name: str) -> float:
+    """Cumulative ``name`` at the end of the last step (without building the whole ``m.cum``)."""
+    return float(m.series.cum[m.week, _CUM_COLUMN[name]])
+
+
+def _new(m, name: str) -> float:
+    """Flow ``name`` of the last step."""
+    return float(m.series.new[m.week, _FLOW_COLUMN[name]])
 
 
 def _ratio(a: float, b: float) -> float:

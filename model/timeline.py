@@ -79,16 +79,38 @@ class Agenda:
     the same distribution as an independent draw every week, because a constant
     chance has no memory) and file the mother under her due week; each week they
     take out only the mothers due then, instead of drawing for everyone.
+
+    Only the next ``HORIZON`` weeks are kept in weekly buckets; mothers due later
+    wait in one unsorted pool that is sorted into buckets ``HORIZON`` weeks at a
+    time, so filing costs a few array operations, not a Python step per due week.
     """
+
+    HORIZON = 16
 
     def __init__(self, weeks: int):
         self.weeks = weeks
         self._due: list[list[np.ndarray]] = [[] for _ in range(weeks)]
+        self._edge = 0  # weeks before the edge are in buckets; later ones wait in the pool
+        self._pool_idx: list[np.ndarray] = []
+        self._pool_due: list[np.ndarray] = []
 
     def add(self, idx: np.ndarray, due: np.ndarray) -> None:
         """File ``idx`` under weeks ``due`` (weeks at or after the end are dropped)."""
         keep = (due >= 0) & (due < self.weeks)
         idx, due = idx[keep], due[keep].astype(np.int64)
+        if idx.size == 0:
+            return
+        near = due < self._edge
+        if near.all():
+            self._bucket(idx, due)
+            return
+        if near.any():
+            self._bucket(idx[near], due[near])
+            idx, due = idx[~near], due[~near]
+        self._pool_idx.append(idx)
+        self._pool_due.append(due)
+
+    def _bucket(self, idx: np.ndarray, due: np.ndarray) -> None:
         if idx.size == 0:
             return
         order = np.argsort(due, kind="stable")
@@ -101,7 +123,16 @@ class Agenda:
 
     def pop(self, week: int) -> np.ndarray:
         """The mothers due in ``week`` (removed from the agenda)."""
-        if week >= self.weeks or not self._due[week]:
+        if week >= self.weeks:
+            return np.empty(0, np.int64)
+        if week >= self._edge:
+            self._edge = min(self.weeks, week + self.HORIZON)
+            if self._pool_idx:
+                idx, due = np.concatenate(self._pool_idx), np.concatenate(self._pool_due)
+                near = due < self._edge
+                self._bucket(idx[near], due[near])
+                self._pool_idx, self._pool_due = [idx[~near]], [due[~near]]
+        if not self._due[week]:
             return np.empty(0, np.int64)
         chunks, self._due[week] = self._due[week], []
         return np.concatenate(chunks)
