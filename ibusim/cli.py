@@ -10,6 +10,12 @@
 
 Bad input (unknown scenario, unknown or out-of-range parameter, malformed
 ``--set``, unwritable output) exits with status 2 and one line on stderr.
+Numbers are read strictly: ASCII digits, a decimal point, at most one underscore
+between digits; ``500.000``, ``0,05`` and non-ASCII digits are refused, saying
+how to write them. A model too large for the machine's available memory
+(model/resources.py) and a design of more than 100,000 runs (experiments/spec.py)
+are refused before anything is allocated. tests/test_bad_input.py checks all this
+with generated input.
 """
 
 from __future__ import annotations
@@ -72,6 +78,7 @@ def _path(text: str) -> Path:
 
 _seed = _int_in(0, SEED_MAX, "seed must be an integer in [0, 2**63 - 1]")
 _positive = _int_in(1, 10**6, "expected a positive integer (at most 1,000,000)")
+_workers = _int_in(1, 1024, "workers must be an integer in 1-1024")
 
 
 def _parse_sets(items: list[str]) -> dict:
@@ -450,7 +457,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="processes",
         help="where runs execute (default: local processes)",
     )
-    s.add_argument("--workers", type=_positive, default=None, help="worker processes (default: number of cores)")
+    s.add_argument("--workers", type=_workers, default=None, help="worker processes (default: number of cores)")
     s.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler (tcp://host:8786)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     _limit_options(s)
@@ -459,7 +466,7 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("spec", type=_path, help="experiment spec with design = 'sobol' or 'morris'")
     se.add_argument("--out", type=_path, default=None, help="folder (default results/sensitivity-<name>); resumable")
     se.add_argument("--executor", choices=("sequential", "processes", "dask"), default="processes")
-    se.add_argument("--workers", type=_positive, default=None)
+    se.add_argument("--workers", type=_workers, default=None)
     se.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
     se.add_argument("--quiet", action="store_true", help="no progress bar")
     _limit_options(se)
@@ -475,7 +482,7 @@ def build_parser() -> argparse.ArgumentParser:
     co.add_argument("--seed", type=_seed, default=1, help="master seed (default 1)")
     co.add_argument("--out", type=_path, default=None, help="folder to create (default results/compare-...)")
     co.add_argument("--executor", choices=("sequential", "processes", "dask"), default="processes")
-    co.add_argument("--workers", type=_positive, default=None)
+    co.add_argument("--workers", type=_workers, default=None)
     co.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
     _limit_options(co)
     co.set_defaults(func=cmd_compare)
@@ -488,7 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
     ca.add_argument("--population", type=_positive, default=40, help="particles per generation (default 40)")
     ca.add_argument("--generations", type=_positive, default=5, help="generations (default 5)")
     ca.add_argument("--min-epsilon", type=_non_negative, default=0.5, help="stop below this distance (default 0.5)")
-    ca.add_argument("--workers", type=_positive, default=None, help="processes (default: cores; 1 = reproducible)")
+    ca.add_argument("--workers", type=_workers, default=None, help="processes (default: cores; 1 = reproducible)")
     ca.add_argument("--seed", type=_seed, default=1)
     ca.add_argument(
         "--transition",

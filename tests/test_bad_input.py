@@ -226,8 +226,25 @@ def _key(name: str) -> str:
     return name if name and all(c.isalnum() or c in "_-" for c in name) and name.isascii() else json.dumps(name)
 
 
-param_line = st.tuples(st.one_of(st.sampled_from(NAMES), name_st), toml_value_text).map(
-    lambda kv: f"{_key(kv[0])} = {kv[1]}"
+def _valid_value(name: str):
+    """Values inside the declaration, as TOML (so that generated files also reach valid runs)."""
+    p = PARAMS[name]
+    if p.type == "int":
+        return st.integers(int(p.bounds[0]), int(p.bounds[1])).map(str)
+    if p.type == "float":
+        return st.floats(p.bounds[0], p.bounds[1]).map(repr)
+    if p.type == "bool":
+        return st.sampled_from(["true", "false"])
+    if p.type == "month":
+        return st.sampled_from(['"2020-04"', '"2020-05"', '"2021-01"'])
+    return st.sampled_from([json.dumps(c) for c in p.choices])
+
+
+valid_param_line = st.sampled_from(NAMES).flatmap(lambda n: _valid_value(n).map(lambda v: f"{n} = {v}"))
+param_line = st.one_of(
+    valid_param_line,
+    valid_param_line,
+    st.tuples(st.one_of(st.sampled_from(NAMES), name_st), toml_value_text).map(lambda kv: f"{_key(kv[0])} = {kv[1]}"),
 )
 scenario_text = st.one_of(
     st.builds(
@@ -236,7 +253,7 @@ scenario_text = st.one_of(
             ["", '[scenario]\nname = "x"\ndescription = "fuzz"\n', "[scenario]\nname = 1\n", "scenario = 3\n"]
         ),
         st.lists(param_line, max_size=5, unique_by=lambda s: s.split(" = ")[0]),
-        st.sampled_from(["", "[other]\na = 1\n", "[params.nested]\nx = 1\n", "params = 3\n"]),
+        st.sampled_from(["", "", "", "", "[other]\na = 1\n", "[params.nested]\nx = 1\n", "params = 3\n"]),
     ),
     st.lists(param_line, max_size=3).map(lambda lines: "\n".join(lines) + "\n"),  # no [params] table
     st.text(max_size=200),  # broken text
@@ -308,9 +325,25 @@ factor_table = st.builds(
             lambda abc: f"range = [{abc[0]}, {abc[1]}]\nlevels = {abc[2]}"
         ),
         st.sampled_from(["values = [true, false]", "range = [0.001, 0.01]\nlevels = 2", "range = [1, 3]", "x = 1"]),
+        st.sampled_from(["range = [0.001, 0.01]", "range = [0, 1]\nlevels = 2", "values = [0.1, 0.2]"]),
+        st.sampled_from(["range = [0.001, 0.01]", "range = [0.2, 0.3]", "values = [1, 2]"]),
     ),
 )
+GOOD_EXP = {
+    "name": st.sampled_from(['"fuzz"', '"a.b-c_d"', '"caf\u00e9"']),
+    "scenario": st.sampled_from(['"ipm"', '"baseline"', '"ibusibuk"']),
+    "design": st.sampled_from(['"full_factorial"', '"latin_hypercube"', '"sobol"', '"morris"']),
+    "samples": st.integers(1, 3).map(str),
+    "replications": st.integers(1, 2).map(str),
+    "seed": st.integers(0, 2**63 - 1).map(str),
+    "outcomes": st.sampled_from(['["registered"]', '["registered", "income_gini"]', '["completion"]']),
+    "timeseries": st.sampled_from(['["cum_registered"]', "[]"]),
+}
+good_exp_line = st.sampled_from(sorted(GOOD_EXP)).flatmap(lambda k: GOOD_EXP[k].map(lambda v: f"{k} = {v}"))
 exp_line = st.one_of(
+    good_exp_line,
+    good_exp_line,
+    good_exp_line,
     st.tuples(
         st.sampled_from(
             [
@@ -349,19 +382,14 @@ exp_line = st.one_of(
         ),
     ).map(lambda kv: f"{kv[0]} = {kv[1]}"),
 )
-spec_text = st.one_of(
-    st.builds(
-        lambda exp, fixed, factors, extra: "[experiment]\n" + "\n".join(exp) + "\n" + fixed + "".join(factors) + extra,
-        st.lists(exp_line, max_size=5, unique_by=lambda s: s.split(" = ")[0]),
-        st.one_of(
-            st.just(TINY_FIXED), st.lists(param_line, max_size=3).map(lambda ls: "[fixed]\n" + "\n".join(ls) + "\n")
-        ),
-        st.lists(factor_table, max_size=3, unique_by=lambda s: s.split("]")[0]),
-        st.sampled_from(["", "[other]\n", "factors = 3\n", "[experiment.inner]\na = 1\n"]),
-    ),
-    st.text(max_size=200),
-    st.binary(max_size=200),
+spec_structured = st.builds(
+    lambda exp, fixed, factors, extra: "[experiment]\n" + "\n".join(exp) + "\n" + fixed + "".join(factors) + extra,
+    st.lists(exp_line, max_size=5, unique_by=lambda s: s.split(" = ")[0]),
+    st.one_of(st.just(TINY_FIXED), st.lists(param_line, max_size=3).map(lambda ls: "[fixed]\n" + "\n".join(ls) + "\n")),
+    st.lists(factor_table, max_size=3, unique_by=lambda s: s.split("]")[0]),
+    st.sampled_from(["", "", "", "", "", "[other]\n", "factors = 3\n", "[experiment.inner]\na = 1\n"]),
 )
+spec_text = st.one_of(spec_structured, spec_structured, spec_structured, st.text(max_size=200), st.binary(max_size=200))
 
 
 @FUZZ
@@ -547,6 +575,7 @@ def test_a_model_too_large_for_memory_is_refused_before_it_is_built(monkeypatch)
     assert "at most 2,097,152 mothers at ties_per_side = 25" in err and "ties_per_side = 10 at 5,000,000" in err
     one_line(["sweep", spec_file("[fixed]\nn_mothers = 5000000\nties_per_side = 25\n")], "largest run", "would fit")
     one_line(["compare", "a=ipm:n_mothers=5000000,ties_per_side=25"], "would fit")
+    one_line(["calibrate", "--set", "n_mothers=5000000", "--set", "ties_per_side=25"], "would fit")
     # the old name of the parameter is named, with the new one suggested
     one_line(["run", "--set", "ties_per_mother=50"], "unknown parameter 'ties_per_mother'", "ties_per_side")
 
