@@ -31,6 +31,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import momfluencers
+from .rule import Flow, Rule
 
 TASTE_SPREAD = 0.5  # assumed: brands differ in whom they like (log-sd of the ranking noise)
 TIERS = ((1e3, 1e4, "micro"), (1e4, 1e5, "mid"), (1e5, 1e6, "macro"))
@@ -54,37 +55,160 @@ def step(model, rng: np.random.Generator) -> dict[str, float]:
     out = {"campaigns": 0, "paid_posts": 0, "samples": 0, "income": 0.0}
     if not model.brands or p["campaigns_per_month"] == 0 or p["creators_per_campaign"] == 0:
         return out
+    n_brands = len(model.brands)
+    runs = np.broadcast_to(rng.poisson(p["campaigns_per_month"] * 12 / 52, n_brands), (n_brands,))
+    out["campaigns"] = int(runs.sum())
+    for brand, k in zip(model.brands, runs.tolist()):
+        brand.campaigns += k
     creators = model.creator_idx()
-    pool = creators[model.momfluencer[creators] & (model.mf_engagement[creators] >= p["brand_min_engagement"])]
+    at = np.flatnonzero(
+        model.momfluencer[creators] & (model.mf_engagement[creators] >= p["brand_min_engagement"])
+    )  # the pool, as positions in the list of creators
+    if at.size == 0 or out["campaigns"] == 0:
+        return out
+    pool = creators[at]
+    appeal = model.mf_engagement[pool] * np.log10(1 + model.mf_followers[pool])
+    price = rate(p, model.mf_followers[pool])
+    sampled = _sampled(model, creators.size)
+    budget = np.array([b.budget for b in model.brands]) / p["campaigns_per_month"]
+    spent = np.zeros(n_brands)
     paid_who, paid_amount = [], []
-    for k in rng.permutation(len(model.brands)):
-        brand = model.brands[k]
-        for _ in range(rng.poisson(p["campaigns_per_month"] * 12 / 52)):
-            out["campaigns"] += 1
-            brand.campaigns += 1
-            if pool.size == 0:
-                continue
-            budget = brand.budget / p["campaigns_per_month"]
-            taste = np.exp(TASTE_SPREAD * rng.standard_normal(pool.size))
-            order = pool[np.argsort(-(model.mf_engagement[pool] * np.log10(1 + model.mf_followers[pool]) * taste))]
-            price = rate(p, model.mf_followers[order])
-            posts = 0
-            for i, cost in zip(order.tolist(), price.tolist()):
-                if posts >= p["creators_per_campaign"]:
-                    break
-                if p["product_sample_first"] and i not in brand.sampled:
-                    brand.sampled.add(i)
-                    out["samples"] += 1
-                    posts += 1
-                elif 0 < cost <= budget:
-                    budget -= cost
-                    brand.spent += cost
-                    paid_who.append(i)
-                    paid_amount.append(cost)
-                    posts += 1
-    if paid_who:
-        who, amount = np.array(paid_who, np.int64), np.array(paid_amount)
+    # the r-th campaign of every brand running at least r: campaigns of different brands are independent,
+    # a brand's later campaign sees the samples of its earlier ones
+    for r in range(1, int(runs.max()) + 1):
+        for who in _chunks(np.flatnonzero(runs >= r), at.size):
+            new = ~sampled[np.ix_(who, at)] if p["product_sample_first"] else np.zeros((who.size, at.size), bool)
+            row, col = _campaigns(appeal, price, new, budget[who], p["creators_per_campaign"], rng)
+            is_sample = new[row, col]
+            brand, mf = who[row], col
+            sampled[brand[is_sample], at[mf[is_sample]]] = True
+            for b, i in zip(brand[is_sample].tolist(), pool[mf[is_sample]].tolist()):
+                model.brands[b].sampled.add(i)
+            out["samples"] += int(is_sample.sum())
+            paid = ~is_sample
+            np.add.at(spent, brand[paid], price[mf[paid]])
+            paid_who.append(pool[mf[paid]])
+            paid_amount.append(price[mf[paid]])
+    for b in np.flatnonzero(spent).tolist():
+        model.brands[b].spent += float(spent[b])
+    who, amount = np.concatenate(paid_who), np.concatenate(paid_amount)
+    if who.size:
         momfluencers.record_income(model, who, amount)
         out["paid_posts"] = who.size
         out["income"] = float(amount.sum())
     return out
+
+
+_CELLS = 1 << 22  # campaigns x pool drawn at once (bounds the temporary matrices)
+
+
+def _chunks(rows: np.ndarray, width: int):
+    step = max(1, _CELLS // max(width, 1))
+    for lo in range(0, rows.size, step):
+        yield rows[lo : lo + step]
+
+
+def _sampled(model, n_creators: int) -> np.ndarray:
+    """Which brand has sampled which creator (brands x creators, bool), kept on the model between weeks.
+
+    It mirrors the brands' ``sampled`` sets (both are written here only); creators
+    are only ever appended, so a column stays hers, and new columns are added as
+    creators are trained.
+    """
+    m = getattr(model, "_brand_sampled", None)
+    if m is None:
+        m = np.zeros((len(model.brands), 0), bool)
+    if m.shape[1] < n_creators:
+        m = np.pad(m, ((0, 0), (0, n_creators - m.shape[1])))
+        model._brand_sampled = m
+    return m
+
+
+def _campaigns(
+    appeal: np.ndarray, price: np.ndarray, new: np.ndarray, budget: np.ndarray, posts: int, rng
+) -> tuple[np.ndarray, np.ndarray]:
+    """One campaign per row of ``new`` (which pool members the row's brand has not sampled): its posts.
+
+    Each campaign ranks the pool by ``appeal`` times its lognormal taste noise and
+    walks down the ranking: a new momfluencer posts a sample (with
+    ``product_sample_first``; ``new`` is all False without), another one is paid
+    ``price`` if ``0 < price <=`` the budget left (otherwise skipped), until
+    ``posts`` posts. Returns (row, pool position) of every post.
+
+    Work: the ranking noise is drawn for the whole pool (the rule), the walk is
+    vectorised over the campaigns: a campaign whose first ``posts`` candidates all
+    fit its budget is done at once; one that runs out of budget walks its ranking
+    in blocks (one per skipped post), each block costing one cumulative sum.
+    """
+    taste = np.exp(TASTE_SPREAD * rng.standard_normal(new.shape))
+    candidate = new | ((price > 0) & (price <= budget[:, None]))
+    score = np.where(candidate, appeal * taste, -np.inf)
+    k = min(posts, score.shape[1])
+    if k < score.shape[1]:
+        top = np.argpartition(-score, k - 1, axis=1)[:, :k]
+    else:
+        top = np.broadcast_to(np.arange(k), score.shape)
+    rows = np.arange(score.shape[0])[:, None]
+    top = np.take_along_axis(top, np.argsort(-score[rows, top], axis=1, kind="stable"), axis=1)
+    valid = np.isfinite(score[rows, top])
+    cost = np.where(valid & ~new[rows, top], price[top], 0.0)
+    fits = cost.sum(axis=1) <= budget
+    row, col = np.nonzero(valid & fits[:, None])
+    out_row, out_col = [row], [top[row, col]]
+    for i in np.flatnonzero(~fits).tolist():  # the budget runs out: walk the whole ranking in blocks
+        order = np.argsort(-score[i], kind="stable")
+        order = order[np.isfinite(score[i, order])]
+        taken = _walk(order, np.where(new[i, order], 0.0, price[order]), budget[i], posts)
+        out_row.append(np.full(taken.size, i))
+        out_col.append(taken)
+    return np.concatenate(out_row), np.concatenate(out_col)
+
+
+def _walk(order: np.ndarray, cost: np.ndarray, budget: float, posts: int) -> np.ndarray:
+    """Walk down ``order``: take each entry its ``cost`` fits in the budget left, skip the others; stop at ``posts``.
+
+    One block per skipped entry: the entries up to the first that overflows the
+    budget left are taken, that one is skipped, and the later ones it can no
+    longer afford are dropped (the budget left only falls).
+    """
+    taken = []
+    left = budget
+    while order.size and posts > 0:
+        spent = np.cumsum(cost)
+        over = np.flatnonzero(spent > left)
+        stop = min(over[0] if over.size else order.size, posts)
+        taken.append(order[:stop])
+        posts -= stop
+        if stop:
+            left -= spent[stop - 1]
+        if posts == 0 or not over.size or stop < over[0]:
+            break
+        order, cost = order[stop + 1 :], cost[stop + 1 :]
+        keep = cost <= left
+        order, cost = order[keep], cost[keep]
+    return np.concatenate(taken) if taken else np.empty(0, np.int64)
+
+
+RULE = Rule(
+    name="brands",
+    reads=(
+        "rate_nano",
+        "rate_micro_low",
+        "rate_mid_low",
+        "rate_macro_low",
+        "rate_micro_high",
+        "rate_mid_high",
+        "rate_macro_high",
+        "campaigns_per_month",
+        "creators_per_campaign",
+        "brand_min_engagement",
+        "product_sample_first",
+    ),
+    flows=(
+        Flow("campaigns", "Brand campaigns", unit="campaigns", cumulative=True),
+        Flow("paid_posts", "Paid posts", unit="posts", cumulative=True),
+        Flow("samples", "Product samples", unit="samples"),
+        Flow("income", "Momfluencer income", unit="Rp", cumulative=True, dtype=float),
+    ),
+    step=step,
+)

@@ -48,11 +48,14 @@ pattern_channels.
 
 from __future__ import annotations
 
+from collections import deque
+
 import networkx as nx
 import numpy as np
 
 from . import capacity, patterns
 from .awareness import posts_per_week
+from .rule import Flow, Rule
 from .states import Role, Stage
 
 KINDS = ("u2u", "u2d", "u2s")
@@ -84,47 +87,106 @@ def participation(p: dict, n: int, rng: np.random.Generator) -> np.ndarray:
     return out
 
 
-def _partners(pool: np.ndarray, pool_keys: np.ndarray, who: np.ndarray, who_keys: np.ndarray, rng) -> np.ndarray:
-    """For each ``who`` (a member of ``pool``), another member of ``pool`` with the same key (-1 if none)."""
-    composite = pool_keys * (1 << 24) + pool
-    order = np.argsort(composite, kind="stable")
-    pool, pool_keys, composite = pool[order], pool_keys[order], composite[order]
-    lo = np.searchsorted(pool_keys, who_keys, side="left")
-    others = np.searchsorted(pool_keys, who_keys, side="right") - lo - 1  # her group without her
-    own = np.searchsorted(composite, who_keys * (1 << 24) + who)
-    pick = lo + (rng.random(who.size) * np.maximum(others, 0)).astype(np.int64)
-    pick += pick >= own  # skip her own position
-    return np.where(others > 0, pool[np.minimum(pick, max(pool.size - 1, 0))], -1)
+def _distinct_draws(draws: np.ndarray, cells: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row ``i`` makes ``draws[i]`` uniform draws, with replacement, among its ``cells[i]`` cells.
+
+    Returns the distinct (row, cell) pairs hit and how many draws hit each: the
+    same distribution as drawing every one, at a cost of about the distinct pairs.
+    A row with no more draws than cells draws each (then at least half of its draws
+    are distinct); a row with more draws than cells takes one multinomial over its
+    cells (then at least 1 - 1/e of its cells are hit), rows of equal cell counts
+    together. Rows with no draws or no cells give nothing.
+    """
+    draws, cells = np.asarray(draws, np.int64), np.asarray(cells, np.int64)
+    active = (draws > 0) & (cells > 0)
+    sparse = np.flatnonzero(active & (draws <= cells))
+    rows, hit, count = [], [], []
+    if sparse.size:
+        offset = np.cumsum(cells[sparse]) - cells[sparse]  # each row's cells get their own key range
+        which = np.repeat(np.arange(sparse.size), draws[sparse])
+        key = offset[which] + (rng.random(which.size) * cells[sparse][which]).astype(np.int64)
+        key, n = patterns.unique_counts(key)
+        at = np.searchsorted(offset, key, side="right") - 1
+        rows.append(sparse[at])
+        hit.append(key - offset[at])
+        count.append(n)
+    dense = np.flatnonzero(active & (draws > cells))
+    for c in np.unique(cells[dense]).tolist():
+        group = dense[cells[dense] == c]
+        chunk = max(1, _MULTINOMIAL_CELLS // c)
+        for lo in range(0, group.size, chunk):
+            g = group[lo : lo + chunk]
+            n = rng.multinomial(draws[g], np.full(c, 1.0 / c))
+            r, h = np.nonzero(n)
+            rows.append(g[r])
+            hit.append(h.astype(np.int64))
+            count.append(n[r, h])
+    if not rows:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate(rows), np.concatenate(hit), np.concatenate(count).astype(np.int64)
+
+
+_MULTINOMIAL_CELLS = 1 << 20  # cells drawn at once in the dense case (bounds the temporary matrix)
+
+
+def _talk_within(
+    members: np.ndarray, keys: np.ndarray, draws: np.ndarray, rng
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each member sends ``draws`` messages, each to another member with the same key drawn at random.
+
+    Returns the distinct directed edges (sender, receiver, messages) and, per
+    member, whether she had nobody to write to (alone with her key; her draws are
+    not sent).
+    """
+    order = np.lexsort((members, keys))
+    m, k, d = members[order], keys[order], np.asarray(draws, np.int64)[order]
+    first = np.flatnonzero(np.r_[True, k[1:] != k[:-1]]) if m.size else np.empty(0, np.int64)
+    size = np.diff(np.r_[first, m.size])
+    lo = np.repeat(first, size)  # her group's first position
+    others = np.repeat(size, size) - 1
+    row, cell, n = _distinct_draws(d, others, rng)
+    rank = np.arange(m.size) - lo  # her own position in the group, skipped
+    receivers = m[lo[row] + cell + (cell >= rank[row])]
+    alone = np.empty(m.size, bool)
+    alone[order] = others == 0
+    return m[row], receivers, n, alone
 
 
 def _group_talk(
     model, members: np.ndarray, groups: np.ndarray, hub: int, rng, led: bool = True
-) -> tuple[int, np.ndarray, np.ndarray]:
-    """Messages in chat groups this week: (count, sender ids, receiver ids).
+) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """Messages in chat groups this week: (count, and the distinct edges: senders, receivers, messages).
 
-    ``groups`` gives each member's group; peers are picked among the members of the
-    sender's own group who spoke this week.
+    ``groups`` gives each member's group. A member's messages go to the hub with
+    probability ``admin_lead`` (a binomial split of her count), the others each to
+    a member of her own group who spoke this week (to the hub if nobody else did).
     """
     p = model.p
     rates = np.array([p["lurker_messages"], p["contributor_messages"], p["leader_messages"]])
     k = rng.poisson(rates[model.participation[members]])
-    senders, sender_groups = np.repeat(members, k), np.repeat(groups, k)
-    if senders.size == 0:
-        return 0, senders, senders
-    receivers = np.full(senders.size, hub, np.int64)
-    peer = rng.random(senders.size) >= (p["admin_lead"] if led else 0.0)
-    pick = _partners(members[k > 0], groups[k > 0], senders[peer], sender_groups[peer], rng)
-    receivers[peer] = np.where(pick < 0, hub, pick)  # nobody else in her group spoke: to the hub
-    return senders.size, senders, receivers
+    spoke = k > 0
+    members, groups, k = members[spoke], groups[spoke], k[spoke]
+    if members.size == 0:
+        e = np.empty(0, np.int64)
+        return 0, e, e, e
+    to_peers = rng.binomial(k, 1.0 - p["admin_lead"]) if led else k
+    s, r, n, alone = _talk_within(members, groups, to_peers, rng)
+    to_hub = k - np.where(alone, 0, to_peers)
+    h = to_hub > 0
+    return (
+        int(k.sum()),
+        np.concatenate([s, members[h]]),
+        np.concatenate([r, np.full(int(h.sum()), hub, np.int64)]),
+        np.concatenate([n, to_hub[h]]),
+    )
 
 
-def _peer_talk(members: np.ndarray, k: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray]:
-    senders = np.repeat(members, k)
-    if members.size < 2 or senders.size == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    receivers = members[rng.integers(0, members.size, senders.size)]
+def _peer_talk(members: np.ndarray, k: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each member sends ``k`` messages to members drawn at random (herself included: those are dropped)."""
+    row, cell, n = _distinct_draws(k, np.full(members.size, members.size), rng)
+    senders, receivers = members[row], members[cell]
     keep = receivers != senders
-    return senders[keep], receivers[keep]
+    return senders[keep], receivers[keep], n[keep]
 
 
 PATTERN_CHANNELS = {
@@ -135,18 +197,73 @@ PATTERN_CHANNELS = {
 }
 
 
-def step(
-    model, rng: np.random.Generator, attendees: np.ndarray, flows: dict, count_rng: np.random.Generator
-) -> dict[tuple[str, str], int]:
-    """Generate this week's events; record the message ties; return counts per (kind, channel).
+class MessageWindow:
+    """The person-to-person messages of the last ``weeks`` weeks, as distinct directed edges with counts.
+
+    Each week is kept as arrays of its distinct (sender, receiver, channel) edges
+    and the messages on each, so storage grows with the distinct ties, not with
+    the messages. The undirected pairs on the ``monitored`` channels also go to a
+    :class:`patterns.EdgeCounter` (added when the week enters, removed when it
+    leaves), whose degrees are those of the window's graph on those channels.
+    """
+
+    def __init__(self, weeks: int, n_nodes: int, monitored: tuple[str, ...]):
+        self.weeks = int(weeks)
+        self._weeks: deque = deque()  # (senders, receivers, channel codes, messages) per week
+        self._pairs: deque = deque()  # the monitored pair keys of each week
+        self._monitored = np.array([CHANNELS.index(c) for c in monitored], np.int8)
+        self.counter = patterns.EdgeCounter(n_nodes)
+
+    def add(self, senders: np.ndarray, receivers: np.ndarray, channels: np.ndarray, messages: np.ndarray) -> None:
+        """This week's distinct edges (at most one per sender, receiver and channel); the oldest week leaves."""
+        if len(self._weeks) == self.weeks:
+            self._weeks.popleft()
+            self.counter.remove(self._pairs.popleft())
+        self._weeks.append((senders, receivers, channels, messages))
+        keep = np.isin(channels, self._monitored)
+        pairs = self.counter.pairs(senders[keep], receivers[keep])
+        self.counter.add(pairs)
+        self._pairs.append(pairs)
+
+    def edges(self, channels: tuple[str, ...] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Senders, receivers and messages of the window's edges on ``channels`` (default all), week by week."""
+        if not self._weeks:
+            e = np.empty(0, np.int64)
+            return e, e, e
+        src, dst, chan, n = (np.concatenate([w[i] for w in self._weeks]) for i in range(4))
+        if channels is not None:
+            keep = np.isin(chan, [CHANNELS.index(c) for c in channels])
+            src, dst, n = src[keep], dst[keep], n[keep]
+        return src, dst, n
+
+    @property
+    def n_edges(self) -> int:
+        """Edges stored (the distinct edges of each week, summed over the window)."""
+        return sum(w[0].size for w in self._weeks)
+
+    def degrees(self) -> np.ndarray:
+        """Degree sequence of the window's graph on the monitored channels."""
+        return self.counter.degrees()
+
+
+def message_window(model) -> MessageWindow:
+    """The model's empty window: ``window_weeks`` weeks, monitored on ``pattern_channels``."""
+    p = model.p
+    return MessageWindow(p["window_weeks"], model.n + len(HUBS), PATTERN_CHANNELS[p["pattern_channels"]])
+
+
+def step(model, rng: np.random.Generator) -> dict[str, int]:
+    """Generate this week's events; record the message ties; return counts per ``<kind>_<channel>`` and kind.
 
     Messages (who talks with whom) draw from ``rng``; the pure counts (reads,
-    views, comments) from ``count_rng``, so that more or fewer posts never shift
-    who talks with whom.
+    views, comments) from the stream ``event_counts``, so that more or fewer posts
+    never shift who talks with whom. This week's Happy Hour attendees, registrations
+    and enrolments are read from ``model.changed``.
     """
     p, n = model.p, model.n
+    attendees, count_rng = model.changed["happy_hour_attendees"], model.stream("event_counts")
     counts = dict.fromkeys(EVENT_TYPES, 0)
-    src, dst, chan = [], [], []
+    src, dst, chan, msgs = [], [], [], []
     aware = model.aware_idx
     tg = aware[model.telegram[aware]]
     mem = model.member_idx
@@ -157,29 +274,30 @@ def step(
     cohort = model.programme[learners].astype(np.int64) * 100_000 + model.class_end[learners]
     led = capacity.facilitators(model) > 0
     for group, members, groups in (("telegram", tg, np.zeros(tg.size, np.int64)), ("whatsapp", learners, cohort)):
-        c, s, r = _group_talk(model, members, groups, n + HUBS.index(group), rng, led)
+        c, s, r, k = _group_talk(model, members, groups, n + HUBS.index(group), rng, led)
         prompts = p["prompts_per_week"] * np.unique(groups).size if led else 0
         counts[("u2u", group)] = c + prompts
         src.append(s)
         dst.append(r)
+        msgs.append(k)
         chan.append(np.full(s.size, CHANNELS.index(group), np.int8))
     forum = rng.poisson(p["forum_rate"], active.size)
-    s, r = _peer_talk(active, forum, rng)
+    s, r, k = _peer_talk(active, forum, rng)
     counts[("u2u", "rumii")] = int(forum.sum())
     counts[("u2d", "rumii")] = int(count_rng.poisson(FORUM_READS * p["forum_rate"] * active.size))
     src.append(s)
     dst.append(r)
+    msgs.append(k)
     chan.append(np.full(s.size, CHANNELS.index("rumii"), np.int8))
     # Happy Hour: talks with others of the same province's meetup
     if attendees.size > 1:
         prov = model.pop["prov"][attendees].astype(np.int64)
-        who = np.repeat(attendees, HAPPY_HOUR_TALKS)
-        partner = _partners(attendees, prov, who, np.repeat(prov, HAPPY_HOUR_TALKS), rng)
-        keep = partner >= 0
-        src.append(who[keep])
-        dst.append(partner[keep])
-        chan.append(np.full(int(keep.sum()), CHANNELS.index("happy_hour"), np.int8))
-        counts[("u2u", "happy_hour")] = int(keep.sum())
+        s, r, k, _ = _talk_within(attendees, prov, np.full(attendees.size, HAPPY_HOUR_TALKS), rng)
+        src.append(s)
+        dst.append(r)
+        msgs.append(k)
+        chan.append(np.full(s.size, CHANNELS.index("happy_hour"), np.int8))
+        counts[("u2u", "happy_hour")] = int(k.sum())
     # Instagram
     counts[("u2d", "instagram")] = int(count_rng.poisson(model.n_followers * posts_per_week(model) * p["view_share"]))
     if model.week % p["live_every_weeks"] == 0:
@@ -188,25 +306,32 @@ def step(
     counts[("u2s", "zoom")] = int(learners.size)
     counts[("u2d", "learning_platform")] = int(count_rng.poisson(p["materials_per_week"] * learners.size))
     counts[("u2s", "learning_platform")] = int(
-        learners.size + flows["new_registered"] + flows["new_paid_enrolled"] + flows["new_scholars"]
+        learners.size + sum(model.changed[k].size for k in ("registered", "paid_enrolled", "scholars"))
     )
-    model.remember_messages(np.concatenate(src), np.concatenate(dst), np.concatenate(chan))
-    return counts
+    model.messages.add(np.concatenate(src), np.concatenate(dst), np.concatenate(chan), np.concatenate(msgs))
+    model.events = counts
+    model.monitors = monitor(model)
+    out = {f"{k}_{c}": v for (k, c), v in counts.items()}
+    out.update({kind: sum(v for (k, _), v in counts.items() if k == kind) for kind in KINDS})
+    return out
 
 
-def window(model, channels: tuple[str, ...] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Senders and receivers of the window's messages on ``channels`` (default: all)."""
-    src, dst, chan = model.window_messages()
-    if channels is not None:
-        keep = np.isin(chan, [CHANNELS.index(c) for c in channels])
-        src, dst = src[keep], dst[keep]
-    return src, dst
+def window(model, channels: tuple[str, ...] | None = None, messages: bool = False):
+    """Senders and receivers of the window's distinct edges on ``channels`` (default: all).
+
+    Each week's distinct (sender, receiver, channel) edges, week after week (an edge
+    of two weeks comes twice); with ``messages``, also the messages on each edge.
+    """
+    src, dst, n = model.messages.edges(channels)
+    return (src, dst, n) if messages else (src, dst)
 
 
 def monitor(model) -> dict[str, float | str]:
-    """Centralisation, density and pattern of the window's graph on ``pattern_channels``."""
-    src, dst = window(model, PATTERN_CHANNELS[model.p["pattern_channels"]])
-    deg = patterns.degrees_from_edges(src, dst)
+    """Centralisation, density and pattern of the window's graph on ``pattern_channels``.
+
+    The degrees come from the window's incremental edge counter: no pass over the window.
+    """
+    deg = model.messages.degrees()
     return {
         "comm_centralisation": patterns.centralisation(deg),
         "comm_density": patterns.density(deg),
@@ -247,3 +372,29 @@ def graph(
         keep = nodes[np.lexsort((rng.random(nodes.size), priority))[:max_nodes]]
         g = g.subgraph(keep.tolist()).copy()
     return g
+
+
+RULE = Rule(
+    name="communication",
+    reads=(
+        "share_contributors",
+        "share_leaders",
+        "lurker_messages",
+        "contributor_messages",
+        "leader_messages",
+        "admin_lead",
+        "prompts_per_week",
+        "forum_rate",
+        "view_share",
+        "live_every_weeks",
+        "live_comment_share",
+        "materials_per_week",
+        "pattern_channels",
+        "window_weeks",
+    ),
+    flows=(
+        *(Flow(f"{k}_{c}", f"{k} events on {c.replace('_', ' ')}", unit="events") for k, c in EVENT_TYPES),
+        *(Flow(k, f"{k} events", unit="events", cumulative=True) for k in KINDS),
+    ),
+    step=step,
+)
