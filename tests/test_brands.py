@@ -193,7 +193,9 @@ def budget_pairs():
 
 
 def test_doubling_brand_budget_does_not_decrease_total_income(budget_pairs):
-    """Same seeds (common random numbers: the budget changes no draw, only who gets paid), so the
+    """Doubling the budget does not decrease the total income (paired over the same seeds).
+
+    Same seeds (common random numbers: the budget changes no draw, only who gets paid), so the
     comparison is paired. Statistically over the six seeds: the mean rises (observed by ~60%), and
     more than a chance pairing would give: at least five of the six pairs do not decrease.
     """
@@ -248,3 +250,64 @@ def test_income_never_negative_for_any_rates(budget, lo, span, sample, cpm, seed
     assert (m.dataframe()["new_income"] >= 0).all()
     for b in m.brands:
         assert 0 <= b.spent
+
+
+# ------------------------------------------------------------------ the vectorised walk equals the rule's walk
+def walk_one_by_one(appeal, price, new, budget, posts, taste) -> set[tuple[int, int]]:
+    """The rule as written: rank by appeal x taste, walk down, sample the new, pay what the budget left affords."""
+    out = set()
+    for i in range(new.shape[0]):
+        left, made = budget[i], 0
+        for j in np.argsort(-(appeal * taste[i]), kind="stable").tolist():
+            if made >= posts:
+                break
+            if new[i, j]:
+                out.add((i, j))
+                made += 1
+            elif 0 < price[j] <= left:
+                left -= price[j]
+                out.add((i, j))
+                made += 1
+    return out
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    pool=st.integers(1, 30),
+    campaigns=st.integers(1, 6),
+    posts=st.integers(1, 40),
+    budget=st.floats(0, 5e6),
+    sample_share=st.floats(0, 1),
+    seed=st.integers(0, 2**16),
+)
+def test_vectorised_campaigns_post_exactly_as_the_walk_down_the_ranking(
+    pool, campaigns, posts, budget, sample_share, seed
+):
+    """Same taste noise, same posts: the campaigns done at once and in blocks equal the one-by-one walk."""
+    r = np.random.default_rng(seed)
+    appeal = r.uniform(0.01, 1.0, pool)
+    price = np.where(r.random(pool) < 0.2, 0.0, r.uniform(5e4, 3e6, pool))  # some nano accounts (unpaid)
+    new = r.random((campaigns, pool)) < sample_share
+    budgets = np.full(campaigns, budget)
+    taste = np.exp(brands.TASTE_SPREAD * np.random.default_rng(seed).standard_normal((campaigns, pool)))
+    row, col = brands._campaigns(appeal, price, new, budgets, posts, np.random.default_rng(seed))
+    assert set(zip(row.tolist(), col.tolist())) == walk_one_by_one(appeal, price, new, budgets, posts, taste)
+    assert row.size == len(set(zip(row.tolist(), col.tolist())))  # one post per momfluencer and campaign
+    assert (np.bincount(row, minlength=campaigns) <= posts).all()
+    spent = np.bincount(row, weights=np.where(new[row, col], 0.0, price[col]), minlength=campaigns)
+    assert (spent <= budgets + 1e-6).all()
+
+
+def test_brands_at_their_maxima_post_once_per_creator_and_campaign():
+    """Many brands, campaigns, posts and a budget that never binds: every campaign reaches the whole pool.
+
+    The first campaign of each brand samples everyone; its later campaigns (the same week) pay everyone.
+    """
+    m, who = economy(n_creators=40, n_brands=300, creators_per_campaign=10_000, brand_budget=1e12)
+    m.mf_followers[who] = np.geomspace(2e3, 5e5, who.size)
+    out = brands.step(m, Campaigns(4))
+    assert out["campaigns"] == 1_200
+    # every brand samples all 40 in its first campaign, then pays all 40 in each of its three others
+    assert out["samples"] == 300 * 40 and out["paid_posts"] == 300 * 3 * 40
+    assert all(b.sampled == set(who.tolist()) for b in m.brands)
+    assert m._brand_sampled.sum() == 300 * 40

@@ -110,8 +110,9 @@ def test_density_and_centralisation_agree_with_networkx_definitions():
 
 
 def test_classify_by_centralisation_for_other_graphs():
-    """Graphs that are none of the exact shapes are named by C: >= WHEEL_LIKE wheel, >= Y_LIKE Y,
-    otherwise all-channel.
+    """Graphs that are none of the exact shapes are named by their centralisation C.
+
+    C >= WHEEL_LIKE: wheel, C >= Y_LIKE: Y, otherwise all-channel.
     """
     star_plus = nx.star_graph(9)
     star_plus.add_edge(1, 2)  # a star with one side channel: not a tree any more
@@ -188,3 +189,81 @@ def test_star_is_the_most_centralised_and_complete_the_least(n):
     assert patterns.centralisation(patterns.graph_degrees(nx.star_graph(n - 1))) == pytest.approx(1.0)
     assert patterns.centralisation(patterns.graph_degrees(nx.complete_graph(n))) == 0.0
     assert patterns.classify(nx.star_graph(n - 1)) == "wheel"
+
+
+# ------------------------------------------------------------------ the sliding window's edge counter
+weeks_of_edges = st.lists(st.lists(st.tuples(st.integers(0, 15), st.integers(0, 15)), max_size=40), max_size=12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(weeks=weeks_of_edges, window=st.integers(1, 5))
+def test_edge_counter_degrees_equal_those_of_all_the_window_edges(weeks, window):
+    """The counter's degrees are, every week, exactly those of all the window's edges.
+
+    Adding each week's pairs and removing the week that leaves gives the degree sequence of the simple
+    graph of all the edges (duplicates, both directions, loops) of the window.
+    """
+    counter = patterns.EdgeCounter(16)
+    kept = []
+    for edges in weeks:
+        src = np.array([a for a, _ in edges], np.int64)
+        dst = np.array([b for _, b in edges], np.int64)
+        if len(kept) == window:
+            counter.remove(kept.pop(0)[2])
+        keys = counter.pairs(src, dst)
+        counter.add(keys)
+        kept.append((src, dst, keys))
+        every = patterns.degrees_from_edges(np.concatenate([k[0] for k in kept]), np.concatenate([k[1] for k in kept]))
+        np.testing.assert_array_equal(counter.degrees(), every)
+        assert counter.n_edges == every.sum() // 2
+
+
+def test_edge_counter_work_follows_the_pairs_given_not_the_window():
+    """The work of a week is about the pairs it adds and removes, whatever the window holds.
+
+    A long window of many stored pairs costs no more per pair than a short one.
+    """
+    rng = np.random.default_rng(1)
+    n = 5_000
+
+    def work(window: int) -> tuple[float, float]:
+        """(work per pair given, work / what re-reading the whole window every week would cost)."""
+        counter, kept, given, rescan = patterns.EdgeCounter(n), [], 0, 0
+        for _ in range(80):
+            keys = counter.pairs(rng.integers(0, n, 2_000), rng.integers(0, n, 2_000))
+            if len(kept) == window:
+                old = kept.pop(0)
+                counter.remove(old)
+                given += old.size
+            counter.add(keys)
+            kept.append(keys)
+            given += keys.size
+            rescan += sum(k.size for k in kept)
+        return counter.work / given, counter.work / rescan
+
+    (short, _), (long, share) = work(1), work(52)
+    # a few slot probes per pair (a hash table at most half full, rebuilt now and then), whatever the window
+    assert short < 6 and long < 6
+    assert share < 0.25
+
+
+def test_edge_counter_keeps_a_pair_while_any_week_of_the_window_has_it():
+    counter = patterns.EdgeCounter(4)
+    week1 = counter.pairs(np.array([0, 1]), np.array([1, 0]))  # one pair, both directions
+    week2 = counter.pairs(np.array([1]), np.array([0]))
+    assert week1.size == 1
+    counter.add(week1)
+    counter.add(week2)
+    np.testing.assert_array_equal(counter.degrees(), [1, 1])
+    counter.remove(week1)
+    np.testing.assert_array_equal(counter.degrees(), [1, 1])  # still in week 2
+    counter.remove(week2)
+    assert counter.degrees().size == 0 and counter.n_edges == 0
+
+
+def test_unique_counts_matches_numpy():
+    keys = np.random.default_rng(2).integers(0, 50, 500) * 120_002 + 7
+    u, c = patterns.unique_counts(keys)
+    u0, c0 = np.unique(keys, return_counts=True)
+    np.testing.assert_array_equal(u, u0)
+    np.testing.assert_array_equal(c, c0)
