@@ -2,7 +2,9 @@
 
 * :class:`Mother`: a registered member. Her state lives in the model's arrays
   (row ``idx``), so the weekly rules stay vectorised; the agent is a named view
-  onto that row, created when she registers and kept for the rest of the run. A
+  onto that row, for every registered mother (created, in order of registration,
+  when ``model.mothers`` or ``model.agents`` is first read after she registers) and
+  kept for the rest of the run. A
   role change (volunteer, manager) is a change of her ``role``; she keeps her
   history.
 * :class:`Admin`: a member of the founding/management team, who facilitates

@@ -78,12 +78,15 @@ def step(model, rng: np.random.Generator | None = None) -> dict[str, np.ndarray]
     if model.counts[Stage.UNAWARE] == 0:
         return {"aware": np.empty(0, np.int64)}
     q = model.p["wom_rate"]
-    H = model.aware_hazard
-    H += np.float32(mass_reach(model)) * model.pop["digital_reach"]
+    H, buf = model.aware_hazard, model.aware_buffer
+    np.multiply(model.pop["digital_reach"], np.float32(mass_reach(model)), out=buf)
+    H += buf
     if model.p["mixing"] == "homogeneous":
         H += np.float32(q * model.talk_total / model.n)
     else:
-        H += np.float32(q) * model.exposure * model.inv_degree
+        np.multiply(model.exposure, np.float32(q), out=buf)
+        buf *= model.inv_degree
+        H += buf
     new = np.flatnonzero(H >= model.aware_threshold)
     model.aware_threshold[new] = np.inf
     model.make_aware(new)
@@ -105,6 +108,7 @@ RULE = Rule(
     owns=(
         State("aware_hazard", np.float32, 0.0, "accumulated awareness hazard H_i"),
         State("aware_threshold", np.float32, np.inf, "Exp(1) threshold E_i (drawn by setup; inf once aware)"),
+        State("aware_buffer", np.float32, 0.0, "scratch space for this week's hazard terms"),
     ),
     flows=(Flow("aware", "Newly aware", cumulative=True),),
     step=step,

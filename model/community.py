@@ -108,7 +108,8 @@ class CommunityModel(mesa.Model):
         self.prov_members = np.zeros(int(self.pop["prov"].max(initial=0)) + 1, np.int64)
         self.talk_total = 0.0
         self._role_counts = np.zeros(len(Role), np.int64)
-        self.mothers: dict[int, Mother] = {}
+        self._mothers: dict[int, Mother] = {}
+        self._n_agents = 0  # registered mothers who are Mother agents already (see mothers)
         # index lists that only grow (nobody becomes unaware or unregisters): the rules
         # look at these subsets instead of scanning all n mothers every week
         self._aware_buf = np.empty(n, np.int64)
@@ -199,7 +200,7 @@ class CommunityModel(mesa.Model):
         return self._member_buf[: self._n_member_idx]
 
     def register(self, idx: np.ndarray, to: Stage) -> None:
-        """Register mothers ``idx`` (stage ``to``): Mesa agents, counts, talk weight."""
+        """Register mothers ``idx`` (stage ``to``): counts, talk weight; Mesa agents when looked at."""
         if idx.size == 0:
             return
         self.move(idx, to)
@@ -208,8 +209,42 @@ class CommunityModel(mesa.Model):
         self.registered_week[idx] = self.week
         self.add_talk(idx, self.p["member_talk"])
         np.add.at(self.prov_members, self.pop["prov"][idx], 1)
-        for i in idx.tolist():
-            self.mothers[i] = Mother(self, i)
+
+    @property
+    def mothers(self) -> dict[int, Mother]:
+        """Every registered mother as a :class:`Mother` agent, by row, in order of registration.
+
+        The agents are views onto the arrays; they are created when first looked at (here or
+        through ``agents``, ``agents_by_type``, ``agent_types``), in order of registration, so
+        the weekly steps do not pay for Mesa's agent bookkeeping.
+        """
+        self._make_agents()
+        return self._mothers
+
+    def _make_agents(self) -> None:
+        new = self._member_buf[self._n_agents : self._n_member_idx]
+        if new.size:
+            self._n_agents = self._n_member_idx
+            for i in new.tolist():
+                self._mothers[i] = Mother(self, i)
+
+    @property
+    def agents(self):
+        """All Mesa agents (admins, brands and every registered mother)."""
+        self._make_agents()
+        return super().agents
+
+    @property
+    def agents_by_type(self):
+        """Mesa's agent sets by type (every registered mother included)."""
+        self._make_agents()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """Agent types (Mother once someone registered)."""
+        self._make_agents()
+        return super().agent_types
 
     def creator_idx(self) -> np.ndarray:
         """Every trained content creator (momfluencer now or before), in order of training."""

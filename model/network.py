@@ -42,8 +42,11 @@ class Ties:
 def small_world(n: int, k: int, beta: float, rng: np.random.Generator) -> Ties:
     """Watts-Strogatz-style graph on n nodes, degree k (even) before rewiring."""
     half = min(k // 2, max(0, (n - 1) // 2))
-    src = np.repeat(np.arange(n, dtype=np.int64), half)
-    dst = (src + np.tile(np.arange(1, half + 1, dtype=np.int64), n)) % max(n, 1)
+    ids = np.int32 if n < 2**31 - 1 else np.int64  # half the memory of int64 ids for any realistic n
+    src = np.repeat(np.arange(n, dtype=ids), half)
+    dst = np.tile(np.arange(1, half + 1, dtype=ids), n)
+    dst += src
+    dst %= max(n, 1)
     rewire = rng.random(src.size) < beta
     dst[rewire] = rng.integers(0, n, int(rewire.sum()))
     keep = src != dst  # no self-ties
