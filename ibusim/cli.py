@@ -43,14 +43,14 @@ def _int_in(minimum: int, maximum: int, what: str):
     """An argparse type: an integer in [minimum, maximum], ASCII digits only (one-line error otherwise)."""
 
     def parse(text: str) -> int:
-        from ibusim.model.parameters import ParameterError, parse_number
+        from ibusim.model.parameters import number_problem, show
 
-        try:
-            value = parse_number(text, True, "value")
-        except ParameterError:
-            value = minimum - 1
+        problem = number_problem(text.strip(), True)
+        if problem:
+            raise argparse.ArgumentTypeError(f"{what}, got {show(text)} ({problem})")
+        value = int(text.strip())
         if not minimum <= value <= maximum:
-            raise argparse.ArgumentTypeError(f"{what}, got {text!r}")
+            raise argparse.ArgumentTypeError(f"{what}, got {show(value)}")
         return value
 
     return parse
@@ -58,14 +58,14 @@ def _int_in(minimum: int, maximum: int, what: str):
 
 def _non_negative(text: str) -> float:
     """An argparse type: a finite number >= 0, ASCII digits only."""
-    from ibusim.model.parameters import ParameterError, parse_number
+    from ibusim.model.parameters import number_problem, show
 
-    try:
-        value = parse_number(text, False, "value")
-    except ParameterError:
-        value = -1.0
+    problem = number_problem(text.strip(), False)
+    if problem:
+        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {show(text)} ({problem})")
+    value = float(text.strip())
     if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {show(text)}")
     return value
 
 

@@ -1684,6 +1684,23 @@ FLOAT_TEXT = re.compile(rf"[+-]?(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})(?
 _GROUPED = re.compile(r"[+-]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+")  # 500.000 or 1.500.000: thousands with dots
 
 
+def number_problem(t: str, integer: bool) -> str | None:
+    """Why the stripped text ``t`` is not a number as the command line writes one (None: it is)."""
+    hint = "write numbers with ASCII digits, a decimal point and no thousands separators, e.g. 500000 or 0.05"
+    if "," in t:
+        return f"a comma is not a decimal point; {hint}"
+    if not t.isascii():
+        return f"only ASCII digits 0-9 are read; {hint}"
+    if _GROUPED.fullmatch(t):
+        also = "" if integer else f" (for the decimal itself, add a zero: {t}0)"
+        return f"a dot between thousands is ambiguous; {hint}{also}"
+    if not (INT_TEXT if integer else FLOAT_TEXT).fullmatch(t):
+        return f"{'not an integer' if integer else 'not a number'}; {hint}"
+    if integer and len(t) > 4000:  # Python reads at most 4,300 digits
+        return f"{len(t):,} digits are too many"
+    return None
+
+
 def parse_number(text: str, integer: bool, what: str) -> int | float:
     """A number written on the command line -> int or float; ParameterError saying how to write it.
 
@@ -1692,21 +1709,10 @@ def parse_number(text: str, integer: bool, what: str) -> int | float:
     thousands (``500.000``) or a decimal comma (``0,05``). ``what`` starts the message.
     """
     t = text.strip()
-    hint = "write numbers with ASCII digits, a decimal point and no thousands separators, e.g. 500000 or 0.05"
-    if "," in t:
-        raise ParameterError(f"{what} = {show(text)}: a comma is not a decimal point; {hint}")
-    if not t.isascii():
-        raise ParameterError(f"{what} = {show(text)}: only ASCII digits 0-9 are read; {hint}")
-    if _GROUPED.fullmatch(t):
-        also = "" if integer else f" (for the decimal itself, add a zero: {t}0)"
-        raise ParameterError(f"{what} = {show(text)}: a dot between thousands is ambiguous; {hint}{also}")
-    if not (INT_TEXT if integer else FLOAT_TEXT).fullmatch(t):
-        kind = "an integer" if integer else "a number"
-        raise ParameterError(f"{what} = {show(text)} is not {kind}; {hint}")
-    try:
-        return int(t) if integer else float(t)
-    except ValueError:  # more than 4,300 digits
-        raise ParameterError(f"{what} = {show(text)} is not a usable number ({len(t):,} characters)") from None
+    problem = number_problem(t, integer)
+    if problem:
+        raise ParameterError(f"{what} = {show(text)} is not allowed: {problem}")
+    return int(t) if integer else float(t)
 
 
 def parse_value(name: str, text: str) -> Any:
@@ -1718,19 +1724,19 @@ def parse_value(name: str, text: str) -> Any:
         raise ParameterError(f"unknown parameter {show(name)}{_suggest(name)}")
     p = PARAMS[name]
     t = text.strip()
+    bad = f"parameter '{name}' = {show(text)} is not allowed: expected {p.allowed}"
     if p.type == "bool":
         low = t.lower()
         if low in ("true", "1", "yes", "on"):
             return True
         if low in ("false", "0", "no", "off"):
             return False
-        raise ParameterError(f"parameter '{name}' = {show(text)} is not allowed: expected {p.allowed}")
+        raise ParameterError(bad)
     if p.type in ("int", "float"):
-        try:
-            number = parse_number(t, p.type == "int", f"parameter '{name}'")
-        except ParameterError as e:
-            raise ParameterError(f"{e}; expected {p.allowed}") from None
-        return check(p, number)
+        problem = number_problem(t, p.type == "int")
+        if problem:
+            raise ParameterError(f"{bad} ({problem})")
+        return check(p, int(t) if p.type == "int" else float(t))
     return check(p, t)
 
 
