@@ -423,3 +423,25 @@ def test_every_declared_numeric_parameter_accepts_its_own_bounds_as_a_range():
         assert [pt[name] for pt in spec.points()] == [lo, hi]
         accepted += 1
     assert accepted > 100
+
+
+@pytest.mark.parametrize("design", DESIGNS)
+@pytest.mark.parametrize("samples", [1, 4])
+def test_n_points_is_the_number_of_points_without_building_them(design, samples):
+    """The size check of a design (MAX_RUNS) uses n_points(), so it must equal len(points()) for every design."""
+    factors = (
+        TWO_RANGES if design != "full_factorial" else TWO_RANGES + "\n[factors.free_class]\nvalues = [true, false]\n"
+    )
+    spec = spec_of(design, factors, samples=samples)
+    assert spec.n_points() == len(spec.points())
+
+
+def test_a_design_over_the_maximum_names_its_size_and_allocates_nothing(tmp_path, monkeypatch):
+    from ibusim.experiments import spec as spec_mod
+
+    monkeypatch.setattr(spec_mod.Spec, "points", lambda self: pytest.fail("points() built for a refused design"))
+    path = write(tmp_path, GOOD_HEAD + "replications = 3\n[factors.wom_rate]\nrange = [0.001, 0.01]\nlevels = 40000\n")
+    with pytest.raises(SpecError) as e:
+        load_spec(path)
+    assert_one_line(e.value, path, "40,000 points x 3 replications = 120,000 runs")
+    assert_one_line(e.value, path, f"maximum {spec_mod.MAX_RUNS:,}")
