@@ -66,10 +66,10 @@ range = [50, 300]
 levels = 3
 """
 
-# 2 x 10 points x 2 replications = 40 small runs (1000 mothers, 6 months): long enough to be killed halfway
+# 2 x 6 points x 2 replications = 24 small runs (1000 mothers, 6 months): long enough to be killed halfway
 KILL_SPEC = (
     SPEC.replace('name = "tiny"', 'name = "kill"')
-    .replace("levels = 3", "levels = 10")
+    .replace("levels = 3", "levels = 6")
     .replace("n_mothers = 3000", "n_mothers = 1000")
     .replace('end = "2021-01"', 'end = "2020-10"')
 )
@@ -308,6 +308,7 @@ def test_dask_local_cluster_gives_the_sequential_table(spec_file, reference, tmp
     assert_frame_equal(table(out), table(reference))
 
 
+@pytest.mark.slow
 def test_sweep_through_a_real_dask_scheduler_and_worker(dask_cluster, spec_file, reference, tmp_path):
     from distributed import Client
 
@@ -323,6 +324,7 @@ def test_sweep_through_a_real_dask_scheduler_and_worker(dask_cluster, spec_file,
     assert ran and all(ran.values()), ran
 
 
+@pytest.mark.slow
 def test_unreachable_scheduler_exits_2_with_one_line(spec_file, reference, tmp_path):
     port = free_port()  # nothing listens on it
     out = tmp_path / "unreachable"
@@ -431,15 +433,16 @@ def test_folder_that_is_not_a_sweep_folder_exits_2(spec_file, tmp_path, capsys):
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.slow
 def test_sigkill_halfway_then_rerun_gives_the_uninterrupted_table(tmp_path):
     spec_path = tmp_path / "kill.toml"
     spec_path.write_text(KILL_SPEC, encoding="utf-8")
     total = len(tasks(load_spec(spec_path)))
-    assert total == 40
+    assert total == 24
     out = tmp_path / "killed"
     cmd = [str(IBUSIM), "sweep", str(spec_path), "--out", str(out), "--executor", "processes", "--workers", "2"]
 
-    # each finished run is written at once: kill once eight are on disk
+    # each finished run is written at once: kill once six are on disk
     log = open(tmp_path / "killed.log", "wb")
     proc = subprocess.Popen(
         [*cmd, "--quiet"],
@@ -451,7 +454,7 @@ def test_sigkill_halfway_then_rerun_gives_the_uninterrupted_table(tmp_path):
     )
     try:
         deadline = time.monotonic() + 90
-        while len(list((out / "runs").glob("part-*.parquet"))) < 8:
+        while len(list((out / "runs").glob("part-*.parquet"))) < 6:
             assert proc.poll() is None, f"the sweep ended before it could be killed: {proc.returncode}"
             assert time.monotonic() < deadline, "no parts written within 90 s"
             if (out / "progress.json").exists():  # the dashboard's view is always whole JSON
@@ -819,6 +822,7 @@ def test_a_run_over_its_time_limit_is_recorded_and_the_sweep_goes_on(executor, s
     assert json.loads((out / "manifest.json").read_text())["run_time_limit_s"] == 5
 
 
+@pytest.mark.slow
 def test_a_worker_stuck_past_its_time_limit_is_killed_and_replaced(spec_file, reference, tmp_path):
     out = tmp_path / "stuck"
     res = run_sweep(
@@ -911,6 +915,7 @@ def wait_for(condition, proc: subprocess.Popen, what: str, seconds: float = 60) 
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 def test_cli_sweep_whose_worker_is_killed_from_outside_finishes_with_one_line_per_failure(tmp_path):
     """SIGKILL one worker process of a running `ibusim sweep` (as the OS's out-of-memory killer would)."""
     spec_path = tmp_path / "slow.toml"
@@ -937,6 +942,7 @@ def test_cli_sweep_whose_worker_is_killed_from_outside_finishes_with_one_line_pe
     assert not group_alive(proc.pid), "worker processes outlived the sweep"
 
 
+@pytest.mark.slow
 def test_two_sweeps_on_one_folder_the_second_is_refused_naming_the_first(tmp_path, capsys):
     spec_path = tmp_path / "slow.toml"
     spec_path.write_text(SLOW_SPEC, encoding="utf-8")
