@@ -36,7 +36,8 @@ replications < 1, ...) raises :class:`SpecError` with one line naming it.
 
 Limits: a design of more than :data:`MAX_RUNS` runs (points x replications) is refused
 before anything is allocated, with the number of runs it would be; a design point whose
-model would not fit in the machine's available memory is refused (model/resources.py);
+model would not fit in the machine's available memory, or needs more than the spec's
+``run_memory_limit_mb``, is refused (model/resources.py's estimate);
 ``name`` must be a plain name (it names the folder ``results/sweep-<name>``, so no path
 separators, no leading dot).
 """
@@ -342,6 +343,13 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
         resources.check(largest)
     except ParameterError as e:
         raise _bad(path, f"its largest run: {e}") from None
+    limit = spec.run_memory_limit_mb
+    if limit and largest_bytes > limit * 2**20:  # every run would fail on its memory limit
+        raise _bad(
+            path,
+            f"its largest run (n_mothers = {largest['n_mothers']:,}, ties_per_side = {largest['ties_per_side']}) "
+            f"needs about {largest_bytes / 2**20:,.0f} MB, over run_memory_limit_mb = {limit:g}",
+        )
     return spec
 
 

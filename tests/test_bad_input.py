@@ -575,6 +575,8 @@ def test_a_model_too_large_for_memory_is_refused_before_it_is_built(monkeypatch)
     assert "at most 2,097,152 mothers at ties_per_side = 25" in err and "ties_per_side = 10 at 5,000,000" in err
     one_line(["sweep", spec_file("[fixed]\nn_mothers = 5000000\nties_per_side = 25\n")], "largest run", "would fit")
     one_line(["compare", "a=ipm:n_mothers=5000000,ties_per_side=25"], "would fit")
+    limit = spec_file("run_memory_limit_mb = 500\n[fixed]\nn_mothers = 1000000\nties_per_side = 25\n")
+    one_line(["sweep", limit], "needs about 1,953 MB, over run_memory_limit_mb = 500")
     one_line(["calibrate", "--set", "n_mothers=5000000", "--set", "ties_per_side=25"], "would fit")
     # the old name of the parameter is named, with the new one suggested
     one_line(["run", "--set", "ties_per_mother=50"], "unknown parameter 'ties_per_mother'", "ties_per_side")
