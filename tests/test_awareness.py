@@ -39,9 +39,10 @@ BASS_LIMIT = dict(
 
 
 def bass_recursion(p: float, q: float, weeks: int, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Discrete Bass recursion F_{t+1} = F_t + (1 - F_t)(1 - exp(-(p + q F_t))) and the
-    standard deviation of the simulated share around it (linear noise approximation:
-    the binomial variance of each week's adopters, propagated through the recursion).
+    """Discrete Bass recursion and the standard deviation of the simulated share around it.
+
+    F_{t+1} = F_t + (1 - F_t)(1 - exp(-(p + q F_t))); the sd is the linear noise approximation:
+    the binomial variance of each week's adopters, propagated through the recursion.
     """
     F, var = np.zeros(weeks + 1), np.zeros(weeks + 1)
     for t in range(weeks):
@@ -75,8 +76,9 @@ def test_bass_limit_setup_has_full_reach_and_no_seeds(bass_run):
 
 
 def test_bass_limit_follows_discrete_recursion(bass_run):
-    """(a) The simulated aware share stays within 5 standard deviations of the exact
-    discrete-time recursion at every week. At N = 50,000 the linear-noise sd peaks at
+    """(a) The simulated aware share stays within 5 sd of the exact discrete-time recursion every week.
+
+    At N = 50,000 the linear-noise sd peaks at
     about 0.005 (early binomial noise in the adopter counts, amplified by word of mouth
     during take-off) and is far smaller at the start and at saturation, so the
     tolerance is about 0.026 at the steepest point and ~0.002 early and late.
@@ -92,8 +94,9 @@ def test_bass_limit_follows_discrete_recursion(bass_run):
 
 
 def test_bass_limit_weekly_adopters_are_binomial(bass_run):
-    """Given the aware count A_t, next week's adopters are Binomial(N - A_t, 1 - exp(-(p + q A_t/N))):
-    standardised residuals have mean ~0 and variance ~1 over the 248 weeks.
+    """Given the aware count A_t, next week's adopters are Binomial(N - A_t, 1 - exp(-(p + q A_t/N))).
+
+    Standardised residuals have mean ~0 and variance ~1 over the 248 weeks.
     """
     m, share = bass_run
     aware = np.rint(share * m.n)
@@ -112,12 +115,12 @@ def test_bass_limit_weekly_adopters_are_binomial(bass_run):
 
 
 def test_bass_limit_close_to_continuous_closed_form(bass_run):
-    """(b) The closed form F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}) is the
-    continuous-time limit; the weekly model differs from it by (i) discretisation: the
-    weekly recursion lags the continuous curve by about one week, so the gap is at most
-    ~1.5 weeks of the curve's maximal growth (p+q)^2/(4q) = 0.0085/week, i.e. ~0.013
-    (checked below on the deterministic recursion itself), plus (ii) the binomial noise
-    of (a), bounded by 5 sd ~= 0.026 at take-off. Tolerance: 0.013 + 5 sd_t.
+    """(b) The closed form F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}) is the continuous-time limit.
+
+    The weekly model differs from it by (i) discretisation: the weekly recursion lags the continuous curve by about
+    one week, so the gap is at most ~1.5 weeks of the curve's maximal growth (p+q)^2/(4q) = 0.0085/week, i.e. ~0.013
+    (checked below on the deterministic recursion itself), plus (ii) the binomial noise of (a), bounded by 5 sd ~=
+    0.026 at take-off. Tolerance: 0.013 + 5 sd_t.
     """
     _, share = bass_run
     t = np.arange(share.size)
@@ -165,8 +168,9 @@ def test_mass_reach_alone_makes_mothers_aware():
 
 # ------------------------------------------------------------------ network word of mouth
 def _new_aware_without_aware_contact(mixing: str) -> tuple[int, int]:
-    """Step a model with no mass reach; count new aware mothers, and those among them
-    who had no aware contact at the start of the week.
+    """Step a model with no mass reach.
+
+    Count new aware mothers, and those among them who had no aware contact at the start of the week.
     """
     m = CommunityModel(
         rng=5, media_reach=0.0, wom_rate=0.5, initial_aware_share=0.003, mixing=mixing, n_mothers=5000, end="2020-12"
@@ -225,8 +229,9 @@ def _one_week_expected_vs_observed(mixing: str, **kw):
 
 @pytest.mark.parametrize("mixing", ["network", "homogeneous"])
 def test_weekly_hazard_is_mass_reach_times_digital_reach_plus_word_of_mouth(mixing):
-    """One week from a known state: the number of new aware mothers matches
-    sum_i 1 - exp(-(media_reach r_i + wom_rate W_i)) within 5 binomial sd.
+    """One week from a known state.
+
+    The number of new aware mothers matches sum_i 1 - exp(-(media_reach r_i + wom_rate W_i)) within 5 binomial sd.
     """
     obs, mean, sd = _one_week_expected_vs_observed(mixing, media_reach=0.02, wom_rate=0.2)
     assert mean > 1000
@@ -234,8 +239,9 @@ def test_weekly_hazard_is_mass_reach_times_digital_reach_plus_word_of_mouth(mixi
 
 
 def test_member_talk_adds_weight_of_registered_contacts():
-    """Registered members talk more (externalisation): with member_talk high the same
-    seed reaches more mothers by the end of 2021 than with member_talk 0.
+    """Registered members talk more (externalisation).
+
+    With member_talk high the same seed reaches more mothers by the end of 2021 than with member_talk 0.
     """
     kw = dict(n_mothers=20_000, end="2021-12", rng=4)
     quiet = CommunityModel(member_talk=0.0, **kw).run().dataframe()["n_aware"].iloc[-1]

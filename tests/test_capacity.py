@@ -126,8 +126,9 @@ def growth_runs():
 
 
 def test_cohort_places_in_a_run_follow_team_capacity():
-    """The free class and the paid cohorts take at most places(R) learners, R being the team capacity
-    at the end of the previous week (row r of the series is the state in which week r starts, and
+    """The free class and the paid cohorts take at most places(R) learners.
+
+    R is the team capacity at the end of the previous week (row r of the series is the state in which week r starts, and
     only volunteering and promotion, after the intakes, change the team); with a long queue the free
     class takes exactly places(R). Few places and a strong pull keep the queue long.
     """
@@ -171,7 +172,7 @@ def test_monitored_team_capacity_is_relative_capacity(growth_runs):
     assert m.summary()["team_capacity"] == pytest.approx(capacity.relative(m))
 
 
-# ------------------------------------------------------------------ the feedback: no volunteering, no growth of capacity
+# ---------------------------------------------------------------- the feedback: no volunteering, no growth of capacity
 def test_volunteering_off_capacity_stays_at_the_founders_level(growth_runs):
     for _, off in growth_runs:
         df = off.dataframe()
@@ -183,10 +184,11 @@ def test_volunteering_off_capacity_stays_at_the_founders_level(growth_runs):
 
 
 def test_volunteering_off_growth_is_lower(growth_runs):
-    """Capacity feeds back into growth (more free-class places, more content, more prompts): without
-    volunteers and managers fewer mothers register. Observed: 5-10% fewer by the end of 2023 with these
-    settings (about 2,100-2,250 with volunteering against 1,930-2,060 without); the binomial noise in
-    ~2,000 registrations is ~2%, so each seed must be lower and the mean at least 4% lower.
+    """Capacity feeds back into growth (more free-class places, more content, more prompts).
+
+    Without volunteers and managers fewer mothers register. Observed: 5-10% fewer by the end of 2023 with these
+    settings (about 2,100-2,250 with volunteering against 1,930-2,060 without); the binomial noise in ~2,000
+    registrations is ~2%, so each seed must be lower and the mean at least 4% lower.
     """
     on = np.array([a.summary()["registered"] for a, _ in growth_runs])
     off = np.array([b.summary()["registered"] for _, b in growth_runs])

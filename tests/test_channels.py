@@ -51,8 +51,9 @@ def test_only_aware_mothers_follow_or_join():
 
 
 def test_certain_follow_rate_makes_every_aware_mother_a_follower():
-    """follow_rate = 1 with full digital reach (barrier_strength = 0) and no unfollows:
-    at the end of each week every aware mother follows (awareness runs before channels).
+    """follow_rate = 1 with full digital reach (barrier_strength = 0) and no unfollows.
+
+    At the end of each week every aware mother follows (awareness runs before channels).
     """
     for m in stepped(rng=4, follow_rate=1.0, unfollow_rate=0.0, barrier_strength=0.0, **SMALL):
         np.testing.assert_array_equal(m.follower, m.stage != Stage.UNAWARE)
@@ -85,8 +86,9 @@ def test_without_outside_rate_only_members_join_telegram():
 
 
 def test_without_member_rate_members_only_come_from_outside():
-    """telegram_member_rate = 0 and telegram_rate > 0: every Telegram member who is
-    registered joined before registering, so the group is larger than zero but
+    """telegram_member_rate = 0 and telegram_rate > 0.
+
+    Every Telegram member who is registered joined before registering, so the group is larger than zero but
     registered mothers join only through the outside route.
     """
     m = CommunityModel(rng=8, telegram_rate=0.2, telegram_member_rate=0.0, telegram_leave_rate=0.0, **SMALL)
@@ -103,8 +105,9 @@ def test_without_member_rate_members_only_come_from_outside():
 
 
 def test_member_rate_applies_to_active_and_in_class_members_only():
-    """telegram_rate = 0, telegram_member_rate = 1: in each week exactly the active or
-    in-class members outside the group join; dormant members never do.
+    """telegram_rate = 0, telegram_member_rate = 1.
+
+    In each week exactly the active or in-class members outside the group join; dormant members never do.
     """
     m = CommunityModel(rng=9, telegram_rate=0.0, telegram_member_rate=1.0, telegram_leave_rate=0.0, **SMALL)
     saw_dormant = False

@@ -52,8 +52,9 @@ def test_scholars_still_enrol_when_nobody_can_pay(unaffordable_run):
 
 
 def test_instalments_make_more_mothers_able_to_pay():
-    """The test is the monthly instalment price / instalments <= wtp: 12 instalments
-    open an expensive programme to many more mothers (places not binding).
+    """The test is the monthly instalment price / instalments <= wtp.
+
+    12 instalments open an expensive programme to many more mothers (places not binding).
     """
     kw = dict(comeback_journey_price=1_200_000.0, comeback_journey_places=100_000, end="2022-06", **MID)
     for seed in (1, 2, 3):
@@ -103,9 +104,10 @@ def test_intake_only_at_cohort_starts_and_within_places():
 
 
 def test_a_mother_pays_for_each_programme_at_most_once():
-    """Completed programmes are remembered (bit k of ``done``): with no drop-outs and
-    no scholarship every paid completion sets a new bit, so the count of bits equals
-    the count of completions.
+    """Completed programmes are remembered (bit k of ``done``).
+
+    With no drop-outs and no scholarship every paid completion sets a new bit, so the count of bits equals the count
+    of completions.
     """
     m = CommunityModel(rng=5, dropout_rate=0.0, scholarship_batches=0, enrol_rate=0.5, **MID).run()
     s = m.summary()

@@ -85,9 +85,10 @@ def test_scores_stay_in_unit_interval_for_any_rates(free, paid, prompt, decay, s
 
 
 def test_full_decay_wipes_dormant_scores():
-    """A share internalise_decay of a dormant member's score fades each week: at 1, a
-    member who stays dormant through a week ends it with score 0 (a member who drifts
-    away during the week starts fading the week after).
+    """A share internalise_decay of a dormant member's score fades each week.
+
+    At 1, a member who stays dormant through a week ends it with score 0 (a member who drifts away during the week
+    starts fading the week after).
     """
     m = CommunityModel(rng=6, internalise_decay=1.0, **SMALL)
     stayed = 0
@@ -101,8 +102,9 @@ def test_full_decay_wipes_dormant_scores():
 
 
 def test_no_prompts_without_telegram():
-    """Prompts reach members in the Telegram group only: with nobody in the group and
-    no decay, a member's score comes from her completions alone.
+    """Prompts reach members in the Telegram group only.
+
+    With nobody in the group and no decay, a member's score comes from her completions alone.
     """
     m = CommunityModel(
         rng=7, telegram_rate=0.0, telegram_member_rate=0.0, internalise_prompt=0.5, internalise_decay=0.0, **SMALL
@@ -150,8 +152,9 @@ def test_prompts_raise_scores_of_active_and_in_class_telegram_members_only():
 
 
 def test_no_admins_no_prompts():
-    """Prompts need facilitation capacity F (model/capacity.py): with no admins and no team F = 0,
-    and Telegram members gain nothing.
+    """Prompts need facilitation capacity F (model/capacity.py).
+
+    With no admins and no team F = 0, and Telegram members gain nothing.
     """
     stage = [Stage.ACTIVE, Stage.IN_CLASS, Stage.DORMANT]
     m = fake_model(stage, [1, 1, 1], [0.2, 0.5, 0.4], n_admins=0, internalise_prompt=0.5, internalise_decay=0.5)
@@ -160,8 +163,9 @@ def test_no_admins_no_prompts():
 
 
 def test_no_admins_but_a_team_prompts():
-    """Without founders the team prompts: five volunteers (F = 5 * 0.2 = 1) or one manager reach
-    prompt_reach members, so two members get the full effect.
+    """Without founders the team prompts.
+
+    Five volunteers (F = 5 * 0.2 = 1) or one manager reach prompt_reach members, so two members get the full effect.
     """
     stage = [Stage.ACTIVE, Stage.IN_CLASS, Stage.DORMANT]
     for team in (dict(volunteers=5), dict(managers=1)):
@@ -173,8 +177,9 @@ def test_no_admins_but_a_team_prompts():
 
 
 def test_prompt_gain_is_shared_when_the_group_outgrows_the_team():
-    """Share = min(1, F * prompt_reach / prompted): one founder reaching 1 member a week and two
-    members prompted gives each half the effect.
+    """Share = min(1, F * prompt_reach / prompted).
+
+    One founder reaching 1 member a week and two members prompted gives each half the effect.
     """
     stage = [Stage.ACTIVE, Stage.IN_CLASS]
     m = fake_model(stage, [1, 1], [0.2, 0.5], internalise_prompt=0.4, prompt_reach=1)
@@ -183,8 +188,9 @@ def test_prompt_gain_is_shared_when_the_group_outgrows_the_team():
 
 
 def test_no_admins_and_no_team_in_a_run_scores_come_from_completions_only():
-    """No admins and volunteering off (so no volunteers and no managers): F = 0, no prompts, and with
-    no decay and no Happy Hour a member who completed no class keeps score 0.
+    """No admins and volunteering off (so no volunteers and no managers).
+
+    F = 0, no prompts, and with no decay and no Happy Hour a member who completed no class keeps score 0.
     """
     m = CommunityModel(
         rng=8,

@@ -93,8 +93,9 @@ def dormancy_hazard(df) -> float:
 
 @pytest.fixture(scope="module")
 def retention():
-    """The IPM model to the end of 2023 with and without Happy Hour, seeds 1-3: rows (dormant share
-    on, off, dormancy hazard on, off).
+    """The IPM model to the end of 2023 with and without Happy Hour, seeds 1-3.
+
+    Rows (dormant share on, off, dormancy hazard on, off).
     """
     out = []
     for seed in (1, 2, 3):

@@ -59,9 +59,7 @@ def test_interest_rate_zero_no_registrations():
 
 # ------------------------------------------------------------------ the queue
 def test_free_class_queue_is_first_come_first_served():
-    """On every free-class week with more seekers than places, everyone admitted
-    joined the queue no later than anyone left waiting.
-    """
+    """On free-class weeks with more seekers than places, the admitted queued no later than those left."""
     m = CommunityModel(
         rng=2,
         free_class_size=15,

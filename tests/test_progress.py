@@ -65,8 +65,9 @@ def test_completion_rate_is_completions_over_paying_learners():
 
 
 def test_more_support_capacity_does_not_lower_completion():
-    """Drop-out in paid classes is multiplied by 1 + support_effect * shortfall: with no
-    facilitation capacity the shortfall is 1 (drop-out doubled), with ample capacity 0.
+    """Drop-out in paid classes is multiplied by 1 + support_effect * shortfall.
+
+    With no facilitation capacity the shortfall is 1 (drop-out doubled), with ample capacity 0.
     """
     low, high = [], []
     for seed in (1, 2, 3, 4):
@@ -74,7 +75,7 @@ def test_more_support_capacity_does_not_lower_completion():
         low.append(CommunityModel(admin_capacity=0, **kw).run().summary()["completion"])
         high.append(CommunityModel(admin_capacity=10_000, **kw).run().summary()["completion"])
     assert np.mean(high) > np.mean(low) + 0.03
-    assert all(h >= l for h, l in zip(high, low))
+    assert all(hi >= lo for hi, lo in zip(high, low))
 
 
 def fake_model(

@@ -95,9 +95,9 @@ def test_tenure_below_the_minimum_no_promotion():
 
 
 def test_manager_leave_rate_one_every_manager_leaves_within_a_week():
-    """With manager_leave_rate = 1 each week every manager of last week leaves (and returns to no
-    role); vacancies are then filled again from the volunteers, so no mother is a manager at the
-    end of two weeks in a row.
+    """With manager_leave_rate = 1 each week every manager of last week leaves (and returns to no role).
+
+    Vacancies are then filled again from the volunteers, so no mother is a manager at the end of two weeks in a row.
     """
     m = CommunityModel(rng=1, manager_leave_rate=1.0, **PROMO)
     was_manager = np.zeros(m.n, bool)
@@ -132,8 +132,10 @@ def test_dormant_managers_leave():
 
 
 def test_promotion_is_a_role_change_of_the_same_mother():
-    """Run the rule by hand on a model state: the promoted are the same Mother agents, with their
-    history (registration week, classes, score, tenure) untouched.
+    """Run the rule by hand on a model state.
+
+    The promoted are the same Mother agents, with their history (registration week, classes, score, tenure)
+    untouched.
     """
     m = CommunityModel(rng=3, **PROMO)
     while m.running and m.n_role(Role.VOLUNTEER) < 30:

@@ -55,7 +55,10 @@ def test_each_rule_reads_exactly_the_parameters_its_module_reads():
         source = Path(rule_module(rule).__file__).read_text(encoding="utf-8")
         read = parameters_read(source)
         if set(rule.reads) != read:
-            wrong[rule.name] = {"declared, not read": set(rule.reads) - read, "read, not declared": read - set(rule.reads)}
+            wrong[rule.name] = {
+                "declared, not read": set(rule.reads) - read,
+                "read, not declared": read - set(rule.reads),
+            }
         assert len(set(rule.reads)) == len(rule.reads), f"{rule.name} declares a parameter twice"
     assert not wrong, wrong
 
@@ -152,7 +155,9 @@ def test_streams_are_keyed_by_name():
     np.testing.assert_array_equal(x, m.fresh_stream("survey").random(5))
     assert not np.array_equal(x, m.fresh_stream("surveys").random(5))
     # the same name in another model with the same seed draws the same numbers
-    np.testing.assert_array_equal(x, CommunityModel(rng=5, n_mothers=500, end="2020-05").fresh_stream("survey").random(5))
+    np.testing.assert_array_equal(
+        x, CommunityModel(rng=5, n_mothers=500, end="2020-05").fresh_stream("survey").random(5)
+    )
     assert not np.array_equal(x, CommunityModel(rng=6, n_mothers=500, end="2020-05").fresh_stream("survey").random(5))
 
 

@@ -56,9 +56,7 @@ def test_batches_past_the_end_are_not_run():
 
 
 def test_scholars_are_selected_free_of_charge_into_ibu_pebisnis():
-    """Every new scholar starts Ibu Pebisnis that week without paying; scholars never
-    count as paying learners.
-    """
+    """Every new scholar starts Ibu Pebisnis that week without paying; scholars never count as paying learners."""
     m = CommunityModel(rng=3, dropout_rate=0.0, **MID)
     batches = 0
     while m.running:
@@ -77,8 +75,9 @@ def test_scholars_are_selected_free_of_charge_into_ibu_pebisnis():
 
 
 def test_scholars_do_not_count_in_completion():
-    """Nobody can pay: the only learners in paid programmes are scholars, so the
-    completion rate (paying learners only) is undefined.
+    """Nobody can pay.
+
+    The only learners in paid programmes are scholars, so the completion rate (paying learners only) is undefined.
     """
     prices = {f"{p}_price": 9_000_000.0 for p in PROGRAMMES}
     m = CommunityModel(rng=4, **prices, **MID).run()
@@ -134,8 +133,10 @@ def test_batch_larger_than_the_pool_takes_every_candidate():
 
 
 def test_selection_favours_mothers_who_cannot_pay():
-    """Weight s_i * (1 - wtp_i / wtp_max): mothers whose budget is at the cap (need 0)
-    are passed over while others remain, and the chosen have more need than the pool.
+    """Weight s_i * (1 - wtp_i / wtp_max).
+
+    Mothers whose budget is at the cap (need 0) are passed over while others remain, and the chosen have more need
+    than the pool.
     """
     m = at_first_batch(scholarship_batch_size=60, wtp_sigma=1.5, wtp_max=300_000.0)
     cand = candidates(m)

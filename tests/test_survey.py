@@ -62,8 +62,9 @@ def test_frame_choice_changes_the_result_through_a_whole_run():
 
 
 def test_response_probability_is_the_score_when_base_is_zero(finished):
-    """Response probability survey_response_base + survey_response_engaged * s_i: with
-    base 0, engaged 1 and scores set to 0 or 1, exactly the members with score 1 answer.
+    """Response probability survey_response_base + survey_response_engaged * s_i.
+
+    With base 0, engaged 1 and scores set to 0 or 1, exactly the members with score 1 answer.
     """
     m = finished
     score = m.score.copy()

@@ -92,8 +92,9 @@ def test_high_threshold_no_volunteers():
 
 
 def test_volunteers_add_support_capacity():
-    """With too few admins for the learners, volunteers lower the support shortfall
-    (and so paid drop-out): completion is higher with volunteers.
+    """With too few admins for the learners, volunteers lower the support shortfall (and so paid drop-out).
+
+    Completion is higher with volunteers.
     """
     kw = dict(
         n_admins=1,
