@@ -14,8 +14,10 @@ Four tabs:
   "admins lead" vs "peers talk" demonstration;
 * **About**: the model, the observed figures with their quotes, how to cite.
 
-Each browser session builds its own :class:`~dashboard.session.Session` (model and
-form) inside the page, so two users never share a model. Plain Solara components
+Each browser session builds its own :class:`~ibusim.dashboard.session.Session` (model and
+form) inside the page, so two users never share a model. The Play loop steps that model
+in a background thread; a render reads it through one ``Session.snapshot()`` under the
+session's lock, so the week, the cards and the charts always show the same week. Plain Solara components
 are used rather than Mesa's SolaraViz: SolaraViz's parameter panel cannot show a
 validation message next to a field, group controls by role or hold edits pending
 until a reset, and its module-level model would be shared between sessions.
@@ -29,6 +31,7 @@ from pathlib import Path
 import ipywidgets
 import solara
 
+from ibusim.model.outputs import SERIES_TARGETS, fmt
 from ibusim.model.parameters import PARAMS, ParameterError
 from ibusim.model.targets import load as load_targets
 
@@ -66,9 +69,8 @@ def ChartView(chart: charts.Chart, png=None):
 
 
 def _fmt(x: float, unit: str) -> str:
-    if x != x:
-        return "after the survey"
-    return f"{x:.1%}" if unit.startswith("share") else f"{x:,.0f}"
+    """A figure on a target card: the catalogue's format (model/outputs.py); a survey figure before the survey."""
+    return "after the survey" if x != x else fmt(x, unit)
 
 
 @solara.component
@@ -99,8 +101,10 @@ def TargetCard(card: dict):
 
 @solara.component
 def ParamField(session: Session, name: str, on_change, text: str, error: str | None):
-    """One control generated from a parameter declaration: label with the unit, the help text and the
-    allowed values under it, or the validation message in its place when the text is not allowed.
+    """One control generated from a parameter declaration.
+
+    Label with the unit, the help text and the allowed values under it, or the validation message in its place when
+    the text is not allowed.
 
     ``text`` and ``error`` (what the field shows) are arguments so that the field re-renders when
     they change: reacton re-renders a child only when its arguments change.
@@ -145,22 +149,20 @@ def Buttons(session: Session, run_v: solara.Reactive, form_v: solara.Reactive, p
     """Reset / step / play / run to end (re-rendered on every step; the fields are not)."""
     _ = run_v.value
 
+    # the session's methods take its lock; reactives are set outside it (see Session)
     def reset():
         playing.set(False)
-        with session.lock:
-            session.reset()
+        session.reset()
         run_v.set(run_v.value + 1)
         form_v.set(form_v.value + 1)
 
     def step():
-        with session.lock:
-            session.step(1)
+        session.step(1)
         run_v.set(run_v.value + 1)
 
     def run_to_end():
         playing.set(False)
-        with session.lock:
-            session.run_to_end()
+        session.run_to_end()
         run_v.set(run_v.value + 1)
 
     with solara.Row(gap="4px"):
@@ -176,6 +178,7 @@ def Buttons(session: Session, run_v: solara.Reactive, form_v: solara.Reactive, p
 
 @solara.component
 def Notices(session: Session, form_v: solara.Reactive):
+    """The pending-edits notice (naming the fields) and the form-wide message."""
     _ = form_v.value
     if session.pending:
         names = [*session.errors, *(n for n in session.edited if n not in session.errors)]
@@ -255,8 +258,9 @@ def Controls(session: Session, form_v: solara.Reactive, run_v: solara.Reactive, 
 
 @solara.component
 def RunView(session: Session, run_v: solara.Reactive):
+    """The current run: week, CSV download, target cards and the live design charts (one snapshot)."""
     _ = run_v.value
-    week, n = session.progress
+    snap = session.snapshot()  # one moment of the model, even while Play steps it
 
     def png_of(title):  # drawn from the model's state at the time of the click
         return lambda: charts.png(next(c for c in views.design_charts(session.frame()) if c.title == title))
@@ -265,25 +269,26 @@ def RunView(session: Session, run_v: solara.Reactive):
     with solara.Column(gap="6px"):
         with solara.Row(style={"align-items": "center"}):
             solara.Text(
-                f"Week {week} of {n} ({session.model.date.isoformat()})" + (": finished" if session.finished else ""),
+                f"Week {snap.week} of {snap.n_weeks} ({snap.date})" + (": finished" if snap.finished else ""),
                 classes=["run-progress"],
             )
             solara.FileDownload(
                 session.csv,
-                filename=f"ibusim-seed{session.applied_seed}.csv",
+                filename=f"ibusim-seed{snap.applied_seed}.csv",
                 label="CSV of this run",
                 mime_type="text/csv",
             )
         with solara.Row(style={"flex-wrap": "wrap"}, gap="0px"):
-            for card in session.cards():
+            for card in snap.cards:
                 TargetCard(card).key(card["name"])
         with solara.Row(style={"flex-wrap": "wrap"}):
-            for chart in views.design_charts(session.frame()):
+            for chart in views.design_charts(snap.frame):
                 ChartView(chart, pngs[chart.title]).key(chart.title)
 
 
 @solara.component
 def ABView(session: Session):
+    """The A/B comparison: design A (the form) against B (one parameter changed) over common seeds."""
     name, set_name = solara.use_state("free_class")
     value, set_value = solara.use_state("false")
     reps, set_reps = solara.use_state("5")
@@ -328,24 +333,27 @@ def ABView(session: Session):
         if result is not None:
             s = result["series"]
             with solara.Row(style={"flex-wrap": "wrap"}):
-                for col, title, target in (
-                    ("cum_registered", "Registrations", "registered"),
-                    ("n_telegram", "Telegram members", "telegram"),
-                    ("n_followers", "Instagram followers", "instagram"),
-                    ("cum_paid_enrolled", "Paid enrolments", None),
+                for col, title in (
+                    ("cum_registered", "Registrations"),
+                    ("n_telegram", "Telegram members"),
+                    ("n_followers", "Instagram followers"),
+                    ("cum_paid_enrolled", "Paid enrolments"),
                 ):
-                    ChartView(views.ribbons(s, col, title, target)).key(col)
+                    ChartView(views.ribbons(s, col, title, SERIES_TARGETS.get(col))).key(col)
             solara.DataFrame(result["table"].round(3), items_per_page=12)
             solara.Text(f"folder: {result['folder']}")
 
 
 @solara.component
 def DesignPage(session: Session, form_v: solara.Reactive, run_v: solara.Reactive):
+    """The Programme design tab: controls on the left, the run (or the A/B comparison) on the right."""
     playing = solara.use_memo(lambda: solara.reactive(False), [])
 
     def play_loop():
-        while playing.value:
-            with session.lock:
+        while True:
+            with session.lock:  # Pause takes effect before the next step: no step starts after it
+                if not playing.value:
+                    break
                 session.step(PLAY_WEEKS)
                 done = session.finished
             run_v.set(run_v.value + 1)
@@ -369,8 +377,9 @@ def DesignPage(session: Session, form_v: solara.Reactive, run_v: solara.Reactive
 # ------------------------------------------------------------------ sweep vs observed
 @solara.component
 def FactorInputs(session: Session, label: str, factor: dict, set_factor, optional: bool):
-    """A parameter to sweep, with its range and levels; choosing one proposes a range around the
-    form's current value (see sweeps.default_range).
+    """A parameter to sweep, with its range and levels.
+
+    Choosing one proposes a range around the form's current value (see sweeps.default_range).
     """
     names = sweeps.sweepable()
     values = (["(none)"] if optional else []) + names
@@ -394,6 +403,8 @@ def FactorInputs(session: Session, label: str, factor: dict, set_factor, optiona
 
 @solara.component
 def SweepPage(session: Session):
+    """The Sweep vs observed tab: one or two parameters swept in the background against the targets."""
+
     def initial(name):
         lo, hi = sweeps.default_range(name, session.form[name])
         return {"name": name, "low": lo, "high": hi, "levels": "5"}
@@ -495,6 +506,7 @@ def _parquet(folder: Path) -> bytes:
 # ------------------------------------------------------------------ communication
 @solara.component
 def NetworkView(snap: dict, title: str):
+    """A communication network snapshot drawn, with its monitors under it."""
     with solara.Column(gap="2px"):
         ChartView(views.network_chart(snap, title))
         solara.Text(
@@ -507,6 +519,7 @@ def NetworkView(snap: dict, title: str):
 
 @solara.component
 def CommunicationPage(session: Session, run_v: solara.Reactive):
+    """The Communication tab: the current run's interactivity, its network and the demonstration."""
     _ = run_v.value
     snap, set_snap = solara.use_state(None)
     demo, set_demo = solara.use_state("Admins lead")
@@ -514,17 +527,19 @@ def CommunicationPage(session: Session, run_v: solara.Reactive):
 
     def take():
         with session.lock:
-            set_snap(views.network_snapshot(session.model))
+            snap = views.network_snapshot(session.model)
+        set_snap(snap)
 
     def run_demo():
         set_demo_snap(views.demonstration(demo, seed=session.seed))
 
     demo_task = solara.lab.use_task(run_demo, dependencies=[demo], raise_error=False)
-    df = session.frame()
+    with session.lock:
+        df, week = session.frame(), session.model.week
     last = df.iloc[-1]
     with solara.Column():
         solara.Markdown(
-            f"The current run (Programme design tab), week {session.model.week}. "
+            f"The current run (Programme design tab), week {week}. "
             "Counters follow McMillan (2002): **user-to-user** (messages between people), "
             "**user-to-document** (reading materials and posts) and **user-to-system** "
             "(live classes, the learning platform)."
@@ -560,10 +575,13 @@ def CommunicationPage(session: Session, run_v: solara.Reactive):
 
 # ------------------------------------------------------------------ about
 def about_markdown() -> str:
+    """The About tab as Markdown: the model in brief, the observed figures with quotes, how to cite."""
     rows = ["| figure | observed | band | quote | source |", "|---|---|---|---|---|"]
     for t in load_targets().values():
-        f = (lambda x: f"{x:.0%}") if t.unit.startswith("share") else (lambda x: f"{x:,.0f}")
-        rows.append(f'| {t.label} | {f(t.value)} | {f(t.low)}-{f(t.high)} | "{t.quote}" | {t.source} |')
+        rows.append(
+            f"| {t.label} | {fmt(t.value, t.unit)} | {fmt(t.low, t.unit)}-{fmt(t.high, t.unit)} "
+            f'| "{t.quote}" | {t.source} |'
+        )
     return "\n".join(
         [
             "## ibusim",
@@ -608,12 +626,14 @@ def _version() -> str:
 
 @solara.component
 def AboutPage():
+    """The About tab."""
     solara.Markdown(about_markdown())
 
 
 # ------------------------------------------------------------------ the page
 @solara.component
 def Page():
+    """The whole dashboard for one browser session (its own Session, built in the page)."""
     session = solara.use_memo(Session, [])  # one model per browser session
     # version counters, bumped when the form / the model changes; plain reactives (not
     # use_reactive, which would re-render the whole page) so only their readers re-render

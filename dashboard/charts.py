@@ -33,7 +33,9 @@ ROLE_COLOURS = {
 
 @dataclass
 class Chart:
-    """What to draw. ``data`` columns depend on ``kind``:
+    """What to draw.
+
+    ``data`` columns depend on ``kind``:
 
     * ``lines``: x, series, y
     * ``ribbons``: x, series, y (median), lo, hi
@@ -58,6 +60,7 @@ class Chart:
 
     @property
     def filename(self) -> str:
+        """The PNG download name: the title as a slug."""
         slug = "".join(c if c.isalnum() else "-" for c in self.title.lower()).strip("-")
         while "--" in slug:
             slug = slug.replace("--", "-")
@@ -70,8 +73,10 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 
 def vega(chart: Chart) -> tuple[dict, list[dict]]:
-    """The chart as a Vega-Lite v5 spec (plain dict: no Altair validation on the hot path) whose main
-    data is the named dataset ``table``, and that dataset's rows (see dashboard/widgets.py).
+    """The chart as a Vega-Lite v5 spec (plain dict.
+
+    No Altair validation on the hot path) whose main data is the named dataset ``table``, and that dataset's rows
+    (see dashboard/widgets.py).
     """
     x_type = "temporal" if chart.temporal else "quantitative"
     x = {"field": "x", "type": x_type, "title": chart.x_title}

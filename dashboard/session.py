@@ -10,6 +10,11 @@ declarations in model/parameters.py (``parse_value``, ``check``, ``validate``), 
 same functions as ``ibusim run --set``, so the dashboard and the CLI agree on what
 is allowed and on the results (same parameters and seed, same numbers).
 
+The page's Play loop steps the model in a background thread while renders read it, so
+every read and every change of the model happens under :attr:`Session.lock`; a render
+takes one :meth:`Session.snapshot` (week, figures, cards and weekly series of the same
+week) instead of reading the model piece by piece.
+
 Plain Python, no Solara: tests drive it directly and the pages call it.
 """
 
@@ -19,6 +24,7 @@ import io
 import math
 import secrets
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -59,6 +65,7 @@ def to_text(value: Any) -> str:
 
 
 def parse_seed(text: str | int) -> int:
+    """A seed from a field's text; ParameterError unless an integer in [0, SEED_MAX]."""
     try:
         seed = int(str(text).strip())
     except ValueError:
@@ -68,14 +75,33 @@ def parse_seed(text: str | int) -> int:
     return seed
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """The model at one moment, read under the session's lock (what one render shows)."""
+
+    week: int
+    n_weeks: int
+    date: str  # ISO date of the week the next step simulates
+    finished: bool
+    applied_seed: int
+    cards: list[dict[str, Any]]
+    frame: pd.DataFrame  # the weekly series, weeks 0..week
+
+
 class Session:
-    """The form, the seed and the model of one browser session."""
+    """The form, the seed and the model of one browser session.
+
+    ``lock`` guards the model: take it around anything that reads or steps ``model``
+    (the methods here do). Never set a Solara reactive while holding it: a render in
+    another thread may hold Solara's render lock and wait for this one.
+    """
 
     message = ""  # the last form-wide problem (cross-parameter rule, bad file, fields to fix)
 
-    def __init__(self, preset: str = "ipm", seed: int = 1):
+    def __init__(self, preset: str = "ipm", seed: int = 1, changes: dict[str, Any] | None = None):
         self.source = preset  # preset name, or the name of a loaded scenario file
         self.form: dict[str, Any] = load(preset)
+        self.form.update(changes or {})  # e.g. a smaller population for tests (validated by reset)
         self.errors: dict[str, str] = {}  # field -> message, for fields holding bad text
         self.texts: dict[str, str] = {}  # field -> the bad text, shown back in the field
         self.seed = parse_seed(seed)
@@ -84,7 +110,8 @@ class Session:
         self.applied_seed = -1
         self.model: CommunityModel | None = None
         self.lock = threading.RLock()  # the page's play loop and its buttons step the same model
-        self.reset()
+        if self.reset() is not None:
+            raise ParameterError(self.message)
 
     # ------------------------------------------------------------- the form
     def text(self, name: str) -> str:
@@ -114,6 +141,7 @@ class Session:
             self.message = ""
 
     def set_seed(self, text: str | int) -> str | None:
+        """Change the seed (pending until reset); return the error message or None."""
         try:
             self.seed = parse_seed(text)
         except ParameterError as e:
@@ -153,6 +181,7 @@ class Session:
         return {k: v for k, v in self.form.items() if v != DEFAULTS[k]}
 
     def scenario_toml(self) -> str:
+        """The form as a scenario file (changes from the baseline), for the Save button."""
         return to_toml(
             self.changes(),
             name=str(self.source).removesuffix(".toml") + "-edited",
@@ -181,41 +210,72 @@ class Session:
         except ParameterError as e:
             self.message = str(e)
             return self.message
-        self.model = CommunityModel(preset="baseline", rng=self.seed, **params)
-        self.applied, self.applied_seed, self.message = dict(params), self.seed, ""
+        model = CommunityModel(preset="baseline", rng=self.seed, **params)  # built outside the lock
+        with self.lock:
+            self.model = model
+            self.applied, self.applied_seed, self.message = dict(params), self.seed, ""
         return None
 
     def step(self, weeks: int = 1) -> None:
-        for _ in range(weeks):
-            if not self.model.running:
-                break
-            self.model.step()
+        """Step the model ``weeks`` weeks (fewer at the end of the run)."""
+        with self.lock:
+            for _ in range(weeks):
+                if not self.model.running:
+                    break
+                self.model.step()
 
     def run_to_end(self) -> None:
-        self.model.run()
+        """Step the model to the end of the run."""
+        with self.lock:
+            self.model.run()
 
     @property
     def finished(self) -> bool:
-        return not self.model.running
+        """The run has reached its last week."""
+        with self.lock:
+            return not self.model.running
 
     @property
     def progress(self) -> tuple[int, int]:
-        return self.model.week, self.model.n_weeks
+        """The model's week and its number of weeks."""
+        with self.lock:
+            return self.model.week, self.model.n_weeks
 
     def frame(self) -> pd.DataFrame:
-        return self.model.dataframe()
+        """The weekly series so far (weeks 0..week)."""
+        with self.lock:
+            return self.model.dataframe()
+
+    def snapshot(self) -> Snapshot:
+        """Week, cards and weekly series of one and the same moment of the model."""
+        with self.lock:
+            m = self.model
+            return Snapshot(
+                week=m.week,
+                n_weeks=m.n_weeks,
+                date=m.date.isoformat(),
+                finished=not m.running,
+                applied_seed=self.applied_seed,
+                cards=self.cards(),
+                frame=m.dataframe(),
+            )
 
     def csv(self) -> bytes:
         """The current run's weekly series (with the seed and changes in a header comment)."""
+        with self.lock:
+            changes = {k: v for k, v in self.applied.items() if v != DEFAULTS[k]}
+            header = f"# ibusim dashboard run: seed {self.applied_seed}, changes from baseline {changes}\n"
+            frame = self.frame()
         buf = io.StringIO()
-        changes = {k: v for k, v in self.applied.items() if v != DEFAULTS[k]}
-        buf.write(f"# ibusim dashboard run: seed {self.applied_seed}, changes from baseline {changes}\n")
-        self.frame().to_csv(buf)
+        buf.write(header)
+        frame.to_csv(buf)
         return buf.getvalue().encode()
 
     def cards(self) -> list[dict[str, Any]]:
         """One card per observed target: simulated now (survey figures after the last week) vs observed."""
-        summary = self.model.summary()
+        with self.lock:
+            summary = self.model.summary()
+            final = not self.model.running
         cards = []
         for t in load_targets().values():
             sim = float(summary[t.summary])
@@ -228,7 +288,7 @@ class Session:
                     "high": t.high,
                     "simulated": sim,
                     "inside": t.inside(sim),
-                    "final": self.finished,
+                    "final": final,
                     "pending": math.isnan(sim),
                     "quote": t.quote,
                     "unit": t.unit,

@@ -1,8 +1,11 @@
-"""What each page shows, as :class:`~dashboard.charts.Chart` descriptions built from model output.
+"""What each page shows, as :class:`~ibusim.dashboard.charts.Chart` descriptions built from model output.
 
-Pure functions of data frames (the model's weekly series, a sweep's results table,
-a comparison's series), so the same charts come out of the dashboard, the tests
-and a notebook.
+The chart builders are pure functions of data frames (the model's weekly series, a
+sweep's results table, a comparison's series), so the same charts come out of the
+dashboard, the tests and a notebook; :func:`network_snapshot` reads a model it is
+given. The one exception is :func:`demonstration`, which builds and runs a model of
+its own (the guided demonstration of the Communication tab). Line labels and which
+series shows which observed figure come from the output catalogue (model/outputs.py).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ibusim.model import outputs
 from ibusim.model.communication import CHANNELS, EVENT_TYPES, KINDS
 from ibusim.model.parameters import PROGRAMME_LABELS, PROGRAMMES
 from ibusim.model.targets import load as load_targets
@@ -18,28 +22,33 @@ from .charts import Chart
 
 KIND_LABELS = {"u2u": "user-to-user", "u2d": "user-to-document", "u2s": "user-to-system"}
 
-# Programme design: (title, y title, [(column, label)], target shown as a band, y format)
+# Programme design: (title, y title, series columns, y format). A chart of one series that shows an
+# observed figure (outputs.SERIES_TARGETS) draws that target's band; lines are labelled by line_label.
 DESIGN_SERIES = (
-    ("Registrations", "mothers registered", [("cum_registered", "registered since 2020")], "registered", ",.0f"),
-    ("Telegram group", "members", [("n_telegram", "Telegram members")], "telegram", ",.0f"),
-    ("Instagram", "followers", [("n_followers", "Instagram followers")], "instagram", ",.0f"),
+    ("Registrations", "mothers registered", ("cum_registered",), ",.0f"),
+    ("Telegram group", "members", ("n_telegram",), ",.0f"),
+    ("Instagram", "followers", ("n_followers",), ",.0f"),
     (
         "Enrolments by programme",
         "enrolled since 2020",
-        [("cum_free_class_graduates", "free entry class (graduates)")]
-        + [(f"cum_enrolled_{p}", PROGRAMME_LABELS[p]) for p in PROGRAMMES],
-        None,
+        ("cum_free_class_graduates", *(f"cum_enrolled_{p}" for p in PROGRAMMES)),
         ",.0f",
     ),
-    (
-        "Volunteers and managers",
-        "people",
-        [("n_volunteers", "volunteers"), ("n_managers", "managers"), ("n_momfluencers", "active momfluencers")],
-        None,
-        ",.0f",
-    ),
-    ("Momfluencer income", "Rp million since 2020", [("cum_income_m", "brand income, all momfluencers")], None, ",.1f"),
+    ("Volunteers and managers", "people", ("n_volunteers", "n_managers", "n_momfluencers"), ",.0f"),
+    ("Momfluencer income", "Rp million since 2020", ("cum_income_m",), ",.1f"),
 )
+
+
+def line_label(column: str) -> str:
+    """A design chart's legend entry: the catalogue's label (a programme's enrolments by the programme's name)."""
+    if column.startswith("cum_enrolled_") and column[len("cum_enrolled_") :] in PROGRAMME_LABELS:
+        return PROGRAMME_LABELS[column[len("cum_enrolled_") :]]
+    return outputs.label("cum_income" if column == "cum_income_m" else column)
+
+
+def series_target(columns: tuple[str, ...]) -> str | None:
+    """The observed target a chart of ``columns`` shows (one series with a target), else None."""
+    return outputs.SERIES_TARGETS.get(columns[0]) if len(columns) == 1 else None
 
 
 def _long(df: pd.DataFrame, columns: list[tuple[str, str]], x: str = "date") -> pd.DataFrame:
@@ -55,13 +64,14 @@ def design_charts(df: pd.DataFrame) -> list[Chart]:
     df = df.assign(cum_income_m=df["cum_income"] / 1e6)
     targets = load_targets()
     charts = []
-    for title, y_title, columns, target, fmt in DESIGN_SERIES:
+    for title, y_title, columns, fmt in DESIGN_SERIES:
+        target = series_target(columns)
         t = targets.get(target) if target else None
         charts.append(
             Chart(
                 "lines",
                 title,
-                _long(df, columns),
+                _long(df, [(c, line_label(c)) for c in columns]),
                 y_title=y_title,
                 temporal=True,
                 y_format=fmt,
@@ -130,8 +140,10 @@ def inside_all(results: pd.DataFrame) -> pd.Series:
 
 
 def sweep_charts(results: pd.DataFrame, factors: list[str]) -> list[Chart]:
-    """Each target against the swept parameter (one factor), or the share of runs with every
-    target inside its band over the grid (two factors), with the observed bands.
+    """The charts of a sweep's results, with the observed bands.
+
+    One factor: each target against the swept parameter; two factors: the share of runs
+    with every target inside its band over the grid.
     """
     targets = load_targets()
     if results.empty:
@@ -265,6 +277,7 @@ def network_snapshot(model, max_nodes: int = MAX_NODES, seed: int = 0) -> dict:
 
 
 def network_chart(snap: dict, title: str) -> Chart:
+    """A network snapshot as a chart description."""
     return Chart("network", title, snap["nodes"], edges=snap["edges"])
 
 

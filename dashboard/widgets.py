@@ -18,6 +18,8 @@ import traitlets
 
 
 class LiveChart(v.VuetifyTemplate):
+    """A Vega-Lite chart embedded once; new ``values`` go in as a Vega changeset (see the module docstring)."""
+
     template_file = os.path.join(os.path.dirname(os.path.realpath(__file__)), "vue", "live_chart.vue")
     spec = traitlets.Dict().tag(sync=True)
     values = traitlets.List().tag(sync=True)
