@@ -75,28 +75,36 @@ fi
 # .venv/share/solara/cdn: without them the dashboard page stays blank offline. Fast when present.
 .venv/bin/python scripts/solara_assets.py || { echo "setup.sh: could not fetch the dashboard's browser assets (see the line above)" >&2; exit 1; }
 
-# The browser tests (tests/browser) drive Debian's Chromium through playwright.
-chromium_missing() {
-  local what="the browser tests need Chromium at /usr/bin/chromium"
-  echo "setup.sh: $what: $1 (Debian: apt-get install -y chromium chromium-driver; never 'playwright install')" >&2
+# The browser tests (tests/browser) drive Debian's Chromium through playwright; stress-ng
+# keeps both cores busy to show the suite green under load (.ci/run --under-load). One
+# apt-get step installs whichever of them is missing.
+test_tools_missing() {
+  local what="the test tools (Chromium at /usr/bin/chromium for tests/browser, stress-ng for .ci/run --under-load)"
+  echo "setup.sh: $what: $1 (Debian: apt-get install -y chromium chromium-driver stress-ng; never 'playwright install')" >&2
   exit 1
 }
-if [ "$want_test" = 1 ] && [ ! -x /usr/bin/chromium ]; then
-  command -v apt-get >/dev/null 2>&1 || chromium_missing "apt-get is not available here, install it another way"
-  as_root=()
-  if [ "$(id -u)" != 0 ]; then
-    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-      as_root=(sudo -n)
-    else
-      chromium_missing "installing it needs root (or password-less sudo)"
+if [ "$want_test" = 1 ]; then
+  packages=()
+  [ -x /usr/bin/chromium ] || packages+=(chromium chromium-driver)
+  command -v stress-ng >/dev/null 2>&1 || packages+=(stress-ng)
+  if [ "${#packages[@]}" -gt 0 ]; then
+    command -v apt-get >/dev/null 2>&1 || test_tools_missing "apt-get is not available here, install ${packages[*]} another way"
+    as_root=()
+    if [ "$(id -u)" != 0 ]; then
+      if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        as_root=(sudo -n)
+      else
+        test_tools_missing "installing ${packages[*]} needs root (or password-less sudo)"
+      fi
     fi
+    echo "setup.sh: installing Debian's ${packages[*]} for the tests (apt-get, a minute or two)"
+    apt_log=$(mktemp)
+    if ! { ${as_root[@]+"${as_root[@]}"} apt-get update -q && ${as_root[@]+"${as_root[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}"; } >"$apt_log" 2>&1; then
+      tail -n 5 "$apt_log" >&2; rm -f "$apt_log"
+      test_tools_missing "apt-get failed (its last lines are above)"
+    fi
+    rm -f "$apt_log"
+    [ -x /usr/bin/chromium ] || test_tools_missing "apt-get ran but /usr/bin/chromium is missing"
+    command -v stress-ng >/dev/null 2>&1 || test_tools_missing "apt-get ran but stress-ng is missing"
   fi
-  echo "setup.sh: installing Debian's chromium and chromium-driver for the browser tests (apt-get, a minute or two)"
-  apt_log=$(mktemp)
-  if ! { ${as_root[@]+"${as_root[@]}"} apt-get update -q && ${as_root[@]+"${as_root[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; } >"$apt_log" 2>&1; then
-    tail -n 5 "$apt_log" >&2; rm -f "$apt_log"
-    chromium_missing "apt-get failed (its last lines are above)"
-  fi
-  rm -f "$apt_log"
-  [ -x /usr/bin/chromium ] || chromium_missing "apt-get installed chromium but /usr/bin/chromium is missing"
 fi

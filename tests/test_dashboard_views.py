@@ -8,8 +8,9 @@ import pytest
 
 from ibusim.dashboard import views
 from ibusim.dashboard.charts import Chart
-from ibusim.model import CommunityModel
+from ibusim.model import CommunityModel, outputs
 from ibusim.model.communication import KINDS
+from ibusim.model.parameters import PROGRAMME_LABELS, PROGRAMMES
 from ibusim.model.targets import load as load_targets
 
 TARGETS = load_targets()
@@ -58,10 +59,26 @@ def test_design_charts_are_the_six_series_with_the_observed_bands(small_run):
         assert list(c.data.columns) == ["x", "series", "y"]
         assert len(c.data) == len(df) * c.data["series"].nunique()
     reg = charts[0]
-    assert (series_of(reg, "registered since 2020") == df["cum_registered"].to_numpy(dtype=float)).all()
+    assert (series_of(reg, outputs.label("cum_registered")) == df["cum_registered"].to_numpy(dtype=float)).all()
     assert (charts[0].data["x"].iloc[: len(df)].to_numpy() == df["date"].to_numpy()).all()
     income = charts[5]
     assert np.allclose(income.data["y"].to_numpy(), df["cum_income"].to_numpy() / 1e6)
+
+
+def test_design_lines_and_bands_come_from_the_output_catalogue(small_run):
+    """Legend entries and bands come from the output catalogue (model/outputs.py).
+
+    Lines carry the catalogue's labels (a programme's enrolments: its name); a chart of one
+    series that shows an observed figure (outputs.SERIES_TARGETS) draws that target's band.
+    """
+    for chart, (title, _, columns, _) in zip(views.design_charts(small_run.dataframe()), views.DESIGN_SERIES):
+        assert list(chart.data["series"].unique()) == [views.line_label(c) for c in columns], title
+        target = outputs.SERIES_TARGETS.get(columns[0]) if len(columns) == 1 else None
+        expected = (TARGETS[target].low, TARGETS[target].high) if target else None
+        assert chart.band == expected, title
+    assert views.line_label("n_telegram") == outputs.label("n_telegram")
+    assert views.line_label("cum_income_m") == outputs.label("cum_income")
+    assert views.line_label(f"cum_enrolled_{PROGRAMMES[0]}") == PROGRAMME_LABELS[PROGRAMMES[0]]
 
 
 def test_communication_charts_add_up_to_the_models_counters(small_run):

@@ -5,14 +5,16 @@
 * a small sweep on "Sweep vs observed" runs to the end and draws its charts;
 * two browser sessions never share a model;
 * bad text in a field (a number field, a share, the seed) gives a message and no crash;
-* a step plus the redraw of every chart stays fast (median written to
-  ``tests/artifacts/step-latency.txt``);
+* each step redraws every chart exactly once, with the new week's rows (how fast is
+  benchmarks/dashboard_speed.py's question, not a test's);
 * the Communication tab draws the current network and the guided demonstration;
 * the About tab quotes every observed figure;
 * the CSV and PNG downloads give real files.
 
 Screenshots (the whole page, not just the first screen): ``tests/artifacts/dashboard-*.png``.
 Each test asserts behaviour a user sees; the bugs they found were fixed in the dashboard.
+Waits are on visible conditions with generous timeouts (both cores may be busy), never
+fixed sleeps; text is entered with :func:`enter`, which retries until the server has it.
 """
 
 from __future__ import annotations
@@ -20,17 +22,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
-import statistics
+import signal
 import struct
 import subprocess
 import sys
-import time
 import tomllib
 from pathlib import Path
 
 from ibusim.dashboard.session import to_text
+from ibusim.model.outputs import fmt as catalogue_fmt
 from ibusim.model.scenarios import load as load_scenario
 
 try:
@@ -42,23 +45,24 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 TARGETS = tomllib.loads((ROOT / "model" / "targets.toml").read_text(encoding="utf-8"))
 N_WEEKS = 248  # April 2020 to December 2024, the ipm preset
-FIRST_RENDER_MS = 90_000  # the first page of a worker's server imports the model: slow on a busy machine
+FIRST_RENDER_MS = 180_000  # the first page of a worker's server imports the model: slow on a busy machine
+LONG_MS = 240_000  # a whole run, a sweep, a demonstration: minutes when both cores are busy
 TRACEBACK = "Traceback (most recent call last)"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-STEPS = 10
-LATENCY_BOUND_MS = 600  # generous: CI is shared; the 150 ms target is benchmarks/dashboard_speed.py's
+STEPS = 5
+ENTER_ATTEMPTS = 4
+ENTER_CHECK_MS = 20_000  # per attempt of enter()
 
 
 # ------------------------------------------------------------------ helpers
 def fmt(x: float, unit: str) -> str:
-    """A figure as a target card shows it (dashboard/app.py ``_fmt``)."""
-    if x != x:
-        return "after the survey"
-    return f"{x:.1%}" if unit.startswith("share") else f"{x:,.0f}"
+    """A figure as a target card shows it: the output catalogue's format ("after the survey" before it)."""
+    return "after the survey" if x != x else catalogue_fmt(x, unit)
 
 
 def open_dashboard(page, url: str, navigate: bool = True) -> None:
-    """Load the page and wait until the design tab shows week 0 (the charts may still be embedding:
+    """Load the page and wait until the design tab shows week 0 (the charts may still be embedding.
+
     :func:`wait_for_chart_rows` waits for them).
     """
     if navigate:
@@ -79,18 +83,48 @@ def button(page, name: str):
     return page.get_by_role("button", name=name, exact=True)
 
 
-def enter(locator, text: str) -> None:
-    """Type into a Solara text field and commit (Solara inputs update on Enter or blur)."""
-    locator.fill(text)
-    locator.press("Enter")
+def enter(locator, text: str, then=None) -> None:
+    """Type into a Solara text field and commit it (Solara inputs update on Enter or blur).
+
+    A field re-rendered by the server between the typing and the Enter (a late answer to an
+    earlier action) loses the text; so the entry is repeated until ``then`` (a locator
+    assertion, default: the field shows ``text``) holds, a few times before failing.
+    Entering the same text twice is harmless, so the retry is safe.
+    """
+    check = then or (lambda: expect(locator).to_have_value(text, timeout=ENTER_CHECK_MS))
+    for attempt in range(ENTER_ATTEMPTS):
+        locator.fill(text)
+        locator.press("Enter")
+        try:
+            check()
+            return
+        except AssertionError:
+            if attempt == ENTER_ATTEMPTS - 1:
+                raise
 
 
 def param_input(page, role: str, name: str):
     """The text input of parameter ``name``, after choosing the role that shows it."""
-    button(page, role).click()
     field = page.locator(f".param-{name}")
+    if not field.is_visible():
+        button(page, role).click()
     expect(field).to_be_visible()
     return field.locator("input")
+
+
+def refused(name: str) -> str:
+    """The start of the message a field shows for bad text (model/parameters.py words the rest)."""
+    return f"parameter '{name}' = "
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Kill ``proc`` (started with ``start_new_session=True``) and its group if it still runs."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    proc.wait()
 
 
 def card_number(page, target: str):
@@ -114,8 +148,10 @@ def assert_page_alive(page) -> None:
 
 
 def tall_screenshot(page, screenshot, name: str) -> Path:
-    """The whole page: the dashboard scrolls inside its own container, so ``full_page`` alone
-    captures only the first screen; grow the viewport to the content for the shot.
+    """The whole page.
+
+    The dashboard scrolls inside its own container, so ``full_page`` alone captures only the first screen; grow the
+    viewport to the content for the shot.
     """
     extra = page.evaluate("""() => {
         let best = null;
@@ -127,18 +163,21 @@ def tall_screenshot(page, screenshot, name: str) -> Path:
         return best ? best.scrollHeight - best.clientHeight : 0;
     }""")
     size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": min(size["height"] + int(extra) + 40, 8000)})
+    height = min(size["height"] + int(extra) + 40, 8000)
+    page.set_viewport_size({"width": size["width"], "height": height})
     try:
-        page.wait_for_timeout(150)  # the layout at the new size (the charts have fixed sizes)
+        page.wait_for_function("h => window.innerHeight === h", arg=height)  # laid out at the new size
         return screenshot(name)
     finally:
         page.set_viewport_size(size)
 
 
 def wait_for_demo(page, n_monitors: int, old_text: str) -> str:
-    """Wait until the guided demonstration (the last network monitors of the Communication tab,
-    ``n_monitors`` of them in all) shows a text other than ``old_text``; return it. While the
-    demonstration runs its monitors are gone, so counting them tells the old from the new.
+    """Wait until the guided demonstration shows a text other than ``old_text``; return it.
+
+    The demonstration's monitors are the last of the Communication tab's ``n_monitors``
+    network monitors. While it runs its monitors are gone, so counting them tells the old
+    from the new.
     """
     return page.wait_for_function(
         """([n, old]) => {
@@ -161,7 +200,8 @@ def wait_for_full_run_rows(page) -> None:
     """Every design chart holds the whole run: 249 rows (weeks 0-248) per series."""
     page.wait_for_function(
         f"() => {{ const c = [...document.querySelectorAll('.ibusim-live-chart')];"
-        f" return c.length === 6 && c.every(e => Number(e.dataset.rows) > 0 && Number(e.dataset.rows) % {N_WEEKS + 1} === 0); }}"
+        f" return c.length === 6 && c.every(e => Number(e.dataset.rows) > 0"
+        f" && Number(e.dataset.rows) % {N_WEEKS + 1} === 0); }}"
     )
 
 
@@ -171,24 +211,26 @@ def wait_for_full_run_rows(page) -> None:
 
 # ------------------------------------------------------------------ 7 and 8 (and 1): communication, about
 def test_communication_and_about_tabs(page, dashboard_server, open_tab, screenshot):
-    """After a full run: draw the current window's network (monitors agree with the weekly series),
-    and switch the guided demonstration: a wheel when admins lead, an all-channel network when
-    peers talk, the wheel again when switched back. Then the About tab quotes every observed figure
-    (one page for the teachers' two tabs: a page load is the slowest step here).
+    """After a full run.
+
+    Draw the current window's network (monitors agree with the weekly series), and switch the guided demonstration:
+    a wheel when admins lead, an all-channel network when peers talk, the wheel again when switched back. Then the
+    About tab quotes every observed figure (one page for the teachers' two tabs: a page load is the slowest step
+    here).
     """
     mark = log_size(dashboard_server)
     open_dashboard(page, dashboard_server.url)
     button(page, "Run to end").click()
-    expect(page.locator(".run-progress")).to_contain_text("finished")
+    expect(page.locator(".run-progress")).to_contain_text("finished", timeout=LONG_MS)
     panel = open_tab("Communication")
     expect(panel).to_contain_text(f"week {N_WEEKS}")
     monitors = page.locator(".network-monitors")
-    expect(monitors).to_have_count(1)  # the demonstration (Admins lead) runs when the tab opens
+    expect(monitors).to_have_count(1, timeout=LONG_MS)  # the demonstration (Admins lead) runs when the tab opens
     expect(monitors.last).to_contain_text("pattern: wheel; degree centralisation 1.00")
     admins_text = monitors.last.inner_text()
 
     button(page, "Draw the current window").click()
-    expect(monitors).to_have_count(2)
+    expect(monitors).to_have_count(2, timeout=LONG_MS)
     current = monitors.first
     expect(current).to_contain_text("pattern:")
     cards = page.locator(".comm-monitor")
@@ -228,8 +270,10 @@ def test_communication_and_about_tabs(page, dashboard_server, open_tab, screensh
 
 # ------------------------------------------------------------------ 3: a sweep
 def test_small_sweep_completes(page, dashboard_server, open_tab, screenshot):
-    """One parameter, 2 levels, 1 replication: 2 runs, progress to 2 of 2, one chart per target plus
-    the share-inside chart, each with 2 points; the run folder it made is removed afterwards.
+    """One parameter, 2 levels, 1 replication.
+
+    2 runs, progress to 2 of 2, one chart per target plus the share-inside chart, each with 2 points; the run folder
+    it made is removed afterwards.
     """
     results = ROOT / "results"
     before = set(results.glob("dashboard-sweep-*"))
@@ -249,7 +293,7 @@ def test_small_sweep_completes(page, dashboard_server, open_tab, screenshot):
         button(page, "Run sweep").click()  # after the Enters: one websocket, handled in order
 
         done = page.locator(".sweep-done")
-        expect(done).to_be_visible(timeout=120_000)
+        expect(done).to_be_visible(timeout=LONG_MS)
         text = done.inner_text()
         m = re.match(r"(\d+) runs in (results/dashboard-sweep-[0-9-]+);", text)
         assert m, text
@@ -279,8 +323,9 @@ def test_small_sweep_completes(page, dashboard_server, open_tab, screenshot):
 
 # ------------------------------------------------------------------ 2 (and 1): design vs the CLI
 def test_run_to_end_matches_the_cli(page, dashboard_server, page_errors, screenshot, tmp_path):
-    """Edit a parameter and the seed, see the pending notice, reset, run to the end: every card
-    shows the figure ``ibusim run`` gives for the same parameters and seed.
+    """Edit a parameter and the seed, see the pending notice, reset, run to the end.
+
+    Every card shows the figure ``ibusim run`` gives for the same parameters and seed.
     """
     seed, name, value = 3, "follow_rate", "0.05"
     out = tmp_path / "cli-run"
@@ -290,15 +335,30 @@ def test_run_to_end_matches_the_cli(page, dashboard_server, page_errors, screens
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,
     )
+    try:
+        check_run_to_end_matches_the_cli(page, dashboard_server, page_errors, screenshot, cli, out, seed, name, value)
+    finally:
+        stop(cli)  # a failing test must not leave the CLI running
+
+
+def check_run_to_end_matches_the_cli(page, dashboard_server, page_errors, screenshot, cli, out, seed, name, value):
     mark = log_size(dashboard_server)
     open_dashboard(page, dashboard_server.url)
     notice = page.locator(".pending-notice")
     expect(notice).to_have_count(0)
 
-    enter(page.get_by_label("Seed", exact=True), str(seed))
-    expect(notice).to_have_text("Edits pending: press Reset to apply (seed)")
-    enter(param_input(page, "Mothers", name), value)
+    enter(
+        page.get_by_label("Seed", exact=True),
+        str(seed),
+        then=lambda: expect(notice).to_have_text("Edits pending: press Reset to apply (seed)", timeout=ENTER_CHECK_MS),
+    )
+    enter(
+        param_input(page, "Mothers", name),
+        value,
+        then=lambda: expect(notice).to_contain_text(name, timeout=ENTER_CHECK_MS),
+    )
     expect(notice).to_contain_text(name)  # the notice names every pending edit
     expect(notice).to_contain_text("seed")
     expect(page.locator(".run-progress")).to_have_text(f"Week 0 of {N_WEEKS} (2020-04-01)")  # nothing applied yet
@@ -306,11 +366,13 @@ def test_run_to_end_matches_the_cli(page, dashboard_server, page_errors, screens
     button(page, "Reset").click()
     expect(notice).to_have_count(0)
     button(page, "Run to end").click()
-    expect(page.locator(".run-progress")).to_have_text(f"Week {N_WEEKS} of {N_WEEKS} (2025-01-01): finished")
+    expect(page.locator(".run-progress")).to_have_text(
+        f"Week {N_WEEKS} of {N_WEEKS} (2025-01-01): finished", timeout=LONG_MS
+    )
     expect(button(page, "Step")).to_be_disabled()
     expect(button(page, "Run to end")).to_be_disabled()
 
-    stdout, _ = cli.communicate(timeout=120)
+    stdout, _ = cli.communicate(timeout=LONG_MS / 1000)
     assert cli.returncode == 0, stdout
     summary = json.loads((out / "summary.json").read_text())
     inside = {t["target"]: t["inside"] for t in summary["targets"]}
@@ -328,47 +390,38 @@ def test_run_to_end_matches_the_cli(page, dashboard_server, page_errors, screens
     assert not [e for e in page_errors if "pageerror" in e], page_errors
 
 
-# ------------------------------------------------------------------ 6 and 9: latency, downloads
-def test_step_latency_and_downloads(page, dashboard_server):
-    """Ten steps, each timed from the click until the week text and every chart's rows show the new
-    week; then the CSV (one row per week run plus week 0) and a chart's PNG download.
+# ------------------------------------------------------------------ 6 and 9: one redraw per step, downloads
+DRAWS = "() => window.ibusimDraws || 0"  # every LiveChart counts its redraws (dashboard/vue/live_chart.vue)
+
+
+def test_each_step_redraws_every_chart_once_and_downloads(page, dashboard_server):
+    """Five steps.
+
+    After each, the week text shows the new week and every chart has redrawn exactly once, with one more row per
+    series (a Vega changeset, not a re-embedding); then the CSV (one row per week run plus week 0) and a chart's PNG
+    download. How fast a step is: benchmarks/dashboard_speed.py.
     """
     open_dashboard(page, dashboard_server.url)
     rows0 = wait_for_chart_rows(page)  # week 0: one row per series
     assert len(rows0) == 6 and all(r >= 1 for r in rows0), rows0
-    page.evaluate("""() => { window.__stepClicks = [];
-        document.addEventListener('click', e => { if (e.target.closest('button')) window.__stepClicks.push(performance.now()); },
-                                  true); }""")
     step = button(page, "Step")
-    python_ms, browser_ms = [], []
+    draws = page.evaluate(DRAWS)
     for week in range(1, STEPS + 1):
         expected = [r * (week + 1) for r in rows0]
         expect(step).to_be_enabled()
-        t0 = time.perf_counter()
-        step.click()
-        done = page.wait_for_function(
+        step.click()  # once: a repeated click would step twice
+        page.wait_for_function(
             """([week, rows]) => {
             const w = document.querySelector('.run-progress');
             if (!w || !w.textContent.startsWith(`Week ${week} of`)) return false;
             const c = [...document.querySelectorAll('.ibusim-live-chart')];
-            if (c.length !== rows.length || !c.every((e, i) => e.dataset.rows === String(rows[i]))) return false;
-            return performance.now();
+            return c.length === rows.length && c.every((e, i) => e.dataset.rows === String(rows[i]));
         }""",
             arg=[week, expected],
-            polling="raf",
-        ).json_value()
-        python_ms.append((time.perf_counter() - t0) * 1000)
-        browser_ms.append(done - page.evaluate("() => window.__stepClicks[window.__stepClicks.length - 1]"))
-    med_py, med_br = statistics.median(python_ms), statistics.median(browser_ms)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "step-latency.txt").write_text(
-        f"step + redraw of {len(rows0)} charts, {STEPS} steps (ms)\n"
-        f"median (python, click to condition seen): {med_py:.0f}\n"
-        f"median (browser, click event to condition true): {med_br:.0f}\n"
-        f"python: {' '.join(f'{x:.0f}' for x in python_ms)}\n"
-        f"browser: {' '.join(f'{x:.0f}' for x in browser_ms)}\n"
-    )
-    assert med_py < LATENCY_BOUND_MS, f"median step + redraw {med_py:.0f} ms (browser {med_br:.0f} ms): {python_ms}"
+        )
+        now = page.evaluate(DRAWS)
+        assert now - draws == len(rows0), f"step {week}: {now - draws} redraws of {len(rows0)} charts"
+        draws = now
 
     with page.expect_download() as info:
         button(page, "CSV of this run").click()
@@ -393,8 +446,10 @@ def test_step_latency_and_downloads(page, dashboard_server):
 
 # ------------------------------------------------------------------ 4: sessions
 def test_two_sessions_do_not_share_a_model(page, browser, dashboard_server):
-    """A steps and changes its seed and a parameter; B, open at the same time, keeps week 0, seed 1,
-    no pending edits, and its own numbers (those of a fresh model with its own seed).
+    """A steps and changes its seed and a parameter.
+
+    B, open at the same time, keeps week 0, seed 1, no pending edits, and its own numbers (those of a fresh model
+    with its own seed).
     """
     from ibusim.model import CommunityModel
 
@@ -441,8 +496,10 @@ def test_two_sessions_do_not_share_a_model(page, browser, dashboard_server):
 
 
 def test_live_updated_charts_are_laid_out_like_fresh_ones(page, dashboard_server, open_tab):
-    """After Run to end, each design chart (updated live since week 0) has the size the same chart gets
-    when it is embedded afresh with the same data (switching tabs re-mounts them).
+    """Live-updated charts have the size of freshly embedded ones.
+
+    After Run to end, each design chart (updated live since week 0) has the size the same
+    chart gets when it is embedded afresh with the same data (switching tabs re-mounts them).
     """
     open_dashboard(page, dashboard_server.url)
     button(page, "Run to end").click()
@@ -463,18 +520,22 @@ def test_bad_seed_shows_a_message_and_no_crash(page, private_dashboard_server):
     server = private_dashboard_server
     open_dashboard(page, server.url)
     seed = page.get_by_label("Seed", exact=True)
-    enter(seed, "-5")
+    field = page.locator(".v-input", has=page.get_by_label("Seed", exact=True))
     # either the message under the field or the crash: whichever comes first
-    page.wait_for_function(
-        "t => document.body.innerText.includes(t) || document.body.innerText.includes('is not allowed')", arg=TRACEBACK
+    enter(
+        seed,
+        "-5",
+        then=lambda: page.wait_for_function(
+            "t => document.body.innerText.includes(t) || document.body.innerText.includes('is not allowed')",
+            arg=TRACEBACK,
+            timeout=ENTER_CHECK_MS,
+        ),
     )
     assert_page_alive(page)
-    field = page.locator(".v-input", has=page.get_by_label("Seed", exact=True))
     expect(field).to_contain_text("seed = '-5' is not allowed")
     button(page, "Reset").click()
     expect(page.locator(".form-message")).to_contain_text("fix 1 field(s) first: seed = '-5' is not allowed")
-    enter(seed, "4")
-    expect(field).not_to_contain_text("is not allowed")
+    enter(seed, "4", then=lambda: expect(field).not_to_contain_text("is not allowed", timeout=ENTER_CHECK_MS))
     button(page, "Reset").click()
     expect(page.locator(".form-message")).to_have_count(0)
     button(page, "Step").click()
@@ -484,9 +545,11 @@ def test_bad_seed_shows_a_message_and_no_crash(page, private_dashboard_server):
 
 # ------------------------------------------------------------------ 5: bad values
 def test_bad_values_show_a_message_and_keep_the_page_working(page, dashboard_server, page_errors):
-    """Text in a number field and a share of 7: the message replaces the help under the field, the
-    field turns red and the pending notice names it; Reset refuses with a form-level message and the
-    old model still runs; a cross-parameter rule is refused too; once corrected, Reset and Step work.
+    """Text in a number field and a share of 7.
+
+    The message replaces the help under the field, the field turns red and the pending notice names it; Reset
+    refuses with a form-level message and the old model still runs; a cross-parameter rule is refused too; once
+    corrected, Reset and Step work.
     """
     mark = log_size(dashboard_server)
     open_dashboard(page, dashboard_server.url)
@@ -495,27 +558,49 @@ def test_bad_values_show_a_message_and_keep_the_page_working(page, dashboard_ser
     red = re.compile(r"\berror--text\b")
 
     for name, text in (("follow_rate", "abc"), ("share_long_distance", "7")):
-        enter(param_input(page, "Mothers", name), text)
         field = page.locator(f".param-{name}")
-        expect(field.locator(".v-messages")).to_contain_text(f"parameter '{name}' = '{text}' is not allowed")
+        enter(
+            param_input(page, "Mothers", name),
+            text,
+            then=lambda: expect(field.locator(".v-messages")).to_contain_text(refused(name), timeout=ENTER_CHECK_MS),
+        )
         expect(field).to_have_class(red)
         expect(page.locator(".pending-notice")).to_contain_text(name)
     button(page, "Reset").click()
-    expect(message).to_contain_text("fix 2 field(s) first: parameter 'follow_rate' = 'abc' is not allowed")
+    expect(message).to_contain_text(f"fix 2 field(s) first: {refused('follow_rate')}'abc'")
     button(page, "Step").click()  # the old model still runs
     expect(week).to_contain_text(f"Week 1 of {N_WEEKS}")
 
-    enter(page.locator(".param-follow_rate input"), "0.03")
-    expect(page.locator(".param-follow_rate .v-messages")).to_contain_text("Weekly chance an aware mother follows")
+    help_text = "Weekly chance an aware mother follows"
+    enter(
+        page.locator(".param-follow_rate input"),
+        "0.03",
+        then=lambda: expect(page.locator(".param-follow_rate .v-messages")).to_contain_text(
+            help_text, timeout=ENTER_CHECK_MS
+        ),
+    )
     expect(page.locator(".param-follow_rate")).not_to_have_class(red)
-    expect(page.locator(".param-share_long_distance .v-messages")).to_contain_text("is not allowed")
+    expect(page.locator(".param-share_long_distance .v-messages")).to_contain_text(refused("share_long_distance"))
     button(page, "Reset").click()
-    expect(message).to_contain_text("fix 1 field(s) first: parameter 'share_long_distance' = '7' is not allowed")
+    expect(message).to_contain_text(f"fix 1 field(s) first: {refused('share_long_distance')}")
     # allowed alone, but not with share_migrated = 0.25: the cross-parameter rule
-    enter(page.locator(".param-share_long_distance input"), "0.8")
+    share = page.locator(".param-share_long_distance")
+    enter(
+        share.locator("input"),
+        "0.8",
+        then=lambda: expect(share.locator(".v-messages")).not_to_contain_text(
+            refused("share_long_distance"), timeout=ENTER_CHECK_MS
+        ),
+    )
     button(page, "Reset").click()
     expect(message).to_have_text("parameters 'share_long_distance' + 'share_migrated' exceed 1")
-    enter(page.locator(".param-share_long_distance input"), "0.3")
+    enter(
+        share.locator("input"),
+        "0.3",
+        then=lambda: expect(page.locator(".pending-notice")).to_contain_text(
+            "share_long_distance", timeout=ENTER_CHECK_MS
+        ),
+    )
     button(page, "Reset").click()
     expect(message).to_have_count(0)
     expect(page.locator(".pending-notice")).to_have_count(0)
@@ -530,14 +615,18 @@ def test_bad_values_show_a_message_and_keep_the_page_working(page, dashboard_ser
 def test_correcting_the_field_clears_the_form_message(page, dashboard_server):
     open_dashboard(page, dashboard_server.url)
     field = param_input(page, "Mothers", "follow_rate")
-    enter(field, "abc")
+    messages = page.locator(".param-follow_rate .v-messages")
+    enter(field, "abc", then=lambda: expect(messages).to_contain_text(refused("follow_rate"), timeout=ENTER_CHECK_MS))
     button(page, "Reset").click()
     message = page.locator(".form-message")
     expect(message).to_contain_text("fix 1 field(s) first")
-    enter(field, "0.05")
     # the server has taken the correction when the field shows its help text again
-    expect(page.locator(".param-follow_rate .v-messages")).not_to_contain_text("is not allowed")
-    expect(message).to_have_count(0, timeout=2000)
+    enter(
+        field,
+        "0.05",
+        then=lambda: expect(messages).not_to_contain_text(refused("follow_rate"), timeout=ENTER_CHECK_MS),
+    )
+    expect(message).to_have_count(0)
 
 
 def open_file(page, tmp_path, name: str, text: str) -> None:
@@ -550,8 +639,9 @@ def open_file(page, tmp_path, name: str, text: str) -> None:
 
 
 def test_opening_scenario_files(page, dashboard_server, page_errors, tmp_path):
-    """A malformed scenario file gives its message beside the file controls and changes nothing; a good one
-    fills the form (pending until Reset), and Reset runs it.
+    """A malformed scenario file gives its message beside the file controls and changes nothing.
+
+    A good one fills the form (pending until Reset), and Reset runs it.
     """
     open_dashboard(page, dashboard_server.url)
     since = log_size(dashboard_server)

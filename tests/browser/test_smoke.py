@@ -27,9 +27,10 @@ def cdn_failures(log: str) -> str:
     )
 
 
-def wait_for_first_render(page, dashboard_server, timeout_s: float = 90) -> None:
-    """Wait until the first tab shows; fail at once if the server cannot serve an asset
-    (the page then stays blank for ever).
+def wait_for_first_render(page, dashboard_server, timeout_s: float = 240) -> None:
+    """Wait until the first tab shows.
+
+    Fails at once if the server cannot serve an asset (the page then stays blank for ever).
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
