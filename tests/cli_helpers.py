@@ -1,5 +1,6 @@
-"""Helpers shared by the tests that drive the ``ibusim`` command line (test_cli, test_sweep,
-test_dashboard_server): in-process and as the real console script.
+"""Helpers shared by the tests that drive the ``ibusim`` command line.
+
+Used by test_cli, test_sweep and test_dashboard_server: in-process and as the real console script.
 """
 
 from __future__ import annotations
