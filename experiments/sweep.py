@@ -42,6 +42,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .core import SERIES_KEY, run_one, run_with_series
 from .execution import (
@@ -63,6 +65,7 @@ __all__ = ["EXECUTORS", "SweepError", "SweepResult", "load_failures", "load_resu
 
 SweepError = ExecutionError  # the sweep cannot start (one line: unreachable scheduler, folder in use, other spec)
 COMPACT_EVERY = 64  # small parts merged into one this many at a time
+PROGRESS_EVERY_S = 0.2  # progress.json rewritten at most this often (and when the sweep ends)
 SUBFOLDERS = ("runs", "failures")
 
 
@@ -169,14 +172,14 @@ class _Writer:
     def __init__(self, spec: Spec, folder: Path):
         self.spec, self.folder = spec, folder
         self.part = _next_part(folder)
-        self.small: dict[Path, list[Path]] = {}  # folder -> parts written by this sweep, not yet merged
+        self.small: dict[Path, list[tuple[Path, pa.Table]]] = {}  # folder -> this sweep's parts not yet merged
         self.count = 0
 
-    def _write(self, sub: Path, df: pd.DataFrame) -> None:
+    def _write(self, sub: Path, table: pa.Table) -> None:
         sub.mkdir(parents=True, exist_ok=True)
-        path = atomic_write(sub / f"part-{self.part:05d}.parquet", lambda p: df.to_parquet(p, index=False))
+        path = atomic_write(sub / f"part-{self.part:05d}.parquet", lambda p: pq.write_table(table, p))
         self.part += 1
-        self.small.setdefault(sub, []).append(path)
+        self.small.setdefault(sub, []).append((path, table))
 
     def add(self, res: dict) -> None:
         base = {"point": res["point"], "replication": res["replication"], "seed": res["seed"]}
@@ -186,15 +189,15 @@ class _Writer:
             # rewritten when the run is redone), never a finished run without its series
             if series is not None:
                 n = len(next(iter(series.values()))) if series else 0
-                df = pd.DataFrame({"replication": res["replication"], "seed": res["seed"], "week": range(n), **series})
-                self._write(self.folder / "timeseries" / f"point={res['point']}", df)
+                cols = {"replication": [res["replication"]] * n, "seed": [res["seed"]] * n, "week": list(range(n))}
+                self._write(self.folder / "timeseries" / f"point={res['point']}", pa.table({**cols, **series}))
             row = {
                 **base,
                 **{f: res["factors"][f] for f in res["factors"]},
                 **{o: res["outcomes"].get(o, float("nan")) for o in self.spec.outcomes},
                 "seconds": res["seconds"],
             }
-            self._write(self.folder / "runs", pd.DataFrame([row]))
+            self._write(self.folder / "runs", pa.Table.from_pylist([row]))
         else:
             fail = {
                 **base,
@@ -202,7 +205,7 @@ class _Writer:
                 "reason": res["reason"],
                 "traceback": res["traceback"],
             }
-            self._write(self.folder / "failures", pd.DataFrame([fail]))
+            self._write(self.folder / "failures", pa.Table.from_pylist([fail]))
         self.count += 1
         if self.count % COMPACT_EVERY == 0:
             self.compact()
@@ -211,13 +214,12 @@ class _Writer:
         """Merge the small parts of each folder into one part (written before the small ones go)."""
         for sub, parts in self.small.items():
             if len(parts) > 1:
-                df = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
-                merged = atomic_write(sub / f"part-{self.part:05d}.parquet", lambda p: df.to_parquet(p, index=False))
+                table = pa.concat_tables([t for _, t in parts], promote_options="permissive")
+                atomic_write(sub / f"part-{self.part:05d}.parquet", lambda p: pq.write_table(table, p))
                 self.part += 1
-                for p in parts:
-                    p.unlink(missing_ok=True)
-                parts[:] = [merged]
-        self.small = {sub: [] for sub in self.small}
+                for path, _ in parts:
+                    path.unlink(missing_ok=True)
+        self.small = {}
 
 
 def _write_manifest(spec: Spec, folder: Path, info: dict) -> None:
@@ -295,14 +297,18 @@ def _sweep(spec, folder, executor, workers, scheduler, progress, runner, limits,
             bar.update(1)
             if failed:
                 bar.set_postfix(failed=failed)
-            _write_progress(folder, len(all_tasks), len(finished) + done, failed, t0, done + failed, len(todo))
+            if time.perf_counter() - last[0] > PROGRESS_EVERY_S:
+                last[0] = time.perf_counter()
+                _write_progress(folder, len(all_tasks), len(finished) + done, failed, t0, done + failed, len(todo))
             if on_result is not None:
                 on_result(res)
 
+        last = [t0]
         try:
             ex.run(todo, runner, record)
         finally:
             bar.close()
+            _write_progress(folder, len(all_tasks), len(finished) + done, failed, t0, done + failed, len(todo))
     writer.compact()
     info.update(
         finished=dt.datetime.now().isoformat(timespec="seconds"),
