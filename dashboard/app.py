@@ -145,7 +145,9 @@ def ParamField(session: Session, name: str, on_change, text: str, error: str | N
 
 # ------------------------------------------------------------------ programme design
 @solara.component
-def Buttons(session: Session, run_v: solara.Reactive, form_v: solara.Reactive, playing: solara.Reactive):
+def Buttons(
+    session: Session, run_v: solara.Reactive, form_v: solara.Reactive, playing: solara.Reactive, is_playing: bool
+):
     """Reset / step / play / run to end (re-rendered on every step; the fields are not)."""
     _ = run_v.value
 
@@ -167,9 +169,9 @@ def Buttons(session: Session, run_v: solara.Reactive, form_v: solara.Reactive, p
 
     with solara.Row(gap="4px"):
         solara.Button("Reset", on_click=reset, color="primary")
-        solara.Button("Step", on_click=step, disabled=session.finished or playing.value)
+        solara.Button("Step", on_click=step, disabled=session.finished or is_playing)
         solara.Button(
-            "Pause" if playing.value else "Play",
+            "Pause" if is_playing else "Play",
             on_click=lambda: playing.set(not playing.value),
             disabled=session.finished,
         )
@@ -191,7 +193,9 @@ def Notices(session: Session, form_v: solara.Reactive):
 
 
 @solara.component
-def Controls(session: Session, form_v: solara.Reactive, run_v: solara.Reactive, playing: solara.Reactive):
+def Controls(
+    session: Session, form_v: solara.Reactive, run_v: solara.Reactive, playing: solara.Reactive, is_playing: bool
+):
     """Presets, scenario files, seed, the buttons and the parameter fields of one role."""
     role, set_role = solara.use_state("Programmes")
     file_message, set_file_message = solara.use_state("")
@@ -247,7 +251,7 @@ def Controls(session: Session, form_v: solara.Reactive, run_v: solara.Reactive, 
             )
             solara.Button("New seed", on_click=lambda: (session.new_seed(), bump()), text=True)
         Notices(session, form_v)
-        Buttons(session, run_v, form_v, playing)
+        Buttons(session, run_v, form_v, playing, is_playing)
         solara.ToggleButtonsSingle(
             value=role, values=list(ROLES), on_value=set_role, dense=True, classes=["role-buttons"]
         )
@@ -365,7 +369,8 @@ def DesignPage(session: Session, form_v: solara.Reactive, run_v: solara.Reactive
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
     mode, set_mode = solara.use_state("Single run")
     with solara.Columns([2, 5]):
-        Controls(session, form_v, run_v, playing)
+        # playing.value as an argument: the buttons re-render with it whichever thread renders
+        Controls(session, form_v, run_v, playing, playing.value)
         with solara.Column():
             solara.ToggleButtonsSingle(value=mode, values=["Single run", "A/B comparison"], on_value=set_mode)
             if mode == "Single run":
