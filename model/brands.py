@@ -1,6 +1,6 @@
 """Brands: campaigns that pay momfluencers per post, by follower tier and engagement.
 
-Rule, each week, for each :class:`model.agents.Brand` (in random order):
+Rule, each week, for each :class:`model.agents.Brand` (brands are independent of one another):
 
 1. It runs ``Poisson(campaigns_per_month * 12 / 52)`` campaigns, each with a
    budget of ``brand_budget / campaigns_per_month`` Rp.
@@ -18,8 +18,18 @@ Rule, each week, for each :class:`model.agents.Brand` (in random order):
    ``rate_macro_high``). A post the remaining budget cannot pay is skipped.
 
 Income is recorded per momfluencer (model/momfluencers.py) and never negative.
-Work is a Python loop over brands and the few posts of each campaign, never over
-mothers.
+
+Cost follows the campaigns and their posts (issue 14): the r-th campaigns of all
+the brands that run at least r this week are done at once (rounds, because a
+brand's later campaign pays whom its earlier one sampled), vectorised over the
+campaigns x the pool; each campaign takes its top ``creators_per_campaign``
+candidates by one partial sort and, if their pay fits its budget, posts them all
+at once; only a campaign whose budget runs out walks its ranking, in blocks (one
+per skipped post). Which brand sampled whom is a brands x creators matrix on the
+model (``model._brand_sampled``), mirrored in each brand's ``sampled`` set. The
+posts are exactly those of walking down the ranking one momfluencer at a time
+(tests/test_brands.py); the random draws differ from the earlier per-campaign
+loop (same distributions), so a seed's brand figures are not those of before.
 
 Parameters read: n_brands, brand_budget, campaigns_per_month, brand_min_engagement,
 product_sample_first, creators_per_campaign, rate_nano, rate_micro_low/high,

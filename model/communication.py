@@ -37,8 +37,28 @@ Rule, each week:
 
 The messages between people of the last ``window_weeks`` weeks form the
 communication graph (:func:`graph`); its degree centralisation, density and
-pattern are monitored every week from the edge arrays, on the channels chosen by
-``pattern_channels`` (default the open Telegram group).
+pattern are monitored every week, on the channels chosen by ``pattern_channels``
+(default the open Telegram group).
+
+Cost follows the distinct ties, not the messages (issue 14): a sender's count is
+drawn (``Poisson``, then a binomial split between the hub and her peers) and
+only her distinct partners are generated, with the number of messages to each
+(:func:`_distinct_draws`: the draws one by one when there are no more draws than
+possible partners, otherwise one multinomial over the partners; the same
+distribution as drawing every message). The event counts carry every message.
+The window (:class:`MessageWindow`, ``model.messages``) keeps each week's
+distinct (sender, receiver, channel) edges with their message counts, and the
+monitored degrees come from an incremental edge counter
+(:class:`patterns.EdgeCounter`: a week's pairs are added when it enters and
+removed when it leaves), so a week costs about its new distinct edges, whatever
+``window_weeks``. The degrees, hence the monitors, are exactly those of all the
+window's messages; :func:`window` returns the distinct edges of each week (with
+``messages=True`` their counts) instead of one row per message, and
+:func:`graph`, which was built from them already, is unchanged (with
+``max_nodes`` it samples from the arrays and builds only the sample's subgraph:
+the same nodes in the same order). The partners are drawn differently from
+before (same distributions): at a given seed the group-talk counts are the same,
+the ties, the forum and Happy Hour counts and the monitors are another draw.
 
 Parameters read: admin_lead, prompts_per_week, share_contributors, share_leaders,
 lurker_messages, contributor_messages, leader_messages, window_weeks,
@@ -200,30 +220,32 @@ PATTERN_CHANNELS = {
 class MessageWindow:
     """The person-to-person messages of the last ``weeks`` weeks, as distinct directed edges with counts.
 
-    Each week is kept as arrays of its distinct (sender, receiver, channel) edges
-    and the messages on each, so storage grows with the distinct ties, not with
-    the messages. The undirected pairs on the ``monitored`` channels also go to a
-    :class:`patterns.EdgeCounter` (added when the week enters, removed when it
-    leaves), whose degrees are those of the window's graph on those channels.
+    Each week is kept as compact arrays of its distinct (sender, receiver, channel)
+    edges and the messages on each (int32 ids and counts, int8 channels: 13 bytes an
+    edge), so storage grows with the distinct ties, not with the messages. The
+    undirected pairs on the ``monitored`` channels also go to a
+    :class:`patterns.EdgeCounter` (added when the week enters, removed, recomputed
+    from its edges, when it leaves), whose degrees are those of the window's graph
+    on those channels.
     """
 
     def __init__(self, weeks: int, n_nodes: int, monitored: tuple[str, ...]):
         self.weeks = int(weeks)
         self._weeks: deque = deque()  # (senders, receivers, channel codes, messages) per week
-        self._pairs: deque = deque()  # the monitored pair keys of each week
         self._monitored = np.array([CHANNELS.index(c) for c in monitored], np.int8)
         self.counter = patterns.EdgeCounter(n_nodes)
+
+    def _pairs(self, senders: np.ndarray, receivers: np.ndarray, channels: np.ndarray) -> np.ndarray:
+        keep = np.isin(channels, self._monitored)
+        return self.counter.pairs(senders[keep], receivers[keep])
 
     def add(self, senders: np.ndarray, receivers: np.ndarray, channels: np.ndarray, messages: np.ndarray) -> None:
         """This week's distinct edges (at most one per sender, receiver and channel); the oldest week leaves."""
         if len(self._weeks) == self.weeks:
-            self._weeks.popleft()
-            self.counter.remove(self._pairs.popleft())
-        self._weeks.append((senders, receivers, channels, messages))
-        keep = np.isin(channels, self._monitored)
-        pairs = self.counter.pairs(senders[keep], receivers[keep])
-        self.counter.add(pairs)
-        self._pairs.append(pairs)
+            self.counter.remove(self._pairs(*self._weeks.popleft()[:3]))
+        week = (senders.astype(np.int32), receivers.astype(np.int32), channels.astype(np.int8))
+        self._weeks.append((*week, messages.astype(np.int32)))
+        self.counter.add(self._pairs(*week))
 
     def edges(self, channels: tuple[str, ...] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Senders, receivers and messages of the window's edges on ``channels`` (default all), week by week."""
@@ -234,7 +256,7 @@ class MessageWindow:
         if channels is not None:
             keep = np.isin(chan, [CHANNELS.index(c) for c in channels])
             src, dst, n = src[keep], dst[keep], n[keep]
-        return src, dst, n
+        return src.astype(np.int64), dst.astype(np.int64), n.astype(np.int64)
 
     @property
     def n_edges(self) -> int:
@@ -346,31 +368,48 @@ def graph(
     """The window's communication graph (networkx) on ``channels``; nodes carry a ``role``.
 
     With ``max_nodes``, a sample: the hubs and facilitators first, then members at
-    random (from ``rng``, default a fixed seed) — for drawing.
+    random (from ``rng``, default a fixed seed) — for drawing. The sample is drawn
+    from the edge arrays and only its subgraph is built (the same nodes, in the
+    same order, as sampling the full graph), so a window of millions of ties costs
+    numpy work, not a networkx graph of them.
     """
     n = model.n
     src, dst = window(model, channels)
-    g = nx.Graph()
     keep = src != dst
-    g.add_edges_from(zip(src[keep].tolist(), dst[keep].tolist()))
-    for v in g.nodes:
+    src, dst = src[keep], dst[keep]
+    ends = np.stack([src, dst], axis=1).ravel()  # s0, d0, s1, d1, ...: networkx's order of first appearance
+    nodes, first = np.unique(ends, return_index=True)
+    picked = None
+    role = np.zeros(nodes.size, np.int64)  # 0 hub, 1 manager, 2 volunteer, 3 member or non-member
+    person = nodes < n
+    r = model.role[nodes[person]]
+    role[person] = np.where(r == Role.MANAGER, 1, np.where(r == Role.VOLUNTEER, 2, 3))
+    if max_nodes is not None and nodes.size > max_nodes:
+        rng = rng or np.random.default_rng(0)
+        # hubs, then managers, then volunteers, then members at random
+        picked = np.lexsort((rng.random(nodes.size), role))[:max_nodes]
+        chosen = np.zeros(nodes.size, bool)
+        chosen[picked] = True
+        if 2 * picked.size < nodes.size:  # networkx's subgraph view iterates a few nodes in set order
+            picked = list(set(nodes[picked].tolist()))
+        else:
+            picked = None
+        both = chosen[np.searchsorted(nodes, src)] & chosen[np.searchsorted(nodes, dst)]
+        src, dst = src[both], dst[both]
+        nodes, first = nodes[chosen], first[chosen]
+    g = nx.Graph()
+    for v in nodes[np.argsort(first)].tolist() if picked is None else picked:
         if v >= n:
-            g.nodes[v]["role"] = "hub:" + HUBS[v - n]
+            g.add_node(v, role="hub:" + HUBS[v - n])
         else:
             r = Role(int(model.role[v]))
-            g.nodes[v]["role"] = (
-                r.name.lower() if r != Role.NONE else ("member" if model.registered_week[v] >= 0 else "non-member")
+            g.add_node(
+                v,
+                role=r.name.lower()
+                if r != Role.NONE
+                else ("member" if model.registered_week[v] >= 0 else "non-member"),
             )
-    if max_nodes is not None and g.number_of_nodes() > max_nodes:
-        rng = rng or np.random.default_rng(0)
-        nodes = np.array(sorted(g.nodes))
-        rank = {"manager": 1, "volunteer": 2, "member": 3, "non-member": 3}
-        priority = np.array(
-            [0 if g.nodes[v]["role"].startswith("hub") else rank[g.nodes[v]["role"]] for v in nodes.tolist()]
-        )
-        # hubs, then managers, then volunteers, then members at random
-        keep = nodes[np.lexsort((rng.random(nodes.size), priority))[:max_nodes]]
-        g = g.subgraph(keep.tolist()).copy()
+    g.add_edges_from(zip(src.tolist(), dst.tolist()))
     return g
 
 

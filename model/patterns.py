@@ -112,18 +112,16 @@ class EdgeCounter:
         return slot, found
 
     def _insert(self, keys: np.ndarray, pos: np.ndarray) -> np.ndarray:
-        """Store new distinct ``keys`` from empty slots ``pos`` on (first claimant wins; others probe on)."""
+        """Store new distinct ``keys`` from empty slots ``pos`` on (one claimant of a slot wins; others probe on)."""
         mask = self._slots.size - 1
         where = np.empty(keys.size, np.int64)
         todo = np.arange(keys.size)
         while todo.size:
             self.work += todo.size
-            order = np.argsort(pos, kind="stable")
-            first = order[np.r_[True, pos[order][1:] != pos[order][:-1]]]
-            self._slots[pos[first]] = keys[todo[first]]
-            where[todo[first]] = pos[first]
-            lost = np.ones(todo.size, bool)
-            lost[first] = False
+            self._slots[pos] = keys[todo]  # claimants of one slot: one of them is written, the others read it back
+            won = self._slots[pos] == keys[todo]
+            where[todo[won]] = pos[won]
+            lost = ~won
             todo, pos = todo[lost], (pos[lost] + 1) & mask
             taken = self._slots[pos] != self._EMPTY
             while taken.any():  # on to the next empty slot
