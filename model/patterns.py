@@ -69,7 +69,7 @@ class EdgeCounter:
     the keys with their multiplicity, probed for all the keys of a call at once; a
     pair whose multiplicity falls to 0 stays as a tombstone until the table is
     rebuilt with the live pairs only (amortised). ``work`` counts the slots probed
-    and the keys rebuilt: about twice the keys given, whatever the window holds.
+    and the keys rebuilt: a few per key given, whatever the window holds.
     """
 
     _EMPTY = -1
