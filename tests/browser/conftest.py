@@ -6,8 +6,6 @@ Fixtures
     ``ibusim dashboard`` on a free port of 127.0.0.1, started once per pytest-xdist
     worker (each worker gets its own port) and stopped with its whole process group.
     Its log is written as it runs to ``tests/artifacts/dashboard-server[-gwN].log``.
-``private_dashboard_server`` (function)
-    the same, for one test only (a test expected to make the server log a traceback).
 ``browser`` (session)
     playwright's sync API on ``/usr/bin/chromium`` (never ``playwright install``).
 ``page`` (function)
@@ -199,17 +197,6 @@ def serve_dashboard(log_path: Path) -> Iterator[DashboardServer]:
 @pytest.fixture(scope="session")
 def dashboard_server() -> Iterator[DashboardServer]:
     with serve_dashboard(ARTIFACTS / f"dashboard-server{worker_suffix()}.log") as server:
-        yield server
-
-
-@pytest.fixture
-def private_dashboard_server(request: pytest.FixtureRequest) -> Iterator[DashboardServer]:
-    """A dashboard server of this test's own (log ``tests/artifacts/dashboard-server-<test>.log``).
-
-    For a test that is expected to make the server log a traceback: the shared server's
-    log stays clean for the tests that check it (test_smoke.py).
-    """
-    with serve_dashboard(ARTIFACTS / f"dashboard-server-{safe_name(request.node.name)}.log") as server:
         yield server
 
 
