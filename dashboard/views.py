@@ -46,6 +46,15 @@ def line_label(column: str) -> str:
     return outputs.label("cum_income" if column == "cum_income_m" else column)
 
 
+# a chart axis's d3 number format for each of the catalogue's formats (outputs.format_of)
+AXIS_FORMATS = {"share": ".0%", "rupiah": ",.0f", "ratio": ".3~g", "number": ".3~g", "count": ",.0f", "text": ""}
+
+
+def axis_format(unit: str) -> str:
+    """The d3 axis format of a unit, following the output catalogue's format for it."""
+    return AXIS_FORMATS[outputs.format_of(unit)]
+
+
 def series_target(columns: tuple[str, ...]) -> str | None:
     """The observed target a chart of ``columns`` shows (one series with a target), else None."""
     return outputs.SERIES_TARGETS.get(columns[0]) if len(columns) == 1 else None
@@ -207,7 +216,7 @@ def sweep_charts(results: pd.DataFrame, factors: list[str]) -> list[Chart]:
                 band=(t.low, t.high),
                 observed=t.value,
                 x_band=x_band,
-                y_format=".0%" if t.unit.startswith("share") else ",.0f",
+                y_format=axis_format(t.unit),
             )
         )
     return charts

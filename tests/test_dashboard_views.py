@@ -81,6 +81,11 @@ def test_design_lines_and_bands_come_from_the_output_catalogue(small_run):
     assert views.line_label(f"cum_enrolled_{PROGRAMMES[0]}") == PROGRAMME_LABELS[PROGRAMMES[0]]
 
 
+def test_axis_formats_follow_the_catalogue():
+    assert set(views.AXIS_FORMATS) == set(outputs.FORMATS)
+    assert views.axis_format("share of respondents") == ".0%" and views.axis_format("mothers") == ",.0f"
+
+
 def test_communication_charts_add_up_to_the_models_counters(small_run):
     df = small_run.dataframe()
     by_kind, by_channel, monitors = views.communication_charts(df)
