@@ -313,17 +313,28 @@ class _FuturesRunner(_Runner):
     def _run(self, tasks, runner, emit, batch_seconds):
         batches = _Batches(tasks, self.workers, batch_seconds)
         pending: dict = {}
+        deadline: dict = {}  # a safety net: a batch with no result long after its runs' limits is lost
 
         def submit():
             while batches.todo and len(pending) < 2 * self.workers:
                 batch = batches.next()
-                pending[self.ex.submit(_run_batch, batch, runner, self.limits)] = batch
+                f = self.ex.submit(_run_batch, batch, runner, self.limits)
+                pending[f] = batch
+                if self.limits.time_s is not None:  # queued behind one batch at most, each run within its limit
+                    deadline[f] = time.monotonic() + 2 * len(batch) * (self.limits.time_s * 1.1 + 5) + 30
 
         try:
             submit()
             while pending:
-                finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+                timeout = max(0.0, min(deadline.values()) - time.monotonic()) if deadline else None
+                finished, _ = wait(list(pending), timeout=timeout, return_when=FIRST_COMPLETED)
+                for f in [f for f, d in deadline.items() if f not in finished and d < time.monotonic()]:
+                    f.cancel()
+                    deadline.pop(f)
+                    for t in pending.pop(f):
+                        emit(failure(t, "worker lost (no result long after the time limit)"))
                 for f in finished:
+                    deadline.pop(f, None)
                     batch = pending.pop(f)
                     try:
                         results = f.result()

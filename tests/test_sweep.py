@@ -997,3 +997,25 @@ def test_cli_sweep_ends_with_the_share_of_runs_inside_the_bands_per_point(spec_f
     assert [r[0] for r in rows] == [str(i) for i in range(6)] and all(r[3] == "2" for r in rows)
     df, registered = load_results(reference), load_targets()["registered"]
     assert rows[0][4] == f"{df[df.point == 0]['registered'].map(registered.inside).mean():.0%}"
+
+
+@pytest.mark.slow
+def test_a_dask_worker_that_dies_fails_its_runs_and_the_sweep_goes_on(spec_file, reference, tmp_path):
+    """Dask's KilledWorker: the runs of the task on the dead worker are recorded as failed; the sweep finishes."""
+    out = tmp_path / "dask-killed"
+    res = run_sweep(
+        load_spec(spec_file),
+        out,
+        executor="dask",
+        workers=2,
+        progress=False,
+        runner=kill_own_worker,
+        run_time_limit_s=2,  # a task Dask loses track of (it happens) fails 2 x batch x (2.2 + 5) + 30 s later
+    )
+    fails = load_failures(out)
+    assert {(1, 0), (1, 1)} <= set(zip(fails.point, fails.replication))
+    assert res.done + res.failed == 12 and res.failed == len(fails)
+    assert all(r.startswith("worker lost (") for r in fails.reason), list(fails.reason)
+    res = run_sweep(load_spec(spec_file), out, executor="sequential", progress=False)  # retried
+    assert res.done == 12
+    assert_frame_equal(table(out), table(reference))
