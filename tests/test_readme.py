@@ -52,13 +52,17 @@ def test_readme_opens_with_the_setup_run_and_test_commands():
 
 
 def test_ci_runs_exactly_the_readme_test_command():
-    test_cmd = setup_and_test_commands()[1]
+    """.ci/run runs the README's test command: its parts (set-up, then pytest) in order, pytest last and once."""
+    parts = [part.strip() for part in setup_and_test_commands()[1].split("&&")]
     ci = command_lines(CI.read_text(encoding="utf-8"))
-    assert ci[-1] == test_cmd
-    assert shlex.split(ci[-1]) == shlex.split(test_cmd)
-    # it runs from the repository root and stops at the first failure
-    assert any(re.fullmatch(r'cd "\$\(dirname "\$0"\)/\.\."', line) for line in ci[:-1])
-    assert any(line.startswith("set -") and "e" in line.split()[1] for line in ci[:-1])
+    assert ci[-1] == parts[-1]
+    where = [ci.index(part) if part in ci else -1 for part in parts]
+    assert -1 not in where and where == sorted(where), (parts, ci)
+    assert [line for line in ci if "pytest" in line.split()] == [parts[-1]]
+    # it runs from the repository root and stops at the first failure, before any of them
+    cd = next(i for i, line in enumerate(ci) if re.fullmatch(r'cd "\$\(dirname "\$0"\)/\.\."', line))
+    errexit = next(i for i, line in enumerate(ci) if line.startswith("set -") and "e" in line.split()[1])
+    assert max(cd, errexit) < where[0]
 
 
 def test_the_commands_name_files_that_exist():
