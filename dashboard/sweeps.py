@@ -25,8 +25,6 @@ from ibusim.model.parameters import PARAMS, ParameterError
 from ibusim.model.scenarios import toml_value
 
 RESULTS = Path("results")
-# integer parameters that must be even (model.parameters.validate), where the model still has one
-EVEN = tuple(n for n in ("ties_per_mother",) if n in PARAMS)
 
 
 def sweepable() -> list[str]:
@@ -43,10 +41,8 @@ def default_range(name: str, value: Any) -> tuple[str, str]:
     a, b = max(lo, value * 0.5), min(hi, value * 1.5) if value else min(hi, lo + 1)
     if p.type == "int":
         a, b = int(round(a)), int(round(b))
-        if name in EVEN:  # validate() refuses odd values
-            a, b = a + a % 2, b - b % 2
-        if a >= b:
-            b = min(int(hi), a + (2 if name in EVEN else 1))
+        if a >= b:  # every integer inside the bounds is valid (ties_per_side replaced the even ties_per_mother)
+            b = min(int(hi), a + 1)
         return str(a), str(b)
     return f"{a:.4g}", f"{b:.4g}"
 
