@@ -188,6 +188,7 @@ def update(path: str | Path = DEFAULT_PATH) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Regenerate (or with ``--check`` only check) the parameter tables; return the exit status."""
     ap = argparse.ArgumentParser(
         prog="python -m ibusim.model.docs", description="Regenerate the parameter tables in docs/ODD.md."
     )

@@ -117,8 +117,9 @@ def test_cli_prints_indices_and_convergence(tmp_path, capsys):
 
 
 def test_results_page_section_shows_the_indices_and_convergence(tmp_path):
-    """experiments.report turns a sensitivity folder into a results/README.md section: one row per outcome,
-    one column per factor, the per-outcome convergence and the plot.
+    """experiments.report turns a sensitivity folder into a results/README.md section.
+
+    One row per outcome, one column per factor, the per-outcome convergence and the plot.
     """
     from ibusim.experiments.report import sensitivity_section
 
