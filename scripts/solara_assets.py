@@ -62,11 +62,13 @@ class AssetError(RuntimeError):
 
 
 def default_cache_dir() -> Path:
+    """Solara's asset proxy cache: $SOLARA_ASSETS_PROXY_CACHE_DIR, else <venv>/share/solara/cdn."""
     env = os.environ.get("SOLARA_ASSETS_PROXY_CACHE_DIR")
     return Path(env) if env else Path(sys.prefix) / "share" / "solara" / "cdn"
 
 
 def solara_version() -> str:
+    """The installed Solara version."""
     try:
         return metadata.version("solara")
     except metadata.PackageNotFoundError:
@@ -74,14 +76,17 @@ def solara_version() -> str:
 
 
 def stamp_text() -> str:
+    """What the cache's stamp file holds: the Solara version and the packages fetched for it."""
     return json.dumps({"solara": solara_version(), "packages": list(PACKAGES)}, indent=1) + "\n"
 
 
 def is_complete(cache_dir: Path, name: str) -> bool:
+    """Whether package directory ``name`` was unpacked completely."""
     return (cache_dir / name / COMPLETE_MARKER).is_file()
 
 
 def up_to_date(cache_dir: Path) -> bool:
+    """Whether the cache was filled for this Solara version and every package is complete."""
     stamp = cache_dir / STAMP_NAME
     try:
         if stamp.read_text() != stamp_text():
@@ -101,8 +106,9 @@ _CDN_REFERENCE = re.compile(
 
 
 def referenced_packages() -> set[str]:
-    """The ``package@version`` directories the installed Solara's own pages and widgets
-    load through the cdn route with a literal version (its documentation website excluded).
+    """The ``package@version`` directories the installed Solara loads through its cdn route.
+
+    Those its own pages and widgets name with a literal version (its documentation website excluded).
     """
     spec = util.find_spec("solara")
     if spec is None or not spec.submodule_search_locations:
@@ -120,6 +126,7 @@ def referenced_packages() -> set[str]:
 
 
 def npm_executable() -> str:
+    """The npm command (one clear error when it is missing)."""
     npm = shutil.which("npm")
     if npm is None:
         raise AssetError(
@@ -200,6 +207,7 @@ def fill(cache_dir: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Fill the cache (``python scripts/solara_assets.py [CACHE_DIR]``); return the exit status."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) > 1 or any(a.startswith("-") for a in args):
         print("usage: solara_assets.py [CACHE_DIR]", file=sys.stderr)
