@@ -11,7 +11,7 @@ Rule, each week, for each :class:`model.agents.Brand` (brands are independent of
 3. **Product sample first** (``product_sample_first``): a momfluencer the brand has
    not worked with yet gets a product sample and posts unpaid (the first, unpaid
    step); later campaigns pay her.
-4. **Pay per post by tier** (Rp, assumed ranges from domain.md): under 1k followers
+4. **Pay per post by tier** (Rp, assumed ranges from background.md): under 1k followers
    ``rate_nano``; 1k-10k from ``rate_micro_low`` to ``rate_micro_high``, 10k-100k
    from ``rate_mid_low`` to ``rate_mid_high``, 100k-1M from ``rate_macro_low`` to
    ``rate_macro_high``, interpolated on log10(followers) within the tier (above 1M:

@@ -1,6 +1,6 @@
 """Channels: following the Instagram account and joining the open Telegram group.
 
-Rule (cheap steps: no reinforcement from contacts needed, unlike paying; domain.md):
+Rule (cheap steps: no reinforcement from contacts needed, unlike paying; background.md):
 
 * an aware mother who does not follow the account starts following with weekly
   probability ``follow_rate * r_i`` (``r_i`` her digital reach); a follower

@@ -38,7 +38,7 @@ from .rule import Flow, Rule, State, per_programme
 from .states import NO_CLASS, Stage
 
 # assumed: beyond a few reinforcing alumnae ties, more add nothing (complex contagion
-# saturates; Centola, domain.md)
+# saturates; Centola, background.md)
 REINFORCEMENT_CAP = 3
 
 

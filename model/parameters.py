@@ -435,7 +435,7 @@ _add(
     "float",
     "1/week",
     "assumed",
-    "Bass p: yearly p ≈ 0.03 (domain.md priors) is 0.0006/week",
+    "Bass p: yearly p ≈ 0.03 (background.md) is 0.0006/week",
     "awareness",
     "Weekly chance an unaware mother meets the community's Instagram content (Bass p).",
     bounds=(0.0, 1.0),
@@ -446,7 +446,7 @@ _add(
     "float",
     "1/week",
     "assumed",
-    "Bass q: yearly q ≈ 0.38 (0.3-0.5, domain.md priors) is 0.0073/week",
+    "Bass q: yearly q ≈ 0.38 (0.3-0.5, background.md) is 0.0073/week",
     "awareness",
     "Weekly word-of-mouth rate per aware contact share (Bass q).",
     bounds=(0.0, 1.0),
@@ -513,7 +513,7 @@ _add(
     "multiplier",
     "assumed",
     '001: founded "ketika pandemi covid-19 menyebabkan semua orang tidak dapat beraktivitas di luar '
-    'rumah"; higher external influence in lockdowns (domain.md)',
+    'rumah"; higher external influence in lockdowns (background.md)',
     "awareness",
     "Extra reach and interest at full lockdown (timeline in model/timeline.py).",
     bounds=(0.0, 10.0),
@@ -526,7 +526,7 @@ _add(
     "float",
     "1/week",
     "assumed",
-    "following is cheap (simple contagion, domain.md)",
+    "following is cheap (simple contagion, background.md)",
     "channels",
     "Weekly chance an aware mother follows the Instagram account (times digital literacy).",
     bounds=(0.0, 1.0),
@@ -751,7 +751,7 @@ _add(
     "float",
     "score",
     "assumed",
-    "paying is a costly step that needs some internalisation first (Centola, domain.md)",
+    "paying is a costly step that needs some internalisation first (Centola, background.md)",
     "programmes",
     "Internalisation a member needs before she applies to a paid class.",
     bounds=(0.0, 1.0),
@@ -838,7 +838,7 @@ _PROGRAMME_DEFAULTS = {
     "ibu_pebisnis": ("2021-03", 13, 40, 8, 500_000.0, 2, 4, 0.5),
 }
 _PRICING = (
-    'the learning platform sells cohorts "one-time or instalment" (domain.md); IPM\'s prices are not in the seeds'
+    'the learning platform sells cohorts "one-time or instalment" (background.md); IPM\'s prices are not in the seeds'
 )
 for _prog, (_s, _e, _pl, _w, _pr, _i, _win, _fin) in _PROGRAMME_DEFAULTS.items():
     _lab = PROGRAMME_LABELS[_prog]
@@ -869,7 +869,7 @@ for _prog, (_s, _e, _pl, _w, _pr, _i, _win, _fin) in _PROGRAMME_DEFAULTS.items()
         "int",
         "places",
         "assumed",
-        "the platform shows a cohort size and remaining places (domain.md); sizes not given",
+        "the platform shows a cohort size and remaining places (background.md); sizes not given",
         "programmes",
         f"{_lab}: places per cohort (0 = programme closed).",
         bounds=(0, 100_000),
@@ -880,7 +880,7 @@ for _prog, (_s, _e, _pl, _w, _pr, _i, _win, _fin) in _PROGRAMME_DEFAULTS.items()
         "int",
         "weeks",
         "assumed",
-        "cohort length in weeks (domain.md)",
+        "cohort length in weeks (background.md)",
         "programmes",
         f"{_lab}: cohort length.",
         bounds=(1, 104),
@@ -913,7 +913,7 @@ for _prog, (_s, _e, _pl, _w, _pr, _i, _win, _fin) in _PROGRAMME_DEFAULTS.items()
         "int",
         "weeks",
         "assumed",
-        "sign-up window (domain.md)",
+        "sign-up window (background.md)",
         "programmes",
         f"{_lab}: sign-up window before each cohort.",
         bounds=(1, 52),
@@ -1038,7 +1038,7 @@ _add(
     "int",
     "volunteers",
     "assumed",
-    "reader-to-leader conversion near 1% (domain.md)",
+    "reader-to-leader conversion near 1% (background.md)",
     "volunteers",
     "Volunteers taken per call.",
     bounds=(0, 10_000),
@@ -1186,7 +1186,7 @@ _add(
     "float",
     "share",
     "assumed",
-    'content creator is one of the "Jika Ibu Menjadi" professions (domain.md); IbuSibuk trains '
+    'content creator is one of the "Jika Ibu Menjadi" professions (background.md); IbuSibuk trains '
     'momfluencers (000: "pelatihan baik secara *online* maupun *offline*")',
     "momfluencers",
     "Share of Jika Ibu Menjadi completions trained as content creators (who become momfluencers).",
@@ -1209,7 +1209,7 @@ _add(
     "float",
     "share",
     "assumed",
-    '"engagement above 3% counts as good" (domain.md); mean of a Beta',
+    '"engagement above 3% counts as good" (background.md); mean of a Beta',
     "momfluencers",
     "Mean engagement rate of a momfluencer's posts.",
     bounds=(0.001, 0.5),
@@ -1266,7 +1266,7 @@ _add(
     "float",
     "Rp/month",
     "assumed",
-    "influencer rates Rp50k-10M per post (domain.md)",
+    "influencer rates Rp50k-10M per post (background.md)",
     "brands",
     "Monthly campaign budget of one brand.",
     bounds=(0.0, 1e12),
@@ -1288,7 +1288,7 @@ _add(
     "float",
     "share",
     "assumed",
-    "brands look at engagement (above 3% is good, domain.md)",
+    "brands look at engagement (above 3% is good, background.md)",
     "brands",
     "Lowest engagement a brand accepts.",
     bounds=(0.0, 1.0),
@@ -1336,7 +1336,7 @@ for _tier, _lo, _hi, _label in (
         "float",
         "Rp/post",
         "assumed",
-        f"Indonesian rates 2024, {_label} followers: Rp{_lo:,.0f}-{_hi:,.0f} (domain.md; sources disagree)",
+        f"Indonesian rates 2024, {_label} followers: Rp{_lo:,.0f}-{_hi:,.0f} (background.md; sources disagree)",
         "brands",
         f"Pay per post at the bottom of the {_label} follower tier.",
         bounds=(0.0, 1e9),
@@ -1347,7 +1347,7 @@ for _tier, _lo, _hi, _label in (
         "float",
         "Rp/post",
         "assumed",
-        f"Indonesian rates 2024, {_label} followers: Rp{_lo:,.0f}-{_hi:,.0f} (domain.md; sources disagree)",
+        f"Indonesian rates 2024, {_label} followers: Rp{_lo:,.0f}-{_hi:,.0f} (background.md; sources disagree)",
         "brands",
         f"Pay per post at the top of the {_label} follower tier.",
         bounds=(0.0, 1e9),
@@ -1382,7 +1382,7 @@ _add(
     "float",
     "share",
     "assumed",
-    "participation inequality 90-9-1 (domain.md)",
+    "participation inequality 90-9-1 (background.md)",
     "communication",
     "Share of group members who contribute now and then.",
     bounds=(0.0, 1.0),
@@ -1393,7 +1393,7 @@ _add(
     "float",
     "share",
     "assumed",
-    "participation inequality 90-9-1 (domain.md)",
+    "participation inequality 90-9-1 (background.md)",
     "communication",
     "Share of group members who post a lot.",
     bounds=(0.0, 1.0),
@@ -1590,7 +1590,7 @@ _add(
 )
 
 # Calibration priors (uniform; assumed: plausible ranges around the values hand-tuned for IPM,
-# wide enough to contain the domain.md priors where there are any). ``ibusim calibrate``
+# wide enough to contain the background.md where there are any). ``ibusim calibrate``
 # calibrates these parameters unless told otherwise.
 PRIORS = {
     "interest_rate": (0.002, 0.008),

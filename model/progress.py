@@ -18,7 +18,7 @@ Jika Ibu Menjadi completions are passed on to momfluencer training
 (model/momfluencers.py).
 
 Completion rate = paid completions / (completions + drop-outs) among paying
-learners (the platform records progress only for paid orders, domain.md).
+learners (the platform records progress only for paid orders, background.md).
 
 Parameters read: the ``<prog>_*`` family (``<prog>_financial_effect``), dropout_rate,
 free_class_dropout, support_effect, internalise_free, internalise_paid,
