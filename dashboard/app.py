@@ -574,7 +574,7 @@ def CommunicationPage(session: Session, run_v: solara.Reactive):
                 elif demo_task.pending or demo_snap is None:
                     solara.ProgressLinear(True)
                 else:
-                    NetworkView(demo_snap, f"{demo}: the second year")
+                    NetworkView(demo_snap, f"{demo}: the third year")
             solara.Markdown(views.DEMO_TEXT[demo])
 
 
