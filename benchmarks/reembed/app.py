@@ -17,6 +17,8 @@ from ibusim.dashboard import charts
 
 
 class ReembedVegaLite(VegaLite):
+    """Solara's VegaLite, re-embedding the chart on every change (the benchmark's baseline)."""
+
     template_file = os.path.join(os.path.dirname(os.path.realpath(__file__)), "vegalite_reembed.vue")
     spec = traitlets.Dict().tag(sync=True)
 
