@@ -321,7 +321,7 @@ class _FuturesRunner(_Runner):
                 f = self.ex.submit(_run_batch, batch, runner, self.limits)
                 pending[f] = batch
                 if self.limits.time_s is not None:  # queued behind one batch at most, each run within its limit
-                    deadline[f] = time.monotonic() + 2 * len(batch) * (self.limits.time_s * 1.1 + 5) + 30
+                    deadline[f] = time.monotonic() + 2 * len(batch) * (self.limits.time_s * 1.1 + 5) + 10
 
         try:
             submit()

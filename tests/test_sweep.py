@@ -813,13 +813,12 @@ def test_a_worker_killed_by_sigkill_fails_its_run_and_the_sweep_goes_on(spec_fil
 @pytest.mark.parametrize("executor", ["sequential", "processes"])
 def test_a_run_over_its_time_limit_is_recorded_and_the_sweep_goes_on(executor, spec_file, reference, tmp_path):
     out = tmp_path / "slow"
-    t0 = time.monotonic()
     res = run_sweep(
-        load_spec(spec_file), out, executor=executor, workers=2, progress=False, runner=sleep_long, run_time_limit_s=5
+        load_spec(spec_file), out, executor=executor, workers=2, progress=False, runner=sleep_long, run_time_limit_s=3
     )
-    assert time.monotonic() - t0 < 60  # not the runs' 2 x 60 s
-    check_two_failed_and_the_rest_done(out, reference, res, "over the time limit of 5 s")
-    assert json.loads((out / "manifest.json").read_text())["run_time_limit_s"] == 5
+    # (a limit not enforced would let the two 60 s runs finish and be recorded as done)
+    check_two_failed_and_the_rest_done(out, reference, res, "over the time limit of 3 s")
+    assert json.loads((out / "manifest.json").read_text())["run_time_limit_s"] == 3
 
 
 @pytest.mark.slow
@@ -832,9 +831,9 @@ def test_a_worker_stuck_past_its_time_limit_is_killed_and_replaced(spec_file, re
         workers=2,
         progress=False,
         runner=ignore_alarm_and_sleep,
-        run_time_limit_s=5,
+        run_time_limit_s=3,
     )
-    check_two_failed_and_the_rest_done(out, reference, res, "over the time limit of 5 s")
+    check_two_failed_and_the_rest_done(out, reference, res, "over the time limit of 3 s")
 
 
 def test_a_run_over_its_memory_limit_is_recorded_and_the_sweep_goes_on(spec_file, reference, tmp_path):
@@ -1010,7 +1009,7 @@ def test_a_dask_worker_that_dies_fails_its_runs_and_the_sweep_goes_on(spec_file,
         workers=2,
         progress=False,
         runner=kill_own_worker,
-        run_time_limit_s=2,  # a task Dask loses track of (it happens) fails 2 x batch x (2.2 + 5) + 30 s later
+        run_time_limit_s=2,  # a task Dask loses track of (it happens) fails 2 x batch x (2.2 + 5) + 10 s later
     )
     fails = load_failures(out)
     assert {(1, 0), (1, 1)} <= set(zip(fails.point, fails.replication))
