@@ -10,7 +10,7 @@ line. This one table drives:
 * the model's keyword arguments (``CommunityModel(**params)``);
 * the CLI (``ibusim params``, ``--set name=value`` parsing via :func:`parse_value`);
 * the documentation's parameter table (``docs/ODD.md``, :func:`markdown_table`);
-* the dashboard's controls (later).
+* the dashboard's fields (``dashboard/app.py``: label, unit, help, allowed range, provenance).
 
 The defaults form the *baseline* scenario. Named scenarios (``ipm``, ``ibusibuk``)
 are differences from it (see :mod:`model.scenarios`).
