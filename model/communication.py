@@ -80,6 +80,16 @@ from .states import Role, Stage
 
 KINDS = ("u2u", "u2d", "u2s")
 CHANNELS = ("telegram", "whatsapp", "rumii", "instagram", "zoom", "learning_platform", "happy_hour")
+KIND_LABELS = {"u2u": "User-to-user", "u2d": "User-to-document", "u2s": "User-to-system"}
+CHANNEL_LABELS = {
+    "telegram": "Telegram",
+    "whatsapp": "WhatsApp",
+    "rumii": "the RUMII forum",
+    "instagram": "Instagram",
+    "zoom": "Zoom",
+    "learning_platform": "the learning platform",
+    "happy_hour": "Happy Hour",
+}
 EVENT_TYPES = (
     ("u2u", "telegram"),
     ("u2u", "whatsapp"),
@@ -432,8 +442,8 @@ RULE = Rule(
         "window_weeks",
     ),
     flows=(
-        *(Flow(f"{k}_{c}", f"{k} events on {c.replace('_', ' ')}", unit="events") for k, c in EVENT_TYPES),
-        *(Flow(k, f"{k} events", unit="events", cumulative=True) for k in KINDS),
+        *(Flow(f"{k}_{c}", f"{KIND_LABELS[k]} events on {CHANNEL_LABELS[c]}", unit="events") for k, c in EVENT_TYPES),
+        *(Flow(k, f"{KIND_LABELS[k]} events", unit="events", cumulative=True) for k in KINDS),
     ),
     step=step,
 )

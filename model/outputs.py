@@ -110,7 +110,6 @@ _SUMMARY = {
     "income_per_creator_month": ("Income per trained momfluencer per month", "Rp per month"),
     "events_{k}": ("{k} events", "events"),
 }
-KIND_LABELS = {"u2u": "User-to-user", "u2d": "User-to-document", "u2s": "User-to-system"}
 
 
 @dataclass(frozen=True)
@@ -185,6 +184,7 @@ def _number(x: Any) -> str:
 @cache
 def _catalogue() -> dict[str, Output]:
     # imported here: the rules import the parameters, which format their values with fmt above
+    from .communication import KIND_LABELS
     from .communication import KINDS as EVENT_KINDS
     from .parameters import PROGRAMME_LABELS, PROGRAMMES
     from .rules import RULES
