@@ -31,20 +31,15 @@ from ibusim.model import outputs
 from ibusim.model.outputs import SERIES_TARGETS, fmt, show
 from ibusim.model.parameters import ParameterError, parse_value
 from ibusim.model.scenarios import load as load_scenario
+from ibusim.model.targets import load as load_targets
 
 from .core import SERIES_KEY, run_with_series
 from .execution import DEFAULT_LIMITS, Limits, OutputError, atomic_folder, check_new_folder, run_many, spawn_seeds
 
 SERIES = ("cum_registered", "n_telegram", "n_followers", "cum_paid_enrolled")
+# the observed figures (model/targets.toml), then a few others a planner asks about
 DEFAULT_OUTCOMES = (
-    "registered",
-    "completion",
-    "financial_change",
-    "parenting_change",
-    "telegram",
-    "instagram",
-    "provinces",
-    "scholars",
+    *(t.summary for t in load_targets().values()),
     "paid_enrolled",
     "dormant_share",
     "volunteer_share",

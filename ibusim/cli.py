@@ -192,16 +192,9 @@ def cmd_params(args) -> int:
     return 0
 
 
-def cmd_sweep(args) -> int:
-    """``ibusim sweep``: run a spec into its folder, then a table of targets inside per design point."""
-    from ibusim.experiments.spec import load_spec
-    from ibusim.experiments.sweep import load_failures, load_results, run_sweep
-
-    spec = load_spec(args.spec)
-    out = args.out or Path("results") / f"sweep-{spec.name}"
-    res = run_sweep(
-        spec,
-        out,
+def _sweep_options(args) -> dict:
+    """The executor, progress and per-run limit options of ``ibusim sweep`` and ``ibusim sensitivity``."""
+    return dict(
         executor=args.executor,
         workers=args.workers,
         scheduler=args.scheduler,
@@ -209,6 +202,16 @@ def cmd_sweep(args) -> int:
         run_time_limit_s=args.run_time_limit,
         run_memory_limit_mb=args.run_memory_limit,
     )
+
+
+def cmd_sweep(args) -> int:
+    """``ibusim sweep``: run a spec into its folder, then a table of targets inside per design point."""
+    from ibusim.experiments.spec import load_spec
+    from ibusim.experiments.sweep import load_failures, load_results, run_sweep
+
+    spec = load_spec(args.spec)
+    out = args.out or Path("results") / f"sweep-{spec.name}"
+    res = run_sweep(spec, out, **_sweep_options(args))
     print(
         f"ibusim sweep: {spec.name} ({spec.design}), {res.total} runs: {res.done} done "
         f"({res.skipped} already done before), {res.failed} failed this time; {res.seconds:.1f} s"
@@ -285,16 +288,7 @@ def cmd_sensitivity(args) -> int:
 
     spec = load_spec(args.spec)
     out = args.out or Path("results") / f"sensitivity-{spec.name}"
-    table, csv, png = sensitivity.run(
-        spec,
-        out,
-        executor=args.executor,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        progress=not args.quiet,
-        run_time_limit_s=args.run_time_limit,
-        run_memory_limit_mb=args.run_memory_limit,
-    )
+    table, csv, png = sensitivity.run(spec, out, **_sweep_options(args))
     cols = (
         ["outcome", "factor"]
         + (["S1", "S1_conf", "ST", "ST_conf"] if spec.design == "sobol" else ["mu_star", "mu_star_conf", "sigma"])
