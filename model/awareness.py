@@ -64,6 +64,10 @@ def setup(model, rng: np.random.Generator) -> None:
     e = rng.exponential(1.0, model.n).astype(np.float32)
     e[model.stage != Stage.UNAWARE] = np.inf
     model.aware_threshold = e
+    # cache of the word-of-mouth hazard term (exposure * wom_rate) * inv_degree; exposure only
+    # changes where add_talk raises it, so step refreshes just those mothers
+    model.aware_wom = np.zeros(model.n, np.float32)
+    model.exposure_changed.append(np.arange(model.n))
 
 
 def step(model, rng: np.random.Generator | None = None) -> dict[str, np.ndarray]:
@@ -84,9 +88,12 @@ def step(model, rng: np.random.Generator | None = None) -> dict[str, np.ndarray]
     if model.p["mixing"] == "homogeneous":
         H += np.float32(q * model.talk_total / model.n)
     else:
-        np.multiply(model.exposure, np.float32(q), out=buf)
-        buf *= model.inv_degree
-        H += buf
+        wom = model.aware_wom
+        if model.exposure_changed:
+            i = np.concatenate(model.exposure_changed)
+            model.exposure_changed.clear()
+            wom[i] = (model.exposure[i] * np.float32(q)) * model.inv_degree[i]
+        H += wom
     new = np.flatnonzero(H >= model.aware_threshold)
     model.aware_threshold[new] = np.inf
     model.make_aware(new)

@@ -107,6 +107,7 @@ class CommunityModel(mesa.Model):
         self.counts[Stage.UNAWARE] = n
         self.prov_members = np.zeros(int(self.pop["prov"].max(initial=0)) + 1, np.int64)
         self.talk_total = 0.0
+        self.exposure_changed: list[np.ndarray] = []  # whose exposure add_talk raised (awareness empties it)
         self._role_counts = np.zeros(len(Role), np.int64)
         self._mothers: dict[int, Mother] = {}
         self._n_agents = 0  # registered mothers who are Mother agents already (see mothers)
@@ -271,6 +272,8 @@ class CommunityModel(mesa.Model):
         if self.p["mixing"] == "network":
             nb, _ = neighbours(self.ties, idx)
             np.add.at(self.exposure, nb, np.float32(weight))
+            # awareness refreshes its cached word-of-mouth term only for these mothers
+            self.exposure_changed.append(nb)
 
     def role_counts_changed(self) -> None:
         """Recount the roles (after role changes)."""
