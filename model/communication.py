@@ -297,7 +297,9 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
     counts = dict.fromkeys(EVENT_TYPES, 0)
     src, dst, chan, msgs = [], [], [], []
     aware = model.aware_idx
-    tg = aware[model.telegram[aware]]
+    # the Telegram group's members in aware_idx order (everyone in it is aware); found from
+    # the few of them rather than by reading telegram for every aware mother
+    tg = aware[np.sort(model.aware_rank[np.flatnonzero(model.telegram)])]
     mem = model.member_idx
     stage = model.stage[mem]
     learners = mem[stage == Stage.IN_CLASS]

@@ -115,6 +115,7 @@ class CommunityModel(mesa.Model):
         # look at these subsets instead of scanning all n mothers every week
         self._aware_buf = np.empty(n, np.int64)
         self._n_aware_idx = 0
+        self.aware_rank = np.empty(n, np.int64)  # each aware mother's position in aware_idx
         self._member_buf = np.empty(n, np.int64)
         self._n_member_idx = 0
         self.messages = communication.message_window(self)  # the last window_weeks weeks' distinct message edges
@@ -187,6 +188,7 @@ class CommunityModel(mesa.Model):
         """Unaware mothers ``idx`` become aware (and start to talk)."""
         self.move(idx, Stage.AWARE)
         self._aware_buf[self._n_aware_idx : self._n_aware_idx + idx.size] = idx
+        self.aware_rank[idx] = np.arange(self._n_aware_idx, self._n_aware_idx + idx.size)
         self._n_aware_idx += idx.size
         self.add_talk(idx, 1.0)
 

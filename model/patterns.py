@@ -77,7 +77,9 @@ class EdgeCounter:
 
     def __init__(self, n_nodes: int):
         self.n_nodes = int(n_nodes)
-        self.degree = np.zeros(self.n_nodes, np.int64)
+        # int32 (a degree is below n_nodes): degrees() scans the whole array every week,
+        # and half the bytes halve that pass
+        self.degree = np.zeros(self.n_nodes, np.int32)
         self.n_edges = 0  # pairs with multiplicity > 0
         self.work = 0
         self._table(1 << 10)
@@ -170,7 +172,7 @@ class EdgeCounter:
 
     def degrees(self) -> np.ndarray:
         """Degree sequence of the nodes with an edge, in node order (as :func:`degrees_from_edges`)."""
-        return self.degree[self.degree > 0]
+        return self.degree[self.degree > 0].astype(np.int64)
 
 
 def centralisation(deg: np.ndarray) -> float:
