@@ -68,7 +68,8 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     outside = outside[(model.stage[outside] <= Stage.QUEUED) & ~model.telegram[outside]]
     mem = model.member_idx
     st = model.stage[mem]
-    members = mem[~model.telegram[mem] & ((st == Stage.ACTIVE) | (st == Stage.IN_CLASS))]
+    # compress: numpy's boolean indexing is several times slower on dense masks like this one
+    members = mem.compress(~model.telegram[mem] & ((st == Stage.ACTIVE) | (st == Stage.IN_CLASS)))
     members = members[rng.random(members.size) < p["telegram_member_rate"]]
     joins = np.concatenate([outside, members])
     model.telegram[leaves] = False

@@ -49,9 +49,11 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
     if not open_progs:
         return np.empty(0, np.int64)
     mem = model.member_idx
-    cand = mem[(model.stage[mem] == Stage.ACTIVE) & (model.applied[mem] == NO_CLASS)]
-    cand = cand[model.score[cand] >= p["enrol_threshold"]]
+    # compress, not cand[mask]: numpy's boolean indexing is several times slower on dense masks
+    cand = mem.compress((model.stage[mem] == Stage.ACTIVE) & (model.applied[mem] == NO_CLASS))
+    cand = cand.compress(model.score[cand] >= p["enrol_threshold"])
     s, b, wtp = model.score[cand], pop["barrier"][cand], pop["wtp"][cand]
+    done = model.done[cand]  # programmes done (no one completes one during applications)
     base = (
         p["enrol_rate"]
         * s
@@ -63,7 +65,7 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
         prog = PROGRAMMES[k]
         c = p[f"{prog}_price"] / p[f"{prog}_instalments"]
         with np.errstate(divide="ignore", invalid="ignore"):
-            ok = (c <= wtp) & ((model.done[cand] >> k) & 1 == 0) & (model.applied[cand] == NO_CLASS)
+            ok = (c <= wtp) & ((done >> k) & 1 == 0) & (model.applied[cand] == NO_CLASS)
             h = np.where(
                 ok,
                 base * np.exp(-p["price_sensitivity"] * (0.0 if c == 0 else np.where(wtp > 0, c / wtp, np.inf))),

@@ -302,8 +302,8 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
     tg = aware[np.sort(model.aware_rank[np.flatnonzero(model.telegram)])]
     mem = model.member_idx
     stage = model.stage[mem]
-    learners = mem[stage == Stage.IN_CLASS]
-    active = mem[stage == Stage.ACTIVE]
+    learners = mem.compress(stage == Stage.IN_CLASS)  # compress: faster than mem[mask] on dense masks
+    active = mem.compress(stage == Stage.ACTIVE)
     # one open Telegram group; one WhatsApp group per class cohort (programme and end week)
     cohort = model.programme[learners].astype(np.int64) * 100_000 + model.class_end[learners]
     led = capacity.facilitators(model) > 0
