@@ -64,14 +64,14 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
     for k in rng.permutation(open_progs):
         prog = PROGRAMMES[k]
         c = p[f"{prog}_price"] / p[f"{prog}_instalments"]
+        ok = np.flatnonzero((c <= wtp) & ((done >> k) & 1 == 0) & (model.applied[cand] == NO_CLASS))
+        # one draw per candidate, as always; the hazard is computed only where it is not 0
+        # (the others' draws cannot pass: u < 1 - exp(-0) = 0 never holds)
+        u = rng.random(cand.size)[ok]
+        w = wtp[ok]
         with np.errstate(divide="ignore", invalid="ignore"):
-            ok = (c <= wtp) & ((done >> k) & 1 == 0) & (model.applied[cand] == NO_CLASS)
-            h = np.where(
-                ok,
-                base * np.exp(-p["price_sensitivity"] * (0.0 if c == 0 else np.where(wtp > 0, c / wtp, np.inf))),
-                0.0,
-            )
-        who = cand[rng.random(cand.size) < -np.expm1(-h)]
+            h = base[ok] * np.exp(-p["price_sensitivity"] * (0.0 if c == 0 else np.where(w > 0, c / w, np.inf)))
+        who = cand[ok[u < -np.expm1(-h)]]
         model.applied[who] = k + 1
         applied.append(who)
     return np.concatenate(applied)
