@@ -96,7 +96,9 @@ class Agenda:
 
     def add(self, idx: np.ndarray, due: np.ndarray) -> None:
         """File ``idx`` under weeks ``due`` (weeks at or after the end are dropped)."""
-        keep = (due >= 0) & (due < self.weeks)
+        # subsets by flatnonzero positions: numpy's boolean indexing is several times slower
+        # on masks that are neither almost all true nor almost all false
+        keep = np.flatnonzero((due >= 0) & (due < self.weeks))
         idx, due = idx[keep], due[keep].astype(np.int64)
         if idx.size == 0:
             return
@@ -105,8 +107,9 @@ class Agenda:
             self._bucket(idx, due)
             return
         if near.any():
+            near, far = np.flatnonzero(near), np.flatnonzero(~near)
             self._bucket(idx[near], due[near])
-            idx, due = idx[~near], due[~near]
+            idx, due = idx[far], due[far]
         self._pool_idx.append(idx)
         self._pool_due.append(due)
 
@@ -130,8 +133,9 @@ class Agenda:
             if self._pool_idx:
                 idx, due = np.concatenate(self._pool_idx), np.concatenate(self._pool_due)
                 near = due < self._edge
+                near, far = np.flatnonzero(near), np.flatnonzero(~near)
                 self._bucket(idx[near], due[near])
-                self._pool_idx, self._pool_due = [idx[~near]], [due[~near]]
+                self._pool_idx, self._pool_due = [idx[far]], [due[far]]
         if not self._due[week]:
             return np.empty(0, np.int64)
         chunks, self._due[week] = self._due[week], []
@@ -145,6 +149,8 @@ def waiting_weeks(rng: np.random.Generator, prob: np.ndarray) -> np.ndarray:
     """
     prob = np.asarray(prob, dtype=float)
     out = np.full(prob.shape, np.iinfo(np.int32).max, np.int64)
-    pos = prob > 1e-12  # below this the wait exceeds any run by far (and would overflow)
-    out[pos] = np.clip(rng.geometric(np.minimum(prob[pos], 1.0)), 1, np.iinfo(np.int32).max)
+    # flat positions rather than a boolean mask (numpy's boolean indexing is slow on mixed masks)
+    flat_out, flat_prob = out.reshape(-1), prob.reshape(-1)
+    pos = np.flatnonzero(flat_prob > 1e-12)  # below this the wait exceeds any run by far (and would overflow)
+    flat_out[pos] = np.clip(rng.geometric(np.minimum(flat_prob[pos], 1.0)), 1, np.iinfo(np.int32).max)
     return out
