@@ -108,9 +108,11 @@ class EdgeCounter:
             there = self._slots[pos]
             hit, empty = there == keys[todo], there == self._EMPTY
             done = hit | empty
-            slot[todo[done]] = pos[done]
-            found[todo[hit]] = True
-            todo, pos = todo[~done], (pos[~done] + 1) & mask
+            # positions rather than masks: numpy's boolean indexing is slow on mixed masks
+            done_at, hit_at, left = np.flatnonzero(done), np.flatnonzero(hit), np.flatnonzero(~done)
+            slot[todo[done_at]] = pos[done_at]
+            found[todo[hit_at]] = True
+            todo, pos = todo[left], (pos[left] + 1) & mask
         return slot, found
 
     def _insert(self, keys: np.ndarray, pos: np.ndarray) -> np.ndarray:
@@ -135,8 +137,9 @@ class EdgeCounter:
 
     def _count(self, keys: np.ndarray, sign: int) -> None:
         if keys.size:
-            np.add.at(self.degree, keys // self.n_nodes, sign)
-            np.add.at(self.degree, keys % self.n_nodes, sign)
+            step = self.degree.dtype.type(sign)  # of the array's type: np.add.at is slow when it must cast
+            np.add.at(self.degree, keys // self.n_nodes, step)
+            np.add.at(self.degree, keys % self.n_nodes, step)
             self.n_edges += sign * keys.size
 
     def add(self, keys: np.ndarray) -> None:
