@@ -93,7 +93,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     model.alumna[paid_done] = True
     if new_alumnae.size:
         nb, _ = neighbours(model.ties, new_alumnae)
-        np.add.at(model.alumnae_ties, nb, 1)
+        np.add.at(model.alumnae_ties, nb, model.alumnae_ties.dtype.type(1))  # own type: no slow casting path
     model.move(done, Stage.ACTIVE)
     model.programme[done] = NO_CLASS
     out.update(
