@@ -170,8 +170,8 @@ def _talk_within(
     """
     order = np.lexsort((members, keys))
     m, k, d = members[order], keys[order], np.asarray(draws, np.int64)[order]
-    first = np.flatnonzero(np.r_[True, k[1:] != k[:-1]]) if m.size else np.empty(0, np.int64)
-    size = np.diff(np.r_[first, m.size])
+    first = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1]))) if m.size else np.empty(0, np.int64)
+    size = np.diff(np.concatenate((first, [m.size])))
     lo = np.repeat(first, size)  # her group's first position
     others = np.repeat(size, size) - 1
     row, cell, n = _distinct_draws(d, others, rng)
