@@ -142,15 +142,18 @@ class Agenda:
         return np.concatenate(chunks)
 
 
+_NEVER = int(np.iinfo(np.int32).max)  # the wait given to probability 0 (and the cap on others)
+
+
 def waiting_weeks(rng: np.random.Generator, prob: np.ndarray) -> np.ndarray:
     """Weeks until an event that happens each week with probability ``prob``.
 
     Geometric: 1 = this week; a huge number when the probability is 0.
     """
     prob = np.asarray(prob, dtype=float)
-    out = np.full(prob.shape, np.iinfo(np.int32).max, np.int64)
+    out = np.full(prob.shape, _NEVER, np.int64)
     # flat positions rather than a boolean mask (numpy's boolean indexing is slow on mixed masks)
     flat_out, flat_prob = out.reshape(-1), prob.reshape(-1)
     pos = np.flatnonzero(flat_prob > 1e-12)  # below this the wait exceeds any run by far (and would overflow)
-    flat_out[pos] = np.clip(rng.geometric(np.minimum(flat_prob[pos], 1.0)), 1, np.iinfo(np.int32).max)
+    flat_out[pos] = np.clip(rng.geometric(np.minimum(flat_prob[pos], 1.0)), 1, _NEVER)
     return out
