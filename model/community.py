@@ -279,7 +279,12 @@ class CommunityModel(mesa.Model):
 
     def role_counts_changed(self) -> None:
         """Recount the roles (after role changes)."""
-        self._role_counts = np.bincount(self.role[self.member_idx], minlength=len(Role))
+        role = self.role[self.member_idx]
+        # bincount over the few role holders only (bincount is slow on a long int8 array);
+        # everyone else has Role.NONE
+        holders = role[np.flatnonzero(role != Role.NONE)]
+        self._role_counts = np.bincount(holders, minlength=len(Role))
+        self._role_counts[Role.NONE] = role.size - holders.size
 
     def n_role(self, role: Role) -> int:
         """How many members have ``role``."""
