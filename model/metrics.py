@@ -53,7 +53,8 @@ STOCKS = {
     "n_volunteers": lambda m: m.n_role(Role.VOLUNTEER),
     "n_managers": lambda m: m.n_role(Role.MANAGER),
     "n_team": lambda m: len(m.admins) + m.n_role(Role.MANAGER),
-    "n_momfluencers": lambda m: int(m.momfluencer.sum()) if m.creator_idx().size else 0,
+    # np.count_nonzero, not .sum(): summing a bool array of every mother is ten times slower
+    "n_momfluencers": lambda m: int(np.count_nonzero(m.momfluencer)) if m.creator_idx().size else 0,
     "n_admins": lambda m: len(m.admins),
     "n_provinces": lambda m: int(np.count_nonzero(m.prov_members)),
 }
@@ -71,7 +72,7 @@ SHARES = {
 MONITORS = {
     "team_capacity": lambda m: capacity.relative(m),
     "income_per_momfluencer_month": lambda m: (
-        _ratio(_new(m, "new_income") * 52 / 12, int(m.momfluencer.sum())) if m.momfluencer.any() else 0.0
+        _ratio(_new(m, "new_income") * 52 / 12, int(np.count_nonzero(m.momfluencer))) if m.momfluencer.any() else 0.0
     ),
     "comm_pattern": lambda m: m.monitors["comm_pattern"],
 }
@@ -247,7 +248,7 @@ def summary(model) -> dict[str, float]:
         "volunteer_share": SHARES["volunteer_share"](m),
         "team_capacity": capacity.relative(m),
         # momfluencer economy
-        "momfluencers": int(m.momfluencer.sum()),
+        "momfluencers": int(np.count_nonzero(m.momfluencer)),
         "creators": int(m.creator_idx().size),
         "campaigns": cum["cum_campaigns"],
         "paid_posts": cum["cum_paid_posts"],
