@@ -148,8 +148,14 @@ def ParamField(session: Session, name: str, on_change, text: str, error: str | N
 def Buttons(
     session: Session, run_v: solara.Reactive, form_v: solara.Reactive, playing: solara.Reactive, is_playing: bool
 ):
-    """Reset / step / play / run to end (re-rendered on every step; the fields are not)."""
+    """Reset / step / play / run to end (re-rendered on every step; the fields are not).
+
+    The playing state is read here, at render time, not only taken from the caller: a render
+    started by the play thread before a Pause can commit after the Pause's own render, and the
+    play loop's last render (after it stops) then shows the state as it is.
+    """
     _ = run_v.value
+    is_playing = playing.value
 
     # the session's methods take its lock; reactives are set outside it (see Session)
     def reset():
@@ -365,6 +371,7 @@ def DesignPage(session: Session, form_v: solara.Reactive, run_v: solara.Reactive
                 playing.set(False)
                 break
             time.sleep(PLAY_PAUSE)
+        run_v.set(run_v.value + 1)  # one last render once stopped: no render from the loop can come after it
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
     mode, set_mode = solara.use_state("Single run")

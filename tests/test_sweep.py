@@ -949,14 +949,19 @@ def test_two_sweeps_on_one_folder_the_second_is_refused_naming_the_first(tmp_pat
     first, log = start_sweep(tmp_path, spec_path, out, "--executor", "sequential")
     try:
         wait_for(lambda: (out / "progress.json").exists(), first, "started")
-        second = subprocess.run(
-            [str(IBUSIM), "sweep", str(spec_path), "--out", str(out), "--executor", "sequential", "--quiet"],
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            timeout=120,
-        )
+        # frozen mid-sweep (its lock held) while the second starts, however slowly the machine runs
+        os.killpg(first.pid, signal.SIGSTOP)
         running = first.poll() is None
+        try:
+            second = subprocess.run(
+                [str(IBUSIM), "sweep", str(spec_path), "--out", str(out), "--executor", "sequential", "--quiet"],
+                capture_output=True,
+                text=True,
+                cwd=tmp_path,
+                timeout=120,
+            )
+        finally:
+            os.killpg(first.pid, signal.SIGCONT)
         first.wait(timeout=120)
     finally:
         if first.poll() is None:
