@@ -22,16 +22,10 @@ import statistics
 import sys
 from concurrent.futures import ProcessPoolExecutor
 
-TARGETS = (
-    "registered",
-    "completion",
-    "financial_change",
-    "parenting_change",
-    "telegram",
-    "instagram",
-    "provinces",
-    "scholars",
-)
+from ibusim.model.targets import load as load_targets
+
+# the summary keys of the observed figures (model/targets.toml) of the code running this script
+TARGETS = tuple(t.summary for t in load_targets().values())
 
 
 def _use_code(folder: str | None) -> None:
