@@ -36,9 +36,9 @@ from ibusim.model.targets import load as load_targets
 
 # The parameter groups of model/parameters.py, gathered by the role a planner thinks in.
 ROLES: dict[str, tuple[str, ...]] = {
-    "Programmes": ("programmes", "scholarship"),
-    "Mothers": ("mothers", "awareness", "channels", "onboarding", "engagement", "network", "survey"),
-    "Admins": ("admins", "communication"),
+    "Programmes": ("programmes", "scholarship", "alumni", "work"),
+    "Mothers": ("mothers", "awareness", "channels", "onboarding", "engagement", "network", "market", "survey"),
+    "Admins": ("admins", "communication", "interactivity"),
     "Volunteers": ("volunteers",),
     "Brands": ("momfluencers", "brands"),
     "Run": ("run",),

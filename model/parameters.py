@@ -45,6 +45,10 @@ GROUPS = (
     "momfluencers",
     "brands",
     "communication",
+    "interactivity",
+    "alumni",
+    "work",
+    "market",
     "survey",
 )
 
@@ -1588,6 +1592,21 @@ _add(
     "Extra response chance at internalisation 1.",
     bounds=(0.0, 1.0),
 )
+
+# --- Model 2.0 (issue 10): interactivity (model/interaction.py, model/communication.py) ---
+# --- end interactivity ---
+
+# --- Model 2.0 (issue 10): funnels (channels, onboarding, classes, volunteering, model/alumni.py) ---
+# --- end funnels ---
+
+# --- Model 2.0 (issue 10): chronology, capacity, barriers ---
+# --- end chronology ---
+
+# --- Model 2.0 (issue 10): work (Jika Ibu Menjadi professions, IbuSibuk's seven elements) ---
+# --- end work ---
+
+# --- Model 2.0 (issue 10): market size ---
+# --- end market ---
 
 # Calibration priors (uniform; assumed: plausible ranges around the values hand-tuned for IPM,
 # wide enough to contain the background.md where there are any). ``ibusim calibrate``
