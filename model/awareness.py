@@ -5,8 +5,11 @@ Rule: each week an unaware mother ``i`` becomes aware with probability
 
     h_i = p(t) * r_i + wom_rate * W_i
 
-* ``p(t) = media_reach * content(t) * live(t) * covid(t)`` is the mass reach of
-  the community's Instagram: ``content(t) = posts(t) / posts_per_week`` with
+* ``p(t) = media_reach * brand_story_reach * content(t) * live(t) * covid(t)`` is
+  the mass reach of the community's Instagram (``brand_story_reach``: IbuSibuk's
+  brand story and mission, 000, make the community trusted; 1 = neutral):
+  ``content(t) = memorable_content * posts(t) / posts_per_week`` (memorable content
+  and packaging, 000: each post reaches and is shared more; 1 = neutral) with
   ``posts(t) = posts_per_week + content_growth * active/1000 +
   volunteer_posts_per_week * (volunteers + managers)`` (content volume grows with
   the community and its team, model/capacity.py), ``live(t) = 1 +
@@ -29,8 +32,8 @@ aware or registers, her weight is added to her contacts (work proportional to
 those who changed, never a loop over everyone).
 
 Parameters read: media_reach, wom_rate, member_talk, posts_per_week,
-content_growth, volunteer_posts_per_week, live_every_weeks, live_boost, mixing (and covid_push through the model's
-calendar).
+content_growth, volunteer_posts_per_week, live_every_weeks, live_boost, mixing, brand_story_reach,
+memorable_content (and covid_push through the model's calendar).
 """
 
 from __future__ import annotations
@@ -56,7 +59,10 @@ def mass_reach(model) -> float:
     p = model.p
     content = posts_per_week(model) / p["posts_per_week"]
     live = 1.0 + (p["live_boost"] if model.week % p["live_every_weeks"] == 0 else 0.0)
-    return p["media_reach"] * content * live * model.covid_factor()
+    reach = p["media_reach"] * content * live * model.covid_factor()
+    if p["brand_story_reach"] != 1.0 or p["memorable_content"] != 1.0:  # IbuSibuk's elements (000); 1 = neutral
+        reach *= p["brand_story_reach"] * p["memorable_content"]
+    return reach
 
 
 def setup(model, rng: np.random.Generator) -> None:
@@ -111,6 +117,8 @@ RULE = Rule(
         "media_reach",
         "wom_rate",
         "mixing",
+        "brand_story_reach",
+        "memorable_content",
     ),
     owns=(
         State("aware_hazard", np.float32, 0.0, "accumulated awareness hazard H_i"),

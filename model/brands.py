@@ -4,18 +4,23 @@ Rule, each week, for each :class:`model.agents.Brand` (brands are independent of
 
 1. It runs ``Poisson(campaigns_per_month * 12 / 52)`` campaigns, each with a
    budget of ``brand_budget / campaigns_per_month`` Rp.
-2. **Selection.** Active momfluencers with engagement at least
-   ``brand_min_engagement`` are ranked by ``engagement * log10(1 + followers)``
-   times a lognormal taste noise (log-sd ``TASTE_SPREAD``); the brand walks down
-   the list until it has ``creators_per_campaign`` posts or no budget left.
-3. **Product sample first** (``product_sample_first``): a momfluencer the brand has
-   not worked with yet gets a product sample and posts unpaid (the first, unpaid
-   step); later campaigns pay her.
+2. **Selection** (IbuSibuk's "differentiation", 000). Active momfluencers with
+   engagement at least ``brand_min_engagement`` are ranked by ``engagement^(1 + d) *
+   log10(1 + followers)^(1 - d)``, ``d = differentiation`` (0: both weigh the same,
+   1: engagement only, -1: followers only), times a lognormal taste noise (log-sd
+   ``TASTE_SPREAD``); the brand walks down the list until it has
+   ``creators_per_campaign`` posts or no budget left.
+3. **Product sample first** (``product_sample_first``; IbuSibuk's "product sample",
+   000): a momfluencer the brand has not worked with yet gets a product sample and
+   posts unpaid (her first campaign with the brand); later campaigns pay her.
 4. **Pay per post by tier** (Rp, assumed ranges from background.md): under 1k followers
    ``rate_nano``; 1k-10k from ``rate_micro_low`` to ``rate_micro_high``, 10k-100k
    from ``rate_mid_low`` to ``rate_mid_high``, 100k-1M from ``rate_macro_low`` to
    ``rate_macro_high``, interpolated on log10(followers) within the tier (above 1M:
-   ``rate_macro_high``). A post the remaining budget cannot pay is skipped.
+   ``rate_macro_high``). **Mixed media** (000): a share ``mixed_media`` of posts are
+   multi-channel bundles paid ``MIXED_MEDIA_PAY`` times a single post, so a post is
+   priced ``rate * (1 + mixed_media * (MIXED_MEDIA_PAY - 1))`` (its expected price:
+   no draw). A post the remaining budget cannot pay is skipped.
 
 Income is recorded per momfluencer (model/momfluencers.py) and never negative.
 
@@ -33,7 +38,7 @@ loop (same distributions), so a seed's brand figures are not those of before.
 
 Parameters read: n_brands, brand_budget, campaigns_per_month, brand_min_engagement,
 product_sample_first, creators_per_campaign, rate_nano, rate_micro_low/high,
-rate_mid_low/high, rate_macro_low/high.
+rate_mid_low/high, rate_macro_low/high, differentiation, mixed_media.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from . import momfluencers
 from .rule import Flow, Rule
 
 TASTE_SPREAD = 0.5  # assumed: brands differ in whom they like (log-sd of the ranking noise)
+MIXED_MEDIA_PAY = 1.5  # assumed: a multi-channel bundle (feed, story, short video) pays 1.5 times a single post
 TIERS = ((1e3, 1e4, "micro"), (1e4, 1e5, "mid"), (1e5, 1e6, "macro"))
 
 
@@ -77,8 +83,10 @@ def step(model, rng: np.random.Generator) -> dict[str, float]:
     if at.size == 0 or out["campaigns"] == 0:
         return out
     pool = creators[at]
-    appeal = model.mf_engagement[pool] * np.log10(1 + model.mf_followers[pool])
+    appeal = _appeal(model.mf_engagement[pool], model.mf_followers[pool], p["differentiation"])
     price = rate(p, model.mf_followers[pool])
+    if p["mixed_media"]:
+        price = price * (1.0 + p["mixed_media"] * (MIXED_MEDIA_PAY - 1.0))
     sampled = _sampled(model, creators.size)
     budget = np.array([b.budget for b in model.brands]) / p["campaigns_per_month"]
     spent = np.zeros(n_brands)
@@ -107,6 +115,13 @@ def step(model, rng: np.random.Generator) -> dict[str, float]:
         out["paid_posts"] = who.size
         out["income"] = float(amount.sum())
     return out
+
+
+def _appeal(engagement: np.ndarray, followers: np.ndarray, d: float) -> np.ndarray:
+    """A momfluencer's appeal to brands: engagement^(1 + d) * log10(1 + followers)^(1 - d)."""
+    if d == 0:
+        return engagement * np.log10(1 + followers)
+    return engagement ** (1.0 + d) * np.log10(1 + followers) ** (1.0 - d)
 
 
 _CELLS = 1 << 22  # campaigns x pool drawn at once (bounds the temporary matrices)
@@ -213,6 +228,8 @@ RULE = Rule(
         "creators_per_campaign",
         "brand_min_engagement",
         "product_sample_first",
+        "differentiation",
+        "mixed_media",
     ),
     flows=(
         Flow("campaigns", "Brand campaigns", unit="campaigns", cumulative=True),

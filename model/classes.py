@@ -16,16 +16,29 @@ Rule, each week:
    peer_reinforcement * min(alumnae ties, 3)) * exp(-price_sensitivity * c /
    wtp_i)`` (costly steps need reinforcement: complex contagion). Programmes are
    visited in a random order each week; a mother applies to one at a time. The
-   reinforcement cap 3 is ``REINFORCEMENT_CAP``.
+   reinforcement cap 3 is ``REINFORCEMENT_CAP``. The funnels multiply ``h``:
+   by ``1 + telegram_class_boost`` for a member of the Telegram group, by
+   ``1 + announcement_boost`` for an Instagram follower (the class announcements
+   reach her, 001), by ``1 + volunteer_enrol_boost`` for a volunteer who has not
+   completed a paid class (volunteering as the "kelas pembuka", 001) and by ``1 +
+   alumni_enrol_boost`` for a mother who attended an alumni class or reunion in the
+   last ``repeat_window_weeks`` weeks (model/alumni.py).
 2. **Intake.** When a cohort starts, up to ``places`` applicants are admitted
-   at random (places grow with the team, model/capacity.py); the others return
-   to active and may apply again.
+   at random (places grow with the team, model/capacity.py). With
+   ``waiting_list`` on, those turned away stay applicants for the programme's
+   next cohort, first in line (``waitlisted``; the platform shows "remaining
+   places", background.md); turned away a second time, or with ``waiting_list``
+   off, they return to active and may apply again (``turned_away``). An admitted
+   mother who has completed a paid class before is a repeat enrolment
+   (``repeat_enrolled``). Every cohort is logged in ``model.cohort_log``
+   (applicants, places, admitted): model/capacity.py reports where capacity binds.
 
 Drop-outs, completions and outcomes of everyone in a class are model/progress.py.
 
 Parameters read: the ``<prog>_*`` family, enrol_rate, enrol_threshold,
-peer_reinforcement, price_sensitivity, and through model/capacity.py
-volunteer_weight, places_scale_with_team.
+peer_reinforcement, price_sensitivity, telegram_class_boost, announcement_boost,
+volunteer_enrol_boost, alumni_enrol_boost, repeat_window_weeks, waiting_list, and through
+model/capacity.py volunteer_weight, places_scale_with_team.
 """
 
 from __future__ import annotations
@@ -35,7 +48,7 @@ import numpy as np
 from . import capacity
 from .parameters import PROGRAMME_LABELS, PROGRAMMES
 from .rule import Flow, Rule, State, per_programme
-from .states import NO_CLASS, Stage
+from .states import NO_CLASS, Role, Stage
 
 # assumed: beyond a few reinforcing alumnae ties, more add nothing (complex contagion
 # saturates; Centola, background.md)
@@ -60,6 +73,7 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
         * (1.0 - b)
         * (1.0 + p["peer_reinforcement"] * np.minimum(model.alumnae_ties[cand], REINFORCEMENT_CAP))
     )
+    base = funnel_factor(model, cand, done, base)
     applied = []
     for k in rng.permutation(open_progs):
         prog = PROGRAMMES[k]
@@ -77,20 +91,65 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
     return np.concatenate(applied)
 
 
-def intake(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Start the cohorts due this week; return admitted mothers per programme."""
-    admitted = {}
+def funnel_factor(model, cand: np.ndarray, done: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """``base`` times the funnels' factors for candidates ``cand`` (``done``: their programmes done).
+
+    A factor whose boost is 0 is not applied at all (version 0.2's hazard, bit for bit).
+    """
+    p = model.p
+    if p["telegram_class_boost"]:
+        base = base * np.where(model.telegram[cand], 1.0 + p["telegram_class_boost"], 1.0)
+    if p["announcement_boost"]:
+        base = base * np.where(model.follower[cand], 1.0 + p["announcement_boost"], 1.0)
+    if p["volunteer_enrol_boost"]:
+        opening = (model.role[cand] == Role.VOLUNTEER) & (done == 0)
+        base = base * np.where(opening, 1.0 + p["volunteer_enrol_boost"], 1.0)
+    if p["alumni_enrol_boost"] and p["repeat_window_weeks"]:
+        last = model.alumni_week[cand]
+        recent = (last >= 0) & (model.week - last <= p["repeat_window_weeks"])
+        base = base * np.where(recent, 1.0 + p["alumni_enrol_boost"], 1.0)
+    return base
+
+
+def intake(model, rng: np.random.Generator) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Start the cohorts due this week; return admitted mothers per programme, and who was put on or left a list.
+
+    Each cohort is logged in ``model.cohort_log`` as (programme, week, applicants, places, admitted).
+    """
+    admitted, waiting, left = {}, [], []
     for k, prog in enumerate(PROGRAMMES):
         if not model.cohort_starts(k):
             continue
         mem = model.member_idx
         apps = mem[model.applied[mem] == k + 1]
         model.applied[apps] = NO_CLASS
-        apps = apps[model.stage[apps] == Stage.ACTIVE]
-        take = apps[rng.permutation(apps.size)[: capacity.places(model, model.p[f"{prog}_places"])]]
+        active = model.stage[apps] == Stage.ACTIVE
+        wl = model.waitlisted[apps][active]
+        model.waitlisted[apps] = False
+        apps = apps[active]
+        places = capacity.places(model, model.p[f"{prog}_places"])
+        if model.p["waiting_list"]:  # those turned away last time first, then the others, each in random order
+            first, rest = apps[wl], apps[~wl]
+            order = np.concatenate([first[rng.permutation(first.size)], rest[rng.permutation(rest.size)]])
+            take, turned = order[:places], order[places:]
+            keep = np.arange(places, order.size) >= first.size  # turned away for the first time: one more cohort
+            again = turned[keep]
+            model.applied[again] = k + 1
+            model.waitlisted[again] = True
+            waiting.append(again)
+            left.append(turned[~keep])
+        else:
+            take = apps[rng.permutation(apps.size)[:places]]
         enrol(model, take, k, paying=True)
         admitted[prog] = take
-    return admitted
+        model.cohort_log.append((prog, model.week, int(apps.size), int(places), int(take.size)))
+    empty = np.empty(0, np.int64)
+    return admitted, np.concatenate([empty, *waiting]), np.concatenate([empty, *left])
+
+
+def setup(model, rng: np.random.Generator) -> None:
+    """An empty cohort log."""
+    model.cohort_log = []  # (programme, week, applicants, places, admitted) per cohort started
 
 
 def enrol(model, idx: np.ndarray, k: int, paying: bool) -> None:
@@ -104,12 +163,13 @@ def enrol(model, idx: np.ndarray, k: int, paying: bool) -> None:
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Applications in open sign-up windows, then the cohorts due this week; return who."""
     applied = applications(model, rng)
-    admitted = intake(model, rng)
+    admitted, waitlisted, turned_away = intake(model, rng)
     empty = np.empty(0, np.int64)
-    out = {"applications": applied}
+    out = {"applications": applied, "waitlisted": waitlisted, "turned_away": turned_away}
     for prog in PROGRAMMES:
         out[f"enrolled_{prog}"] = admitted.get(prog, empty)
-    out["paid_enrolled"] = np.concatenate([empty, *admitted.values()])
+    out["paid_enrolled"] = enrolled = np.concatenate([empty, *admitted.values()])
+    out["repeat_enrolled"] = enrolled[model.done[enrolled] != 0]  # completed a paid class before
     return out
 
 
@@ -122,12 +182,25 @@ RULE = Rule(
         *per_programme("price", "instalments"),
         "price_sensitivity",
         *per_programme("places", "weeks"),
+        "telegram_class_boost",
+        "announcement_boost",
+        "volunteer_enrol_boost",
+        "alumni_enrol_boost",
+        "repeat_window_weeks",
+        "waiting_list",
     ),
-    owns=(State("applied", np.int8, NO_CLASS, "paid programme she applied to (1..4; NO_CLASS: none)"),),
+    owns=(
+        State("applied", np.int8, NO_CLASS, "paid programme she applied to (1..4; NO_CLASS: none)"),
+        State("waitlisted", bool, False, "turned away by a full cohort: first in line for the next one"),
+    ),
     flows=(
         Flow("applications", "Applications to paid classes"),
         *(Flow(f"enrolled_{prog}", f"Enrolled in {PROGRAMME_LABELS[prog]}", cumulative=True) for prog in PROGRAMMES),
         Flow("paid_enrolled", "Enrolled in paid classes", cumulative=True),
+        Flow("repeat_enrolled", "Repeat enrolments (alumnae in another paid class)", cumulative=True),
+        Flow("waitlisted", "Turned away by a full cohort, on the waiting list for the next", cumulative=True),
+        Flow("turned_away", "Turned away by a full cohort, not kept on a list", cumulative=True),
     ),
     step=step,
+    setup=setup,
 )

@@ -75,11 +75,21 @@ import numpy as np
 
 from . import capacity, patterns
 from .awareness import posts_per_week
-from .rule import Flow, Rule
+from .rule import Flow, Rule, State
 from .states import Role, Stage
 
 KINDS = ("u2u", "u2d", "u2s")
-CHANNELS = ("telegram", "whatsapp", "rumii", "instagram", "zoom", "learning_platform", "happy_hour")
+CHANNELS = (
+    "telegram",
+    "whatsapp",
+    "rumii",
+    "instagram",
+    "zoom",
+    "learning_platform",
+    "happy_hour",
+    "alumni_group",
+    "team",
+)
 KIND_LABELS = {"u2u": "User-to-user", "u2d": "User-to-document", "u2s": "User-to-system"}
 CHANNEL_LABELS = {
     "telegram": "Telegram",
@@ -89,6 +99,8 @@ CHANNEL_LABELS = {
     "zoom": "Zoom",
     "learning_platform": "the learning platform",
     "happy_hour": "Happy Hour",
+    "alumni_group": "the alumni WhatsApp group",
+    "team": "the management team's group",
 }
 EVENT_TYPES = (
     ("u2u", "telegram"),
@@ -101,6 +113,8 @@ EVENT_TYPES = (
     ("u2d", "rumii"),
     ("u2s", "zoom"),
     ("u2s", "learning_platform"),
+    ("u2u", "alumni_group"),
+    ("u2u", "team"),
 )
 HUBS = ("telegram", "whatsapp")  # hub node of group g is n_mothers + HUBS.index(g)
 FORUM_READS = 5.0  # assumed: a forum thread is read five times for each reply
@@ -183,13 +197,14 @@ def _talk_within(
 
 
 def _group_talk(
-    model, members: np.ndarray, groups: np.ndarray, hub: int, rng, led: bool = True
+    model, members: np.ndarray, groups: np.ndarray, hub: int, rng, led: bool = True, lead: float | None = None
 ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """Messages in chat groups this week: (count, and the distinct edges: senders, receivers, messages).
 
     ``groups`` gives each member's group. A member's messages go to the hub with
-    probability ``admin_lead`` (a binomial split of her count), the others each to
-    a member of her own group who spoke this week (to the hub if nobody else did).
+    probability ``lead`` (default ``admin_lead``; a binomial split of her count), the
+    others each to a member of her own group who spoke this week (to the hub if nobody
+    else did).
     """
     p = model.p
     rates = np.array([p["lurker_messages"], p["contributor_messages"], p["leader_messages"]])
@@ -199,7 +214,8 @@ def _group_talk(
     if members.size == 0:
         e = np.empty(0, np.int64)
         return 0, e, e, e
-    to_peers = rng.binomial(k, 1.0 - p["admin_lead"]) if led else k
+    lead = p["admin_lead"] if lead is None else lead
+    to_peers = rng.binomial(k, 1.0 - lead) if led else k
     s, r, n, alone = _talk_within(members, groups, to_peers, rng)
     to_hub = k - np.where(alone, 0, to_peers)
     h = np.flatnonzero(to_hub > 0)
@@ -219,11 +235,71 @@ def _peer_talk(members: np.ndarray, k: np.ndarray, rng) -> tuple[np.ndarray, np.
     return senders[keep], receivers[keep], n[keep]
 
 
+def _team_talk(model, rng) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """The management team's messages (organisational): volunteers report to managers, managers to the founders.
+
+    Each volunteer and manager sends ``Poisson(team_messages)`` messages. A
+    volunteer's go to managers drawn at random (to the founders' account, the
+    WhatsApp hub, when there is no manager); half of a manager's go to the founders
+    (``MANAGER_UP``), the others to other managers (coordination among peers).
+    """
+    p, n = model.p, model.n
+    mem = model.member_idx
+    role = model.role[mem]
+    managers, vols = mem.compress(role == Role.MANAGER), mem.compress(role == Role.VOLUNTEER)
+    hub = n + HUBS.index("whatsapp")
+    kv, km = rng.poisson(p["team_messages"], vols.size), rng.poisson(p["team_messages"], managers.size)
+    if managers.size:
+        row, cell, c = _distinct_draws(kv, np.full(vols.size, managers.size), rng)
+        src, dst, msgs = [vols[row]], [managers[cell]], [c]
+    else:
+        h = np.flatnonzero(kv > 0)
+        src, dst, msgs = [vols[h]], [np.full(h.size, hub, np.int64)], [kv[h]]
+    up = rng.binomial(km, MANAGER_UP)
+    s, r, c, alone = _talk_within(managers, np.zeros(managers.size, np.int64), km - up, rng)
+    up = np.where(alone, km, up)
+    h = np.flatnonzero(up > 0)
+    src += [s, managers[h]]
+    dst += [r, np.full(h.size, hub, np.int64)]
+    msgs += [c, up[h]]
+    return int(kv.sum() + km.sum()), np.concatenate(src), np.concatenate(dst), np.concatenate(msgs)
+
+
+MANAGER_UP = 0.5  # assumed: a manager writes as often to the founders as to the other managers
+
+
+def _learner_events(model, learners: np.ndarray, rng) -> tuple[int, int]:
+    """Per learner: whether she attends this week's live class (u2s) and how many materials she opens (u2d).
+
+    She attends with probability ``min(1, live_attendance * f_i / mean f)`` (``f`` her
+    free time: less time, fewer lives) and opens ``Poisson(materials_per_week * (0.5 +
+    s_i))`` materials (engaged learners read more; the mean is ``materials_per_week``
+    at ``s = 0.5``). Adds to ``lives_attended``, ``lives_missed`` and ``materials_read``
+    (read by model/progress.py: belonging and skills); returns the two event counts.
+    """
+    p, pop = model.p, model.pop
+    f = pop["free_time"][learners]
+    mean_f = p["free_time_mean"]
+    attend = rng.random(learners.size) < np.minimum(1.0, p["live_attendance"] * f / mean_f)
+    read = rng.poisson(p["materials_per_week"] * (0.5 + model.score[learners]))
+    model.lives_attended[learners[attend]] += 1
+    model.lives_missed[learners[~attend]] += 1
+    model.materials_read[learners] += read.astype(model.materials_read.dtype)
+    return int(attend.sum()), int(read.sum())
+
+
+def learner_events_on(p: dict) -> bool:
+    """Per-learner live attendance and reading are drawn only when an effect reads them."""
+    return p["skill_effect"] > 0 or p["belonging_effect"] > 0
+
+
 PATTERN_CHANNELS = {
     "telegram": ("telegram",),
     "whatsapp": ("whatsapp",),
     "groups": ("telegram", "whatsapp"),
-    "all": ("telegram", "whatsapp", "rumii", "happy_hour"),
+    "all": ("telegram", "whatsapp", "rumii", "happy_hour", "alumni_group", "team"),
+    "alumni": ("alumni_group",),
+    "team": ("team",),
 }
 
 
@@ -268,6 +344,13 @@ class MessageWindow:
             src, dst, n = src[keep], dst[keep], n[keep]
         return src.astype(np.int64), dst.astype(np.int64), n.astype(np.int64)
 
+    def last(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The newest week's distinct edges: senders, receivers, channel codes, messages (int64)."""
+        if not self._weeks:
+            e = np.empty(0, np.int64)
+            return e, e, e, e
+        return tuple(a.astype(np.int64) for a in self._weeks[-1])
+
     @property
     def n_edges(self) -> int:
         """Edges stored (the distinct edges of each week, summed over the window)."""
@@ -294,6 +377,7 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
     """
     p, n = model.p, model.n
     attendees, count_rng = model.changed["happy_hour_attendees"], model.stream("event_counts")
+    purpose_rng = model.stream("communication_purpose") if p["purpose_patterns"] else None
     counts = dict.fromkeys(EVENT_TYPES, 0)
     src, dst, chan, msgs = [], [], [], []
     aware = model.aware_idx
@@ -307,14 +391,33 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
     # one open Telegram group; one WhatsApp group per class cohort (programme and end week)
     cohort = model.programme[learners].astype(np.int64) * 100_000 + model.class_end[learners]
     led = capacity.facilitators(model) > 0
-    for group, members, groups in (("telegram", tg, np.zeros(tg.size, np.int64)), ("whatsapp", learners, cohort)):
-        c, s, r, k = _group_talk(model, members, groups, n + HUBS.index(group), rng, led)
+    purpose = p["purpose_patterns"]
+    # purpose sets the pattern: prompted discussion in class groups is admin-led (admin_lead); with
+    # purpose_patterns on, peer support in the open group is led by peer_lead (all-channel)
+    tg_lead = p["peer_lead"] if purpose else p["admin_lead"]
+    talks = [
+        ("telegram", tg, np.zeros(tg.size, np.int64), tg_lead, rng),
+        ("whatsapp", learners, cohort, p["admin_lead"], rng),
+    ]
+    if purpose:  # the alumni group: peer support among alumnae (drawn from its own stream)
+        alumnae = active.compress(model.alumna[active])
+        talks.append(("alumni_group", alumnae, np.zeros(alumnae.size, np.int64), p["peer_lead"], purpose_rng))
+    for channel, members, groups, lead, g_rng in talks:
+        hub = n + HUBS.index("telegram" if channel == "telegram" else "whatsapp")
+        c, s, r, k = _group_talk(model, members, groups, hub, g_rng, led, lead)
         prompts = p["prompts_per_week"] * np.unique(groups).size if led else 0
-        counts[("u2u", group)] = c + prompts
+        counts[("u2u", channel)] = c + prompts
         src.append(s)
         dst.append(r)
         msgs.append(k)
-        chan.append(np.full(s.size, CHANNELS.index(group), np.int8))
+        chan.append(np.full(s.size, CHANNELS.index(channel), np.int8))
+    if purpose:  # the management team: organisational
+        c, s, r, k = _team_talk(model, purpose_rng)
+        counts[("u2u", "team")] = c
+        src.append(s)
+        dst.append(r)
+        msgs.append(k)
+        chan.append(np.full(s.size, CHANNELS.index("team"), np.int8))
     forum = rng.poisson(p["forum_rate"], active.size)
     s, r, k = _peer_talk(active, forum, rng)
     counts[("u2u", "rumii")] = int(forum.sum())
@@ -337,8 +440,12 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
     if model.week % p["live_every_weeks"] == 0:
         counts[("u2u", "instagram")] = int(count_rng.poisson(model.n_followers * p["live_comment_share"]))
     # classes and the platform
-    counts[("u2s", "zoom")] = int(learners.size)
-    counts[("u2d", "learning_platform")] = int(count_rng.poisson(p["materials_per_week"] * learners.size))
+    if learner_events_on(p):
+        zoom, read = _learner_events(model, learners, model.stream("communication_learners"))
+        counts[("u2s", "zoom")], counts[("u2d", "learning_platform")] = zoom, read
+    else:
+        counts[("u2s", "zoom")] = int(learners.size)
+        counts[("u2d", "learning_platform")] = int(count_rng.poisson(p["materials_per_week"] * learners.size))
     counts[("u2s", "learning_platform")] = int(
         learners.size + sum(model.changed[k].size for k in ("registered", "paid_enrolled", "scholars"))
     )
@@ -442,6 +549,18 @@ RULE = Rule(
         "materials_per_week",
         "pattern_channels",
         "window_weeks",
+        "purpose_patterns",
+        "peer_lead",
+        "team_messages",
+        "live_attendance",
+        "free_time_mean",
+        "skill_effect",
+        "belonging_effect",
+    ),
+    owns=(
+        State("lives_attended", np.int16, 0, "live class sessions attended (u2s; with learner events on)"),
+        State("lives_missed", np.int16, 0, "live class sessions missed while in a class"),
+        State("materials_read", np.int32, 0, "learning materials opened (u2d; with learner events on)"),
     ),
     flows=(
         *(Flow(f"{k}_{c}", f"{KIND_LABELS[k]} events on {CHANNEL_LABELS[c]}", unit="events") for k, c in EVENT_TYPES),

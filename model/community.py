@@ -10,15 +10,18 @@ reads the state the previous ones left and what they returned this week,
 4.  ``classes``       applications in open sign-up windows; cohorts start
 5.  ``scholarship``   a business-scholarship batch, when due, starts Ibu Pebisnis
 6.  ``progress``      everyone in a class: drop-outs, completions, outcomes
-7.  ``momfluencers``  this week's Jika Ibu Menjadi graduates train as content creators;
-                      followers grow; some momfluencers stop
+7.  ``momfluencers``  this week's Jika Ibu Menjadi graduates get tracks, content creators train
+                      as momfluencers; followers grow; some momfluencers stop
 8.  ``engagement``    internalisation from prompts and fading; dormancy and reactivation
-9.  ``happy_hour``    offline meetups in provinces with enough active members
-10. ``volunteering``  volunteers step down; a volunteer call, when due, takes new ones
-11. ``promotion``     volunteers' track records; managers leave; vacancies filled
-12. ``brands``        campaigns: product samples and paid posts; income
-13. ``communication`` the week's events by kind and channel; the message window
-14. metrics           the week is recorded (model/metrics.py); after the last week the
+9.  ``alumni``        alumni classes and the yearly reunion, when due: alumnae attend, come back
+10. ``happy_hour``    offline meetups in provinces with enough active members
+11. ``volunteering``  volunteers step down; a volunteer call, when due, takes new ones
+12. ``promotion``     volunteers' track records; managers leave; vacancies filled
+13. ``brands``        campaigns: product samples and paid posts; income
+14. ``work``          paid jobs for writers, virtual assistants, MCs and financial planners; income
+15. ``communication`` the week's events by kind and channel; the message window
+16. ``interaction``   what the week's exchanges do: replies, internalisation, ties, opportunities
+17. metrics           the week is recorded (model/metrics.py); after the last week the
                       impact survey runs and ``running`` turns False
 
 Team capacity (model/capacity.py) is read by onboarding, classes, progress,

@@ -17,7 +17,13 @@ internalise. Class completions raise ``s_i`` (model/progress.py); this rule adds
   ``reactivation_rate``, times ``TELEGRAM_REACTIVATION`` (2) if she is still in
   the Telegram group (admin prompts, alumni classes, reunions reach her there).
 
-Parameters read: internalise_prompt, internalise_decay, dormancy_rate,
+With ``tie_retention`` above 0, a member's community ties (formed through
+exchanges, model/interaction.py) keep her: her dormancy chance is divided, and her
+reactivation chance multiplied, by ``1 + tie_retention * net_ties_i`` (bond-based
+commitment: members with personal ties to others stay longer and are drawn back;
+Ren, Kraut & Kiesler 2007, background.md).
+
+Parameters read: tie_retention, internalise_prompt, internalise_decay, dormancy_rate,
 reactivation_rate (and, through model/capacity.py, prompt_reach, volunteer_weight and
 n_admins).
 """
@@ -45,12 +51,14 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     s[prompted] += p["internalise_prompt"] * capacity.prompt_share(model, prompted.size) * (1.0 - s[prompted])
     dormant = mem.compress(dormant_mask)
     s[dormant] *= 1.0 - p["internalise_decay"]
-    back = dormant[
-        rng.random(dormant.size)
-        < p["reactivation_rate"] * np.where(tg.compress(dormant_mask), TELEGRAM_REACTIVATION, 1.0)
-    ]
+    back_p = p["reactivation_rate"] * np.where(tg.compress(dormant_mask), TELEGRAM_REACTIVATION, 1.0)
     idle = mem.compress(active & (model.applied[mem] == NO_CLASS))
-    drift = idle[rng.random(idle.size) < p["dormancy_rate"] * (1.0 - s[idle])]
+    drift_p = p["dormancy_rate"] * (1.0 - s[idle])
+    if p["tie_retention"] > 0:  # bonds: community ties keep members and bring them back
+        back_p = back_p * (1.0 + p["tie_retention"] * model.net_ties[dormant])
+        drift_p = drift_p / (1.0 + p["tie_retention"] * model.net_ties[idle])
+    back = dormant[rng.random(dormant.size) < back_p]
+    drift = idle[rng.random(idle.size) < drift_p]
     model.move(drift, Stage.DORMANT)
     model.move(back, Stage.ACTIVE)
     return {"dormant": drift, "reactivated": back}
@@ -58,7 +66,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
 
 RULE = Rule(
     name="engagement",
-    reads=("internalise_prompt", "internalise_decay", "reactivation_rate", "dormancy_rate"),
+    reads=("internalise_prompt", "internalise_decay", "reactivation_rate", "dormancy_rate", "tie_retention"),
     flows=(Flow("dormant", "Went dormant"), Flow("reactivated", "Came back from dormancy")),
     step=step,
 )

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from . import capacity
+from . import capacity, interaction, work
 from .communication import KINDS
 from .parameters import PROGRAMMES
 from .population import N_PROVINCES
@@ -241,6 +241,11 @@ def summary(model) -> dict[str, float]:
         "cum_volunteers": cum["cum_volunteers"],
         "telegram_per_registered": _ratio(m.n_telegram, cum["cum_registered"]),
         "registered_per_follower": _ratio(cum["cum_registered"], m.n_followers),
+        "registered_share_of_market": cum["cum_registered"] / m.p["market_size"],
+        "repeat_enrolled": cum["cum_repeat_enrolled"],
+        "waitlisted": cum["cum_waitlisted"],
+        "turned_away": cum["cum_turned_away"],
+        "alumni_attendees": cum["cum_alumni_class_attendees"] + cum["cum_reunion_attendees"],
         "provinces_total": N_PROVINCES,
         # roles
         "managers": m.n_role(Role.MANAGER),
@@ -254,8 +259,10 @@ def summary(model) -> dict[str, float]:
         "paid_posts": cum["cum_paid_posts"],
         "total_income": float(cum["cum_income"]),
         **income_distribution(m),
-        # communication
+        **work.summary(m),  # income of every Jika Ibu Menjadi track (model/work.py)
+        # communication and what exchanges do (model/interaction.py)
         **{f"events_{k}": cum[f"cum_{k}"] for k in KINDS},
+        **interaction.summary(m),
         "comm_centralisation": m.monitors["comm_centralisation"],
         "comm_density": m.monitors["comm_density"],
     }

@@ -8,6 +8,16 @@ Rule, each week:
    barrier index (environment, family, time), ``covid(t)`` the lockdown push.
    (Drawn once per spell as the week she will seek, from the cumulative rate
    :func:`seek_curve`; the same distribution as a draw every week.)
+   **Telegram**: in the open Telegram group (001: a "titik awal", a starting
+   point, from which members become interested in classes) her hazard is
+   multiplied by ``1 + telegram_seek_boost``; a mother who joins or leaves the
+   group mid-spell has her remaining wait redrawn at the new rate from this week
+   (memoryless; stream ``onboarding_telegram``).
+   **Instagram lives**: in a week with a "Tanya Ibu Peri" live (``week mod
+   live_every_weeks = 0``, as in model/awareness.py) every aware follower who
+   is not seeking already seeks with probability ``1 - exp(-live_seek_share * m_i
+   * (1 - b_i))`` (stream ``onboarding_lives``; flow ``live_seekers``, part of
+   ``seekers``).
 2. **Free class on** (``free_class``): she joins the queue for the free class
    "Ibu untuk Ibu". Every ``free_class_every_weeks`` a cohort opens with
    ``free_class_size`` places, filled first come first served; those admitted
@@ -23,7 +33,8 @@ Rule, each week:
 Parameters read: interest_rate, covid_push, free_class, places_scale_with_team
 (through model/capacity.py),
 free_class_every_weeks, free_class_size, free_class_weeks,
-direct_registration_share, queue_patience_weeks.
+direct_registration_share, queue_patience_weeks, telegram_seek_boost,
+live_seek_share, live_every_weeks.
 """
 
 from __future__ import annotations
@@ -33,6 +44,8 @@ import numpy as np
 from . import capacity, timeline
 from .rule import Flow, Rule, State
 from .states import FREE_CLASS, Stage
+
+_EMPTY = np.empty(0, np.int64)
 
 
 def seek_curve(model) -> np.ndarray:
@@ -47,15 +60,20 @@ def schedule_seeking(model, idx: np.ndarray, first_week: int, rng: np.random.Gen
     A mother seeks in the first week ``t`` with ``C(t) - C(first_week - 1) >= E_i / w_i``,
     ``C`` the cumulative seeking rate, ``E_i ~ Exp(1)`` and ``w_i = m_i (1 - b_i)``: the same
     distribution as a draw with probability ``1 - exp(-interest_rate * covid(t) * w_i)``
-    each week.
+    each week. A mother in the Telegram group has ``w_i`` times ``1 + telegram_seek_boost``.
+    Her due week is kept in ``seek_due``: an agenda entry for another week is stale.
     """
     if idx.size == 0:
         return
     w = model.pop["motivation"][idx] * (1.0 - model.pop["barrier"][idx])
+    boost = model.p["telegram_seek_boost"]
+    if boost:
+        w = w * np.where(model.telegram[idx], 1.0 + boost, 1.0)
     with np.errstate(divide="ignore"):
         need = rng.exponential(1.0, idx.size) / w
     before = model.seek_curve[first_week - 1] if first_week > 0 else 0.0
     due = np.searchsorted(model.seek_curve, before + need, side="left")
+    model.seek_due[idx] = due
     model.onboarding_agendas["seek"].add(idx, due)
 
 
@@ -68,16 +86,62 @@ def setup(model, rng: np.random.Generator) -> None:
     model.free_cohorts = 0
 
 
+def _telegram_redraw(model, seen: int, week: int) -> bool:
+    """Redraw the wait of aware mothers who joined or left Telegram this week; return whether any was.
+
+    Only mothers filed before this week (rank below ``seen``) and still waiting (stage ``AWARE``):
+    those filed this week were filed at the new rate already.
+    """
+    if not model.p["telegram_seek_boost"]:
+        return False
+    ch = model.changed
+    moved = np.concatenate([ch.get("telegram_joins", _EMPTY), ch.get("telegram_leaves", _EMPTY)])
+    moved = moved[(model.stage[moved] == Stage.AWARE) & (model.aware_rank[moved] < seen)]
+    moved = moved[model.seek_due[moved] >= week]  # still waiting to seek in this spell
+    if moved.size == 0:
+        return False
+    schedule_seeking(model, moved, week, model.stream("onboarding_telegram"))
+    return True
+
+
+def _live_seekers(model, seekers: np.ndarray) -> np.ndarray:
+    """In a week with an Instagram live, aware followers not seeking already who seek because of it."""
+    p = model.p
+    if not p["live_seek_share"] or model.week % p["live_every_weeks"] != 0:
+        return _EMPTY
+    ok = model.follower & (model.stage == Stage.AWARE)  # two passes over bools: cheaper than gathering aware_idx
+    ok[seekers] = False
+    cand = np.flatnonzero(ok)
+    w = model.pop["motivation"][cand] * (1.0 - model.pop["barrier"][cand])  # as in schedule_seeking
+    return cand[model.stream("onboarding_lives").random(cand.size) < -np.expm1(-p["live_seek_share"] * w)]
+
+
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Seek, queue, give up, admit to the free class, register; return who did what."""
     p, week = model.p, model.week
     ag = model.onboarding_agendas
-    new = model.aware_idx[model.onboarding_seen :]  # aware since the last step: may seek from this week
+    seen = model.onboarding_seen
+    new = model.aware_idx[seen:]  # aware since the last step: may seek from this week
     model.onboarding_seen = model.aware_idx.size
     schedule_seeking(model, new, week, rng)
+    redrawn = _telegram_redraw(model, seen, week)
     seekers = ag["seek"].pop(week)
+    seekers = seekers[model.seek_due[seekers] == week]  # drop stale entries (redrawn or sought at a live)
+    if redrawn:  # an old and a new entry may both fall in this week: keep one, in order
+        _, first = np.unique(seekers, return_index=True)
+        seekers = seekers[np.sort(first)]
+    live = _live_seekers(model, seekers)
+    if live.size:
+        model.seek_due[live] = -1  # her pending entry is stale now
+        seekers = np.concatenate([seekers, live])
     empty = np.empty(0, np.int64)
-    out = {"seekers": seekers, "queue_giveups": empty, "free_class_starts": empty, "registered": empty}
+    out = {
+        "seekers": seekers,
+        "live_seekers": live,
+        "queue_giveups": empty,
+        "free_class_starts": empty,
+        "registered": empty,
+    }
     if not p["free_class"]:
         joined = rng.random(seekers.size) < p["direct_registration_share"]
         model.register(seekers[joined], Stage.ACTIVE)
@@ -133,10 +197,17 @@ RULE = Rule(
         "free_class_every_weeks",
         "free_class_size",
         "free_class_weeks",
+        "telegram_seek_boost",
+        "live_seek_share",
+        "live_every_weeks",
     ),
-    owns=(State("queue_since", np.int16, -1, "week she joined the free-class queue (-1: never)"),),
+    owns=(
+        State("queue_since", np.int16, -1, "week she joined the free-class queue (-1: never)"),
+        State("seek_due", np.int32, -1, "week she is due to seek to join in this spell (-1: none)"),
+    ),
     flows=(
         Flow("seekers", "Sought to join"),
+        Flow("live_seekers", "Sought to join after an Instagram live", cumulative=True),
         Flow("queue_giveups", "Gave up queueing"),
         Flow("registered", "Registered", cumulative=True),
         Flow("free_class_starts", "Started the free class"),

@@ -210,8 +210,9 @@ _add(
     "int",
     "mothers",
     "assumed",
-    "the pool of mothers the community could plausibly reach online in 2020-2024 (its Bass market "
-    "potential); not observed; large enough that 38.6k followers and 15k registrations are a minority",
+    "the effective market: the mothers among the market_size reachable ones (docs/sources/market.md) who "
+    "respond to the community at the modelled rates (its Bass market potential); not observed, about 1.1% of "
+    "market_size; only its product with interest_rate is identified by the registrations (ODD section 6)",
     "mothers",
     "Reachable mothers simulated (reached or not), spread over 38 provinces.",
     bounds=(100, 5_000_000),
@@ -364,22 +365,28 @@ _add(
 )
 _add(
     "weight_environment",
-    0.5,
+    0.3,
     "float",
     "weight",
     "assumed",
-    "001 names the environment the main factor",
+    "001 (the author) names the environment the main factor, but the IPM manager (JMF interview, in the "
+    "article) says the family hinders the mothers' first steps most, and the author calls family support the "
+    "next obstacle beside stigma and the environment: environment and stigma come second, below family "
+    "(weight_family > weight_environment >= weight_time); the value is assumed",
     "mothers",
     "Weight of environment/stigma in the barrier index.",
     bounds=(0.0, 1.0),
 )
 _add(
     "weight_family",
-    0.3,
+    0.5,
     "float",
     "weight",
     "assumed",
-    "001: family support is the next obstacle",
+    'the first obstacle: 001: "dukungan keluarga juga terkadang menjadi kendala berikutnya", and the IPM '
+    "manager (JMF interview, in the article): what hinders the mothers' first steps most is above all the "
+    "family ('Kami lihat sih dari yang paling menghambat mulainya langkah para ibu ini adalah terutama "
+    "keluarga'); the ordering is observed, the value assumed",
     "mothers",
     "Weight of low family support in the barrier index.",
     bounds=(0.0, 1.0),
@@ -390,7 +397,7 @@ _add(
     "float",
     "weight",
     "assumed",
-    "childcare time",
+    "childcare time; not named as an obstacle in 001, so the smallest weight",
     "mothers",
     "Weight of lack of free time in the barrier index.",
     bounds=(0.0, 1.0),
@@ -836,10 +843,35 @@ PROGRAMME_LABELS = {
 }
 # programme: (first cohort, every, places, weeks, price, instalments, window, financial effect)
 _PROGRAMME_DEFAULTS = {
-    "comeback_journey": ("2021-01", 13, 100, 6, 350_000.0, 2, 4, 0.55),
+    "comeback_journey": ("2021-01", 13, 100, 6, 350_000.0, 2, 4, 0.45),
     "jika_ibu_menjadi": ("2021-06", 8, 60, 4, 250_000.0, 1, 3, 0.35),
-    "kembali_diri": ("2020-09", 8, 80, 4, 150_000.0, 1, 3, 0.15),
-    "ibu_pebisnis": ("2021-03", 13, 40, 8, 500_000.0, 2, 4, 0.5),
+    "kembali_diri": ("2021-02", 8, 80, 4, 150_000.0, 1, 3, 0.15),
+    "ibu_pebisnis": ("2020-05", 13, 25, 8, 500_000.0, 2, 4, 0.5),
+}
+# why each programme starts when it does (provenance of <prog>_start): business first, the others after.
+# The founding passage of 001 (docs/sources/001-ipm-article.md, passage 16) says the founders' initial aim was
+# inviting mothers to open businesses ("tujuan awal mengajak para Ibu untuk membuka bisnis sehingga bisa
+# berdaya secara finansial"),
+# and that, seeing the participants' enthusiasm at the time, IPM went on beyond business to the mothers'
+# other dreams ("Melihat antusiasme peserta pada saat itu. Ibu Punya Mimpi akhirnya melanjutkan langkah
+# pemberdayaan, bukan hanya mendorong para Ibu untuk menjadi pebisnis, tetapi juga melanjutkan mimpi-mimpi").
+_BUSINESS_FIRST = (
+    '001: the initial aim was inviting mothers to open businesses, "tujuan awal '
+    'mengajak para Ibu untuk membuka bisnis", and the other programmes followed after, "Melihat antusiasme '
+    'peserta ... akhirnya melanjutkan langkah pemberdayaan"'
+)
+_PLACES_REASON = "the platform shows a cohort size and remaining places (background.md); sizes not given"
+_PLACES_EXTRA = {
+    "ibu_pebisnis": "; a mentored business class is small: of the order of a scholarship batch (15-20 scholars, "
+    "001) with some paying learners, so 25 (a cohort can fill)",
+}
+_START_REASONS = {
+    "ibu_pebisnis": "assumed month, observed order: the business class comes first, the month after the April "
+    "2020 founding; " + _BUSINESS_FIRST,
+    "kembali_diri": "assumed: follows the business class (self development, 'melanjutkan mimpi-mimpi' of 001's "
+    "founding passage), once its first year showed the enthusiasm; " + _BUSINESS_FIRST,
+    "comeback_journey": "assumed: follows the business class's first year (empowerment again); " + _BUSINESS_FIRST,
+    "jika_ibu_menjadi": "assumed: the profession classes come last, after the business class; " + _BUSINESS_FIRST,
 }
 _PRICING = (
     'the learning platform sells cohorts "one-time or instalment" (background.md); IPM\'s prices are not in the seeds'
@@ -852,7 +884,7 @@ for _prog, (_s, _e, _pl, _w, _pr, _i, _win, _fin) in _PROGRAMME_DEFAULTS.items()
         "month",
         "month",
         "assumed",
-        "launch month not given",
+        _START_REASONS[_prog],
         "programmes",
         f"{_lab}: month of the first cohort.",
     )
@@ -873,7 +905,7 @@ for _prog, (_s, _e, _pl, _w, _pr, _i, _win, _fin) in _PROGRAMME_DEFAULTS.items()
         "int",
         "places",
         "assumed",
-        "the platform shows a cohort size and remaining places (background.md); sizes not given",
+        _PLACES_REASON + _PLACES_EXTRA.get(_prog, ""),
         "programmes",
         f"{_lab}: places per cohort (0 = programme closed).",
         bounds=(0, 100_000),
@@ -928,7 +960,13 @@ for _prog, (_s, _e, _pl, _w, _pr, _i, _win, _fin) in _PROGRAMME_DEFAULTS.items()
         "float",
         "probability",
         "assumed",
-        '001: financial change came "terutama pada program Comeback Journey dan Beasiswa IPM"',
+        '001: financial change came "terutama pada program Comeback Journey dan Beasiswa IPM"'
+        + (
+            "; the highest of the four, but not the survey's 55%, which is a share of respondents (an outcome of "
+            "every route to a financial change), not the chance that one class changes a mother's finances"
+            if _prog == "comeback_journey"
+            else ""
+        ),
         "programmes",
         f"{_lab}: chance completing it changes a mother's finances.",
         bounds=(0.0, 1.0),
@@ -951,8 +989,9 @@ _add(
     18,
     "int",
     "scholars",
-    "observed",
-    '001: "masingmasing batch berisikan 15-20 orang" (sic, the hyphen of masing-masing is lost in the text)',
+    "assumed",
+    'a choice within the observed range, 001: "masingmasing batch berisikan 15-20 orang" (sic, the hyphen of '
+    "masing-masing is lost in the text)",
     "scholarship",
     "Scholars per batch (observed 15-20).",
     bounds=(0, 10_000),
@@ -963,7 +1002,8 @@ _add(
     "month",
     "month",
     "assumed",
-    "first batch date not given",
+    "first batch date not given; the scholarship pays for the business class (Ibu Pebisnis, from 2020-05), "
+    "so it follows it, once the class has run a year",
     "scholarship",
     "Month of the first scholarship batch.",
 )
@@ -1302,8 +1342,9 @@ _add(
     True,
     "bool",
     "-",
-    "observed",
-    '000: "product sample" is one of the seven digital-empowerment elements',
+    "assumed",
+    '000 names "product sample" among the seven digital-empowerment elements, not the order of a brand\'s posts; '
+    "a sample first is assumed",
     "brands",
     "A brand's first post with a momfluencer is an unpaid product sample.",
 )
@@ -1444,7 +1485,7 @@ _add(
     "the open Telegram group is where the admins' prompting questions meet the whole community",
     "communication",
     "Which messages the monitored communication pattern is measured on.",
-    choices=("telegram", "whatsapp", "groups", "all"),
+    choices=("telegram", "whatsapp", "groups", "all", "alumni", "team"),
 )
 _add(
     "window_weeks",
@@ -1594,18 +1635,539 @@ _add(
 )
 
 # --- Model 2.0 (issue 10): interactivity (model/interaction.py, model/communication.py) ---
+_add(
+    "purpose_patterns",
+    True,
+    "bool",
+    "-",
+    "observed",
+    '000: interactivity "dengan pola komunikasi yang berbeda sesuai dengan tujuan komunikasinya" (with communication '
+    "patterns that differ by the purpose of communication); 001 names group, organisation and mass contexts",
+    "interactivity",
+    "Purpose sets the pattern: class discussion admin-led (admin_lead), peer support and the alumni group led by "
+    "peer_lead, the management team organisational; off: admin_lead everywhere, no alumni or team group.",
+)
+_add(
+    "peer_lead",
+    0.1,
+    "float",
+    "share",
+    "assumed",
+    '001: the Telegram group is for "bertukar kabar" (exchanging news) among members and is open to all; '
+    "peer support is all-channel, so few messages go to the facilitators",
+    "interactivity",
+    "Share of peer-support messages (open Telegram group, alumni group) addressed to the facilitators.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "team_messages",
+    5.0,
+    "float",
+    "messages/week",
+    "assumed",
+    '001: organisational communication "antara sesama pengurus komunitas" (among the managers); '
+    "a handful of coordination messages a week per team member",
+    "interactivity",
+    "Messages a week of each volunteer and manager in the management team's group.",
+    bounds=(0.0, 1000.0),
+)
+_add(
+    "admin_replies",
+    20.0,
+    "float",
+    "replies/week",
+    "assumed",
+    "a facilitator answers about three group messages a day beside her other work (Shaw 1964: the hub "
+    "saturates; background.md)",
+    "interactivity",
+    "Replies a facilitator (founder-equivalent, model/capacity.py) can give a week to messages addressed to her.",
+    bounds=(0.0, 100_000.0),
+)
+_add(
+    "internalise_exchange",
+    0.02,
+    "float",
+    "score/week",
+    "assumed",
+    "Berger & Luckmann: internalisation happens in interaction; 000: interactivity builds the members' "
+    "empowerment; twice the prompt effect at saturation",
+    "interactivity",
+    "Weekly internalisation gain of a member with many exchanges (times 1 - exp(-x/3) and 1 - score); 0 = off.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "internalise_silence",
+    0.005,
+    "float",
+    "1/week",
+    "assumed",
+    "silence lets the identity fade: half the dormant decay, as a silent member still reads",
+    "interactivity",
+    "Share of internalisation an active member loses in a week without any exchange; 0 = off.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "tie_formation",
+    0.05,
+    "float",
+    "1/week",
+    "assumed",
+    "a lasting acquaintance takes many hours of interaction (Hall 2019, background.md); "
+    "one week of chat exchanges rarely makes one",
+    "interactivity",
+    "Chance that two mothers who exchanged messages this week form a lasting community tie; 0 = off.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "referral_rate",
+    0.01,
+    "float",
+    "1/week",
+    "assumed",
+    '001: "networking makin luas, dapet kerjaan juga" (wider networking, got work too); Granovetter: '
+    "jobs travel through ties",
+    "interactivity",
+    "Weekly chance an earning member passes an opportunity along a strong community tie; 0 = off.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "opportunity_value",
+    250_000.0,
+    "float",
+    "Rp",
+    "assumed",
+    "a small job or order, half the income_change_threshold (two or three make a financial change)",
+    "interactivity",
+    "Median value of an opportunity received through a tie.",
+    bounds=(0.0, 1e9),
+)
+_add(
+    "live_attendance",
+    0.7,
+    "float",
+    "share",
+    "assumed",
+    "most learners of a paid cohort attend its live Zoom sessions; fewer with little free time",
+    "interactivity",
+    "Chance a learner with average free time attends a week's live class (user-to-system).",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "skill_effect",
+    0.5,
+    "float",
+    "-",
+    "assumed",
+    "user-to-document use (materials) builds skills (McMillan: user-to-document); "
+    "learning by reading the 340+ materials (001)",
+    "interactivity",
+    "Relative rise of the financial-change chance at full skill from materials read; 0 = off.",
+    bounds=(0.0, 10.0),
+)
+_add(
+    "belonging_effect",
+    0.5,
+    "float",
+    "-",
+    "assumed",
+    "user-to-system use (live classes) builds belonging, which keeps learners in class (social presence: "
+    "Garrison, Anderson & Archer 2000, background.md)",
+    "interactivity",
+    "Share by which attending every live session cuts a learner's drop-out hazard; 0 = off.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "tie_retention",
+    0.3,
+    "float",
+    "1/tie",
+    "assumed",
+    "bond-based commitment: personal ties to other members keep people in online communities "
+    "(Ren, Kraut & Kiesler 2007, background.md)",
+    "interactivity",
+    "Per community tie: dormancy divided and reactivation multiplied by 1 + tie_retention times ties; 0 = off.",
+    bounds=(0.0, 10.0),
+)
 # --- end interactivity ---
 
 # --- Model 2.0 (issue 10): funnels (channels, onboarding, classes, volunteering, model/alumni.py) ---
+_add(
+    "telegram_seek_boost",
+    1.0,
+    "float",
+    "multiplier",
+    "assumed",
+    '001: the open Telegram group is a "titik awal agar anggota grup merasakan AosambutanAo dan komunikasi yang '
+    'positif sehingga tertarik mengikuti kegiatan maupun kelas di kemudian" (a starting '
+    "point so that members feel welcomed and become interested in activities and classes later); doubling the "
+    "seeking hazard is a modest guess for being welcomed daily (calibration to revisit)",
+    "onboarding",
+    "Extra seeking hazard of an aware mother in the Telegram group (0 = none).",
+    bounds=(0.0, 20.0),
+)
+_add(
+    "telegram_class_boost",
+    0.5,
+    "float",
+    "multiplier",
+    "assumed",
+    "the Telegram group carries the news of classes to its members (001: the group is used for "
+    '"perkembangan kegiatan komunitas"); a member who reads it applies more often, half again as often '
+    "as a modest guess (calibration to revisit)",
+    "programmes",
+    "Extra application hazard of a member in the Telegram group (0 = none).",
+    bounds=(0.0, 20.0),
+)
+_add(
+    "announcement_boost",
+    0.5,
+    "float",
+    "multiplier",
+    "assumed",
+    '001: "Instagram juga dimanfaatkan untuk menyebarkan informasi mengenai kegiatan yang akan '
+    "dilangsungkan dalam waktu dekat. Diharapkan dapat menambah atensi pengikut sehingga kegiatan yang akan "
+    'diselenggarakan dapat memiliki banyak peserta" (Instagram spreads news of upcoming activities, to raise '
+    "followers' attention so that they have many participants); half again as often is a modest guess",
+    "programmes",
+    "Extra application hazard of an Instagram follower in a sign-up window (class announcements; 0 = none).",
+    bounds=(0.0, 20.0),
+)
+_add(
+    "live_seek_share",
+    0.003,
+    "float",
+    "hazard per live",
+    "assumed",
+    '001: the free Instagram lives "Tanya Ibu Peri" reach followers ("Cukup Instagram @ibupunyamimpi"); '
+    "a live is watched by a few per cent of the followers and few of them decide to join at once: about 0.2% "
+    "per live for an average follower (m_i (1 - b_i) = 0.63), half the seeking a fortnight brings an aware "
+    "mother anyway (calibration to revisit)",
+    "onboarding",
+    "Seeking hazard a live adds for an aware follower not yet queued, times her m_i (1 - b_i) (0 = none).",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "volunteer_entry",
+    True,
+    "bool",
+    "-",
+    "assumed",
+    '001: "Kelas awal dan program volunteer ini seringkali menjadi Aokelas pembukaAo bagi para ibu untuk '
+    'lanjut mengikuti kelas-kelas intensif lainnya" (the entry class and the volunteer programme are often the '
+    "'opening class' for mothers to go on to the intensive classes): volunteering is a way in, not a reward for a "
+    "completed class",
+    "volunteers",
+    "Volunteer calls take engaged members without a completed class (off: at least one completed class needed).",
+)
+_add(
+    "volunteer_enrol_boost",
+    1.0,
+    "float",
+    "multiplier",
+    "assumed",
+    '001: volunteering is a "kelas pembuka" (opening class) to the intensive classes, and "Informan pun '
+    'menjajaki program volunteer terlebih dahulu" (the informant tried the volunteer programme first); '
+    "doubling the application hazard of a volunteer without a paid class is a modest guess",
+    "volunteers",
+    "Extra application hazard of a volunteer who has not completed a paid class (0 = none).",
+    bounds=(0.0, 20.0),
+)
+_add(
+    "alumni_class_every_weeks",
+    13,
+    "int",
+    "weeks",
+    "assumed",
+    '001: "Kelas alumni juga diadakan untuk menjaring opini dan berbagi cerita ibu pasca mengikuti '
+    'kelas belajar" (alumni classes gather opinions and stories after the classes); frequency not given: '
+    "quarterly assumed",
+    "alumni",
+    "Weeks between alumni classes (0 = none).",
+    bounds=(0, 520),
+)
+_add(
+    "reunion_month",
+    4,
+    "int",
+    "month of the year",
+    "assumed",
+    '001: "mengikuti acara reuni, yakni acara refleksi bagi mereka yang pernah mengikuti kelas Ibu '
+    'Punya Mimpi" (reunion events, a reflection for those who took IPM classes); yearly, in the founding month '
+    "April assumed",
+    "alumni",
+    "Month of the yearly alumni reunion, held in its first week (1-12; 0 = none).",
+    bounds=(0, 12),
+)
+_add(
+    "alumni_attendance",
+    0.2,
+    "float",
+    "probability",
+    "assumed",
+    "online events reach a minority of alumnae: one in five, a modest guess (calibration to revisit)",
+    "alumni",
+    "Chance a registered alumna (dormant ones too) attends an alumni class or reunion.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "internalise_alumni",
+    0.05,
+    "float",
+    "share",
+    "assumed",
+    "a reflection event renews the identity less than a class (internalise_free, internalise_paid) and about as "
+    "much as an offline meetup",
+    "alumni",
+    "Internalisation an attendee of an alumni event gains, as a share of 1 - s_i.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "alumni_enrol_boost",
+    1.0,
+    "float",
+    "multiplier",
+    "assumed",
+    '001: "partisipasi yang simultan dari satu kelas ke kelas berikutnya" (participation from one '
+    "class to the next); an alumni event reminds her of the next class: doubling her application hazard for a "
+    "while is a modest guess",
+    "alumni",
+    "Extra application hazard of an alumna in the weeks after she attended an alumni event (0 = none).",
+    bounds=(0.0, 20.0),
+)
+_add(
+    "repeat_window_weeks",
+    13,
+    "int",
+    "weeks",
+    "assumed",
+    "the reminder lasts about one cohort cycle (a quarter)",
+    "alumni",
+    "Weeks after an alumni event during which alumni_enrol_boost applies.",
+    bounds=(0, 520),
+)
 # --- end funnels ---
 
 # --- Model 2.0 (issue 10): chronology, capacity, barriers ---
+_add(
+    "waiting_list",
+    True,
+    "bool",
+    "-",
+    "assumed",
+    "a full cohort keeps those it turned away first in line for the next (the platform shows remaining places, "
+    "background.md); off: they return to active and may apply again (version 0.2)",
+    "programmes",
+    "Applicants a full cohort turns away wait, first in line, for the programme's next cohort.",
+)
 # --- end chronology ---
 
 # --- Model 2.0 (issue 10): work (Jika Ibu Menjadi professions, IbuSibuk's seven elements) ---
+# Jika Ibu Menjadi tracks (model/momfluencers.py assigns them; content_creator_share above is the content
+# creators' share). 001 names the programme's professions: content creator and writer as the examples of
+# "Jika Ibu Menjadi", virtual assistant, master of ceremony and content creator as the professions suited to
+# technology, and a poster "#Jika Ibu Menjadi Financial Planner"; it gives no shares. Content creator keeps the
+# largest share (0.3) as the flagship named in both passages; the rest is split by how often 001 names each.
+for _track, _share, _why in (
+    ("writer", 0.2, "the programme's second example (Jika Ibu Menjadi Penulis, 001)"),
+    ("virtual_assistant", 0.2, "named by 001 among the professions suited to technology"),
+    ("mc", 0.15, "master of ceremony, named by 001 among the professions suited to technology"),
+    ("financial_planner", 0.15, "named by 001 only through a poster (Jika Ibu Menjadi Financial Planner)"),
+):
+    _add(
+        f"track_share_{_track}",
+        _share,
+        "float",
+        "share",
+        "assumed",
+        f"{_why}; 001 gives no shares (content creator, the flagship, keeps the largest); the shares are taken in "
+        "order after content_creator_share and cut at 1 (what is left gets no track)",
+        "work",
+        f"Share of Jika Ibu Menjadi graduates on the {_track.replace('_', ' ')} track (0 = no such track).",
+        bounds=(0.0, 1.0),
+    )
+for _track, _rate, _pay, _why_rate, _why_pay in (
+    (
+        "writer",
+        0.08,
+        150_000.0,
+        "small orders come often: about one in 12 weeks for a newly trained writer",
+        "Indonesian freelance article rates: Rp10,000-50,000 per 500 words at content mills, Rp150,000 for 600-700 "
+        "words on a freelance platform (2023), Rp150,000-250,000 advised by a writing mentor (2019), blog posts "
+        "found through the web corpus; an order of one or two articles",
+    ),
+    (
+        "virtual_assistant",
+        0.05,
+        500_000.0,
+        "a client about every 20 weeks",
+        "a package of about 8 hours at Rp50,000-75,000 an hour (an Indonesian VA pricing guide, 2025, computes "
+        "Rp75,000/hour from Rp6 million a month at 20 hours a week)",
+    ),
+    (
+        "mc",
+        0.04,
+        300_000.0,
+        "events come through acquaintances, about one in 25 weeks",
+        "beginners are paid Rp100,000-200,000 for small events and Rp400,000 for a first wedding (Medan, 2023), "
+        "Rp150,000-500,000 for campus events (Bengkulu, 2022): news reports found through the web corpus",
+    ),
+    (
+        "financial_planner",
+        0.03,
+        500_000.0,
+        "clients are rare for a newly trained planner, about one in 33 weeks",
+        "no Indonesian fee found; one family consultation assumed",
+    ),
+):
+    _label = _track.replace("_", " ")
+    _add(
+        f"work_rate_{_track}",
+        _rate,
+        "float",
+        "1/week",
+        "assumed",
+        f"no figure in 001 (a member: dapet kerjaan juga, got work too); {_why_rate}",
+        "work",
+        f"Weekly chance a working {_label} gets a paid job (before the referral effect; 0 = no jobs).",
+        bounds=(0.0, 1.0),
+    )
+    _add(
+        f"work_pay_{_track}",
+        _pay,
+        "float",
+        "Rp/job",
+        "assumed",
+        _why_pay,
+        "work",
+        f"Median pay of one {_label} job (lognormal, log-sd 0.5).",
+        bounds=(0.0, 1e10),
+    )
+_add(
+    "work_quit_rate",
+    0.005,
+    "float",
+    "1/week",
+    "assumed",
+    "as momfluencer_quit_rate: some stop taking jobs",
+    "work",
+    "Weekly chance a trained professional (writer, VA, MC, financial planner) stops working as one.",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "referral_effect",
+    1.0,
+    "float",
+    "multiplier",
+    "assumed",
+    "001: a member's testimony links wider networking and getting work (networking makin luas, dapet kerjaan "
+    "juga); a member with 10 or more community ties gets jobs twice as often",
+    "work",
+    "Relative rise of the job chance at 10 or more community ties (model.net_ties; 0 = no referrals).",
+    bounds=(0.0, 20.0),
+)
+# IbuSibuk's seven elements of digital empowerment (000), each acting where the abstract puts it;
+# each neutral at its default (multiplier 1, effect 0); product sample is product_sample_first (brands)
+_add(
+    "brand_story_reach",
+    1.0,
+    "float",
+    "multiplier",
+    "assumed",
+    "000: brand story and brand mission are elements of digital empowerment; a clear story and mission make "
+    "the community trusted, so its Instagram reaches more mothers (1 = neutral)",
+    "work",
+    "Multiplier of the community's mass reach from its brand story and mission (1 = none).",
+    bounds=(0.0, 10.0),
+)
+_add(
+    "memorable_content",
+    1.0,
+    "float",
+    "multiplier",
+    "assumed",
+    "000: memorable content and packaging is an element of digital empowerment; posts that are remembered "
+    "and shared reach more people (1 = neutral)",
+    "work",
+    "Multiplier of the reach of posts: the community's content and momfluencers' follower growth (1 = none).",
+    bounds=(0.0, 10.0),
+)
+_add(
+    "community_development",
+    0.0,
+    "float",
+    "share",
+    "assumed",
+    "000: community development is an element of digital empowerment, done through training "
+    '(000: "pelatihan baik secara online maupun offline"); better training, better content (0 = neutral)',
+    "work",
+    "Relative rise of a newly trained momfluencer's mean engagement from the community's training (0 = none).",
+    bounds=(0.0, 5.0),
+)
+_add(
+    "mixed_media",
+    0.0,
+    "float",
+    "share",
+    "assumed",
+    "000: mixed media is an element of digital empowerment; a campaign post made for several channels "
+    "(Instagram with TikTok, WhatsApp status or YouTube) is a bundle that pays 1.5 times a single post (0 = neutral)",
+    "work",
+    "Share of brand campaign posts made as multi-channel bundles (0 = Instagram only).",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "differentiation",
+    0.0,
+    "float",
+    "weight",
+    "assumed",
+    "000: differentiation is an element of digital empowerment; brands choose distinct voices by engagement "
+    "rather than by audience size (0 = neutral: engagement and followers weigh the same)",
+    "work",
+    "Brands' selection weight on engagement over followers (-1 = followers only, 0 = both, 1 = engagement only).",
+    bounds=(-1.0, 1.0),
+)
+_add(
+    "training_offline_share",
+    0.0,
+    "float",
+    "share",
+    "assumed",
+    '000: "pelatihan baik secara online maupun offline" (training both online and offline); IPM trains on '
+    "Zoom (001), so none offline by default",
+    "work",
+    "Share of new momfluencers trained offline, where a meetup is held in her province (0 = all online).",
+    bounds=(0.0, 1.0),
+)
+_add(
+    "offline_training_boost",
+    0.25,
+    "float",
+    "share",
+    "assumed",
+    "face-to-face practice with feedback teaches more than a Zoom class; a quarter more engagement is a guess",
+    "work",
+    "Relative rise of the mean engagement of a momfluencer trained offline.",
+    bounds=(0.0, 5.0),
+)
 # --- end work ---
 
 # --- Model 2.0 (issue 10): market size ---
+_add(
+    "market_size",
+    10_712_000,
+    "int",
+    "mothers",
+    "derived",
+    "docs/sources/market.md, model/market.py (reachable_mothers, to the nearest 1,000): millennials 69.90 M "
+    "(BPS SP2020) x women 0.4916 x ever married 0.8837 (BPS census table by age, sex, marital status) x mothers "
+    "0.90 (assumed) x internet 0.9317 (APJII 2024) x Instagram 0.42 (assumed between APJII 2024 0.297 and "
+    "Digital 2024 0.545); range 6.5 M - 15.8 M",
+    "market",
+    "Reachable mothers nationally (millennial mothers on the internet and Instagram); n_mothers, the simulated "
+    "effective market, is at most this (n_mothers is at most 5,000,000, the lower bound here).",
+    bounds=(5_000_000, 50_000_000),
+)
 # --- end market ---
 
 # Calibration priors (uniform; assumed: plausible ranges around the values hand-tuned for IPM,

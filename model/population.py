@@ -14,7 +14,10 @@ the model's generator, the traits the rules need:
 * ``occupation`` why she paused work: left after marriage/childbirth, long-distance
   marriage, or migration (shares ``share_long_distance``, ``share_migrated``);
 * ``barrier`` = min(1, barrier_strength * weighted mean of stigma, 1 - family,
-  1 - free_time), ``motivation`` (``isolation_motivation`` for LDM/migrated) and
+  1 - free_time): by default the family weighs most (``weight_family`` >
+  ``weight_environment`` >= ``weight_time``: the IPM manager names the family
+  the first obstacle, environment and stigma follow; :func:`barrier_shares`),
+  ``motivation`` (``isolation_motivation`` for LDM/migrated) and
   ``digital_reach`` = 1 - min(1, barrier_strength * (1 - digital)), how well
   Instagram and Telegram reach her.
 
@@ -130,3 +133,18 @@ def make_population(p: dict, rng: np.random.Generator) -> dict[str, np.ndarray]:
         motivation=motivation,
         digital_reach=digital_reach,
     )
+
+
+def barrier_shares(p: dict, pop: dict[str, np.ndarray]) -> dict[str, float]:
+    """Each obstacle's share of the (unclipped) barrier index, averaged over the mothers (sums to 1).
+
+    ``environment`` (stigma), ``family`` (low family support) and ``time`` (little free time): the
+    weighted terms of the index, summed over everyone, as shares of their total.
+    """
+    parts = {
+        "environment": p["weight_environment"] * float(pop["stigma"].astype(float).sum()),
+        "family": p["weight_family"] * float((1.0 - pop["family"].astype(float)).sum()),
+        "time": p["weight_time"] * float((1.0 - pop["free_time"].astype(float)).sum()),
+    }
+    total = sum(parts.values())
+    return {k: v / total if total > 0 else 0.0 for k, v in parts.items()}

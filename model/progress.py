@@ -17,12 +17,20 @@ contacts (peer reinforcement of applications, model/classes.py). This week's
 Jika Ibu Menjadi completions are passed on to momfluencer training
 (model/momfluencers.py).
 
+Interactivity (model/communication.py draws per-learner events when either effect
+is on): **belonging** from user-to-system use, a learner's drop-out hazard times
+``1 - belonging_effect * a_i`` (``a_i`` the share of live sessions she attended);
+**skills** from user-to-document use, the financial-change chance at a paid
+completion times ``1 + skill_effect * (1 - exp(-materials read / SKILL_SCALE))``
+(at most 1).
+
 Completion rate = paid completions / (completions + drop-outs) among paying
 learners (the platform records progress only for paid orders, background.md).
 
 Parameters read: the ``<prog>_*`` family (``<prog>_financial_effect``), dropout_rate,
 free_class_dropout, support_effect, internalise_free, internalise_paid,
-parenting_effect_free, parenting_effect_paid, scholarship_financial_effect, and
+parenting_effect_free, parenting_effect_paid, scholarship_financial_effect,
+belonging_effect, skill_effect, and
 through model/capacity.py n_admins, admin_capacity, manager_capacity, volunteer_capacity.
 """
 
@@ -38,6 +46,21 @@ from .states import FREE_CLASS, NO_CLASS, Stage
 
 # assumed: a mother at the top of the barrier index drops out at 1 + 2 = 3 times the base rate
 BARRIER_DROPOUT = 2.0
+
+
+SKILL_SCALE = 30.0  # assumed: about ten weeks of reading at three materials a week give skill 1 - 1/e
+
+
+def attendance_share(model, idx: np.ndarray) -> np.ndarray:
+    """Share of the live sessions ``idx`` attended while in classes (0 before any; model/communication.py)."""
+    att, miss = model.lives_attended[idx].astype(float), model.lives_missed[idx]
+    total = att + miss
+    return np.divide(att, total, out=np.zeros(idx.size), where=total > 0)
+
+
+def skill(model, idx: np.ndarray) -> np.ndarray:
+    """Skill in [0, 1) from the learning materials read: ``1 - exp(-materials / SKILL_SCALE)``."""
+    return -np.expm1(-model.materials_read[idx] / SKILL_SCALE)
 
 
 def support_shortfall(model) -> float:
@@ -60,6 +83,8 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     d = np.where(
         free, p["free_class_dropout"], p["dropout_rate"] * (1.0 + p["support_effect"] * support_shortfall(model))
     ) * (1.0 + BARRIER_DROPOUT * b)
+    if p["belonging_effect"] > 0:  # user-to-system: live classes attended build belonging
+        d = d * (1.0 - p["belonging_effect"] * attendance_share(model, learners))
     drop = rng.random(learners.size) < d
     dropped = learners[drop]
     done = learners[~drop & (model.class_end[learners] <= model.week + 1)]
@@ -83,6 +108,8 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     fin_p = np.array([p[f"{g}_financial_effect"] for g in PROGRAMMES])[k]
     scholars = ~model.paying[paid_done]
     fin_p = np.where(scholars, p["scholarship_financial_effect"], fin_p)
+    if p["skill_effect"] > 0:  # user-to-document: materials read build skills
+        fin_p = np.minimum(1.0, fin_p * (1.0 + p["skill_effect"] * skill(model, paid_done)))
     u_fin, u_par = rng.random(paid_done.size), rng.random(paid_done.size)
     model.fin_change[paid_done[u_fin < fin_p]] = True
     model.par_change[paid_done[u_par < p["parenting_effect_paid"]]] = True
@@ -117,6 +144,8 @@ RULE = Rule(
         "scholarship_financial_effect",
         "parenting_effect_paid",
         "internalise_paid",
+        "belonging_effect",
+        "skill_effect",
     ),
     owns=(
         State("done", np.uint8, 0, "bit k: paid programme k completed"),

@@ -7,6 +7,7 @@ model/rule.py), its test, one line here, and its ODD text (CONTRIBUTING.md).
 from __future__ import annotations
 
 from . import (
+    alumni,
     awareness,
     brands,
     channels,
@@ -14,12 +15,14 @@ from . import (
     communication,
     engagement,
     happy_hour,
+    interaction,
     momfluencers,
     onboarding,
     progress,
     promotion,
     scholarship,
     volunteering,
+    work,
 )
 from .rule import Rule
 
@@ -32,9 +35,12 @@ RULES: tuple[Rule, ...] = (
     progress.RULE,
     momfluencers.RULE,
     engagement.RULE,
+    alumni.RULE,
     happy_hour.RULE,
     volunteering.RULE,
     promotion.RULE,
     brands.RULE,
+    work.RULE,
     communication.RULE,
+    interaction.RULE,
 )

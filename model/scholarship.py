@@ -10,7 +10,9 @@ need_i`` (``need_i = 1 - wtp_i / wtp_max``: the scholarship favours mothers who
 cannot pay) and start an Ibu Pebisnis cohort free of charge. Their completion
 and outcomes follow model/progress.py (financial change with
 ``scholarship_financial_effect``). Scholars are not paying learners, so they do
-not count in the completion rate.
+not count in the completion rate. The step also passes how many candidates there
+were (``scholarship_candidates``: a batch fills when there are at least
+``scholarship_batch_size``; model/capacity.py's report).
 
 Parameters read: scholarship_batches, scholarship_batch_size,
 scholarship_start, scholarship_every_weeks, enrol_threshold, wtp_max.
@@ -32,7 +34,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Select this week's batch, if one is due; return the new scholars."""
     p = model.p
     if model.week not in model.scholarship_weeks or p["scholarship_batch_size"] == 0:
-        return {"scholars": np.empty(0, np.int64)}
+        return {"scholars": np.empty(0, np.int64), "scholarship_candidates": 0}
     mem = model.member_idx
     cand = mem[
         (model.stage[mem] == Stage.ACTIVE)
@@ -47,11 +49,11 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     cand, w = cand[w > 0], w[w > 0]  # a mother with score 0 is never selected
     n = min(p["scholarship_batch_size"], cand.size)
     if n == 0:
-        return {"scholars": np.empty(0, np.int64)}
+        return {"scholars": np.empty(0, np.int64), "scholarship_candidates": cand.size}
     chosen = rng.choice(cand, size=n, replace=False, p=w / w.sum())
     model.scholar[chosen] = True
     classes.enrol(model, chosen, IBU_PEBISNIS, paying=False)
-    return {"scholars": chosen}
+    return {"scholars": chosen, "scholarship_candidates": cand.size}
 
 
 RULE = Rule(
@@ -60,4 +62,5 @@ RULE = Rule(
     owns=(State("scholar", bool, False, "selected for the business scholarship"),),
     flows=(Flow("scholars", "New scholars", cumulative=True),),
     step=step,
+    passes=("scholarship_candidates",),  # how many could have been chosen (model/capacity.py's report)
 )

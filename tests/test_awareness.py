@@ -296,3 +296,24 @@ def test_fewest_posts_keep_mass_reach_finite(posts):
         m.run()
         assert np.isfinite(awareness.mass_reach(m))
     assert m.dataframe()["n_aware"].iloc[-1] > m.dataframe()["n_aware"].iloc[0]
+
+
+# ------------------------------------------------------------------ IbuSibuk's elements (000) on reach
+@pytest.mark.parametrize("name", ["brand_story_reach", "memorable_content"])
+def test_brand_story_and_memorable_content_multiply_the_mass_reach(name):
+    kw = dict(rng=1, n_mothers=1000, media_reach=0.01, live_boost=0.0, covid_push=0.0)
+    base = awareness.mass_reach(CommunityModel(**kw))
+    assert awareness.mass_reach(CommunityModel(**{name: 1.0}, **kw)) == base  # neutral: the same number
+    assert awareness.mass_reach(CommunityModel(**{name: 1.5}, **kw)) == pytest.approx(1.5 * base)
+    assert awareness.mass_reach(CommunityModel(**{name: 0.0}, **kw)) == 0.0
+    both = CommunityModel(brand_story_reach=1.2, memorable_content=1.5, **kw)
+    assert awareness.mass_reach(both) == pytest.approx(1.8 * base)
+
+
+def test_a_trusted_brand_story_makes_more_mothers_aware():
+    for seed in (1, 2, 3):
+        kw = dict(n_mothers=20_000, end="2021-06", rng=seed)
+        off = CommunityModel(**kw).run().dataframe()["n_aware"]
+        on = CommunityModel(brand_story_reach=1.5, **kw).run().dataframe()["n_aware"]
+        assert on.iloc[-1] > off.iloc[-1], seed
+        assert (on.to_numpy() >= off.to_numpy()).all(), seed  # same thresholds, more hazard every week

@@ -560,7 +560,10 @@ def test_designs_too_large_are_refused_before_anything_is_allocated(monkeypatch)
     from ibusim.experiments import spec as spec_mod
 
     monkeypatch.setattr(spec_mod.Spec, "points", lambda self: pytest.fail("points() built for a refused design"))
-    four = "".join(f"[factors.{n}]\nrange = [0.001, 0.01]\nlevels = 100000\n" for n in NUMERIC[-4:])
+    fits = [
+        n for n in NUMERIC if PARAMS[n].type == "float" and PARAMS[n].bounds[0] <= 0.001 and PARAMS[n].bounds[1] >= 0.01
+    ]
+    four = "".join(f"[factors.{n}]\nrange = [0.001, 0.01]\nlevels = 100000\n" for n in fits[-4:])
     err = one_line(["sweep", spec_file(TINY_FIXED + four)], "100,000,000,000,000,000,000 runs", "maximum 100,000")
     assert "levels" in err
     sobol = 'design = "sobol"\nsamples = 100000000\n' + TINY_FIXED + "[factors.interest_rate]\nrange = [0.001, 0.01]\n"

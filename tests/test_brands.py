@@ -13,6 +13,9 @@ from ibusim.model.parameters import PARAMS
 RATES = {k: PARAMS[k].default for k in PARAMS if k.startswith("rate_")}
 # the IbuSibuk preset has brands and trains content creators; to the end of 2023 it trains ~70
 ECONOMY = dict(preset="ibusibuk", end="2023-12")
+# brands only: no income from referrals along community ties (model/interaction.py) in the runs that count
+# every Rp of ``model.income`` as a brand's (IbuSibuk has no other Jika Ibu Menjadi track, model/work.py)
+BRANDS_ONLY = dict(referral_rate=0.0)
 
 
 # ------------------------------------------------------------------ pay per post by tier
@@ -172,7 +175,7 @@ def test_campaign_count_follows_campaigns_per_month():
 
 # ------------------------------------------------------------------ budgets in whole runs
 def test_zero_budget_zero_income_even_with_many_brands():
-    m = CommunityModel(rng=1, n_brands=50, brand_budget=0.0, **ECONOMY).run()
+    m = CommunityModel(rng=1, n_brands=50, brand_budget=0.0, **BRANDS_ONLY, **ECONOMY).run()
     df, s = m.dataframe(), m.summary()
     assert s["creators"] > 0 and s["campaigns"] > 0  # there were momfluencers and campaigns
     assert df["new_samples"].sum() > 0  # products were still sent
@@ -207,7 +210,7 @@ def test_doubling_brand_budget_does_not_decrease_total_income(budget_pairs):
 
 
 def test_income_never_negative_in_a_run():
-    m = CommunityModel(rng=2, **ECONOMY).run()
+    m = CommunityModel(rng=2, **BRANDS_ONLY, **ECONOMY).run()
     df = m.dataframe()
     assert (m.income >= 0).all() and (df["new_income"] >= 0).all()
     assert df["cum_income"].is_monotonic_increasing
@@ -311,3 +314,59 @@ def test_brands_at_their_maxima_post_once_per_creator_and_campaign():
     assert out["samples"] == 300 * 40 and out["paid_posts"] == 300 * 3 * 40
     assert all(b.sampled == set(who.tolist()) for b in m.brands)
     assert m._brand_sampled.sum() == 300 * 40
+
+
+# ------------------------------------------------------- IbuSibuk's elements (000): differentiation, mixed media
+def _chosen(differentiation: float, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One campaign choosing 10 of 200 momfluencers with spread engagement and followers; return who posted."""
+    m, who = economy(
+        n_creators=200,
+        creators_per_campaign=10,
+        product_sample_first=False,
+        brand_budget=1e9,
+        differentiation=differentiation,
+    )
+    r = np.random.default_rng(seed)
+    m.mf_engagement[who] = r.uniform(0.03, 0.12, who.size)
+    m.mf_followers[who] = 10 ** r.uniform(3.0, 5.0, who.size)
+    brands.step(m, Campaigns(1, seed))
+    paid = who[m.income[who] > 0]
+    return paid, m.mf_engagement[paid], m.mf_followers[paid]
+
+
+def test_appeal_at_zero_differentiation_is_engagement_times_log_followers():
+    e, f = np.array([0.02, 0.05, 0.1]), np.array([1e3, 2e4, 5e5])
+    np.testing.assert_array_equal(brands._appeal(e, f, 0.0), e * np.log10(1 + f))
+    np.testing.assert_allclose(brands._appeal(e, f, 1.0), e**2)  # engagement only
+    np.testing.assert_allclose(brands._appeal(e, f, -1.0), np.log10(1 + f) ** 2)  # followers only
+
+
+def test_differentiation_makes_brands_choose_by_engagement_over_followers():
+    eng = {d: [] for d in (-1.0, 0.0, 1.0)}
+    fol = {d: [] for d in (-1.0, 0.0, 1.0)}
+    for seed in range(5):
+        for d in eng:
+            paid, e, f = _chosen(d, seed)
+            assert paid.size == 10
+            eng[d].append(e.mean())
+            fol[d].append(np.log10(f).mean())
+    assert np.mean(eng[1.0]) > np.mean(eng[0.0]) > np.mean(eng[-1.0])
+    assert np.mean(fol[-1.0]) > np.mean(fol[0.0]) > np.mean(fol[1.0])
+
+
+def test_mixed_media_bundles_pay_more_per_post():
+    for share in (0.0, 0.5, 1.0):
+        m, who = economy(creators_per_campaign=10, product_sample_first=False, mixed_media=share)
+        out = brands.step(m, Campaigns(1))
+        price = brands.rate(m.p, np.array([5_000.0]))[0] * (1 + share * (brands.MIXED_MEDIA_PAY - 1))
+        assert out["paid_posts"] == who.size
+        np.testing.assert_allclose(m.income[who], price)
+
+
+def test_mixed_media_within_the_same_budget_buys_fewer_posts():
+    price = brands.rate(RATES, np.array([5_000.0]))[0]
+    kw = dict(n_creators=6, product_sample_first=False, creators_per_campaign=10, brand_budget=3 * price)
+    m, _ = economy(**kw)
+    assert brands.step(m, Campaigns(1))["paid_posts"] == 3
+    m, _ = economy(mixed_media=1.0, **kw)
+    assert brands.step(m, Campaigns(1))["paid_posts"] == 2  # bundles at 1.5 times the price: two fit

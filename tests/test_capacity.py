@@ -196,3 +196,64 @@ def test_volunteering_off_growth_is_lower(growth_runs):
     assert off.mean() < 0.96 * on.mean(), (on, off)
     # and the team did exist in the runs with volunteering
     assert all(a.summary()["team_capacity"] > 1.5 for a, _ in growth_runs)
+
+
+# ------------------------------------------------------------------ where capacity binds (issue 10)
+def test_summarise_counts_full_cohorts_and_those_turned_away():
+    rows = [("a", 0, 10, 20, 10), ("a", 5, 30, 20, 20), ("a", 9, 20, 20, 20), ("b", 1, 3, 0, 0)]
+    rep = capacity.summarise(rows)
+    assert set(rep) == {"a"}  # a programme with no places runs no cohorts
+    a = rep["a"]
+    assert a["cohorts"] == 3 and a["full"] == 2 and a["first_full_week"] == 5
+    assert a["applicants"] == 60 and a["admitted"] == 50 and a["turned_away"] == 10 and a["peak_waiting"] == 10
+    assert a["mean_fill"] == pytest.approx((0.5 + 1 + 1) / 3) and a["max_pressure"] == pytest.approx(1.5)
+
+
+def test_run_report_changes_nothing():
+    kw = dict(rng=4, n_mothers=20_000, end="2022-06")
+    plain = CommunityModel(**kw).run()
+    traced = CommunityModel(**kw)
+    capacity.run_report(traced)
+    assert not traced.running
+    assert traced.summary() == plain.summary()
+    np.testing.assert_array_equal(traced.series.new, plain.series.new)
+
+
+@pytest.fixture(scope="module")
+def ipm_report():
+    out = []
+    for seed in (1, 2):
+        m = CommunityModel("ipm", rng=seed)
+        out.append((m, capacity.run_report(m)))
+    return out
+
+
+def test_every_cohort_admits_its_applicants_up_to_its_places(ipm_report):
+    for m, _ in ipm_report:
+        for name, _, n, places, admitted in m.capacity_log:
+            assert admitted == min(n, places), name
+
+
+def test_where_capacity_binds_under_ipm(ipm_report):
+    for _, rep in ipm_report:
+        # the business class (25 places) fills once demand has grown: applicants are turned away
+        ip = rep["ibu_pebisnis"]
+        assert ip["full"] >= 1 and ip["turned_away"] > 0 and ip["max_pressure"] > 1
+        # every scholarship batch fills: far more candidates than 15-20 places
+        sch = rep["scholarship"]
+        assert sch["full"] == sch["cohorts"] == 6 and sch["max_pressure"] > 10
+        # the free class never fills: 300 places a fortnight (more with the team) against a queue of a few hundred
+        fc = rep["free_class"]
+        assert fc["full"] == 0 and fc["turned_away"] == 0 and fc["max_pressure"] < 1
+        # the larger paid programmes never fill either
+        for prog in ("comeback_journey", "jika_ibu_menjadi", "kembali_diri"):
+            assert rep[prog]["full"] == 0 and rep[prog]["max_pressure"] < 1
+
+
+def test_smaller_places_bind_more(ipm_report):
+    _, rep0 = ipm_report[0]
+    rep = capacity.run_report(CommunityModel("ipm", rng=1, ibu_pebisnis_places=10))
+    assert rep["ibu_pebisnis"]["full"] > rep0["ibu_pebisnis"]["full"]
+    small = dict(free_class_size=30, places_scale_with_team=0.0, end="2021-12")
+    rep = capacity.run_report(CommunityModel("ipm", rng=1, **small))
+    assert rep["free_class"]["full"] > 0 and rep["free_class"]["turned_away"] > 0  # a queue waits for the next class

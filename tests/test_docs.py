@@ -61,7 +61,7 @@ NOT_RULES = {
     "resources",
 }
 # names of code that no longer exists and must not be documented
-REMOVED = ("community_graph", "link_cohort", "referral", "cohort tie")
+REMOVED = ("community_graph", "link_cohort", "cohort tie")
 
 
 @pytest.fixture(scope="module")

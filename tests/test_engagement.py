@@ -12,8 +12,13 @@ from hypothesis import strategies as st
 from ibusim.model import CommunityModel, engagement
 from ibusim.model.states import NO_CLASS, Role, Stage
 
-SMALL = dict(n_mothers=5000, end="2022-06")
-MID = dict(n_mothers=20_000, end="2023-06")
+# Model 2.0's other rules that move scores or stages (alumni events, exchanges) are off: these tests see engagement
+# alone (tie_retention, engagement's own bond effect, is tested on its own below)
+OTHERS_OFF = dict(
+    alumni_class_every_weeks=0, reunion_month=0, internalise_exchange=0.0, internalise_silence=0.0, tie_retention=0.0
+)
+SMALL = dict(n_mothers=5000, end="2022-06", **OTHERS_OFF)
+MID = dict(n_mothers=20_000, end="2023-06", **OTHERS_OFF)
 
 
 # ------------------------------------------------------------------ whole-model behaviour
@@ -121,6 +126,7 @@ def fake_model(stage, telegram, score, applied=None, n_admins=1, volunteers=0, m
     model = SimpleNamespace(
         admins=[SimpleNamespace(capacity=60) for _ in range(n_admins)],
         p=dict(
+            tie_retention=0.0,
             internalise_prompt=0.0,
             internalise_decay=0.0,
             dormancy_rate=0.0,
@@ -135,6 +141,7 @@ def fake_model(stage, telegram, score, applied=None, n_admins=1, volunteers=0, m
         applied=np.full(n, NO_CLASS, np.int8) if applied is None else np.asarray(applied, np.int8),
         member_idx=np.flatnonzero(stage >= Stage.ACTIVE),
         n_role=lambda role: roles.get(role, 0),
+        net_ties=np.zeros(n, np.int16),
     )
 
     def move(idx, to):
@@ -236,6 +243,25 @@ def test_dormancy_probability_is_rate_times_one_minus_score():
         sel = (score == s) & (applied == NO_CLASS)
         k = sel.sum()
         assert abs(drifted[sel].sum() - prob * k) < 5 * math.sqrt(k * prob * (1 - prob)), s
+
+
+def test_community_ties_divide_dormancy_and_multiply_reactivation():
+    """Bond-based commitment: by 1 + tie_retention * ties (model/interaction.py forms the ties)."""
+    n = 40_000
+    ties = np.where(np.arange(n) % 2 == 0, 0, 3)
+    for stage, key, rate, tied_prob in (
+        (Stage.ACTIVE, "dormant", 0.2, 0.2 / 4),
+        (Stage.DORMANT, "reactivated", 0.1, 0.4),
+    ):
+        m = fake_model(
+            np.full(n, stage), np.zeros(n), np.zeros(n), tie_retention=1.0, dormancy_rate=0.2, reactivation_rate=0.1
+        )
+        m.net_ties = ties.astype(np.int16)
+        moved = np.zeros(n, bool)
+        moved[engagement.step(m, np.random.default_rng(3))[key]] = True
+        for sel, prob in ((ties == 0, rate), (ties == 3, tied_prob)):
+            k = sel.sum()
+            assert abs(moved[sel].sum() - prob * k) < 5 * math.sqrt(k * prob * (1 - prob)), (key, prob)
 
 
 def test_reactivation_is_doubled_in_telegram():

@@ -9,7 +9,9 @@ import pytest
 
 from ibusim.model import CommunityModel, metrics, patterns
 from ibusim.model import targets as targets_mod
+from ibusim.model.momfluencers import TRACKS
 from ibusim.model.parameters import PROGRAMMES
+from ibusim.model.rules import RULES
 from ibusim.model.states import Stage
 
 
@@ -43,8 +45,9 @@ def test_every_cumulative_has_its_flow():
         assert "new_" + name[4:] in metrics.FLOWS, name
 
 
-# amounts of money (Rp), the only flows and cumulatives that are not counts
-MONEY = ("new_income", "cum_income")
+# amounts of money (Rp), the only flows and cumulatives that are not counts: the flows declared float
+MONEY = {f"{prefix}_{f.name}" for rule in RULES for f in rule.flows if f.dtype is float for prefix in ("new", "cum")}
+assert {"new_income", "cum_income"} <= MONEY
 
 
 def test_dataframe_columns_are_date_stocks_flows_cumulatives_shares_or_monitors(run):
@@ -101,6 +104,7 @@ def test_stocks_change_by_their_flows(run):
         + w["new_dropped_paid"]
         + w["new_dropped_scholars"]
         - w["new_reactivated"]
+        - w["new_reactivated_by_alumni"]
     ).all()
     if run.p["free_class"]:
         assert (d["n_queued"] == w["new_seekers"] - w["new_queue_giveups"] - w["new_free_class_starts"]).all()
@@ -158,6 +162,11 @@ OTHER_KEYS = {
     "cum_volunteers",
     "telegram_per_registered",
     "registered_per_follower",
+    "registered_share_of_market",
+    "repeat_enrolled",
+    "waitlisted",
+    "turned_away",
+    "alumni_attendees",
     "provinces_total",
     # roles
     "managers",
@@ -180,6 +189,21 @@ OTHER_KEYS = {
     "events_u2s",
     "comm_centralisation",
     "comm_density",
+    # what exchanges do (model/interaction.py)
+    "community_ties",
+    "mean_community_ties",
+    "share_with_ties",
+    "opportunities_received",
+    "mean_score",
+    "participant_mean_score",
+    "participant_dormant_share",
+    # paid work of the Jika Ibu Menjadi tracks (model/work.py)
+    "earners",
+    "earner_income_p50",
+    "earner_income_p90",
+    "income_gini_trained",
+    *(f"earners_{t}" for t in TRACKS),
+    *(f"income_{t}" for t in TRACKS),
 }
 
 

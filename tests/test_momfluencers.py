@@ -10,7 +10,9 @@ import pytest
 from ibusim.model import CommunityModel, momfluencers
 from ibusim.model.parameters import PROGRAMMES
 
-ECONOMY = dict(preset="ibusibuk", end="2023-12")
+# IbuSibuk trains content creators only (no other track); without referrals along community ties
+# (model/interaction.py) every Rp of ``model.income`` comes from the brands
+ECONOMY = dict(preset="ibusibuk", end="2023-12", referral_rate=0.0)
 JIM = PROGRAMMES.index("jika_ibu_menjadi")
 
 
@@ -62,6 +64,8 @@ def test_new_momfluencers_follower_and_engagement_priors():
         content_creator_share=1.0,
         momfluencer_growth=0.0,
         momfluencer_quit_rate=0.0,
+        community_development=0.0,
+        training_offline_share=0.0,
         n_mothers=80_000,
         preset="ibusibuk",
     ).run()
@@ -80,7 +84,8 @@ def test_new_momfluencers_follower_and_engagement_priors():
 
 def test_followers_grow_while_active_and_stay_when_stopped(economy_run):
     m, followers, active = economy_run
-    growth, ref = m.p["momfluencer_growth"], momfluencers.REFERENCE_ENGAGEMENT
+    growth, ref = m.p["momfluencer_growth"] * m.p["memorable_content"], momfluencers.REFERENCE_ENGAGEMENT
+    assert m.p["memorable_content"] != 1.0  # the IbuSibuk preset's memorable content speeds the growth
     for t in range(1, len(followers)):
         was, now = active[t - 1], active[t]
         kept = was & now
@@ -160,3 +165,68 @@ def test_gini():
     x = np.random.default_rng(0).lognormal(0, 1, 500)
     assert 0 < gini(x) < 1
     assert gini(x) == pytest.approx(gini(3 * x))  # scale free
+
+
+# ------------------------------------------------------------------ Jika Ibu Menjadi tracks
+TRACK_SHARES = dict(
+    content_creator_share=0.2,
+    track_share_writer=0.2,
+    track_share_virtual_assistant=0.2,
+    track_share_mc=0.2,
+    track_share_financial_planner=0.1,
+)
+
+
+@pytest.fixture(scope="module")
+def tracks_run():
+    return CommunityModel(rng=1, preset="ipm", **TRACK_SHARES).run()
+
+
+def test_tracks_split_the_graduates_by_their_shares(tracks_run):
+    m = tracks_run
+    graduates = np.flatnonzero((m.done >> JIM) & 1)
+    assert graduates.size > 500
+    assert not m.track[(m.done >> JIM) & 1 == 0].any()  # only Jika Ibu Menjadi graduates have a track
+    np.testing.assert_array_equal(m.track == momfluencers.CONTENT_CREATOR, m.creator)  # creators = track 1
+    counts = np.bincount(m.track[graduates], minlength=len(momfluencers.TRACKS) + 1)
+    expected = (
+        [0.1]
+        + [TRACK_SHARES["content_creator_share"]]
+        + [TRACK_SHARES[f"track_share_{t}"] for t in momfluencers.TRACKS[1:]]
+    )
+    sd = np.sqrt(np.array(expected) * (1 - np.array(expected)) / graduates.size)
+    np.testing.assert_array_less(np.abs(counts / graduates.size - expected), 4 * sd + 1e-9)
+
+
+def test_track_shares_past_one_are_cut():
+    m = CommunityModel(rng=2, preset="ipm", content_creator_share=0.6, track_share_writer=0.6, end="2023-06").run()
+    graduates = np.flatnonzero((m.done >> JIM) & 1)
+    counts = np.bincount(m.track[graduates], minlength=6) / graduates.size
+    assert counts[0] == 0 and counts[3:].sum() == 0  # everyone has a track; nobody past the writers
+    assert counts[1] == pytest.approx(0.6, abs=4 * np.sqrt(0.24 / graduates.size))
+
+
+def test_community_development_and_offline_training_raise_new_momfluencers_engagement():
+    kw = dict(
+        content_creator_share=1.0,
+        momfluencer_growth=0.0,
+        momfluencer_quit_rate=0.0,
+        community_development=0.0,
+        training_offline_share=0.0,
+        n_mothers=80_000,
+        preset="ibusibuk",
+    )
+    base = CommunityModel(rng=3, **kw).run()
+    c = base.creator_idx()
+    mean = base.mf_engagement[c].mean()
+    developed = CommunityModel(rng=3, **(kw | dict(community_development=0.5))).run()
+    np.testing.assert_array_equal(developed.creator_idx(), c)  # the same creators: only their engagement moves
+    assert developed.mf_engagement[c].mean() == pytest.approx(1.5 * mean, rel=0.05)
+    offline = CommunityModel(rng=3, **(kw | dict(training_offline_share=1.0, offline_training_boost=1.0))).run()
+    assert offline.mf_engagement[c].mean() > 1.1 * mean  # offline where meetups are held: twice the mean there
+    # no meetups (happy_hour off): nobody can be trained offline
+    none = CommunityModel(rng=3, **(kw | dict(training_offline_share=1.0, happy_hour=False))).run()
+    off_base = CommunityModel(rng=3, **(kw | dict(happy_hour=False))).run()
+    assert none.mf_engagement[none.creator_idx()].mean() == pytest.approx(
+        off_base.mf_engagement[off_base.creator_idx()].mean(), rel=1e-6
+    )

@@ -49,8 +49,9 @@ def test_free_class_with_no_places_registers_nobody():
 
 
 def test_interest_rate_zero_no_registrations():
+    # Instagram lives make followers seek on their own (below): no interest and no lives, nobody seeks
     for free_class in (True, False):
-        m = CommunityModel(rng=1, interest_rate=0.0, free_class=free_class, **SMALL).run()
+        m = CommunityModel(rng=1, interest_rate=0.0, live_seek_share=0.0, free_class=free_class, **SMALL).run()
         df = m.dataframe()
         assert m.summary()["registered"] == 0, free_class
         assert (df["new_seekers"] == 0).all() and (df["n_queued"] == 0).all()
@@ -180,3 +181,84 @@ def test_isolation_motivation_zero_stops_ldm_and_migrated_mothers_seeking():
     isolated = m.pop["occupation"] != 0
     assert not np.isin(m.stage[isolated], (Stage.QUEUED, *REGISTERED_STAGES)).any()
     assert np.isin(m.stage[~isolated], REGISTERED_STAGES).sum() > 0
+
+
+# ------------------------------------------------------------------ funnels: Telegram and Instagram lives
+FUNNEL = dict(n_mothers=20_000, end="2021-12")
+
+
+def _weekly_seekers(m):
+    """Step ``m`` to the end; per week (week, stage before, seekers, live seekers, follower after)."""
+    weeks = []
+    while m.running:
+        w, before = m.week, m.stage.copy()
+        m.step()
+        weeks.append((w, before, m.changed["seekers"], m.changed["live_seekers"], m.follower.copy()))
+    return weeks
+
+
+def test_telegram_members_seek_more():
+    """With telegram_seek_boost > 0 more aware mothers seek, and more of the seekers are in the group."""
+    for seed in (1, 2, 3):
+        seekers, share = {}, {}
+        for boost in (0.0, 10.0):
+            m = CommunityModel(rng=seed, telegram_rate=0.01, telegram_seek_boost=boost, live_seek_share=0.0, **FUNNEL)
+            n = in_group = 0
+            while m.running:
+                m.step()
+                sought = m.changed["seekers"]
+                n += sought.size
+                in_group += m.telegram[sought].sum()
+            seekers[boost], share[boost] = n, in_group / n
+            assert m.dataframe()["new_seekers"].sum() == n
+        assert seekers[10.0] > 1.1 * seekers[0.0], seed
+        assert share[10.0] > share[0.0], seed
+
+
+def test_telegram_redraw_keeps_one_seeking_per_spell():
+    """Mothers whose wait is redrawn on joining or leaving Telegram seek once: no duplicates, all aware."""
+    m = CommunityModel(rng=4, telegram_rate=0.05, telegram_leave_rate=0.2, telegram_seek_boost=5.0, **FUNNEL)
+    total = 0
+    for w, before, seekers, live, _ in _weekly_seekers(m):
+        assert np.unique(seekers).size == seekers.size, w
+        # aware (or made aware this week) and not queued or registered when the week began
+        assert np.isin(before[seekers], (Stage.UNAWARE, Stage.AWARE)).all(), w
+        assert np.isin(live, seekers).all(), w
+        total += seekers.size
+    assert total > 500
+    assert (m.seek_due[m.stage == Stage.QUEUED] <= m.queue_since[m.stage == Stage.QUEUED]).all()
+
+
+def test_telegram_boost_zero_draws_nothing_from_its_stream():
+    m = CommunityModel(rng=5, telegram_rate=0.05, telegram_seek_boost=0.0, **SMALL).run()
+    assert "onboarding_telegram" not in m._streams
+
+
+def test_live_seekers_are_followers_in_live_weeks_only():
+    m = CommunityModel(rng=6, live_seek_share=0.2, live_every_weeks=3, **FUNNEL)
+    total = 0
+    for w, before, _, live, follower in _weekly_seekers(m):
+        if w % 3:
+            assert live.size == 0, w
+        # aware, or made aware this week (and following from this week on)
+        assert follower[live].all() and np.isin(before[live], (Stage.UNAWARE, Stage.AWARE)).all(), w
+        total += live.size
+    assert total > 100
+    assert m.summary()["registered"] > 0
+
+
+def test_lives_raise_seeking_and_registration():
+    for seed in (1, 2, 3):
+        off = CommunityModel(rng=seed, live_seek_share=0.0, **FUNNEL).run()
+        on = CommunityModel(rng=seed, live_seek_share=0.05, **FUNNEL).run()
+        assert off.dataframe()["new_live_seekers"].sum() == 0
+        assert on.dataframe()["new_live_seekers"].sum() > 0, seed
+        assert on.dataframe()["new_seekers"].sum() > off.dataframe()["new_seekers"].sum(), seed
+        assert on.summary()["registered"] > off.summary()["registered"], seed
+
+
+def test_interest_rate_zero_only_live_seekers_seek():
+    m = CommunityModel(rng=7, interest_rate=0.0, live_seek_share=0.1, **SMALL).run()
+    df = m.dataframe()
+    assert df["new_seekers"].sum() > 0
+    assert (df["new_seekers"] == df["new_live_seekers"]).all()

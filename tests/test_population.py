@@ -206,3 +206,30 @@ def test_traits_stay_in_range_for_any_parameters(
     assert ((p["prov"] >= 0) & (p["prov"] < 38)).all()
     if remote == 0:
         assert not np.isin(p["prov"], REMOTE).any()
+
+
+# ------------------------------------------------------------------ the order of the obstacles (issue 10)
+@pytest.mark.parametrize("preset", ["baseline", "ipm"])
+def test_family_is_the_first_obstacle(preset):
+    """Family first, then environment and stigma, then time (the IPM manager in 001's interview)."""
+    from ibusim.model.population import barrier_shares
+    from ibusim.model.scenarios import load
+
+    p = load(preset, n_mothers=N)
+    assert p["weight_family"] > p["weight_environment"] >= p["weight_time"]
+    shares = barrier_shares(p, make_population(p, np.random.default_rng(3)))
+    assert sum(shares.values()) == pytest.approx(1.0)
+    assert shares["family"] > shares["environment"] > shares["time"], shares
+
+
+def test_barrier_shares_follow_the_weights(pop):
+    from ibusim.model.population import barrier_shares
+
+    only_family = validate({"weight_environment": 0.0, "weight_family": 1.0, "weight_time": 0.0})
+    assert barrier_shares(only_family, pop) == {"environment": 0.0, "family": 1.0, "time": 0.0}
+    p = validate({})
+    s = barrier_shares(p, pop)
+    env = p["weight_environment"] * pop["stigma"].mean()
+    fam = p["weight_family"] * (1 - pop["family"]).mean()
+    tim = p["weight_time"] * (1 - pop["free_time"]).mean()
+    assert s["family"] == pytest.approx(fam / (env + fam + tim), rel=1e-4)

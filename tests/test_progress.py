@@ -12,6 +12,16 @@ from ibusim.model.parameters import PROGRAMMES
 from ibusim.model.states import FREE_CLASS, NO_CLASS, Role, Stage
 
 MID = dict(n_mothers=20_000)
+# Model 2.0's other sources of internalisation and of financial change, off where a test isolates progress's own
+OTHER_SCORES_OFF = dict(internalise_exchange=0.0, internalise_silence=0.0, alumni_class_every_weeks=0, reunion_month=0)
+OTHER_INCOME_OFF = dict(
+    n_brands=0,
+    referral_rate=0.0,
+    track_share_writer=0.0,
+    track_share_virtual_assistant=0.0,
+    track_share_mc=0.0,
+    track_share_financial_planner=0.0,
+)
 UNAFFORDABLE = {
     **{f"{p}_price": 5_000_000.0 for p in PROGRAMMES},
     **{f"{p}_instalments": 1 for p in PROGRAMMES},
@@ -118,14 +128,26 @@ def test_support_shortfall():
 def test_outcome_probabilities_one_and_zero():
     ones = {f"{p}_financial_effect": 1.0 for p in PROGRAMMES}
     m = CommunityModel(
-        rng=9, scholarship_financial_effect=1.0, parenting_effect_free=1.0, parenting_effect_paid=1.0, **ones, **MID
+        rng=9,
+        scholarship_financial_effect=1.0,
+        parenting_effect_free=1.0,
+        parenting_effect_paid=1.0,
+        **ones,
+        **MID,
+        **OTHER_INCOME_OFF,
     ).run()
     assert m.alumna.sum() > 0
     np.testing.assert_array_equal(m.fin_change, m.alumna)  # every paid completer, nobody else
     np.testing.assert_array_equal(m.par_change, m.classes_done > 0)
     zeros = {f"{p}_financial_effect": 0.0 for p in PROGRAMMES}
     m = CommunityModel(
-        rng=9, scholarship_financial_effect=0.0, parenting_effect_free=0.0, parenting_effect_paid=0.0, **zeros, **MID
+        rng=9,
+        scholarship_financial_effect=0.0,
+        parenting_effect_free=0.0,
+        parenting_effect_paid=0.0,
+        **zeros,
+        **MID,
+        **OTHER_INCOME_OFF,
     ).run()
     assert m.alumna.sum() > 0 and not m.fin_change.any() and not m.par_change.any()
 
@@ -137,6 +159,7 @@ def test_scholars_outcome_uses_scholarship_financial_effect():
         scholarship_financial_effect=1.0,
         **zeros,
         **MID,
+        **OTHER_INCOME_OFF,
         **{k: v for k, v in UNAFFORDABLE.items() if k != "wtp_max"},
     ).run()
     done_scholars = m.alumna & m.scholar
@@ -156,6 +179,7 @@ def test_completion_raises_internalisation():
         telegram_member_rate=0.0,
         happy_hour=False,
         **MID,
+        **OTHER_SCORES_OFF,
     ).run()
     # with no prompts, no Happy Hour and no decay, scores are exactly 1 - 0.7 * 0.65^k after the free
     # class and k paid classes

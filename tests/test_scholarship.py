@@ -154,3 +154,19 @@ def test_large_batch_with_zero_threshold_does_not_crash():
     with np.errstate(all="ignore"):
         m.run()
     assert 0 < m.summary()["scholars"] <= 2000 * m.p["scholarship_batches"]
+
+
+# ------------------------------------------------------------------ capacity and chronology (issue 10)
+def test_step_passes_the_number_of_candidates():
+    m = at_first_batch()
+    n = candidates(m).size
+    out = scholarship.step(m, np.random.default_rng(0))
+    assert out["scholarship_candidates"] == n > out["scholars"].size  # the batch fills: more candidates than places
+    m.week += 1
+    assert scholarship.step(m, np.random.default_rng(0))["scholarship_candidates"] == 0  # no batch this week
+
+
+def test_first_batch_follows_the_business_class():
+    m = CommunityModel(preset="ipm", rng=1, n_mothers=2_000)
+    first_class = int(np.flatnonzero(m._starts[IBU_PEBISNIS])[0])
+    assert min(m.scholarship_weeks) > first_class + 52  # a year of business classes before the first batch

@@ -25,8 +25,18 @@ def test_call_size_zero_no_volunteers():
 
 @pytest.fixture(scope="module")
 def weekly():
-    """Every week of a run: (week, role before, stage after, score after, classes_done after, role after)."""
-    m = CommunityModel(rng=2, volunteer_call_every_weeks=5, volunteer_call_size=12, volunteer_threshold=0.45, **MID)
+    """Every week of a run: (week, role before, stage after, score after, classes_done after, role after).
+
+    With ``volunteer_entry`` off (the rule of version 0.2: a completed class needed; on: below).
+    """
+    m = CommunityModel(
+        rng=2,
+        volunteer_call_every_weeks=5,
+        volunteer_call_size=12,
+        volunteer_threshold=0.45,
+        volunteer_entry=False,
+        **MID,
+    )
     weeks = []
     while m.running:
         w, role_before = m.week, m.role.copy()
@@ -134,3 +144,50 @@ def test_zero_threshold_with_zero_scores_does_not_crash():
     with np.errstate(all="ignore"):
         m.run()
     assert m.summary()["cum_volunteers"] > 0
+
+
+# ------------------------------------------------------------------ volunteering as a way in
+def _joined_without_a_class(seed: int, entry: bool) -> tuple[int, int, int]:
+    """(volunteers who joined with no completed class, with no completed paid class, all) over a run."""
+    m = CommunityModel(
+        rng=seed, free_class=False, volunteer_entry=entry, volunteer_threshold=0.3, volunteer_call_size=30, **MID
+    )
+    none = no_paid = total = 0
+    while m.running:
+        before = m.role.copy()
+        m.step()
+        # (a volunteer who stepped down may answer the same week's call; a new one may be promoted at once)
+        new = m.changed["volunteers"]
+        assert (before[new] != Role.MANAGER).all() and np.isin(m.role[new], (Role.VOLUNTEER, Role.MANAGER)).all()
+        assert (m.stage[new] == Stage.ACTIVE).all()
+        assert np.array_equal(np.sort(m.changed["volunteers_before_paid"]), np.sort(new[m.done[new] == 0]))
+        none += int((m.classes_done[new] == 0).sum())
+        no_paid += int((m.done[new] == 0).sum())
+        total += new.size
+    assert m.dataframe()["cum_volunteers_before_paid"].iloc[-1] == no_paid
+    return none, no_paid, total
+
+
+def test_volunteers_without_a_class_only_with_volunteer_entry():
+    """Without the free class few members have a completed class: only the way in takes the others."""
+    for seed in (1, 2, 3):
+        none_on, _, total_on = _joined_without_a_class(seed, True)
+        none_off, _, total_off = _joined_without_a_class(seed, False)
+        assert none_off == 0, seed
+        assert none_on > 0, seed
+        assert total_on >= total_off, seed
+
+
+def test_volunteer_enrol_boost_raises_applications_of_volunteers_without_a_paid_class():
+    for seed in (1, 2, 3):
+        apps = {}
+        for boost in (0.0, 20.0):
+            m = CommunityModel(rng=seed, volunteer_enrol_boost=boost, volunteer_call_size=60, **MID)
+            n = 0
+            while m.running:
+                role, done = m.role.copy(), m.done.copy()
+                m.step()
+                a = m.changed["applications"]
+                n += int(((role[a] == Role.VOLUNTEER) & (done[a] == 0)).sum())
+            apps[boost] = n
+        assert apps[20.0] > 1.2 * apps[0.0], (seed, apps)
