@@ -139,9 +139,15 @@ def other_figures(model, s: dict) -> str:
         f"  momfluencers: {v('momfluencers')} active of {v('creators')} trained; {v('campaigns')} campaigns, "
         f"{v('paid_posts')} paid posts, {v('total_income')} in all, {v('income_per_creator_month')} "
         "per trained momfluencer per month",
+        f"  work (Jika Ibu Menjadi tracks): {v('earners')} earners, median {v('earner_income_p50')}, "
+        f"90th percentile {v('earner_income_p90')}",
+        f"  classes: {v('repeat_enrolled')} repeat enrolments; {v('waitlisted')} put on a waiting list, "
+        f"{v('turned_away')} turned away by full cohorts; {v('alumni_attendees')} alumni-event attendances",
         f"  communication ({model.p['pattern_channels']}, last {model.p['window_weeks']} weeks): "
         f"{model.communication_pattern}, degree centralisation {v('comm_centralisation')}, "
         f"density {v('comm_density')}",
+        f"  exchanges: {v('community_ties')} community ties ({v('share_with_ties')} of registered have one), "
+        f"{v('opportunities_received')} opportunities passed along them",
     ]
     return "\n".join(lines)
 
