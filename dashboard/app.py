@@ -582,7 +582,8 @@ def CommunicationPage(session: Session, run_v: solara.Reactive):
                     solara.ProgressLinear(True)
                 else:
                     NetworkView(demo_snap, f"{demo}: the third year")
-            solara.Markdown(views.DEMO_TEXT[demo])
+                    solara.Text(views.consequences_text(demo_snap), classes=["demo-consequences"])
+            solara.Markdown(views.DEMO_TEXT[demo] + "\n\n" + views.DEMO_CONSEQUENCES)
 
 
 # ------------------------------------------------------------------ about

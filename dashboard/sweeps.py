@@ -38,7 +38,12 @@ def default_range(name: str, value: Any) -> tuple[str, str]:
     if p.type == "bool":
         return "false", "true"
     lo, hi = p.bounds
-    a, b = max(lo, value * 0.5), min(hi, value * 1.5) if value else min(hi, lo + 1)
+    if value:
+        a, b = sorted((value * 0.5, value * 1.5))  # sorted: a negative value's half is the larger end
+        a, b = max(lo, a), min(hi, b)
+    else:
+        a = max(lo, 0)
+        b = min(hi, a + 1)
     if p.type == "int":
         a, b = int(round(a)), int(round(b))
         if a >= b:  # every integer inside the bounds is valid (ties_per_side replaced the even ties_per_mother)

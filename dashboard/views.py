@@ -273,7 +273,10 @@ def network_snapshot(model, max_nodes: int = MAX_NODES, seed: int = 0) -> dict:
         columns=["x", "y", "x2", "y2"],
     )
     mon = model.monitors
+    from ibusim.model import interaction
+
     return {
+        "consequences": interaction.summary(model),
         "nodes": nodes,
         "edges": edges,
         "week": model.week,
@@ -291,9 +294,9 @@ def network_chart(snap: dict, title: str) -> Chart:
 
 
 # The guided demonstration: the same community, facilitators leading vs peers talking.
-DEMO = {
-    "Admins lead": {"admin_lead": 1.0},
-    "Peers talk": {"admin_lead": 0.0},
+DEMO = {  # one pattern everywhere (purpose_patterns off), so that the lead share alone sets it
+    "Admins lead": {"purpose_patterns": False, "admin_lead": 1.0},
+    "Peers talk": {"purpose_patterns": False, "admin_lead": 0.0},
 }
 DEMO_TEXT = {
     "Admins lead": (
@@ -309,6 +312,19 @@ DEMO_TEXT = {
         "(McMillan 2002), which the theory links to belonging and internalisation."
     ),
 }
+DEMO_CONSEQUENCES = (
+    "In the model the pattern has consequences (model/interaction.py): people who exchange messages may form "
+    "a lasting **community tie**; ties keep members and carry **opportunities** (referrals, customers); "
+    "a member to whom several people respond **internalises** more than one answered by the admin alone, "
+    "whose replies are limited by the team's capacity. Compare the two settings below (same seed)."
+)
+# what the demonstration reports after its run: summary key -> (label, format)
+CONSEQUENCES = {
+    "community_ties": ("community ties formed", "{:,.0f}"),
+    "opportunities_received": ("opportunities received through ties", "{:,.0f}"),
+    "participant_mean_score": ("internalisation of those who take part in group talk", "{:.3f}"),
+    "participant_dormant_share": ("share of them dormant", "{:.1%}"),
+}
 
 
 DEMO_WEEKS = 156  # three years: enough members in the window that a few chatty leaders no longer dominate it
@@ -323,3 +339,10 @@ def demonstration(label: str, seed: int = 1, weeks: int = DEMO_WEEKS, preset: st
     from ibusim.experiments.core import run_model
 
     return network_snapshot(run_model(preset, DEMO[label], seed, weeks=weeks))
+
+
+def consequences_text(snap: dict) -> str:
+    """One line of what the pattern did by the snapshot's week: ties, opportunities, internalisation, dormancy."""
+    c = snap["consequences"]
+    parts = [f"{label} {form.format(c[key])}" for key, (label, form) in CONSEQUENCES.items()]
+    return f"By week {snap['week']}: " + "; ".join(parts) + "."
