@@ -74,20 +74,28 @@ def setup(model, rng: np.random.Generator) -> None:
     """No community ties yet."""
     model.net_keys = np.empty(0, np.int64)  # sorted keys a * n + b (a < b) of the community ties
     model.net_weeks = np.empty(0, np.int16)  # weeks of exchange on each tie
+    model.net_ends = (np.empty(0, np.int64), np.empty(0, np.int64))  # a and b of each tie, in key order
+    model.responded = np.zeros(model.n, bool)  # scratch: who was responded to this week (cleared after use)
 
 
-def _exchanges(model, src, dst, msgs, rng) -> tuple[np.ndarray, int]:
-    """Exchanges per mother this week (a buffer of ``n``) and the facilitators' replies."""
+def _exchanges(model, src, dst, msgs, rng) -> tuple[np.ndarray, np.ndarray, int]:
+    """Who was responded to this week, by how many others, and the facilitators' replies.
+
+    Returns the mothers (sorted) and their ``x`` (each person who wrote to her on a channel, one edge
+    each, and the facilitators of a group who replied to one of hers), and the number of replies.
+    """
     p, n = model.p, model.n
     to_hub = dst >= n
-    replies = np.zeros(src.size, np.int64)
-    total = int(msgs[to_hub].sum())
+    hub_src, hub_msgs = src[to_hub], msgs[to_hub]
+    total = int(hub_msgs.sum())
+    replied = np.empty(0, np.int64)
+    n_replies = 0
     if total and p["internalise_exchange"] > 0:
         q = min(1.0, p["admin_replies"] * capacity.facilitators(model) / total)
-        replies[to_hub] = rng.binomial(msgs[to_hub], q)
-    # who responded to her: each person who wrote to her (an edge), and a facilitator who replied (per hub)
-    x = np.bincount(dst[~to_hub], minlength=n) + np.bincount(src, replies > 0, minlength=n)
-    return x, int(replies.sum())
+        replies = rng.binomial(hub_msgs, q)
+        replied, n_replies = hub_src[replies > 0], int(replies.sum())
+    who, x = np.unique(np.concatenate([dst[~to_hub], replied]), return_counts=True)
+    return who, x, n_replies
 
 
 def _form_ties(model, a: np.ndarray, b: np.ndarray, rng) -> int:
@@ -105,6 +113,8 @@ def _form_ties(model, a: np.ndarray, b: np.ndarray, rng) -> int:
     at = np.searchsorted(model.net_keys, k)
     model.net_keys = np.insert(model.net_keys, at, k)
     model.net_weeks = np.insert(model.net_weeks, at, np.ones(k.size, np.int16))
+    ea, eb = model.net_ends
+    model.net_ends = (np.insert(ea, at, a[new]), np.insert(eb, at, b[new]))
     np.add.at(model.net_ties, a[new], 1)
     np.add.at(model.net_ties, b[new], 1)
     return int(new.size)
@@ -112,14 +122,15 @@ def _form_ties(model, a: np.ndarray, b: np.ndarray, rng) -> int:
 
 def _opportunities(model, rng) -> tuple[np.ndarray, float]:
     """Earning members pass opportunities along their ties; return who received one and the Rp paid."""
-    p, n = model.p, model.n
-    a, b = model.net_keys // n, model.net_keys % n
-    reg = model.registered_week >= 0
-    earn = model.fin_change & reg
+    p = model.p
+    a, b = model.net_ends
+    reg_a, reg_b = model.registered_week[a] >= 0, model.registered_week[b] >= 0  # gathers over the ties only
+    ab = model.fin_change[a] & reg_a & reg_b  # a earns and passes to b
+    ba = model.fin_change[b] & reg_b & reg_a
     # both directions of each tie: the sender earns, the receiver is a registered member
-    send = np.concatenate([a[earn[a] & reg[b]], b[earn[b] & reg[a]]])
-    recv = np.concatenate([b[earn[a] & reg[b]], a[earn[b] & reg[a]]])
-    weeks = np.concatenate([model.net_weeks[earn[a] & reg[b]], model.net_weeks[earn[b] & reg[a]]])
+    send = np.concatenate([a[ab], b[ba]])
+    recv = np.concatenate([b[ab], a[ba]])
+    weeks = np.concatenate([model.net_weeks[ab], model.net_weeks[ba]])
     prob = p["referral_rate"] * np.minimum(1.0, weeks / STRONG_TIE_WEEKS)
     got = recv[rng.random(send.size) < prob]
     if got.size == 0:
@@ -137,15 +148,18 @@ def step(model, rng: np.random.Generator) -> dict:
     out = {"ties_formed": 0, "hub_replies": 0, "opportunities": empty, "opportunity_income": 0.0}
     src, dst, _, msgs = model.messages.last()
     if p["internalise_exchange"] > 0 or p["internalise_silence"] > 0:
-        x, out["hub_replies"] = _exchanges(model, src, dst, msgs, rng)
-        mem = model.member_idx
+        who, x, out["hub_replies"] = _exchanges(model, src, dst, msgs, rng)
+        member = model.registered_week[who] >= 0
+        talked, x = who[member], x[member]
         s = model.score
-        xm = x[mem]
-        talked = mem.compress(xm > 0)
-        s[talked] += p["internalise_exchange"] * -np.expm1(-x[talked] / EXCHANGE_SCALE) * (1.0 - s[talked])
-        st = model.stage[mem]
-        silent = mem.compress((xm == 0) & ((st == Stage.ACTIVE) | (st == Stage.IN_CLASS)))
-        s[silent] *= 1.0 - p["internalise_silence"]
+        s[talked] += p["internalise_exchange"] * -np.expm1(-x / EXCHANGE_SCALE) * (1.0 - s[talked])
+        if p["internalise_silence"] > 0:
+            mem, heard = model.member_idx, model.responded
+            heard[talked] = True
+            st = model.stage[mem]
+            silent = mem.compress(~heard[mem] & ((st == Stage.ACTIVE) | (st == Stage.IN_CLASS)))
+            heard[talked] = False
+            s[silent] *= 1.0 - p["internalise_silence"]
     if p["tie_formation"] > 0:
         person = dst < n
         a, b = np.minimum(src[person], dst[person]), np.maximum(src[person], dst[person])

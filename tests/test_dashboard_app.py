@@ -92,6 +92,27 @@ def toggle_play_once(rc) -> None:
     wait_for(once, what="a click on Play/Pause")
 
 
+def pause(rc, session, settle: float = 1.0) -> int:
+    """Pause a playing run and return the week it stopped at.
+
+    Click Pause once; then, under the session's lock (which waits for a step in flight, and the play
+    loop checks Pause under it before each step), note the week and check it holds for ``settle``
+    seconds. If it moved, the click went to a button a re-render had just replaced (its handler gone):
+    click again. Bounded by WAIT_S.
+    """
+    deadline = time.monotonic() + WAIT_S
+    while True:
+        toggle_play_once(rc)
+        with session.lock:
+            week = session.model.week
+        time.sleep(settle)
+        with session.lock:
+            if session.model.week == week:
+                return week
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {WAIT_S} s waiting for the run to pause")
+
+
 def markdown(rc) -> str:
     """The HTML of every solara.Markdown on the page, unescaped."""
     return "\n".join(
@@ -508,9 +529,7 @@ def test_play_advances_until_paused(render):
     wait_for(lambda: s.model.week >= 6, what="weeks to pass while playing")
     # the play thread re-renders the page meanwhile: read the tree with wait_for (it retries a tree in flux);
     # the buttons' labels and disabled states can lag while it plays (see toggle_play_once), so they are not checked
-    toggle_play_once(rc)  # Pause
-    with s.lock:  # waits for a step in flight; the loop checks Pause under this lock before each step
-        stopped = s.model.week
+    stopped = pause(rc, s)
     wait_for(lambda: rc.find(v.Btn, children=["Play"]).widgets, what="the Play button back")
     wait_for(lambda: week_text(rc).startswith(f"Week {stopped} of"), what="the week text to catch up")
     assert s.model.week == stopped
@@ -531,7 +550,7 @@ def test_renders_while_playing_show_one_consistent_week(render):
     chart.observe(lambda change: rows_seen.append(len(change["new"])), "values")  # no tree reads in a render
     click(rc, "Play")
     wait_for(lambda: s.model.week >= 30, what="30 weeks of playing")
-    toggle_play_once(rc)  # Pause (the tree may be in flux)
+    pause(rc, s)  # the tree may be in flux
     wait_for(lambda: rc.find(v.Btn, children=["Play"]).widgets, what="the Play button back")
     with s.lock:
         week = s.model.week
