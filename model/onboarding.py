@@ -124,11 +124,13 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     new = model.aware_idx[seen:]  # aware since the last step: may seek from this week
     model.onboarding_seen = model.aware_idx.size
     schedule_seeking(model, new, week, rng)
-    redrawn = _telegram_redraw(model, seen, week)
+    _telegram_redraw(model, seen, week)
     seekers = ag["seek"].pop(week)
     seekers = seekers[model.seek_due[seekers] == week]  # drop stale entries (redrawn or sought at a live)
-    if redrawn:  # an old and a new entry may both fall in this week: keep one, in order
-        _, first = np.unique(seekers, return_index=True)
+    # an old and a new entry may both fall in this week (a redraw, or a mother who sought at a live, queued,
+    # gave up and was filed again for the week of her old entry): keep one, in order
+    _, first = np.unique(seekers, return_index=True)
+    if first.size < seekers.size:
         seekers = seekers[np.sort(first)]
     live = _live_seekers(model, seekers)
     if live.size:
