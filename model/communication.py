@@ -377,9 +377,18 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
     """
     p, n = model.p, model.n
     attendees, count_rng = model.changed["happy_hour_attendees"], model.stream("event_counts")
-    purpose_rng = model.stream("communication_purpose") if p["purpose_patterns"] else None
+    purpose = p["purpose_patterns"]
+    purpose_rng = model.stream("communication_purpose") if purpose else None
     counts = dict.fromkeys(EVENT_TYPES, 0)
     src, dst, chan, msgs = [], [], [], []
+
+    def keep(channel: str, s: np.ndarray, r: np.ndarray, k: np.ndarray) -> None:
+        """This week's distinct edges on ``channel`` (senders, receivers, messages), for the window."""
+        src.append(s)
+        dst.append(r)
+        msgs.append(k)
+        chan.append(np.full(s.size, CHANNELS.index(channel), np.int8))
+
     aware = model.aware_idx
     # the Telegram group's members in aware_idx order (everyone in it is aware); found from
     # the few of them rather than by reading telegram for every aware mother
@@ -391,7 +400,6 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
     # one open Telegram group; one WhatsApp group per class cohort (programme and end week)
     cohort = model.programme[learners].astype(np.int64) * 100_000 + model.class_end[learners]
     led = capacity.facilitators(model) > 0
-    purpose = p["purpose_patterns"]
     # purpose sets the pattern: prompted discussion in class groups is admin-led (admin_lead); with
     # purpose_patterns on, peer support in the open group is led by peer_lead (all-channel)
     tg_lead = p["peer_lead"] if purpose else p["admin_lead"]
@@ -407,33 +415,21 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
         c, s, r, k = _group_talk(model, members, groups, hub, g_rng, led, lead)
         prompts = p["prompts_per_week"] * np.unique(groups).size if led else 0
         counts[("u2u", channel)] = c + prompts
-        src.append(s)
-        dst.append(r)
-        msgs.append(k)
-        chan.append(np.full(s.size, CHANNELS.index(channel), np.int8))
+        keep(channel, s, r, k)
     if purpose:  # the management team: organisational
         c, s, r, k = _team_talk(model, purpose_rng)
         counts[("u2u", "team")] = c
-        src.append(s)
-        dst.append(r)
-        msgs.append(k)
-        chan.append(np.full(s.size, CHANNELS.index("team"), np.int8))
+        keep("team", s, r, k)
     forum = rng.poisson(p["forum_rate"], active.size)
     s, r, k = _peer_talk(active, forum, rng)
     counts[("u2u", "rumii")] = int(forum.sum())
     counts[("u2d", "rumii")] = int(count_rng.poisson(FORUM_READS * p["forum_rate"] * active.size))
-    src.append(s)
-    dst.append(r)
-    msgs.append(k)
-    chan.append(np.full(s.size, CHANNELS.index("rumii"), np.int8))
+    keep("rumii", s, r, k)
     # Happy Hour: talks with others of the same province's meetup
     if attendees.size > 1:
         prov = model.pop["prov"][attendees].astype(np.int64)
         s, r, k, _ = _talk_within(attendees, prov, np.full(attendees.size, HAPPY_HOUR_TALKS), rng)
-        src.append(s)
-        dst.append(r)
-        msgs.append(k)
-        chan.append(np.full(s.size, CHANNELS.index("happy_hour"), np.int8))
+        keep("happy_hour", s, r, k)
         counts[("u2u", "happy_hour")] = int(k.sum())
     # Instagram
     counts[("u2d", "instagram")] = int(count_rng.poisson(model.n_followers * posts_per_week(model) * p["view_share"]))
