@@ -49,6 +49,8 @@ CSS = """
 TABS = ("Programme design", "Sweep vs observed", "Communication", "About")
 PLAY_WEEKS = 2  # weeks per frame while playing
 PLAY_PAUSE = 0.05  # seconds between frames
+SETTLE_POLLS = 40  # pauses (2 s) Play waits for its frame on the page before it asks again
+SETTLE_TRIES = 10  # requests for one frame before Play goes on without it
 
 
 # ------------------------------------------------------------------ shared pieces
@@ -146,16 +148,30 @@ def ParamField(session: Session, name: str, on_change, text: str, error: str | N
 # ------------------------------------------------------------------ programme design
 @solara.component
 def Buttons(
-    session: Session, run_v: solara.Reactive, form_v: solara.Reactive, playing: solara.Reactive, is_playing: bool
+    session: Session,
+    run_v: solara.Reactive,
+    form_v: solara.Reactive,
+    playing: solara.Reactive,
+    is_playing: bool,
+    shown: dict | None = None,
 ):
     """Reset / step / play / run to end (re-rendered on every step; the fields are not).
 
     The playing state is read here, at render time, not only taken from the caller: a render
     started by the play thread before a Pause can commit after the Pause's own render, and the
-    play loop's last render (after it stops) then shows the state as it is.
+    play loop's last render (after it stops) then shows the state as it is. ``shown`` records
+    what the last render pass put on the page (playing, week), so the play loop can tell that
+    its frame got through.
     """
     _ = run_v.value
     is_playing = playing.value
+    state = (is_playing, session.model.week)
+
+    def record_shown():  # an effect: it runs once the render pass has put this on the page
+        if shown is not None:
+            shown["state"] = state
+
+    solara.use_effect(record_shown, None)
 
     # the session's methods take its lock; reactives are set outside it (see Session)
     def reset():
@@ -200,7 +216,12 @@ def Notices(session: Session, form_v: solara.Reactive):
 
 @solara.component
 def Controls(
-    session: Session, form_v: solara.Reactive, run_v: solara.Reactive, playing: solara.Reactive, is_playing: bool
+    session: Session,
+    form_v: solara.Reactive,
+    run_v: solara.Reactive,
+    playing: solara.Reactive,
+    is_playing: bool,
+    shown: dict | None = None,
 ):
     """Presets, scenario files, seed, the buttons and the parameter fields of one role."""
     role, set_role = solara.use_state("Programmes")
@@ -257,7 +278,7 @@ def Controls(
             )
             solara.Button("New seed", on_click=lambda: (session.new_seed(), bump()), text=True)
         Notices(session, form_v)
-        Buttons(session, run_v, form_v, playing, is_playing)
+        Buttons(session, run_v, form_v, playing, is_playing, shown)
         solara.ToggleButtonsSingle(
             value=role, values=list(ROLES), on_value=set_role, dense=True, classes=["role-buttons"]
         )
@@ -358,6 +379,23 @@ def ABView(session: Session):
 def DesignPage(session: Session, form_v: solara.Reactive, run_v: solara.Reactive):
     """The Programme design tab: controls on the left, the run (or the A/B comparison) on the right."""
     playing = solara.use_memo(lambda: solara.reactive(False), [])
+    shown = solara.use_memo(dict, [])  # what the buttons last showed (Buttons)
+
+    def show(done) -> None:
+        """Ask for a render and wait until the buttons have shown what ``done`` wants; bounded.
+
+        Waiting for each frame keeps Play from outrunning the page: a render requested while
+        another thread renders is left to that thread, which renders again for every new request,
+        so unthrottled frames could keep it (a click's handler, say Pause's) busy until the run
+        ends. And a request that meets a render pass just past its last check is dropped, so the
+        request is repeated until the page shows it.
+        """
+        for _ in range(SETTLE_TRIES):
+            run_v.set(run_v.value + 1)
+            for _ in range(SETTLE_POLLS):
+                if done(shown.get("state", (None, -1))):
+                    return
+                time.sleep(PLAY_PAUSE)
 
     def play_loop():
         while True:
@@ -365,19 +403,20 @@ def DesignPage(session: Session, form_v: solara.Reactive, run_v: solara.Reactive
                 if not playing.value:
                     break
                 session.step(PLAY_WEEKS)
-                done = session.finished
-            run_v.set(run_v.value + 1)
+                week, done = session.model.week, session.finished
             if done:
                 playing.set(False)
                 break
+            show(lambda state: state[1] >= week or not playing.value)  # this frame is on the page
             time.sleep(PLAY_PAUSE)
-        run_v.set(run_v.value + 1)  # one last render once stopped: no render from the loop can come after it
+        # the last render, once stopped: no render from the loop comes after it
+        show(lambda state: state == (False, session.model.week) or playing.value)
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
     mode, set_mode = solara.use_state("Single run")
     with solara.Columns([2, 5]):
         # playing.value as an argument: the buttons re-render with it whichever thread renders
-        Controls(session, form_v, run_v, playing, playing.value)
+        Controls(session, form_v, run_v, playing, playing.value, shown)
         with solara.Column():
             solara.ToggleButtonsSingle(value=mode, values=["Single run", "A/B comparison"], on_value=set_mode)
             if mode == "Single run":
