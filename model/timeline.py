@@ -96,10 +96,16 @@ class Agenda:
 
     def add(self, idx: np.ndarray, due: np.ndarray) -> None:
         """File ``idx`` under weeks ``due`` (weeks at or after the end are dropped)."""
-        # subsets by flatnonzero positions: numpy's boolean indexing is several times slower
-        # on masks that are neither almost all true nor almost all false
-        keep = np.flatnonzero((due >= 0) & (due < self.weeks))
-        idx, due = idx[keep], due[keep].astype(np.int64)
+        due = np.asarray(due, dtype=np.int64)
+        # one comparison for 0 <= due < weeks: a negative week is huge as uint64
+        inside = due.view(np.uint64) < self.weeks
+        if inside.all():
+            idx = idx.copy()  # the agenda keeps its own copy (idx may be a view the caller reuses)
+        else:
+            # subsets by nonzero positions: numpy's boolean indexing is several times slower
+            # on masks that are neither almost all true nor almost all false
+            keep = inside.nonzero()[0]
+            idx, due = idx[keep], due[keep]
         if idx.size == 0:
             return
         near = due < self._edge
@@ -107,25 +113,30 @@ class Agenda:
             self._bucket(idx, due)
             return
         if near.any():
-            near, far = np.flatnonzero(near), np.flatnonzero(~near)
+            near, far = near.nonzero()[0], (~near).nonzero()[0]
             self._bucket(idx[near], due[near])
             idx, due = idx[far], due[far]
         self._pool_idx.append(idx)
         self._pool_due.append(due)
 
     def _bucket(self, idx: np.ndarray, due: np.ndarray) -> None:
+        """Append ``idx`` to the buckets of weeks ``due`` (all before the edge), keeping their order."""
         if idx.size == 0:
             return
-        order = np.argsort(due, kind="stable")
-        idx, due = idx[order], due[order]
-        starts = np.concatenate([[0], np.flatnonzero(due[1:] != due[:-1]) + 1])
-        bounds = starts.tolist() + [due.size]
         buckets = self._due
-        for week, lo, hi in zip(due[starts].tolist(), bounds[:-1], bounds[1:]):
+        first = int(due[0])
+        if (due == first).all():  # often all due the same week: no sort needed
+            buckets[first].append(idx)
+            return
+        order = due.argsort(kind="stable")
+        idx, due = idx[order], due[order]
+        starts = (due[1:] != due[:-1]).nonzero()[0] + 1
+        bounds = [0, *starts.tolist(), due.size]
+        for week, lo, hi in zip(due[bounds[:-1]].tolist(), bounds[:-1], bounds[1:]):
             buckets[week].append(idx[lo:hi])
 
     def pop(self, week: int) -> np.ndarray:
-        """The mothers due in ``week`` (removed from the agenda)."""
+        """The mothers due in ``week`` (removed from the agenda), in the order they were filed."""
         if week >= self.weeks:
             return np.empty(0, np.int64)
         if week >= self._edge:
@@ -133,13 +144,14 @@ class Agenda:
             if self._pool_idx:
                 idx, due = np.concatenate(self._pool_idx), np.concatenate(self._pool_due)
                 near = due < self._edge
-                near, far = np.flatnonzero(near), np.flatnonzero(~near)
+                near, far = near.nonzero()[0], (~near).nonzero()[0]
                 self._bucket(idx[near], due[near])
-                self._pool_idx, self._pool_due = [idx[far]], [due[far]]
-        if not self._due[week]:
+                self._pool_idx, self._pool_due = ([idx[far]], [due[far]]) if far.size else ([], [])
+        chunks = self._due[week]
+        if not chunks:
             return np.empty(0, np.int64)
-        chunks, self._due[week] = self._due[week], []
-        return np.concatenate(chunks)
+        self._due[week] = []
+        return chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
 
 
 _NEVER = int(np.iinfo(np.int32).max)  # the wait given to probability 0 (and the cap on others)
@@ -148,12 +160,18 @@ _NEVER = int(np.iinfo(np.int32).max)  # the wait given to probability 0 (and the
 def waiting_weeks(rng: np.random.Generator, prob: np.ndarray) -> np.ndarray:
     """Weeks until an event that happens each week with probability ``prob``.
 
-    Geometric: 1 = this week; a huge number when the probability is 0.
+    Geometric: 1 = this week; a huge number when the probability is 0. One draw per
+    element with a probability above 1e-12, in order: several calls in a row draw the
+    same as one call over their concatenated probabilities.
     """
     prob = np.asarray(prob, dtype=float)
+    flat_prob = prob.reshape(-1)
+    drawn = flat_prob > 1e-12  # below this the wait exceeds any run by far (and would overflow)
+    if drawn.all():  # the usual case: skip the subset
+        # geometric waits are >= 1, so capping from above is all np.clip(w, 1, _NEVER) did
+        return np.minimum(rng.geometric(np.minimum(flat_prob, 1.0)), _NEVER).reshape(prob.shape)
     out = np.full(prob.shape, _NEVER, np.int64)
     # flat positions rather than a boolean mask (numpy's boolean indexing is slow on mixed masks)
-    flat_out, flat_prob = out.reshape(-1), prob.reshape(-1)
-    pos = np.flatnonzero(flat_prob > 1e-12)  # below this the wait exceeds any run by far (and would overflow)
-    flat_out[pos] = np.clip(rng.geometric(np.minimum(flat_prob[pos], 1.0)), 1, _NEVER)
+    pos = drawn.nonzero()[0]
+    out.reshape(-1)[pos] = np.minimum(rng.geometric(np.minimum(flat_prob[pos], 1.0)), _NEVER)
     return out
