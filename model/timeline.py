@@ -93,6 +93,8 @@ class Agenda:
         self._edge = 0  # weeks before the edge are in buckets; later ones wait in the pool
         self._pool_idx: list[np.ndarray] = []
         self._pool_due: list[np.ndarray] = []
+        # due weeks kept as int16 when they fit: numpy sorts them by radix then, several times faster
+        self._week_type = np.int16 if weeks <= np.iinfo(np.int16).max else np.int64
 
     def add(self, idx: np.ndarray, due: np.ndarray) -> None:
         """File ``idx`` under weeks ``due`` (weeks at or after the end are dropped)."""
@@ -108,6 +110,7 @@ class Agenda:
             idx, due = idx[keep], due[keep]
         if idx.size == 0:
             return
+        due = due.astype(self._week_type)
         near = due < self._edge
         if near.all():
             self._bucket(idx, due)
