@@ -97,58 +97,62 @@ class Agenda:
         self._week_type = np.int16 if weeks <= np.iinfo(np.int16).max else np.int64
 
     def add(self, idx: np.ndarray, due: np.ndarray) -> None:
-        """File ``idx`` under weeks ``due`` (weeks at or after the end are dropped)."""
-        due = np.asarray(due, dtype=np.int64)
-        # one comparison for 0 <= due < weeks: a negative week is huge as uint64
-        inside = due.view(np.uint64) < self.weeks
-        if inside.all():
+        """File ``idx`` under weeks ``due`` (weeks before 0 or at or after the end are dropped)."""
+        if idx.size == 0:
+            return
+        due = np.asarray(due)
+        lo, hi = int(due.min()), int(due.max())
+        if lo >= 0 and hi < self.weeks:
             idx = idx.copy()  # the agenda keeps its own copy (idx may be a view the caller reuses)
         else:
             # subsets by nonzero positions: numpy's boolean indexing is several times slower
             # on masks that are neither almost all true nor almost all false
-            keep = inside.nonzero()[0]
+            keep = ((due >= 0) & (due < self.weeks)).nonzero()[0]
+            if keep.size == 0:
+                return
             idx, due = idx[keep], due[keep]
-        if idx.size == 0:
+            lo, hi = int(due.min()), int(due.max())
+        if lo == hi < self._edge:  # often all due the same week: no sort needed
+            self._due[lo].append(idx)
             return
         due = due.astype(self._week_type)
-        near = due < self._edge
-        if near.all():
-            self._bucket(idx, due)
+        if hi < self._edge:
+            self._bucket(idx, due, lo)
             return
-        if near.any():
+        if lo < self._edge:
+            near = due < self._edge
             near, far = near.nonzero()[0], (~near).nonzero()[0]
-            self._bucket(idx[near], due[near])
+            self._bucket(idx[near], due[near], lo)
             idx, due = idx[far], due[far]
         self._pool_idx.append(idx)
         self._pool_due.append(due)
 
-    def _bucket(self, idx: np.ndarray, due: np.ndarray) -> None:
-        """Append ``idx`` to the buckets of weeks ``due`` (all before the edge), keeping their order."""
+    def _bucket(self, idx: np.ndarray, due: np.ndarray, lo: int) -> None:
+        """Append ``idx`` to the buckets of weeks ``due`` (from ``lo`` on, before the edge), keeping their order."""
         if idx.size == 0:
             return
-        buckets = self._due
-        first = int(due[0])
-        if (due == first).all():  # often all due the same week: no sort needed
-            buckets[first].append(idx)
+        counts = np.bincount(due - lo).tolist()  # a few weeks: those up to the edge
+        if len(counts) == 1:
+            self._due[lo].append(idx)
             return
-        order = due.argsort(kind="stable")
-        idx, due = idx[order], due[order]
-        starts = (due[1:] != due[:-1]).nonzero()[0] + 1
-        bounds = [0, *starts.tolist(), due.size]
-        for week, lo, hi in zip(due[bounds[:-1]].tolist(), bounds[:-1], bounds[1:]):
-            buckets[week].append(idx[lo:hi])
+        idx = idx[due.argsort(kind="stable")]
+        start = 0
+        for week, count in enumerate(counts, lo):
+            if count:
+                self._due[week].append(idx[start : start + count])
+                start += count
 
     def pop(self, week: int) -> np.ndarray:
         """The mothers due in ``week`` (removed from the agenda), in the order they were filed."""
         if week >= self.weeks:
             return np.empty(0, np.int64)
         if week >= self._edge:
-            self._edge = min(self.weeks, week + self.HORIZON)
+            edge, self._edge = self._edge, min(self.weeks, week + self.HORIZON)
             if self._pool_idx:
                 idx, due = np.concatenate(self._pool_idx), np.concatenate(self._pool_due)
                 near = due < self._edge
                 near, far = near.nonzero()[0], (~near).nonzero()[0]
-                self._bucket(idx[near], due[near])
+                self._bucket(idx[near], due[near], edge)  # the pool holds weeks from the old edge on
                 self._pool_idx, self._pool_due = ([idx[far]], [due[far]]) if far.size else ([], [])
         chunks = self._due[week]
         if not chunks:
