@@ -32,7 +32,8 @@ def _schedule(rng: np.random.Generator, earliest: int, *filings) -> None:
     filings = [f for f in filings if f[1].size]
     if not filings:
         return
-    prob = np.concatenate([np.broadcast_to(np.asarray(prob, dtype=float), idx.shape) for _, idx, prob in filings])
+    # one probability per mother filed (float32 ones made float by waiting_weeks, as before), or a constant
+    prob = np.concatenate([p if isinstance(p, np.ndarray) else np.full(idx.size, p) for _, idx, p in filings])
     due = waiting_weeks(rng, prob)
     due += earliest - 1
     lo = 0

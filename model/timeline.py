@@ -173,12 +173,12 @@ def waiting_weeks(rng: np.random.Generator, prob: np.ndarray) -> np.ndarray:
     """
     prob = np.asarray(prob, dtype=float)
     flat_prob = prob.reshape(-1)
-    drawn = flat_prob > 1e-12  # below this the wait exceeds any run by far (and would overflow)
-    if drawn.all():  # the usual case: skip the subset
+    # below 1e-12 the wait exceeds any run by far (and would overflow)
+    if flat_prob.size == 0 or flat_prob.min() > 1e-12:  # the usual case: every one drawn, no subset
         # geometric waits are >= 1, so capping from above is all np.clip(w, 1, _NEVER) did
         return np.minimum(rng.geometric(np.minimum(flat_prob, 1.0)), _NEVER).reshape(prob.shape)
     out = np.full(prob.shape, _NEVER, np.int64)
     # flat positions rather than a boolean mask (numpy's boolean indexing is slow on mixed masks)
-    pos = drawn.nonzero()[0]
+    pos = (flat_prob > 1e-12).nonzero()[0]
     out.reshape(-1)[pos] = np.minimum(rng.geometric(np.minimum(flat_prob[pos], 1.0)), _NEVER)
     return out
