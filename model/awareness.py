@@ -67,7 +67,7 @@ def mass_reach(model) -> float:
 
 # mothers per block of the weekly pass: the block's hazards, thresholds and terms stay in the CPU
 # cache through the four operations on them, instead of four passes over arrays of every mother
-BLOCK = 1 << 14
+BLOCK = 1 << 16
 
 
 def setup(model, rng: np.random.Generator) -> None:
