@@ -65,6 +65,11 @@ def mass_reach(model) -> float:
     return reach
 
 
+# mothers per block of the weekly pass: the block's hazards, thresholds and terms stay in the CPU
+# cache through the four operations on them, instead of four passes over arrays of every mother
+BLOCK = 1 << 16
+
+
 def setup(model, rng: np.random.Generator) -> None:
     """Draw the Exp(1) thresholds of every mother (infinite for those already aware)."""
     e = rng.exponential(1.0, model.n).astype(np.float32)
@@ -72,8 +77,9 @@ def setup(model, rng: np.random.Generator) -> None:
     model.aware_threshold = e
     # cache of the word-of-mouth hazard term (exposure * wom_rate) * inv_degree; exposure only
     # changes where add_talk raises it, so step refreshes just those mothers
-    model.aware_wom = np.zeros(model.n, np.float32)
-    model.exposure_changed.append(np.arange(model.n))
+    model.aware_wom = (model.exposure * np.float32(model.p["wom_rate"])) * model.inv_degree
+    model.exposure_changed.clear()
+    model.aware_scratch = np.empty(min(BLOCK, model.n), np.float32)  # one block's reach * p(t)
 
 
 def step(model, rng: np.random.Generator | None = None) -> dict[str, np.ndarray]:
@@ -88,19 +94,26 @@ def step(model, rng: np.random.Generator | None = None) -> dict[str, np.ndarray]
     if model.counts[Stage.UNAWARE] == 0:
         return {"aware": np.empty(0, np.int64)}
     q = model.p["wom_rate"]
-    H, buf = model.aware_hazard, model.aware_buffer
-    np.multiply(model.pop["digital_reach"], np.float32(mass_reach(model)), out=buf)
-    H += buf
     if model.p["mixing"] == "homogeneous":
-        H += np.float32(q * model.talk_total / model.n)
+        wom = np.float32(q * model.talk_total / model.n)
     else:
         wom = model.aware_wom
         if model.exposure_changed:
             i = np.concatenate(model.exposure_changed)
             model.exposure_changed.clear()
             wom[i] = (model.exposure[i] * np.float32(q)) * model.inv_degree[i]
-        H += wom
-    new = np.flatnonzero(H >= model.aware_threshold)
+    # H += reach * p(t); H += wom; reached = H >= E, block by block (the same float32 operations)
+    H, E, reached = model.aware_hazard, model.aware_threshold, model.aware_reached
+    reach, p_t = model.pop["digital_reach"], np.float32(mass_reach(model))
+    for lo in range(0, model.n, BLOCK):
+        hi = lo + BLOCK
+        h = H[lo:hi]
+        b = model.aware_scratch[: h.size]
+        np.multiply(reach[lo:hi], p_t, out=b)
+        h += b
+        h += wom if wom.ndim == 0 else wom[lo:hi]
+        np.greater_equal(h, E[lo:hi], out=reached[lo:hi])
+    new = np.flatnonzero(reached)
     model.aware_threshold[new] = np.inf
     model.make_aware(new)
     return {"aware": new}
@@ -123,7 +136,7 @@ RULE = Rule(
     owns=(
         State("aware_hazard", np.float32, 0.0, "accumulated awareness hazard H_i"),
         State("aware_threshold", np.float32, np.inf, "Exp(1) threshold E_i (drawn by setup; inf once aware)"),
-        State("aware_buffer", np.float32, 0.0, "scratch space for this week's hazard terms"),
+        State("aware_reached", bool, False, "scratch space: whose hazard reached her threshold this week"),
     ),
     flows=(Flow("aware", "Newly aware", cumulative=True),),
     step=step,

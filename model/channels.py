@@ -24,11 +24,27 @@ from .states import Stage
 from .timeline import Agenda, waiting_weeks
 
 
-def _schedule(model, agenda, idx: np.ndarray, prob, rng, earliest: int) -> None:
-    """File ``idx`` in ``agenda`` at ``earliest - 1 +`` a geometric wait with weekly probability ``prob``."""
-    if idx.size:
-        prob = np.broadcast_to(np.asarray(prob, dtype=float), idx.shape)
-        agenda.add(idx, earliest - 1 + waiting_weeks(rng, prob))
+def _schedule(rng: np.random.Generator, earliest: int, *filings) -> None:
+    """File each ``(agenda, idx, prob)`` at ``earliest - 1 +`` a geometric wait with weekly probability ``prob``.
+
+    One draw call for all the filings: the same waits, in the same order, as one call per filing.
+    """
+    filings = [f for f in filings if f[1].size]
+    if not filings:
+        return
+    # one probability per mother filed (float32 ones made float by waiting_weeks, as before), or a constant
+    prob = np.concatenate([p if isinstance(p, np.ndarray) else np.full(idx.size, p) for _, idx, p in filings])
+    due = waiting_weeks(rng, prob)
+    due += earliest - 1
+    lo = 0
+    for agenda, idx, _ in filings:
+        agenda.add(idx, due[lo : lo + idx.size])
+        lo += idx.size
+
+
+# stages whose members join the group with telegram_member_rate (a table: one gather instead of two comparisons)
+_JOIN_AS_MEMBER = np.zeros(len(Stage), bool)
+_JOIN_AS_MEMBER[[Stage.ACTIVE, Stage.IN_CLASS]] = True
 
 
 def setup(model, rng: np.random.Generator) -> None:
@@ -47,36 +63,46 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     (:class:`model.timeline.Agenda`); only joining as a member, whose hazard changes
     with the member's stage, is drawn each week, over registered members only.
     """
-    p, pop, week = model.p, model.pop, model.week
+    p, week = model.p, model.week
+    reach = model.pop["digital_reach"]
     ag = model.channel_agendas
     # mothers aware since the last step start waiting to follow and to join from outside
     new = model.aware_idx[model.channels_seen :]
     model.channels_seen = model.aware_idx.size
-    r = pop["digital_reach"][new]
-    _schedule(model, ag["follow"], new, p["follow_rate"] * r, rng, week)
-    _schedule(model, ag["join"], new, p["telegram_rate"] * r, rng, week)
+    if new.size:
+        r = reach[new]
+        _schedule(rng, week, (ag["follow"], new, p["follow_rate"] * r), (ag["join"], new, p["telegram_rate"] * r))
     # Instagram
     follows = ag["follow"].pop(week)
     unfollows = ag["unfollow"].pop(week)
     model.follower[follows] = True
     model.follower[unfollows] = False
-    _schedule(model, ag["unfollow"], follows, p["unfollow_rate"], rng, week + 1)
-    _schedule(model, ag["follow"], unfollows, p["follow_rate"] * pop["digital_reach"][unfollows], rng, week + 1)
+    _schedule(
+        rng,
+        week + 1,
+        (ag["unfollow"], follows, p["unfollow_rate"]),
+        (ag["follow"], unfollows, p["follow_rate"] * reach[unfollows]),
+    )
     # Telegram: leavers, outsiders due to join, active or in-class members joining
     leaves = ag["leave"].pop(week)
     outside = ag["join"].pop(week)
-    outside = outside[(model.stage[outside] <= Stage.QUEUED) & ~model.telegram[outside]]
+    if outside.size:
+        outside = outside[(model.stage[outside] <= Stage.QUEUED) & ~model.telegram[outside]]
     mem = model.member_idx
-    st = model.stage[mem]
-    # compress: numpy's boolean indexing is several times slower on dense masks like this one
-    members = mem.compress(~model.telegram[mem] & ((st == Stage.ACTIVE) | (st == Stage.IN_CLASS)))
+    # compress: numpy's boolean indexing is several times slower on dense masks like this one;
+    # ok > in_group is ok and not in_group
+    members = mem.compress(np.greater(_JOIN_AS_MEMBER[model.stage[mem]], model.telegram[mem]))
     members = members[rng.random(members.size) < p["telegram_member_rate"]]
     joins = np.concatenate([outside, members])
     model.telegram[leaves] = False
     model.telegram[joins] = True
-    _schedule(model, ag["leave"], joins, p["telegram_leave_rate"], rng, week + 1)
-    back_outside = leaves[model.stage[leaves] <= Stage.QUEUED]
-    _schedule(model, ag["join"], back_outside, p["telegram_rate"] * pop["digital_reach"][back_outside], rng, week + 1)
+    back_outside = leaves[model.stage[leaves] <= Stage.QUEUED] if leaves.size else leaves
+    _schedule(
+        rng,
+        week + 1,
+        (ag["leave"], joins, p["telegram_leave_rate"]),
+        (ag["join"], back_outside, p["telegram_rate"] * reach[back_outside]),
+    )
     model.n_followers += follows.size - unfollows.size
     model.n_telegram += joins.size - leaves.size
     return {"followers": follows, "unfollows": unfollows, "telegram_joins": joins, "telegram_leaves": leaves}

@@ -39,6 +39,8 @@ live_seek_share, live_every_weeks.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import capacity, timeline
@@ -65,7 +67,7 @@ def schedule_seeking(model, idx: np.ndarray, first_week: int, rng: np.random.Gen
     """
     if idx.size == 0:
         return
-    w = model.pop["motivation"][idx] * (1.0 - model.pop["barrier"][idx])
+    w = model.seek_weight[idx]
     boost = model.p["telegram_seek_boost"]
     if boost:
         w = w * np.where(model.telegram[idx], 1.0 + boost, 1.0)
@@ -78,8 +80,11 @@ def schedule_seeking(model, idx: np.ndarray, first_week: int, rng: np.random.Gen
 
 
 def setup(model, rng: np.random.Generator) -> None:
-    """The cumulative seeking rate, empty agendas and an empty queue."""
+    """The cumulative seeking rate, each mother's weight, empty agendas and an empty queue."""
     model.seek_curve = seek_curve(model)
+    # w_i = m_i (1 - b_i), elementwise as it would be on any subset (float32: the same values)
+    model.seek_weight = model.pop["motivation"] * (1.0 - model.pop["barrier"])
+    model.seek_weight_max = float(model.seek_weight.max(initial=0.0))
     model.onboarding_agendas = {k: timeline.Agenda(model.n_weeks) for k in ("seek", "give_up")}
     model.onboarding_seen = 0  # aware mothers already filed for seeking
     model.queue = []  # free-class queue: (week joined, mothers), oldest first
@@ -112,8 +117,13 @@ def _live_seekers(model, seekers: np.ndarray) -> np.ndarray:
     ok = model.follower & (model.stage == Stage.AWARE)  # two passes over bools: cheaper than gathering aware_idx
     ok[seekers] = False
     cand = np.flatnonzero(ok)
-    w = model.pop["motivation"][cand] * (1.0 - model.pop["barrier"][cand])  # as in schedule_seeking
-    return cand[model.stream("onboarding_lives").random(cand.size) < -np.expm1(-p["live_seek_share"] * w)]
+    u = model.stream("onboarding_lives").random(cand.size)
+    # one draw per candidate, as always, but the chance is computed only where the draw is below every
+    # candidate's chance (a bound 0.1% above the largest): the others cannot pass u < chance anyway
+    bound = -math.expm1(-p["live_seek_share"] * model.seek_weight_max) * 1.001
+    hit = (u < bound).nonzero()[0]
+    w = model.seek_weight[cand[hit]]  # as in schedule_seeking
+    return cand[hit[u[hit] < -np.expm1(-p["live_seek_share"] * w)]]
 
 
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -128,9 +138,11 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     seekers = ag["seek"].pop(week)
     seekers = seekers[model.seek_due[seekers] == week]  # drop stale entries (redrawn or sought at a live)
     # an old and a new entry may both fall in this week (a redraw, or a mother who sought at a live, queued,
-    # gave up and was filed again for the week of her old entry): keep one, in order
-    _, first = np.unique(seekers, return_index=True)
-    if first.size < seekers.size:
+    # gave up and was filed again for the week of her old entry): keep one, in order (np.unique only when
+    # a sorted copy shows a repeat: rare)
+    ordered = np.sort(seekers)
+    if (ordered[1:] == ordered[:-1]).any():
+        _, first = np.unique(seekers, return_index=True)
         seekers = seekers[np.sort(first)]
     live = _live_seekers(model, seekers)
     if live.size:

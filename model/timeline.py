@@ -93,53 +93,72 @@ class Agenda:
         self._edge = 0  # weeks before the edge are in buckets; later ones wait in the pool
         self._pool_idx: list[np.ndarray] = []
         self._pool_due: list[np.ndarray] = []
+        # due weeks kept as int16 when they fit: numpy sorts them by radix then, several times faster
+        self._week_type = np.int16 if weeks <= np.iinfo(np.int16).max else np.int64
 
     def add(self, idx: np.ndarray, due: np.ndarray) -> None:
-        """File ``idx`` under weeks ``due`` (weeks at or after the end are dropped)."""
-        # subsets by flatnonzero positions: numpy's boolean indexing is several times slower
-        # on masks that are neither almost all true nor almost all false
-        keep = np.flatnonzero((due >= 0) & (due < self.weeks))
-        idx, due = idx[keep], due[keep].astype(np.int64)
+        """File ``idx`` under weeks ``due`` (weeks before 0 or at or after the end are dropped)."""
         if idx.size == 0:
             return
-        near = due < self._edge
-        if near.all():
-            self._bucket(idx, due)
+        due = np.asarray(due)
+        lo, hi = int(due.min()), int(due.max())
+        if lo >= 0 and hi < self.weeks:
+            idx = idx.copy()  # the agenda keeps its own copy (idx may be a view the caller reuses)
+        else:
+            # subsets by nonzero positions: numpy's boolean indexing is several times slower
+            # on masks that are neither almost all true nor almost all false
+            keep = ((due >= 0) & (due < self.weeks)).nonzero()[0]
+            if keep.size == 0:
+                return
+            idx, due = idx[keep], due[keep]
+            lo, hi = int(due.min()), int(due.max())
+        if lo == hi < self._edge:  # often all due the same week: no sort needed
+            self._due[lo].append(idx)
             return
-        if near.any():
-            near, far = np.flatnonzero(near), np.flatnonzero(~near)
-            self._bucket(idx[near], due[near])
+        due = due.astype(self._week_type)
+        if hi < self._edge:
+            self._bucket(idx, due, lo)
+            return
+        if lo < self._edge:
+            near = due < self._edge
+            near, far = near.nonzero()[0], (~near).nonzero()[0]
+            self._bucket(idx[near], due[near], lo)
             idx, due = idx[far], due[far]
         self._pool_idx.append(idx)
         self._pool_due.append(due)
 
-    def _bucket(self, idx: np.ndarray, due: np.ndarray) -> None:
+    def _bucket(self, idx: np.ndarray, due: np.ndarray, lo: int) -> None:
+        """Append ``idx`` to the buckets of weeks ``due`` (from ``lo`` on, before the edge), keeping their order."""
         if idx.size == 0:
             return
-        order = np.argsort(due, kind="stable")
-        idx, due = idx[order], due[order]
-        starts = np.concatenate([[0], np.flatnonzero(due[1:] != due[:-1]) + 1])
-        bounds = starts.tolist() + [due.size]
-        buckets = self._due
-        for week, lo, hi in zip(due[starts].tolist(), bounds[:-1], bounds[1:]):
-            buckets[week].append(idx[lo:hi])
+        counts = np.bincount(due - lo).tolist()  # a few weeks: those up to the edge
+        if len(counts) == 1:
+            self._due[lo].append(idx)
+            return
+        idx = idx[due.argsort(kind="stable")]
+        start = 0
+        for week, count in enumerate(counts, lo):
+            if count:
+                self._due[week].append(idx[start : start + count])
+                start += count
 
     def pop(self, week: int) -> np.ndarray:
-        """The mothers due in ``week`` (removed from the agenda)."""
+        """The mothers due in ``week`` (removed from the agenda), in the order they were filed."""
         if week >= self.weeks:
             return np.empty(0, np.int64)
         if week >= self._edge:
-            self._edge = min(self.weeks, week + self.HORIZON)
+            edge, self._edge = self._edge, min(self.weeks, week + self.HORIZON)
             if self._pool_idx:
                 idx, due = np.concatenate(self._pool_idx), np.concatenate(self._pool_due)
                 near = due < self._edge
-                near, far = np.flatnonzero(near), np.flatnonzero(~near)
-                self._bucket(idx[near], due[near])
-                self._pool_idx, self._pool_due = [idx[far]], [due[far]]
-        if not self._due[week]:
+                near, far = near.nonzero()[0], (~near).nonzero()[0]
+                self._bucket(idx[near], due[near], edge)  # the pool holds weeks from the old edge on
+                self._pool_idx, self._pool_due = ([idx[far]], [due[far]]) if far.size else ([], [])
+        chunks = self._due[week]
+        if not chunks:
             return np.empty(0, np.int64)
-        chunks, self._due[week] = self._due[week], []
-        return np.concatenate(chunks)
+        self._due[week] = []
+        return chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
 
 
 _NEVER = int(np.iinfo(np.int32).max)  # the wait given to probability 0 (and the cap on others)
@@ -148,12 +167,18 @@ _NEVER = int(np.iinfo(np.int32).max)  # the wait given to probability 0 (and the
 def waiting_weeks(rng: np.random.Generator, prob: np.ndarray) -> np.ndarray:
     """Weeks until an event that happens each week with probability ``prob``.
 
-    Geometric: 1 = this week; a huge number when the probability is 0.
+    Geometric: 1 = this week; a huge number when the probability is 0. One draw per
+    element with a probability above 1e-12, in order: several calls in a row draw the
+    same as one call over their concatenated probabilities.
     """
     prob = np.asarray(prob, dtype=float)
+    flat_prob = prob.reshape(-1)
+    # below 1e-12 the wait exceeds any run by far (and would overflow)
+    if flat_prob.size == 0 or flat_prob.min() > 1e-12:  # the usual case: every one drawn, no subset
+        # geometric waits are >= 1, so capping from above is all np.clip(w, 1, _NEVER) did
+        return np.minimum(rng.geometric(np.minimum(flat_prob, 1.0)), _NEVER).reshape(prob.shape)
     out = np.full(prob.shape, _NEVER, np.int64)
     # flat positions rather than a boolean mask (numpy's boolean indexing is slow on mixed masks)
-    flat_out, flat_prob = out.reshape(-1), prob.reshape(-1)
-    pos = np.flatnonzero(flat_prob > 1e-12)  # below this the wait exceeds any run by far (and would overflow)
-    flat_out[pos] = np.clip(rng.geometric(np.minimum(flat_prob[pos], 1.0)), 1, _NEVER)
+    pos = (flat_prob > 1e-12).nonzero()[0]
+    out.reshape(-1)[pos] = np.minimum(rng.geometric(np.minimum(flat_prob[pos], 1.0)), _NEVER)
     return out

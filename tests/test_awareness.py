@@ -317,3 +317,20 @@ def test_a_trusted_brand_story_makes_more_mothers_aware():
         on = CommunityModel(brand_story_reach=1.5, **kw).run().dataframe()["n_aware"]
         assert on.iloc[-1] > off.iloc[-1], seed
         assert (on.to_numpy() >= off.to_numpy()).all(), seed  # same thresholds, more hazard every week
+
+
+def test_the_block_size_of_the_weekly_pass_changes_nothing(monkeypatch):
+    """The hazards are updated block by block: any block size gives the same mothers, week by week."""
+    runs = []
+    for block in (awareness.BLOCK, 777):
+        monkeypatch.setattr(awareness, "BLOCK", block)
+        m = CommunityModel(rng=3, n_mothers=5000, end="2021-06")
+        aware = []
+        while m.running:
+            m.step()
+            aware.append(m.changed["aware"])
+        runs.append((aware, m.aware_hazard.copy()))
+    (a, h), (b, k) = runs
+    assert len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b))
+    assert sum(x.size for x in a) > 100
+    np.testing.assert_array_equal(h, k)

@@ -142,3 +142,71 @@ def test_model_cohort_calendar_matches_timeline():
             m.week = w
             assert m.cohort_starts(k) == (w in starts), (prog, w)
             assert m.window_open(k) == (w in opens), (prog, w)
+
+
+# ------------------------------------------------------------------ Agenda and waiting times
+def test_agenda_pops_each_week_in_filing_order():
+    ag = timeline.Agenda(40)
+    ag.add(np.array([5, 6, 7]), np.array([3, 30, 3]))  # week 30 waits in the pool, beyond the horizon
+    ag.add(np.array([8, 9]), np.array([3, -1]))  # a negative week is dropped
+    ag.add(np.array([1, 2]), np.array([40, 30]))  # week 40 is after the end: dropped
+    assert ag.pop(0).size == 0
+    np.testing.assert_array_equal(ag.pop(3), [5, 7, 8])
+    assert ag.pop(3).size == 0  # taken out
+    for w in range(4, 30):
+        assert ag.pop(w).size == 0
+    np.testing.assert_array_equal(ag.pop(30), [6, 2])
+    assert ag.pop(40).size == 0 and ag.pop(100).size == 0
+
+
+def test_agenda_keeps_its_own_copy_of_the_ids():
+    ag = timeline.Agenda(10)
+    idx = np.array([1, 2, 3])
+    ag.add(idx, np.array([2, 2, 2]))
+    idx[:] = 0  # the caller reuses its array
+    np.testing.assert_array_equal(ag.pop(2), [1, 2, 3])
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    weeks=st.integers(1, 80),
+    calls=st.lists(
+        st.tuples(st.integers(0, 3), st.lists(st.tuples(st.integers(0, 999), st.integers(-3, 90)), max_size=30)),
+        max_size=40,
+    ),
+)
+def test_agenda_matches_a_list_of_entries(weeks, calls):
+    """Filing and popping, week after week, as a plain list of (id, week) entries would."""
+    ag = timeline.Agenda(weeks)
+    pending: list[tuple[int, int]] = []
+    week = 0
+    for pops, entries in calls:
+        for _ in range(pops):  # pop this week and move on
+            want = [i for i, d in pending if d == week]
+            pending = [(i, d) for i, d in pending if d != week]
+            assert ag.pop(week).tolist() == (want if week < weeks else [])
+            week += 1
+        # rules file from the current week on; earlier weeks are never popped again
+        entries = [(i, d) for i, d in entries if d < 0 or d >= week]
+        ag.add(np.array([i for i, _ in entries], np.int64), np.array([d for _, d in entries], np.int64))
+        pending += [(i, d) for i, d in entries if 0 <= d < weeks]
+    for w in range(week, weeks):
+        assert ag.pop(w).tolist() == [i for i, d in pending if d == w]
+
+
+def test_waiting_weeks_zero_and_one():
+    rng = np.random.default_rng(1)
+    w = timeline.waiting_weeks(rng, np.array([0.0, 1.0, 1e-13, 1.0]))
+    assert w.dtype == np.int64
+    assert w[1] == w[3] == 1
+    assert w[0] == w[2] > 10**9  # never, in any run
+
+
+def test_waiting_weeks_in_two_calls_draw_as_one():
+    prob = np.random.default_rng(2).random(500)
+    prob[::7] = 0.0  # no draw for these
+    one = timeline.waiting_weeks(np.random.default_rng(3), prob)
+    rng = np.random.default_rng(3)
+    two = np.concatenate([timeline.waiting_weeks(rng, prob[:123]), timeline.waiting_weeks(rng, prob[123:])])
+    np.testing.assert_array_equal(one, two)
+    assert (one >= 1).all()
