@@ -62,6 +62,7 @@ import numpy as np
 
 from . import capacity
 from .momfluencers import record_income
+from .patterns import unique_counts
 from .rule import Flow, Rule, State
 from .states import Stage
 
@@ -94,7 +95,8 @@ def _exchanges(model, src, dst, msgs, rng) -> tuple[np.ndarray, np.ndarray, int]
         q = min(1.0, p["admin_replies"] * capacity.facilitators(model) / total)
         replies = rng.binomial(hub_msgs, q)
         replied, n_replies = hub_src[replies > 0], int(replies.sum())
-    who, x = np.unique(np.concatenate([dst[~to_hub], replied]), return_counts=True)
+    # sorting, not np.unique: numpy's hash-based unique is slow on these integer ids
+    who, x = unique_counts(np.concatenate([dst[~to_hub], replied]))
     return who, x, n_replies
 
 
@@ -115,8 +117,7 @@ def _form_ties(model, a: np.ndarray, b: np.ndarray, rng) -> int:
     model.net_weeks = np.insert(model.net_weeks, at, np.ones(k.size, np.int16))
     ea, eb = model.net_ends
     model.net_ends = (np.insert(ea, at, a[new]), np.insert(eb, at, b[new]))
-    np.add.at(model.net_ties, a[new], 1)
-    np.add.at(model.net_ties, b[new], 1)
+    np.add.at(model.net_ties, np.concatenate((a[new], b[new])), np.int16(1))
     return int(new.size)
 
 
@@ -124,9 +125,12 @@ def _opportunities(model, rng) -> tuple[np.ndarray, float]:
     """Earning members pass opportunities along their ties; return who received one and the Rp paid."""
     p = model.p
     a, b = model.net_ends
-    reg_a, reg_b = model.registered_week[a] >= 0, model.registered_week[b] >= 0  # gathers over the ties only
-    ab = model.fin_change[a] & reg_a & reg_b  # a earns and passes to b
-    ba = model.fin_change[b] & reg_b & reg_a
+    earns_a, earns_b = model.fin_change[a], model.fin_change[b]  # gathers over the ties only
+    # the registrations are looked up only on the ties with an earner at an end (the few)
+    some = np.flatnonzero(earns_a | earns_b)
+    reg = (model.registered_week[a[some]] >= 0) & (model.registered_week[b[some]] >= 0)
+    ab = some[earns_a[some] & reg]  # a earns and passes to b (tie positions, in key order)
+    ba = some[earns_b[some] & reg]
     # both directions of each tie: the sender earns, the receiver is a registered member
     send = np.concatenate([a[ab], b[ba]])
     recv = np.concatenate([b[ab], a[ba]])
@@ -137,8 +141,8 @@ def _opportunities(model, rng) -> tuple[np.ndarray, float]:
         return got, 0.0
     value = p["opportunity_value"] * np.exp(OPPORTUNITY_SPREAD * rng.standard_normal(got.size))
     record_income(model, got, value)
-    np.add.at(model.opportunities, got, 1)
-    return np.unique(got), float(value.sum())
+    np.add.at(model.opportunities, got, np.int16(1))
+    return unique_counts(got)[0], float(value.sum())
 
 
 def step(model, rng: np.random.Generator) -> dict:
@@ -164,7 +168,7 @@ def step(model, rng: np.random.Generator) -> dict:
         person = dst < n
         a, b = np.minimum(src[person], dst[person]), np.maximum(src[person], dst[person])
         keep = a != b
-        keys = np.unique(a[keep] * n + b[keep])
+        keys = unique_counts(a[keep] * n + b[keep])[0]
         out["ties_formed"] = _form_ties(model, keys // n, keys % n, model.stream("interaction_ties"))
     if p["referral_rate"] > 0 and model.net_keys.size:
         out["opportunities"], out["opportunity_income"] = _opportunities(
