@@ -59,6 +59,9 @@ window's messages; :func:`window` returns the distinct edges of each week (with
 the same nodes in the same order). The partners are drawn differently from
 before (same distributions): at a given seed the group-talk counts are the same,
 the ties, the forum and Happy Hour counts and the monitors are another draw.
+The Telegram group's members are kept from week to week (``model.telegram_ranks``,
+their positions in ``aware_idx``, updated from the week's joins and leaves), so
+finding them costs the week's changes, not a pass over every mother.
 
 Parameters read: admin_lead, prompts_per_week, share_contributors, share_leaders,
 lurker_messages, contributor_messages, leader_messages, window_weeks,
@@ -131,7 +134,7 @@ def participation(p: dict, n: int, rng: np.random.Generator) -> np.ndarray:
     return out
 
 
-def _distinct_draws(draws: np.ndarray, cells: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _distinct_draws(draws: np.ndarray, cells, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Row ``i`` makes ``draws[i]`` uniform draws, with replacement, among its ``cells[i]`` cells.
 
     Returns the distinct (row, cell) pairs hit and how many draws hit each: the
@@ -139,24 +142,40 @@ def _distinct_draws(draws: np.ndarray, cells: np.ndarray, rng) -> tuple[np.ndarr
     A row with no more draws than cells draws each (then at least half of its draws
     are distinct); a row with more draws than cells takes one multinomial over its
     cells (then at least 1 - 1/e of its cells are hit), rows of equal cell counts
-    together. Rows with no draws or no cells give nothing.
+    together. Rows with no draws or no cells give nothing. ``cells`` may be one
+    number for every row (the same draws as an array of it, with fewer steps).
     """
-    draws, cells = np.asarray(draws, np.int64), np.asarray(cells, np.int64)
-    active = (draws > 0) & (cells > 0)
-    sparse = np.flatnonzero(active & (draws <= cells))
+    draws = np.asarray(draws, np.int64)
     rows, hit, count = [], [], []
-    if sparse.size:
-        offset = np.cumsum(cells[sparse]) - cells[sparse]  # each row's cells get their own key range
-        which = np.repeat(np.arange(sparse.size), draws[sparse])
-        key = offset[which] + (rng.random(which.size) * cells[sparse][which]).astype(np.int64)
-        key, n = patterns.unique_counts(key)
-        at = np.searchsorted(offset, key, side="right") - 1
-        rows.append(sparse[at])
-        hit.append(key - offset[at])
-        count.append(n)
-    dense = np.flatnonzero(active & (draws > cells))
-    for c in np.unique(cells[dense]).tolist():
-        group = dense[cells[dense] == c]
+    if np.ndim(cells) == 0:  # every row has the same cells: row i's keys are i * c + cell
+        c = int(cells)
+        if c <= 0:
+            return _EMPTY, _EMPTY, _EMPTY
+        sparse = np.flatnonzero((draws > 0) & (draws <= c))
+        if sparse.size:
+            which = np.repeat(np.arange(sparse.size), draws[sparse])
+            key, n = patterns.unique_counts(which * c + (rng.random(which.size) * c).astype(np.int64))
+            at = key // c
+            rows.append(sparse[at])
+            hit.append(key - at * c)
+            count.append(n)
+        dense = [(c, np.flatnonzero(draws > c))]
+    else:
+        cells = np.asarray(cells, np.int64)
+        active = (draws > 0) & (cells > 0)
+        sparse = np.flatnonzero(active & (draws <= cells))
+        if sparse.size:
+            offset = np.cumsum(cells[sparse]) - cells[sparse]  # each row's cells get their own key range
+            which = np.repeat(np.arange(sparse.size), draws[sparse])
+            key = offset[which] + (rng.random(which.size) * cells[sparse][which]).astype(np.int64)
+            key, n = patterns.unique_counts(key)
+            at = np.searchsorted(offset, key, side="right") - 1
+            rows.append(sparse[at])
+            hit.append(key - offset[at])
+            count.append(n)
+        dense = np.flatnonzero(active & (draws > cells))
+        dense = [(c, dense[cells[dense] == c]) for c in np.unique(cells[dense]).tolist()] if dense.size else []
+    for c, group in dense:
         chunk = max(1, _MULTINOMIAL_CELLS // c)
         for lo in range(0, group.size, chunk):
             g = group[lo : lo + chunk]
@@ -166,24 +185,35 @@ def _distinct_draws(draws: np.ndarray, cells: np.ndarray, rng) -> tuple[np.ndarr
             hit.append(h.astype(np.int64))
             count.append(n[r, h])
     if not rows:
-        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
+        return _EMPTY, _EMPTY, _EMPTY
+    if len(rows) == 1:
+        return rows[0], hit[0], count[0].astype(np.int64, copy=False)
     return np.concatenate(rows), np.concatenate(hit), np.concatenate(count).astype(np.int64)
 
 
+_EMPTY = np.empty(0, np.int64)
+_EMPTY.flags.writeable = False  # shared by every empty result: nobody may write into it
 _MULTINOMIAL_CELLS = 1 << 20  # cells drawn at once in the dense case (bounds the temporary matrix)
 
 
 def _talk_within(
-    members: np.ndarray, keys: np.ndarray, draws: np.ndarray, rng
+    members: np.ndarray, keys: np.ndarray | None, draws: np.ndarray, rng
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each member sends ``draws`` messages, each to another member with the same key drawn at random.
 
-    Returns the distinct directed edges (sender, receiver, messages) and, per
-    member, whether she had nobody to write to (alone with her key; her draws are
-    not sent).
+    ``keys`` None: everyone has the same key (one group). Returns the distinct
+    directed edges (sender, receiver, messages) and, per member, whether she had
+    nobody to write to (alone with her key; her draws are not sent).
     """
+    d = np.asarray(draws, np.int64)
+    if keys is None:  # one group, members by id (their ids are distinct: the order lexsort would give)
+        order = np.argsort(members)
+        m = members[order]
+        row, cell, n = _distinct_draws(d[order], m.size - 1, rng)
+        # her own position (row) is skipped
+        return m[row], m[cell + (cell >= row)], n, np.full(m.size, m.size == 1)
     order = np.lexsort((members, keys))
-    m, k, d = members[order], keys[order], np.asarray(draws, np.int64)[order]
+    m, k, d = members[order], keys[order], d[order]
     first = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1]))) if m.size else np.empty(0, np.int64)
     size = np.diff(np.concatenate((first, [m.size])))
     lo = np.repeat(first, size)  # her group's first position
@@ -197,11 +227,11 @@ def _talk_within(
 
 
 def _group_talk(
-    model, members: np.ndarray, groups: np.ndarray, hub: int, rng, led: bool = True, lead: float | None = None
+    model, members: np.ndarray, groups: np.ndarray | None, hub: int, rng, led: bool = True, lead: float | None = None
 ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """Messages in chat groups this week: (count, and the distinct edges: senders, receivers, messages).
 
-    ``groups`` gives each member's group. A member's messages go to the hub with
+    ``groups`` gives each member's group (None: all in one group). A member's messages go to the hub with
     probability ``lead`` (default ``admin_lead``; a binomial split of her count), the
     others each to a member of her own group who spoke this week (to the hub if nobody
     else did).
@@ -210,10 +240,10 @@ def _group_talk(
     rates = np.array([p["lurker_messages"], p["contributor_messages"], p["leader_messages"]])
     k = rng.poisson(rates[model.participation[members]])
     spoke = np.flatnonzero(k > 0)  # positions, not a mask: faster than boolean indexing on dense masks
-    members, groups, k = members[spoke], groups[spoke], k[spoke]
-    if members.size == 0:
-        e = np.empty(0, np.int64)
-        return 0, e, e, e
+    if spoke.size == 0:
+        return 0, _EMPTY, _EMPTY, _EMPTY
+    members, k = members[spoke], k[spoke]
+    groups = None if groups is None else groups[spoke]
     lead = p["admin_lead"] if lead is None else lead
     to_peers = rng.binomial(k, 1.0 - lead) if led else k
     s, r, n, alone = _talk_within(members, groups, to_peers, rng)
@@ -229,7 +259,7 @@ def _group_talk(
 
 def _peer_talk(members: np.ndarray, k: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each member sends ``k`` messages to members drawn at random (herself included: those are dropped)."""
-    row, cell, n = _distinct_draws(k, np.full(members.size, members.size), rng)
+    row, cell, n = _distinct_draws(k, members.size, rng)
     senders, receivers = members[row], members[cell]
     keep = receivers != senders
     return senders[keep], receivers[keep], n[keep]
@@ -250,13 +280,13 @@ def _team_talk(model, rng) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     hub = n + HUBS.index("whatsapp")
     kv, km = rng.poisson(p["team_messages"], vols.size), rng.poisson(p["team_messages"], managers.size)
     if managers.size:
-        row, cell, c = _distinct_draws(kv, np.full(vols.size, managers.size), rng)
+        row, cell, c = _distinct_draws(kv, managers.size, rng)
         src, dst, msgs = [vols[row]], [managers[cell]], [c]
     else:
         h = np.flatnonzero(kv > 0)
         src, dst, msgs = [vols[h]], [np.full(h.size, hub, np.int64)], [kv[h]]
     up = rng.binomial(km, MANAGER_UP)
-    s, r, c, alone = _talk_within(managers, np.zeros(managers.size, np.int64), km - up, rng)
+    s, r, c, alone = _talk_within(managers, None, km - up, rng)
     up = np.where(alone, km, up)
     h = np.flatnonzero(up > 0)
     src += [s, managers[h]]
@@ -318,20 +348,22 @@ class MessageWindow:
     def __init__(self, weeks: int, n_nodes: int, monitored: tuple[str, ...]):
         self.weeks = int(weeks)
         self._weeks: deque = deque()  # (senders, receivers, channel codes, messages) per week
-        self._monitored = np.array([CHANNELS.index(c) for c in monitored], np.int8)
+        self._pairs_of: deque = deque()  # each week's monitored pair keys, removed from the counter when it leaves
+        self._monitored = np.zeros(len(CHANNELS), bool)  # by channel code: a lookup, cheaper than np.isin
+        self._monitored[[CHANNELS.index(c) for c in monitored]] = True
         self.counter = patterns.EdgeCounter(n_nodes)
-
-    def _pairs(self, senders: np.ndarray, receivers: np.ndarray, channels: np.ndarray) -> np.ndarray:
-        keep = np.isin(channels, self._monitored)
-        return self.counter.pairs(senders[keep], receivers[keep])
 
     def add(self, senders: np.ndarray, receivers: np.ndarray, channels: np.ndarray, messages: np.ndarray) -> None:
         """This week's distinct edges (at most one per sender, receiver and channel); the oldest week leaves."""
         if len(self._weeks) == self.weeks:
-            self.counter.remove(self._pairs(*self._weeks.popleft()[:3]))
+            self._weeks.popleft()
+            self.counter.remove(self._pairs_of.popleft())
         week = (senders.astype(np.int32), receivers.astype(np.int32), channels.astype(np.int8))
         self._weeks.append((*week, messages.astype(np.int32)))
-        self.counter.add(self._pairs(*week))
+        on = np.flatnonzero(self._monitored[week[2]])
+        pairs = self.counter.pairs(week[0][on], week[1][on])
+        self._pairs_of.append(pairs)
+        self.counter.add(pairs)
 
     def edges(self, channels: tuple[str, ...] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Senders, receivers and messages of the window's edges on ``channels`` (default all), week by week."""
@@ -367,6 +399,38 @@ def message_window(model) -> MessageWindow:
     return MessageWindow(p["window_weeks"], model.n + len(HUBS), PATTERN_CHANNELS[p["pattern_channels"]])
 
 
+def setup(model, rng: np.random.Generator) -> None:
+    """The Telegram group's members, kept as their positions in ``aware_idx`` (see :func:`_telegram_ranks`)."""
+    model.telegram_ranks = np.sort(model.aware_rank[np.flatnonzero(model.telegram)])
+    model.telegram_ranks_week = model.week - 1  # the week they are up to date after
+
+
+def _telegram_ranks(model) -> np.ndarray:
+    """Sorted positions in ``aware_idx`` of the Telegram group's members (everyone in it is aware).
+
+    Kept from week to week and updated from the week's ``telegram_joins`` and
+    ``telegram_leaves`` (model/channels.py runs first, and only it changes the group):
+    a week costs its joins and leaves, not a pass over every mother (``np.flatnonzero``
+    on a million flags costs about a millisecond). Rebuilt from ``model.telegram``
+    when they were not updated the week before or do not add up to ``n_telegram``.
+    """
+    ranks, ch = model.telegram_ranks, model.changed
+    fresh = model.telegram_ranks_week == model.week - 1 and "telegram_joins" in ch
+    if fresh and ch["telegram_leaves"].size:
+        gone = np.sort(model.aware_rank[ch["telegram_leaves"]])
+        at = np.searchsorted(ranks, gone)
+        fresh = bool(at[-1] < ranks.size and (ranks[at] == gone).all())  # every leaver was in the group
+        if fresh:
+            ranks = np.delete(ranks, at)
+    if fresh and ch["telegram_joins"].size:
+        new = np.sort(model.aware_rank[ch["telegram_joins"]])
+        ranks = np.insert(ranks, np.searchsorted(ranks, new), new)
+    if not fresh or ranks.size != model.n_telegram:
+        ranks = np.sort(model.aware_rank[np.flatnonzero(model.telegram)])
+    model.telegram_ranks, model.telegram_ranks_week = ranks, model.week
+    return ranks
+
+
 def step(model, rng: np.random.Generator) -> dict[str, int]:
     """Generate this week's events; record the message ties; return counts per ``<kind>_<channel>`` and kind.
 
@@ -389,10 +453,7 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
         msgs.append(k)
         chan.append(np.full(s.size, CHANNELS.index(channel), np.int8))
 
-    aware = model.aware_idx
-    # the Telegram group's members in aware_idx order (everyone in it is aware); found from
-    # the few of them rather than by reading telegram for every aware mother
-    tg = aware[np.sort(model.aware_rank[np.flatnonzero(model.telegram)])]
+    tg = model.aware_idx[_telegram_ranks(model)]  # the Telegram group's members, in aware_idx order
     mem = model.member_idx
     stage = model.stage[mem]
     learners = mem.compress(stage == Stage.IN_CLASS)  # compress: faster than mem[mask] on dense masks
@@ -403,17 +464,18 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
     # purpose sets the pattern: prompted discussion in class groups is admin-led (admin_lead); with
     # purpose_patterns on, peer support in the open group is led by peer_lead (all-channel)
     tg_lead = p["peer_lead"] if purpose else p["admin_lead"]
+    # (channel, members, their groups (None: one group), how many groups, lead, stream)
     talks = [
-        ("telegram", tg, np.zeros(tg.size, np.int64), tg_lead, rng),
-        ("whatsapp", learners, cohort, p["admin_lead"], rng),
+        ("telegram", tg, None, min(tg.size, 1), tg_lead, rng),
+        ("whatsapp", learners, cohort, patterns.unique_counts(cohort)[0].size, p["admin_lead"], rng),
     ]
     if purpose:  # the alumni group: peer support among alumnae (drawn from its own stream)
         alumnae = active.compress(model.alumna[active])
-        talks.append(("alumni_group", alumnae, np.zeros(alumnae.size, np.int64), p["peer_lead"], purpose_rng))
-    for channel, members, groups, lead, g_rng in talks:
+        talks.append(("alumni_group", alumnae, None, min(alumnae.size, 1), p["peer_lead"], purpose_rng))
+    for channel, members, groups, n_groups, lead, g_rng in talks:
         hub = n + HUBS.index("telegram" if channel == "telegram" else "whatsapp")
         c, s, r, k = _group_talk(model, members, groups, hub, g_rng, led, lead)
-        prompts = p["prompts_per_week"] * np.unique(groups).size if led else 0
+        prompts = p["prompts_per_week"] * n_groups if led else 0
         counts[("u2u", channel)] = c + prompts
         keep(channel, s, r, k)
     if purpose:  # the management team: organisational
@@ -563,4 +625,5 @@ RULE = Rule(
         *(Flow(k, f"{KIND_LABELS[k]} events", unit="events", cumulative=True) for k in KINDS),
     ),
     step=step,
+    setup=setup,
 )
