@@ -528,9 +528,10 @@ def window(model, channels: tuple[str, ...] | None = None, messages: bool = Fals
 def monitor(model) -> dict[str, float | str]:
     """Centralisation, density and pattern of the window's graph on ``pattern_channels``.
 
-    The degrees come from the window's incremental edge counter: no pass over the window.
+    The degrees come from the window's incremental edge counter (its degree histogram): no pass over
+    the window, nor over every node.
     """
-    deg = model.messages.degrees()
+    deg = model.messages.counter.sorted_degrees()
     return {
         "comm_centralisation": patterns.centralisation(deg),
         "comm_density": patterns.density(deg),

@@ -21,7 +21,9 @@ a graph; a degree sequence is taken to be of a connected graph.
 date as edge sets enter and leave it: each call costs about the edges it is given
 (a lookup in a hash table of the stored pairs), never the whole window again, so
 a window of many weeks costs no more per week than a window of one. Its degrees are
-exactly those :func:`degrees_from_edges` gives on all the window's edges.
+exactly those :func:`degrees_from_edges` gives on all the window's edges; it also keeps
+their histogram, so the weekly monitors read the degree sequence without a pass over
+every node (a million of them in the largest runs).
 """
 
 from __future__ import annotations
@@ -70,7 +72,9 @@ class EdgeCounter:
     the keys with their multiplicity, probed for all the keys of a call at once; a
     pair whose multiplicity falls to 0 stays as a tombstone until the table is
     rebuilt with the live pairs only (amortised). ``work`` counts the slots probed
-    and the keys rebuilt: a few per key given, whatever the window holds.
+    and the keys rebuilt: a few per key given, whatever the window holds. The
+    degrees are kept per node (``degree``) and as a histogram (``histogram[k]``,
+    the nodes of degree ``k``), both updated for the nodes of the pairs given.
     """
 
     _EMPTY = -1
@@ -78,9 +82,11 @@ class EdgeCounter:
 
     def __init__(self, n_nodes: int):
         self.n_nodes = int(n_nodes)
-        # int32 (a degree is below n_nodes): degrees() scans the whole array every week,
-        # and half the bytes halve that pass
-        self.degree = np.zeros(self.n_nodes, np.int32)
+        self.degree = np.zeros(self.n_nodes, np.int32)  # int32: a degree is below n_nodes
+        # histogram[k]: nodes of degree k (histogram[0]: those without an edge); grows with the largest
+        # degree. The weekly monitors read the degree sequence from it, not from a pass over every node
+        self.histogram = np.zeros(2, np.int64)
+        self.histogram[0] = self.n_nodes
         self.n_edges = 0  # pairs with multiplicity > 0
         self.work = 0
         self._table(1 << 10)
@@ -137,10 +143,16 @@ class EdgeCounter:
         return where
 
     def _count(self, keys: np.ndarray, sign: int) -> None:
+        """Pairs ``keys`` enter (``sign`` +1) or leave (-1) the simple graph: degrees and histogram."""
         if keys.size:
-            step = self.degree.dtype.type(sign)  # of the array's type: np.add.at is slow when it must cast
-            np.add.at(self.degree, keys // self.n_nodes, step)
-            np.add.at(self.degree, keys % self.n_nodes, step)
+            nodes, times = unique_counts(np.concatenate((keys // self.n_nodes, keys % self.n_nodes)))
+            old = self.degree[nodes]
+            new = old + sign * times
+            self.degree[nodes] = new
+            if sign > 0 and (top := int(new.max())) >= self.histogram.size:
+                self.histogram = np.concatenate((self.histogram, np.zeros(top + 1, np.int64)))  # doubled at least
+            np.subtract.at(self.histogram, old, 1)
+            np.add.at(self.histogram, new, 1)
             self.n_edges += sign * keys.size
 
     def add(self, keys: np.ndarray) -> None:
@@ -152,10 +164,9 @@ class EdgeCounter:
         hit = slot[found]
         revived = hit[self._mult[hit] == 0]
         self._mult[hit] += 1
-        self._count(self._slots[revived], +1)
         new = keys[~found]
+        self._count(np.concatenate((self._slots[revived], new)), +1)
         self._mult[self._insert(new, slot[~found])] = 1
-        self._count(new, +1)
 
     def remove(self, keys: np.ndarray) -> None:
         """Remove a set of pairs added before (the same keys)."""
@@ -177,6 +188,13 @@ class EdgeCounter:
     def degrees(self) -> np.ndarray:
         """Degree sequence of the nodes with an edge, in node order (as :func:`degrees_from_edges`)."""
         return self.degree[self.degree > 0].astype(np.int64)
+
+    def sorted_degrees(self) -> np.ndarray:
+        """The same degrees in increasing order, from the histogram (a pass over the nodes with an edge only).
+
+        Enough for :func:`centralisation`, :func:`density` and :func:`classify` (they do not depend on the order).
+        """
+        return np.repeat(np.arange(1, self.histogram.size), self.histogram[1:])
 
 
 def centralisation(deg: np.ndarray) -> float:

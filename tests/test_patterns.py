@@ -216,6 +216,12 @@ def test_edge_counter_degrees_equal_those_of_all_the_window_edges(weeks, window)
         every = patterns.degrees_from_edges(np.concatenate([k[0] for k in kept]), np.concatenate([k[1] for k in kept]))
         np.testing.assert_array_equal(counter.degrees(), every)
         assert counter.n_edges == every.sum() // 2
+        # the histogram (read by the monitors) counts the nodes of each degree, those without an edge at 0
+        np.testing.assert_array_equal(counter.sorted_degrees(), np.sort(every))
+        hist = np.bincount(counter.degree, minlength=counter.histogram.size)
+        np.testing.assert_array_equal(counter.histogram, hist)
+        for measure in (patterns.centralisation, patterns.density, patterns.classify):
+            assert measure(counter.sorted_degrees()) == measure(every)
 
 
 def test_edge_counter_work_follows_the_pairs_given_not_the_window():
