@@ -61,7 +61,10 @@ before (same distributions): at a given seed the group-talk counts are the same,
 the ties, the forum and Happy Hour counts and the monitors are another draw.
 The Telegram group's members are kept from week to week (``model.telegram_ranks``,
 their positions in ``aware_idx``, updated from the week's joins and leaves), so
-finding them costs the week's changes, not a pass over every mother.
+finding them costs the week's changes, not a pass over every mother; so is the
+management team (``model.comm_team``, found again only when it changed). The
+step passes the week's active and in-class members on (``active_members``,
+``in_class_members``: not counted) to model/interaction.py.
 
 Parameters read: admin_lead, prompts_per_week, share_contributors, share_leaders,
 lurker_messages, contributor_messages, leader_messages, window_weeks,
@@ -274,9 +277,7 @@ def _team_talk(model, rng) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     (``MANAGER_UP``), the others to other managers (coordination among peers).
     """
     p, n = model.p, model.n
-    mem = model.member_idx
-    role = model.role[mem]
-    managers, vols = mem.compress(role == Role.MANAGER), mem.compress(role == Role.VOLUNTEER)
+    managers, vols = _team(model)
     hub = n + HUBS.index("whatsapp")
     kv, km = rng.poisson(p["team_messages"], vols.size), rng.poisson(p["team_messages"], managers.size)
     if managers.size:
@@ -296,6 +297,31 @@ def _team_talk(model, rng) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
 
 
 MANAGER_UP = 0.5  # assumed: a manager writes as often to the founders as to the other managers
+
+
+def _team(model) -> tuple[np.ndarray, np.ndarray]:
+    """The managers and the volunteers, each in member_idx order.
+
+    Kept between weeks (``model.comm_team``) while they are still exactly the team: as
+    many as the model's role counts and every one still in her role (a subset of the
+    holders as large as the set is the set; members keep their order). Otherwise
+    found again by a pass over every member's role, which then happens only in the
+    weeks the team changes.
+    """
+    team = model.comm_team
+    if team is not None:
+        managers, vols = team
+        if (
+            managers.size == model.n_role(Role.MANAGER)
+            and vols.size == model.n_role(Role.VOLUNTEER)
+            and (model.role[managers] == Role.MANAGER).all()
+            and (model.role[vols] == Role.VOLUNTEER).all()
+        ):
+            return team
+    mem = model.member_idx
+    role = model.role[mem]
+    model.comm_team = team = mem.compress(role == Role.MANAGER), mem.compress(role == Role.VOLUNTEER)
+    return team
 
 
 def _learner_events(model, learners: np.ndarray, rng) -> tuple[int, int]:
@@ -400,9 +426,10 @@ def message_window(model) -> MessageWindow:
 
 
 def setup(model, rng: np.random.Generator) -> None:
-    """The Telegram group's members, kept as their positions in ``aware_idx`` (see :func:`_telegram_ranks`)."""
+    """Kept between weeks: the Telegram group (:func:`_telegram_ranks`) and the team (:func:`_team`, found when due)."""
     model.telegram_ranks = np.sort(model.aware_rank[np.flatnonzero(model.telegram)])
     model.telegram_ranks_week = model.week - 1  # the week they are up to date after
+    model.comm_team = None
 
 
 def _telegram_ranks(model) -> np.ndarray:
@@ -512,6 +539,9 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
     model.monitors = monitor(model)
     out = {f"{k}_{c}": v for (k, c), v in counts.items()}
     out.update({kind: sum(v for (k, _), v in counts.items() if k == kind) for kind in KINDS})
+    # passed on (not counted): this week's active and in-class members, which model/interaction.py
+    # reads rather than gathering every member's stage again (no stage changes in between)
+    out["active_members"], out["in_class_members"] = active, learners
     return out
 
 
@@ -625,6 +655,7 @@ RULE = Rule(
         *(Flow(f"{k}_{c}", f"{KIND_LABELS[k]} events on {CHANNEL_LABELS[c]}", unit="events") for k, c in EVENT_TYPES),
         *(Flow(k, f"{KIND_LABELS[k]} events", unit="events", cumulative=True) for k in KINDS),
     ),
+    passes=("active_members", "in_class_members"),
     step=step,
     setup=setup,
 )

@@ -7,8 +7,9 @@ interactivity in the empowerment programme brings them wider opportunities and
 networks, and extra income as momfluencers). This rule makes the user-to-user
 events of model/communication.py act. It runs right after communication and reads
 that week's person-to-person messages (``model.messages.last()``: distinct
-sender, receiver, channel edges with their message counts); what it changes acts
-from the next week on.
+sender, receiver, channel edges with their message counts) and the active and
+in-class members it passes on (``active_members``, ``in_class_members``); what it
+changes acts from the next week on.
 
 Rule, each week:
 
@@ -158,12 +159,14 @@ def step(model, rng: np.random.Generator) -> dict:
         s = model.score
         s[talked] += p["internalise_exchange"] * -np.expm1(-x / EXCHANGE_SCALE) * (1.0 - s[talked])
         if p["internalise_silence"] > 0:
-            mem, heard = model.member_idx, model.responded
+            heard = model.responded
             heard[talked] = True
-            st = model.stage[mem]
-            silent = mem.compress(~heard[mem] & ((st == Stage.ACTIVE) | (st == Stage.IN_CLASS)))
+            # the active and the in-class members, as model/communication.py found them this week (no stage
+            # has changed since): the two groups are disjoint, so each fades once
+            for group in (model.changed["active_members"], model.changed["in_class_members"]):
+                silent = group.compress(~heard[group])
+                s[silent] *= 1.0 - p["internalise_silence"]
             heard[talked] = False
-            s[silent] *= 1.0 - p["internalise_silence"]
     if p["tie_formation"] > 0:
         person = dst < n
         a, b = np.minimum(src[person], dst[person]), np.maximum(src[person], dst[person])

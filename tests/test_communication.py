@@ -559,3 +559,21 @@ def test_telegram_ranks_are_the_group_in_aware_order_every_week():
     m.telegram_ranks_week = -1  # ... and not of last week: rebuilt from model.telegram
     m.changed = {**m.changed, "telegram_joins": np.empty(0, np.int64), "telegram_leaves": np.empty(0, np.int64)}
     np.testing.assert_array_equal(communication._telegram_ranks(m), scan())
+
+
+def test_kept_team_and_passed_members_are_those_a_scan_finds_every_week():
+    """The team kept between weeks is the members' roles every week; the passed members are their stages."""
+    m = CommunityModel(rng=2, n_mothers=20_000, end="2023-06", purpose_patterns=True)
+    changes = 0
+    while m.running:
+        before = m.comm_team
+        m.step()
+        mem = m.member_idx
+        managers, vols = m.comm_team
+        np.testing.assert_array_equal(managers, mem[m.role[mem] == Role.MANAGER])
+        np.testing.assert_array_equal(vols, mem[m.role[mem] == Role.VOLUNTEER])
+        changes += before is not m.comm_team
+        np.testing.assert_array_equal(m.changed["active_members"], mem[m.stage[mem] == Stage.ACTIVE])
+        np.testing.assert_array_equal(m.changed["in_class_members"], mem[m.stage[mem] == Stage.IN_CLASS])
+    assert m.n_role(Role.VOLUNTEER) + m.n_role(Role.MANAGER) > 0
+    assert 1 < changes < m.week / 2  # found again when the team changed, kept otherwise
