@@ -68,10 +68,11 @@ class EdgeCounter:
     of the sets hold it. :meth:`pairs` turns arrays of endpoints into the distinct
     pair keys ``min * n_nodes + max`` that :meth:`add` and :meth:`remove` take.
 
-    Storage: an open-addressing hash table (linear probing, at most half full) of
-    the keys with their multiplicity, probed for all the keys of a call at once; a
-    pair whose multiplicity falls to 0 stays as a tombstone until the table is
-    rebuilt with the live pairs only (amortised). ``work`` counts the slots probed
+    Storage: an open-addressing hash table (linear probing, at most a quarter full:
+    short probe runs, so few rounds of probing for a whole set of keys) of the keys
+    with their multiplicity, probed for all the keys of a call at once; a pair whose
+    multiplicity falls to 0 stays as a tombstone until the table is rebuilt with the
+    live pairs only (amortised). ``work`` counts the slots probed
     and the keys rebuilt: a few per key given, whatever the window holds. The
     degrees are kept per node (``degree``) and as a histogram (``histogram[k]``,
     the nodes of degree ``k``), both updated for the nodes of the pairs given.
@@ -107,20 +108,21 @@ class EdgeCounter:
     def _find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each key, its slot if stored (found True), else the empty slot where its probe ended."""
         mask = self._slots.size - 1
-        pos = ((keys.astype(np.uint64) * self._HASH) >> np.uint64(64 - self._bits)).astype(np.int64)
-        slot, found = np.empty(keys.size, np.int64), np.zeros(keys.size, bool)
-        todo = np.arange(keys.size)
-        while todo.size:
-            self.work += todo.size
+        slot = ((keys.astype(np.uint64) * self._HASH) >> np.uint64(64 - self._bits)).astype(np.int64)
+        # probe on from the keys' slots: only those whose slot holds another key (few) go round again
+        todo, pos, k = None, slot, keys
+        while True:
+            self.work += k.size
             there = self._slots[pos]
-            hit, empty = there == keys[todo], there == self._EMPTY
-            done = hit | empty
+            if todo is not None:
+                slot[todo] = pos
             # positions rather than masks: numpy's boolean indexing is slow on mixed masks
-            done_at, hit_at, left = np.flatnonzero(done), np.flatnonzero(hit), np.flatnonzero(~done)
-            slot[todo[done_at]] = pos[done_at]
-            found[todo[hit_at]] = True
-            todo, pos = todo[left], (pos[left] + 1) & mask
-        return slot, found
+            left = np.flatnonzero((there != k) & (there != self._EMPTY))
+            if left.size == 0:
+                break
+            todo = left if todo is None else todo[left]
+            pos, k = (pos[left] + 1) & mask, k[left]
+        return slot, self._slots[slot] == keys  # a slot ends at its key, or at an empty slot (-1: never a key)
 
     def _insert(self, keys: np.ndarray, pos: np.ndarray) -> np.ndarray:
         """Store new distinct ``keys`` from empty slots ``pos`` on (one claimant of a slot wins; others probe on)."""
@@ -158,7 +160,7 @@ class EdgeCounter:
     def add(self, keys: np.ndarray) -> None:
         """Add one set of distinct pairs (keys from :meth:`pairs`)."""
         keys = np.asarray(keys, np.int64)
-        if 2 * (self._used + keys.size) > self._slots.size:
+        if 4 * (self._used + keys.size) > self._slots.size:
             self._rebuild(self.n_edges + keys.size)
         slot, found = self._find(keys)
         hit = slot[found]
@@ -176,10 +178,10 @@ class EdgeCounter:
         self._count(self._slots[slot[self._mult[slot] == 0]], -1)
 
     def _rebuild(self, live: int) -> None:
-        """A new table for the live pairs (tombstones dropped), at most a quarter full."""
+        """A new table for the live pairs (tombstones dropped), at most an eighth full."""
         keep = self._mult > 0
         keys, mult = self._slots[keep], self._mult[keep]
-        self._table(1 << max(10, int(4 * max(live, 1) - 1).bit_length()))
+        self._table(1 << max(10, int(8 * max(live, 1) - 1).bit_length()))
         self.work += keys.size
         if keys.size:
             slot, _ = self._find(keys)
