@@ -122,6 +122,8 @@ EVENT_TYPES = (
     ("u2u", "alumni_group"),
     ("u2u", "team"),
 )
+_FLOW_NAMES = tuple(f"{k}_{c}" for k, c in EVENT_TYPES)  # step's flows, named once
+_KIND_EVENTS = {kind: [i for i, (k, _) in enumerate(EVENT_TYPES) if k == kind] for kind in KINDS}
 HUBS = ("telegram", "whatsapp")  # hub node of group g is n_mothers + HUBS.index(g)
 FORUM_READS = 5.0  # assumed: a forum thread is read five times for each reply
 HAPPY_HOUR_TALKS = 3  # assumed: conversations per attendee at a meetup
@@ -229,38 +231,35 @@ def _talk_within(
     return m[row], receivers, n, alone
 
 
-def _group_talk(
-    model, members: np.ndarray, groups: np.ndarray | None, hub: int, rng, led: bool = True, lead: float | None = None
-) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
-    """Messages in chat groups this week: (count, and the distinct edges: senders, receivers, messages).
+Edges = tuple[np.ndarray, np.ndarray, np.ndarray]  # distinct directed edges: senders, receivers, messages
 
-    ``groups`` gives each member's group (None: all in one group). A member's messages go to the hub with
-    probability ``lead`` (default ``admin_lead``; a binomial split of her count), the
-    others each to a member of her own group who spoke this week (to the hub if nobody
-    else did).
+
+def _group_talk(
+    model, members: np.ndarray, groups: np.ndarray | None, hub: int, rates: np.ndarray, rng, led: bool, lead: float
+) -> tuple[int, list[Edges]]:
+    """Messages in chat groups this week: their count, and the distinct edges (to peers, to the hub).
+
+    ``groups`` gives each member's group (None: all in one group); ``rates`` the
+    mean messages of each participation class. A member's messages go to the hub
+    with probability ``lead`` (a binomial split of her count), the others each to a
+    member of her own group who spoke this week (to the hub if nobody else did).
     """
-    p = model.p
-    rates = np.array([p["lurker_messages"], p["contributor_messages"], p["leader_messages"]])
+    if members.size == 0:  # nobody draws (numpy draws nothing for an empty array either)
+        return 0, []
     k = rng.poisson(rates[model.participation[members]])
-    spoke = np.flatnonzero(k > 0)  # positions, not a mask: faster than boolean indexing on dense masks
+    spoke = np.flatnonzero(k)  # positions, not a mask: faster than boolean indexing on dense masks
     if spoke.size == 0:
-        return 0, _EMPTY, _EMPTY, _EMPTY
+        return 0, []
     members, k = members[spoke], k[spoke]
     groups = None if groups is None else groups[spoke]
-    lead = p["admin_lead"] if lead is None else lead
     to_peers = rng.binomial(k, 1.0 - lead) if led else k
     s, r, n, alone = _talk_within(members, groups, to_peers, rng)
     to_hub = k - np.where(alone, 0, to_peers)
-    h = np.flatnonzero(to_hub > 0)
-    return (
-        int(k.sum()),
-        np.concatenate([s, members[h]]),
-        np.concatenate([r, np.full(h.size, hub, np.int64)]),
-        np.concatenate([n, to_hub[h]]),
-    )
+    h = np.flatnonzero(to_hub)
+    return int(k.sum()), [(s, r, n), (members[h], np.full(h.size, hub, np.int64), to_hub[h])]
 
 
-def _peer_talk(members: np.ndarray, k: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _peer_talk(members: np.ndarray, k: np.ndarray, rng) -> Edges:
     """Each member sends ``k`` messages to members drawn at random (herself included: those are dropped)."""
     row, cell, n = _distinct_draws(k, members.size, rng)
     senders, receivers = members[row], members[cell]
@@ -268,7 +267,7 @@ def _peer_talk(members: np.ndarray, k: np.ndarray, rng) -> tuple[np.ndarray, np.
     return senders[keep], receivers[keep], n[keep]
 
 
-def _team_talk(model, rng) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+def _team_talk(model, rng) -> tuple[int, list[Edges]]:
     """The management team's messages (organisational): volunteers report to managers, managers to the founders.
 
     Each volunteer and manager sends ``Poisson(team_messages)`` messages. A
@@ -278,22 +277,22 @@ def _team_talk(model, rng) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """
     p, n = model.p, model.n
     managers, vols = _team(model)
+    if managers.size == 0 and vols.size == 0:  # no team, no draws (numpy draws nothing for nobody either)
+        return 0, []
     hub = n + HUBS.index("whatsapp")
     kv, km = rng.poisson(p["team_messages"], vols.size), rng.poisson(p["team_messages"], managers.size)
     if managers.size:
         row, cell, c = _distinct_draws(kv, managers.size, rng)
-        src, dst, msgs = [vols[row]], [managers[cell]], [c]
+        edges = [(vols[row], managers[cell], c)]
     else:
-        h = np.flatnonzero(kv > 0)
-        src, dst, msgs = [vols[h]], [np.full(h.size, hub, np.int64)], [kv[h]]
+        h = np.flatnonzero(kv)
+        edges = [(vols[h], np.full(h.size, hub, np.int64), kv[h])]
     up = rng.binomial(km, MANAGER_UP)
     s, r, c, alone = _talk_within(managers, None, km - up, rng)
     up = np.where(alone, km, up)
-    h = np.flatnonzero(up > 0)
-    src += [s, managers[h]]
-    dst += [r, np.full(h.size, hub, np.int64)]
-    msgs += [c, up[h]]
-    return int(kv.sum() + km.sum()), np.concatenate(src), np.concatenate(dst), np.concatenate(msgs)
+    h = np.flatnonzero(up)
+    edges += [(s, r, c), (managers[h], np.full(h.size, hub, np.int64), up[h])]
+    return int(kv.sum() + km.sum()), edges
 
 
 MANAGER_UP = 0.5  # assumed: a manager writes as often to the founders as to the other managers
@@ -386,6 +385,8 @@ class MessageWindow:
             self.counter.remove(self._pairs_of.popleft())
         week = (senders.astype(np.int32), receivers.astype(np.int32), channels.astype(np.int8))
         self._weeks.append((*week, messages.astype(np.int32)))
+        # the newest week as given, in int64, for last() (read every week: no conversion back from storage)
+        self._last = tuple(np.asarray(a, np.int64) for a in (senders, receivers, channels, messages))
         on = np.flatnonzero(self._monitored[week[2]])
         pairs = self.counter.pairs(week[0][on], week[1][on])
         self._pairs_of.append(pairs)
@@ -403,11 +404,11 @@ class MessageWindow:
         return src.astype(np.int64), dst.astype(np.int64), n.astype(np.int64)
 
     def last(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The newest week's distinct edges: senders, receivers, channel codes, messages (int64)."""
+        """The newest week's distinct edges: senders, receivers, channel codes, messages (int64; do not modify)."""
         if not self._weeks:
             e = np.empty(0, np.int64)
             return e, e, e, e
-        return tuple(a.astype(np.int64) for a in self._weeks[-1])
+        return self._last
 
     @property
     def n_edges(self) -> int:
@@ -447,11 +448,12 @@ def _telegram_ranks(model) -> np.ndarray:
         gone = np.sort(model.aware_rank[ch["telegram_leaves"]])
         at = np.searchsorted(ranks, gone)
         fresh = bool(at[-1] < ranks.size and (ranks[at] == gone).all())  # every leaver was in the group
-        if fresh:
-            ranks = np.delete(ranks, at)
+        if fresh:  # np.delete, with less overhead
+            stay = np.ones(ranks.size, bool)
+            stay[at] = False
+            ranks = ranks[stay]
     if fresh and ch["telegram_joins"].size:
-        new = np.sort(model.aware_rank[ch["telegram_joins"]])
-        ranks = np.insert(ranks, np.searchsorted(ranks, new), new)
+        (ranks,) = patterns.insert_sorted(ranks, np.sort(model.aware_rank[ch["telegram_joins"]]))
     if not fresh or ranks.size != model.n_telegram:
         ranks = np.sort(model.aware_rank[np.flatnonzero(model.telegram)])
     model.telegram_ranks, model.telegram_ranks_week = ranks, model.week
@@ -471,14 +473,12 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
     purpose = p["purpose_patterns"]
     purpose_rng = model.stream("communication_purpose") if purpose else None
     counts = dict.fromkeys(EVENT_TYPES, 0)
-    src, dst, chan, msgs = [], [], [], []
+    edges, codes = [], []  # this week's distinct edges, piece by piece, and each piece's channel code
 
-    def keep(channel: str, s: np.ndarray, r: np.ndarray, k: np.ndarray) -> None:
+    def keep(channel: str, pieces: list[Edges]) -> None:
         """This week's distinct edges on ``channel`` (senders, receivers, messages), for the window."""
-        src.append(s)
-        dst.append(r)
-        msgs.append(k)
-        chan.append(np.full(s.size, CHANNELS.index(channel), np.int8))
+        edges.extend(pieces)
+        codes.extend([CHANNELS.index(channel)] * len(pieces))
 
     tg = model.aware_idx[_telegram_ranks(model)]  # the Telegram group's members, in aware_idx order
     mem = model.member_idx
@@ -499,26 +499,25 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
     if purpose:  # the alumni group: peer support among alumnae (drawn from its own stream)
         alumnae = active.compress(model.alumna[active])
         talks.append(("alumni_group", alumnae, None, min(alumnae.size, 1), p["peer_lead"], purpose_rng))
+    rates = np.array([p["lurker_messages"], p["contributor_messages"], p["leader_messages"]])
     for channel, members, groups, n_groups, lead, g_rng in talks:
         hub = n + HUBS.index("telegram" if channel == "telegram" else "whatsapp")
-        c, s, r, k = _group_talk(model, members, groups, hub, g_rng, led, lead)
+        c, pieces = _group_talk(model, members, groups, hub, rates, g_rng, led, lead)
         prompts = p["prompts_per_week"] * n_groups if led else 0
         counts[("u2u", channel)] = c + prompts
-        keep(channel, s, r, k)
+        keep(channel, pieces)
     if purpose:  # the management team: organisational
-        c, s, r, k = _team_talk(model, purpose_rng)
-        counts[("u2u", "team")] = c
-        keep("team", s, r, k)
+        counts[("u2u", "team")], pieces = _team_talk(model, purpose_rng)
+        keep("team", pieces)
     forum = rng.poisson(p["forum_rate"], active.size)
-    s, r, k = _peer_talk(active, forum, rng)
+    keep("rumii", [_peer_talk(active, forum, rng)])
     counts[("u2u", "rumii")] = int(forum.sum())
     counts[("u2d", "rumii")] = int(count_rng.poisson(FORUM_READS * p["forum_rate"] * active.size))
-    keep("rumii", s, r, k)
     # Happy Hour: talks with others of the same province's meetup
     if attendees.size > 1:
         prov = model.pop["prov"][attendees].astype(np.int64)
         s, r, k, _ = _talk_within(attendees, prov, np.full(attendees.size, HAPPY_HOUR_TALKS), rng)
-        keep("happy_hour", s, r, k)
+        keep("happy_hour", [(s, r, k)])
         counts[("u2u", "happy_hour")] = int(k.sum())
     # Instagram
     counts[("u2d", "instagram")] = int(count_rng.poisson(model.n_followers * posts_per_week(model) * p["view_share"]))
@@ -534,11 +533,14 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
     counts[("u2s", "learning_platform")] = int(
         learners.size + sum(model.changed[k].size for k in ("registered", "paid_enrolled", "scholars"))
     )
-    model.messages.add(np.concatenate(src), np.concatenate(dst), np.concatenate(chan), np.concatenate(msgs))
+    src, dst, msgs = (np.concatenate([e[i] for e in edges]) if edges else _EMPTY for i in range(3))
+    chan = np.repeat(np.array(codes, np.int8), [e[0].size for e in edges])
+    model.messages.add(src, dst, chan, msgs)
     model.events = counts
     model.monitors = monitor(model)
-    out = {f"{k}_{c}": v for (k, c), v in counts.items()}
-    out.update({kind: sum(v for (k, _), v in counts.items() if k == kind) for kind in KINDS})
+    values = list(counts.values())  # in EVENT_TYPES order
+    out = dict(zip(_FLOW_NAMES, values))
+    out.update({kind: sum(values[i] for i in at) for kind, at in _KIND_EVENTS.items()})
     # passed on (not counted): this week's active and in-class members, which model/interaction.py
     # reads rather than gathering every member's stage again (no stage changes in between)
     out["active_members"], out["in_class_members"] = active, learners

@@ -63,7 +63,7 @@ import numpy as np
 
 from . import capacity
 from .momfluencers import record_income
-from .patterns import unique_counts
+from .patterns import insert_sorted, unique_counts
 from .rule import Flow, Rule, State
 from .states import Stage
 
@@ -113,11 +113,11 @@ def _form_ties(model, a: np.ndarray, b: np.ndarray, rng) -> int:
     if new.size == 0:
         return 0
     k = keys[new]  # sorted: keys are distinct and sorted (see step)
-    at = np.searchsorted(model.net_keys, k)
-    model.net_keys = np.insert(model.net_keys, at, k)
-    model.net_weeks = np.insert(model.net_weeks, at, np.ones(k.size, np.int16))
     ea, eb = model.net_ends
-    model.net_ends = (np.insert(ea, at, a[new]), np.insert(eb, at, b[new]))
+    model.net_keys, model.net_weeks, ea, eb = insert_sorted(
+        model.net_keys, k, (model.net_weeks, np.ones(k.size, np.int16)), (ea, a[new]), (eb, b[new])
+    )
+    model.net_ends = (ea, eb)
     np.add.at(model.net_ties, np.concatenate((a[new], b[new])), np.int16(1))
     return int(new.size)
 
