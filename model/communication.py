@@ -152,11 +152,13 @@ def _distinct_draws(draws: np.ndarray, cells, rng) -> tuple[np.ndarray, np.ndarr
     """
     draws = np.asarray(draws, np.int64)
     rows, hit, count = [], [], []
-    if np.ndim(cells) == 0:  # every row has the same cells: row i's keys are i * c + cell
+    # x.nonzero()[0] below: np.flatnonzero on 1-D arrays without its Python wrappers (thousands of calls a run)
+    if isinstance(cells, (int, np.integer)):  # every row has the same cells: row i's keys are i * c + cell
         c = int(cells)
         if c <= 0:
             return _EMPTY, _EMPTY, _EMPTY
-        sparse = np.flatnonzero((draws > 0) & (draws <= c))
+        many = (draws > c).nonzero()[0]
+        sparse = draws.nonzero()[0] if many.size == 0 else ((draws > 0) & (draws <= c)).nonzero()[0]
         if sparse.size:
             which = np.repeat(np.arange(sparse.size), draws[sparse])
             key, n = patterns.unique_counts(which * c + (rng.random(which.size) * c).astype(np.int64))
@@ -164,7 +166,7 @@ def _distinct_draws(draws: np.ndarray, cells, rng) -> tuple[np.ndarray, np.ndarr
             rows.append(sparse[at])
             hit.append(key - at * c)
             count.append(n)
-        dense = [(c, np.flatnonzero(draws > c))]
+        dense = [(c, many)]
     else:
         cells = np.asarray(cells, np.int64)
         active = (draws > 0) & (cells > 0)
@@ -247,7 +249,7 @@ def _group_talk(
     if members.size == 0:  # nobody draws (numpy draws nothing for an empty array either)
         return 0, []
     k = rng.poisson(rates[model.participation[members]])
-    spoke = np.flatnonzero(k)  # positions, not a mask: faster than boolean indexing on dense masks
+    spoke = k.nonzero()[0]  # positions, not a mask: faster than boolean indexing on dense masks
     if spoke.size == 0:
         return 0, []
     members, k = members[spoke], k[spoke]
@@ -255,7 +257,7 @@ def _group_talk(
     to_peers = rng.binomial(k, 1.0 - lead) if led else k
     s, r, n, alone = _talk_within(members, groups, to_peers, rng)
     to_hub = k - np.where(alone, 0, to_peers)
-    h = np.flatnonzero(to_hub)
+    h = to_hub.nonzero()[0]
     return int(k.sum()), [(s, r, n), (members[h], np.full(h.size, hub, np.int64), to_hub[h])]
 
 
@@ -285,12 +287,12 @@ def _team_talk(model, rng) -> tuple[int, list[Edges]]:
         row, cell, c = _distinct_draws(kv, managers.size, rng)
         edges = [(vols[row], managers[cell], c)]
     else:
-        h = np.flatnonzero(kv)
+        h = kv.nonzero()[0]
         edges = [(vols[h], np.full(h.size, hub, np.int64), kv[h])]
     up = rng.binomial(km, MANAGER_UP)
     s, r, c, alone = _talk_within(managers, None, km - up, rng)
     up = np.where(alone, km, up)
-    h = np.flatnonzero(up)
+    h = up.nonzero()[0]
     edges += [(s, r, c), (managers[h], np.full(h.size, hub, np.int64), up[h])]
     return int(kv.sum() + km.sum()), edges
 
@@ -332,6 +334,8 @@ def _learner_events(model, learners: np.ndarray, rng) -> tuple[int, int]:
     at ``s = 0.5``). Adds to ``lives_attended``, ``lives_missed`` and ``materials_read``
     (read by model/progress.py: belonging and skills); returns the two event counts.
     """
+    if learners.size == 0:  # nobody draws (numpy draws nothing for an empty array either)
+        return 0, 0
     p, pop = model.p, model.pop
     f = pop["free_time"][learners]
     mean_f = p["free_time_mean"]
@@ -387,7 +391,7 @@ class MessageWindow:
         self._weeks.append((*week, messages.astype(np.int32)))
         # the newest week as given, in int64, for last() (read every week: no conversion back from storage)
         self._last = tuple(np.asarray(a, np.int64) for a in (senders, receivers, channels, messages))
-        on = np.flatnonzero(self._monitored[week[2]])
+        on = self._monitored[week[2]].nonzero()[0]
         pairs = self.counter.pairs(week[0][on], week[1][on])
         self._pairs_of.append(pairs)
         self.counter.add(pairs)

@@ -147,8 +147,9 @@ class EdgeCounter:
             there = self._slots[pos]
             if todo is not None:
                 slot[todo] = pos
-            # positions rather than masks: numpy's boolean indexing is slow on mixed masks
-            left = np.flatnonzero((there != k) & (there != self._EMPTY))
+            # positions rather than masks: numpy's boolean indexing is slow on mixed masks (nonzero()[0]:
+            # np.flatnonzero without its Python wrappers)
+            left = ((there != k) & (there != self._EMPTY)).nonzero()[0]
             if left.size == 0:
                 break
             todo = left if todo is None else todo[left]
