@@ -128,16 +128,17 @@ def _opportunities(model, rng) -> tuple[np.ndarray, float]:
     a, b = model.net_ends
     earns_a, earns_b = model.fin_change[a], model.fin_change[b]  # gathers over the ties only
     # the registrations are looked up only on the ties with an earner at an end (the few)
-    some = np.flatnonzero(earns_a | earns_b)
+    some = (earns_a | earns_b).nonzero()[0]
+    if some.size == 0:  # no earner on any tie: nothing to draw (numpy would draw nothing either)
+        return some, 0.0
     reg = (model.registered_week[a[some]] >= 0) & (model.registered_week[b[some]] >= 0)
     ab = some[earns_a[some] & reg]  # a earns and passes to b (tie positions, in key order)
     ba = some[earns_b[some] & reg]
-    # both directions of each tie: the sender earns, the receiver is a registered member
-    send = np.concatenate([a[ab], b[ba]])
+    # both directions of each tie (a to b, then b to a): the sender earns, the receiver is a registered member
     recv = np.concatenate([b[ab], a[ba]])
     weeks = np.concatenate([model.net_weeks[ab], model.net_weeks[ba]])
     prob = p["referral_rate"] * np.minimum(1.0, weeks / STRONG_TIE_WEEKS)
-    got = recv[rng.random(send.size) < prob]
+    got = recv[rng.random(recv.size) < prob]
     if got.size == 0:
         return got, 0.0
     value = p["opportunity_value"] * np.exp(OPPORTUNITY_SPREAD * rng.standard_normal(got.size))
@@ -168,8 +169,9 @@ def step(model, rng: np.random.Generator) -> dict:
                 s[silent] *= 1.0 - p["internalise_silence"]
             heard[talked] = False
     if p["tie_formation"] > 0:
-        person = dst < n
-        a, b = np.minimum(src[person], dst[person]), np.maximum(src[person], dst[person])
+        person = (dst < n).nonzero()[0]
+        ps, pd = src[person], dst[person]
+        a, b = np.minimum(ps, pd), np.maximum(ps, pd)
         keep = a != b
         keys = unique_counts(a[keep] * n + b[keep])[0]
         out["ties_formed"] = _form_ties(model, keys // n, keys % n, model.stream("interaction_ties"))
