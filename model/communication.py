@@ -369,9 +369,10 @@ class MessageWindow:
     edges and the messages on each (int32 ids and counts, int8 channels: 13 bytes an
     edge), so storage grows with the distinct ties, not with the messages. The
     undirected pairs on the ``monitored`` channels also go to a
-    :class:`patterns.EdgeCounter` (added when the week enters, removed, recomputed
-    from its edges, when it leaves), whose degrees are those of the window's graph
-    on those channels.
+    :class:`patterns.EdgeCounter` (added when the week enters, removed when it
+    leaves: the week's pair keys are kept until then, 8 bytes a pair), whose degrees
+    are those of the window's graph on those channels. The newest week is also kept
+    as given (int64), for :meth:`last`.
     """
 
     def __init__(self, weeks: int, n_nodes: int, monitored: tuple[str, ...]):
