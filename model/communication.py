@@ -128,6 +128,10 @@ HUBS = ("telegram", "whatsapp")  # hub node of group g is n_mothers + HUBS.index
 FORUM_READS = 5.0  # assumed: a forum thread is read five times for each reply
 HAPPY_HOUR_TALKS = 3  # assumed: conversations per attendee at a meetup
 LURKER, CONTRIBUTOR, LEADER = 0, 1, 2
+# the stages and roles compared with whole arrays every week, as plain ints: numpy compares an int8 array
+# with an IntEnum member about four times slower (it takes the member as an int64 array and casts)
+_IN_CLASS, _ACTIVE = int(Stage.IN_CLASS), int(Stage.ACTIVE)
+_MANAGER, _VOLUNTEER = int(Role.MANAGER), int(Role.VOLUNTEER)
 
 
 def participation(p: dict, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -315,13 +319,13 @@ def _team(model) -> tuple[np.ndarray, np.ndarray]:
         if (
             managers.size == model.n_role(Role.MANAGER)
             and vols.size == model.n_role(Role.VOLUNTEER)
-            and (model.role[managers] == Role.MANAGER).all()
-            and (model.role[vols] == Role.VOLUNTEER).all()
+            and (model.role[managers] == _MANAGER).all()
+            and (model.role[vols] == _VOLUNTEER).all()
         ):
             return team
     mem = model.member_idx
     role = model.role[mem]
-    model.comm_team = team = mem.compress(role == Role.MANAGER), mem.compress(role == Role.VOLUNTEER)
+    model.comm_team = team = mem.compress(role == _MANAGER), mem.compress(role == _VOLUNTEER)
     return team
 
 
@@ -488,8 +492,8 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
     tg = model.aware_idx[_telegram_ranks(model)]  # the Telegram group's members, in aware_idx order
     mem = model.member_idx
     stage = model.stage[mem]
-    learners = mem.compress(stage == Stage.IN_CLASS)  # compress: faster than mem[mask] on dense masks
-    active = mem.compress(stage == Stage.ACTIVE)
+    learners = mem.compress(stage == _IN_CLASS)  # compress: faster than mem[mask] on dense masks
+    active = mem.compress(stage == _ACTIVE)
     # one open Telegram group; one WhatsApp group per class cohort (programme and end week)
     cohort = model.programme[learners].astype(np.int64) * 100_000 + model.class_end[learners]
     led = capacity.facilitators(model) > 0
