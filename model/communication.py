@@ -224,10 +224,9 @@ def _talk_within(
         # her own position (row) is skipped
         return m[row], m[cell + (cell >= row)], n, np.full(m.size, m.size == 1)
     order = np.lexsort((members, keys))
-    m, k, d = members[order], keys[order], d[order]
-    first = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1]))) if m.size else np.empty(0, np.int64)
-    size = np.diff(np.concatenate((first, [m.size])))
-    lo = np.repeat(first, size)  # her group's first position
+    m, d = members[order], d[order]
+    size = patterns.unique_counts(keys[order])[1]  # the groups' sizes, in key order
+    lo = np.repeat(np.cumsum(size) - size, size)  # her group's first position
     others = np.repeat(size, size) - 1
     row, cell, n = _distinct_draws(d, others, rng)
     rank = np.arange(m.size) - lo  # her own position in the group, skipped
