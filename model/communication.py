@@ -59,6 +59,12 @@ window's messages; :func:`window` returns the distinct edges of each week (with
 the same nodes in the same order). The partners are drawn differently from
 before (same distributions): at a given seed the group-talk counts are the same,
 the ties, the forum and Happy Hour counts and the monitors are another draw.
+The Telegram group's members are kept from week to week (``model.telegram_ranks``,
+their positions in ``aware_idx``, updated from the week's joins and leaves), so
+finding them costs the week's changes, not a pass over every mother; so is the
+management team (``model.comm_team``, found again only when it changed). The
+step passes the week's active and in-class members on (``active_members``,
+``in_class_members``: not counted) to model/interaction.py.
 
 Parameters read: admin_lead, prompts_per_week, share_contributors, share_leaders,
 lurker_messages, contributor_messages, leader_messages, window_weeks,
@@ -116,10 +122,16 @@ EVENT_TYPES = (
     ("u2u", "alumni_group"),
     ("u2u", "team"),
 )
+_FLOW_NAMES = tuple(f"{k}_{c}" for k, c in EVENT_TYPES)  # step's flows, named once
+_KIND_EVENTS = {kind: [i for i, (k, _) in enumerate(EVENT_TYPES) if k == kind] for kind in KINDS}
 HUBS = ("telegram", "whatsapp")  # hub node of group g is n_mothers + HUBS.index(g)
 FORUM_READS = 5.0  # assumed: a forum thread is read five times for each reply
 HAPPY_HOUR_TALKS = 3  # assumed: conversations per attendee at a meetup
 LURKER, CONTRIBUTOR, LEADER = 0, 1, 2
+# the stages and roles compared with whole arrays every week, as plain ints: numpy compares an int8 array
+# with an IntEnum member about four times slower (it takes the member as an int64 array and casts)
+_IN_CLASS, _ACTIVE = int(Stage.IN_CLASS), int(Stage.ACTIVE)
+_MANAGER, _VOLUNTEER = int(Role.MANAGER), int(Role.VOLUNTEER)
 
 
 def participation(p: dict, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -131,7 +143,7 @@ def participation(p: dict, n: int, rng: np.random.Generator) -> np.ndarray:
     return out
 
 
-def _distinct_draws(draws: np.ndarray, cells: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _distinct_draws(draws: np.ndarray, cells, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Row ``i`` makes ``draws[i]`` uniform draws, with replacement, among its ``cells[i]`` cells.
 
     Returns the distinct (row, cell) pairs hit and how many draws hit each: the
@@ -139,24 +151,42 @@ def _distinct_draws(draws: np.ndarray, cells: np.ndarray, rng) -> tuple[np.ndarr
     A row with no more draws than cells draws each (then at least half of its draws
     are distinct); a row with more draws than cells takes one multinomial over its
     cells (then at least 1 - 1/e of its cells are hit), rows of equal cell counts
-    together. Rows with no draws or no cells give nothing.
+    together. Rows with no draws or no cells give nothing. ``cells`` may be one
+    number for every row (the same draws as an array of it, with fewer steps).
     """
-    draws, cells = np.asarray(draws, np.int64), np.asarray(cells, np.int64)
-    active = (draws > 0) & (cells > 0)
-    sparse = np.flatnonzero(active & (draws <= cells))
+    draws = np.asarray(draws, np.int64)
     rows, hit, count = [], [], []
-    if sparse.size:
-        offset = np.cumsum(cells[sparse]) - cells[sparse]  # each row's cells get their own key range
-        which = np.repeat(np.arange(sparse.size), draws[sparse])
-        key = offset[which] + (rng.random(which.size) * cells[sparse][which]).astype(np.int64)
-        key, n = patterns.unique_counts(key)
-        at = np.searchsorted(offset, key, side="right") - 1
-        rows.append(sparse[at])
-        hit.append(key - offset[at])
-        count.append(n)
-    dense = np.flatnonzero(active & (draws > cells))
-    for c in np.unique(cells[dense]).tolist():
-        group = dense[cells[dense] == c]
+    # x.nonzero()[0] below: np.flatnonzero on 1-D arrays without its Python wrappers (thousands of calls a run)
+    if isinstance(cells, (int, np.integer)):  # every row has the same cells: row i's keys are i * c + cell
+        c = int(cells)
+        if c <= 0:
+            return _EMPTY, _EMPTY, _EMPTY
+        many = (draws > c).nonzero()[0]
+        sparse = draws.nonzero()[0] if many.size == 0 else ((draws > 0) & (draws <= c)).nonzero()[0]
+        if sparse.size:
+            which = np.repeat(np.arange(sparse.size), draws[sparse])
+            key, n = patterns.unique_counts(which * c + (rng.random(which.size) * c).astype(np.int64))
+            at = key // c
+            rows.append(sparse[at])
+            hit.append(key - at * c)
+            count.append(n)
+        dense = [(c, many)]
+    else:
+        cells = np.asarray(cells, np.int64)
+        active = (draws > 0) & (cells > 0)
+        sparse = np.flatnonzero(active & (draws <= cells))
+        if sparse.size:
+            offset = np.cumsum(cells[sparse]) - cells[sparse]  # each row's cells get their own key range
+            which = np.repeat(np.arange(sparse.size), draws[sparse])
+            key = offset[which] + (rng.random(which.size) * cells[sparse][which]).astype(np.int64)
+            key, n = patterns.unique_counts(key)
+            at = np.searchsorted(offset, key, side="right") - 1
+            rows.append(sparse[at])
+            hit.append(key - offset[at])
+            count.append(n)
+        dense = np.flatnonzero(active & (draws > cells))
+        dense = [(c, dense[cells[dense] == c]) for c in np.unique(cells[dense]).tolist()] if dense.size else []
+    for c, group in dense:
         chunk = max(1, _MULTINOMIAL_CELLS // c)
         for lo in range(0, group.size, chunk):
             g = group[lo : lo + chunk]
@@ -166,27 +196,37 @@ def _distinct_draws(draws: np.ndarray, cells: np.ndarray, rng) -> tuple[np.ndarr
             hit.append(h.astype(np.int64))
             count.append(n[r, h])
     if not rows:
-        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
+        return _EMPTY, _EMPTY, _EMPTY
+    if len(rows) == 1:
+        return rows[0], hit[0], count[0].astype(np.int64, copy=False)
     return np.concatenate(rows), np.concatenate(hit), np.concatenate(count).astype(np.int64)
 
 
+_EMPTY = np.empty(0, np.int64)
+_EMPTY.flags.writeable = False  # shared by every empty result: nobody may write into it
 _MULTINOMIAL_CELLS = 1 << 20  # cells drawn at once in the dense case (bounds the temporary matrix)
 
 
 def _talk_within(
-    members: np.ndarray, keys: np.ndarray, draws: np.ndarray, rng
+    members: np.ndarray, keys: np.ndarray | None, draws: np.ndarray, rng
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each member sends ``draws`` messages, each to another member with the same key drawn at random.
 
-    Returns the distinct directed edges (sender, receiver, messages) and, per
-    member, whether she had nobody to write to (alone with her key; her draws are
-    not sent).
+    ``keys`` None: everyone has the same key (one group). Returns the distinct
+    directed edges (sender, receiver, messages) and, per member, whether she had
+    nobody to write to (alone with her key; her draws are not sent).
     """
+    d = np.asarray(draws, np.int64)
+    if keys is None:  # one group, members by id (their ids are distinct: the order lexsort would give)
+        order = np.argsort(members)
+        m = members[order]
+        row, cell, n = _distinct_draws(d[order], m.size - 1, rng)
+        # her own position (row) is skipped
+        return m[row], m[cell + (cell >= row)], n, np.full(m.size, m.size == 1)
     order = np.lexsort((members, keys))
-    m, k, d = members[order], keys[order], np.asarray(draws, np.int64)[order]
-    first = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1]))) if m.size else np.empty(0, np.int64)
-    size = np.diff(np.concatenate((first, [m.size])))
-    lo = np.repeat(first, size)  # her group's first position
+    m, d = members[order], d[order]
+    size = patterns.unique_counts(keys[order])[1]  # the groups' sizes, in key order
+    lo = np.repeat(np.cumsum(size) - size, size)  # her group's first position
     others = np.repeat(size, size) - 1
     row, cell, n = _distinct_draws(d, others, rng)
     rank = np.arange(m.size) - lo  # her own position in the group, skipped
@@ -196,46 +236,43 @@ def _talk_within(
     return m[row], receivers, n, alone
 
 
-def _group_talk(
-    model, members: np.ndarray, groups: np.ndarray, hub: int, rng, led: bool = True, lead: float | None = None
-) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
-    """Messages in chat groups this week: (count, and the distinct edges: senders, receivers, messages).
+Edges = tuple[np.ndarray, np.ndarray, np.ndarray]  # distinct directed edges: senders, receivers, messages
 
-    ``groups`` gives each member's group. A member's messages go to the hub with
-    probability ``lead`` (default ``admin_lead``; a binomial split of her count), the
-    others each to a member of her own group who spoke this week (to the hub if nobody
-    else did).
+
+def _group_talk(
+    model, members: np.ndarray, groups: np.ndarray | None, hub: int, rates: np.ndarray, rng, led: bool, lead: float
+) -> tuple[int, list[Edges]]:
+    """Messages in chat groups this week: their count, and the distinct edges (to peers, to the hub).
+
+    ``groups`` gives each member's group (None: all in one group); ``rates`` the
+    mean messages of each participation class. A member's messages go to the hub
+    with probability ``lead`` (a binomial split of her count), the others each to a
+    member of her own group who spoke this week (to the hub if nobody else did).
     """
-    p = model.p
-    rates = np.array([p["lurker_messages"], p["contributor_messages"], p["leader_messages"]])
+    if members.size == 0:  # nobody draws (numpy draws nothing for an empty array either)
+        return 0, []
     k = rng.poisson(rates[model.participation[members]])
-    spoke = np.flatnonzero(k > 0)  # positions, not a mask: faster than boolean indexing on dense masks
-    members, groups, k = members[spoke], groups[spoke], k[spoke]
-    if members.size == 0:
-        e = np.empty(0, np.int64)
-        return 0, e, e, e
-    lead = p["admin_lead"] if lead is None else lead
+    spoke = k.nonzero()[0]  # positions, not a mask: faster than boolean indexing on dense masks
+    if spoke.size == 0:
+        return 0, []
+    members, k = members[spoke], k[spoke]
+    groups = None if groups is None else groups[spoke]
     to_peers = rng.binomial(k, 1.0 - lead) if led else k
     s, r, n, alone = _talk_within(members, groups, to_peers, rng)
     to_hub = k - np.where(alone, 0, to_peers)
-    h = np.flatnonzero(to_hub > 0)
-    return (
-        int(k.sum()),
-        np.concatenate([s, members[h]]),
-        np.concatenate([r, np.full(h.size, hub, np.int64)]),
-        np.concatenate([n, to_hub[h]]),
-    )
+    h = to_hub.nonzero()[0]
+    return int(k.sum()), [(s, r, n), (members[h], np.full(h.size, hub, np.int64), to_hub[h])]
 
 
-def _peer_talk(members: np.ndarray, k: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _peer_talk(members: np.ndarray, k: np.ndarray, rng) -> Edges:
     """Each member sends ``k`` messages to members drawn at random (herself included: those are dropped)."""
-    row, cell, n = _distinct_draws(k, np.full(members.size, members.size), rng)
+    row, cell, n = _distinct_draws(k, members.size, rng)
     senders, receivers = members[row], members[cell]
     keep = receivers != senders
     return senders[keep], receivers[keep], n[keep]
 
 
-def _team_talk(model, rng) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+def _team_talk(model, rng) -> tuple[int, list[Edges]]:
     """The management team's messages (organisational): volunteers report to managers, managers to the founders.
 
     Each volunteer and manager sends ``Poisson(team_messages)`` messages. A
@@ -244,28 +281,51 @@ def _team_talk(model, rng) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     (``MANAGER_UP``), the others to other managers (coordination among peers).
     """
     p, n = model.p, model.n
-    mem = model.member_idx
-    role = model.role[mem]
-    managers, vols = mem.compress(role == Role.MANAGER), mem.compress(role == Role.VOLUNTEER)
+    managers, vols = _team(model)
+    if managers.size == 0 and vols.size == 0:  # no team, no draws (numpy draws nothing for nobody either)
+        return 0, []
     hub = n + HUBS.index("whatsapp")
     kv, km = rng.poisson(p["team_messages"], vols.size), rng.poisson(p["team_messages"], managers.size)
     if managers.size:
-        row, cell, c = _distinct_draws(kv, np.full(vols.size, managers.size), rng)
-        src, dst, msgs = [vols[row]], [managers[cell]], [c]
+        row, cell, c = _distinct_draws(kv, managers.size, rng)
+        edges = [(vols[row], managers[cell], c)]
     else:
-        h = np.flatnonzero(kv > 0)
-        src, dst, msgs = [vols[h]], [np.full(h.size, hub, np.int64)], [kv[h]]
+        h = kv.nonzero()[0]
+        edges = [(vols[h], np.full(h.size, hub, np.int64), kv[h])]
     up = rng.binomial(km, MANAGER_UP)
-    s, r, c, alone = _talk_within(managers, np.zeros(managers.size, np.int64), km - up, rng)
+    s, r, c, alone = _talk_within(managers, None, km - up, rng)
     up = np.where(alone, km, up)
-    h = np.flatnonzero(up > 0)
-    src += [s, managers[h]]
-    dst += [r, np.full(h.size, hub, np.int64)]
-    msgs += [c, up[h]]
-    return int(kv.sum() + km.sum()), np.concatenate(src), np.concatenate(dst), np.concatenate(msgs)
+    h = up.nonzero()[0]
+    edges += [(s, r, c), (managers[h], np.full(h.size, hub, np.int64), up[h])]
+    return int(kv.sum() + km.sum()), edges
 
 
 MANAGER_UP = 0.5  # assumed: a manager writes as often to the founders as to the other managers
+
+
+def _team(model) -> tuple[np.ndarray, np.ndarray]:
+    """The managers and the volunteers, each in member_idx order.
+
+    Kept between weeks (``model.comm_team``) while they are still exactly the team: as
+    many as the model's role counts and every one still in her role (a subset of the
+    holders as large as the set is the set; members keep their order). Otherwise
+    found again by a pass over every member's role, which then happens only in the
+    weeks the team changes.
+    """
+    team = model.comm_team
+    if team is not None:
+        managers, vols = team
+        if (
+            managers.size == model.n_role(Role.MANAGER)
+            and vols.size == model.n_role(Role.VOLUNTEER)
+            and (model.role[managers] == _MANAGER).all()
+            and (model.role[vols] == _VOLUNTEER).all()
+        ):
+            return team
+    mem = model.member_idx
+    role = model.role[mem]
+    model.comm_team = team = mem.compress(role == _MANAGER), mem.compress(role == _VOLUNTEER)
+    return team
 
 
 def _learner_events(model, learners: np.ndarray, rng) -> tuple[int, int]:
@@ -277,6 +337,8 @@ def _learner_events(model, learners: np.ndarray, rng) -> tuple[int, int]:
     at ``s = 0.5``). Adds to ``lives_attended``, ``lives_missed`` and ``materials_read``
     (read by model/progress.py: belonging and skills); returns the two event counts.
     """
+    if learners.size == 0:  # nobody draws (numpy draws nothing for an empty array either)
+        return 0, 0
     p, pop = model.p, model.pop
     f = pop["free_time"][learners]
     mean_f = p["free_time_mean"]
@@ -310,28 +372,33 @@ class MessageWindow:
     edges and the messages on each (int32 ids and counts, int8 channels: 13 bytes an
     edge), so storage grows with the distinct ties, not with the messages. The
     undirected pairs on the ``monitored`` channels also go to a
-    :class:`patterns.EdgeCounter` (added when the week enters, removed, recomputed
-    from its edges, when it leaves), whose degrees are those of the window's graph
-    on those channels.
+    :class:`patterns.EdgeCounter` (added when the week enters, removed when it
+    leaves: the week's pair keys are kept until then, 8 bytes a pair), whose degrees
+    are those of the window's graph on those channels. The newest week is also kept
+    as given (int64), for :meth:`last`.
     """
 
     def __init__(self, weeks: int, n_nodes: int, monitored: tuple[str, ...]):
         self.weeks = int(weeks)
         self._weeks: deque = deque()  # (senders, receivers, channel codes, messages) per week
-        self._monitored = np.array([CHANNELS.index(c) for c in monitored], np.int8)
+        self._pairs_of: deque = deque()  # each week's monitored pair keys, removed from the counter when it leaves
+        self._monitored = np.zeros(len(CHANNELS), bool)  # by channel code: a lookup, cheaper than np.isin
+        self._monitored[[CHANNELS.index(c) for c in monitored]] = True
         self.counter = patterns.EdgeCounter(n_nodes)
-
-    def _pairs(self, senders: np.ndarray, receivers: np.ndarray, channels: np.ndarray) -> np.ndarray:
-        keep = np.isin(channels, self._monitored)
-        return self.counter.pairs(senders[keep], receivers[keep])
 
     def add(self, senders: np.ndarray, receivers: np.ndarray, channels: np.ndarray, messages: np.ndarray) -> None:
         """This week's distinct edges (at most one per sender, receiver and channel); the oldest week leaves."""
         if len(self._weeks) == self.weeks:
-            self.counter.remove(self._pairs(*self._weeks.popleft()[:3]))
+            self._weeks.popleft()
+            self.counter.remove(self._pairs_of.popleft())
         week = (senders.astype(np.int32), receivers.astype(np.int32), channels.astype(np.int8))
         self._weeks.append((*week, messages.astype(np.int32)))
-        self.counter.add(self._pairs(*week))
+        # the newest week as given, in int64, for last() (read every week: no conversion back from storage)
+        self._last = tuple(np.asarray(a, np.int64) for a in (senders, receivers, channels, messages))
+        on = self._monitored[week[2]].nonzero()[0]
+        pairs = self.counter.pairs(week[0][on], week[1][on])
+        self._pairs_of.append(pairs)
+        self.counter.add(pairs)
 
     def edges(self, channels: tuple[str, ...] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Senders, receivers and messages of the window's edges on ``channels`` (default all), week by week."""
@@ -345,11 +412,11 @@ class MessageWindow:
         return src.astype(np.int64), dst.astype(np.int64), n.astype(np.int64)
 
     def last(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The newest week's distinct edges: senders, receivers, channel codes, messages (int64)."""
+        """The newest week's distinct edges: senders, receivers, channel codes, messages (int64; do not modify)."""
         if not self._weeks:
             e = np.empty(0, np.int64)
             return e, e, e, e
-        return tuple(a.astype(np.int64) for a in self._weeks[-1])
+        return self._last
 
     @property
     def n_edges(self) -> int:
@@ -367,6 +434,40 @@ def message_window(model) -> MessageWindow:
     return MessageWindow(p["window_weeks"], model.n + len(HUBS), PATTERN_CHANNELS[p["pattern_channels"]])
 
 
+def setup(model, rng: np.random.Generator) -> None:
+    """Kept between weeks: the Telegram group (:func:`_telegram_ranks`) and the team (:func:`_team`, found when due)."""
+    model.telegram_ranks = np.sort(model.aware_rank[np.flatnonzero(model.telegram)])
+    model.telegram_ranks_week = model.week - 1  # the week they are up to date after
+    model.comm_team = None
+
+
+def _telegram_ranks(model) -> np.ndarray:
+    """Sorted positions in ``aware_idx`` of the Telegram group's members (everyone in it is aware).
+
+    Kept from week to week and updated from the week's ``telegram_joins`` and
+    ``telegram_leaves`` (model/channels.py runs first, and only it changes the group):
+    a week costs its joins and leaves, not a pass over every mother (``np.flatnonzero``
+    on a million flags costs about a millisecond). Rebuilt from ``model.telegram``
+    when they were not updated the week before or do not add up to ``n_telegram``.
+    """
+    ranks, ch = model.telegram_ranks, model.changed
+    fresh = model.telegram_ranks_week == model.week - 1 and "telegram_joins" in ch
+    if fresh and ch["telegram_leaves"].size:
+        gone = np.sort(model.aware_rank[ch["telegram_leaves"]])
+        at = np.searchsorted(ranks, gone)
+        fresh = bool(at[-1] < ranks.size and (ranks[at] == gone).all())  # every leaver was in the group
+        if fresh:  # np.delete, with less overhead
+            stay = np.ones(ranks.size, bool)
+            stay[at] = False
+            ranks = ranks[stay]
+    if fresh and ch["telegram_joins"].size:
+        (ranks,) = patterns.insert_sorted(ranks, np.sort(model.aware_rank[ch["telegram_joins"]]))
+    if not fresh or ranks.size != model.n_telegram:
+        ranks = np.sort(model.aware_rank[np.flatnonzero(model.telegram)])
+    model.telegram_ranks, model.telegram_ranks_week = ranks, model.week
+    return ranks
+
+
 def step(model, rng: np.random.Generator) -> dict[str, int]:
     """Generate this week's events; record the message ties; return counts per ``<kind>_<channel>`` and kind.
 
@@ -380,56 +481,51 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
     purpose = p["purpose_patterns"]
     purpose_rng = model.stream("communication_purpose") if purpose else None
     counts = dict.fromkeys(EVENT_TYPES, 0)
-    src, dst, chan, msgs = [], [], [], []
+    edges, codes = [], []  # this week's distinct edges, piece by piece, and each piece's channel code
 
-    def keep(channel: str, s: np.ndarray, r: np.ndarray, k: np.ndarray) -> None:
+    def keep(channel: str, pieces: list[Edges]) -> None:
         """This week's distinct edges on ``channel`` (senders, receivers, messages), for the window."""
-        src.append(s)
-        dst.append(r)
-        msgs.append(k)
-        chan.append(np.full(s.size, CHANNELS.index(channel), np.int8))
+        edges.extend(pieces)
+        codes.extend([CHANNELS.index(channel)] * len(pieces))
 
-    aware = model.aware_idx
-    # the Telegram group's members in aware_idx order (everyone in it is aware); found from
-    # the few of them rather than by reading telegram for every aware mother
-    tg = aware[np.sort(model.aware_rank[np.flatnonzero(model.telegram)])]
+    tg = model.aware_idx[_telegram_ranks(model)]  # the Telegram group's members, in aware_idx order
     mem = model.member_idx
     stage = model.stage[mem]
-    learners = mem.compress(stage == Stage.IN_CLASS)  # compress: faster than mem[mask] on dense masks
-    active = mem.compress(stage == Stage.ACTIVE)
+    learners = mem.compress(stage == _IN_CLASS)  # compress: faster than mem[mask] on dense masks
+    active = mem.compress(stage == _ACTIVE)
     # one open Telegram group; one WhatsApp group per class cohort (programme and end week)
     cohort = model.programme[learners].astype(np.int64) * 100_000 + model.class_end[learners]
     led = capacity.facilitators(model) > 0
     # purpose sets the pattern: prompted discussion in class groups is admin-led (admin_lead); with
     # purpose_patterns on, peer support in the open group is led by peer_lead (all-channel)
     tg_lead = p["peer_lead"] if purpose else p["admin_lead"]
+    # (channel, members, their groups (None: one group), how many groups, lead, stream)
     talks = [
-        ("telegram", tg, np.zeros(tg.size, np.int64), tg_lead, rng),
-        ("whatsapp", learners, cohort, p["admin_lead"], rng),
+        ("telegram", tg, None, min(tg.size, 1), tg_lead, rng),
+        ("whatsapp", learners, cohort, patterns.unique_counts(cohort)[0].size, p["admin_lead"], rng),
     ]
     if purpose:  # the alumni group: peer support among alumnae (drawn from its own stream)
         alumnae = active.compress(model.alumna[active])
-        talks.append(("alumni_group", alumnae, np.zeros(alumnae.size, np.int64), p["peer_lead"], purpose_rng))
-    for channel, members, groups, lead, g_rng in talks:
+        talks.append(("alumni_group", alumnae, None, min(alumnae.size, 1), p["peer_lead"], purpose_rng))
+    rates = np.array([p["lurker_messages"], p["contributor_messages"], p["leader_messages"]])
+    for channel, members, groups, n_groups, lead, g_rng in talks:
         hub = n + HUBS.index("telegram" if channel == "telegram" else "whatsapp")
-        c, s, r, k = _group_talk(model, members, groups, hub, g_rng, led, lead)
-        prompts = p["prompts_per_week"] * np.unique(groups).size if led else 0
+        c, pieces = _group_talk(model, members, groups, hub, rates, g_rng, led, lead)
+        prompts = p["prompts_per_week"] * n_groups if led else 0
         counts[("u2u", channel)] = c + prompts
-        keep(channel, s, r, k)
+        keep(channel, pieces)
     if purpose:  # the management team: organisational
-        c, s, r, k = _team_talk(model, purpose_rng)
-        counts[("u2u", "team")] = c
-        keep("team", s, r, k)
+        counts[("u2u", "team")], pieces = _team_talk(model, purpose_rng)
+        keep("team", pieces)
     forum = rng.poisson(p["forum_rate"], active.size)
-    s, r, k = _peer_talk(active, forum, rng)
+    keep("rumii", [_peer_talk(active, forum, rng)])
     counts[("u2u", "rumii")] = int(forum.sum())
     counts[("u2d", "rumii")] = int(count_rng.poisson(FORUM_READS * p["forum_rate"] * active.size))
-    keep("rumii", s, r, k)
     # Happy Hour: talks with others of the same province's meetup
     if attendees.size > 1:
         prov = model.pop["prov"][attendees].astype(np.int64)
         s, r, k, _ = _talk_within(attendees, prov, np.full(attendees.size, HAPPY_HOUR_TALKS), rng)
-        keep("happy_hour", s, r, k)
+        keep("happy_hour", [(s, r, k)])
         counts[("u2u", "happy_hour")] = int(k.sum())
     # Instagram
     counts[("u2d", "instagram")] = int(count_rng.poisson(model.n_followers * posts_per_week(model) * p["view_share"]))
@@ -445,11 +541,17 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
     counts[("u2s", "learning_platform")] = int(
         learners.size + sum(model.changed[k].size for k in ("registered", "paid_enrolled", "scholars"))
     )
-    model.messages.add(np.concatenate(src), np.concatenate(dst), np.concatenate(chan), np.concatenate(msgs))
+    src, dst, msgs = (np.concatenate([e[i] for e in edges]) if edges else _EMPTY for i in range(3))
+    chan = np.repeat(np.array(codes, np.int8), [e[0].size for e in edges])
+    model.messages.add(src, dst, chan, msgs)
     model.events = counts
     model.monitors = monitor(model)
-    out = {f"{k}_{c}": v for (k, c), v in counts.items()}
-    out.update({kind: sum(v for (k, _), v in counts.items() if k == kind) for kind in KINDS})
+    values = list(counts.values())  # in EVENT_TYPES order
+    out = dict(zip(_FLOW_NAMES, values))
+    out.update({kind: sum(values[i] for i in at) for kind, at in _KIND_EVENTS.items()})
+    # passed on (not counted): this week's active and in-class members, which model/interaction.py
+    # reads rather than gathering every member's stage again (no stage changes in between)
+    out["active_members"], out["in_class_members"] = active, learners
     return out
 
 
@@ -466,9 +568,10 @@ def window(model, channels: tuple[str, ...] | None = None, messages: bool = Fals
 def monitor(model) -> dict[str, float | str]:
     """Centralisation, density and pattern of the window's graph on ``pattern_channels``.
 
-    The degrees come from the window's incremental edge counter: no pass over the window.
+    The degrees come from the window's incremental edge counter (its degree histogram): no pass over
+    the window, nor over every node.
     """
-    deg = model.messages.degrees()
+    deg = model.messages.counter.sorted_degrees()
     return {
         "comm_centralisation": patterns.centralisation(deg),
         "comm_density": patterns.density(deg),
@@ -562,5 +665,7 @@ RULE = Rule(
         *(Flow(f"{k}_{c}", f"{KIND_LABELS[k]} events on {CHANNEL_LABELS[c]}", unit="events") for k, c in EVENT_TYPES),
         *(Flow(k, f"{KIND_LABELS[k]} events", unit="events", cumulative=True) for k in KINDS),
     ),
+    passes=("active_members", "in_class_members"),
     step=step,
+    setup=setup,
 )

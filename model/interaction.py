@@ -7,8 +7,9 @@ interactivity in the empowerment programme brings them wider opportunities and
 networks, and extra income as momfluencers). This rule makes the user-to-user
 events of model/communication.py act. It runs right after communication and reads
 that week's person-to-person messages (``model.messages.last()``: distinct
-sender, receiver, channel edges with their message counts); what it changes acts
-from the next week on.
+sender, receiver, channel edges with their message counts) and the active and
+in-class members it passes on (``active_members``, ``in_class_members``); what it
+changes acts from the next week on.
 
 Rule, each week:
 
@@ -62,6 +63,7 @@ import numpy as np
 
 from . import capacity
 from .momfluencers import record_income
+from .patterns import insert_sorted, unique_counts
 from .rule import Flow, Rule, State
 from .states import Stage
 
@@ -94,7 +96,8 @@ def _exchanges(model, src, dst, msgs, rng) -> tuple[np.ndarray, np.ndarray, int]
         q = min(1.0, p["admin_replies"] * capacity.facilitators(model) / total)
         replies = rng.binomial(hub_msgs, q)
         replied, n_replies = hub_src[replies > 0], int(replies.sum())
-    who, x = np.unique(np.concatenate([dst[~to_hub], replied]), return_counts=True)
+    # sorting, not np.unique: numpy's hash-based unique is slow on these integer ids
+    who, x = unique_counts(np.concatenate([dst[~to_hub], replied]))
     return who, x, n_replies
 
 
@@ -110,13 +113,12 @@ def _form_ties(model, a: np.ndarray, b: np.ndarray, rng) -> int:
     if new.size == 0:
         return 0
     k = keys[new]  # sorted: keys are distinct and sorted (see step)
-    at = np.searchsorted(model.net_keys, k)
-    model.net_keys = np.insert(model.net_keys, at, k)
-    model.net_weeks = np.insert(model.net_weeks, at, np.ones(k.size, np.int16))
     ea, eb = model.net_ends
-    model.net_ends = (np.insert(ea, at, a[new]), np.insert(eb, at, b[new]))
-    np.add.at(model.net_ties, a[new], 1)
-    np.add.at(model.net_ties, b[new], 1)
+    model.net_keys, model.net_weeks, ea, eb = insert_sorted(
+        model.net_keys, k, (model.net_weeks, np.ones(k.size, np.int16)), (ea, a[new]), (eb, b[new])
+    )
+    model.net_ends = (ea, eb)
+    np.add.at(model.net_ties, np.concatenate((a[new], b[new])), np.int16(1))
     return int(new.size)
 
 
@@ -124,21 +126,25 @@ def _opportunities(model, rng) -> tuple[np.ndarray, float]:
     """Earning members pass opportunities along their ties; return who received one and the Rp paid."""
     p = model.p
     a, b = model.net_ends
-    reg_a, reg_b = model.registered_week[a] >= 0, model.registered_week[b] >= 0  # gathers over the ties only
-    ab = model.fin_change[a] & reg_a & reg_b  # a earns and passes to b
-    ba = model.fin_change[b] & reg_b & reg_a
-    # both directions of each tie: the sender earns, the receiver is a registered member
-    send = np.concatenate([a[ab], b[ba]])
+    earns_a, earns_b = model.fin_change[a], model.fin_change[b]  # gathers over the ties only
+    # the registrations are looked up only on the ties with an earner at an end (the few)
+    some = (earns_a | earns_b).nonzero()[0]
+    if some.size == 0:  # no earner on any tie: nothing to draw (numpy would draw nothing either)
+        return some, 0.0
+    reg = (model.registered_week[a[some]] >= 0) & (model.registered_week[b[some]] >= 0)
+    ab = some[earns_a[some] & reg]  # a earns and passes to b (tie positions, in key order)
+    ba = some[earns_b[some] & reg]
+    # both directions of each tie (a to b, then b to a): the sender earns, the receiver is a registered member
     recv = np.concatenate([b[ab], a[ba]])
     weeks = np.concatenate([model.net_weeks[ab], model.net_weeks[ba]])
     prob = p["referral_rate"] * np.minimum(1.0, weeks / STRONG_TIE_WEEKS)
-    got = recv[rng.random(send.size) < prob]
+    got = recv[rng.random(recv.size) < prob]
     if got.size == 0:
         return got, 0.0
     value = p["opportunity_value"] * np.exp(OPPORTUNITY_SPREAD * rng.standard_normal(got.size))
     record_income(model, got, value)
-    np.add.at(model.opportunities, got, 1)
-    return np.unique(got), float(value.sum())
+    np.add.at(model.opportunities, got, np.int16(1))
+    return unique_counts(got)[0], float(value.sum())
 
 
 def step(model, rng: np.random.Generator) -> dict:
@@ -154,17 +160,20 @@ def step(model, rng: np.random.Generator) -> dict:
         s = model.score
         s[talked] += p["internalise_exchange"] * -np.expm1(-x / EXCHANGE_SCALE) * (1.0 - s[talked])
         if p["internalise_silence"] > 0:
-            mem, heard = model.member_idx, model.responded
+            heard = model.responded
             heard[talked] = True
-            st = model.stage[mem]
-            silent = mem.compress(~heard[mem] & ((st == Stage.ACTIVE) | (st == Stage.IN_CLASS)))
+            # the active and the in-class members, as model/communication.py found them this week (no stage
+            # has changed since): the two groups are disjoint, so each fades once
+            for group in (model.changed["active_members"], model.changed["in_class_members"]):
+                silent = group.compress(~heard[group])
+                s[silent] *= 1.0 - p["internalise_silence"]
             heard[talked] = False
-            s[silent] *= 1.0 - p["internalise_silence"]
     if p["tie_formation"] > 0:
-        person = dst < n
-        a, b = np.minimum(src[person], dst[person]), np.maximum(src[person], dst[person])
+        person = (dst < n).nonzero()[0]
+        ps, pd = src[person], dst[person]
+        a, b = np.minimum(ps, pd), np.maximum(ps, pd)
         keep = a != b
-        keys = np.unique(a[keep] * n + b[keep])
+        keys = unique_counts(a[keep] * n + b[keep])[0]
         out["ties_formed"] = _form_ties(model, keys // n, keys % n, model.stream("interaction_ties"))
     if p["referral_rate"] > 0 and model.net_keys.size:
         out["opportunities"], out["opportunity_income"] = _opportunities(

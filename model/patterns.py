@@ -21,7 +21,9 @@ a graph; a degree sequence is taken to be of a connected graph.
 date as edge sets enter and leave it: each call costs about the edges it is given
 (a lookup in a hash table of the stored pairs), never the whole window again, so
 a window of many weeks costs no more per week than a window of one. Its degrees are
-exactly those :func:`degrees_from_edges` gives on all the window's edges.
+exactly those :func:`degrees_from_edges` gives on all the window's edges; it also keeps
+their histogram, so the weekly monitors read the degree sequence without a pass over
+every node (a million of them in the largest runs).
 """
 
 from __future__ import annotations
@@ -51,11 +53,42 @@ def unique_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     By sorting: numpy's hash-based ``np.unique`` degrades badly on the structured
     integer keys of edges (``a * n + b``), a hundred times slower on a million.
+    Written with a few plain array operations (no ``np.diff`` or ``np.concatenate``):
+    it runs thousands of times a run, mostly on small arrays, where each call's
+    overhead counts.
     """
     keys = np.sort(keys)
-    # np.concatenate, not np.r_: np.r_'s per-call overhead shows at thousands of small calls a run
-    first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if keys.size else np.empty(0, np.int64)
-    return keys[first], np.diff(np.concatenate((first, [keys.size])))
+    if keys.size == 0:
+        return keys, np.empty(0, np.int64)
+    first = np.empty(keys.size, bool)
+    first[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    first = first.nonzero()[0]
+    end = np.empty_like(first)
+    end[:-1] = first[1:]
+    end[-1] = keys.size
+    return keys[first], end - first
+
+
+def insert_sorted(keys: np.ndarray, new: np.ndarray, *columns: tuple[np.ndarray, np.ndarray]) -> list[np.ndarray]:
+    """``keys`` (sorted) with the sorted ``new`` keys inserted in order, and columns along with them.
+
+    The same as ``np.insert(keys, np.searchsorted(keys, new), new)``, and for each
+    ``(column, values)`` of ``columns`` (aligned with ``keys``), ``values`` inserted
+    at the same places; the places are found once for all (``np.insert`` is slow on
+    small arrays). Returns the grown keys and columns.
+    """
+    at = np.searchsorted(keys, new) + np.arange(new.size)  # the new keys' places in the result
+    old = np.ones(keys.size + new.size, bool)
+    old[at] = False
+    old = old.nonzero()[0]
+    out = []
+    for a, v in ((keys, new), *columns):
+        grown = np.empty(old.size + at.size, a.dtype)
+        grown[old] = a
+        grown[at] = v
+        out.append(grown)
+    return out
 
 
 class EdgeCounter:
@@ -66,11 +99,14 @@ class EdgeCounter:
     of the sets hold it. :meth:`pairs` turns arrays of endpoints into the distinct
     pair keys ``min * n_nodes + max`` that :meth:`add` and :meth:`remove` take.
 
-    Storage: an open-addressing hash table (linear probing, at most half full) of
-    the keys with their multiplicity, probed for all the keys of a call at once; a
-    pair whose multiplicity falls to 0 stays as a tombstone until the table is
-    rebuilt with the live pairs only (amortised). ``work`` counts the slots probed
-    and the keys rebuilt: a few per key given, whatever the window holds.
+    Storage: an open-addressing hash table (linear probing, at most a quarter full:
+    short probe runs, so few rounds of probing for a whole set of keys) of the keys
+    with their multiplicity, probed for all the keys of a call at once; a pair whose
+    multiplicity falls to 0 stays as a tombstone until the table is rebuilt with the
+    live pairs only (amortised). ``work`` counts the slots probed
+    and the keys rebuilt: a few per key given, whatever the window holds. The
+    degrees are kept per node (``degree``) and as a histogram (``histogram[k]``,
+    the nodes of degree ``k``), both updated for the nodes of the pairs given.
     """
 
     _EMPTY = -1
@@ -78,9 +114,11 @@ class EdgeCounter:
 
     def __init__(self, n_nodes: int):
         self.n_nodes = int(n_nodes)
-        # int32 (a degree is below n_nodes): degrees() scans the whole array every week,
-        # and half the bytes halve that pass
-        self.degree = np.zeros(self.n_nodes, np.int32)
+        self.degree = np.zeros(self.n_nodes, np.int32)  # int32: a degree is below n_nodes
+        # histogram[k]: nodes of degree k (histogram[0]: those without an edge); grows with the largest
+        # degree. The weekly monitors read the degree sequence from it, not from a pass over every node
+        self.histogram = np.zeros(2, np.int64)
+        self.histogram[0] = self.n_nodes
         self.n_edges = 0  # pairs with multiplicity > 0
         self.work = 0
         self._table(1 << 10)
@@ -101,20 +139,22 @@ class EdgeCounter:
     def _find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each key, its slot if stored (found True), else the empty slot where its probe ended."""
         mask = self._slots.size - 1
-        pos = ((keys.astype(np.uint64) * self._HASH) >> np.uint64(64 - self._bits)).astype(np.int64)
-        slot, found = np.empty(keys.size, np.int64), np.zeros(keys.size, bool)
-        todo = np.arange(keys.size)
-        while todo.size:
-            self.work += todo.size
+        slot = ((keys.astype(np.uint64) * self._HASH) >> np.uint64(64 - self._bits)).astype(np.int64)
+        # probe on from the keys' slots: only those whose slot holds another key (few) go round again
+        todo, pos, k = None, slot, keys
+        while True:
+            self.work += k.size
             there = self._slots[pos]
-            hit, empty = there == keys[todo], there == self._EMPTY
-            done = hit | empty
-            # positions rather than masks: numpy's boolean indexing is slow on mixed masks
-            done_at, hit_at, left = np.flatnonzero(done), np.flatnonzero(hit), np.flatnonzero(~done)
-            slot[todo[done_at]] = pos[done_at]
-            found[todo[hit_at]] = True
-            todo, pos = todo[left], (pos[left] + 1) & mask
-        return slot, found
+            if todo is not None:
+                slot[todo] = pos
+            # positions rather than masks: numpy's boolean indexing is slow on mixed masks (nonzero()[0]:
+            # np.flatnonzero without its Python wrappers)
+            left = ((there != k) & (there != self._EMPTY)).nonzero()[0]
+            if left.size == 0:
+                break
+            todo = left if todo is None else todo[left]
+            pos, k = (pos[left] + 1) & mask, k[left]
+        return slot, self._slots[slot] == keys  # a slot ends at its key, or at an empty slot (-1: never a key)
 
     def _insert(self, keys: np.ndarray, pos: np.ndarray) -> np.ndarray:
         """Store new distinct ``keys`` from empty slots ``pos`` on (one claimant of a slot wins; others probe on)."""
@@ -137,25 +177,30 @@ class EdgeCounter:
         return where
 
     def _count(self, keys: np.ndarray, sign: int) -> None:
+        """Pairs ``keys`` enter (``sign`` +1) or leave (-1) the simple graph: degrees and histogram."""
         if keys.size:
-            step = self.degree.dtype.type(sign)  # of the array's type: np.add.at is slow when it must cast
-            np.add.at(self.degree, keys // self.n_nodes, step)
-            np.add.at(self.degree, keys % self.n_nodes, step)
+            nodes, times = unique_counts(np.concatenate((keys // self.n_nodes, keys % self.n_nodes)))
+            old = self.degree[nodes]
+            new = old + sign * times
+            self.degree[nodes] = new
+            if sign > 0 and (top := int(new.max())) >= self.histogram.size:
+                self.histogram = np.concatenate((self.histogram, np.zeros(top + 1, np.int64)))  # doubled at least
+            np.subtract.at(self.histogram, old, 1)
+            np.add.at(self.histogram, new, 1)
             self.n_edges += sign * keys.size
 
     def add(self, keys: np.ndarray) -> None:
         """Add one set of distinct pairs (keys from :meth:`pairs`)."""
         keys = np.asarray(keys, np.int64)
-        if 2 * (self._used + keys.size) > self._slots.size:
+        if 4 * (self._used + keys.size) > self._slots.size:
             self._rebuild(self.n_edges + keys.size)
         slot, found = self._find(keys)
         hit = slot[found]
         revived = hit[self._mult[hit] == 0]
         self._mult[hit] += 1
-        self._count(self._slots[revived], +1)
         new = keys[~found]
+        self._count(np.concatenate((self._slots[revived], new)), +1)
         self._mult[self._insert(new, slot[~found])] = 1
-        self._count(new, +1)
 
     def remove(self, keys: np.ndarray) -> None:
         """Remove a set of pairs added before (the same keys)."""
@@ -165,10 +210,10 @@ class EdgeCounter:
         self._count(self._slots[slot[self._mult[slot] == 0]], -1)
 
     def _rebuild(self, live: int) -> None:
-        """A new table for the live pairs (tombstones dropped), at most a quarter full."""
+        """A new table for the live pairs (tombstones dropped), at most an eighth full."""
         keep = self._mult > 0
         keys, mult = self._slots[keep], self._mult[keep]
-        self._table(1 << max(10, int(4 * max(live, 1) - 1).bit_length()))
+        self._table(1 << max(10, int(8 * max(live, 1) - 1).bit_length()))
         self.work += keys.size
         if keys.size:
             slot, _ = self._find(keys)
@@ -177,6 +222,13 @@ class EdgeCounter:
     def degrees(self) -> np.ndarray:
         """Degree sequence of the nodes with an edge, in node order (as :func:`degrees_from_edges`)."""
         return self.degree[self.degree > 0].astype(np.int64)
+
+    def sorted_degrees(self) -> np.ndarray:
+        """The same degrees in increasing order, from the histogram (a pass over the nodes with an edge only).
+
+        Enough for :func:`centralisation`, :func:`density` and :func:`classify` (they do not depend on the order).
+        """
+        return np.repeat(np.arange(1, self.histogram.size), self.histogram[1:])
 
 
 def centralisation(deg: np.ndarray) -> float:

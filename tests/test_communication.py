@@ -517,3 +517,63 @@ def test_learner_events_per_learner_when_an_effect_reads_them():
     assert 0.3 < df["new_u2s_zoom"].sum() / df["n_in_class"].sum() < 0.7  # about live_attendance
     assert m.lives_attended.sum() == df["new_u2s_zoom"].sum()
     assert m.materials_read.sum() == df["new_u2d_learning_platform"].sum()
+
+
+# ------------------------------------------------------------------ the shortcuts draw what the general forms draw
+@settings(max_examples=60, deadline=None)
+@given(draws=st.lists(st.integers(0, 60), max_size=12), cells=st.integers(0, 30), seed=st.integers(0, 2**16))
+def test_distinct_draws_with_one_cell_count_are_those_of_the_array_form(draws, cells, seed):
+    d = np.array(draws, np.int64)
+    one = communication._distinct_draws(d, cells, np.random.default_rng(seed))
+    each = communication._distinct_draws(d, np.full(d.size, cells), np.random.default_rng(seed))
+    for a, b in zip(one, each):
+        np.testing.assert_array_equal(a, b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(size=st.integers(0, 12), draws=st.integers(0, 20), seed=st.integers(0, 2**16))
+def test_talk_within_one_group_is_the_keyed_form_with_one_key(size, draws, seed):
+    members = np.random.default_rng(seed).permutation(40)[:size]
+    k = np.random.default_rng(seed + 1).integers(0, draws + 1, size)
+    one = communication._talk_within(members, None, k, np.random.default_rng(seed))
+    keyed = communication._talk_within(members, np.zeros(size, np.int64), k, np.random.default_rng(seed))
+    for a, b in zip(one, keyed):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_telegram_ranks_are_the_group_in_aware_order_every_week():
+    """The kept positions of the Telegram group equal a scan of model.telegram; a stale copy is rebuilt."""
+    m = CommunityModel(rng=3, n_mothers=20_000, end="2021-06")
+    scan = lambda: np.sort(m.aware_rank[np.flatnonzero(m.telegram)])  # noqa: E731
+    grew = False
+    while m.running:
+        m.step()
+        np.testing.assert_array_equal(m.telegram_ranks, scan())
+        assert m.telegram_ranks_week == m.week - 1
+        grew |= m.telegram_ranks.size > 0 and m.changed["telegram_leaves"].size > 0
+    assert grew  # the group had members, and some left
+    m = CommunityModel(rng=3, n_mothers=20_000, end="2021-06")
+    for _ in range(30):
+        m.step()
+    m.telegram[m.aware_idx[:50]] = True  # changed behind the rule's back: the copy is stale ...
+    m.telegram_ranks_week = -1  # ... and not of last week: rebuilt from model.telegram
+    m.changed = {**m.changed, "telegram_joins": np.empty(0, np.int64), "telegram_leaves": np.empty(0, np.int64)}
+    np.testing.assert_array_equal(communication._telegram_ranks(m), scan())
+
+
+def test_kept_team_and_passed_members_are_those_a_scan_finds_every_week():
+    """The team kept between weeks is the members' roles every week; the passed members are their stages."""
+    m = CommunityModel(rng=2, n_mothers=20_000, end="2023-06", purpose_patterns=True)
+    changes = 0
+    while m.running:
+        before = m.comm_team
+        m.step()
+        mem = m.member_idx
+        managers, vols = m.comm_team
+        np.testing.assert_array_equal(managers, mem[m.role[mem] == Role.MANAGER])
+        np.testing.assert_array_equal(vols, mem[m.role[mem] == Role.VOLUNTEER])
+        changes += before is not m.comm_team
+        np.testing.assert_array_equal(m.changed["active_members"], mem[m.stage[mem] == Stage.ACTIVE])
+        np.testing.assert_array_equal(m.changed["in_class_members"], mem[m.stage[mem] == Stage.IN_CLASS])
+    assert m.n_role(Role.VOLUNTEER) + m.n_role(Role.MANAGER) > 0
+    assert 1 < changes < m.week / 2  # found again when the team changed, kept otherwise

@@ -216,6 +216,12 @@ def test_edge_counter_degrees_equal_those_of_all_the_window_edges(weeks, window)
         every = patterns.degrees_from_edges(np.concatenate([k[0] for k in kept]), np.concatenate([k[1] for k in kept]))
         np.testing.assert_array_equal(counter.degrees(), every)
         assert counter.n_edges == every.sum() // 2
+        # the histogram (read by the monitors) counts the nodes of each degree, those without an edge at 0
+        np.testing.assert_array_equal(counter.sorted_degrees(), np.sort(every))
+        hist = np.bincount(counter.degree, minlength=counter.histogram.size)
+        np.testing.assert_array_equal(counter.histogram, hist)
+        for measure in (patterns.centralisation, patterns.density, patterns.classify):
+            assert measure(counter.sorted_degrees()) == measure(every)
 
 
 def test_edge_counter_work_follows_the_pairs_given_not_the_window():
@@ -267,3 +273,26 @@ def test_unique_counts_matches_numpy():
     u0, c0 = np.unique(keys, return_counts=True)
     np.testing.assert_array_equal(u, u0)
     np.testing.assert_array_equal(c, c0)
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 7])
+def test_unique_counts_of_tiny_arrays(size):
+    keys = np.random.default_rng(size).integers(0, 3, size)
+    u, c = patterns.unique_counts(keys)
+    u0, c0 = np.unique(keys, return_counts=True)
+    np.testing.assert_array_equal(u, u0)
+    np.testing.assert_array_equal(c, c0)
+    assert c.dtype == np.int64 and u.dtype == keys.dtype
+
+
+@settings(max_examples=80, deadline=None)
+@given(keys=st.sets(st.integers(0, 60), max_size=30), new=st.sets(st.integers(0, 60), max_size=30))
+def test_insert_sorted_is_np_insert_at_the_sorted_places(keys, new):
+    keys = np.array(sorted(keys), np.int64)
+    new = np.array(sorted(set(new) - set(keys.tolist())), np.int64)
+    weeks, extra = np.arange(keys.size, dtype=np.int16), -np.arange(new.size, dtype=np.int16)
+    grown, grown_weeks = patterns.insert_sorted(keys, new, (weeks, extra))
+    at = np.searchsorted(keys, new)
+    np.testing.assert_array_equal(grown, np.insert(keys, at, new))
+    np.testing.assert_array_equal(grown_weeks, np.insert(weeks, at, extra))
+    assert grown_weeks.dtype == np.int16 and np.all(np.diff(grown) > 0)
