@@ -43,6 +43,8 @@ import numpy as np
 
 from .states import Role, Stage
 
+_EMPTY = np.empty(0, np.int64)
+
 
 def facilitators(model) -> float:
     """F: the team's facilitation capacity in founder-equivalents."""
@@ -78,6 +80,45 @@ def support(model) -> float:
         + model.n_role(Role.MANAGER) * p["manager_capacity"]
         + model.n_role(Role.VOLUNTEER) * p["volunteer_capacity"]
     )
+
+
+def member_rank(model) -> np.ndarray:
+    """Each registered mother's position in ``model.member_idx`` (the order of registration), by row.
+
+    The rules that keep a few mothers on an agenda (the learners, model/progress.py; the team,
+    :func:`team`) put them in member order with it, the order of their random draws, instead
+    of a pass over every member. Members never leave, so the ranks are extended with each
+    week's new members; rows of mothers who are not registered hold no meaning.
+    """
+    rank = getattr(model, "_member_rank", None)
+    if rank is None:
+        rank = model._member_rank = np.empty(model.stage.size, np.int64)
+        model._n_ranked = 0
+    mem = model.member_idx
+    if model._n_ranked < mem.size:
+        rank[mem[model._n_ranked :]] = np.arange(model._n_ranked, mem.size)
+        model._n_ranked = mem.size
+    return rank
+
+
+def team(model) -> np.ndarray:
+    """Every mother who has held a role (volunteer or manager), now or before, in member order.
+
+    Only model/volunteering.py gives a mother a role (model/promotion.py makes volunteers
+    managers) and calls :func:`add_to_team`; the rules find the volunteers and managers
+    among these few instead of looking at every member's role.
+    """
+    return getattr(model, "_team", _EMPTY)
+
+
+def add_to_team(model, idx: np.ndarray) -> None:
+    """Note that mothers ``idx`` (members) hold a role now (see :func:`team`)."""
+    if idx.size == 0:
+        return
+    both = np.concatenate([team(model), idx])
+    rank = member_rank(model)[both]
+    _, first = np.unique(rank, return_index=True)  # sorted by member rank, each mother once
+    model._team = both[first]
 
 
 def run_report(model) -> dict[str, dict[str, float]]:

@@ -63,25 +63,54 @@ def skill(model, idx: np.ndarray) -> np.ndarray:
     return -np.expm1(-model.materials_read[idx] / SKILL_SCALE)
 
 
-def support_shortfall(model) -> float:
-    """Share of paid learners beyond the facilitation capacity (0 = fully supported)."""
-    mem = model.member_idx
-    learners = np.count_nonzero(model.programme[mem] > FREE_CLASS)
-    if learners == 0:
+def support_shortfall(model, paid_learners: int | None = None) -> float:
+    """Share of paid learners beyond the facilitation capacity (0 = fully supported).
+
+    ``paid_learners``: how many are in a paid class, if known (else counted over the members).
+    """
+    if paid_learners is None:
+        paid_learners = np.count_nonzero(model.programme[model.member_idx] > FREE_CLASS)
+    if paid_learners == 0:
         return 0.0
-    return max(0.0, 1.0 - capacity.support(model) / learners)
+    return max(0.0, 1.0 - capacity.support(model) / paid_learners)
+
+
+def in_class(model) -> np.ndarray:
+    """Everyone in a class now (stage IN_CLASS), in member order (the order of their draws).
+
+    An agenda, not a pass over every member: last time's learners who are still in a class,
+    and who entered a class since (``model.class_entries``, noted by ``model.move``; taken
+    from it here). Calling it again in the same week gives the same mothers.
+    """
+    kept = model._learners
+    if model.class_entries:
+        both = np.concatenate([kept, *model.class_entries])
+        model.class_entries.clear()
+        _, first = np.unique(capacity.member_rank(model)[both], return_index=True)  # member order, each once
+        kept = both[first]
+    model._learners = kept = kept[model.stage[kept] == Stage.IN_CLASS]
+    return kept
+
+
+def setup(model, rng: np.random.Generator) -> None:
+    """Nobody in a class yet (the agenda of :func:`in_class`)."""
+    model._learners = np.empty(0, np.int64)
+    model.class_entries = []  # who entered a class since the learners were last taken (model.move)
 
 
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Drop-outs and completions of everyone in a class; return who."""
     p, pop = model.p, model.pop
-    mem = model.member_idx
-    learners = mem[model.stage[mem] == Stage.IN_CLASS]
+    learners = in_class(model)
     prog = model.programme[learners]
     b = pop["barrier"][learners]
     free = prog == FREE_CLASS
+    # every learner has a programme (paid: above FREE_CLASS), and only learners have one
+    paid = np.count_nonzero(prog > FREE_CLASS)
     d = np.where(
-        free, p["free_class_dropout"], p["dropout_rate"] * (1.0 + p["support_effect"] * support_shortfall(model))
+        free,
+        p["free_class_dropout"],
+        p["dropout_rate"] * (1.0 + p["support_effect"] * support_shortfall(model, paid)),
     ) * (1.0 + BARRIER_DROPOUT * b)
     if p["belonging_effect"] > 0:  # user-to-system: live classes attended build belonging
         d = d * (1.0 - p["belonging_effect"] * attendance_share(model, learners))
@@ -165,4 +194,5 @@ RULE = Rule(
     ),
     passes=("completed_jika_ibu_menjadi",),
     step=step,
+    setup=setup,
 )

@@ -257,3 +257,23 @@ def test_smaller_places_bind_more(ipm_report):
     small = dict(free_class_size=30, places_scale_with_team=0.0, end="2021-12")
     rep = capacity.run_report(CommunityModel("ipm", rng=1, **small))
     assert rep["free_class"]["full"] > 0 and rep["free_class"]["turned_away"] > 0  # a queue waits for the next class
+
+
+# ------------------------------------------------------------------ member order and the team
+def test_member_rank_is_the_position_in_member_idx():
+    m = CommunityModel(rng=3, n_mothers=5000, end="2021-06")
+    while m.running:
+        m.step()
+        mem = m.member_idx
+        np.testing.assert_array_equal(capacity.member_rank(m)[mem], np.arange(mem.size))
+
+
+def test_team_holds_every_role_holder_in_member_order():
+    m = CommunityModel(rng=4, n_mothers=20_000, end="2022-12", volunteer_quit_rate=0.05)
+    ever = np.zeros(m.n, bool)
+    while m.running:
+        m.step()
+        ever |= m.role != Role.NONE
+        mem = m.member_idx
+        np.testing.assert_array_equal(capacity.team(m), mem[ever[mem]])
+    assert ever.sum() > m.n_role(Role.VOLUNTEER) + m.n_role(Role.MANAGER)  # some stepped down and stay listed
