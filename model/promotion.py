@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import capacity
 from .rule import Flow, Rule, State
 from .states import Role, Stage
 
@@ -40,15 +41,15 @@ def target_team(model) -> int:
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Update track records, let managers leave, fill vacancies; return who was promoted or left."""
     p = model.p
-    mem = model.member_idx
-    role = model.role[mem]
-    vol = mem[role == Role.VOLUNTEER]
+    team = capacity.team(model)  # everyone who has held a role, in member order: the few to look at
+    role = model.role[team]
+    vol = team[role == Role.VOLUNTEER]
     model.tenure[vol] += 1
     s = model.score[vol]
     contribution = np.minimum(1.0, s * rng.uniform(0.5, 1.5, vol.size))
     model.performance[vol] = PERFORMANCE_MEMORY * model.performance[vol] + (1 - PERFORMANCE_MEMORY) * contribution
 
-    man = mem[role == Role.MANAGER]
+    man = team[role == Role.MANAGER]
     left = man[(model.stage[man] == Stage.DORMANT) | (rng.random(man.size) < p["manager_leave_rate"])]
     model.role[left] = Role.NONE
     model.role_counts_changed()
