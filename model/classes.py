@@ -62,10 +62,13 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
     if not open_progs:
         return np.empty(0, np.int64)
     mem = model.member_idx
-    # compress, not cand[mask]: numpy's boolean indexing is several times slower on dense masks
-    cand = mem.compress((model.stage[mem] == Stage.ACTIVE) & (model.applied[mem] == NO_CLASS))
-    cand = cand.compress(model.score[cand] >= p["enrol_threshold"])
-    s, b, wtp = model.score[cand], pop["barrier"][cand], pop["wtp"][cand]
+    # compress, not cand[mask]: numpy's boolean indexing is several times slower on dense masks;
+    # the score is looked up once, for the active members only
+    active = mem.compress(model.stage[mem] == Stage.ACTIVE)
+    s_active = model.score[active]
+    keep = (model.applied[active] == NO_CLASS) & (s_active >= p["enrol_threshold"])
+    cand, s = active.compress(keep), s_active.compress(keep)
+    b, wtp = pop["barrier"][cand], pop["wtp"][cand]
     done = model.done[cand]  # programmes done (no one completes one during applications)
     base = (
         p["enrol_rate"]
@@ -74,40 +77,60 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
         * (1.0 + p["peer_reinforcement"] * np.minimum(model.alumnae_ties[cand], REINFORCEMENT_CAP))
     )
     base = funnel_factor(model, cand, done, base)
+    # one draw per candidate and programme, the programmes in random order; nothing else draws
+    # in between, so they are drawn at once
+    order = rng.permutation(open_progs)
+    draws = [rng.random(cand.size) for _ in order]
+    # A draw passes when it is below 1 - exp(-h) < h <= base (the price factor is at most 1),
+    # and base is mostly a few percent: h is computed only where a draw is below base (a little
+    # above, for rounding). The same arithmetic as computing it for everyone.
+    maybe = np.minimum.reduce(draws) < _above(base) if _price_at_most_one(p) else np.ones(cand.size, bool)
+    free = np.ones(cand.size, bool)  # has not applied to a programme visited before this week
     applied = []
-    for k in rng.permutation(open_progs):
+    for k, u in zip(order, draws):
         prog = PROGRAMMES[k]
         c = p[f"{prog}_price"] / p[f"{prog}_instalments"]
-        ok = np.flatnonzero((c <= wtp) & ((done >> k) & 1 == 0) & (model.applied[cand] == NO_CLASS))
-        # one draw per candidate, as always; the hazard is computed only where it is not 0
-        # (the others' draws cannot pass: u < 1 - exp(-0) = 0 never holds)
-        u = rng.random(cand.size)[ok]
-        w = wtp[ok]
+        ok = np.flatnonzero(maybe & free & (c <= wtp) & ((done >> k) & 1 == 0))
+        u, w = u[ok], wtp[ok]
         with np.errstate(divide="ignore", invalid="ignore"):
             h = base[ok] * np.exp(-p["price_sensitivity"] * (0.0 if c == 0 else np.where(w > 0, c / w, np.inf)))
-        who = cand[ok[u < -np.expm1(-h)]]
+        took = ok[u < -np.expm1(-h)]
+        free[took] = False
+        who = cand[took]
         model.applied[who] = k + 1
         applied.append(who)
     return np.concatenate(applied)
 
 
-def funnel_factor(model, cand: np.ndarray, done: np.ndarray, base: np.ndarray) -> np.ndarray:
-    """``base`` times the funnels' factors for candidates ``cand`` (``done``: their programmes done).
+def _price_at_most_one(p: dict) -> bool:
+    """Whether the price factor ``exp(-price_sensitivity * c / wtp)`` is at most 1 (prices, sensitivity >= 0)."""
+    prices = [p[f"{prog}_price"] / p[f"{prog}_instalments"] for prog in PROGRAMMES]
+    return p["price_sensitivity"] >= 0 and min(prices) >= 0
 
-    A factor whose boost is 0 is not applied at all (version 0.2's hazard, bit for bit).
+
+def _above(x):
+    """A little above ``x``: room for the rounding of the chance computed from it."""
+    return x * (1.0 + 1e-6)
+
+
+def funnel_factor(model, cand: np.ndarray, done: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """``base`` times the funnels' factors for candidates ``cand`` (``done``: their programmes done), in place.
+
+    A factor whose boost is 0 is not applied at all (version 0.2's hazard, bit for bit). Each
+    factor multiplies only where it applies (elsewhere it is 1: the same numbers, fewer passes).
     """
     p = model.p
     if p["telegram_class_boost"]:
-        base = base * np.where(model.telegram[cand], 1.0 + p["telegram_class_boost"], 1.0)
+        np.multiply(base, 1.0 + p["telegram_class_boost"], out=base, where=model.telegram[cand])
     if p["announcement_boost"]:
-        base = base * np.where(model.follower[cand], 1.0 + p["announcement_boost"], 1.0)
+        np.multiply(base, 1.0 + p["announcement_boost"], out=base, where=model.follower[cand])
     if p["volunteer_enrol_boost"]:
         opening = (model.role[cand] == Role.VOLUNTEER) & (done == 0)
-        base = base * np.where(opening, 1.0 + p["volunteer_enrol_boost"], 1.0)
+        np.multiply(base, 1.0 + p["volunteer_enrol_boost"], out=base, where=opening)
     if p["alumni_enrol_boost"] and p["repeat_window_weeks"]:
         last = model.alumni_week[cand]
         recent = (last >= 0) & (model.week - last <= p["repeat_window_weeks"])
-        base = base * np.where(recent, 1.0 + p["alumni_enrol_boost"], 1.0)
+        np.multiply(base, 1.0 + p["alumni_enrol_boost"], out=base, where=recent)
     return base
 
 

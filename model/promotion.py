@@ -52,9 +52,8 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     man = team[role == Role.MANAGER]
     left = man[(model.stage[man] == Stage.DORMANT) | (rng.random(man.size) < p["manager_leave_rate"])]
     model.role[left] = Role.NONE
-    model.role_counts_changed()
 
-    vacancies = target_team(model) - len(model.admins) - model.n_role(Role.MANAGER)
+    vacancies = target_team(model) - len(model.admins) - (man.size - left.size)
     promoted = np.empty(0, np.int64)
     if vacancies > 0 and vol.size:
         ok = (model.tenure[vol] >= p["promotion_min_tenure_weeks"]) & (model.stage[vol] != Stage.DORMANT)
@@ -62,7 +61,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
         order = np.lexsort((cand, -model.performance[cand]))  # best first; ties by index
         promoted = cand[order[:vacancies]]
         model.role[promoted] = Role.MANAGER
-        model.role_counts_changed()
+    model.role_counts_changed()  # once, after both changes (the managers above are counted from the team)
     return {"promotions": promoted, "managers_left": left}
 
 
