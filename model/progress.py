@@ -44,6 +44,10 @@ from .parameters import PROGRAMMES
 from .rule import Flow, Rule, State, per_programme
 from .states import FREE_CLASS, NO_CLASS, Stage
 
+_EMPTY = np.empty(0, np.int64)
+COMPLETIONS = ("free_class_graduates", "completed_paid", "completed_scholars", "completed_jika_ibu_menjadi")
+FLOWS = ("dropped_free", "dropped_paid", "dropped_scholars", *COMPLETIONS)  # what a step returns
+
 # assumed: a mother at the top of the barrier index drops out at 1 + 2 = 3 times the base rate
 BARRIER_DROPOUT = 2.0
 
@@ -102,6 +106,8 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Drop-outs and completions of everyone in a class; return who."""
     p, pop = model.p, model.pop
     learners = in_class(model)
+    if learners.size == 0:  # nobody in a class: nothing to draw
+        return dict.fromkeys(FLOWS, _EMPTY)
     prog = model.programme[learners]
     b = pop["barrier"][learners]
     free = prog == FREE_CLASS
@@ -115,49 +121,71 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     if p["belonging_effect"] > 0:  # user-to-system: live classes attended build belonging
         d = d * (1.0 - p["belonging_effect"] * attendance_share(model, learners))
     drop = rng.random(learners.size) < d
-    dropped = learners[drop]
-    done = learners[~drop & (model.class_end[learners] <= model.week + 1)]
+    ended = ~drop & (model.class_end[learners] <= model.week + 1)
+    out = dropouts(model, learners[drop], prog[drop])
+    out.update(completions(model, learners[ended], prog[ended], rng))
+    return out
+
+
+def dropouts(model, dropped: np.ndarray, prog: np.ndarray) -> dict[str, np.ndarray]:
+    """Learners ``dropped`` (in programmes ``prog``) leave their class and become dormant; return who, by kind."""
+    if dropped.size == 0:
+        return dict.fromkeys(("dropped_free", "dropped_paid", "dropped_scholars"), _EMPTY)
+    in_paid, paying = prog > FREE_CLASS, model.paying[dropped]
     out = {
-        "dropped_free": dropped[model.programme[dropped] == FREE_CLASS],
-        "dropped_paid": dropped[(model.programme[dropped] > FREE_CLASS) & model.paying[dropped]],
-        "dropped_scholars": dropped[(model.programme[dropped] > FREE_CLASS) & ~model.paying[dropped]],
+        "dropped_free": dropped[prog == FREE_CLASS],
+        "dropped_paid": dropped[in_paid & paying],
+        "dropped_scholars": dropped[in_paid & ~paying],
     }
     model.move(dropped, Stage.DORMANT)
     model.programme[dropped] = NO_CLASS
+    return out
 
-    free_done = done[model.programme[done] == FREE_CLASS]
-    paid_done = done[model.programme[done] > FREE_CLASS]
-    # free class completed
+
+def completions(model, done: np.ndarray, prog: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Learners ``done`` (in programmes ``prog``) complete their class: outcomes; return who, by kind.
+
+    The draws: the free-class graduates' parenting changes, then the paid completions'
+    financial and parenting changes (none drawn for nobody).
+    """
+    p = model.p
+    if done.size == 0:
+        return dict.fromkeys(COMPLETIONS, _EMPTY)
+    free_done = done[prog == FREE_CLASS]
+    in_paid = prog > FREE_CLASS
+    paid_done = done[in_paid]
     s = model.score
-    s[free_done] += p["internalise_free"] * (1.0 - s[free_done])
-    model.par_change[free_done[rng.random(free_done.size) < p["parenting_effect_free"]]] = True
-    model.free_grad[free_done] = True
-    # paid class (or scholarship) completed
-    k = model.programme[paid_done] - 1
-    fin_p = np.array([p[f"{g}_financial_effect"] for g in PROGRAMMES])[k]
-    scholars = ~model.paying[paid_done]
-    fin_p = np.where(scholars, p["scholarship_financial_effect"], fin_p)
-    if p["skill_effect"] > 0:  # user-to-document: materials read build skills
-        fin_p = np.minimum(1.0, fin_p * (1.0 + p["skill_effect"] * skill(model, paid_done)))
-    u_fin, u_par = rng.random(paid_done.size), rng.random(paid_done.size)
-    model.fin_change[paid_done[u_fin < fin_p]] = True
-    model.par_change[paid_done[u_par < p["parenting_effect_paid"]]] = True
-    s[paid_done] += p["internalise_paid"] * (1.0 - s[paid_done])
-    model.done[paid_done] |= (1 << k).astype(np.uint8)
+    if free_done.size:  # free class completed
+        s[free_done] += p["internalise_free"] * (1.0 - s[free_done])
+        model.par_change[free_done[rng.random(free_done.size) < p["parenting_effect_free"]]] = True
+        model.free_grad[free_done] = True
+    out = dict.fromkeys(COMPLETIONS, _EMPTY)
+    out["free_class_graduates"] = free_done
+    if paid_done.size:  # paid class (or scholarship) completed
+        k = prog[in_paid] - 1
+        fin_p = np.array([p[f"{g}_financial_effect"] for g in PROGRAMMES])[k]
+        scholars = ~model.paying[paid_done]
+        fin_p = np.where(scholars, p["scholarship_financial_effect"], fin_p)
+        if p["skill_effect"] > 0:  # user-to-document: materials read build skills
+            fin_p = np.minimum(1.0, fin_p * (1.0 + p["skill_effect"] * skill(model, paid_done)))
+        u_fin, u_par = rng.random(paid_done.size), rng.random(paid_done.size)
+        model.fin_change[paid_done[u_fin < fin_p]] = True
+        model.par_change[paid_done[u_par < p["parenting_effect_paid"]]] = True
+        s[paid_done] += p["internalise_paid"] * (1.0 - s[paid_done])
+        model.done[paid_done] |= (1 << k).astype(np.uint8)
+        new_alumnae = paid_done[~model.alumna[paid_done]]
+        model.alumna[paid_done] = True
+        if new_alumnae.size:
+            nb, _ = neighbours(model.ties, new_alumnae)
+            np.add.at(model.alumnae_ties, nb, model.alumnae_ties.dtype.type(1))  # own type: no slow casting path
+        out.update(
+            completed_paid=paid_done[~scholars],
+            completed_scholars=paid_done[scholars],
+            completed_jika_ibu_menjadi=paid_done[k == PROGRAMMES.index("jika_ibu_menjadi")],
+        )
     model.classes_done[done] += 1
-    new_alumnae = paid_done[~model.alumna[paid_done]]
-    model.alumna[paid_done] = True
-    if new_alumnae.size:
-        nb, _ = neighbours(model.ties, new_alumnae)
-        np.add.at(model.alumnae_ties, nb, model.alumnae_ties.dtype.type(1))  # own type: no slow casting path
     model.move(done, Stage.ACTIVE)
     model.programme[done] = NO_CLASS
-    out.update(
-        free_class_graduates=free_done,
-        completed_paid=paid_done[~scholars],
-        completed_scholars=paid_done[scholars],
-        completed_jika_ibu_menjadi=paid_done[k == PROGRAMMES.index("jika_ibu_menjadi")],
-    )
     return out
 
 
