@@ -82,23 +82,55 @@ def support(model) -> float:
     )
 
 
+def _extend_members(model) -> None:
+    """Extend the member-ordered arrays (:func:`member_rank`, :func:`member_stage`) with new members.
+
+    Members never leave, so each week only the newly registered are added; they are
+    created at the first call (ranks -1: not registered).
+    """
+    if getattr(model, "_member_rank", None) is None:
+        model._member_rank = np.full(model.stage.size, -1, np.int64)
+        model._member_stage = np.empty(model.stage.size, model.stage.dtype)
+        model._n_ranked = 0
+    k, mem = model._n_ranked, model.member_idx
+    if k < mem.size:
+        new = mem[k:]
+        model._member_rank[new] = np.arange(k, mem.size)
+        model._member_stage[k : mem.size] = model.stage[new]
+        model._n_ranked = mem.size
+
+
 def member_rank(model) -> np.ndarray:
-    """Each registered mother's position in ``model.member_idx`` (the order of registration), by row.
+    """Each mother's position in ``model.member_idx`` (the order of registration), by row; -1: not registered.
 
     The rules that keep a few mothers on an agenda (the learners, model/progress.py; the team,
     :func:`team`) put them in member order with it, the order of their random draws, instead
-    of a pass over every member. Members never leave, so the ranks are extended with each
-    week's new members; rows of mothers who are not registered hold no meaning.
+    of a pass over every member.
     """
-    rank = getattr(model, "_member_rank", None)
-    if rank is None:
-        rank = model._member_rank = np.empty(model.stage.size, np.int64)
-        model._n_ranked = 0
-    mem = model.member_idx
-    if model._n_ranked < mem.size:
-        rank[mem[model._n_ranked :]] = np.arange(model._n_ranked, mem.size)
-        model._n_ranked = mem.size
-    return rank
+    _extend_members(model)
+    return model._member_rank
+
+
+def member_stage(model) -> np.ndarray:
+    """Every member's stage in member order: ``model.stage[model.member_idx]`` without the look-ups.
+
+    A copy of the stages kept in member order (``model.move`` passes every move of members
+    to :func:`note_move`), so the rules that scan the members read it straight through; a
+    view: do not modify.
+    """
+    _extend_members(model)
+    return model._member_stage[: model._n_ranked]
+
+
+def note_move(model, idx: np.ndarray, to: int) -> None:
+    """Mothers ``idx`` moved to registered stage ``to``: keep :func:`member_stage` in step (called by ``model.move``).
+
+    Mothers not in it yet (registering now) are added with their stage when next asked.
+    """
+    if getattr(model, "_member_rank", None) is None:
+        return
+    r = model._member_rank[idx]
+    model._member_stage[r[r >= 0]] = to
 
 
 def team(model) -> np.ndarray:

@@ -64,7 +64,7 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
     mem = model.member_idx
     # compress, not cand[mask]: numpy's boolean indexing is several times slower on dense masks;
     # the score is looked up once, for the active members only
-    active = mem.compress(model.stage[mem] == Stage.ACTIVE)
+    active = mem.compress(capacity.member_stage(model) == Stage.ACTIVE)  # model.stage[mem], kept in member order
     s_active = model.score[active]
     keep = (model.applied[active] == NO_CLASS) & (s_active >= p["enrol_threshold"])
     cand, s = active.compress(keep), s_active.compress(keep)

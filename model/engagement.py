@@ -43,7 +43,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Update scores; move members between active and dormant; return who moved."""
     p, s = model.p, model.score
     mem = model.member_idx
-    stage, tg = model.stage[mem], model.telegram[mem]
+    stage, tg = capacity.member_stage(model), model.telegram[mem]  # stage: model.stage[mem], kept in member order
     # subsets by compress, not mem[mask]: numpy's boolean indexing is several times
     # slower on masks that are about half true, like these
     active, dormant_mask = stage == Stage.ACTIVE, stage == Stage.DORMANT

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import capacity
 from .rule import Flow, Rule, State
 from .states import Stage
 
@@ -105,7 +106,8 @@ def _offline(model, new: np.ndarray) -> np.ndarray | None:
         return np.zeros(new.size, bool)
     mem = model.member_idx
     prov = model.pop["prov"]
-    active = np.bincount(prov[mem[model.stage[mem] == Stage.ACTIVE]], minlength=len(model.prov_members))
+    active = mem.compress(capacity.member_stage(model) == Stage.ACTIVE)  # model.stage[mem], kept in member order
+    active = np.bincount(prov[active], minlength=len(model.prov_members))
     return offline & (active[prov[new]] >= p["happy_hour_min_members"])
 
 
