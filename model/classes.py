@@ -99,7 +99,20 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
         who = cand[took]
         model.applied[who] = k + 1
         applied.append(who)
-    return np.concatenate(applied)
+    applied = np.concatenate(applied)
+    if applied.size:
+        both = np.concatenate([model._applicants, applied])
+        model._applicants = both[np.argsort(capacity.member_rank(model)[both])]  # member order
+    return applied
+
+
+def applicants(model) -> np.ndarray:
+    """Every mother with a pending application (``applied`` set), in member order.
+
+    An agenda kept by this module (the only one that writes ``applied``): the few to look at,
+    instead of every member's ``applied``.
+    """
+    return model._applicants
 
 
 def _price_at_most_one(p: dict) -> bool:
@@ -140,11 +153,11 @@ def intake(model, rng: np.random.Generator) -> tuple[dict[str, np.ndarray], np.n
     Each cohort is logged in ``model.cohort_log`` as (programme, week, applicants, places, admitted).
     """
     admitted, waiting, left = {}, [], []
-    for k, prog in enumerate(PROGRAMMES):
-        if not model.cohort_starts(k):
-            continue
-        mem = model.member_idx
-        apps = mem[model.applied[mem] == k + 1]
+    starts = [k for k in range(len(PROGRAMMES)) if model.cohort_starts(k)]
+    pending = applicants(model)
+    for k in starts:
+        prog = PROGRAMMES[k]
+        apps = pending[model.applied[pending] == k + 1]  # in member order, as all the members' would be
         model.applied[apps] = NO_CLASS
         active = model.stage[apps] == Stage.ACTIVE
         wl = model.waitlisted[apps][active]
@@ -166,13 +179,16 @@ def intake(model, rng: np.random.Generator) -> tuple[dict[str, np.ndarray], np.n
         enrol(model, take, k, paying=True)
         admitted[prog] = take
         model.cohort_log.append((prog, model.week, int(apps.size), int(places), int(take.size)))
+    if starts:  # those admitted or turned away for good leave the agenda; the waiting list stays
+        model._applicants = pending[model.applied[pending] != NO_CLASS]
     empty = np.empty(0, np.int64)
     return admitted, np.concatenate([empty, *waiting]), np.concatenate([empty, *left])
 
 
 def setup(model, rng: np.random.Generator) -> None:
-    """An empty cohort log."""
+    """An empty cohort log; nobody has applied."""
     model.cohort_log = []  # (programme, week, applicants, places, admitted) per cohort started
+    model._applicants = np.empty(0, np.int64)  # see applicants()
 
 
 def enrol(model, idx: np.ndarray, k: int, paying: bool) -> None:

@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import capacity
+from . import capacity, classes
 from .rule import Flow, Rule
-from .states import NO_CLASS, Stage
+from .states import Stage
 
 TELEGRAM_REACTIVATION = 2.0  # assumed: still being in the group doubles the chance to come back
 
@@ -51,7 +51,10 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     s[prompted] += p["internalise_prompt"] * capacity.prompt_share(model, prompted.size) * (1.0 - s[prompted])
     dormant = mem.compress(dormant_mask)
     s[dormant] *= 1.0 - p["internalise_decay"]
-    idle = mem.compress(active & (model.applied[mem] == NO_CLASS))
+    # idle: active with no pending application; the few applicants (model/classes.py's agenda)
+    # are taken out of the active by their member positions, not by every member's ``applied``
+    active[capacity.member_rank(model)[classes.applicants(model)]] = False
+    idle = mem.compress(active)
     u_back, u_drift = rng.random(dormant.size), rng.random(idle.size)
     # Few draws pass, so each chance is computed only where the draw is below a bound it
     # cannot exceed (scores are in [0, 1], ties and tie_retention are not negative); the

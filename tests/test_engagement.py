@@ -149,6 +149,7 @@ def fake_model(stage, telegram, score, applied=None, n_admins=1, volunteers=0, m
         capacity.note_move(model, idx, to)
 
     model.move = move
+    model._applicants = np.flatnonzero(model.applied != NO_CLASS)  # model/classes.py's agenda (members in order)
     return model
 
 
