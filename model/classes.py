@@ -62,12 +62,15 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
     if not open_progs:
         return np.empty(0, np.int64)
     mem = model.member_idx
-    # compress, not cand[mask]: numpy's boolean indexing is several times slower on dense masks;
-    # the score is looked up once, for the active members only
-    active = mem.compress(capacity.member_stage(model) == Stage.ACTIVE)  # model.stage[mem], kept in member order
-    s_active = model.score[active]
-    keep = (model.applied[active] == NO_CLASS) & (s_active >= p["enrol_threshold"])
-    cand, s = active.compress(keep), s_active.compress(keep)
+    # active members with no pending application: the stages in member order, less the few
+    # applicants (this module's agenda) by their member positions; compress, not mem[mask]:
+    # numpy's boolean indexing is several times slower on dense masks
+    ready = capacity.member_stage(model) == Stage.ACTIVE
+    ready[capacity.member_rank(model)[applicants(model)]] = False
+    ready = mem.compress(ready)
+    s_ready = model.score[ready]  # the score is looked up once
+    keep = s_ready >= p["enrol_threshold"]
+    cand, s = ready.compress(keep), s_ready.compress(keep)
     b, wtp = pop["barrier"][cand], pop["wtp"][cand]
     done = model.done[cand]  # programmes done (no one completes one during applications)
     base = (
