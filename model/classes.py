@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import capacity
+from . import alumni, capacity
 from .parameters import PROGRAMME_LABELS, PROGRAMMES
 from .rule import Flow, Rule, State, per_programme
 from .states import NO_CLASS, Role, Stage
@@ -57,21 +57,23 @@ REINFORCEMENT_CAP = 3
 
 def applications(model, rng: np.random.Generator) -> np.ndarray:
     """Members in open sign-up windows apply; return who applied (any programme)."""
-    p, pop = model.p, model.pop
+    p = model.p
     open_progs = [k for k in range(len(PROGRAMMES)) if model.window_open(k)]
     if not open_progs:
         return np.empty(0, np.int64)
-    mem = model.member_idx
-    # active members with no pending application: the stages in member order, less the few
-    # applicants (this module's agenda) by their member positions; compress, not mem[mask]:
-    # numpy's boolean indexing is several times slower on dense masks
+    # The candidates are found by their member positions (``at``, rising), from the stages
+    # in member order less the few applicants (this module's agenda), so that what is kept in
+    # member order is read straight through: the stages, barrier and willingness to pay.
     ready = capacity.member_stage(model) == Stage.ACTIVE
     ready[capacity.member_rank(model)[applicants(model)]] = False
-    ready = mem.compress(ready)
+    at = np.flatnonzero(ready)
+    ready = model.member_idx[at]
     s_ready = model.score[ready]  # the score is looked up once
     keep = s_ready >= p["enrol_threshold"]
-    cand, s = ready.compress(keep), s_ready.compress(keep)
-    b, wtp = pop["barrier"][cand], pop["wtp"][cand]
+    # compress, not x[mask]: numpy's boolean indexing is several times slower on dense masks
+    at, cand, s = at.compress(keep), ready.compress(keep), s_ready.compress(keep)
+    barrier, wtp = _in_member_order(model)
+    b, wtp = barrier[at], wtp[at]
     done = model.done[cand]  # programmes done (no one completes one during applications)
     base = (
         p["enrol_rate"]
@@ -79,7 +81,7 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
         * (1.0 - b)
         * (1.0 + p["peer_reinforcement"] * np.minimum(model.alumnae_ties[cand], REINFORCEMENT_CAP))
     )
-    base = funnel_factor(model, cand, done, base)
+    base = funnel_factor(model, cand, at, done, base)
     # one draw per candidate and programme, the programmes in random order; nothing else draws
     # in between, so they are drawn at once
     order = rng.permutation(open_progs)
@@ -129,25 +131,51 @@ def _above(x):
     return x * (1.0 + 1e-6)
 
 
-def funnel_factor(model, cand: np.ndarray, done: np.ndarray, base: np.ndarray) -> np.ndarray:
-    """``base`` times the funnels' factors for candidates ``cand`` (``done``: their programmes done), in place.
+def funnel_factor(model, cand: np.ndarray, at: np.ndarray, done: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """``base`` times the funnels' factors for candidates ``cand``, in place.
 
-    A factor whose boost is 0 is not applied at all (version 0.2's hazard, bit for bit). Each
-    factor multiplies only where it applies (elsewhere it is 1: the same numbers, fewer passes).
+    ``at``: the candidates' member positions (rising); ``done``: their programmes done. A factor
+    whose boost is 0 is not applied at all (version 0.2's hazard, bit for bit). Each factor
+    multiplies only where it applies (elsewhere it is 1: the same numbers, fewer passes); the
+    volunteers and the alumni-event attendees, few, are found among the candidates by position.
     """
     p = model.p
     if p["telegram_class_boost"]:
         np.multiply(base, 1.0 + p["telegram_class_boost"], out=base, where=model.telegram[cand])
     if p["announcement_boost"]:
         np.multiply(base, 1.0 + p["announcement_boost"], out=base, where=model.follower[cand])
-    if p["volunteer_enrol_boost"]:
-        opening = (model.role[cand] == Role.VOLUNTEER) & (done == 0)
-        np.multiply(base, 1.0 + p["volunteer_enrol_boost"], out=base, where=opening)
-    if p["alumni_enrol_boost"] and p["repeat_window_weeks"]:
-        last = model.alumni_week[cand]
-        recent = (last >= 0) & (model.week - last <= p["repeat_window_weeks"])
-        np.multiply(base, 1.0 + p["alumni_enrol_boost"], out=base, where=recent)
+    rank = capacity.member_rank(model)
+    if p["volunteer_enrol_boost"]:  # a volunteer who has not completed a paid class: the opening class
+        team = capacity.team(model)
+        i = _among(at, rank[team[model.role[team] == Role.VOLUNTEER]])
+        base[i[done[i] == 0]] *= 1.0 + p["volunteer_enrol_boost"]
+    if p["alumni_enrol_boost"] and p["repeat_window_weeks"]:  # at an alumni event in the window
+        base[_among(at, rank[alumni.attended_since(model, model.week - p["repeat_window_weeks"])])] *= (
+            1.0 + p["alumni_enrol_boost"]
+        )
     return base
+
+
+def _among(at: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """Where member positions ``pos`` are in ``at`` (rising member positions): indices into ``at``."""
+    i = np.searchsorted(at, pos)
+    inside = i < at.size
+    i, pos = i[inside], pos[inside]
+    return i[at[i] == pos]
+
+
+def _in_member_order(model) -> tuple[np.ndarray, np.ndarray]:
+    """Every member's barrier and willingness to pay, in member order (fixed per mother; extended with new members)."""
+    if getattr(model, "_classes_barrier", None) is None:
+        model._classes_barrier = np.empty(model.stage.size, model.pop["barrier"].dtype)
+        model._classes_wtp = np.empty(model.stage.size, model.pop["wtp"].dtype)
+        model._n_classes_static = 0
+    k, mem = model._n_classes_static, model.member_idx
+    if k < mem.size:
+        model._classes_barrier[k : mem.size] = model.pop["barrier"][mem[k:]]
+        model._classes_wtp[k : mem.size] = model.pop["wtp"][mem[k:]]
+        model._n_classes_static = mem.size
+    return model._classes_barrier, model._classes_wtp
 
 
 def intake(model, rng: np.random.Generator) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:

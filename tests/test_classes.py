@@ -224,3 +224,13 @@ def test_applicants_are_every_pending_application_in_member_order():
             assert (m.applied[m.registered_week < 0] == NO_CLASS).all()  # only members apply
             seen += expected.size
         assert seen > 0
+
+
+def test_barrier_and_willingness_to_pay_in_member_order():
+    m = CommunityModel(rng=15, end="2021-06", **MID)
+    while m.running:
+        m.step()
+        barrier, wtp = classes._in_member_order(m)
+        mem = m.member_idx
+        np.testing.assert_array_equal(barrier[: mem.size], m.pop["barrier"][mem])
+        np.testing.assert_array_equal(wtp[: mem.size], m.pop["wtp"][mem])
