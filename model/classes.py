@@ -87,21 +87,25 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
     order = rng.permutation(open_progs)
     draws = [rng.random(cand.size) for _ in order]
     # A draw passes when it is below 1 - exp(-h) < h <= base (the price factor is at most 1),
-    # and base is mostly a few percent: h is computed only where a draw is below base (a little
-    # above, for rounding). The same arithmetic as computing it for everyone.
-    maybe = np.minimum.reduce(draws) < _above(base) if _price_at_most_one(p) else np.ones(cand.size, bool)
-    free = np.ones(cand.size, bool)  # has not applied to a programme visited before this week
+    # and base is mostly a few percent: only the candidates with a draw below base (a little
+    # above, for rounding) are looked at. The same arithmetic as looking at everyone.
+    if _price_at_most_one(p):
+        near = np.flatnonzero(np.minimum.reduce(draws) < _above(base))
+        base, wtp, done = base[near], wtp[near], done[near]
+    else:
+        near = np.arange(cand.size)
+    free = np.ones(near.size, bool)  # has not applied to a programme visited before this week
     applied = []
     for k, u in zip(order, draws):
         prog = PROGRAMMES[k]
         c = p[f"{prog}_price"] / p[f"{prog}_instalments"]
-        ok = np.flatnonzero(maybe & free & (c <= wtp) & ((done >> k) & 1 == 0))
-        u, w = u[ok], wtp[ok]
+        ok = np.flatnonzero(free & (c <= wtp) & ((done >> k) & 1 == 0))
+        u, w = u[near[ok]], wtp[ok]
         with np.errstate(divide="ignore", invalid="ignore"):
             h = base[ok] * np.exp(-p["price_sensitivity"] * (0.0 if c == 0 else np.where(w > 0, c / w, np.inf)))
         took = ok[u < -np.expm1(-h)]
         free[took] = False
-        who = cand[took]
+        who = cand[near[took]]
         model.applied[who] = k + 1
         applied.append(who)
     applied = np.concatenate(applied)
@@ -135,15 +139,15 @@ def funnel_factor(model, cand: np.ndarray, at: np.ndarray, done: np.ndarray, bas
     """``base`` times the funnels' factors for candidates ``cand``, in place.
 
     ``at``: the candidates' member positions (rising); ``done``: their programmes done. A factor
-    whose boost is 0 is not applied at all (version 0.2's hazard, bit for bit). Each factor
-    multiplies only where it applies (elsewhere it is 1: the same numbers, fewer passes); the
-    volunteers and the alumni-event attendees, few, are found among the candidates by position.
+    whose boost is 0 is not applied at all (version 0.2's hazard, bit for bit). The volunteers
+    and the alumni-event attendees, few, are found among the candidates by position and only
+    theirs are multiplied (elsewhere the factor is 1: the same numbers).
     """
     p = model.p
-    if p["telegram_class_boost"]:
-        np.multiply(base, 1.0 + p["telegram_class_boost"], out=base, where=model.telegram[cand])
+    if p["telegram_class_boost"]:  # (np.multiply's where= is slower than multiplying by np.where's 1s)
+        base *= np.where(model.telegram[cand], 1.0 + p["telegram_class_boost"], 1.0)
     if p["announcement_boost"]:
-        np.multiply(base, 1.0 + p["announcement_boost"], out=base, where=model.follower[cand])
+        base *= np.where(model.follower[cand], 1.0 + p["announcement_boost"], 1.0)
     rank = capacity.member_rank(model)
     if p["volunteer_enrol_boost"]:  # a volunteer who has not completed a paid class: the opening class
         team = capacity.team(model)
