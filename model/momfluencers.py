@@ -73,6 +73,8 @@ def train(model, completed: np.ndarray, rng: np.random.Generator) -> tuple[np.nd
     Returns (new momfluencers, new professionals on the other tracks).
     """
     p = model.p
+    if completed.size == 0:  # most weeks: nobody to train, nothing drawn
+        return completed, completed
     cand = completed[model.track[completed] == 0]
     u = rng.random(cand.size)
     new = cand[u < p["content_creator_share"]]
