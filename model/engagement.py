@@ -47,7 +47,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     # subsets by compress, not mem[mask]: numpy's boolean indexing is several times
     # slower on masks that are about half true, like these
     active, dormant_mask = stage == Stage.ACTIVE, stage == Stage.DORMANT
-    prompted = mem.compress(tg & (active | (stage == Stage.IN_CLASS)))
+    prompted = mem.compress(tg & ~dormant_mask)  # active or in a class: members have no other stage
     s[prompted] += p["internalise_prompt"] * capacity.prompt_share(model, prompted.size) * (1.0 - s[prompted])
     dormant = mem.compress(dormant_mask)
     s[dormant] *= 1.0 - p["internalise_decay"]
