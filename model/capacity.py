@@ -31,6 +31,11 @@ admission) and the scholarship batches (candidates and batch size). A cohort is
 *full* when it admits as many as it has places; applicants beyond the places are
 *turned away* (they return to active and may apply again: the waiting list).
 
+Member order and the team (for the rules that keep a few mothers on an agenda instead of
+passing over every member each week): :func:`member_rank` (each member's position in
+``model.member_idx``), :func:`member_stage` (the members' stages in that order, kept by
+``model.move``) and :func:`team` (everyone who has held a role, in member order).
+
 Parameters read: n_admins and admin_capacity (through the Admin agents),
 volunteer_weight, places_scale_with_team, prompt_reach, manager_capacity,
 volunteer_capacity; in the report the ``<prog>_places`` family, free_class,
