@@ -90,8 +90,13 @@ def in_class(model) -> np.ndarray:
     if model.class_entries:
         both = np.concatenate([kept, *model.class_entries])
         model.class_entries.clear()
-        _, first = np.unique(capacity.member_rank(model)[both], return_index=True)  # member order, each once
-        kept = both[first]
+        rank = capacity.member_rank(model)[both]
+        order = np.argsort(rank, kind="stable")  # member order
+        rank = rank[order]
+        once = np.empty(rank.size, bool)  # each mother once (one who left and came back is in both)
+        once[0] = True
+        np.not_equal(rank[1:], rank[:-1], out=once[1:])
+        kept = both[order[once]]
     model._learners = kept = kept[model.stage[kept] == Stage.IN_CLASS]
     return kept
 
