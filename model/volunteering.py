@@ -53,7 +53,8 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
             joined = rng.choice(cand, size=n, replace=False, p=w / w.sum())
             model.role[joined] = Role.VOLUNTEER
             capacity.add_to_team(model, joined)
-    model.role_counts_changed()
+    if quit_.size or joined.size:  # (model/promotion.py, next, recounts every week anyway)
+        model.role_counts_changed()
     before_paid = joined[model.done[joined] == 0]  # no completed paid class (volunteering as a way in)
     return {"volunteers": joined, "volunteers_before_paid": before_paid, "volunteers_quit": quit_}
 
