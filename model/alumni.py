@@ -38,7 +38,8 @@ _EMPTY = np.empty(0, np.int64)
 
 
 def setup(model, rng: np.random.Generator) -> None:
-    """The weeks of the reunion: the first week that starts in ``reunion_month``, every year."""
+    """The weeks of the reunion: the first week that starts in ``reunion_month``, every year; no events yet."""
+    model.alumni_events = []  # (week, attendees) of every alumni class and reunion held
     month = model.p["reunion_month"]
     # one entry per week, not per mother
     months = [(model.start_date + dt.timedelta(weeks=w)).month for w in range(model.n_weeks)]
@@ -58,7 +59,17 @@ def _attend(model, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     s = model.score
     s[who] += p["internalise_alumni"] * (1.0 - s[who])
     model.alumni_week[who] = model.week
+    model.alumni_events.append((model.week, who))
     return who, back
+
+
+def attended_since(model, week: int) -> np.ndarray:
+    """Who attended an alumni class or reunion in week ``week`` or later (maybe twice): ``alumni_week >= max(0, week)``.
+
+    From the log of events, not every mother's ``alumni_week`` (model/classes.py's funnel).
+    """
+    recent = [who for w, who in model.alumni_events if w >= week]
+    return np.concatenate(recent) if recent else _EMPTY
 
 
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:

@@ -74,13 +74,15 @@ def step(model, rng: np.random.Generator) -> dict[str, float]:
     n_brands = len(model.brands)
     runs = np.broadcast_to(rng.poisson(p["campaigns_per_month"] * 12 / 52, n_brands), (n_brands,))
     out["campaigns"] = int(runs.sum())
+    if out["campaigns"] == 0:  # no campaign this week (often): nothing else to do or draw
+        return out
     for brand, k in zip(model.brands, runs.tolist()):
         brand.campaigns += k
     creators = model.creator_idx()
     at = np.flatnonzero(
         model.momfluencer[creators] & (model.mf_engagement[creators] >= p["brand_min_engagement"])
     )  # the pool, as positions in the list of creators
-    if at.size == 0 or out["campaigns"] == 0:
+    if at.size == 0:
         return out
     pool = creators[at]
     appeal = _appeal(model.mf_engagement[pool], model.mf_followers[pool], p["differentiation"])

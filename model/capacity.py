@@ -31,6 +31,11 @@ admission) and the scholarship batches (candidates and batch size). A cohort is
 *full* when it admits as many as it has places; applicants beyond the places are
 *turned away* (they return to active and may apply again: the waiting list).
 
+Member order and the team (for the rules that keep a few mothers on an agenda instead of
+passing over every member each week): :func:`member_rank` (each member's position in
+``model.member_idx``), :func:`member_stage` (the members' stages in that order, kept by
+``model.move``) and :func:`team` (everyone who has held a role, in member order).
+
 Parameters read: n_admins and admin_capacity (through the Admin agents),
 volunteer_weight, places_scale_with_team, prompt_reach, manager_capacity,
 volunteer_capacity; in the report the ``<prog>_places`` family, free_class,
@@ -42,6 +47,8 @@ from __future__ import annotations
 import numpy as np
 
 from .states import Role, Stage
+
+_EMPTY = np.empty(0, np.int64)
 
 
 def facilitators(model) -> float:
@@ -78,6 +85,77 @@ def support(model) -> float:
         + model.n_role(Role.MANAGER) * p["manager_capacity"]
         + model.n_role(Role.VOLUNTEER) * p["volunteer_capacity"]
     )
+
+
+def _extend_members(model) -> None:
+    """Extend the member-ordered arrays (:func:`member_rank`, :func:`member_stage`) with new members.
+
+    Members never leave, so each week only the newly registered are added; they are
+    created at the first call (ranks -1: not registered).
+    """
+    if getattr(model, "_member_rank", None) is None:
+        model._member_rank = np.full(model.stage.size, -1, np.int64)
+        model._member_stage = np.empty(model.stage.size, model.stage.dtype)
+        model._n_ranked = 0
+    k, mem = model._n_ranked, model.member_idx
+    if k < mem.size:
+        new = mem[k:]
+        model._member_rank[new] = np.arange(k, mem.size)
+        model._member_stage[k : mem.size] = model.stage[new]
+        model._n_ranked = mem.size
+
+
+def member_rank(model) -> np.ndarray:
+    """Each mother's position in ``model.member_idx`` (the order of registration), by row; -1: not registered.
+
+    The rules that keep a few mothers on an agenda (the learners, model/progress.py; the team,
+    :func:`team`) put them in member order with it, the order of their random draws, instead
+    of a pass over every member.
+    """
+    _extend_members(model)
+    return model._member_rank
+
+
+def member_stage(model) -> np.ndarray:
+    """Every member's stage in member order: ``model.stage[model.member_idx]`` without the look-ups.
+
+    A copy of the stages kept in member order (``model.move`` passes every move of members
+    to :func:`note_move`), so the rules that scan the members read it straight through; a
+    view: do not modify.
+    """
+    _extend_members(model)
+    return model._member_stage[: model._n_ranked]
+
+
+def note_move(model, idx: np.ndarray, to: int) -> None:
+    """Mothers ``idx`` moved to registered stage ``to``: keep :func:`member_stage` in step (called by ``model.move``).
+
+    Mothers not in it yet (registering now) are added with their stage when next asked.
+    """
+    if getattr(model, "_member_rank", None) is None:
+        return
+    r = model._member_rank[idx]
+    model._member_stage[r[r >= 0]] = to
+
+
+def team(model) -> np.ndarray:
+    """Every mother who has held a role (volunteer or manager), now or before, in member order.
+
+    Only model/volunteering.py gives a mother a role (model/promotion.py makes volunteers
+    managers) and calls :func:`add_to_team`; the rules find the volunteers and managers
+    among these few instead of looking at every member's role.
+    """
+    return getattr(model, "_team", _EMPTY)
+
+
+def add_to_team(model, idx: np.ndarray) -> None:
+    """Note that mothers ``idx`` (members) hold a role now (see :func:`team`)."""
+    if idx.size == 0:
+        return
+    both = np.concatenate([team(model), idx])
+    rank = member_rank(model)[both]
+    _, first = np.unique(rank, return_index=True)  # sorted by member rank, each mother once
+    model._team = both[first]
 
 
 def run_report(model) -> dict[str, dict[str, float]]:

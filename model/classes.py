@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import capacity
+from . import alumni, capacity
 from .parameters import PROGRAMME_LABELS, PROGRAMMES
 from .rule import Flow, Rule, State, per_programme
 from .states import NO_CLASS, Role, Stage
@@ -57,15 +57,23 @@ REINFORCEMENT_CAP = 3
 
 def applications(model, rng: np.random.Generator) -> np.ndarray:
     """Members in open sign-up windows apply; return who applied (any programme)."""
-    p, pop = model.p, model.pop
+    p = model.p
     open_progs = [k for k in range(len(PROGRAMMES)) if model.window_open(k)]
     if not open_progs:
         return np.empty(0, np.int64)
-    mem = model.member_idx
-    # compress, not cand[mask]: numpy's boolean indexing is several times slower on dense masks
-    cand = mem.compress((model.stage[mem] == Stage.ACTIVE) & (model.applied[mem] == NO_CLASS))
-    cand = cand.compress(model.score[cand] >= p["enrol_threshold"])
-    s, b, wtp = model.score[cand], pop["barrier"][cand], pop["wtp"][cand]
+    # The candidates are found by their member positions (``at``, rising), from the stages
+    # in member order less the few applicants (this module's agenda), so that what is kept in
+    # member order is read straight through: the stages, barrier and willingness to pay.
+    ready = capacity.member_stage(model) == Stage.ACTIVE
+    ready[capacity.member_rank(model)[applicants(model)]] = False
+    at = np.flatnonzero(ready)
+    ready = model.member_idx[at]
+    s_ready = model.score[ready]  # the score is looked up once
+    keep = s_ready >= p["enrol_threshold"]
+    # compress, not x[mask]: numpy's boolean indexing is several times slower on dense masks
+    at, cand, s = at.compress(keep), ready.compress(keep), s_ready.compress(keep)
+    barrier, wtp = _in_member_order(model)
+    b, wtp = barrier[at], wtp[at]
     done = model.done[cand]  # programmes done (no one completes one during applications)
     base = (
         p["enrol_rate"]
@@ -73,42 +81,105 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
         * (1.0 - b)
         * (1.0 + p["peer_reinforcement"] * np.minimum(model.alumnae_ties[cand], REINFORCEMENT_CAP))
     )
-    base = funnel_factor(model, cand, done, base)
+    base = funnel_factor(model, cand, at, done, base)
+    # one draw per candidate and programme, the programmes in random order; nothing else draws
+    # in between, so they are drawn at once
+    order = rng.permutation(open_progs)
+    draws = [rng.random(cand.size) for _ in order]
+    # A draw passes when it is below 1 - exp(-h) < h <= base (the price factor is at most 1),
+    # and base is mostly a few percent: only the candidates with a draw below base (a little
+    # above, for rounding) are looked at. The same arithmetic as looking at everyone.
+    if _price_at_most_one(p):
+        near = np.flatnonzero(np.minimum.reduce(draws) < _above(base))
+        base, wtp, done = base[near], wtp[near], done[near]
+    else:
+        near = np.arange(cand.size)
+    free = np.ones(near.size, bool)  # has not applied to a programme visited before this week
     applied = []
-    for k in rng.permutation(open_progs):
+    for k, u in zip(order, draws):
         prog = PROGRAMMES[k]
         c = p[f"{prog}_price"] / p[f"{prog}_instalments"]
-        ok = np.flatnonzero((c <= wtp) & ((done >> k) & 1 == 0) & (model.applied[cand] == NO_CLASS))
-        # one draw per candidate, as always; the hazard is computed only where it is not 0
-        # (the others' draws cannot pass: u < 1 - exp(-0) = 0 never holds)
-        u = rng.random(cand.size)[ok]
-        w = wtp[ok]
+        ok = np.flatnonzero(free & (c <= wtp) & ((done >> k) & 1 == 0))
+        u, w = u[near[ok]], wtp[ok]
         with np.errstate(divide="ignore", invalid="ignore"):
             h = base[ok] * np.exp(-p["price_sensitivity"] * (0.0 if c == 0 else np.where(w > 0, c / w, np.inf)))
-        who = cand[ok[u < -np.expm1(-h)]]
+        took = ok[u < -np.expm1(-h)]
+        free[took] = False
+        who = cand[near[took]]
         model.applied[who] = k + 1
         applied.append(who)
-    return np.concatenate(applied)
+    applied = np.concatenate(applied)
+    if applied.size:
+        both = np.concatenate([model._applicants, applied])
+        model._applicants = both[np.argsort(capacity.member_rank(model)[both])]  # member order
+    return applied
 
 
-def funnel_factor(model, cand: np.ndarray, done: np.ndarray, base: np.ndarray) -> np.ndarray:
-    """``base`` times the funnels' factors for candidates ``cand`` (``done``: their programmes done).
+def applicants(model) -> np.ndarray:
+    """Every mother with a pending application (``applied`` set), in member order.
 
-    A factor whose boost is 0 is not applied at all (version 0.2's hazard, bit for bit).
+    An agenda kept by this module (the only one that writes ``applied``): the few to look at,
+    instead of every member's ``applied``.
+    """
+    return model._applicants
+
+
+def _price_at_most_one(p: dict) -> bool:
+    """Whether the price factor ``exp(-price_sensitivity * c / wtp)`` is at most 1 (prices, sensitivity >= 0)."""
+    prices = [p[f"{prog}_price"] / p[f"{prog}_instalments"] for prog in PROGRAMMES]
+    return p["price_sensitivity"] >= 0 and min(prices) >= 0
+
+
+def _above(x):
+    """A little above ``x``: room for the rounding of the chance computed from it."""
+    return x * (1.0 + 1e-6)
+
+
+def funnel_factor(model, cand: np.ndarray, at: np.ndarray, done: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """``base`` times the funnels' factors for candidates ``cand``, in place.
+
+    ``at``: the candidates' member positions (rising); ``done``: their programmes done. A factor
+    whose boost is 0 is not applied at all (version 0.2's hazard, bit for bit). The volunteers
+    and the alumni-event attendees, few, are found among the candidates by position and only
+    theirs are multiplied (elsewhere the factor is 1: the same numbers).
     """
     p = model.p
-    if p["telegram_class_boost"]:
-        base = base * np.where(model.telegram[cand], 1.0 + p["telegram_class_boost"], 1.0)
+    if p["telegram_class_boost"]:  # (np.multiply's where= is slower than multiplying by np.where's 1s)
+        base *= np.where(model.telegram[cand], 1.0 + p["telegram_class_boost"], 1.0)
     if p["announcement_boost"]:
-        base = base * np.where(model.follower[cand], 1.0 + p["announcement_boost"], 1.0)
-    if p["volunteer_enrol_boost"]:
-        opening = (model.role[cand] == Role.VOLUNTEER) & (done == 0)
-        base = base * np.where(opening, 1.0 + p["volunteer_enrol_boost"], 1.0)
-    if p["alumni_enrol_boost"] and p["repeat_window_weeks"]:
-        last = model.alumni_week[cand]
-        recent = (last >= 0) & (model.week - last <= p["repeat_window_weeks"])
-        base = base * np.where(recent, 1.0 + p["alumni_enrol_boost"], 1.0)
+        base *= np.where(model.follower[cand], 1.0 + p["announcement_boost"], 1.0)
+    rank = capacity.member_rank(model)
+    if p["volunteer_enrol_boost"]:  # a volunteer who has not completed a paid class: the opening class
+        team = capacity.team(model)
+        i = _among(at, rank[team[model.role[team] == Role.VOLUNTEER]])
+        base[i[done[i] == 0]] *= 1.0 + p["volunteer_enrol_boost"]
+    if p["alumni_enrol_boost"] and p["repeat_window_weeks"]:  # at an alumni event in the window
+        base[_among(at, rank[alumni.attended_since(model, model.week - p["repeat_window_weeks"])])] *= (
+            1.0 + p["alumni_enrol_boost"]
+        )
     return base
+
+
+def _among(at: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """Where member positions ``pos`` are in ``at`` (rising member positions): indices into ``at``."""
+    i = np.searchsorted(at, pos)
+    inside = i < at.size
+    i, pos = i[inside], pos[inside]
+    return i[at[i] == pos]
+
+
+def _in_member_order(model) -> tuple[np.ndarray, np.ndarray]:
+    """Every member's barrier and willingness to pay, in member order (fixed per mother; extended with new members)."""
+    if getattr(model, "_classes_barrier", None) is None:
+        model._classes_barrier = np.empty(model.stage.size, model.pop["barrier"].dtype)
+        model._classes_wtp = np.empty(model.stage.size, model.pop["wtp"].dtype)
+        model._n_classes_static = 0
+    k, mem = model._n_classes_static, model.member_idx
+    if k < mem.size:
+        model._classes_barrier[k : mem.size] = model.pop["barrier"][mem[k:]]
+        model._classes_wtp[k : mem.size] = model.pop["wtp"][mem[k:]]
+        model._n_classes_static = mem.size
+    return model._classes_barrier, model._classes_wtp
 
 
 def intake(model, rng: np.random.Generator) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
@@ -117,11 +188,11 @@ def intake(model, rng: np.random.Generator) -> tuple[dict[str, np.ndarray], np.n
     Each cohort is logged in ``model.cohort_log`` as (programme, week, applicants, places, admitted).
     """
     admitted, waiting, left = {}, [], []
-    for k, prog in enumerate(PROGRAMMES):
-        if not model.cohort_starts(k):
-            continue
-        mem = model.member_idx
-        apps = mem[model.applied[mem] == k + 1]
+    starts = [k for k in range(len(PROGRAMMES)) if model.cohort_starts(k)]
+    pending = applicants(model)
+    for k in starts:
+        prog = PROGRAMMES[k]
+        apps = pending[model.applied[pending] == k + 1]  # in member order, as all the members' would be
         model.applied[apps] = NO_CLASS
         active = model.stage[apps] == Stage.ACTIVE
         wl = model.waitlisted[apps][active]
@@ -143,13 +214,16 @@ def intake(model, rng: np.random.Generator) -> tuple[dict[str, np.ndarray], np.n
         enrol(model, take, k, paying=True)
         admitted[prog] = take
         model.cohort_log.append((prog, model.week, int(apps.size), int(places), int(take.size)))
+    if starts:  # those admitted or turned away for good leave the agenda; the waiting list stays
+        model._applicants = pending[model.applied[pending] != NO_CLASS]
     empty = np.empty(0, np.int64)
     return admitted, np.concatenate([empty, *waiting]), np.concatenate([empty, *left])
 
 
 def setup(model, rng: np.random.Generator) -> None:
-    """An empty cohort log."""
+    """An empty cohort log; nobody has applied."""
     model.cohort_log = []  # (programme, week, applicants, places, admitted) per cohort started
+    model._applicants = np.empty(0, np.int64)  # see applicants()
 
 
 def enrol(model, idx: np.ndarray, k: int, paying: bool) -> None:

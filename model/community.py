@@ -180,12 +180,24 @@ class CommunityModel(mesa.Model):
 
     # ------------------------------------------------------------ bookkeeping
     def move(self, idx: np.ndarray, to: Stage) -> None:
-        """Move mothers ``idx`` to stage ``to``, keeping the headcounts."""
+        """Move mothers ``idx`` to stage ``to``, keeping the headcounts.
+
+        Who enters a class is also noted in ``class_entries``: model/progress.py keeps the
+        learners from these notes, not from a pass over every member each week. Moves of
+        members also update the member-ordered copy of the stages (model/capacity.py's
+        ``member_stage``; registered mothers only ever move between registered stages).
+        """
         if idx.size == 0:
             return
         self.counts -= np.bincount(self.stage[idx], minlength=len(Stage))
         self.counts[to] += idx.size
         self.stage[idx] = to
+        if to >= Stage.ACTIVE:
+            from . import capacity  # keeps the members' stages in member order
+
+            capacity.note_move(self, idx, to)
+        if to == Stage.IN_CLASS:
+            self.class_entries.append(idx)
 
     def make_aware(self, idx: np.ndarray) -> None:
         """Unaware mothers ``idx`` become aware (and start to talk)."""

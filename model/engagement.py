@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import capacity
+from . import capacity, classes
 from .rule import Flow, Rule
-from .states import NO_CLASS, Stage
+from .states import Stage
 
 TELEGRAM_REACTIVATION = 2.0  # assumed: still being in the group doubles the chance to come back
 
@@ -43,25 +43,44 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Update scores; move members between active and dormant; return who moved."""
     p, s = model.p, model.score
     mem = model.member_idx
-    stage, tg = model.stage[mem], model.telegram[mem]
+    stage, tg = capacity.member_stage(model), model.telegram[mem]  # stage: model.stage[mem], kept in member order
     # subsets by compress, not mem[mask]: numpy's boolean indexing is several times
     # slower on masks that are about half true, like these
     active, dormant_mask = stage == Stage.ACTIVE, stage == Stage.DORMANT
-    prompted = mem.compress(tg & (active | (stage == Stage.IN_CLASS)))
+    prompted = mem.compress(tg & ~dormant_mask)  # active or in a class: members have no other stage
     s[prompted] += p["internalise_prompt"] * capacity.prompt_share(model, prompted.size) * (1.0 - s[prompted])
     dormant = mem.compress(dormant_mask)
     s[dormant] *= 1.0 - p["internalise_decay"]
-    back_p = p["reactivation_rate"] * np.where(tg.compress(dormant_mask), TELEGRAM_REACTIVATION, 1.0)
-    idle = mem.compress(active & (model.applied[mem] == NO_CLASS))
-    drift_p = p["dormancy_rate"] * (1.0 - s[idle])
-    if p["tie_retention"] > 0:  # bonds: community ties keep members and bring them back
-        back_p = back_p * (1.0 + p["tie_retention"] * model.net_ties[dormant])
-        drift_p = drift_p / (1.0 + p["tie_retention"] * model.net_ties[idle])
-    back = dormant[rng.random(dormant.size) < back_p]
-    drift = idle[rng.random(idle.size) < drift_p]
+    # idle: active with no pending application; the few applicants (model/classes.py's agenda)
+    # are taken out of the active by their member positions, not by every member's ``applied``
+    active[capacity.member_rank(model)[classes.applicants(model)]] = False
+    idle = mem.compress(active)
+    u_back, u_drift = rng.random(dormant.size), rng.random(idle.size)
+    # Few draws pass, so each chance is computed only where the draw is below a bound it
+    # cannot exceed (scores are in [0, 1], ties and tie_retention are not negative); the
+    # same arithmetic, element by element, as computing it for everyone.
+    ties = model.net_ties if p["tie_retention"] > 0 else None
+    top = 1.0 if ties is None or ties.size == 0 else 1.0 + p["tie_retention"] * float(ties.max())
+    maybe = np.flatnonzero(u_back < _above(p["reactivation_rate"] * TELEGRAM_REACTIVATION * top))
+    who = dormant[maybe]
+    back_p = p["reactivation_rate"] * np.where(model.telegram[who], TELEGRAM_REACTIVATION, 1.0)
+    if ties is not None:  # bonds: community ties keep members and bring them back
+        back_p = back_p * (1.0 + p["tie_retention"] * ties[who])
+    back = who[u_back[maybe] < back_p]
+    maybe = np.flatnonzero(u_drift < _above(p["dormancy_rate"]))
+    who = idle[maybe]
+    drift_p = p["dormancy_rate"] * (1.0 - s[who])
+    if ties is not None:
+        drift_p = drift_p / (1.0 + p["tie_retention"] * ties[who])
+    drift = who[u_drift[maybe] < drift_p]
     model.move(drift, Stage.DORMANT)
     model.move(back, Stage.ACTIVE)
     return {"dormant": drift, "reactivated": back}
+
+
+def _above(bound: float) -> float:
+    """A little above ``bound``: room for the rounding of the float32 and float64 arithmetic of a chance."""
+    return bound * (1.0 + 1e-6)
 
 
 RULE = Rule(

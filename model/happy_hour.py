@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import capacity
 from .rule import Flow, Rule
 from .states import Stage
 
@@ -27,7 +28,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     if not p["happy_hour"] or model.week % p["happy_hour_every_weeks"] != p["happy_hour_every_weeks"] - 1:
         return {"happy_hour_attendees": np.empty(0, np.int64)}
     mem = model.member_idx
-    active = mem[model.stage[mem] == Stage.ACTIVE]
+    active = mem.compress(capacity.member_stage(model) == Stage.ACTIVE)  # model.stage[mem], kept in member order
     prov = model.pop["prov"][active]
     counts = np.bincount(prov, minlength=len(model.prov_members))
     held = counts >= p["happy_hour_min_members"]

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import capacity
 from .rule import Flow, Rule, State
 from .states import Stage
 
@@ -72,6 +73,8 @@ def train(model, completed: np.ndarray, rng: np.random.Generator) -> tuple[np.nd
     Returns (new momfluencers, new professionals on the other tracks).
     """
     p = model.p
+    if completed.size == 0:  # most weeks: nobody to train, nothing drawn
+        return completed, completed
     cand = completed[model.track[completed] == 0]
     u = rng.random(cand.size)
     new = cand[u < p["content_creator_share"]]
@@ -105,7 +108,8 @@ def _offline(model, new: np.ndarray) -> np.ndarray | None:
         return np.zeros(new.size, bool)
     mem = model.member_idx
     prov = model.pop["prov"]
-    active = np.bincount(prov[mem[model.stage[mem] == Stage.ACTIVE]], minlength=len(model.prov_members))
+    active = mem.compress(capacity.member_stage(model) == Stage.ACTIVE)  # model.stage[mem], kept in member order
+    active = np.bincount(prov[active], minlength=len(model.prov_members))
     return offline & (active[prov[new]] >= p["happy_hour_min_members"])
 
 

@@ -44,6 +44,10 @@ from .parameters import PROGRAMMES
 from .rule import Flow, Rule, State, per_programme
 from .states import FREE_CLASS, NO_CLASS, Stage
 
+_EMPTY = np.empty(0, np.int64)
+COMPLETIONS = ("free_class_graduates", "completed_paid", "completed_scholars", "completed_jika_ibu_menjadi")
+FLOWS = ("dropped_free", "dropped_paid", "dropped_scholars", *COMPLETIONS)  # what a step returns
+
 # assumed: a mother at the top of the barrier index drops out at 1 + 2 = 3 times the base rate
 BARRIER_DROPOUT = 2.0
 
@@ -63,72 +67,130 @@ def skill(model, idx: np.ndarray) -> np.ndarray:
     return -np.expm1(-model.materials_read[idx] / SKILL_SCALE)
 
 
-def support_shortfall(model) -> float:
-    """Share of paid learners beyond the facilitation capacity (0 = fully supported)."""
-    mem = model.member_idx
-    learners = np.count_nonzero(model.programme[mem] > FREE_CLASS)
-    if learners == 0:
+def support_shortfall(model, paid_learners: int | None = None) -> float:
+    """Share of paid learners beyond the facilitation capacity (0 = fully supported).
+
+    ``paid_learners``: how many are in a paid class, if known (else counted over the members).
+    """
+    if paid_learners is None:
+        paid_learners = np.count_nonzero(model.programme[model.member_idx] > FREE_CLASS)
+    if paid_learners == 0:
         return 0.0
-    return max(0.0, 1.0 - capacity.support(model) / learners)
+    return max(0.0, 1.0 - capacity.support(model) / paid_learners)
+
+
+def in_class(model) -> np.ndarray:
+    """Everyone in a class now (stage IN_CLASS), in member order (the order of their draws).
+
+    An agenda, not a pass over every member: last time's learners who are still in a class,
+    and who entered a class since (``model.class_entries``, noted by ``model.move``; taken
+    from it here). Calling it again in the same week gives the same mothers.
+    """
+    kept = model._learners
+    if model.class_entries:
+        both = np.concatenate([kept, *model.class_entries])
+        model.class_entries.clear()
+        rank = capacity.member_rank(model)[both]
+        order = np.argsort(rank, kind="stable")  # member order
+        rank = rank[order]
+        once = np.empty(rank.size, bool)  # each mother once (one who left and came back is in both)
+        once[0] = True
+        np.not_equal(rank[1:], rank[:-1], out=once[1:])
+        kept = both[order[once]]
+    model._learners = kept = kept[model.stage[kept] == Stage.IN_CLASS]
+    return kept
+
+
+def setup(model, rng: np.random.Generator) -> None:
+    """Nobody in a class yet (the agenda of :func:`in_class`)."""
+    model._learners = np.empty(0, np.int64)
+    model.class_entries = []  # who entered a class since the learners were last taken (model.move)
 
 
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Drop-outs and completions of everyone in a class; return who."""
     p, pop = model.p, model.pop
-    mem = model.member_idx
-    learners = mem[model.stage[mem] == Stage.IN_CLASS]
+    learners = in_class(model)
+    if learners.size == 0:  # nobody in a class: nothing to draw
+        return dict.fromkeys(FLOWS, _EMPTY)
     prog = model.programme[learners]
     b = pop["barrier"][learners]
     free = prog == FREE_CLASS
+    # every learner has a programme (paid: above FREE_CLASS), and only learners have one
+    paid = np.count_nonzero(prog > FREE_CLASS)
     d = np.where(
-        free, p["free_class_dropout"], p["dropout_rate"] * (1.0 + p["support_effect"] * support_shortfall(model))
+        free,
+        p["free_class_dropout"],
+        p["dropout_rate"] * (1.0 + p["support_effect"] * support_shortfall(model, paid)),
     ) * (1.0 + BARRIER_DROPOUT * b)
     if p["belonging_effect"] > 0:  # user-to-system: live classes attended build belonging
         d = d * (1.0 - p["belonging_effect"] * attendance_share(model, learners))
     drop = rng.random(learners.size) < d
-    dropped = learners[drop]
-    done = learners[~drop & (model.class_end[learners] <= model.week + 1)]
+    ended = ~drop & (model.class_end[learners] <= model.week + 1)
+    out = dropouts(model, learners[drop], prog[drop])
+    out.update(completions(model, learners[ended], prog[ended], rng))
+    return out
+
+
+def dropouts(model, dropped: np.ndarray, prog: np.ndarray) -> dict[str, np.ndarray]:
+    """Learners ``dropped`` (in programmes ``prog``) leave their class and become dormant; return who, by kind."""
+    if dropped.size == 0:
+        return dict.fromkeys(("dropped_free", "dropped_paid", "dropped_scholars"), _EMPTY)
+    in_paid, paying = prog > FREE_CLASS, model.paying[dropped]
     out = {
-        "dropped_free": dropped[model.programme[dropped] == FREE_CLASS],
-        "dropped_paid": dropped[(model.programme[dropped] > FREE_CLASS) & model.paying[dropped]],
-        "dropped_scholars": dropped[(model.programme[dropped] > FREE_CLASS) & ~model.paying[dropped]],
+        "dropped_free": dropped[prog == FREE_CLASS],
+        "dropped_paid": dropped[in_paid & paying],
+        "dropped_scholars": dropped[in_paid & ~paying],
     }
     model.move(dropped, Stage.DORMANT)
     model.programme[dropped] = NO_CLASS
+    return out
 
-    free_done = done[model.programme[done] == FREE_CLASS]
-    paid_done = done[model.programme[done] > FREE_CLASS]
-    # free class completed
+
+def completions(model, done: np.ndarray, prog: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Learners ``done`` (in programmes ``prog``) complete their class: outcomes; return who, by kind.
+
+    The draws: the free-class graduates' parenting changes, then the paid completions'
+    financial and parenting changes (none drawn for nobody).
+    """
+    p = model.p
+    if done.size == 0:
+        return dict.fromkeys(COMPLETIONS, _EMPTY)
+    free_done = done[prog == FREE_CLASS]
+    in_paid = prog > FREE_CLASS
+    paid_done = done[in_paid]
     s = model.score
-    s[free_done] += p["internalise_free"] * (1.0 - s[free_done])
-    model.par_change[free_done[rng.random(free_done.size) < p["parenting_effect_free"]]] = True
-    model.free_grad[free_done] = True
-    # paid class (or scholarship) completed
-    k = model.programme[paid_done] - 1
-    fin_p = np.array([p[f"{g}_financial_effect"] for g in PROGRAMMES])[k]
-    scholars = ~model.paying[paid_done]
-    fin_p = np.where(scholars, p["scholarship_financial_effect"], fin_p)
-    if p["skill_effect"] > 0:  # user-to-document: materials read build skills
-        fin_p = np.minimum(1.0, fin_p * (1.0 + p["skill_effect"] * skill(model, paid_done)))
-    u_fin, u_par = rng.random(paid_done.size), rng.random(paid_done.size)
-    model.fin_change[paid_done[u_fin < fin_p]] = True
-    model.par_change[paid_done[u_par < p["parenting_effect_paid"]]] = True
-    s[paid_done] += p["internalise_paid"] * (1.0 - s[paid_done])
-    model.done[paid_done] |= (1 << k).astype(np.uint8)
+    if free_done.size:  # free class completed
+        s[free_done] += p["internalise_free"] * (1.0 - s[free_done])
+        model.par_change[free_done[rng.random(free_done.size) < p["parenting_effect_free"]]] = True
+        model.free_grad[free_done] = True
+    out = dict.fromkeys(COMPLETIONS, _EMPTY)
+    out["free_class_graduates"] = free_done
+    if paid_done.size:  # paid class (or scholarship) completed
+        k = prog[in_paid] - 1
+        fin_p = np.array([p[f"{g}_financial_effect"] for g in PROGRAMMES])[k]
+        scholars = ~model.paying[paid_done]
+        fin_p = np.where(scholars, p["scholarship_financial_effect"], fin_p)
+        if p["skill_effect"] > 0:  # user-to-document: materials read build skills
+            fin_p = np.minimum(1.0, fin_p * (1.0 + p["skill_effect"] * skill(model, paid_done)))
+        u_fin, u_par = rng.random(paid_done.size), rng.random(paid_done.size)
+        model.fin_change[paid_done[u_fin < fin_p]] = True
+        model.par_change[paid_done[u_par < p["parenting_effect_paid"]]] = True
+        s[paid_done] += p["internalise_paid"] * (1.0 - s[paid_done])
+        model.done[paid_done] |= (1 << k).astype(np.uint8)
+        new_alumnae = paid_done[~model.alumna[paid_done]]
+        model.alumna[paid_done] = True
+        if new_alumnae.size:
+            nb, _ = neighbours(model.ties, new_alumnae)
+            np.add.at(model.alumnae_ties, nb, model.alumnae_ties.dtype.type(1))  # own type: no slow casting path
+        out.update(
+            completed_paid=paid_done[~scholars],
+            completed_scholars=paid_done[scholars],
+            completed_jika_ibu_menjadi=paid_done[k == PROGRAMMES.index("jika_ibu_menjadi")],
+        )
     model.classes_done[done] += 1
-    new_alumnae = paid_done[~model.alumna[paid_done]]
-    model.alumna[paid_done] = True
-    if new_alumnae.size:
-        nb, _ = neighbours(model.ties, new_alumnae)
-        np.add.at(model.alumnae_ties, nb, model.alumnae_ties.dtype.type(1))  # own type: no slow casting path
     model.move(done, Stage.ACTIVE)
     model.programme[done] = NO_CLASS
-    out.update(
-        free_class_graduates=free_done,
-        completed_paid=paid_done[~scholars],
-        completed_scholars=paid_done[scholars],
-        completed_jika_ibu_menjadi=paid_done[k == PROGRAMMES.index("jika_ibu_menjadi")],
-    )
     return out
 
 
@@ -165,4 +227,5 @@ RULE = Rule(
     ),
     passes=("completed_jika_ibu_menjadi",),
     step=step,
+    setup=setup,
 )

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import capacity
 from .rule import Flow, Rule, State
 from .states import Role, Stage
 
@@ -40,20 +41,19 @@ def target_team(model) -> int:
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Update track records, let managers leave, fill vacancies; return who was promoted or left."""
     p = model.p
-    mem = model.member_idx
-    role = model.role[mem]
-    vol = mem[role == Role.VOLUNTEER]
+    team = capacity.team(model)  # everyone who has held a role, in member order: the few to look at
+    role = model.role[team]
+    vol = team[role == Role.VOLUNTEER]
     model.tenure[vol] += 1
     s = model.score[vol]
     contribution = np.minimum(1.0, s * rng.uniform(0.5, 1.5, vol.size))
     model.performance[vol] = PERFORMANCE_MEMORY * model.performance[vol] + (1 - PERFORMANCE_MEMORY) * contribution
 
-    man = mem[role == Role.MANAGER]
+    man = team[role == Role.MANAGER]
     left = man[(model.stage[man] == Stage.DORMANT) | (rng.random(man.size) < p["manager_leave_rate"])]
     model.role[left] = Role.NONE
-    model.role_counts_changed()
 
-    vacancies = target_team(model) - len(model.admins) - model.n_role(Role.MANAGER)
+    vacancies = target_team(model) - len(model.admins) - (man.size - left.size)
     promoted = np.empty(0, np.int64)
     if vacancies > 0 and vol.size:
         ok = (model.tenure[vol] >= p["promotion_min_tenure_weeks"]) & (model.stage[vol] != Stage.DORMANT)
@@ -61,7 +61,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
         order = np.lexsort((cand, -model.performance[cand]))  # best first; ties by index
         promoted = cand[order[:vacancies]]
         model.role[promoted] = Role.MANAGER
-        model.role_counts_changed()
+    model.role_counts_changed()  # once, after both changes (the managers above are counted from the team)
     return {"promotions": promoted, "managers_left": left}
 
 

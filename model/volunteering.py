@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import capacity
 from .rule import Flow, Rule
 from .states import Role, Stage
 
@@ -30,14 +31,15 @@ from .states import Role, Stage
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Volunteers step down; a call, when due, takes new ones; return who."""
     p = model.p
-    mem = model.member_idx
-    vol = mem[model.role[mem] == Role.VOLUNTEER]
+    team = capacity.team(model)  # everyone who has held a role, in member order: the few to look at
+    vol = team[model.role[team] == Role.VOLUNTEER]
     quit_ = vol[(model.stage[vol] == Stage.DORMANT) | (rng.random(vol.size) < p["volunteer_quit_rate"])]
     model.role[quit_] = Role.NONE
     joined = np.empty(0, np.int64)
     if p["volunteering"] and model.week % p["volunteer_call_every_weeks"] == 0 and p["volunteer_call_size"]:
+        mem = model.member_idx
         ok = (
-            (model.stage[mem] == Stage.ACTIVE)
+            (capacity.member_stage(model) == Stage.ACTIVE)  # model.stage[mem], kept in member order
             & (model.role[mem] == Role.NONE)
             & (model.score[mem] >= p["volunteer_threshold"])
             & (model.score[mem] > 0)
@@ -50,7 +52,9 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
             w = model.score[cand].astype(float)
             joined = rng.choice(cand, size=n, replace=False, p=w / w.sum())
             model.role[joined] = Role.VOLUNTEER
-    model.role_counts_changed()
+            capacity.add_to_team(model, joined)
+    if quit_.size or joined.size:  # (model/promotion.py, next, recounts every week anyway)
+        model.role_counts_changed()
     before_paid = joined[model.done[joined] == 0]  # no completed paid class (volunteering as a way in)
     return {"volunteers": joined, "volunteers_before_paid": before_paid, "volunteers_quit": quit_}
 

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from ibusim.model import CommunityModel
+from ibusim.model import CommunityModel, alumni
 from ibusim.model.parameters import PROGRAMMES
 from ibusim.model.states import REGISTERED_STAGES, Stage
 
@@ -126,3 +126,14 @@ def test_alumni_enrol_boost_raises_repeat_enrolment():
             m = CommunityModel(rng=seed, alumni_enrol_boost=boost, alumni_attendance=0.3, **MID).run()
             rep[boost] = m.dataframe()["cum_repeat_enrolled"].iloc[-1]
         assert rep[10.0] > rep[0.0], (seed, rep)
+
+
+def test_attended_since_is_who_has_alumni_week_at_or_after():
+    """The log of events gives the recent attendees (model/classes.py's alumni funnel) without a pass over everyone."""
+    m = CommunityModel(rng=16, n_mothers=20_000, end="2023-06", alumni_attendance=0.5)
+    while m.running:
+        m.step()
+        for since in (m.week - 13, m.week - 1, 0):
+            got = np.unique(alumni.attended_since(m, since))
+            np.testing.assert_array_equal(got, np.flatnonzero((m.alumni_week >= 0) & (m.alumni_week >= since)))
+    assert len(m.alumni_events) > 1

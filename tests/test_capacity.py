@@ -257,3 +257,41 @@ def test_smaller_places_bind_more(ipm_report):
     small = dict(free_class_size=30, places_scale_with_team=0.0, end="2021-12")
     rep = capacity.run_report(CommunityModel("ipm", rng=1, **small))
     assert rep["free_class"]["full"] > 0 and rep["free_class"]["turned_away"] > 0  # a queue waits for the next class
+
+
+# ------------------------------------------------------------------ member order and the team
+def test_member_rank_and_member_stage_follow_the_members():
+    m = CommunityModel(rng=3, n_mothers=5000, end="2021-06")
+    while m.running:
+        m.step()
+        mem = m.member_idx
+        np.testing.assert_array_equal(capacity.member_rank(m)[mem], np.arange(mem.size))
+        np.testing.assert_array_equal(capacity.member_stage(m), m.stage[mem])
+        assert (capacity.member_rank(m)[m.stage < Stage.ACTIVE] == -1).all()
+
+
+def test_member_stage_follows_moves_within_a_week():
+    """Moves of members update the copy at once; those registering now join it when next asked."""
+    m = CommunityModel(rng=5, n_mothers=5000, end="2021-06")
+    while m.running and m.member_idx.size < 50:
+        m.step()
+    mem = m.member_idx
+    capacity.member_stage(m)  # created and up to date
+    active = mem[m.stage[mem] == Stage.ACTIVE][:5]
+    m.move(active, Stage.DORMANT)
+    np.testing.assert_array_equal(capacity.member_stage(m), m.stage[mem])
+    newcomers = np.flatnonzero(m.stage == Stage.AWARE)[:3]
+    m.register(newcomers, Stage.ACTIVE)
+    np.testing.assert_array_equal(capacity.member_stage(m), m.stage[m.member_idx])
+    assert capacity.member_stage(m).size == mem.size + 3
+
+
+def test_team_holds_every_role_holder_in_member_order():
+    m = CommunityModel(rng=4, n_mothers=20_000, end="2022-12", volunteer_quit_rate=0.05)
+    ever = np.zeros(m.n, bool)
+    while m.running:
+        m.step()
+        ever |= m.role != Role.NONE
+        mem = m.member_idx
+        np.testing.assert_array_equal(capacity.team(m), mem[ever[mem]])
+    assert ever.sum() > m.n_role(Role.VOLUNTEER) + m.n_role(Role.MANAGER)  # some stepped down and stay listed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ibusim.model import CommunityModel, timeline
+from ibusim.model import CommunityModel, classes, timeline
 from ibusim.model.parameters import PROGRAMMES
 from ibusim.model.states import NO_CLASS, Stage
 
@@ -209,3 +209,28 @@ def test_without_waiting_list_nobody_waits():
     m = _tight(waiting_list=False)
     df = m.dataframe()
     assert df["cum_waitlisted"].iloc[-1] == 0 and not m.waitlisted.any()
+
+
+def test_applicants_are_every_pending_application_in_member_order():
+    """The agenda of pending applications is the scan of every member's ``applied``, week by week."""
+    for waiting_list in (True, False):
+        m = CommunityModel(rng=14, end="2022-12", waiting_list=waiting_list, **MID)
+        seen = 0
+        while m.running:
+            m.step()
+            mem = m.member_idx
+            expected = mem[m.applied[mem] != NO_CLASS]
+            np.testing.assert_array_equal(classes.applicants(m), expected)
+            assert (m.applied[m.registered_week < 0] == NO_CLASS).all()  # only members apply
+            seen += expected.size
+        assert seen > 0
+
+
+def test_barrier_and_willingness_to_pay_in_member_order():
+    m = CommunityModel(rng=15, end="2021-06", **MID)
+    while m.running:
+        m.step()
+        barrier, wtp = classes._in_member_order(m)
+        mem = m.member_idx
+        np.testing.assert_array_equal(barrier[: mem.size], m.pop["barrier"][mem])
+        np.testing.assert_array_equal(wtp[: mem.size], m.pop["wtp"][mem])

@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ibusim.model import CommunityModel, engagement
+from ibusim.model import CommunityModel, capacity, engagement
 from ibusim.model.states import NO_CLASS, Role, Stage
 
 # Model 2.0's other rules that move scores or stages (alumni events, exchanges) are off: these tests see engagement
@@ -144,10 +144,12 @@ def fake_model(stage, telegram, score, applied=None, n_admins=1, volunteers=0, m
         net_ties=np.zeros(n, np.int16),
     )
 
-    def move(idx, to):
+    def move(idx, to):  # as CommunityModel.move: the stage and its member-ordered copy
         model.stage[idx] = to
+        capacity.note_move(model, idx, to)
 
     model.move = move
+    model._applicants = np.flatnonzero(model.applied != NO_CLASS)  # model/classes.py's agenda (members in order)
     return model
 
 

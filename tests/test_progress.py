@@ -186,3 +186,27 @@ def test_completion_raises_internalisation():
     alive = m.classes_done > 0
     k = m.classes_done[alive] - 1
     np.testing.assert_allclose(m.score[alive], 1 - 0.7 * 0.65**k, rtol=1e-5)
+
+
+# ------------------------------------------------------------------ the learners' agenda
+def test_in_class_is_every_member_in_a_class_in_member_order():
+    """The agenda (last week's learners still in a class, plus model.move's class entries) is the scan."""
+    m = CommunityModel(rng=12, end="2022-06", **MID)
+    seen = 0
+    while m.running:
+        mem = m.member_idx
+        expected = mem[m.stage[mem] == Stage.IN_CLASS]
+        np.testing.assert_array_equal(progress.in_class(m), expected)
+        np.testing.assert_array_equal(progress.in_class(m), expected)  # asking twice changes nothing
+        seen += expected.size
+        m.step()
+    assert seen > 0
+
+
+def test_only_learners_have_a_programme():
+    """The paid learners progress counts for the shortfall are those with a paid programme."""
+    m = CommunityModel(rng=13, end="2022-06", **MID)
+    while m.running:
+        m.step()
+        has = np.flatnonzero(m.programme != NO_CLASS)
+        np.testing.assert_array_equal(has, np.flatnonzero(m.stage == Stage.IN_CLASS))
