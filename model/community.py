@@ -118,7 +118,7 @@ class CommunityModel(mesa.Model):
         # look at these subsets instead of scanning all n mothers every week
         self._aware_buf = np.empty(n, np.int64)
         self._n_aware_idx = 0
-        self.aware_rank = np.empty(n, np.int64)  # each aware mother's position in aware_idx
+        self.aware_rank = np.full(n, -1, np.int64)  # each aware mother's position in aware_idx (-1: unaware)
         self._member_buf = np.empty(n, np.int64)
         self._n_member_idx = 0
         self.messages = communication.message_window(self)  # the last window_weeks weeks' distinct message edges
@@ -226,7 +226,7 @@ class CommunityModel(mesa.Model):
         self._n_member_idx += idx.size
         self.registered_week[idx] = self.week
         self.add_talk(idx, self.p["member_talk"])
-        np.add.at(self.prov_members, self.pop["prov"][idx], 1)
+        self.prov_members += np.bincount(self.pop["prov"][idx], minlength=self.prov_members.size)
 
     @property
     def mothers(self) -> dict[int, Mother]:

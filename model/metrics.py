@@ -94,7 +94,8 @@ def _ratio(a: float, b: float) -> float:
 
 def _mean_score(m) -> float:
     reg = m.registered
-    return float(m.score.sum(dtype=np.float64) / reg) if reg else 0.0
+    # only members have a score (tests/test_community.py): sum theirs, not the whole population's
+    return float(m.score[m.member_idx].sum(dtype=np.float64) / reg) if reg else 0.0
 
 
 # numeric columns recorded by a function of the model (the flows and cumulatives are counted by the step)

@@ -152,6 +152,9 @@ def test_invariants_hold_every_week(run):
         assert m.counts.sum() == n
         assert m.week == steps
         assert np.all((m.score >= 0) & (m.score <= 1))
+        outside = np.ones(n, bool)
+        outside[m.member_idx] = False
+        assert not m.score[outside].any()  # only members have a score (metrics sum it over them)
         if not m.running:
             break
         m.step()
