@@ -104,7 +104,6 @@ def in_class(model) -> np.ndarray:
 def setup(model, rng: np.random.Generator) -> None:
     """Nobody in a class yet (the agenda of :func:`in_class`)."""
     model._learners = np.empty(0, np.int64)
-    model.class_entries = []  # who entered a class since the learners were last taken (model.move)
 
 
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:

@@ -51,7 +51,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
 
     man = team[role == Role.MANAGER]
     left = man[(model.stage[man] == Stage.DORMANT) | (rng.random(man.size) < p["manager_leave_rate"])]
-    model.role[left] = Role.NONE
+    model.set_role(left, Role.NONE)
 
     vacancies = target_team(model) - len(model.admins) - (man.size - left.size)
     promoted = np.empty(0, np.int64)
@@ -60,8 +60,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
         cand = vol[ok]
         order = np.lexsort((cand, -model.performance[cand]))  # best first; ties by index
         promoted = cand[order[:vacancies]]
-        model.role[promoted] = Role.MANAGER
-    model.role_counts_changed()  # once, after both changes (the managers above are counted from the team)
+        model.set_role(promoted, Role.MANAGER)
     return {"promotions": promoted, "managers_left": left}
 
 
