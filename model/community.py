@@ -99,12 +99,18 @@ class CommunityModel(mesa.Model):
         self.n = n = p["n_mothers"]
         self.pop = make_population(p, self.stream("population"))
         self.ties = small_world(n, 2 * p["ties_per_side"], p["long_tie_share"], self.stream("network"))
+        # 1 / degree (0 without ties) in float32, looked up by degree: the same values as computing
+        # it for every mother, from a table as long as the largest degree
         deg = self.ties.degree()
-        self.inv_degree = np.where(deg > 0, 1.0 / np.maximum(deg, 1), 0.0).astype(np.float32)
+        inv = np.zeros(int(deg.max(initial=0)) + 1)
+        inv[1:] = 1.0 / np.arange(1, inv.size)
+        self.inv_degree = inv.astype(np.float32)[deg]
 
         # per-mother state arrays: shared ones (model/states.py), then each rule's own
+        # (zero-filled ones by np.zeros: the system hands out zeroed memory as it is first written, so
+        # arrays written only for the few mothers a rule concerns cost no pass over every mother)
         for state in states.SHARED + tuple(s for rule in self.rules for s in rule.owns):
-            setattr(self, state.name, state.make(n))
+            setattr(self, state.name, np.zeros(n, state.dtype) if state.fill == 0 else state.make(n))
         self.participation = communication.participation(p, n, self.stream("participation"))
         self.counts = np.zeros(len(Stage), np.int64)
         self.counts[Stage.UNAWARE] = n

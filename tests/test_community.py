@@ -369,3 +369,10 @@ def test_ipm_seed_1_lands_every_target_in_its_band(ipm_run):
     assert len(rows) == len(targets_mod.load()) == 8
     outside = [(r["target"], r["simulated"], (r["low"], r["high"])) for r in rows if not r["inside"]]
     assert outside == []
+
+
+def test_inverse_degree_is_one_over_each_mothers_ties():
+    m = CommunityModel(rng=3, n_mothers=2000, long_tie_share=0.5)
+    deg = m.ties.degree()
+    np.testing.assert_array_equal(m.inv_degree, np.where(deg > 0, 1.0 / np.maximum(deg, 1), 0.0).astype(np.float32))
+    assert m.inv_degree.dtype == np.float32
