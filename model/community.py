@@ -356,8 +356,8 @@ class CommunityModel(mesa.Model):
     # ---------------------------------------------------------------- output
     @property
     def date(self) -> dt.date:
-        """First day of the week the next step simulates."""
-        return timeline.date_of(self.week, self.p["start"])
+        """First day of the week the next step simulates (``timeline.date_of``, from the start date kept)."""
+        return self.start_date + dt.timedelta(days=7 * int(self.week))
 
     @property
     def flows(self) -> dict[str, float]:

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from ibusim.model import CommunityModel, metrics, progress
+from ibusim.model import CommunityModel, metrics, progress, timeline
 from ibusim.model import targets as targets_mod
 from ibusim.model.parameters import PARAMS
 from ibusim.model.states import Role, Stage
@@ -162,6 +162,7 @@ def test_invariants_hold_every_week(run):
             assert m.n_role(r) == np.count_nonzero(role == r)
         np.testing.assert_array_equal(m.member_rank[m.member_idx], np.arange(m.member_idx.size))
         np.testing.assert_array_equal(m.member_stage, m.stage[m.member_idx])
+        assert m.date == timeline.date_of(m.week, m.p["start"])
         if not m.running:
             break
         m.step()
