@@ -32,7 +32,7 @@ import datetime as dt
 import numpy as np
 
 from .rule import Flow, Rule, State
-from .states import Stage
+from .states import DORMANT, Stage
 
 _EMPTY = np.empty(0, np.int64)
 
@@ -54,7 +54,7 @@ def _attend(model, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     mem = model.member_idx
     alumnae = mem.compress(model.alumna[mem])
     who = alumnae[rng.random(alumnae.size) < p["alumni_attendance"]]
-    back = who[model.stage[who] == Stage.DORMANT]
+    back = who[model.stage[who] == DORMANT]
     model.move(back, Stage.ACTIVE)
     s = model.score
     s[who] += p["internalise_alumni"] * (1.0 - s[who])

@@ -33,8 +33,8 @@ admission) and the scholarship batches (candidates and batch size). A cohort is
 
 Member order and the team (for the rules that keep a few mothers on an agenda instead of
 passing over every member each week): :func:`member_rank` (each member's position in
-``model.member_idx``), :func:`member_stage` (the members' stages in that order, kept by
-``model.move``) and :func:`team` (everyone who has held a role, in member order).
+``model.member_idx``, kept by ``model.register``), :func:`member_stage` (the members' stages in
+that order, kept by ``model.move``) and :func:`team` (everyone who has held a role, in member order).
 
 Parameters read: n_admins and admin_capacity (through the Admin agents),
 volunteer_weight, places_scale_with_team, prompt_reach, manager_capacity,
@@ -87,55 +87,23 @@ def support(model) -> float:
     )
 
 
-def _extend_members(model) -> None:
-    """Extend the member-ordered arrays (:func:`member_rank`, :func:`member_stage`) with new members.
-
-    Members never leave, so each week only the newly registered are added; they are
-    created at the first call (ranks -1: not registered).
-    """
-    if getattr(model, "_member_rank", None) is None:
-        model._member_rank = np.full(model.stage.size, -1, np.int64)
-        model._member_stage = np.empty(model.stage.size, model.stage.dtype)
-        model._n_ranked = 0
-    k, mem = model._n_ranked, model.member_idx
-    if k < mem.size:
-        new = mem[k:]
-        model._member_rank[new] = np.arange(k, mem.size)
-        model._member_stage[k : mem.size] = model.stage[new]
-        model._n_ranked = mem.size
-
-
 def member_rank(model) -> np.ndarray:
     """Each mother's position in ``model.member_idx`` (the order of registration), by row; -1: not registered.
 
-    The rules that keep a few mothers on an agenda (the learners, model/progress.py; the team,
-    :func:`team`) put them in member order with it, the order of their random draws, instead
-    of a pass over every member.
+    Kept by the model (``model.member_rank``, set by ``model.register``). The rules that keep a
+    few mothers on an agenda (the learners, model/progress.py; the team, :func:`team`) put them
+    in member order with it, the order of their random draws, instead of a pass over every member.
     """
-    _extend_members(model)
-    return model._member_rank
+    return model.member_rank
 
 
 def member_stage(model) -> np.ndarray:
     """Every member's stage in member order: ``model.stage[model.member_idx]`` without the look-ups.
 
-    A copy of the stages kept in member order (``model.move`` passes every move of members
-    to :func:`note_move`), so the rules that scan the members read it straight through; a
-    view: do not modify.
+    Kept by the model (``model.member_stage``, updated by ``model.move``), so the rules that
+    scan the members read it straight through; a view: do not modify.
     """
-    _extend_members(model)
-    return model._member_stage[: model._n_ranked]
-
-
-def note_move(model, idx: np.ndarray, to: int) -> None:
-    """Mothers ``idx`` moved to registered stage ``to``: keep :func:`member_stage` in step (called by ``model.move``).
-
-    Mothers not in it yet (registering now) are added with their stage when next asked.
-    """
-    if getattr(model, "_member_rank", None) is None:
-        return
-    r = model._member_rank[idx]
-    model._member_stage[r[r >= 0]] = to
+    return model.member_stage
 
 
 def team(model) -> np.ndarray:
@@ -153,7 +121,7 @@ def add_to_team(model, idx: np.ndarray) -> None:
     if idx.size == 0:
         return
     both = np.concatenate([team(model), idx])
-    rank = member_rank(model)[both]
+    rank = model.member_rank[both]
     _, first = np.unique(rank, return_index=True)  # sorted by member rank, each mother once
     model._team = both[first]
 

@@ -48,7 +48,7 @@ import numpy as np
 from . import alumni, capacity
 from .parameters import PROGRAMME_LABELS, PROGRAMMES
 from .rule import Flow, Rule, State, per_programme
-from .states import NO_CLASS, Role, Stage
+from .states import ACTIVE, NO_CLASS, VOLUNTEER, Stage
 
 # assumed: beyond a few reinforcing alumnae ties, more add nothing (complex contagion
 # saturates; Centola, background.md)
@@ -64,7 +64,7 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
     # The candidates are found by their member positions (``at``, rising), from the stages
     # in member order less the few applicants (this module's agenda), so that what is kept in
     # member order is read straight through: the stages, barrier and willingness to pay.
-    ready = capacity.member_stage(model) == Stage.ACTIVE
+    ready = capacity.member_stage(model) == ACTIVE
     ready[capacity.member_rank(model)[applicants(model)]] = False
     at = np.flatnonzero(ready)
     ready = model.member_idx[at]
@@ -151,7 +151,7 @@ def funnel_factor(model, cand: np.ndarray, at: np.ndarray, done: np.ndarray, bas
     rank = capacity.member_rank(model)
     if p["volunteer_enrol_boost"]:  # a volunteer who has not completed a paid class: the opening class
         team = capacity.team(model)
-        i = _among(at, rank[team[model.role[team] == Role.VOLUNTEER]])
+        i = _among(at, rank[team[model.role[team] == VOLUNTEER]])
         base[i[done[i] == 0]] *= 1.0 + p["volunteer_enrol_boost"]
     if p["alumni_enrol_boost"] and p["repeat_window_weeks"]:  # at an alumni event in the window
         base[_among(at, rank[alumni.attended_since(model, model.week - p["repeat_window_weeks"])])] *= (
@@ -194,7 +194,7 @@ def intake(model, rng: np.random.Generator) -> tuple[dict[str, np.ndarray], np.n
         prog = PROGRAMMES[k]
         apps = pending[model.applied[pending] == k + 1]  # in member order, as all the members' would be
         model.applied[apps] = NO_CLASS
-        active = model.stage[apps] == Stage.ACTIVE
+        active = model.stage[apps] == ACTIVE
         wl = model.waitlisted[apps][active]
         model.waitlisted[apps] = False
         apps = apps[active]

@@ -51,7 +51,7 @@ from .population import make_population
 from .rule import Rule
 from .rules import RULES
 from .scenarios import DEFAULT, load
-from .states import Role, Stage
+from .states import ACTIVE, IN_CLASS, MANAGER, NO_ROLE, VOLUNTEER, Role, Stage
 
 
 class CommunityModel(mesa.Model):
@@ -99,19 +99,26 @@ class CommunityModel(mesa.Model):
         self.n = n = p["n_mothers"]
         self.pop = make_population(p, self.stream("population"))
         self.ties = small_world(n, 2 * p["ties_per_side"], p["long_tie_share"], self.stream("network"))
+        # 1 / degree (0 without ties) in float32, looked up by degree: the same values as computing
+        # it for every mother, from a table as long as the largest degree
         deg = self.ties.degree()
-        self.inv_degree = np.where(deg > 0, 1.0 / np.maximum(deg, 1), 0.0).astype(np.float32)
+        inv = np.zeros(int(deg.max(initial=0)) + 1)
+        inv[1:] = 1.0 / np.arange(1, inv.size)
+        self.inv_degree = inv.astype(np.float32)[deg]
 
         # per-mother state arrays: shared ones (model/states.py), then each rule's own
+        # (zero-filled ones by np.zeros: the system hands out zeroed memory as it is first written, so
+        # arrays written only for the few mothers a rule concerns cost no pass over every mother)
         for state in states.SHARED + tuple(s for rule in self.rules for s in rule.owns):
-            setattr(self, state.name, state.make(n))
+            setattr(self, state.name, np.zeros(n, state.dtype) if state.fill == 0 else state.make(n))
         self.participation = communication.participation(p, n, self.stream("participation"))
         self.counts = np.zeros(len(Stage), np.int64)
         self.counts[Stage.UNAWARE] = n
         self.prov_members = np.zeros(int(self.pop["prov"].max(initial=0)) + 1, np.int64)
         self.talk_total = 0.0
         self.exposure_changed: list[np.ndarray] = []  # whose exposure add_talk raised (awareness empties it)
-        self._role_counts = np.zeros(len(Role), np.int64)
+        # volunteers and managers, kept by set_role (members with no role are counted on demand: n_role)
+        self._role_counts = [0] * len(Role)
         self._mothers: dict[int, Mother] = {}
         self._n_agents = 0  # registered mothers who are Mother agents already (see mothers)
         # index lists that only grow (nobody becomes unaware or unregisters): the rules
@@ -121,6 +128,12 @@ class CommunityModel(mesa.Model):
         self.aware_rank = np.full(n, -1, np.int64)  # each aware mother's position in aware_idx (-1: unaware)
         self._member_buf = np.empty(n, np.int64)
         self._n_member_idx = 0
+        # the members in member order (their order in member_idx, the order of registration): the
+        # rules that keep a few mothers on an agenda order them by member_rank, and those that scan
+        # every member read member_stage straight through instead of gathering model.stage[member_idx]
+        self.member_rank = np.full(n, -1, np.int64)  # each member's position in member_idx (-1: not registered)
+        self._member_stage = np.empty(n, np.int8)  # member_stage's buffer, kept by move
+        self.class_entries: list[np.ndarray] = []  # who entered a class since model/progress.py last looked
         self.messages = communication.message_window(self)  # the last window_weeks weeks' distinct message edges
         self.monitors = {"comm_centralisation": 0.0, "comm_density": 0.0, "comm_pattern": "none", "comm_nodes": 0}
         self.events = dict.fromkeys(communication.EVENT_TYPES, 0)
@@ -183,21 +196,20 @@ class CommunityModel(mesa.Model):
         """Move mothers ``idx`` to stage ``to``, keeping the headcounts.
 
         Who enters a class is also noted in ``class_entries``: model/progress.py keeps the
-        learners from these notes, not from a pass over every member each week. Moves of
-        members also update the member-ordered copy of the stages (model/capacity.py's
-        ``member_stage``; registered mothers only ever move between registered stages).
+        learners from these notes, not from a pass over every member each week. Moves to a
+        registered stage also update the member-ordered copy of the stages (``member_stage``):
+        only members are in a registered stage (:meth:`register` ranks mothers before it moves
+        them), and they never leave the registered stages.
         """
         if idx.size == 0:
             return
         self.counts -= np.bincount(self.stage[idx], minlength=len(Stage))
         self.counts[to] += idx.size
         self.stage[idx] = to
-        if to >= Stage.ACTIVE:
-            from . import capacity  # keeps the members' stages in member order
-
-            capacity.note_move(self, idx, to)
-        if to == Stage.IN_CLASS:
-            self.class_entries.append(idx)
+        if to >= ACTIVE:
+            self._member_stage[self.member_rank[idx]] = to
+            if to == IN_CLASS:
+                self.class_entries.append(idx)
 
     def make_aware(self, idx: np.ndarray) -> None:
         """Unaware mothers ``idx`` become aware (and start to talk)."""
@@ -214,16 +226,27 @@ class CommunityModel(mesa.Model):
 
     @property
     def member_idx(self) -> np.ndarray:
-        """Every registered mother (a view; do not modify)."""
+        """Every registered mother, in order of registration (member order; a view: do not modify)."""
         return self._member_buf[: self._n_member_idx]
 
+    @property
+    def member_stage(self) -> np.ndarray:
+        """Every member's stage in member order: ``stage[member_idx]`` without the look-ups (a view: do not modify).
+
+        A copy of the stages kept by :meth:`move`, so the rules that scan the members read it
+        straight through.
+        """
+        return self._member_stage[: self._n_member_idx]
+
     def register(self, idx: np.ndarray, to: Stage) -> None:
-        """Register mothers ``idx`` (stage ``to``): counts, talk weight; Mesa agents when looked at."""
+        """Register mothers ``idx`` (stage ``to``): member order, counts, talk weight; Mesa agents when looked at."""
         if idx.size == 0:
             return
-        self.move(idx, to)
-        self._member_buf[self._n_member_idx : self._n_member_idx + idx.size] = idx
+        k = self._n_member_idx
+        self._member_buf[k : k + idx.size] = idx
+        self.member_rank[idx] = np.arange(k, k + idx.size)
         self._n_member_idx += idx.size
+        self.move(idx, to)  # after the ranks: it writes their member-ordered stage
         self.registered_week[idx] = self.week
         self.add_talk(idx, self.p["member_talk"])
         self.prov_members += np.bincount(self.pop["prov"][idx], minlength=self.prov_members.size)
@@ -292,18 +315,30 @@ class CommunityModel(mesa.Model):
             # awareness refreshes its cached word-of-mouth term only for these mothers
             self.exposure_changed.append(nb)
 
+    def set_role(self, idx: np.ndarray, role: Role) -> None:
+        """Give members ``idx`` role ``role``, keeping the counts of :meth:`n_role`.
+
+        The rules change roles only through here (model/volunteering.py, model/promotion.py),
+        so the counts need no pass over the members' roles.
+        """
+        if idx.size == 0:
+            return
+        was = np.bincount(self.role[idx], minlength=len(Role)).tolist()
+        self._role_counts = [c - w for c, w in zip(self._role_counts, was)]
+        self._role_counts[role] += idx.size
+        self.role[idx] = role
+
     def role_counts_changed(self) -> None:
-        """Recount the roles (after role changes)."""
+        """Recount the roles from every member's role (after writing ``role`` directly, not by :meth:`set_role`)."""
         role = self.role[self.member_idx]
-        # bincount over the few role holders only (bincount is slow on a long int8 array);
-        # everyone else has Role.NONE
-        holders = role[np.flatnonzero(role != Role.NONE)]
-        self._role_counts = np.bincount(holders, minlength=len(Role))
-        self._role_counts[Role.NONE] = role.size - holders.size
+        # bincount over the few role holders only (bincount is slow on a long int8 array)
+        self._role_counts = np.bincount(role[role != NO_ROLE], minlength=len(Role)).tolist()
 
     def n_role(self, role: Role) -> int:
-        """How many members have ``role``."""
-        return int(self._role_counts[role])
+        """How many members have ``role`` (with no role: the members who are neither volunteers nor managers)."""
+        if role == NO_ROLE:
+            return self._n_member_idx - self._role_counts[VOLUNTEER] - self._role_counts[MANAGER]
+        return self._role_counts[role]
 
     def covid_factor(self) -> float:
         """This week's COVID-19 push, 1 + covid_push * lockdown level."""
@@ -321,8 +356,8 @@ class CommunityModel(mesa.Model):
     # ---------------------------------------------------------------- output
     @property
     def date(self) -> dt.date:
-        """First day of the week the next step simulates."""
-        return timeline.date_of(self.week, self.p["start"])
+        """First day of the week the next step simulates (``timeline.date_of``, from the start date kept)."""
+        return self.start_date + dt.timedelta(days=7 * int(self.week))
 
     @property
     def flows(self) -> dict[str, float]:

@@ -34,7 +34,7 @@ import numpy as np
 
 from . import capacity, classes
 from .rule import Flow, Rule
-from .states import Stage
+from .states import ACTIVE, DORMANT, Stage
 
 TELEGRAM_REACTIVATION = 2.0  # assumed: still being in the group doubles the chance to come back
 
@@ -46,7 +46,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     stage, tg = capacity.member_stage(model), model.telegram[mem]  # stage: model.stage[mem], kept in member order
     # subsets by compress, not mem[mask]: numpy's boolean indexing is several times
     # slower on masks that are about half true, like these
-    active, dormant_mask = stage == Stage.ACTIVE, stage == Stage.DORMANT
+    active, dormant_mask = stage == ACTIVE, stage == DORMANT
     prompted = mem.compress(tg & ~dormant_mask)  # active or in a class: members have no other stage
     s[prompted] += p["internalise_prompt"] * capacity.prompt_share(model, prompted.size) * (1.0 - s[prompted])
     dormant = mem.compress(dormant_mask)

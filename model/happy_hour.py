@@ -19,7 +19,7 @@ import numpy as np
 
 from . import capacity
 from .rule import Flow, Rule
-from .states import Stage
+from .states import ACTIVE
 
 
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -28,7 +28,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     if not p["happy_hour"] or model.week % p["happy_hour_every_weeks"] != p["happy_hour_every_weeks"] - 1:
         return {"happy_hour_attendees": np.empty(0, np.int64)}
     mem = model.member_idx
-    active = mem.compress(capacity.member_stage(model) == Stage.ACTIVE)  # model.stage[mem], kept in member order
+    active = mem.compress(capacity.member_stage(model) == ACTIVE)  # model.stage[mem], kept in member order
     prov = model.pop["prov"][active]
     counts = np.bincount(prov, minlength=len(model.prov_members))
     held = counts >= p["happy_hour_min_members"]

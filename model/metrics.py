@@ -53,8 +53,7 @@ STOCKS = {
     "n_volunteers": lambda m: m.n_role(Role.VOLUNTEER),
     "n_managers": lambda m: m.n_role(Role.MANAGER),
     "n_team": lambda m: len(m.admins) + m.n_role(Role.MANAGER),
-    # np.count_nonzero, not .sum(): summing a bool array of every mother is ten times slower
-    "n_momfluencers": lambda m: int(np.count_nonzero(m.momfluencer)) if m.creator_idx().size else 0,
+    "n_momfluencers": lambda m: _n_momfluencers(m),
     "n_admins": lambda m: len(m.admins),
     "n_provinces": lambda m: int(np.count_nonzero(m.prov_members)),
 }
@@ -72,7 +71,7 @@ SHARES = {
 MONITORS = {
     "team_capacity": lambda m: capacity.relative(m),
     "income_per_momfluencer_month": lambda m: (
-        _ratio(_new(m, "new_income") * 52 / 12, int(np.count_nonzero(m.momfluencer))) if m.momfluencer.any() else 0.0
+        _ratio(_new(m, "new_income") * 52 / 12, n) if (n := _n_momfluencers(m)) else 0.0
     ),
     "comm_pattern": lambda m: m.monitors["comm_pattern"],
 }
@@ -86,6 +85,11 @@ def _cum(m, name: str) -> float:
 def _new(m, name: str) -> float:
     """Flow ``name`` of the last step."""
     return float(m.series.new[m.week, _FLOW_COLUMN[name]])
+
+
+def _n_momfluencers(m) -> int:
+    """Momfluencers now: counted among the trained content creators (only they can be), not every mother."""
+    return int(np.count_nonzero(m.momfluencer[m.creator_idx()]))
 
 
 def _ratio(a: float, b: float) -> float:

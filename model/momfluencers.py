@@ -44,7 +44,7 @@ import numpy as np
 
 from . import capacity
 from .rule import Flow, Rule, State
-from .states import Stage
+from .states import ACTIVE
 
 FOLLOWER_SPREAD = 1.0  # assumed: log-sd of a new momfluencer's followers
 ENGAGEMENT_CONCENTRATION = 20.0  # assumed: alpha + beta of the engagement Beta
@@ -108,7 +108,7 @@ def _offline(model, new: np.ndarray) -> np.ndarray | None:
         return np.zeros(new.size, bool)
     mem = model.member_idx
     prov = model.pop["prov"]
-    active = mem.compress(capacity.member_stage(model) == Stage.ACTIVE)  # model.stage[mem], kept in member order
+    active = mem.compress(capacity.member_stage(model) == ACTIVE)  # model.stage[mem], kept in member order
     active = np.bincount(prov[active], minlength=len(model.prov_members))
     return offline & (active[prov[new]] >= p["happy_hour_min_members"])
 

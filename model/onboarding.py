@@ -45,7 +45,7 @@ import numpy as np
 
 from . import capacity, timeline
 from .rule import Flow, Rule, State
-from .states import FREE_CLASS, Stage
+from .states import AWARE, FREE_CLASS, QUEUED, Stage
 
 _EMPTY = np.empty(0, np.int64)
 
@@ -101,7 +101,7 @@ def _telegram_redraw(model, seen: int, week: int) -> bool:
         return False
     ch = model.changed
     moved = np.concatenate([ch.get("telegram_joins", _EMPTY), ch.get("telegram_leaves", _EMPTY)])
-    moved = moved[(model.stage[moved] == Stage.AWARE) & (model.aware_rank[moved] < seen)]
+    moved = moved[(model.stage[moved] == AWARE) & (model.aware_rank[moved] < seen)]
     moved = moved[model.seek_due[moved] >= week]  # still waiting to seek in this spell
     if moved.size == 0:
         return False
@@ -114,7 +114,7 @@ def _live_seekers(model, seekers: np.ndarray) -> np.ndarray:
     p = model.p
     if not p["live_seek_share"] or model.week % p["live_every_weeks"] != 0:
         return _EMPTY
-    ok = model.follower & (model.stage == Stage.AWARE)  # two passes over bools: cheaper than gathering aware_idx
+    ok = model.follower & (model.stage == AWARE)  # two passes over bools: cheaper than gathering aware_idx
     ok[seekers] = False
     cand = np.flatnonzero(ok)
     u = model.stream("onboarding_lives").random(cand.size)
@@ -164,7 +164,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
         return out
 
     gave_up = ag["give_up"].pop(week)
-    gave_up = gave_up[model.stage[gave_up] == Stage.QUEUED]
+    gave_up = gave_up[model.stage[gave_up] == QUEUED]
     model.move(gave_up, Stage.AWARE)
     schedule_seeking(model, gave_up, week + 1, rng)
     model.move(seekers, Stage.QUEUED)
@@ -176,7 +176,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     if week % p["free_class_every_weeks"] == 0 and p["free_class_size"] > 0:
         # entries of mothers who gave up (and perhaps queued again later) are stale: keep a mother
         # only in the week she is queued since
-        chunks = [ids[(model.stage[ids] == Stage.QUEUED) & (model.queue_since[ids] == w)] for w, ids in model.queue]
+        chunks = [ids[(model.stage[ids] == QUEUED) & (model.queue_since[ids] == w)] for w, ids in model.queue]
         queued = np.concatenate(chunks) if chunks else empty
         places = capacity.places(model, p["free_class_size"])
         admitted = queued[:places]

@@ -108,19 +108,39 @@ def make_population(p: dict, rng: np.random.Generator) -> dict[str, np.ndarray]:
     stigma = _beta(rng, p["stigma_mean"], n)
     free_time = _beta(rng, p["free_time_mean"], n)
     digital = _beta(rng, p["digital_literacy_mean"], n)
-    wtp = np.minimum(p["wtp_median"] * np.exp(p["wtp_sigma"] * rng.standard_normal(n)), p["wtp_max"])
+    # the arithmetic below works in place on one array per trait (no temporaries over every mother):
+    # the same operations, in the same order and precision, as the formulas in the module docstring
+    wtp = rng.standard_normal(n)
+    wtp *= p["wtp_sigma"]
+    np.exp(wtp, out=wtp)
+    wtp *= p["wtp_median"]
+    np.minimum(wtp, p["wtp_max"], out=wtp)  # wtp_median * exp(wtp_sigma * z), capped
     u = rng.random(n)
     occupation = np.full(n, LEFT_AFTER_MARRIAGE, dtype=np.int8)
     occupation[u < p["share_long_distance"] + p["share_migrated"]] = MIGRATED
     occupation[u < p["share_long_distance"]] = LONG_DISTANCE
     wsum = p["weight_environment"] + p["weight_family"] + p["weight_time"]
-    raw = (
-        p["weight_environment"] * stigma + p["weight_family"] * (1 - family) + p["weight_time"] * (1 - free_time)
-    ) / wsum
-    barrier = np.minimum(1.0, p["barrier_strength"] * raw).astype(np.float32)
-    motivation = np.where(occupation == LEFT_AFTER_MARRIAGE, 1.0, p["isolation_motivation"]).astype(np.float32)
-    # digital literacy limits how well mass media and Instagram reach her (a barrier too)
-    digital_reach = (1.0 - np.minimum(1.0, p["barrier_strength"] * (1.0 - digital))).astype(np.float32)
+    # barrier: min(1, barrier_strength * (w_env * stigma + w_fam * (1 - family) + w_time * (1 - free_time)) / wsum),
+    # in float32 (Python floats take the arrays' precision)
+    barrier = p["weight_environment"] * stigma
+    term = 1 - family
+    term *= p["weight_family"]
+    barrier += term
+    np.subtract(1, free_time, out=term)
+    term *= p["weight_time"]
+    barrier += term
+    barrier /= wsum
+    barrier *= p["barrier_strength"]
+    np.minimum(barrier, 1.0, out=barrier)
+    motivation = np.where(
+        occupation == LEFT_AFTER_MARRIAGE, np.float32(1.0), np.float32(p["isolation_motivation"])
+    )  # float32 values, as the float64 ones cast
+    # digital literacy limits how well mass media and Instagram reach her (a barrier too):
+    # 1 - min(1, barrier_strength * (1 - digital))
+    digital_reach = 1.0 - digital
+    digital_reach *= p["barrier_strength"]
+    np.minimum(digital_reach, 1.0, out=digital_reach)
+    np.subtract(1.0, digital_reach, out=digital_reach)
     return dict(
         prov=prov,
         family=family,

@@ -42,7 +42,7 @@ from . import capacity
 from .network import neighbours
 from .parameters import PROGRAMMES
 from .rule import Flow, Rule, State, per_programme
-from .states import FREE_CLASS, NO_CLASS, Stage
+from .states import FREE_CLASS, IN_CLASS, NO_CLASS, Stage
 
 _EMPTY = np.empty(0, np.int64)
 COMPLETIONS = ("free_class_graduates", "completed_paid", "completed_scholars", "completed_jika_ibu_menjadi")
@@ -97,14 +97,13 @@ def in_class(model) -> np.ndarray:
         once[0] = True
         np.not_equal(rank[1:], rank[:-1], out=once[1:])
         kept = both[order[once]]
-    model._learners = kept = kept[model.stage[kept] == Stage.IN_CLASS]
+    model._learners = kept = kept[model.stage[kept] == IN_CLASS]
     return kept
 
 
 def setup(model, rng: np.random.Generator) -> None:
     """Nobody in a class yet (the agenda of :func:`in_class`)."""
     model._learners = np.empty(0, np.int64)
-    model.class_entries = []  # who entered a class since the learners were last taken (model.move)
 
 
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:

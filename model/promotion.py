@@ -26,7 +26,7 @@ import numpy as np
 
 from . import capacity
 from .rule import Flow, Rule, State
-from .states import Role, Stage
+from .states import DORMANT, MANAGER, VOLUNTEER, Role
 
 PERFORMANCE_MEMORY = 0.9  # assumed: a track record reflects roughly the last ten weeks
 
@@ -43,25 +43,24 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     p = model.p
     team = capacity.team(model)  # everyone who has held a role, in member order: the few to look at
     role = model.role[team]
-    vol = team[role == Role.VOLUNTEER]
+    vol = team[role == VOLUNTEER]
     model.tenure[vol] += 1
     s = model.score[vol]
     contribution = np.minimum(1.0, s * rng.uniform(0.5, 1.5, vol.size))
     model.performance[vol] = PERFORMANCE_MEMORY * model.performance[vol] + (1 - PERFORMANCE_MEMORY) * contribution
 
-    man = team[role == Role.MANAGER]
-    left = man[(model.stage[man] == Stage.DORMANT) | (rng.random(man.size) < p["manager_leave_rate"])]
-    model.role[left] = Role.NONE
+    man = team[role == MANAGER]
+    left = man[(model.stage[man] == DORMANT) | (rng.random(man.size) < p["manager_leave_rate"])]
+    model.set_role(left, Role.NONE)
 
     vacancies = target_team(model) - len(model.admins) - (man.size - left.size)
     promoted = np.empty(0, np.int64)
     if vacancies > 0 and vol.size:
-        ok = (model.tenure[vol] >= p["promotion_min_tenure_weeks"]) & (model.stage[vol] != Stage.DORMANT)
+        ok = (model.tenure[vol] >= p["promotion_min_tenure_weeks"]) & (model.stage[vol] != DORMANT)
         cand = vol[ok]
         order = np.lexsort((cand, -model.performance[cand]))  # best first; ties by index
         promoted = cand[order[:vacancies]]
-        model.role[promoted] = Role.MANAGER
-    model.role_counts_changed()  # once, after both changes (the managers above are counted from the team)
+        model.set_role(promoted, Role.MANAGER)
     return {"promotions": promoted, "managers_left": left}
 
 

@@ -25,7 +25,7 @@ import numpy as np
 from . import capacity, classes
 from .parameters import PROGRAMMES
 from .rule import Flow, Rule, State
-from .states import NO_CLASS, Stage
+from .states import ACTIVE, NO_CLASS
 
 IBU_PEBISNIS = PROGRAMMES.index("ibu_pebisnis")
 
@@ -37,7 +37,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
         return {"scholars": np.empty(0, np.int64), "scholarship_candidates": 0}
     mem = model.member_idx
     cand = mem[
-        (capacity.member_stage(model) == Stage.ACTIVE)  # model.stage[mem], kept in member order
+        (capacity.member_stage(model) == ACTIVE)  # model.stage[mem], kept in member order
         & ~model.scholar[mem]
         & (model.applied[mem] == NO_CLASS)
         & ((model.done[mem] >> IBU_PEBISNIS) & 1 == 0)

@@ -41,6 +41,12 @@ class Role(IntEnum):
     MANAGER = 2
 
 
+# The same codes as plain ints, for comparisons with whole arrays (``stage == ACTIVE``): numpy
+# takes an IntEnum member as an int64 array and casts the int8 array to int64 first, several
+# times slower than with a plain int (about 30 vs 3 us on 15,000 members), for the same mask.
+UNAWARE, AWARE, QUEUED, ACTIVE, IN_CLASS, DORMANT = (s.value for s in Stage)
+NO_ROLE, VOLUNTEER, MANAGER = (r.value for r in Role)
+
 REGISTERED_STAGES = (Stage.ACTIVE, Stage.IN_CLASS, Stage.DORMANT)
 FREE_CLASS = 0  # programme code of the free entry class; paid programmes are 1..4
 NO_CLASS = -1

@@ -25,22 +25,22 @@ import numpy as np
 
 from . import capacity
 from .rule import Flow, Rule
-from .states import Role, Stage
+from .states import ACTIVE, DORMANT, NO_ROLE, VOLUNTEER, Role
 
 
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Volunteers step down; a call, when due, takes new ones; return who."""
     p = model.p
     team = capacity.team(model)  # everyone who has held a role, in member order: the few to look at
-    vol = team[model.role[team] == Role.VOLUNTEER]
-    quit_ = vol[(model.stage[vol] == Stage.DORMANT) | (rng.random(vol.size) < p["volunteer_quit_rate"])]
-    model.role[quit_] = Role.NONE
+    vol = team[model.role[team] == VOLUNTEER]
+    quit_ = vol[(model.stage[vol] == DORMANT) | (rng.random(vol.size) < p["volunteer_quit_rate"])]
+    model.set_role(quit_, Role.NONE)
     joined = np.empty(0, np.int64)
     if p["volunteering"] and model.week % p["volunteer_call_every_weeks"] == 0 and p["volunteer_call_size"]:
         mem = model.member_idx
         ok = (
-            (capacity.member_stage(model) == Stage.ACTIVE)  # model.stage[mem], kept in member order
-            & (model.role[mem] == Role.NONE)
+            (capacity.member_stage(model) == ACTIVE)  # model.stage[mem], kept in member order
+            & (model.role[mem] == NO_ROLE)
             & (model.score[mem] >= p["volunteer_threshold"])
             & (model.score[mem] > 0)
         )
@@ -51,10 +51,8 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
         if n:
             w = model.score[cand].astype(float)
             joined = rng.choice(cand, size=n, replace=False, p=w / w.sum())
-            model.role[joined] = Role.VOLUNTEER
+            model.set_role(joined, Role.VOLUNTEER)
             capacity.add_to_team(model, joined)
-    if quit_.size or joined.size:  # (model/promotion.py, next, recounts every week anyway)
-        model.role_counts_changed()
     before_paid = joined[model.done[joined] == 0]  # no completed paid class (volunteering as a way in)
     return {"volunteers": joined, "volunteers_before_paid": before_paid, "volunteers_quit": quit_}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -20,10 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from ibusim.model import CommunityModel, metrics
+from ibusim.model import CommunityModel, metrics, progress, timeline
 from ibusim.model import targets as targets_mod
 from ibusim.model.parameters import PARAMS
-from ibusim.model.states import Stage
+from ibusim.model.states import Role, Stage
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = {"n_mothers": 5000, "end": "2021-12"}
@@ -155,6 +156,13 @@ def test_invariants_hold_every_week(run):
         outside = np.ones(n, bool)
         outside[m.member_idx] = False
         assert not m.score[outside].any()  # only members have a score (metrics sum it over them)
+        # the kept role counts and member order match the arrays
+        role = m.role[m.member_idx]
+        for r in Role:
+            assert m.n_role(r) == np.count_nonzero(role == r)
+        np.testing.assert_array_equal(m.member_rank[m.member_idx], np.arange(m.member_idx.size))
+        np.testing.assert_array_equal(m.member_stage, m.stage[m.member_idx])
+        assert m.date == timeline.date_of(m.week, m.p["start"])
         if not m.running:
             break
         m.step()
@@ -190,6 +198,41 @@ def test_invariants_hold_every_week(run):
     assert summ["instagram"] == last["n_followers"]
     assert summ["telegram"] == last["n_telegram"]
     assert summ["weeks"] == m.n_weeks
+
+
+def test_set_role_keeps_the_role_counts():
+    m = CommunityModel(rng=2, n_mothers=3000, end="2020-12").run()
+    mem = m.member_idx
+    assert mem.size > 10
+
+    def counted():
+        return [int(np.count_nonzero(m.role[mem] == r)) for r in Role]
+
+    m.set_role(mem[:6], Role.VOLUNTEER)
+    m.set_role(mem[4:8], Role.MANAGER)  # two volunteers among them
+    m.set_role(mem[:1], Role.NONE)
+    m.set_role(mem[:0], Role.MANAGER)  # nobody: nothing changes
+    assert [m.n_role(r) for r in Role] == counted() == [mem.size - 7, 3, 4]
+    m.role[mem[9]] = Role.VOLUNTEER  # written directly: recounted on request
+    m.role_counts_changed()
+    assert [m.n_role(r) for r in Role] == counted()
+
+
+def test_a_model_without_progress_moves_mothers_into_classes():
+    """The model keeps its own notes (class entries, member order), not progress's setup."""
+
+    def nobody_progresses(model, rng):
+        return dict.fromkeys(progress.FLOWS + progress.RULE.passes, np.empty(0, np.int64))
+
+    class NoProgress(CommunityModel):
+        rules = tuple(
+            dataclasses.replace(r, setup=None, step=nobody_progresses) if r.name == "progress" else r
+            for r in CommunityModel.rules
+        )
+
+    m = NoProgress(rng=1, n_mothers=3000, end="2020-12").run()
+    assert m.counts[Stage.IN_CLASS] > 0 and sum(e.size for e in m.class_entries) >= m.counts[Stage.IN_CLASS]
+    np.testing.assert_array_equal(m.member_stage, m.stage[m.member_idx])
 
 
 # ---------------------------------------------------------------- calendar
@@ -327,3 +370,10 @@ def test_ipm_seed_1_lands_every_target_in_its_band(ipm_run):
     assert len(rows) == len(targets_mod.load()) == 8
     outside = [(r["target"], r["simulated"], (r["low"], r["high"])) for r in rows if not r["inside"]]
     assert outside == []
+
+
+def test_inverse_degree_is_one_over_each_mothers_ties():
+    m = CommunityModel(rng=3, n_mothers=2000, long_tie_share=0.5)
+    deg = m.ties.degree()
+    np.testing.assert_array_equal(m.inv_degree, np.where(deg > 0, 1.0 / np.maximum(deg, 1), 0.0).astype(np.float32))
+    assert m.inv_degree.dtype == np.float32

@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ibusim.model import CommunityModel, capacity, engagement
+from ibusim.model import CommunityModel, engagement
 from ibusim.model.states import NO_CLASS, Role, Stage
 
 # Model 2.0's other rules that move scores or stages (alumni events, exchanges) are off: these tests see engagement
@@ -143,10 +143,13 @@ def fake_model(stage, telegram, score, applied=None, n_admins=1, volunteers=0, m
         n_role=lambda role: roles.get(role, 0),
         net_ties=np.zeros(n, np.int16),
     )
+    model.member_rank = np.full(n, -1, np.int64)
+    model.member_rank[model.member_idx] = np.arange(model.member_idx.size)
+    model.member_stage = stage[model.member_idx]
 
     def move(idx, to):  # as CommunityModel.move: the stage and its member-ordered copy
         model.stage[idx] = to
-        capacity.note_move(model, idx, to)
+        model.member_stage[model.member_rank[idx]] = to
 
     model.move = move
     model._applicants = np.flatnonzero(model.applied != NO_CLASS)  # model/classes.py's agenda (members in order)
