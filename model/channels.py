@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import capacity
 from .rule import Flow, Rule, State
 from .states import Stage
 from .timeline import Agenda, waiting_weeks
@@ -41,6 +42,9 @@ def _schedule(rng: np.random.Generator, earliest: int, *filings) -> None:
         agenda.add(idx, due[lo : lo + idx.size])
         lo += idx.size
 
+
+# numpy compares an int8 array with an IntEnum member more slowly (it converts the member first): a plain int
+_QUEUED = int(Stage.QUEUED)
 
 # stages whose members join the group with telegram_member_rate (a table: one gather instead of two comparisons)
 _JOIN_AS_MEMBER = np.zeros(len(Stage), bool)
@@ -87,16 +91,17 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     leaves = ag["leave"].pop(week)
     outside = ag["join"].pop(week)
     if outside.size:
-        outside = outside[(model.stage[outside] <= Stage.QUEUED) & ~model.telegram[outside]]
+        outside = outside[(model.stage[outside] <= _QUEUED) & ~model.telegram[outside]]
     mem = model.member_idx
     # compress: numpy's boolean indexing is several times slower on dense masks like this one;
     # ok > in_group is ok and not in_group
-    members = mem.compress(np.greater(_JOIN_AS_MEMBER[model.stage[mem]], model.telegram[mem]))
+    # (capacity.member_stage: the members' stages in member order, model.stage[mem] without the gather)
+    members = mem.compress(np.greater(_JOIN_AS_MEMBER[capacity.member_stage(model)], model.telegram[mem]))
     members = members[rng.random(members.size) < p["telegram_member_rate"]]
     joins = np.concatenate([outside, members])
     model.telegram[leaves] = False
     model.telegram[joins] = True
-    back_outside = leaves[model.stage[leaves] <= Stage.QUEUED] if leaves.size else leaves
+    back_outside = leaves[model.stage[leaves] <= _QUEUED] if leaves.size else leaves
     _schedule(
         rng,
         week + 1,

@@ -490,7 +490,7 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
 
     tg = model.aware_idx[_telegram_ranks(model)]  # the Telegram group's members, in aware_idx order
     mem = model.member_idx
-    stage = model.stage[mem]
+    stage = capacity.member_stage(model)  # model.stage[mem], kept in member order (no gather)
     learners = mem.compress(stage == _IN_CLASS)  # compress: faster than mem[mask] on dense masks
     active = mem.compress(stage == _ACTIVE)
     # one open Telegram group; one WhatsApp group per class cohort (programme and end week)
