@@ -59,10 +59,10 @@ window's messages; :func:`window` returns the distinct edges of each week (with
 the same nodes in the same order). The partners are drawn differently from
 before (same distributions): at a given seed the group-talk counts are the same,
 the ties, the forum and Happy Hour counts and the monitors are another draw.
-The Telegram group's members are kept from week to week (``model.telegram_ranks``,
-their positions in ``aware_idx``, updated from the week's joins and leaves), so
-finding them costs the week's changes, not a pass over every mother; so is the
-management team (``model.comm_team``, found again only when it changed). The
+The Telegram group's members come from model/channels.py's list of them
+(:func:`model.channels.telegram_group`, kept from week to week), so finding them
+costs the week's changes, not a pass over every mother; the management team is kept
+here (``model.comm_team``, found again only when it changed). The
 step passes the week's active and in-class members on (``active_members``,
 ``in_class_members``: not counted) to model/interaction.py.
 
@@ -79,7 +79,7 @@ from collections import deque
 import networkx as nx
 import numpy as np
 
-from . import capacity, patterns
+from . import capacity, channels, patterns
 from .awareness import posts_per_week
 from .rule import Flow, Rule, State
 from .states import Role, Stage
@@ -435,37 +435,8 @@ def message_window(model) -> MessageWindow:
 
 
 def setup(model, rng: np.random.Generator) -> None:
-    """Kept between weeks: the Telegram group (:func:`_telegram_ranks`) and the team (:func:`_team`, found when due)."""
-    model.telegram_ranks = np.sort(model.aware_rank[np.flatnonzero(model.telegram)])
-    model.telegram_ranks_week = model.week - 1  # the week they are up to date after
+    """Kept between weeks: the team (:func:`_team`, found when due)."""
     model.comm_team = None
-
-
-def _telegram_ranks(model) -> np.ndarray:
-    """Sorted positions in ``aware_idx`` of the Telegram group's members (everyone in it is aware).
-
-    Kept from week to week and updated from the week's ``telegram_joins`` and
-    ``telegram_leaves`` (model/channels.py runs first, and only it changes the group):
-    a week costs its joins and leaves, not a pass over every mother (``np.flatnonzero``
-    on a million flags costs about a millisecond). Rebuilt from ``model.telegram``
-    when they were not updated the week before or do not add up to ``n_telegram``.
-    """
-    ranks, ch = model.telegram_ranks, model.changed
-    fresh = model.telegram_ranks_week == model.week - 1 and "telegram_joins" in ch
-    if fresh and ch["telegram_leaves"].size:
-        gone = np.sort(model.aware_rank[ch["telegram_leaves"]])
-        at = np.searchsorted(ranks, gone)
-        fresh = bool(at[-1] < ranks.size and (ranks[at] == gone).all())  # every leaver was in the group
-        if fresh:  # np.delete, with less overhead
-            stay = np.ones(ranks.size, bool)
-            stay[at] = False
-            ranks = ranks[stay]
-    if fresh and ch["telegram_joins"].size:
-        (ranks,) = patterns.insert_sorted(ranks, np.sort(model.aware_rank[ch["telegram_joins"]]))
-    if not fresh or ranks.size != model.n_telegram:
-        ranks = np.sort(model.aware_rank[np.flatnonzero(model.telegram)])
-    model.telegram_ranks, model.telegram_ranks_week = ranks, model.week
-    return ranks
 
 
 def step(model, rng: np.random.Generator) -> dict[str, int]:
@@ -488,7 +459,7 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
         edges.extend(pieces)
         codes.extend([CHANNELS.index(channel)] * len(pieces))
 
-    tg = model.aware_idx[_telegram_ranks(model)]  # the Telegram group's members, in aware_idx order
+    tg = channels.telegram_group(model)  # the Telegram group's members, in aware_idx order (kept by channels)
     mem = model.member_idx
     stage = capacity.member_stage(model)  # model.stage[mem], kept in member order (no gather)
     learners = mem.compress(stage == _IN_CLASS)  # compress: faster than mem[mask] on dense masks
