@@ -12,9 +12,10 @@ Rule (cheap steps: no reinforcement from contacts needed, unlike paying; backgro
   Most members of the group lurk (model/communication.py).
 
 The group's members are also kept as a list in ``aware_idx`` order (:func:`telegram_group`),
-updated from each week's joins and leaves (this rule is the only one that changes the group),
-so the rules that need the group (model/communication.py's Telegram talk) read it without a
-pass over every mother's flag.
+and the members' flags in member order (:func:`member_telegram`), both updated from each
+week's joins and leaves (this rule is the only one that changes the group), so the rules that
+need the group (model/communication.py's Telegram talk, the members who may join here) read
+them without a pass over every mother's flag or a gather of every member's.
 
 Parameters read: follow_rate, unfollow_rate, telegram_rate,
 telegram_member_rate, telegram_leave_rate.
@@ -65,6 +66,9 @@ def setup(model, rng: np.random.Generator) -> None:
     model.n_telegram = 0
     # the group (telegram_group): its members' positions in aware_idx (sorted) and their ids, aligned
     model.telegram_ranks = model.telegram_members = _READ_ONLY_EMPTY
+    # member_telegram: the flags of the first _n_member_telegram members, in member order
+    model._member_telegram = np.zeros(model.n, bool)
+    model._n_member_telegram = 0
 
 
 _READ_ONLY_EMPTY = np.empty(0, np.int64)
@@ -82,11 +86,31 @@ def telegram_group(model) -> np.ndarray:
     return model.telegram_members
 
 
+def member_telegram(model) -> np.ndarray:
+    """Whether each member is in the Telegram group, in member order: ``model.telegram[model.member_idx]``; read-only.
+
+    Kept by this rule (set and cleared for the members who join and leave) and extended with
+    the newly registered when asked, so the rules that look at every member's flag read it
+    straight through instead of gathering it.
+    """
+    k, mem = model._n_member_telegram, model.member_idx
+    if k < mem.size:  # members registered since the last call: their flags as they are now
+        model._member_telegram[k : mem.size] = model.telegram[mem[k:]]
+        model._n_member_telegram = mem.size
+    flags = model._member_telegram[: mem.size]
+    flags.flags.writeable = False
+    return flags
+
+
 def _update_group(model, joins: np.ndarray, leaves: np.ndarray) -> None:
     """Take this week's leavers out of :func:`telegram_group` and put the joiners in, in ``aware_idx`` order."""
     ranks, members = model.telegram_ranks, model.telegram_members
     if not (leaves.size or joins.size):
         return
+    # the members' flags in member order, for those already in it (member_telegram adds the others)
+    for who, flag in ((leaves, False), (joins, True)):
+        r = capacity.member_rank(model)[who]
+        model._member_telegram[r[(r >= 0) & (r < model._n_member_telegram)]] = flag
     if leaves.size:  # every leaver is in the group (only members of the group are on the leave agenda)
         stay = np.ones(ranks.size, bool)
         stay[np.searchsorted(ranks, model.aware_rank[leaves])] = False
@@ -134,8 +158,8 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     mem = model.member_idx
     # compress: numpy's boolean indexing is several times slower on dense masks like this one;
     # ok > in_group is ok and not in_group
-    # (capacity.member_stage: the members' stages in member order, model.stage[mem] without the gather)
-    members = mem.compress(np.greater(_JOIN_AS_MEMBER[capacity.member_stage(model)], model.telegram[mem]))
+    # (member_stage, member_telegram: the members' stages and flags in member order, without gathers)
+    members = mem.compress(np.greater(_JOIN_AS_MEMBER[capacity.member_stage(model)], member_telegram(model)))
     members = members[rng.random(members.size) < p["telegram_member_rate"]]
     joins = np.concatenate([outside, members])
     model.telegram[leaves] = False

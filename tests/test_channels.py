@@ -138,7 +138,10 @@ def test_telegram_leave_rate_shrinks_the_group(leave):
 
 @pytest.mark.parametrize("rates", [{}, {"telegram_rate": 0.05, "telegram_leave_rate": 0.5}])
 def test_kept_telegram_group_is_a_scan_of_the_flags_in_aware_order_every_week(rates):
-    """telegram_group: the group's members in aware_idx order, kept from the joins and leaves, equal a full scan."""
+    """The kept group equals a full scan every week.
+
+    telegram_group: the group's members in aware_idx order; member_telegram: the members' flags in member order.
+    """
     joined = left = 0
     for m in stepped(rng=3, n_mothers=20_000, end="2021-06", **rates):
         scan = np.flatnonzero(m.telegram)
@@ -147,6 +150,9 @@ def test_kept_telegram_group_is_a_scan_of_the_flags_in_aware_order_every_week(ra
         np.testing.assert_array_equal(group, scan)
         np.testing.assert_array_equal(m.telegram_ranks, m.aware_rank[scan])
         assert not group.flags.writeable and not m.telegram_ranks.flags.writeable
+        flags = channels.member_telegram(m)
+        np.testing.assert_array_equal(flags, m.telegram[m.member_idx])
+        assert not flags.flags.writeable
         joined += m.changed["telegram_joins"].size
         left += m.changed["telegram_leaves"].size
     assert joined > left > 0  # the group grew, and some left
