@@ -36,8 +36,8 @@ Rule, each week:
    yet; a tie they already have is strengthened (one more week of exchange). Ties
    do not dissolve within the run (assumed: five years is short for an
    acquaintance made in a community to be lost). ``net_ties`` counts a mother's
-   community ties; the ties are kept as sorted pair keys (``model.net_keys``) with
-   their weeks of exchange (``model.net_weeks``).
+   community ties (``model.net_ties_max`` the largest, kept as ties form); the ties are
+   kept as sorted pair keys (``model.net_keys``) with their weeks of exchange (``model.net_weeks``).
 4. **Opportunities through ties** ("networking makin luas, dapet kerjaan juga",
    wider networking, got work too: a member's testimony, 001). A registered member
    who earns (a financial change) passes an opportunity — a referral to paid work,
@@ -77,6 +77,7 @@ def setup(model, rng: np.random.Generator) -> None:
     model.net_keys = np.empty(0, np.int64)  # sorted keys a * n + b (a < b) of the community ties
     model.net_weeks = np.empty(0, np.int16)  # weeks of exchange on each tie
     model.net_ends = (np.empty(0, np.int64), np.empty(0, np.int64))  # a and b of each tie, in key order
+    model.net_ties_max = 0  # the largest net_ties (ties only grow: kept as they form, not a pass over every mother)
     model.responded = np.zeros(model.n, bool)  # scratch: who was responded to this week (cleared after use)
 
 
@@ -118,7 +119,9 @@ def _form_ties(model, a: np.ndarray, b: np.ndarray, rng) -> int:
         model.net_keys, k, (model.net_weeks, np.ones(k.size, np.int16)), (ea, a[new]), (eb, b[new])
     )
     model.net_ends = (ea, eb)
-    np.add.at(model.net_ties, np.concatenate((a[new], b[new])), np.int16(1))
+    ends = np.concatenate((a[new], b[new]))
+    np.add.at(model.net_ties, ends, np.int16(1))
+    model.net_ties_max = max(model.net_ties_max, int(model.net_ties[ends].max()))
     return int(new.size)
 
 
