@@ -61,8 +61,10 @@ before (same distributions): at a given seed the group-talk counts are the same,
 the ties, the forum and Happy Hour counts and the monitors are another draw.
 The Telegram group's members come from model/channels.py's list of them
 (:func:`model.channels.telegram_group`, kept from week to week), so finding them
-costs the week's changes, not a pass over every mother; the management team is kept
-here (``model.comm_team``, found again only when it changed). The
+costs the week's changes, not a pass over every mother; so do the learners
+(model/progress.py's :func:`~model.progress.in_class`), the management team (among
+``capacity.team``, everyone who has held a role) and the alumnae (``model.comm_alumnae``,
+kept here from the week's paid and scholarship completions). The
 step passes the week's active and in-class members on (``active_members``,
 ``in_class_members``: not counted) to model/interaction.py.
 
@@ -79,7 +81,7 @@ from collections import deque
 import networkx as nx
 import numpy as np
 
-from . import capacity, channels, patterns
+from . import capacity, channels, patterns, progress
 from .awareness import posts_per_week
 from .rule import Flow, Rule, State
 from .states import Role, Stage
@@ -130,7 +132,7 @@ HAPPY_HOUR_TALKS = 3  # assumed: conversations per attendee at a meetup
 LURKER, CONTRIBUTOR, LEADER = 0, 1, 2
 # the stages and roles compared with whole arrays every week, as plain ints: numpy compares an int8 array
 # with an IntEnum member about four times slower (it takes the member as an int64 array and casts)
-_IN_CLASS, _ACTIVE = int(Stage.IN_CLASS), int(Stage.ACTIVE)
+_ACTIVE = int(Stage.ACTIVE)
 _MANAGER, _VOLUNTEER = int(Role.MANAGER), int(Role.VOLUNTEER)
 
 
@@ -306,26 +308,34 @@ MANAGER_UP = 0.5  # assumed: a manager writes as often to the founders as to the
 def _team(model) -> tuple[np.ndarray, np.ndarray]:
     """The managers and the volunteers, each in member_idx order.
 
-    Kept between weeks (``model.comm_team``) while they are still exactly the team: as
-    many as the model's role counts and every one still in her role (a subset of the
-    holders as large as the set is the set; members keep their order). Otherwise
-    found again by a pass over every member's role, which then happens only in the
-    weeks the team changes.
+    Found among ``capacity.team`` (everyone who has held a role, in member order: a few),
+    not among every member.
     """
-    team = model.comm_team
-    if team is not None:
-        managers, vols = team
-        if (
-            managers.size == model.n_role(Role.MANAGER)
-            and vols.size == model.n_role(Role.VOLUNTEER)
-            and (model.role[managers] == _MANAGER).all()
-            and (model.role[vols] == _VOLUNTEER).all()
-        ):
-            return team
-    mem = model.member_idx
-    role = model.role[mem]
-    model.comm_team = team = mem.compress(role == _MANAGER), mem.compress(role == _VOLUNTEER)
-    return team
+    team = capacity.team(model)
+    role = model.role[team]
+    return team.compress(role == _MANAGER), team.compress(role == _VOLUNTEER)
+
+
+def _active_alumnae(model) -> np.ndarray:
+    """The alumnae who are active members, in member order.
+
+    Every alumna (``alumna``: completed a paid class or the scholarship; never reset) is kept in
+    member order in ``model.comm_alumnae``, extended from the week's ``completed_paid`` and
+    ``completed_scholars`` (model/progress.py, the only rule that makes alumnae, runs before),
+    so a week looks at the alumnae, not at every active member's flag.
+    """
+    kept, ch = model.comm_alumnae, model.changed
+    done = [a for a in (ch["completed_paid"], ch["completed_scholars"]) if a.size]
+    if done:
+        both = np.concatenate([kept, *done])
+        rank = capacity.member_rank(model)[both]
+        order = np.argsort(rank, kind="stable")  # member order
+        rank = rank[order]
+        once = np.empty(rank.size, bool)  # each alumna once (one who completes again is in both)
+        once[0] = True
+        np.not_equal(rank[1:], rank[:-1], out=once[1:])
+        model.comm_alumnae = kept = both[order[once]]
+    return kept.compress(model.stage[kept] == _ACTIVE)
 
 
 def _learner_events(model, learners: np.ndarray, rng) -> tuple[int, int]:
@@ -435,8 +445,8 @@ def message_window(model) -> MessageWindow:
 
 
 def setup(model, rng: np.random.Generator) -> None:
-    """Kept between weeks: the team (:func:`_team`, found when due)."""
-    model.comm_team = None
+    """Kept between weeks: the alumnae (:func:`_active_alumnae`), none yet."""
+    model.comm_alumnae = _EMPTY
 
 
 def step(model, rng: np.random.Generator) -> dict[str, int]:
@@ -461,9 +471,9 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
 
     tg = channels.telegram_group(model)  # the Telegram group's members, in aware_idx order (kept by channels)
     mem = model.member_idx
-    stage = capacity.member_stage(model)  # model.stage[mem], kept in member order (no gather)
-    learners = mem.compress(stage == _IN_CLASS)  # compress: faster than mem[mask] on dense masks
-    active = mem.compress(stage == _ACTIVE)
+    learners = progress.in_class(model)  # in member order: mem[stage[mem] == IN_CLASS], from progress's agenda
+    # compress: faster than mem[mask] on dense masks; member_stage: model.stage[mem] kept in member order
+    active = mem.compress(capacity.member_stage(model) == _ACTIVE)
     # one open Telegram group; one WhatsApp group per class cohort (programme and end week)
     cohort = model.programme[learners].astype(np.int64) * 100_000 + model.class_end[learners]
     led = capacity.facilitators(model) > 0
@@ -476,7 +486,7 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
         ("whatsapp", learners, cohort, patterns.unique_counts(cohort)[0].size, p["admin_lead"], rng),
     ]
     if purpose:  # the alumni group: peer support among alumnae (drawn from its own stream)
-        alumnae = active.compress(model.alumna[active])
+        alumnae = _active_alumnae(model)
         talks.append(("alumni_group", alumnae, None, min(alumnae.size, 1), p["peer_lead"], purpose_rng))
     rates = np.array([p["lurker_messages"], p["contributor_messages"], p["leader_messages"]])
     for channel, members, groups, n_groups, lead, g_rng in talks:
