@@ -158,7 +158,8 @@ def _distinct_draws(draws: np.ndarray, cells, rng) -> tuple[np.ndarray, np.ndarr
     """
     draws = np.asarray(draws, np.int64)
     rows, hit, count = [], [], []
-    # x.nonzero()[0] below: np.flatnonzero on 1-D arrays without its Python wrappers (thousands of calls a run)
+    # x.nonzero()[0], x.repeat(), x.cumsum() ... below: numpy's functions without their Python wrappers (about
+    # a microsecond a call, thousands of calls a run)
     if isinstance(cells, (int, np.integer)):  # every row has the same cells: row i's keys are i * c + cell
         c = int(cells)
         if c <= 0:
@@ -166,7 +167,7 @@ def _distinct_draws(draws: np.ndarray, cells, rng) -> tuple[np.ndarray, np.ndarr
         many = (draws > c).nonzero()[0]
         sparse = draws.nonzero()[0] if many.size == 0 else ((draws > 0) & (draws <= c)).nonzero()[0]
         if sparse.size:
-            which = np.repeat(np.arange(sparse.size), draws[sparse])
+            which = np.arange(sparse.size).repeat(draws[sparse])
             key, n = patterns.unique_counts(which * c + (rng.random(which.size) * c).astype(np.int64))
             at = key // c
             rows.append(sparse[at])
@@ -178,11 +179,11 @@ def _distinct_draws(draws: np.ndarray, cells, rng) -> tuple[np.ndarray, np.ndarr
         active = (draws > 0) & (cells > 0)
         sparse = np.flatnonzero(active & (draws <= cells))
         if sparse.size:
-            offset = np.cumsum(cells[sparse]) - cells[sparse]  # each row's cells get their own key range
-            which = np.repeat(np.arange(sparse.size), draws[sparse])
+            offset = cells[sparse].cumsum() - cells[sparse]  # each row's cells get their own key range
+            which = np.arange(sparse.size).repeat(draws[sparse])
             key = offset[which] + (rng.random(which.size) * cells[sparse][which]).astype(np.int64)
             key, n = patterns.unique_counts(key)
-            at = np.searchsorted(offset, key, side="right") - 1
+            at = offset.searchsorted(key, side="right") - 1
             rows.append(sparse[at])
             hit.append(key - offset[at])
             count.append(n)
@@ -220,7 +221,7 @@ def _talk_within(
     """
     d = np.asarray(draws, np.int64)
     if keys is None:  # one group, members by id (their ids are distinct: the order lexsort would give)
-        order = np.argsort(members)
+        order = members.argsort()
         m = members[order]
         row, cell, n = _distinct_draws(d[order], m.size - 1, rng)
         # her own position (row) is skipped
@@ -228,8 +229,8 @@ def _talk_within(
     order = np.lexsort((members, keys))
     m, d = members[order], d[order]
     size = patterns.unique_counts(keys[order])[1]  # the groups' sizes, in key order
-    lo = np.repeat(np.cumsum(size) - size, size)  # her group's first position
-    others = np.repeat(size, size) - 1
+    lo = (size.cumsum() - size).repeat(size)  # her group's first position
+    others = size.repeat(size) - 1
     row, cell, n = _distinct_draws(d, others, rng)
     rank = np.arange(m.size) - lo  # her own position in the group, skipped
     receivers = m[lo[row] + cell + (cell >= rank[row])]

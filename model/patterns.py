@@ -57,7 +57,8 @@ def unique_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     it runs thousands of times a run, mostly on small arrays, where each call's
     overhead counts.
     """
-    keys = np.sort(keys)
+    keys = keys.copy()  # then sorted in place: np.sort without its Python wrapper
+    keys.sort()
     if keys.size == 0:
         return keys, np.empty(0, np.int64)
     first = np.empty(keys.size, bool)
