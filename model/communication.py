@@ -64,9 +64,7 @@ The Telegram group's members come from model/channels.py's list of them
 costs the week's changes, not a pass over every mother; so do the learners
 (model/progress.py's :func:`~model.progress.in_class`), the management team (among
 ``capacity.team``, everyone who has held a role) and the alumnae (``model.comm_alumnae``,
-kept here from the week's paid and scholarship completions). The
-step passes the week's active and in-class members on (``active_members``,
-``in_class_members``: not counted) to model/interaction.py.
+kept here from the week's paid and scholarship completions).
 
 Parameters read: admin_lead, prompts_per_week, share_contributors, share_leaders,
 lurker_messages, contributor_messages, leader_messages, window_weeks,
@@ -531,9 +529,6 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
     values = list(counts.values())  # in EVENT_TYPES order
     out = dict(zip(_FLOW_NAMES, values))
     out.update({kind: sum(values[i] for i in at) for kind, at in _KIND_EVENTS.items()})
-    # passed on (not counted): this week's active and in-class members, which model/interaction.py
-    # reads rather than gathering every member's stage again (no stage changes in between)
-    out["active_members"], out["in_class_members"] = active, learners
     return out
 
 
@@ -647,7 +642,6 @@ RULE = Rule(
         *(Flow(f"{k}_{c}", f"{KIND_LABELS[k]} events on {CHANNEL_LABELS[c]}", unit="events") for k, c in EVENT_TYPES),
         *(Flow(k, f"{KIND_LABELS[k]} events", unit="events", cumulative=True) for k in KINDS),
     ),
-    passes=("active_members", "in_class_members"),
     step=step,
     setup=setup,
 )
