@@ -102,24 +102,30 @@ def member_telegram(model) -> np.ndarray:
     return flags
 
 
-def _update_group(model, joins: np.ndarray, leaves: np.ndarray) -> None:
-    """Take this week's leavers out of :func:`telegram_group` and put the joiners in, in ``aware_idx`` order."""
-    ranks, members = model.telegram_ranks, model.telegram_members
-    if not (leaves.size or joins.size):
-        return
-    # the members' flags in member order, for those already in it (member_telegram adds the others)
-    for who, flag in ((leaves, False), (joins, True)):
-        r = capacity.member_rank(model)[who]
-        model._member_telegram[r[(r >= 0) & (r < model._n_member_telegram)]] = flag
+def _update_group(
+    model, joins: np.ndarray, leaves: np.ndarray, members_in: np.ndarray, members_out: np.ndarray
+) -> None:
+    """Take this week's leavers out of :func:`telegram_group` and put the joiners in, in ``aware_idx`` order.
+
+    ``members_in`` and ``members_out``: the joiners and leavers who are members, whose flags in
+    :func:`member_telegram` change (it covers every member: the step asked for it first).
+    """
+    rank = capacity.member_rank(model)
+    if members_in.size:
+        model._member_telegram[rank[members_in]] = True
+    if members_out.size:
+        model._member_telegram[rank[members_out]] = False
+    ranks, group = model.telegram_ranks, model.telegram_members
     if leaves.size:  # every leaver is in the group (only members of the group are on the leave agenda)
         stay = np.ones(ranks.size, bool)
         stay[np.searchsorted(ranks, model.aware_rank[leaves])] = False
-        ranks, members = ranks.compress(stay), members.compress(stay)
+        ranks, group = ranks.compress(stay), group.compress(stay)
     if joins.size:  # nobody who joins is in the group
         new = np.sort(model.aware_rank[joins])
-        ranks, members = insert_sorted(ranks, new, (members, model.aware_idx[new]))
-    ranks.flags.writeable = members.flags.writeable = False
-    model.telegram_ranks, model.telegram_members = ranks, members
+        ranks, group = insert_sorted(ranks, new, (group, model.aware_idx[new]))
+    if leaves.size or joins.size:
+        ranks.flags.writeable = group.flags.writeable = False
+        model.telegram_ranks, model.telegram_members = ranks, group
 
 
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -164,7 +170,10 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     joins = np.concatenate([outside, members])
     model.telegram[leaves] = False
     model.telegram[joins] = True
-    back_outside = leaves[model.stage[leaves] <= _QUEUED] if leaves.size else leaves
+    back_outside = leaving_members = leaves
+    if leaves.size:
+        outsider = model.stage[leaves] <= _QUEUED
+        back_outside, leaving_members = leaves[outsider], leaves[~outsider]
     _schedule(
         rng,
         week + 1,
@@ -173,7 +182,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     )
     model.n_followers += follows.size - unfollows.size
     model.n_telegram += joins.size - leaves.size
-    _update_group(model, joins, leaves)
+    _update_group(model, joins, leaves, members, leaving_members)
     return {"followers": follows, "unfollows": unfollows, "telegram_joins": joins, "telegram_leaves": leaves}
 
 
