@@ -11,6 +11,12 @@ Rule (cheap steps: no reinforcement from contacts needed, unlike paying; backgro
   all); a member of the group leaves with ``telegram_leave_rate``.
   Most members of the group lurk (model/communication.py).
 
+The group's members are also kept as a list in ``aware_idx`` order (:func:`telegram_group`),
+and the members' flags in member order (:func:`member_telegram`), both updated from each
+week's joins and leaves (this rule is the only one that changes the group), so the rules that
+need the group (model/communication.py's Telegram talk, the members who may join here) read
+them without a pass over every mother's flag or a gather of every member's.
+
 Parameters read: follow_rate, unfollow_rate, telegram_rate,
 telegram_member_rate, telegram_leave_rate.
 """
@@ -19,6 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import capacity
+from .patterns import insert_sorted
 from .rule import Flow, Rule, State
 from .states import Stage
 from .timeline import Agenda, waiting_weeks
@@ -42,6 +50,9 @@ def _schedule(rng: np.random.Generator, earliest: int, *filings) -> None:
         lo += idx.size
 
 
+# numpy compares an int8 array with an IntEnum member more slowly (it converts the member first): a plain int
+_QUEUED = int(Stage.QUEUED)
+
 # stages whose members join the group with telegram_member_rate (a table: one gather instead of two comparisons)
 _JOIN_AS_MEMBER = np.zeros(len(Stage), bool)
 _JOIN_AS_MEMBER[[Stage.ACTIVE, Stage.IN_CLASS]] = True
@@ -53,6 +64,68 @@ def setup(model, rng: np.random.Generator) -> None:
     model.channels_seen = 0  # aware mothers already filed in the agendas
     model.n_followers = 0
     model.n_telegram = 0
+    # the group (telegram_group): its members' positions in aware_idx (sorted) and their ids, aligned
+    model.telegram_ranks = model.telegram_members = _READ_ONLY_EMPTY
+    # member_telegram: the flags of the first _n_member_telegram members, in member order
+    model._member_telegram = np.zeros(model.n, bool)
+    model._n_member_telegram = 0
+
+
+_READ_ONLY_EMPTY = np.empty(0, np.int64)
+_READ_ONLY_EMPTY.flags.writeable = False
+
+
+def telegram_group(model) -> np.ndarray:
+    """Every member of the Telegram group (registered or not), in ``aware_idx`` order; read-only.
+
+    ``np.flatnonzero(model.telegram)`` ordered by ``model.aware_rank`` (everyone in the group is
+    aware), kept by this rule from week to week: a week costs its joins and leaves, not a pass
+    over every mother (``np.flatnonzero`` on a million flags costs about a millisecond). The
+    positions in ``aware_idx`` are ``model.telegram_ranks`` (sorted).
+    """
+    return model.telegram_members
+
+
+def member_telegram(model) -> np.ndarray:
+    """Whether each member is in the Telegram group, in member order: ``model.telegram[model.member_idx]``; read-only.
+
+    Kept by this rule (set and cleared for the members who join and leave) and extended with
+    the newly registered when asked, so the rules that look at every member's flag read it
+    straight through instead of gathering it.
+    """
+    k, mem = model._n_member_telegram, model.member_idx
+    if k < mem.size:  # members registered since the last call: their flags as they are now
+        model._member_telegram[k : mem.size] = model.telegram[mem[k:]]
+        model._n_member_telegram = mem.size
+    flags = model._member_telegram[: mem.size]
+    flags.flags.writeable = False
+    return flags
+
+
+def _update_group(
+    model, joins: np.ndarray, leaves: np.ndarray, members_in: np.ndarray, members_out: np.ndarray
+) -> None:
+    """Take this week's leavers out of :func:`telegram_group` and put the joiners in, in ``aware_idx`` order.
+
+    ``members_in`` and ``members_out``: the joiners and leavers who are members, whose flags in
+    :func:`member_telegram` change (it covers every member: the step asked for it first).
+    """
+    rank = capacity.member_rank(model)
+    if members_in.size:
+        model._member_telegram[rank[members_in]] = True
+    if members_out.size:
+        model._member_telegram[rank[members_out]] = False
+    ranks, group = model.telegram_ranks, model.telegram_members
+    if leaves.size:  # every leaver is in the group (only members of the group are on the leave agenda)
+        stay = np.ones(ranks.size, bool)
+        stay[np.searchsorted(ranks, model.aware_rank[leaves])] = False
+        ranks, group = ranks.compress(stay), group.compress(stay)
+    if joins.size:  # nobody who joins is in the group
+        new = np.sort(model.aware_rank[joins])
+        ranks, group = insert_sorted(ranks, new, (group, model.aware_idx[new]))
+    if leaves.size or joins.size:
+        ranks.flags.writeable = group.flags.writeable = False
+        model.telegram_ranks, model.telegram_members = ranks, group
 
 
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -87,16 +160,20 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     leaves = ag["leave"].pop(week)
     outside = ag["join"].pop(week)
     if outside.size:
-        outside = outside[(model.stage[outside] <= Stage.QUEUED) & ~model.telegram[outside]]
+        outside = outside[(model.stage[outside] <= _QUEUED) & ~model.telegram[outside]]
     mem = model.member_idx
     # compress: numpy's boolean indexing is several times slower on dense masks like this one;
     # ok > in_group is ok and not in_group
-    members = mem.compress(np.greater(_JOIN_AS_MEMBER[model.stage[mem]], model.telegram[mem]))
+    # (member_stage, member_telegram: the members' stages and flags in member order, without gathers)
+    members = mem.compress(np.greater(_JOIN_AS_MEMBER[capacity.member_stage(model)], member_telegram(model)))
     members = members[rng.random(members.size) < p["telegram_member_rate"]]
     joins = np.concatenate([outside, members])
     model.telegram[leaves] = False
     model.telegram[joins] = True
-    back_outside = leaves[model.stage[leaves] <= Stage.QUEUED] if leaves.size else leaves
+    back_outside = leaving_members = leaves
+    if leaves.size:
+        outsider = model.stage[leaves] <= _QUEUED
+        back_outside, leaving_members = leaves[outsider], leaves[~outsider]
     _schedule(
         rng,
         week + 1,
@@ -105,6 +182,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     )
     model.n_followers += follows.size - unfollows.size
     model.n_telegram += joins.size - leaves.size
+    _update_group(model, joins, leaves, members, leaving_members)
     return {"followers": follows, "unfollows": unfollows, "telegram_joins": joins, "telegram_leaves": leaves}
 
 

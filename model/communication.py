@@ -59,12 +59,12 @@ window's messages; :func:`window` returns the distinct edges of each week (with
 the same nodes in the same order). The partners are drawn differently from
 before (same distributions): at a given seed the group-talk counts are the same,
 the ties, the forum and Happy Hour counts and the monitors are another draw.
-The Telegram group's members are kept from week to week (``model.telegram_ranks``,
-their positions in ``aware_idx``, updated from the week's joins and leaves), so
-finding them costs the week's changes, not a pass over every mother; so is the
-management team (``model.comm_team``, found again only when it changed). The
-step passes the week's active and in-class members on (``active_members``,
-``in_class_members``: not counted) to model/interaction.py.
+The Telegram group's members come from model/channels.py's list of them
+(:func:`model.channels.telegram_group`, kept from week to week), so finding them
+costs the week's changes, not a pass over every mother; so do the learners
+(model/progress.py's :func:`~model.progress.in_class`), the management team (among
+``capacity.team``, everyone who has held a role) and the alumnae (``model.comm_alumnae``,
+kept here from the week's paid and scholarship completions).
 
 Parameters read: admin_lead, prompts_per_week, share_contributors, share_leaders,
 lurker_messages, contributor_messages, leader_messages, window_weeks,
@@ -79,7 +79,7 @@ from collections import deque
 import networkx as nx
 import numpy as np
 
-from . import capacity, patterns
+from . import capacity, channels, patterns, progress
 from .awareness import posts_per_week
 from .rule import Flow, Rule, State
 from .states import Role, Stage
@@ -130,7 +130,7 @@ HAPPY_HOUR_TALKS = 3  # assumed: conversations per attendee at a meetup
 LURKER, CONTRIBUTOR, LEADER = 0, 1, 2
 # the stages and roles compared with whole arrays every week, as plain ints: numpy compares an int8 array
 # with an IntEnum member about four times slower (it takes the member as an int64 array and casts)
-_IN_CLASS, _ACTIVE = int(Stage.IN_CLASS), int(Stage.ACTIVE)
+_ACTIVE = int(Stage.ACTIVE)
 _MANAGER, _VOLUNTEER = int(Role.MANAGER), int(Role.VOLUNTEER)
 
 
@@ -156,7 +156,8 @@ def _distinct_draws(draws: np.ndarray, cells, rng) -> tuple[np.ndarray, np.ndarr
     """
     draws = np.asarray(draws, np.int64)
     rows, hit, count = [], [], []
-    # x.nonzero()[0] below: np.flatnonzero on 1-D arrays without its Python wrappers (thousands of calls a run)
+    # x.nonzero()[0], x.repeat(), x.cumsum() ... below: numpy's functions without their Python wrappers (about
+    # a microsecond a call, thousands of calls a run)
     if isinstance(cells, (int, np.integer)):  # every row has the same cells: row i's keys are i * c + cell
         c = int(cells)
         if c <= 0:
@@ -164,7 +165,7 @@ def _distinct_draws(draws: np.ndarray, cells, rng) -> tuple[np.ndarray, np.ndarr
         many = (draws > c).nonzero()[0]
         sparse = draws.nonzero()[0] if many.size == 0 else ((draws > 0) & (draws <= c)).nonzero()[0]
         if sparse.size:
-            which = np.repeat(np.arange(sparse.size), draws[sparse])
+            which = np.arange(sparse.size).repeat(draws[sparse])
             key, n = patterns.unique_counts(which * c + (rng.random(which.size) * c).astype(np.int64))
             at = key // c
             rows.append(sparse[at])
@@ -176,11 +177,11 @@ def _distinct_draws(draws: np.ndarray, cells, rng) -> tuple[np.ndarray, np.ndarr
         active = (draws > 0) & (cells > 0)
         sparse = np.flatnonzero(active & (draws <= cells))
         if sparse.size:
-            offset = np.cumsum(cells[sparse]) - cells[sparse]  # each row's cells get their own key range
-            which = np.repeat(np.arange(sparse.size), draws[sparse])
+            offset = cells[sparse].cumsum() - cells[sparse]  # each row's cells get their own key range
+            which = np.arange(sparse.size).repeat(draws[sparse])
             key = offset[which] + (rng.random(which.size) * cells[sparse][which]).astype(np.int64)
             key, n = patterns.unique_counts(key)
-            at = np.searchsorted(offset, key, side="right") - 1
+            at = offset.searchsorted(key, side="right") - 1
             rows.append(sparse[at])
             hit.append(key - offset[at])
             count.append(n)
@@ -218,7 +219,7 @@ def _talk_within(
     """
     d = np.asarray(draws, np.int64)
     if keys is None:  # one group, members by id (their ids are distinct: the order lexsort would give)
-        order = np.argsort(members)
+        order = members.argsort()
         m = members[order]
         row, cell, n = _distinct_draws(d[order], m.size - 1, rng)
         # her own position (row) is skipped
@@ -226,8 +227,8 @@ def _talk_within(
     order = np.lexsort((members, keys))
     m, d = members[order], d[order]
     size = patterns.unique_counts(keys[order])[1]  # the groups' sizes, in key order
-    lo = np.repeat(np.cumsum(size) - size, size)  # her group's first position
-    others = np.repeat(size, size) - 1
+    lo = (size.cumsum() - size).repeat(size)  # her group's first position
+    others = size.repeat(size) - 1
     row, cell, n = _distinct_draws(d, others, rng)
     rank = np.arange(m.size) - lo  # her own position in the group, skipped
     receivers = m[lo[row] + cell + (cell >= rank[row])]
@@ -306,26 +307,34 @@ MANAGER_UP = 0.5  # assumed: a manager writes as often to the founders as to the
 def _team(model) -> tuple[np.ndarray, np.ndarray]:
     """The managers and the volunteers, each in member_idx order.
 
-    Kept between weeks (``model.comm_team``) while they are still exactly the team: as
-    many as the model's role counts and every one still in her role (a subset of the
-    holders as large as the set is the set; members keep their order). Otherwise
-    found again by a pass over every member's role, which then happens only in the
-    weeks the team changes.
+    Found among ``capacity.team`` (everyone who has held a role, in member order: a few),
+    not among every member.
     """
-    team = model.comm_team
-    if team is not None:
-        managers, vols = team
-        if (
-            managers.size == model.n_role(Role.MANAGER)
-            and vols.size == model.n_role(Role.VOLUNTEER)
-            and (model.role[managers] == _MANAGER).all()
-            and (model.role[vols] == _VOLUNTEER).all()
-        ):
-            return team
-    mem = model.member_idx
-    role = model.role[mem]
-    model.comm_team = team = mem.compress(role == _MANAGER), mem.compress(role == _VOLUNTEER)
-    return team
+    team = capacity.team(model)
+    role = model.role[team]
+    return team.compress(role == _MANAGER), team.compress(role == _VOLUNTEER)
+
+
+def _active_alumnae(model) -> np.ndarray:
+    """The alumnae who are active members, in member order.
+
+    Every alumna (``alumna``: completed a paid class or the scholarship; never reset) is kept in
+    member order in ``model.comm_alumnae``, extended from the week's ``completed_paid`` and
+    ``completed_scholars`` (model/progress.py, the only rule that makes alumnae, runs before),
+    so a week looks at the alumnae, not at every active member's flag.
+    """
+    kept, ch = model.comm_alumnae, model.changed
+    done = [a for a in (ch["completed_paid"], ch["completed_scholars"]) if a.size]
+    if done:
+        both = np.concatenate([kept, *done])
+        rank = capacity.member_rank(model)[both]
+        order = np.argsort(rank, kind="stable")  # member order
+        rank = rank[order]
+        once = np.empty(rank.size, bool)  # each alumna once (one who completes again is in both)
+        once[0] = True
+        np.not_equal(rank[1:], rank[:-1], out=once[1:])
+        model.comm_alumnae = kept = both[order[once]]
+    return kept.compress(model.stage[kept] == _ACTIVE)
 
 
 def _learner_events(model, learners: np.ndarray, rng) -> tuple[int, int]:
@@ -435,37 +444,8 @@ def message_window(model) -> MessageWindow:
 
 
 def setup(model, rng: np.random.Generator) -> None:
-    """Kept between weeks: the Telegram group (:func:`_telegram_ranks`) and the team (:func:`_team`, found when due)."""
-    model.telegram_ranks = np.sort(model.aware_rank[np.flatnonzero(model.telegram)])
-    model.telegram_ranks_week = model.week - 1  # the week they are up to date after
-    model.comm_team = None
-
-
-def _telegram_ranks(model) -> np.ndarray:
-    """Sorted positions in ``aware_idx`` of the Telegram group's members (everyone in it is aware).
-
-    Kept from week to week and updated from the week's ``telegram_joins`` and
-    ``telegram_leaves`` (model/channels.py runs first, and only it changes the group):
-    a week costs its joins and leaves, not a pass over every mother (``np.flatnonzero``
-    on a million flags costs about a millisecond). Rebuilt from ``model.telegram``
-    when they were not updated the week before or do not add up to ``n_telegram``.
-    """
-    ranks, ch = model.telegram_ranks, model.changed
-    fresh = model.telegram_ranks_week == model.week - 1 and "telegram_joins" in ch
-    if fresh and ch["telegram_leaves"].size:
-        gone = np.sort(model.aware_rank[ch["telegram_leaves"]])
-        at = np.searchsorted(ranks, gone)
-        fresh = bool(at[-1] < ranks.size and (ranks[at] == gone).all())  # every leaver was in the group
-        if fresh:  # np.delete, with less overhead
-            stay = np.ones(ranks.size, bool)
-            stay[at] = False
-            ranks = ranks[stay]
-    if fresh and ch["telegram_joins"].size:
-        (ranks,) = patterns.insert_sorted(ranks, np.sort(model.aware_rank[ch["telegram_joins"]]))
-    if not fresh or ranks.size != model.n_telegram:
-        ranks = np.sort(model.aware_rank[np.flatnonzero(model.telegram)])
-    model.telegram_ranks, model.telegram_ranks_week = ranks, model.week
-    return ranks
+    """Kept between weeks: the alumnae (:func:`_active_alumnae`), none yet."""
+    model.comm_alumnae = _EMPTY
 
 
 def step(model, rng: np.random.Generator) -> dict[str, int]:
@@ -488,11 +468,11 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
         edges.extend(pieces)
         codes.extend([CHANNELS.index(channel)] * len(pieces))
 
-    tg = model.aware_idx[_telegram_ranks(model)]  # the Telegram group's members, in aware_idx order
+    tg = channels.telegram_group(model)  # the Telegram group's members, in aware_idx order (kept by channels)
     mem = model.member_idx
-    stage = model.stage[mem]
-    learners = mem.compress(stage == _IN_CLASS)  # compress: faster than mem[mask] on dense masks
-    active = mem.compress(stage == _ACTIVE)
+    learners = progress.in_class(model)  # in member order: mem[stage[mem] == IN_CLASS], from progress's agenda
+    # compress: faster than mem[mask] on dense masks; member_stage: model.stage[mem] kept in member order
+    active = mem.compress(capacity.member_stage(model) == _ACTIVE)
     # one open Telegram group; one WhatsApp group per class cohort (programme and end week)
     cohort = model.programme[learners].astype(np.int64) * 100_000 + model.class_end[learners]
     led = capacity.facilitators(model) > 0
@@ -505,7 +485,7 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
         ("whatsapp", learners, cohort, patterns.unique_counts(cohort)[0].size, p["admin_lead"], rng),
     ]
     if purpose:  # the alumni group: peer support among alumnae (drawn from its own stream)
-        alumnae = active.compress(model.alumna[active])
+        alumnae = _active_alumnae(model)
         talks.append(("alumni_group", alumnae, None, min(alumnae.size, 1), p["peer_lead"], purpose_rng))
     rates = np.array([p["lurker_messages"], p["contributor_messages"], p["leader_messages"]])
     for channel, members, groups, n_groups, lead, g_rng in talks:
@@ -549,9 +529,6 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
     values = list(counts.values())  # in EVENT_TYPES order
     out = dict(zip(_FLOW_NAMES, values))
     out.update({kind: sum(values[i] for i in at) for kind, at in _KIND_EVENTS.items()})
-    # passed on (not counted): this week's active and in-class members, which model/interaction.py
-    # reads rather than gathering every member's stage again (no stage changes in between)
-    out["active_members"], out["in_class_members"] = active, learners
     return out
 
 
@@ -665,7 +642,6 @@ RULE = Rule(
         *(Flow(f"{k}_{c}", f"{KIND_LABELS[k]} events on {CHANNEL_LABELS[c]}", unit="events") for k, c in EVENT_TYPES),
         *(Flow(k, f"{KIND_LABELS[k]} events", unit="events", cumulative=True) for k in KINDS),
     ),
-    passes=("active_members", "in_class_members"),
     step=step,
     setup=setup,
 )

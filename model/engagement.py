@@ -60,7 +60,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     # cannot exceed (scores are in [0, 1], ties and tie_retention are not negative); the
     # same arithmetic, element by element, as computing it for everyone.
     ties = model.net_ties if p["tie_retention"] > 0 else None
-    top = 1.0 if ties is None or ties.size == 0 else 1.0 + p["tie_retention"] * float(ties.max())
+    top = 1.0 if ties is None else 1.0 + p["tie_retention"] * model.net_ties_max  # kept by model/interaction.py
     maybe = np.flatnonzero(u_back < _above(p["reactivation_rate"] * TELEGRAM_REACTIVATION * top))
     who = dormant[maybe]
     back_p = p["reactivation_rate"] * np.where(model.telegram[who], TELEGRAM_REACTIVATION, 1.0)

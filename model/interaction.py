@@ -7,9 +7,8 @@ interactivity in the empowerment programme brings them wider opportunities and
 networks, and extra income as momfluencers). This rule makes the user-to-user
 events of model/communication.py act. It runs right after communication and reads
 that week's person-to-person messages (``model.messages.last()``: distinct
-sender, receiver, channel edges with their message counts) and the active and
-in-class members it passes on (``active_members``, ``in_class_members``); what it
-changes acts from the next week on.
+sender, receiver, channel edges with their message counts) and the members' stages
+in member order (``capacity.member_stage``); what it changes acts from the next week on.
 
 Rule, each week:
 
@@ -36,8 +35,8 @@ Rule, each week:
    yet; a tie they already have is strengthened (one more week of exchange). Ties
    do not dissolve within the run (assumed: five years is short for an
    acquaintance made in a community to be lost). ``net_ties`` counts a mother's
-   community ties; the ties are kept as sorted pair keys (``model.net_keys``) with
-   their weeks of exchange (``model.net_weeks``).
+   community ties (``model.net_ties_max`` the largest, kept as ties form); the ties are
+   kept as sorted pair keys (``model.net_keys``) with their weeks of exchange (``model.net_weeks``).
 4. **Opportunities through ties** ("networking makin luas, dapet kerjaan juga",
    wider networking, got work too: a member's testimony, 001). A registered member
    who earns (a financial change) passes an opportunity — a referral to paid work,
@@ -67,6 +66,8 @@ from .patterns import insert_sorted, unique_counts
 from .rule import Flow, Rule, State
 from .states import Stage
 
+_DORMANT = int(Stage.DORMANT)  # compared with every member's stage weekly: a plain int (an IntEnum member is slower)
+
 EXCHANGE_SCALE = 2.0  # assumed: two people responding in a week give most (63%) of the weekly effect
 STRONG_TIE_WEEKS = 4  # assumed: a tie with a month of weekly exchanges carries opportunities fully
 OPPORTUNITY_SPREAD = 0.8  # assumed: log-sd of an opportunity's value (small jobs to large orders)
@@ -77,7 +78,7 @@ def setup(model, rng: np.random.Generator) -> None:
     model.net_keys = np.empty(0, np.int64)  # sorted keys a * n + b (a < b) of the community ties
     model.net_weeks = np.empty(0, np.int16)  # weeks of exchange on each tie
     model.net_ends = (np.empty(0, np.int64), np.empty(0, np.int64))  # a and b of each tie, in key order
-    model.responded = np.zeros(model.n, bool)  # scratch: who was responded to this week (cleared after use)
+    model.net_ties_max = 0  # the largest net_ties (ties only grow: kept as they form, not a pass over every mother)
 
 
 def _exchanges(model, src, dst, msgs, rng) -> tuple[np.ndarray, np.ndarray, int]:
@@ -118,7 +119,9 @@ def _form_ties(model, a: np.ndarray, b: np.ndarray, rng) -> int:
         model.net_keys, k, (model.net_weeks, np.ones(k.size, np.int16)), (ea, a[new]), (eb, b[new])
     )
     model.net_ends = (ea, eb)
-    np.add.at(model.net_ties, np.concatenate((a[new], b[new])), np.int16(1))
+    ends = np.concatenate((a[new], b[new]))
+    np.add.at(model.net_ties, ends, np.int16(1))
+    model.net_ties_max = max(model.net_ties_max, int(model.net_ties[ends].max()))
     return int(new.size)
 
 
@@ -160,14 +163,11 @@ def step(model, rng: np.random.Generator) -> dict:
         s = model.score
         s[talked] += p["internalise_exchange"] * -np.expm1(-x / EXCHANGE_SCALE) * (1.0 - s[talked])
         if p["internalise_silence"] > 0:
-            heard = model.responded
-            heard[talked] = True
-            # the active and the in-class members, as model/communication.py found them this week (no stage
-            # has changed since): the two groups are disjoint, so each fades once
-            for group in (model.changed["active_members"], model.changed["in_class_members"]):
-                silent = group.compress(~heard[group])
-                s[silent] *= 1.0 - p["internalise_silence"]
-            heard[talked] = False
+            # the active and the in-class members (every member but the dormant) less those responded to, in
+            # member order: one pass over the stages kept in member order, not gathers of per-mother flags
+            silent = capacity.member_stage(model) != _DORMANT
+            silent[capacity.member_rank(model)[talked]] = False
+            s[model.member_idx.compress(silent)] *= 1.0 - p["internalise_silence"]
     if p["tie_formation"] > 0:
         person = (dst < n).nonzero()[0]
         ps, pd = src[person], dst[person]

@@ -57,7 +57,8 @@ def unique_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     it runs thousands of times a run, mostly on small arrays, where each call's
     overhead counts.
     """
-    keys = np.sort(keys)
+    keys = keys.copy()  # then sorted in place: np.sort without its Python wrapper
+    keys.sort()
     if keys.size == 0:
         return keys, np.empty(0, np.int64)
     first = np.empty(keys.size, bool)
@@ -79,12 +80,12 @@ def insert_sorted(keys: np.ndarray, new: np.ndarray, *columns: tuple[np.ndarray,
     small arrays). Returns the grown keys and columns.
     """
     at = np.searchsorted(keys, new) + np.arange(new.size)  # the new keys' places in the result
+    # the old keys' places, as a mask: filling by a mask is two to three times faster than by positions
     old = np.ones(keys.size + new.size, bool)
     old[at] = False
-    old = old.nonzero()[0]
     out = []
     for a, v in ((keys, new), *columns):
-        grown = np.empty(old.size + at.size, a.dtype)
+        grown = np.empty(old.size, a.dtype)
         grown[old] = a
         grown[at] = v
         out.append(grown)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ibusim.model import CommunityModel
+from ibusim.model import CommunityModel, channels
 from ibusim.model.states import Stage
 
 SMALL = dict(n_mothers=5000, end="2021-12")
@@ -134,3 +134,25 @@ def test_telegram_leave_rate_shrinks_the_group(leave):
         assert df["new_telegram_leaves"].sum() > 0
         stay = CommunityModel(telegram_leave_rate=0.0, **kw).run()
         assert m.n_telegram < stay.n_telegram
+
+
+@pytest.mark.parametrize("rates", [{}, {"telegram_rate": 0.05, "telegram_leave_rate": 0.5}])
+def test_kept_telegram_group_is_a_scan_of_the_flags_in_aware_order_every_week(rates):
+    """The kept group equals a full scan every week.
+
+    telegram_group: the group's members in aware_idx order; member_telegram: the members' flags in member order.
+    """
+    joined = left = 0
+    for m in stepped(rng=3, n_mothers=20_000, end="2021-06", **rates):
+        scan = np.flatnonzero(m.telegram)
+        scan = scan[np.argsort(m.aware_rank[scan])]
+        group = channels.telegram_group(m)
+        np.testing.assert_array_equal(group, scan)
+        np.testing.assert_array_equal(m.telegram_ranks, m.aware_rank[scan])
+        assert not group.flags.writeable and not m.telegram_ranks.flags.writeable
+        flags = channels.member_telegram(m)
+        np.testing.assert_array_equal(flags, m.telegram[m.member_idx])
+        assert not flags.flags.writeable
+        joined += m.changed["telegram_joins"].size
+        left += m.changed["telegram_leaves"].size
+    assert joined > left > 0  # the group grew, and some left

@@ -541,39 +541,19 @@ def test_talk_within_one_group_is_the_keyed_form_with_one_key(size, draws, seed)
         np.testing.assert_array_equal(a, b)
 
 
-def test_telegram_ranks_are_the_group_in_aware_order_every_week():
-    """The kept positions of the Telegram group equal a scan of model.telegram; a stale copy is rebuilt."""
-    m = CommunityModel(rng=3, n_mothers=20_000, end="2021-06")
-    scan = lambda: np.sort(m.aware_rank[np.flatnonzero(m.telegram)])  # noqa: E731
-    grew = False
-    while m.running:
-        m.step()
-        np.testing.assert_array_equal(m.telegram_ranks, scan())
-        assert m.telegram_ranks_week == m.week - 1
-        grew |= m.telegram_ranks.size > 0 and m.changed["telegram_leaves"].size > 0
-    assert grew  # the group had members, and some left
-    m = CommunityModel(rng=3, n_mothers=20_000, end="2021-06")
-    for _ in range(30):
-        m.step()
-    m.telegram[m.aware_idx[:50]] = True  # changed behind the rule's back: the copy is stale ...
-    m.telegram_ranks_week = -1  # ... and not of last week: rebuilt from model.telegram
-    m.changed = {**m.changed, "telegram_joins": np.empty(0, np.int64), "telegram_leaves": np.empty(0, np.int64)}
-    np.testing.assert_array_equal(communication._telegram_ranks(m), scan())
-
-
-def test_kept_team_and_passed_members_are_those_a_scan_finds_every_week():
-    """The team kept between weeks is the members' roles every week; the passed members are their stages."""
+def test_team_and_alumnae_are_those_a_scan_finds_every_week():
+    """The team (from capacity.team) and the kept alumnae equal a scan of every member."""
     m = CommunityModel(rng=2, n_mothers=20_000, end="2023-06", purpose_patterns=True)
-    changes = 0
+    alumnae = 0
     while m.running:
-        before = m.comm_team
         m.step()
         mem = m.member_idx
-        managers, vols = m.comm_team
+        managers, vols = communication._team(m)
         np.testing.assert_array_equal(managers, mem[m.role[mem] == Role.MANAGER])
         np.testing.assert_array_equal(vols, mem[m.role[mem] == Role.VOLUNTEER])
-        changes += before is not m.comm_team
-        np.testing.assert_array_equal(m.changed["active_members"], mem[m.stage[mem] == Stage.ACTIVE])
-        np.testing.assert_array_equal(m.changed["in_class_members"], mem[m.stage[mem] == Stage.IN_CLASS])
+        active = mem[m.stage[mem] == Stage.ACTIVE]
+        np.testing.assert_array_equal(m.comm_alumnae, mem[m.alumna[mem]])
+        np.testing.assert_array_equal(communication._active_alumnae(m), active[m.alumna[active]])
+        alumnae = max(alumnae, m.comm_alumnae.size)
     assert m.n_role(Role.VOLUNTEER) + m.n_role(Role.MANAGER) > 0
-    assert 1 < changes < m.week / 2  # found again when the team changed, kept otherwise
+    assert alumnae > 10

@@ -262,6 +262,7 @@ def test_community_ties_divide_dormancy_and_multiply_reactivation():
             np.full(n, stage), np.zeros(n), np.zeros(n), tie_retention=1.0, dormancy_rate=0.2, reactivation_rate=0.1
         )
         m.net_ties = ties.astype(np.int16)
+        m.net_ties_max = 3  # the largest, as model/interaction.py keeps it
         moved = np.zeros(n, bool)
         moved[engagement.step(m, np.random.default_rng(3))[key]] = True
         for sel, prob in ((ties == 0, rate), (ties == 3, tied_prob)):

@@ -50,6 +50,15 @@ def test_ties_are_distinct_sorted_pairs_and_degrees_add_up():
     assert np.all(m.net_weeks >= 1)
 
 
+def test_kept_maximum_of_ties_is_the_largest_every_week():
+    """net_ties_max, kept as ties form (read by model/engagement.py), is net_ties.max() every week."""
+    m = CommunityModel(rng=5, n_mothers=20_000, end="2022-06", tie_formation=0.5)
+    while m.running:
+        m.step()
+        assert m.net_ties_max == m.net_ties.max()
+    assert m.net_ties_max > 1
+
+
 def test_tie_formation_one_ties_every_pair_that_talked_in_a_week():
     m = CommunityModel(preset="ipm", rng=3, **{**SMALL, **FUNNELS_OFF, "tie_formation": 1.0})
     for _ in range(60):
