@@ -31,10 +31,9 @@ admission) and the scholarship batches (candidates and batch size). A cohort is
 *full* when it admits as many as it has places; applicants beyond the places are
 *turned away* (they return to active and may apply again: the waiting list).
 
-Member order and the team (for the rules that keep a few mothers on an agenda instead of
-passing over every member each week): :func:`member_rank` (each member's position in
-``model.member_idx``, kept by ``model.register``), :func:`member_stage` (the members' stages in
-that order, kept by ``model.move``) and :func:`team` (everyone who has held a role, in member order).
+The team (for the rules that keep a few mothers on an agenda instead of passing over every
+member each week): :func:`team`, everyone who has held a role, in member order (the model keeps
+the member order: ``model.member_rank``, ``model.member_stage``, ``model.in_member_order``).
 
 Parameters read: n_admins and admin_capacity (through the Admin agents),
 volunteer_weight, places_scale_with_team, prompt_reach, manager_capacity,
@@ -87,25 +86,6 @@ def support(model) -> float:
     )
 
 
-def member_rank(model) -> np.ndarray:
-    """Each mother's position in ``model.member_idx`` (the order of registration), by row; -1: not registered.
-
-    Kept by the model (``model.member_rank``, set by ``model.register``). The rules that keep a
-    few mothers on an agenda (the learners, model/progress.py; the team, :func:`team`) put them
-    in member order with it, the order of their random draws, instead of a pass over every member.
-    """
-    return model.member_rank
-
-
-def member_stage(model) -> np.ndarray:
-    """Every member's stage in member order: ``model.stage[model.member_idx]`` without the look-ups.
-
-    Kept by the model (``model.member_stage``, updated by ``model.move``), so the rules that
-    scan the members read it straight through; a view: do not modify.
-    """
-    return model.member_stage
-
-
 def team(model) -> np.ndarray:
     """Every mother who has held a role (volunteer or manager), now or before, in member order.
 
@@ -120,10 +100,7 @@ def add_to_team(model, idx: np.ndarray) -> None:
     """Note that mothers ``idx`` (members) hold a role now (see :func:`team`)."""
     if idx.size == 0:
         return
-    both = np.concatenate([team(model), idx])
-    rank = model.member_rank[both]
-    _, first = np.unique(rank, return_index=True)  # sorted by member rank, each mother once
-    model._team = both[first]
+    model._team = model.in_member_order(team(model), idx)
 
 
 def run_report(model) -> dict[str, dict[str, float]]:

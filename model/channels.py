@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import capacity
 from .patterns import insert_sorted
 from .rule import Flow, Rule, State
 from .states import Stage
@@ -110,7 +109,7 @@ def _update_group(
     ``members_in`` and ``members_out``: the joiners and leavers who are members, whose flags in
     :func:`member_telegram` change (it covers every member: the step asked for it first).
     """
-    rank = capacity.member_rank(model)
+    rank = model.member_rank
     if members_in.size:
         model._member_telegram[rank[members_in]] = True
     if members_out.size:
@@ -165,7 +164,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     # compress: numpy's boolean indexing is several times slower on dense masks like this one;
     # ok > in_group is ok and not in_group
     # (member_stage, member_telegram: the members' stages and flags in member order, without gathers)
-    members = mem.compress(np.greater(_JOIN_AS_MEMBER[capacity.member_stage(model)], member_telegram(model)))
+    members = mem.compress(np.greater(_JOIN_AS_MEMBER[model.member_stage], member_telegram(model)))
     members = members[rng.random(members.size) < p["telegram_member_rate"]]
     joins = np.concatenate([outside, members])
     model.telegram[leaves] = False

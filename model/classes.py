@@ -64,8 +64,8 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
     # The candidates are found by their member positions (``at``, rising), from the stages
     # in member order less the few applicants (this module's agenda), so that what is kept in
     # member order is read straight through: the stages, barrier and willingness to pay.
-    ready = capacity.member_stage(model) == ACTIVE
-    ready[capacity.member_rank(model)[applicants(model)]] = False
+    ready = model.member_stage == ACTIVE
+    ready[model.member_rank[applicants(model)]] = False
     at = np.flatnonzero(ready)
     ready = model.member_idx[at]
     s_ready = model.score[ready]  # the score is looked up once
@@ -110,8 +110,7 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
         applied.append(who)
     applied = np.concatenate(applied)
     if applied.size:
-        both = np.concatenate([model._applicants, applied])
-        model._applicants = both[np.argsort(capacity.member_rank(model)[both])]  # member order
+        model._applicants = model.in_member_order(model._applicants, applied)
     return applied
 
 
@@ -148,7 +147,7 @@ def funnel_factor(model, cand: np.ndarray, at: np.ndarray, done: np.ndarray, bas
         base *= np.where(model.telegram[cand], 1.0 + p["telegram_class_boost"], 1.0)
     if p["announcement_boost"]:
         base *= np.where(model.follower[cand], 1.0 + p["announcement_boost"], 1.0)
-    rank = capacity.member_rank(model)
+    rank = model.member_rank
     if p["volunteer_enrol_boost"]:  # a volunteer who has not completed a paid class: the opening class
         team = capacity.team(model)
         i = _among(at, rank[team[model.role[team] == VOLUNTEER]])

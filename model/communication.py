@@ -325,15 +325,8 @@ def _active_alumnae(model) -> np.ndarray:
     """
     kept, ch = model.comm_alumnae, model.changed
     done = [a for a in (ch["completed_paid"], ch["completed_scholars"]) if a.size]
-    if done:
-        both = np.concatenate([kept, *done])
-        rank = capacity.member_rank(model)[both]
-        order = np.argsort(rank, kind="stable")  # member order
-        rank = rank[order]
-        once = np.empty(rank.size, bool)  # each alumna once (one who completes again is in both)
-        once[0] = True
-        np.not_equal(rank[1:], rank[:-1], out=once[1:])
-        model.comm_alumnae = kept = both[order[once]]
+    if done:  # each alumna once (one who completes again is in both)
+        model.comm_alumnae = kept = model.in_member_order(kept, *done)
     return kept.compress(model.stage[kept] == _ACTIVE)
 
 
@@ -472,7 +465,7 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
     mem = model.member_idx
     learners = progress.in_class(model)  # in member order: mem[stage[mem] == IN_CLASS], from progress's agenda
     # compress: faster than mem[mask] on dense masks; member_stage: model.stage[mem] kept in member order
-    active = mem.compress(capacity.member_stage(model) == _ACTIVE)
+    active = mem.compress(model.member_stage == _ACTIVE)
     # one open Telegram group; one WhatsApp group per class cohort (programme and end week)
     cohort = model.programme[learners].astype(np.int64) * 100_000 + model.class_end[learners]
     led = capacity.facilitators(model) > 0

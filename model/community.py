@@ -107,10 +107,8 @@ class CommunityModel(mesa.Model):
         self.inv_degree = inv.astype(np.float32)[deg]
 
         # per-mother state arrays: shared ones (model/states.py), then each rule's own
-        # (zero-filled ones by np.zeros: the system hands out zeroed memory as it is first written, so
-        # arrays written only for the few mothers a rule concerns cost no pass over every mother)
         for state in states.SHARED + tuple(s for rule in self.rules for s in rule.owns):
-            setattr(self, state.name, np.zeros(n, state.dtype) if state.fill == 0 else state.make(n))
+            setattr(self, state.name, state.make(n))
         self.participation = communication.participation(p, n, self.stream("participation"))
         self.counts = np.zeros(len(Stage), np.int64)
         self.counts[Stage.UNAWARE] = n
@@ -237,6 +235,17 @@ class CommunityModel(mesa.Model):
         straight through.
         """
         return self._member_stage[: self._n_member_idx]
+
+    def in_member_order(self, *parts: np.ndarray) -> np.ndarray:
+        """The members in ``parts`` in member order, each once (an agenda's old entries and new ones merged).
+
+        The rules that keep a few members on an agenda (the learners, the team, the alumnae, the
+        pending applicants) keep them in member order, the order of their random draws.
+        """
+        rank = np.sort(self.member_rank[np.concatenate(parts)])
+        if rank.size > 1:
+            rank = rank[np.concatenate(([True], rank[1:] != rank[:-1]))]
+        return self._member_buf[rank]
 
     def register(self, idx: np.ndarray, to: Stage) -> None:
         """Register mothers ``idx`` (stage ``to``): member order, counts, talk weight; Mesa agents when looked at."""

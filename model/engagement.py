@@ -43,7 +43,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Update scores; move members between active and dormant; return who moved."""
     p, s = model.p, model.score
     mem = model.member_idx
-    stage, tg = capacity.member_stage(model), model.telegram[mem]  # stage: model.stage[mem], kept in member order
+    stage, tg = model.member_stage, model.telegram[mem]  # stage: model.stage[mem], kept in member order
     # subsets by compress, not mem[mask]: numpy's boolean indexing is several times
     # slower on masks that are about half true, like these
     active, dormant_mask = stage == ACTIVE, stage == DORMANT
@@ -53,7 +53,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     s[dormant] *= 1.0 - p["internalise_decay"]
     # idle: active with no pending application; the few applicants (model/classes.py's agenda)
     # are taken out of the active by their member positions, not by every member's ``applied``
-    active[capacity.member_rank(model)[classes.applicants(model)]] = False
+    active[model.member_rank[classes.applicants(model)]] = False
     idle = mem.compress(active)
     u_back, u_drift = rng.random(dormant.size), rng.random(idle.size)
     # Few draws pass, so each chance is computed only where the draw is below a bound it

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import capacity
 from .rule import Flow, Rule
 from .states import ACTIVE
 
@@ -28,7 +27,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     if not p["happy_hour"] or model.week % p["happy_hour_every_weeks"] != p["happy_hour_every_weeks"] - 1:
         return {"happy_hour_attendees": np.empty(0, np.int64)}
     mem = model.member_idx
-    active = mem.compress(capacity.member_stage(model) == ACTIVE)  # model.stage[mem], kept in member order
+    active = mem.compress(model.member_stage == ACTIVE)  # model.stage[mem], kept in member order
     prov = model.pop["prov"][active]
     counts = np.bincount(prov, minlength=len(model.prov_members))
     held = counts >= p["happy_hour_min_members"]

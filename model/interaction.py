@@ -8,7 +8,7 @@ networks, and extra income as momfluencers). This rule makes the user-to-user
 events of model/communication.py act. It runs right after communication and reads
 that week's person-to-person messages (``model.messages.last()``: distinct
 sender, receiver, channel edges with their message counts) and the members' stages
-in member order (``capacity.member_stage``); what it changes acts from the next week on.
+in member order (``model.member_stage``); what it changes acts from the next week on.
 
 Rule, each week:
 
@@ -165,8 +165,8 @@ def step(model, rng: np.random.Generator) -> dict:
         if p["internalise_silence"] > 0:
             # the active and the in-class members (every member but the dormant) less those responded to, in
             # member order: one pass over the stages kept in member order, not gathers of per-mother flags
-            silent = capacity.member_stage(model) != _DORMANT
-            silent[capacity.member_rank(model)[talked]] = False
+            silent = model.member_stage != _DORMANT
+            silent[model.member_rank[talked]] = False
             s[model.member_idx.compress(silent)] *= 1.0 - p["internalise_silence"]
     if p["tie_formation"] > 0:
         person = (dst < n).nonzero()[0]

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import capacity
 from .rule import Flow, Rule, State
 from .states import ACTIVE
 
@@ -108,7 +107,7 @@ def _offline(model, new: np.ndarray) -> np.ndarray | None:
         return np.zeros(new.size, bool)
     mem = model.member_idx
     prov = model.pop["prov"]
-    active = mem.compress(capacity.member_stage(model) == ACTIVE)  # model.stage[mem], kept in member order
+    active = mem.compress(model.member_stage == ACTIVE)  # model.stage[mem], kept in member order
     active = np.bincount(prov[active], minlength=len(model.prov_members))
     return offline & (active[prov[new]] >= p["happy_hour_min_members"])
 

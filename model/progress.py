@@ -87,16 +87,9 @@ def in_class(model) -> np.ndarray:
     from it here). Calling it again in the same week gives the same mothers.
     """
     kept = model._learners
-    if model.class_entries:
-        both = np.concatenate([kept, *model.class_entries])
+    if model.class_entries:  # each mother once (one who left and came back is in both)
+        kept = model.in_member_order(kept, *model.class_entries)
         model.class_entries.clear()
-        rank = capacity.member_rank(model)[both]
-        order = np.argsort(rank, kind="stable")  # member order
-        rank = rank[order]
-        once = np.empty(rank.size, bool)  # each mother once (one who left and came back is in both)
-        once[0] = True
-        np.not_equal(rank[1:], rank[:-1], out=once[1:])
-        kept = both[order[once]]
     model._learners = kept = kept[model.stage[kept] == IN_CLASS]
     return kept
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import capacity, classes
+from . import classes
 from .parameters import PROGRAMMES
 from .rule import Flow, Rule, State
 from .states import ACTIVE, NO_CLASS
@@ -37,7 +37,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
         return {"scholars": np.empty(0, np.int64), "scholarship_candidates": 0}
     mem = model.member_idx
     cand = mem[
-        (capacity.member_stage(model) == ACTIVE)  # model.stage[mem], kept in member order
+        (model.member_stage == ACTIVE)  # model.stage[mem], kept in member order
         & ~model.scholar[mem]
         & (model.applied[mem] == NO_CLASS)
         & ((model.done[mem] >> IBU_PEBISNIS) & 1 == 0)

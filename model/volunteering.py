@@ -39,7 +39,7 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     if p["volunteering"] and model.week % p["volunteer_call_every_weeks"] == 0 and p["volunteer_call_size"]:
         mem = model.member_idx
         ok = (
-            (capacity.member_stage(model) == ACTIVE)  # model.stage[mem], kept in member order
+            (model.member_stage == ACTIVE)  # model.stage[mem], kept in member order
             & (model.role[mem] == NO_ROLE)
             & (model.score[mem] >= p["volunteer_threshold"])
             & (model.score[mem] > 0)

@@ -265,9 +265,9 @@ def test_member_rank_and_member_stage_follow_the_members():
     while m.running:
         m.step()
         mem = m.member_idx
-        np.testing.assert_array_equal(capacity.member_rank(m)[mem], np.arange(mem.size))
-        np.testing.assert_array_equal(capacity.member_stage(m), m.stage[mem])
-        assert (capacity.member_rank(m)[m.stage < Stage.ACTIVE] == -1).all()
+        np.testing.assert_array_equal(m.member_rank[mem], np.arange(mem.size))
+        np.testing.assert_array_equal(m.member_stage, m.stage[mem])
+        assert (m.member_rank[m.stage < Stage.ACTIVE] == -1).all()
 
 
 def test_member_stage_follows_moves_within_a_week():
@@ -276,14 +276,14 @@ def test_member_stage_follows_moves_within_a_week():
     while m.running and m.member_idx.size < 50:
         m.step()
     mem = m.member_idx
-    capacity.member_stage(m)  # created and up to date
+    m.member_stage  # created and up to date
     active = mem[m.stage[mem] == Stage.ACTIVE][:5]
     m.move(active, Stage.DORMANT)
-    np.testing.assert_array_equal(capacity.member_stage(m), m.stage[mem])
+    np.testing.assert_array_equal(m.member_stage, m.stage[mem])
     newcomers = np.flatnonzero(m.stage == Stage.AWARE)[:3]
     m.register(newcomers, Stage.ACTIVE)
-    np.testing.assert_array_equal(capacity.member_stage(m), m.stage[m.member_idx])
-    assert capacity.member_stage(m).size == mem.size + 3
+    np.testing.assert_array_equal(m.member_stage, m.stage[m.member_idx])
+    assert m.member_stage.size == mem.size + 3
 
 
 def test_team_holds_every_role_holder_in_member_order():

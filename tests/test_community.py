@@ -383,3 +383,13 @@ def test_inverse_degree_is_one_over_each_mothers_ties():
     deg = m.ties.degree()
     np.testing.assert_array_equal(m.inv_degree, np.where(deg > 0, 1.0 / np.maximum(deg, 1), 0.0).astype(np.float32))
     assert m.inv_degree.dtype == np.float32
+
+
+def test_in_member_order_merges_an_agenda_in_member_order_each_mother_once():
+    m = CommunityModel(rng=1, n_mothers=3000, end="2020-12").run()
+    mem = m.member_idx
+    assert mem.size > 10
+    old, new = mem[[7, 2, 5]], mem[[5, 9, 0, 2]]
+    np.testing.assert_array_equal(m.in_member_order(old, new), mem[[0, 2, 5, 7, 9]])
+    np.testing.assert_array_equal(m.in_member_order(mem[[3]]), mem[[3]])
+    assert m.in_member_order(np.empty(0, np.int64)).size == 0

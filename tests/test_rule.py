@@ -166,3 +166,7 @@ def test_flow_declaration_defaults():
     assert (f.unit, f.cumulative, f.dtype) == ("mothers", False, int)
     s = State("y", np.int16, -1, "y")
     assert s.make(3).tolist() == [-1, -1, -1] and s.make(3).dtype == np.int16
+    z = State("z", np.float32, 0.0, "zero-filled")
+    assert z.make(3).tolist() == [0.0, 0.0, 0.0] and z.make(3).dtype == np.float32
+    b = State("b", bool, False, "flags")
+    assert b.make(2).tolist() == [False, False] and b.make(2).dtype == bool
