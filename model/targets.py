@@ -14,7 +14,7 @@ band stands for (``band_reason``). For the calibration (issue 11) each also has:
   seeds at the ``ipm`` preset (measured, see the file's header), which enters the distance's
   scale as ``sqrt(half_band^2 + noise_sd^2)`` (:attr:`Target.scale`).
 
-The file's ``[patterns.*]`` tables are time-shape patterns (the lockdown-era growth of ODD
+model/validation_patterns.toml holds time-shape patterns (the lockdown-era growth of ODD
 section 1), computed from the weekly registrations (:func:`pattern_values`); they are
 validation, never fitted.
 """
@@ -31,6 +31,7 @@ import numpy as np
 from .outputs import fmt
 
 TARGETS_FILE = Path(__file__).with_name("targets.toml")
+PATTERNS_FILE = Path(__file__).with_name("validation_patterns.toml")
 ROLES = ("fitted", "predicted", "check")
 
 
@@ -118,13 +119,9 @@ class Pattern:
         return not math.isnan(value) and self.low <= value <= self.high
 
 
-def _raw() -> dict:
-    return tomllib.loads(TARGETS_FILE.read_text(encoding="utf-8"))
-
-
 def load() -> dict[str, Target]:
     """The targets of model/targets.toml, by name, in the file's order."""
-    data = {k: v for k, v in _raw().items() if k != "patterns"}
+    data = tomllib.loads(TARGETS_FILE.read_text(encoding="utf-8"))
     out = {}
     for name, t in data.items():
         per = t.get("per", "")
@@ -160,7 +157,7 @@ def by_role(role: str) -> list[str]:
 
 
 def patterns() -> dict[str, Pattern]:
-    """The time-shape patterns of model/targets.toml (``[patterns.*]``), by name."""
+    """The time-shape patterns of model/validation_patterns.toml, by name."""
     return {
         name: Pattern(
             name=name,
@@ -173,7 +170,7 @@ def patterns() -> dict[str, Pattern]:
             reason=p["reason"],
             role=p.get("role", "validation"),
         )
-        for name, p in _raw().get("patterns", {}).items()
+        for name, p in tomllib.loads(PATTERNS_FILE.read_text(encoding="utf-8")).items()
     }
 
 
