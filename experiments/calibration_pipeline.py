@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -44,14 +45,14 @@ class Settings:
     """How big each step is."""
 
     noise_seeds: int = 20
-    population: int = 200
-    generations: int = 12
-    max_simulations: int = 8000
+    population: int = 150
+    generations: int = 15
+    max_simulations: int = 6000
     ppc_runs: int = 200
     transition: str = "multivariate"
-    table_rows: int = 3000
+    table_rows: int = 2500
     chunk_rows: int = 100
-    accept: int = 150  # rows kept by the rejection step (5% of the table)
+    accept: int = 125  # rows kept by the rejection step (5% of the table)
     loo_runs: int = 50
     loo_targets: tuple[str, ...] = ()  # () = every fitted figure
     recovery_pseudo: int = 100
@@ -136,7 +137,8 @@ def run_pipeline(
         t0 = time.perf_counter()
         extra = fn() or {}
         wall = time.perf_counter() - t0
-        record["steps"][name] = {"wall_seconds": wall, "runs": runs, **extra}  # ``extra`` may give the real runs
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None  # how busy the machine was
+        record["steps"][name] = {"wall_seconds": wall, "runs": runs, "load_average": load, **extra}  # extra: real runs
         atomic_text(record_file, dumps(record))
 
     def noise():
@@ -230,6 +232,23 @@ def run_pipeline(
     atomic_text(record_file, dumps(record))
     _say(progress, f"done: {runs} runs in {wall / 60:.1f} min; folder {out}")
     return record
+
+
+def load_targets_fitted() -> list[str]:
+    """The names of the fitted targets (model/targets.toml)."""
+    return [n for n, t in load_targets().items() if t.role == "fitted"]
+
+
+def expected_runs(settings: Settings, fitted: int) -> int:
+    """The most model runs a pipeline of these settings makes (the simulation cap reached)."""
+    loo = len(settings.loo_targets) if settings.loo_targets else fitted
+    return (
+        settings.noise_seeds
+        + settings.max_simulations
+        + settings.ppc_runs
+        + settings.table_rows
+        + settings.loo_runs * loo
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

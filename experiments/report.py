@@ -246,10 +246,17 @@ def calibration_section(folder: Path) -> list[str]:
     for name, s in record["steps"].items():
         lines.append(f"| {name.replace('_', ' ')} | {s['runs']:,} | {s['wall_seconds'] / 60:.1f} min |")
     total = record["total"]
+    per_run = record.get("seconds_per_run_in_worker", float("nan"))
+    full = calibration_pipeline.SIZES["full"]
+    most = calibration_pipeline.expected_runs(full, len(calibration_pipeline.load_targets_fitted()))
+    loads = [s.get("load_average") for s in record["steps"].values() if s.get("load_average") is not None]
     lines += [
         f"| all | {total['runs']:,} | {total['wall_seconds'] / 60:.1f} min |",
         "",
-        f"Mean time of one run in its worker: {record.get('seconds_per_run_in_worker', float('nan')):.2f} s.",
+        f"Mean time of one run in its worker: {per_run:.2f} s"
+        + (f" (load average {min(loads):.1f}-{max(loads):.1f} on 2 cores)" if loads else "")
+        + f". The full size makes at most {most:,} runs: at this time per run and 2 workers, about "
+        f"{most * per_run / 2 / 3600:.1f} hours (the ABC-SMC step adds pyabc's own overhead).",
         "",
     ]
     if rep["converged"] and joint >= JOINT_GOAL:
