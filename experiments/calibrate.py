@@ -180,13 +180,25 @@ def distance(stats: dict, names: list[str]) -> float:
     return float(np.sqrt(np.mean(np.square(z))))
 
 
+def orphaned(owner: int) -> bool:
+    """Whether this process is neither ``owner`` nor a child of it (its parent was killed: it is an orphan)."""
+    return os.getpid() != owner and os.getppid() != owner
+
+
 class _Model:
-    """pyabc model: uniform coordinates -> the targets' fitted statistics (picklable for worker processes)."""
+    """pyabc model: uniform coordinates -> the targets' fitted statistics (picklable for worker processes).
+
+    pyabc's multicore sampler forks workers that keep sampling if the calibration is killed; a worker whose
+    parent is gone exits at its next run instead (the rerun resumes from the database).
+    """
 
     def __init__(self, cs: CalibrationSetup):
         self.cs = cs
+        self.owner = os.getpid()
 
     def __call__(self, pars: dict) -> dict:
+        if orphaned(self.owner):
+            os._exit(1)
         seed = int(np.random.randint(0, 2**31 - 1))  # pyabc's random state (np.random), seeded by ``seed``
         values = to_values(self.cs.params, [pars[n] for n in self.cs.params])
         figs = figures(run_params(self.cs, values), seed)

@@ -134,6 +134,14 @@ def test_ratio_targets_are_fitted_per_registered_mother():
     assert t["registered"].statistic(summary) == 16000.0
 
 
+def test_a_sampler_worker_knows_when_its_calibration_was_killed():
+    import os
+
+    assert not calibrate.orphaned(os.getpid())  # the calibration itself
+    assert not calibrate.orphaned(os.getppid())  # a worker forked by it
+    assert calibrate.orphaned(-1)  # a worker whose calibration is gone
+
+
 @pytest.mark.parametrize(
     "eps,ess,ok",
     [
