@@ -137,3 +137,14 @@ def test_parameter_table_lists_fixed_inputs():
     text = "\n".join(rows)
     for name in ("`p`", "`r`", "`tau`", "`M`", "`q`", "`k`"):
         assert name in text
+
+
+def test_fit_can_fail_where_its_structure_forbids():
+    # registered mothers are among the aware, and every aware mother follows: registered <= instagram
+    targets = {
+        "registered": target("registered", "registered", 50_000, 5_000),
+        "instagram": target("instagram", "instagram", 38_600, 3_900),
+    }
+    fr = nullmodel.fit(targets)
+    assert fr.outputs["registered"] <= fr.outputs["instagram"] + 1e-6
+    assert fr.distance > 1.0  # no parameters put both inside their bands
