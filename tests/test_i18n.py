@@ -92,6 +92,7 @@ def test_every_marked_string_and_target_label_is_in_the_catalogue():
     labels = [t["label"] for t in tomllib.loads((ROOT / "model" / "targets.toml").read_text("utf-8")).values()]
     found = {_id(m) for m in template if m.id}
     assert set(labels) <= found
+    assert "ambiguous: is it {first} or {second}? Type the one you mean as written here" in found  # numbers.py
     assert extract_script.missing(CATALOG, template) == []
 
 
