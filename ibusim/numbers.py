@@ -23,7 +23,9 @@ The rules, for the language chosen (L) and the other one (O):
    scale word), ``Rp`` (money), ``%`` (share) and a scale word (money, count). Spaces are allowed only
    around the number (``Rp 500.000``, ``5 %``; no-break spaces count as spaces). Refused: digits of other
    scripts and full-width digits (``١٢``, ``１２``: read by Python's ``float`` but not by everyone),
-   spaces or underscores inside the digits, ``NaN``, ``inf``, an empty field, more than 100 characters.
+   spaces inside the digits, ``NaN``, ``inf``, an empty field, more than 100 characters. One underscore
+   between two digits is read as nothing (``1_000``, Python's and TOML's digit separator, which the
+   command line has always read); ``1__0``, ``_1`` and ``1_`` are refused.
 2. Grouping is in threes: the first group has 1-3 digits and does not start with 0, every later group
    exactly 3 (``1.500.000``; ``1.50`` and ``0.500`` are refused in Indonesian). Separators come in the
    order of the language (``1.500,5`` in Indonesian, ``1,500.5`` in English; the other order is refused);
@@ -34,7 +36,8 @@ The rules, for the language chosen (L) and the other one (O):
    count field whose string uses L's thousands separator (``500.000`` in Indonesian, ``500,000`` in
    English: grouping is what such a field holds, and three decimals of a Rupiah or a person are not
    meant). Otherwise it is refused, with both readings: ``1.500`` in a rate field, and ``500.000`` in an
-   English money field (five hundred, or five hundred thousand written the Indonesian way?).
+   English money field (five hundred, or five hundred thousand written the Indonesian way?). With an
+   exponent there is no thousands separator, so ``1.234e-5`` is read in English, refused in Indonesian.
 5. Integer fields take whole numbers only (``1.500,0`` is 1500; ``1,5`` is refused); a float that
    overflows or underflows to zero is refused.
 
@@ -81,6 +84,7 @@ EXAMPLES = {
 _CURRENCY = re.compile(r"^(?:rp\.?|idr)\s*", re.IGNORECASE)
 _EXPONENT = re.compile(r"[eE]([+-]?[0-9]{1,4})$")
 _WORD = re.compile(r"\s*([A-Za-z]+)$")
+_BAD_UNDERSCORE = re.compile(r"(?<![0-9])_|_(?![0-9])")
 _SPACES = {"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\u2212": "-"}
 
 
@@ -108,7 +112,7 @@ M_FOREIGN_DIGIT = N_("{char} is not one of the digits 0-9: type the number with 
 M_CHAR = N_("{char} cannot be part of a number: type it like {example}")
 M_NOT_NUMBER = N_("not a number: type one like {example}")
 M_INNER_SPACE = N_("spaces inside a number are not read: type it like {example}")
-M_UNDERSCORE = N_("underscores are not read: type it like {example}")
+M_UNDERSCORE = N_("an underscore goes only between two digits (1_000): type it like {example}")
 M_SIGN = N_("one sign at most, at the start: type it like -3")
 M_PERCENT = N_("a percentage is allowed only for a share: type a plain number, e.g. {example}")
 M_CURRENCY = N_("Rp is allowed only for an amount of money: type a plain number, e.g. {example}")
@@ -236,19 +240,21 @@ def parse_number(text: str, lang: str, kind: str = "rate", *, integer: bool = Fa
         if currency or percent or scale or SEPARATORS[lang][0] in t:
             raise _fail(lang, M_EXPONENT, example=SEPARATORS[lang][1].join(("2", "5e-3")))
         scale += int(exponent.group(1))
+    if "_" in t:  # Python's and TOML's digit separator: one underscore between two digits (1_000)
+        if _BAD_UNDERSCORE.search(t):
+            raise _fail(lang, M_UNDERSCORE, example=ex)
+        t = t.replace("_", "")
     for ch in t:
         if ch.isdigit() or ch in ".,":
             continue
         if ch.isspace():
             raise _fail(lang, M_INNER_SPACE, example=ex)
-        if ch == "_":
-            raise _fail(lang, M_UNDERSCORE, example=ex)
         if ch in "+-":
             raise _fail(lang, M_SIGN)
         raise _fail(lang, M_CHAR, char=f"'{ch}'", example=ex)
 
     with localcontext(prec=MAX_LENGTH + 20):  # exact: no rounding of long digit strings
-        value = _reading(t, lang, kind, ex).scaleb(scale - (2 if percent else 0))
+        value = _reading(t, lang, kind, ex, exponent=bool(exponent)).scaleb(scale - (2 if percent else 0))
         if sign < 0:
             value = -value
     return _finish(value, lang, kind, percent, integer)
@@ -272,12 +278,18 @@ def _finish(value: Decimal, lang: str, kind: str, percent: bool, integer: bool) 
     return x + 0.0  # -0.0 -> 0.0
 
 
-def _reading(t: str, lang: str, kind: str, ex: str) -> Decimal:
-    """Rules 2-4: the value of the digits and separators ``t`` in ``lang``, or NumberError."""
+def _reading(t: str, lang: str, kind: str, ex: str, exponent: bool = False) -> Decimal:
+    """Rules 2-4: the value of the digits and separators ``t`` in ``lang``, or NumberError.
+
+    ``exponent``: ``t`` is the mantissa of a number with an exponent, which neither language writes
+    with thousands separators (so ``1.234e-5`` has one reading in English).
+    """
     other = "en" if lang == "id" else "id"
     thousands, decimal = SEPARATORS[lang]
     mine = read_grouped(t, thousands, decimal)
     theirs = read_grouped(t, *SEPARATORS[other])
+    if exponent and SEPARATORS[other][0] in t:
+        theirs = "groups"
     if isinstance(mine, str):
         if mine == "empty":
             raise _fail(lang, M_NOT_NUMBER, example=ex)

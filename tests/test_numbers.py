@@ -69,6 +69,14 @@ ACCEPTED = [
     ("-3", "en", "count", True, -3),
     ("0", "en", "share", False, 0.0),
     ("-0", "en", "rate", False, 0.0),
+    # what the command line has always read (tests/test_parameters.py, test_bad_input.py)
+    ("120_000", "en", "count", True, 120_000),
+    ("150_000.5", "en", "money", False, 150_000.5),
+    ("1_0", "id", "count", True, 10),
+    ("1.234e-05", "en", "rate", False, 1.234e-05),  # an exponent: no thousands, one reading
+    ("1,234e-5", "id", "rate", False, 1.234e-05),
+    ("1.7976931348623157e+308", "en", "rate", False, 1.7976931348623157e308),
+    ("1.500e3", "en", "rate", False, 1500.0),
 ]
 
 # (text, lang, kind, integer, words the English message must contain)
@@ -107,7 +115,10 @@ REFUSED = [
     ("Infinity", "en", "money", False, "not a number"),
     ("abc", "en", "rate", False, "abc is not read"),
     ("1 500", "id", "count", True, "spaces inside a number"),
-    ("1_000", "en", "count", True, "underscores are not read"),
+    ("1__000", "en", "count", True, "an underscore goes only between two digits"),
+    ("_1", "id", "count", True, "an underscore goes only between two digits"),
+    ("1_", "en", "rate", False, "an underscore goes only between two digits"),
+    ("1.234e-5", "id", "rate", False, "an exponent cannot go with thousands separators"),
     ("١٢", "id", "count", True, "ARABIC-INDIC DIGIT ONE"),
     ("１２３", "en", "count", True, "FULLWIDTH DIGIT ONE"),
     ("1\u00bd", "en", "rate", False, "cannot be part of a number"),
