@@ -144,6 +144,21 @@ def _check_kind(kind: str) -> str:
     return kind
 
 
+def kind_for(unit: str, type_: str) -> str:
+    """The kind of field of a declared parameter (model/parameters.py's ``unit`` and ``type``).
+
+    Integers are counts; a unit in Rupiah (``Rp``, ``Rp/month``, ...) is money; ``share`` and
+    ``probability`` are shares (typed as ``5%`` or ``0,05``); everything else is a rate.
+    """
+    if type_ == "int":
+        return "count"
+    if unit.split("/")[0].strip() == "Rp":
+        return "money"
+    if unit in ("share", "probability"):
+        return "share"
+    return "rate"
+
+
 def example(kind: str, lang: str) -> str:
     """How to type a number of ``kind`` in ``lang``, e.g. for a field's placeholder: ``Rp 1.500.000``."""
     return EXAMPLES[_check_kind(kind), check_language(lang)]

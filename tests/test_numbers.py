@@ -14,7 +14,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ibusim.numbers import KINDS, LANGUAGES, NumberError, format_number, hint, parse_number
+from ibusim.numbers import KINDS, LANGUAGES, NumberError, format_number, hint, kind_for, parse_number
 from ibusim.numbers import example as example_of
 
 # (text, lang, kind, integer, expected value)
@@ -246,6 +246,44 @@ def test_integers_round_trip_exactly(n):
     for lang in LANGUAGES:
         for kind in ("count", "money"):
             assert parse_number(format_number(n, lang, kind), lang, kind, integer=True) == n
+
+
+def test_every_declared_parameter_default_reads_back_in_both_languages():
+    """The wiring's round trip: a field shows format_number(default, exact) and reads it back unchanged."""
+    from ibusim.model.parameters import PARAMS
+
+    numeric = [p for p in PARAMS.values() if p.type in ("int", "float")]
+    assert len(numeric) > 150
+    kinds = {kind_for(p.unit, p.type) for p in numeric}
+    assert kinds == set(KINDS)
+    for p in numeric:
+        kind = kind_for(p.unit, p.type)
+        for value in (p.default, *p.bounds):
+            value = int(value) if p.type == "int" else float(value)
+            for lang in LANGUAGES:
+                text = format_number(value, lang, kind, exact=True)
+                back = parse_number(text, lang, kind, integer=p.type == "int")
+                assert back == value and type(back) is type(value), (p.name, text)
+
+
+@pytest.mark.parametrize(
+    "unit, type_, kind",
+    [
+        ("Rp", "float", "money"),
+        ("Rp/month", "float", "money"),
+        ("Rp/post", "float", "money"),
+        ("places", "int", "count"),
+        ("weeks", "int", "count"),
+        ("share", "float", "share"),
+        ("probability", "float", "share"),
+        ("1/week", "float", "rate"),
+        ("multiplier", "float", "rate"),
+        ("followers", "float", "rate"),
+        ("share of respondents", "float", "rate"),
+    ],
+)
+def test_kind_for(unit, type_, kind):
+    assert kind_for(unit, type_) == kind
 
 
 # ------------------------------------------------------------------ never misread
