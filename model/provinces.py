@@ -39,28 +39,37 @@ approximate 2020 populations x ``REGION_REACH``, ``remote_reach`` for Maluku and
 
 **Provinces reached** (:func:`expected_reached`). IPM reports members in 31 of 38 provinces, a
 statement about its ~15,000 real registered mothers, in which a province with one or two members
-counts. The estimator is the expected number of provinces with at least one of ``M`` real members
-when each member lives in province ``k`` with probability ``pi_k``, independently::
+counts. The figure is the expected number of provinces with at least one of ``M`` real members, where
+the simulation's registered mothers (``c_k`` in province ``k``, ``C`` in all) are read as a sample of
+the members' provinces and ``M = scale * C``, ``scale`` being the real registered mothers one simulated
+registered mother stands for. This is the species-richness problem of ecology (provinces for species,
+members for individuals), and the estimator is the standard one there:
 
-    E[reached] = sum_k (1 - (1 - pi_k) ** M),   pi_k = c_k / C,   M = scale * C
+* ``M <= C`` (a simulation at least as large as reality), rarefaction (Hurlbert 1971, Ecology 52:577):
+  the expected number of provinces among ``M`` of the ``C`` simulated members drawn without
+  replacement, ``sum_k 1 - binom(C - c_k, M) / binom(C, M)`` (generalised to a real ``M`` by the gamma
+  function; a term is 0 when fewer than ``M`` members live outside ``k``). If the simulated members are
+  a multinomial sample with province shares ``pi_k``, this is *unbiased* for the expected number of
+  provinces ``M`` such members reach, ``sum_k 1 - (1 - pi_k) ** M``, at any ``C``;
+* ``M > C`` (a simulation smaller than reality), extrapolation (Chao et al. 2014, Ecological
+  Monographs 84:45, eq. 9 with the Chao1 estimate of the provinces not seen):
+  ``S_obs + f0 * (1 - (1 - f1 / (C f0 + f1)) ** (M - C))``, ``f1``, ``f2`` the provinces with one and two
+  simulated members, ``f0 = (C - 1) / C * f1**2 / (2 f2)`` (``f1 (f1 - 1) / 2`` when ``f2 = 0``), at most
+  the provinces with no simulated member; reliable up to about two or three times ``C`` (Chao et al.).
 
-with ``c_k`` the simulated registered mothers of province ``k``, ``C`` their total and ``scale`` the
-real registered mothers one simulated registered mother stands for. Only the shares ``pi_k`` and the
-real count ``M`` enter, so the figure is the same at any simulated scale (a run with ten times the
-mothers and ``scale`` one tenth gives the same value, up to the noise in the shares). Assumptions: the
-shares are plugged in from the run (unbiased for ``pi_k``, but ``1 - (1 - pi) ** M`` is concave, so
-the noise of a small count biases the figure slightly down, and a province with no simulated member
-counts 0); members are placed independently given the shares. If real members came in clumps (friends
-who join together, all in one province), the independent placements would be fewer than ``M`` (``M /
-g`` for clumps of ``g``) and fewer provinces would be reached than the estimate says.
+So the figure depends on the shares and the real count only: it is the same at any simulated scale (in
+expectation). Assumptions: members fall in provinces independently given the shares (if they came in
+clumps of ``g`` friends in one province, ``M / g`` independent placements would reach fewer provinces);
+the provinces of the run's registered mothers are a sample of the model's shares (the run's own word
+of mouth makes them clumpier than a multinomial, which the estimator inherits, as it should).
 
 What ``scale`` is: the model simulates ``n_mothers`` one to one as the *effective* market (about 1.1%
 of the 10.7 million reachable mothers, docs/sources/market.md), and its registered count is compared
 one to one with IPM's 15,000, so one simulated registered mother stands for one real one: ``scale =
 1``. (``market.scale_factor``, ~89 at 120,000 mothers, is the number of *reachable* mothers one
-simulated mother stands for; using it here would give IPM 1.3 million members.) With ``scale = 1`` the
-estimator differs from counting provinces with a simulated member only in smoothing: a province with
-one simulated member counts 1 - (1 - 1/C) ** C ~ 0.63, with five 0.99.
+simulated mother stands for; using it here would give IPM 1.3 million members.) At ``scale = 1`` the
+rarefaction is exactly the count of provinces with a simulated registered mother, which is itself
+unbiased there; the estimator matters when the simulation is smaller or larger than reality.
 """
 
 from __future__ import annotations
@@ -68,6 +77,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import gammaln
 
 REACH_CHOICES = ("internet", "regions")
 POPULATION_CHOICES = ("registry", "bps")
@@ -184,23 +194,36 @@ def reach_weights(names, population: str = "registry", internet: str = "apjii_la
     return w / w.sum()
 
 
-def expected_reached(counts, scale: float = 1.0) -> float:
-    """Expected number of provinces with at least one real member, from simulated registered counts.
+def expected_reached(counts, scale: float = 1.0, n_provinces: int | None = None) -> float:
+    """Expected number of provinces with at least one of the real members, from simulated registered counts.
 
-    ``sum_k 1 - (1 - c_k / C) ** (scale * C)`` (module docstring): ``counts`` are the simulated
-    registered mothers per province (``c_k``, total ``C``), ``scale`` the real registered mothers one
-    simulated one stands for (1 in this model: its registered count is IPM's, one to one). 0 when
-    nobody registered.
+    ``counts`` are the simulated registered mothers per province (``c_k``, total ``C``), ``scale`` the real
+    registered mothers one simulated one stands for (1 in this model: its registered count is IPM's, one to
+    one), so ``M = scale * C`` real members. Rarefaction for ``M <= C``, Chao's extrapolation beyond (module
+    docstring); ``n_provinces`` (default ``len(counts)``) bounds the provinces the extrapolation may add.
+    0 when nobody registered; at ``scale = 1`` exactly the provinces with a simulated member.
     """
     if not scale > 0:
         raise ValueError(f"scale must be positive, got {scale}")
     c = np.asarray(counts, dtype=float)
     if (c < 0).any():
         raise ValueError("counts must be non-negative")
-    total = c.sum()
+    total = float(c.sum())
     if total == 0:
         return 0.0
-    pi = c / total
-    with np.errstate(divide="ignore"):  # a province holding every member: log(0) = -inf, counts 1
-        none = np.exp(scale * total * np.log1p(-pi))  # (1 - pi_k) ** M: no real member in province k
-    return float(np.sum(1.0 - none))
+    m = scale * total
+    s_obs = int(np.count_nonzero(c))
+    if m <= total:
+        # binom(C - c_k, M) / binom(C, M) as gamma functions, in an order that is exactly 1 when c_k = 0
+        rest = total - c
+        room = rest >= m
+        r = np.where(room, rest, m)  # any value >= m where there is no room (the term is 0 there)
+        log_none = (gammaln(r + 1) - gammaln(total + 1)) + (gammaln(total - m + 1) - gammaln(r - m + 1))
+        none = np.where(room, np.exp(log_none), 0.0)  # no sampled member in province k
+        return float(np.sum(1.0 - none))
+    f1, f2 = int(np.count_nonzero(c == 1)), int(np.count_nonzero(c == 2))
+    f0 = (total - 1) / total * (f1 * f1 / (2 * f2) if f2 > 0 else f1 * (f1 - 1) / 2)
+    f0 = min(f0, (len(c) if n_provinces is None else n_provinces) - s_obs)
+    if f0 <= 0 or f1 == 0:
+        return float(s_obs)
+    return float(s_obs + f0 * (1.0 - (1.0 - f1 / (total * f0 + f1)) ** (m - total)))

@@ -101,54 +101,86 @@ def test_weights_follow_the_data_order_independently_of_the_names_order():
 
 
 # ------------------------------------------------------------------ the estimator
+def _truth(pi, m):
+    """Expected provinces with a member when m members fall independently with shares pi."""
+    return float(np.sum(1 - (1 - pi) ** m))
+
+
 def test_no_members_no_provinces_and_one_province_with_everyone_is_one():
     assert P.expected_reached(np.zeros(38)) == 0.0
     c = np.zeros(38)
     c[11] = 500
-    assert P.expected_reached(c) == pytest.approx(1.0)
+    for scale in (0.01, 1.0, 30.0):
+        assert P.expected_reached(c, scale) == pytest.approx(1.0)
 
 
-def test_one_member_is_one_province_and_two_members_in_two_provinces_give_the_multinomial_value():
-    assert P.expected_reached([0, 1, 0]) == pytest.approx(1.0)
-    # two members, shares 1/2 and 1/2: both provinces reached unless both members fall in one: 2 * (1 - 1/4)
-    assert P.expected_reached([1, 1]) == pytest.approx(1.5)
+@settings(max_examples=50, deadline=None)
+@given(counts=st.lists(st.integers(0, 3_000), min_size=1, max_size=38).filter(lambda c: sum(c) > 0))
+def test_one_to_one_it_is_the_count_of_provinces_with_a_member(counts):
+    assert P.expected_reached(counts, 1.0) == np.count_nonzero(counts)
 
 
-def test_estimator_is_the_expected_count_of_a_multinomial_draw():
-    """The sum of 1 - (1 - pi)^M is E[provinces with a member] when M members fall independently with shares pi."""
-    counts = np.array([500, 300, 120, 50, 20, 6, 3, 1, 0])
-    pi = counts / counts.sum()
-    rng = np.random.default_rng(0)
-    draws = rng.multinomial(200, pi, size=20_000)  # M = 200 real members: scale 200 / 1000
-    observed = (draws > 0).sum(axis=1)
-    est = P.expected_reached(counts, 200 / counts.sum())
-    assert abs(observed.mean() - est) < 5 * observed.std() / np.sqrt(draws.shape[0])
+def test_rarefaction_by_hand():
+    # members a, a, b: pairs aa, ab, ab reach 1, 2, 2 provinces: 5/3
+    assert P.expected_reached([2, 1], 2 / 3) == pytest.approx(5 / 3)
+    # one member of two: always one province
+    assert P.expected_reached([1, 1], 0.5) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("size,members", [(1_000, 200), (200, 200), (300, 50)])
+def test_rarefaction_is_unbiased_at_any_simulated_size(size, members):
+    """Simulated members drawn with shares pi: the mean estimate is sum 1 - (1 - pi)^M, whatever their number."""
+    pi = np.array([500, 300, 120, 50, 20, 6, 3, 1, 0.5]) / 1000.5
+    rng = np.random.default_rng(1)
+    est = np.array([P.expected_reached(rng.multinomial(size, pi), members / size) for _ in range(3_000)])
+    assert abs(est.mean() - _truth(pi, members)) < 5 * est.std() / np.sqrt(est.size)
+
+
+def test_extrapolation_adds_provinces_not_yet_seen_up_to_the_known_number():
+    c = np.array([300, 100, 20, 2, 1, 1, 0, 0, 0])
+    s_obs = np.count_nonzero(c)
+    e2, e4 = P.expected_reached(c, 2.0), P.expected_reached(c, 4.0)
+    assert s_obs < e2 < e4 <= len(c)
+    # Chao et al. 2014 eq. 9 with f1 = 2, f2 = 1
+    total, f1, f2 = c.sum(), 2, 1
+    f0 = (total - 1) / total * f1**2 / (2 * f2)
+    assert e2 == pytest.approx(s_obs + f0 * (1 - (1 - f1 / (total * f0 + f1)) ** total))
+    # the provinces known to exist bound what it may add
+    assert P.expected_reached(c, 1e6, n_provinces=7) == pytest.approx(7.0)
+    # nobody seen once: nothing unseen is inferred
+    assert P.expected_reached([50, 20, 5, 0], 3.0) == 3.0
+
+
+def test_extrapolation_recovers_most_of_the_provinces_a_small_sample_misses():
+    """Twenty equal provinces, 40 simulated members for 80 real ones: Chao's estimate is near the truth.
+
+    Chao1 is a lower bound when many provinces are unseen, so the estimate is a little low, but far closer
+    than the provinces seen.
+    """
+    pi = np.full(20, 1 / 20)
+    rng = np.random.default_rng(2)
+    samples = rng.multinomial(40, pi, size=2_000)
+    est = np.array([P.expected_reached(c, 2.0) for c in samples])
+    seen = np.count_nonzero(samples, axis=1)
+    truth = _truth(pi, 80)
+    assert abs(est.mean() - truth) < 1.0 and est.mean() > seen.mean() + 1.0
+    assert est.mean() <= truth
 
 
 @settings(max_examples=50, deadline=None)
 @given(
     counts=st.lists(st.integers(0, 2_000), min_size=1, max_size=38).filter(lambda c: sum(c) > 0),
-    k=st.integers(2, 50),
-    scale=st.floats(0.01, 100),
+    scale=st.floats(0.001, 100),
 )
-def test_estimator_is_scale_free_bounded_and_monotone(counts, k, scale):
+def test_estimator_is_bounded_and_grows_with_the_real_members(counts, scale):
     c = np.array(counts, dtype=float)
     e = P.expected_reached(c, scale)
-    # k times the simulated members, each standing for 1/k as many real ones: the same figure
-    assert P.expected_reached(k * c, scale / k) == pytest.approx(e, rel=1e-9, abs=1e-9)
-    # at most the provinces with a simulated member; more real members reach more provinces
-    assert 0 < e <= np.count_nonzero(c) + 1e-9
-    assert P.expected_reached(c, scale * 2) >= e - 1e-9
-
-
-def test_with_many_real_members_every_province_with_a_share_counts():
-    c = np.array([10_000, 10, 1, 0])
-    assert P.expected_reached(c, 1e6) == pytest.approx(3.0)
-    # one to one (scale 1): each province counts 1 - (1 - c/C)^C, ~1 - 1/e for a single simulated member
-    total = 10_011
-    expected = sum(1 - (1 - c / total) ** total for c in (10_000, 10, 1))
-    assert P.expected_reached([10_000, 10, 1], 1.0) == pytest.approx(expected, rel=1e-9)
-    assert 1 - (1 - 1 / total) ** total == pytest.approx(1 - np.exp(-1), rel=1e-4)
+    assert 0 < e <= len(c) + 1e-9
+    if scale * c.sum() >= 1:  # at least one real member: at least one province
+        assert e >= 1 - 1e-9
+    if scale <= 1:
+        assert e <= np.count_nonzero(c) + 1e-9
+    assert P.expected_reached(c, scale * 1.5) >= e - 1e-9
 
 
 def test_bad_scale_or_counts_are_rejected():
@@ -158,11 +190,10 @@ def test_bad_scale_or_counts_are_rejected():
         P.expected_reached([1, -2], 1.0)
 
 
-def test_in_a_run_the_estimate_tracks_the_provinces_with_members():
+def test_in_a_run_the_estimate_one_to_one_is_the_provinces_with_members():
     m = CommunityModel(rng=3, n_mothers=6_000, end="2021-12").run()
     counts = m.prov_members
     assert counts.sum() > 0
-    est = P.expected_reached(counts, 1.0)
-    reached = np.count_nonzero(counts)
-    # smoothing only: each province with a member counts 1 - (1 - c/C)^C, between ~0.63 and 1
-    assert (1 - np.exp(-1)) * reached - 1e-9 <= est <= reached + 1e-9
+    assert P.expected_reached(counts, 1.0) == np.count_nonzero(counts) == m.summary()["provinces"]
+    # IPM's 15,000 members from this small run's shares: more provinces, at most 38
+    assert np.count_nonzero(counts) <= P.expected_reached(counts, 15_000 / counts.sum(), 38) <= 38
