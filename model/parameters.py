@@ -2226,7 +2226,6 @@ PRIORS = {
     "telegram_rate": (0.0002, 0.002),
     "telegram_member_rate": (0.002, 0.015),
     "telegram_leave_rate": (0.002, 0.012),
-    "remote_reach": (0.0005, 0.005),
     "parenting_effect_paid": (0.3, 0.7),
     "jika_ibu_menjadi_financial_effect": (0.2, 0.7),
     "kembali_diri_financial_effect": (0.1, 0.5),
