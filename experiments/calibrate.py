@@ -24,8 +24,8 @@ whose role is ``fitted``:
   random state, which ``seed`` fixes (one worker: reproducible);
 * **resumable**: the history lives in ``abc.db`` (SQLite) in the output folder; after a kill,
   the same call continues from the last finished generation;
-* **outputs**: ``posterior.csv`` (the particles as model parameters, multipliers expanded and
-  the fixed values included, plus ``weight``: what forecasts and comparisons run),
+* **outputs**: ``posterior.csv`` (the particles as model parameters, multipliers expanded, plus
+  ``weight``: what forecasts and comparisons run; the fixed changes are in ``setup.json``),
   ``posterior_calibrated.csv`` (the calibrated quantities), ``posterior_summary.csv``
   (median, 5-95%, prior and its source, posterior/prior sd), ``correlation.csv``,
   ``epsilons.csv`` (epsilon, ESS, simulations per generation), ``posterior.png`` and the
@@ -409,10 +409,13 @@ def summarise(names: list[str], coords: np.ndarray, weights) -> pd.DataFrame:
 
 
 def model_posterior(cs: CalibrationSetup, calibrated: pd.DataFrame) -> pd.DataFrame:
-    """Particles of calibrated quantities (+ weight) -> model parameters (multipliers expanded, fixed values)."""
+    """Particles of calibrated quantities (+ weight) -> model parameters (multipliers expanded) + weight.
+
+    The fixed changes are not repeated here: ``setup.json`` holds them (``fixed``), where
+    experiments/posterior.py reads them.
+    """
     rows = [
-        {**cs.fixed, **calibration_changes({n: r[n] for n in cs.params}), "weight": r["weight"]}
-        for _, r in calibrated.iterrows()
+        {**calibration_changes({n: r[n] for n in cs.params}), "weight": r["weight"]} for _, r in calibrated.iterrows()
     ]
     df = pd.DataFrame(rows)
     return df[[c for c in df.columns if c != "weight"] + ["weight"]]

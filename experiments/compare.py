@@ -14,6 +14,13 @@ output folder (``results/compare-<labels>-<time>``, never overwritten) holds:
   5-95% range);
 * ``compare.png``: registrations, Telegram, Instagram and paid enrolments over
   time, a band (5-95%) and median per variant, with the observed figures marked.
+
+Over a posterior (``--posterior FOLDER --draws N``): every variant runs over the
+same ``N`` parameter sets drawn from the calibration's posterior (experiments/posterior.py),
+each with the same ``replications`` seeds (default 1), so the paired differences
+carry the parameter uncertainty and not only the seed noise. A variant's explicit
+changes win over a draw's values. ``runs.parquet`` gains the ``draw`` and
+``particle`` (row of posterior.csv) of each run, and ``variants.json`` the posterior.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from ibusim.model.parameters import ParameterError, parse_value
 from ibusim.model.scenarios import load as load_scenario
 from ibusim.model.targets import load as load_targets
 
+from . import posterior as post_mod
 from .core import SERIES_KEY, run_with_series
 from .execution import DEFAULT_LIMITS, Limits, OutputError, atomic_folder, check_new_folder, run_many, spawn_seeds
 
@@ -84,11 +92,15 @@ def compare(
     scheduler: str | None = None,
     outcomes: tuple[str, ...] = DEFAULT_OUTCOMES,
     limits: Limits = DEFAULT_LIMITS,
+    posterior: str | Path | post_mod.Posterior | None = None,
+    draws: int | None = None,
 ) -> tuple[pd.DataFrame, Path]:
     """Run every variant ``replications`` times; write the folder; return (table, folder).
 
     The runs go through the sweeps' runner (:func:`ibusim.experiments.execution.run_many`): variant i is
     design point i of a sweep over one categorical factor, the variant, with the same seeds at every point.
+    With ``posterior`` (a calibration folder), every variant runs over the same ``draws`` posterior draws
+    (default 40), each with ``replications`` seeds (experiments/posterior.py), the same in every variant.
     """
     if len({v.label for v in variants}) != len(variants) or not variants:
         raise ParameterError("variants need distinct, non-empty labels")
@@ -97,12 +109,27 @@ def compare(
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = Path(out) if out else Path("results") / f"compare-{'-vs-'.join(v.label for v in variants)}-{stamp}"
     check_new_folder(out)
-    seeds = [int(s) for s in spawn_seeds(seed, replications)]
-    todo = [
-        {"point": i, "replication": r, "seed": s, "params": {"scenario": v.scenario, **v.changes}}
-        for i, v in enumerate(variants)
-        for r, s in enumerate(seeds)
-    ]
+    post = None
+    if posterior is not None:
+        post = post_mod.as_posterior(posterior)
+        sample = post_mod.draws(post, draws or 40, seed, replications)
+        for v in variants:
+            post_mod.check_draws(v.scenario, v.changes, sample)
+        seeds = [d.seed for d in sample]
+        todo = [
+            t
+            for i, v in enumerate(variants)
+            for t in post_mod.tasks_over(sample, {"scenario": v.scenario, **v.changes}, point=i)
+        ]
+    else:
+        if draws is not None:
+            raise ParameterError("draws needs a posterior")
+        seeds = [int(s) for s in spawn_seeds(seed, replications)]
+        todo = [
+            {"point": i, "replication": r, "seed": s, "params": {"scenario": v.scenario, **v.changes}}
+            for i, v in enumerate(variants)
+            for r, s in enumerate(seeds)
+        ]
     runner = partial(run_with_series, columns=("date", *SERIES))
     results = run_many(todo, runner, executor=executor, workers=workers, scheduler=scheduler, limits=limits)
     failed = [r for r in results if not r["ok"]]
@@ -114,6 +141,7 @@ def compare(
                 "variant": variants[r["point"]].label,
                 "replication": r["replication"],
                 "seed": r["seed"],
+                **({"draw": r["draw"], "particle": r["particle"]} if post is not None else {}),
                 **{k: v for k, v in r["outcomes"].items() if k != SERIES_KEY},
             }
             for r in results
@@ -146,6 +174,15 @@ def compare(
                     "replications": replications,
                     "seed": seed,
                     "seeds": seeds,
+                    **(
+                        {
+                            "posterior": post_mod.describe(post),
+                            "posterior_folder": str(post.folder),
+                            "draws": draws or 40,
+                        }
+                        if post is not None
+                        else {}
+                    ),
                     "variants": [{"label": v.label, "scenario": v.scenario, "changes": v.changes} for v in variants],
                 },
                 indent=2,
@@ -156,7 +193,12 @@ def compare(
 
 
 def summarise(runs: pd.DataFrame, labels: list[str], outcomes: list[str]) -> pd.DataFrame:
-    """Mean, sd, 5-95% per variant and outcome; paired difference from the first variant."""
+    """Mean, sd, median, 5-95% per variant and outcome; paired difference from the first variant.
+
+    The paired difference (same replication: same seed, and over a posterior the same draw) has its mean,
+    median, 5%, 25%, 75% and 95% quantiles, and ``share_lower``: the share of runs where the variant's
+    figure is below the first variant's.
+    """
     rows = []
     base = runs[runs["variant"] == labels[0]].set_index("replication")
     for label in labels:
@@ -175,6 +217,11 @@ def summarise(runs: pd.DataFrame, labels: list[str], outcomes: list[str]) -> pd.
                     "diff_mean": diff.mean(),
                     "diff_p5": diff.quantile(0.05),
                     "diff_p95": diff.quantile(0.95),
+                    "median": x.median(),
+                    "diff_median": diff.median(),
+                    "diff_p25": diff.quantile(0.25),
+                    "diff_p75": diff.quantile(0.75),
+                    "share_lower": float((diff < 0).mean()) if len(diff) else float("nan"),
                 }
             )
     return pd.DataFrame(rows)
@@ -223,3 +270,28 @@ def format_table(table: pd.DataFrame) -> str:
         }
     df = pd.DataFrame(wide)
     return df.to_string()
+
+
+def format_differences(table: pd.DataFrame) -> str:
+    """Outcome rows, one column per variant after the first: the paired difference's median [p5, p95], share lower."""
+    wide = {}
+    labels = list(dict.fromkeys(table["variant"]))
+    for variant, g in table.groupby("variant", sort=False):
+        if variant == labels[0]:
+            continue
+        wide[variant] = {
+            r.outcome: (
+                f"{_signed(r.outcome, r.diff_median)} [{_signed(r.outcome, r.diff_p5)}, "
+                f"{_signed(r.outcome, r.diff_p95)}], lower in {r.share_lower:.0%}"
+                if pd.notna(r.diff_median)
+                else "n/a"
+            )
+            for r in g.itertuples()
+        }
+    return pd.DataFrame(wide).to_string()
+
+
+def _signed(outcome: str, x: float) -> str:
+    """A difference in its outcome's format, with a sign."""
+    text = show(outcome, abs(x))
+    return ("-" if x < 0 else "+") + text

@@ -25,6 +25,17 @@ An experiment is a TOML file::
     range = [50, 500]
     levels = 4                        # full factorial only: evenly spaced levels
 
+    [posterior]                       # optional: every design point over the same posterior draws
+    folder = "results/calibration-ipm"  # a calibration folder (posterior.csv); relative to the working folder
+    draws = 40                        # parameter sets drawn by weight (experiments/posterior.py)
+
+With ``[posterior]``, each design point runs over the same ``draws`` parameter sets,
+each with ``replications`` seeds, and the same seeds at every point (common random
+numbers: differences between points are paired); a factor or a ``[fixed]`` change
+wins over a draw's value. ``ibusim sweep --posterior FOLDER --draws N`` adds the same
+table to the spec kept in the run folder (:func:`with_posterior`), so a rerun with the
+same options resumes it and one with other options is refused.
+
 Designs come from scipy.stats.qmc (Latin hypercube) and SALib (Sobol/Saltelli,
 Morris); the full factorial is the Cartesian product. Seeds: one per (design
 point, replication), spawned from the master seed with numpy's SeedSequence, so
@@ -45,6 +56,7 @@ separators, no leading dot).
 from __future__ import annotations
 
 import itertools
+import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,6 +129,8 @@ class Spec:
     timeseries: tuple[str, ...] = ()  # DataCollector columns kept per week (empty: none)
     run_time_limit_s: float | None = None  # per-run limits (None: the sweep's default; 0: no limit)
     run_memory_limit_mb: float | None = None
+    posterior: str | None = None  # calibration folder whose posterior draws every point runs over (None: none)
+    draws: int | None = None  # posterior draws (with ``posterior``)
 
     def salib_problem(self) -> dict:
         """The SALib problem dict of the range factors."""
@@ -195,9 +209,9 @@ def load_spec(path: str | Path) -> Spec:
 
 def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
     """Validate a spec's parsed TOML (``path`` names it in errors, ``text`` is kept); SpecError on any problem."""
-    unknown = set(data) - {"experiment", "fixed", "factors"}
+    unknown = set(data) - {"experiment", "fixed", "factors", "posterior"}
     if unknown:
-        raise _bad(path, f"unknown table(s) {sorted(unknown)} (allowed: experiment, fixed, factors)")
+        raise _bad(path, f"unknown table(s) {sorted(unknown)} (allowed: experiment, fixed, factors, posterior)")
     exp = data.get("experiment", {})
     if not isinstance(exp, dict):
         raise _bad(path, "[experiment] must be a table")
@@ -305,6 +319,7 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
             f"unknown series {bad_series} in timeseries (allowed: the weekly columns of "
             "'ibusim run', e.g. cum_registered, n_telegram, n_followers)",
         )
+    posterior, draws = _posterior(path, data.get("posterior"))
     spec = Spec(
         name=name,
         description=str(exp.get("description", "")),
@@ -320,14 +335,18 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
         timeseries=tuple(dict.fromkeys(series)),
         run_time_limit_s=_limit(path, exp, "run_time_limit_s"),
         run_memory_limit_mb=_limit(path, exp, "run_memory_limit_mb"),
+        posterior=posterior,
+        draws=draws,
     )
     # the size first: nothing is allocated for a design too large to run
-    runs = spec.n_points() * reps
+    per_point = reps * (draws or 1)
+    runs = spec.n_points() * per_point
     if runs > MAX_RUNS:
+        what = f"{_count(reps)} replications" + (f" x {draws} posterior draws" if draws else "")
         raise _bad(
             path,
-            f"the design is {_count(spec.n_points())} points x {_count(reps)} replications = {_count(runs)} runs, "
-            f"more than the maximum {MAX_RUNS:,}: use fewer levels, samples or replications",
+            f"the design is {_count(spec.n_points())} points x {what} = {_count(runs)} runs, "
+            f"more than the maximum {MAX_RUNS:,}: use fewer levels, samples, replications or draws",
         )
     # every design point as a whole must be a valid parameter set (cross-parameter rules) that fits in memory
     base = load_scenario(scenario, **fixed)
@@ -351,6 +370,49 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
             f"needs about {largest_bytes / 2**20:,.0f} MB, over run_memory_limit_mb = {limit:g}",
         )
     return spec
+
+
+def _posterior(path, table) -> tuple[str | None, int | None]:
+    """The ``[posterior]`` table: (folder, draws), checked (the folder's posterior is read); (None, None) without it."""
+    if table is None:
+        return None, None
+    if not isinstance(table, dict):
+        raise _bad(path, '[posterior] must be a table with folder = "..." and draws = N')
+    extra = set(table) - {"folder", "draws"}
+    if extra:
+        raise _bad(path, f"unknown key(s) {sorted(extra)} in [posterior] (allowed: draws, folder)")
+    folder = table.get("folder")
+    if not isinstance(folder, str) or not folder.strip() or "\0" in folder:
+        raise _bad(path, f"[posterior] folder = {show(folder)} must name a calibration folder")
+    draws = table.get("draws", 40)
+    if not isinstance(draws, int) or isinstance(draws, bool) or not 1 <= draws <= MAX_RUNS:
+        raise _bad(path, f"[posterior] draws = {show(draws)} must be an integer in [1, {MAX_RUNS:,}]")
+    from .posterior import load_posterior
+
+    try:
+        load_posterior(folder)
+    except ParameterError as e:
+        raise _bad(path, f"[posterior]: {e}") from None
+    return folder, draws
+
+
+def with_posterior(spec: Spec, folder: str | Path, draws: int | None = None) -> Spec:
+    """``spec`` with a ``[posterior]`` table added to its text (``ibusim sweep --posterior``), parsed again.
+
+    The run folder keeps the new text, so a rerun with the same options resumes the sweep. A spec that
+    has a ``[posterior]`` table already is refused (one place says which posterior).
+    """
+    if spec.posterior is not None:
+        raise SpecError(
+            f"experiment spec '{spec.name}' has a [posterior] table already (folder {spec.posterior!r}); "
+            "drop --posterior or the table"
+        )
+    text = spec.source + ("" if spec.source.endswith("\n") or not spec.source else "\n")
+    text += f"\n[posterior]  # added by ibusim sweep --posterior\nfolder = {json.dumps(str(folder))}\n"
+    text += f"draws = {int(draws if draws is not None else 40)}\n"
+    data = read_toml(text, f"experiment spec '{spec.name}'", SpecError)
+    data.setdefault("experiment", {}).setdefault("name", spec.name)  # the name the spec had from its file name
+    return parse_spec(data, spec.name, text)
 
 
 def _count(n: int) -> str:

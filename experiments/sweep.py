@@ -61,7 +61,17 @@ from .execution import (
 )
 from .spec import Spec, SpecError
 
-__all__ = ["EXECUTORS", "SweepError", "SweepResult", "load_failures", "load_results", "load_timeseries", "run_sweep"]
+__all__ = [
+    "EXECUTORS",
+    "SweepError",
+    "SweepResult",
+    "format_paired",
+    "load_failures",
+    "load_results",
+    "load_timeseries",
+    "paired_differences",
+    "run_sweep",
+]
 
 SweepError = ExecutionError  # the sweep cannot start (one line: unreachable scheduler, folder in use, other spec)
 COMPACT_EVERY = 64  # small parts merged into one this many at a time
@@ -82,8 +92,21 @@ class SweepResult:
 
 
 def tasks(spec: Spec) -> list[dict[str, Any]]:
-    """Every run of the experiment: point, replication, seed and parameters."""
+    """Every run of the experiment: point, replication, seed and parameters.
+
+    With a ``[posterior]`` spec, every point runs over the same posterior draws with the same seeds
+    (experiments/posterior.py): replication ``d * replications + r`` is draw ``d``'s seed ``r``.
+    """
     points = spec.points()
+    if spec.posterior is not None:
+        from .posterior import draws, tasks_over
+
+        sample = draws(spec.posterior, spec.draws, spec.seed, spec.replications)
+        return [
+            t
+            for i, point in enumerate(points)
+            for t in tasks_over(sample, {"scenario": spec.scenario, **spec.fixed, **point}, point=i, factors=point)
+        ]
     seeds = spawn_seeds(spec.seed, len(points) * spec.replications).reshape(len(points), spec.replications)
     out = []
     for i, point in enumerate(points):
@@ -183,6 +206,8 @@ class _Writer:
 
     def add(self, res: dict) -> None:
         base = {"point": res["point"], "replication": res["replication"], "seed": res["seed"]}
+        if "draw" in res:  # a run over a posterior draw: which draw, which particle of posterior.csv
+            base |= {"draw": res["draw"], "particle": res["particle"]}
         if res["ok"]:
             series = res["outcomes"].get(SERIES_KEY)
             # series first: a kill between the two leaves orphan series (ignored by load_timeseries,
@@ -228,6 +253,8 @@ def _write_manifest(spec: Spec, folder: Path, info: dict) -> None:
         experiment=spec.name,
         design=spec.design,
         scenario=spec.scenario,
+        posterior=spec.posterior,
+        posterior_draws=spec.draws,
         **info,
     )
     atomic_text(folder / "manifest.json", json.dumps(data, indent=2, default=str))
@@ -401,3 +428,51 @@ def load_timeseries(folder: str | Path) -> pd.DataFrame:
         c for c in df.columns if c not in ("point", "replication", "seed", "week")
     ]
     return df[cols].sort_values(["point", "replication", "week"], kind="stable").reset_index(drop=True)
+
+
+def paired_differences(results: pd.DataFrame, outcomes: list[str], base_point: int = 0) -> pd.DataFrame:
+    """Per design point and outcome: the run-by-run difference from ``base_point`` (same replication).
+
+    Meant for sweeps over a posterior, where a replication is the same draw and seed at every point.
+    Columns: point, outcome, runs (pairs), median, p5, p95 of the difference, and ``share_lower``.
+    """
+    if results.empty:
+        return pd.DataFrame(columns=["point", "outcome", "runs", "median", "p5", "p95", "share_lower"])
+    base = results[results["point"] == base_point].set_index("replication")
+    rows = []
+    for point, g in results.groupby("point", sort=True):
+        g = g.set_index("replication")
+        for o in outcomes:
+            diff = (g[o] - base[o]).dropna()
+            rows.append(
+                {
+                    "point": int(point),
+                    "outcome": o,
+                    "runs": len(diff),
+                    "median": diff.median(),
+                    "p5": diff.quantile(0.05),
+                    "p95": diff.quantile(0.95),
+                    "share_lower": float((diff < 0).mean()) if len(diff) else float("nan"),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def format_paired(table: pd.DataFrame, max_points: int = 30) -> str:
+    """Outcome columns, one row per point: the paired difference's median [p5, p95] (model/outputs.py formats)."""
+    from ibusim.model.outputs import show
+
+    if table.empty:
+        return "(no runs)"
+
+    def cell(r) -> str:
+        if not r.runs:
+            return "n/a"
+        return f"{show(r.outcome, r.median)} [{show(r.outcome, r.p5)}, {show(r.outcome, r.p95)}]"
+
+    wide = {o: {r.point: cell(r) for r in g.itertuples()} for o, g in table.groupby("outcome", sort=False)}
+    df = pd.DataFrame(wide)
+    df.index.name = "point"
+    more = len(df) - max_points
+    text = df.head(max_points).to_string()
+    return text + (f"\n... and {more} more points" if more > 0 else "")

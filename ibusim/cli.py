@@ -3,8 +3,12 @@
     ibusim run    [--scenario ipm|ibusibuk|baseline|FILE] [--seed N] [--set name=value ...] [--out DIR]
     ibusim params [--scenario ...] [--markdown | --json] [--search WORD] [--no-help]
     ibusim sweep  SPEC.toml [--out DIR] [--executor sequential|processes|dask] [--workers N] [--scheduler ADDR]
+                  [--posterior FOLDER --draws N]
     ibusim sensitivity SPEC.toml [--out DIR] [...]   (design sobol or morris)
     ibusim compare LABEL=SCENARIO[:name=value,...] ... [--replications N] [--seed N] [--out DIR]
+                   [--posterior FOLDER --draws N]
+    ibusim forecast [LABEL=SCENARIO[:name=value,...] ...] [--posterior FOLDER | --no-posterior] [--draws N]
+                   [--until YEAR] [--seed N] [--out DIR]
     ibusim calibrate [--scenario ipm] [--params ...] [--targets ...] [--hold-out ...] [--out DIR]
     ibusim dashboard [--host 127.0.0.1] [--port 8765]
 
@@ -216,15 +220,32 @@ def cmd_sweep(args) -> int:
     from ibusim.experiments.sweep import load_failures, load_results, run_sweep
 
     spec = load_spec(args.spec)
+    if args.posterior is not None:
+        from ibusim.experiments.spec import with_posterior
+
+        spec = with_posterior(spec, args.posterior, args.draws)
+    elif args.draws is not None:
+        from ibusim.model.parameters import ParameterError
+
+        raise ParameterError("--draws needs --posterior FOLDER (or a [posterior] table in the spec)")
     out = args.out or Path("results") / f"sweep-{spec.name}"
     res = run_sweep(spec, out, **_sweep_options(args))
     print(
         f"ibusim sweep: {spec.name} ({spec.design}), {res.total} runs: {res.done} done "
         f"({res.skipped} already done before), {res.failed} failed this time; {res.seconds:.1f} s"
     )
-    table = targets_inside(spec, load_results(res.folder))
+    results = load_results(res.folder)
+    table = targets_inside(spec, results)
     if table:
         print(table)
+    if spec.posterior is not None:
+        from ibusim.experiments.sweep import format_paired, paired_differences
+
+        print(
+            f"over {spec.draws} posterior draws x {spec.replications} seed(s) ({spec.posterior}), the same at every "
+            "point: paired difference from point 0, median [5%, 95%]"
+        )
+        print(format_paired(paired_differences(results, list(spec.outcomes))))
     print(f"results: {res.folder}/runs (load with experiments.sweep.load_results)")
     if spec.timeseries:
         print(f"series: {res.folder}/timeseries, one partition per point (load with experiments.sweep.load_timeseries)")
@@ -320,20 +341,80 @@ def cmd_compare(args) -> int:
     from ibusim.experiments.sweep import limits_for
 
     variants = [parse_variant(v) for v in args.variants]
+    if args.posterior is None and args.draws is not None:
+        from ibusim.model.parameters import ParameterError
+
+        raise ParameterError("--draws needs --posterior FOLDER")
+    draws = (args.draws or 40) if args.posterior is not None else None
+    replications = args.replications or (1 if args.posterior is not None else 5)
     table, out = compare(
         variants,
-        replications=args.replications,
+        replications=replications,
         seed=args.seed,
+        posterior=args.posterior,
+        draws=draws,
         out=args.out,
         executor=args.executor,
         workers=args.workers,
         scheduler=args.scheduler,
         limits=limits_for(None, args.run_time_limit, args.run_memory_limit),
     )
-    print(f"ibusim compare: {len(variants)} variants x {args.replications} replications (same seeds in each)")
-    print("mean [5%, 95%] over replications")
+    if args.posterior is None:
+        print(f"ibusim compare: {len(variants)} variants x {replications} replications (same seeds in each)")
+        print("mean [5%, 95%] over replications")
+    else:
+        print(
+            f"ibusim compare: {len(variants)} variants x {draws} posterior draws x {replications} seed(s) "
+            f"({args.posterior}; the same draws and seeds in each)"
+        )
+        print("mean [5%, 95%] over posterior draws")
     print(format_table(table))
+    if len(variants) > 1:
+        from ibusim.experiments.compare import format_differences
+
+        print(f"paired difference from '{variants[0].label}', run by run: median [5%, 95%], share of runs lower")
+        print(format_differences(table))
     print(f"folder: {out} (compare.csv, compare.png, runs.parquet, series.parquet)")
+    return 0
+
+
+def cmd_forecast(args) -> int:
+    """``ibusim forecast``: variants over posterior draws to December of ``--until``; tables, fan chart, folder."""
+    from ibusim.experiments.compare import parse_variant
+    from ibusim.experiments.forecast import forecast, markdown
+    from ibusim.experiments.sweep import limits_for
+    from ibusim.model.parameters import ParameterError
+
+    variants = [parse_variant(v) for v in (args.variants or ["ipm=ipm"])]
+    if args.no_posterior and args.posterior is not None:
+        raise ParameterError("give --posterior FOLDER or --no-posterior, not both")
+    posterior = None
+    if not args.no_posterior:
+        posterior = args.posterior or Path("results") / f"calibration-{Path(variants[0].scenario).stem}"
+        if args.posterior is None and not Path(posterior).is_dir():
+            raise ParameterError(
+                f"no calibration folder '{posterior}': give --posterior FOLDER (ibusim calibrate writes one), or "
+                "--no-posterior for the scenario's own values"
+            )
+    res = forecast(
+        variants,
+        posterior,
+        draws=args.draws,
+        seed=args.seed,
+        until=args.until,
+        seeds_per_draw=args.seeds_per_draw,
+        out=args.out,
+        executor=args.executor,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        limits=limits_for(None, args.run_time_limit, args.run_memory_limit),
+    )
+    print(
+        f"ibusim forecast: {len(variants)} variant(s) x {args.draws} draws x {args.seeds_per_draw} seed(s) to "
+        f"December {args.until}; {res.info['run_seconds_total']:.0f} s of runs"
+    )
+    print(markdown(res, max_counterfactuals=len(variants) - 1))
+    print(f"folder: {res.folder} (forecast.csv, forecast.md, forecast.png, runs.csv, draws.csv, manifest.json)")
     return 0
 
 
@@ -460,6 +541,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=_workers, default=None, help="worker processes (default: number of cores)")
     s.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler (tcp://host:8786)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.add_argument(
+        "--posterior",
+        type=_path,
+        default=None,
+        metavar="FOLDER",
+        help="run every design point over the same posterior draws of this calibration folder (adds a [posterior] "
+        "table to the spec kept in the run folder)",
+    )
+    s.add_argument("--draws", type=_positive, default=None, help="posterior draws with --posterior (default 40)")
     _limit_options(s)
     s.set_defaults(func=cmd_sweep)
     se = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity indices (SALib) from an experiment spec")
@@ -478,7 +568,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LABEL=SCENARIO[:name=value,...]",
         help='e.g. "with=ipm" "without=ipm:free_class=false"',
     )
-    co.add_argument("--replications", type=_positive, default=5, help="runs per variant (default 5)")
+    co.add_argument(
+        "--replications",
+        type=_positive,
+        default=None,
+        help="runs per variant (default 5); with --posterior, seeds per posterior draw (default 1)",
+    )
+    co.add_argument(
+        "--posterior",
+        type=_path,
+        default=None,
+        metavar="FOLDER",
+        help="run every variant over the same posterior draws of this calibration folder (posterior.csv)",
+    )
+    co.add_argument("--draws", type=_positive, default=None, help="posterior draws with --posterior (default 40)")
     co.add_argument("--seed", type=_seed, default=1, help="master seed (default 1)")
     co.add_argument("--out", type=_path, default=None, help="folder to create (default results/compare-...)")
     co.add_argument("--executor", choices=("sequential", "processes", "dask"), default="processes")
@@ -486,6 +589,36 @@ def build_parser() -> argparse.ArgumentParser:
     co.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
     _limit_options(co)
     co.set_defaults(func=cmd_compare)
+    fo = sub.add_parser("forecast", help="forecast past the observed years over posterior draws (tables, fan chart)")
+    fo.add_argument(
+        "variants",
+        nargs="*",
+        metavar="LABEL=SCENARIO[:name=value,...]",
+        help='variants, the first the reference (default "ipm=ipm"), e.g. "ipm=ipm" "no-free=ipm:free_class=false"',
+    )
+    fo.add_argument(
+        "--posterior",
+        type=_path,
+        default=None,
+        metavar="FOLDER",
+        help="calibration folder with posterior.csv (default results/calibration-<first variant's scenario>)",
+    )
+    fo.add_argument("--no-posterior", action="store_true", help="the scenario's own values, seed noise only")
+    fo.add_argument("--draws", type=_positive, default=100, help="posterior draws (default 100)")
+    fo.add_argument("--seeds-per-draw", type=_positive, default=1, help="model seeds per draw (default 1)")
+    fo.add_argument(
+        "--until",
+        type=_int_in(2000, 2100, "--until must be a year in 2000-2100"),
+        default=2027,
+        help="last year forecast, run to its December (default 2027)",
+    )
+    fo.add_argument("--seed", type=_seed, default=1, help="master seed of the draws and model seeds (default 1)")
+    fo.add_argument("--out", type=_path, default=None, help="folder to create (default results/forecast-...)")
+    fo.add_argument("--executor", choices=("sequential", "processes", "dask"), default="processes")
+    fo.add_argument("--workers", type=_workers, default=None)
+    fo.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
+    _limit_options(fo)
+    fo.set_defaults(func=cmd_forecast)
     ca = sub.add_parser("calibrate", help="ABC-SMC (pyabc) against the observed figures; resumable")
     ca.add_argument("--scenario", default="ipm", help="scenario to calibrate (default ipm)")
     ca.add_argument("--params", default=None, help="comma-separated parameters (default: all with a prior)")

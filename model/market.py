@@ -176,7 +176,9 @@ FACTORS: tuple[Factor, ...] = (
 )
 
 # APJII 2024 internet penetration by province: only the provinces the search found (11 of 38); names as in
-# model/population.py's PROVINCES. Not used by the model; for the next issue (regional reach).
+# model/population.py's PROVINCES. The market's record of these figures (docs/sources/market.md); the model's
+# regional reach reads the complete table of docs/sources/provinces.csv, model/provinces.py, whose
+# internet_apjii_2024 column holds the same 11 values (tests/test_market.py checks it).
 _AZ = "APJII, Survei Penetrasi Internet Indonesia 2024, via AZMedia, 1 Feb 2024, https://azmedia.co.id/?p=12013"
 _NARASI = (
     "APJII, Survei Penetrasi Internet Indonesia 2024 (Kalimantan release), via Narasi, 2 Apr 2024, "

@@ -239,15 +239,60 @@ _add(
 
 # mothers -------------------------------------------------------------------
 _add(
+    "province_reach",
+    "internet",
+    "choice",
+    "-",
+    "derived",
+    "'internet': a province's share of the reachable mothers is its share of women on the internet, "
+    "registered women x internet penetration (model/provinces.py; Dukcapil 2024-S2, APJII 2024/2023, BPS "
+    "2023: docs/sources/provinces.md), with no parameter fitted to the provinces reached; assumed: the share "
+    "of millennial mothers among women and of Instagram among internet users is the same in every province "
+    "(no provincial figure found). 'regions': version 0.2's assumed regional reach with remote_reach",
+    "mothers",
+    "How the simulated mothers spread over the 38 provinces: by public data on women and internet use, or "
+    "by version 0.2's assumed regional reach.",
+    choices=("internet", "regions"),
+)
+_add(
+    "province_population",
+    "registry",
+    "choice",
+    "-",
+    "derived",
+    "'registry': registered women, Ditjen Dukcapil semester II 2024, complete for the 38 provinces; 'bps': "
+    "BPS 2024 population x 100 / (100 + BPS sex ratio), the registry's count for the five Papua provinces "
+    "the stored BPS table lacks (docs/sources/provinces.md); the two differ most in migrant destinations "
+    "and Papua",
+    "mothers",
+    "Women per province for the 'internet' reach: the interior ministry's register or BPS's projection.",
+    choices=("registry", "bps"),
+)
+_add(
+    "province_internet",
+    "apjii_latest",
+    "choice",
+    "-",
+    "derived",
+    "'apjii_latest': APJII internet penetration, the 2024 provincial figure where found (11 provinces), "
+    "else 2023 (20), else APJII 2024's island-group figure (7); 'apjii_2023': the 2023 provincial figure "
+    "first; 'bps_2023': BPS Statistik Telekomunikasi 2023, complete but on the old 34-province split (the "
+    "new Papua provinces inherit their old province's rate) (docs/sources/provinces.md)",
+    "mothers",
+    "Internet penetration per province for the 'internet' reach: APJII's latest, APJII 2023 first, or BPS 2023.",
+    choices=("apjii_latest", "apjii_2023", "bps_2023"),
+)
+_add(
     "remote_reach",
     0.02,
     "float",
     "relative weight",
     "assumed",
-    "few ties and low online reach in Maluku and Papua; tuned so that about 31 of 38 provinces have "
-    'members (001: "diakses ibu di 31 dari 38 provinsi")',
+    "few ties and low online reach in Maluku and Papua; read only with province_reach = 'regions' (version "
+    "0.2), where it was tuned so that about 31 of 38 provinces have members "
+    '(001: "diakses ibu di 31 dari 38 provinsi"); the default weighting uses public data instead',
     "mothers",
-    "Reach of the 8 Maluku/Papua provinces relative to Java-Bali (per head of population).",
+    "Reach of the 8 Maluku/Papua provinces relative to Java-Bali (per head), with province_reach = 'regions'.",
     bounds=(0.0, 1.0),
 )
 _add(

@@ -1,10 +1,18 @@
 """Population: the reachable mothers, held as arrays (one row per mother).
 
-Rule: ``n_mothers`` mothers are spread over Indonesia's 38 provinces in
-proportion to population times online reach (Java-Bali 1, other regions a little
-less, the 8 Maluku/Papua provinces ``remote_reach``), then sorted by province so
-that social ties (model/network.py) are mostly local. Each mother draws, from
-the model's generator, the traits the rules need:
+Rule: ``n_mothers`` mothers are spread over Indonesia's 38 provinces (a
+multinomial draw) in proportion to a reach weight, then sorted by province so
+that social ties (model/network.py) are mostly local. The weight
+(``province_reach``):
+
+* ``"internet"`` (default): the province's women on the internet, ``women_k *
+  internet_k``, from public data (model/provinces.py, docs/sources/provinces.md;
+  the data source chosen by ``province_population`` and ``province_internet``);
+* ``"regions"`` (version 0.2): approximate 2020 population times an assumed
+  regional reach (``REGION_REACH``: Java-Bali 1, other regions a little less,
+  the 8 Maluku/Papua provinces ``remote_reach``).
+
+Each mother draws, from the model's generator, the traits the rules need:
 
 * ``family`` family support, ``stigma`` environment pressure, ``free_time``
   time left by childcare, ``digital`` digital literacy: Beta draws in [0, 1]
@@ -24,7 +32,8 @@ the model's generator, the traits the rules need:
 Most mothers are never reached, so they are not Mesa agents: a mother becomes a
 :class:`model.agents.Mother` agent when she registers (see docs/ODD.md).
 
-Parameters read: n_mothers, remote_reach, family_support_mean, stigma_mean,
+Parameters read: n_mothers, province_reach, province_population, province_internet,
+remote_reach (with province_reach = "regions"), family_support_mean, stigma_mean,
 free_time_mean, digital_literacy_mean, wtp_median, wtp_sigma, wtp_max,
 share_long_distance, share_migrated, isolation_motivation, barrier_strength,
 weight_environment, weight_family, weight_time.
@@ -34,9 +43,13 @@ from __future__ import annotations
 
 import numpy as np
 
-# (province, 2020 population in millions, region). Assumed: approximate 2020 census
+from . import provinces
+
+# (province, 2020 population in millions, region), in the order the mothers are sorted in (either weighting).
+# Assumed: approximate 2020 census
 # (BPS SP2020) figures, rounded; the four provinces split from Papua in 2022 are given
-# their shares of the old provinces. Used only as relative weights; not in the seeds.
+# their shares of the old provinces. Used only as relative weights with province_reach = "regions" (version 0.2);
+# the public figures of docs/sources/provinces.csv are in model/provinces.py.
 PROVINCES = (
     ("Aceh", 5.27, "Sumatra"),
     ("Sumatera Utara", 14.80, "Sumatra"),
@@ -89,9 +102,17 @@ OCCUPATIONS = ("left work after marriage/childbirth", "long-distance marriage", 
 
 
 def province_weights(remote_reach: float) -> np.ndarray:
-    """Share of reachable mothers in each province (sums to 1)."""
+    """Share of reachable mothers in each province by version 0.2's regions (sums to 1)."""
     w = np.array([pop * REGION_REACH.get(region, remote_reach) for _, pop, region in PROVINCES])
     return w / w.sum()
+
+
+def reach_weights(p: dict) -> np.ndarray:
+    """Share of reachable mothers in each province of ``PROVINCES`` under ``p``'s ``province_reach`` (sums to 1)."""
+    if p["province_reach"] == "regions":
+        return province_weights(p["remote_reach"])
+    names = [name for name, _, _ in PROVINCES]
+    return provinces.reach_weights(names, p["province_population"], p["province_internet"])
 
 
 def _beta(rng: np.random.Generator, mean: float, n: int) -> np.ndarray:
@@ -102,7 +123,7 @@ def _beta(rng: np.random.Generator, mean: float, n: int) -> np.ndarray:
 def make_population(p: dict, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Draw the static traits of ``n_mothers`` mothers, sorted by province."""
     n = p["n_mothers"]
-    counts = rng.multinomial(n, province_weights(p["remote_reach"]))
+    counts = rng.multinomial(n, reach_weights(p))
     prov = np.repeat(np.arange(N_PROVINCES, dtype=np.int8), counts)
     family = _beta(rng, p["family_support_mean"], n)
     stigma = _beta(rng, p["stigma_mean"], n)

@@ -201,8 +201,13 @@ def test_small_calibration_runs_resumes_and_writes_outputs(tmp_path):
     for n in cs.params:  # particles stay inside the prior
         assert cal[n].between(PRIORS[n].low, PRIORS[n].high).all()
     post = pd.read_csv(out / "posterior.csv")  # model parameters: what forecasts run
-    assert {"interest_rate", "telegram_rate", "telegram_member_rate", "telegram_leave_rate", "weight"} <= set(post)
-    assert "telegram_join_scale" not in post
+    assert set(post) == {"interest_rate", "telegram_rate", "telegram_member_rate", "weight"}
+    fixed = json.loads((out / "setup.json").read_text())["fixed"]  # where experiments/posterior.py reads them
+    assert fixed["telegram_leave_rate"] == CALIBRATION_FIXED["telegram_leave_rate"][0] and fixed["end"] == "2020-07"
+    from ibusim.experiments.posterior import load_posterior
+
+    loaded = load_posterior(out)  # the forecasts' reader accepts it
+    assert loaded.fixed["telegram_leave_rate"] == CALIBRATION_FIXED["telegram_leave_rate"][0]
     assert post["telegram_rate"].to_numpy() == pytest.approx(cal["telegram_join_scale"] * DEFAULTS["telegram_rate"])
     ppc = pd.read_csv(out / "ppc_summary.csv").set_index("target")
     assert ppc.loc["registered", "role"] == "fitted" and ppc.loc["scholars", "role"] == "check"

@@ -114,6 +114,13 @@ def test_province_penetration_names_match_the_model_and_are_shares():
         assert "APJII" in source and "2024" in source
 
 
+def test_province_penetration_is_the_provinces_tables_2024_column():
+    from ibusim.model.provinces import TABLE
+
+    table = {p.name: p.internet_apjii_2024 for p in TABLE if p.internet_apjii_2024 is not None}
+    assert table == {name: share for name, share, _ in market.PROVINCE_INTERNET_2024}
+
+
 def test_the_sources_document_shows_the_same_numbers():
     text = DOC.read_text(encoding="utf-8")
     point, low, high = market.reachable_mothers()

@@ -30,6 +30,7 @@ _spec.loader.exec_module(update_baseline)
 
 # Model 2.0's mechanisms, switched off (parameter: off value)
 OFF: dict[str, object] = {
+    "province_reach": "regions",  # provinces: version 0.2's region weights with remote_reach
     "waiting_list": False,  # capacity: turned-away applicants return to active, as in version 0.2
     # interactivity (model/interaction.py, model/communication.py, model/progress.py)
     "purpose_patterns": False,

@@ -20,7 +20,9 @@ from ibusim.model.population import (
     PROVINCES,
     make_population,
     province_weights,
+    reach_weights,
 )
+from ibusim.model.provinces import BY_NAME
 
 REMOTE = [i for i, (_, _, region) in enumerate(PROVINCES) if region == "Maluku-Papua"]
 N = 50_000
@@ -63,13 +65,13 @@ def test_province_weights_follow_population_times_reach():
 
 def test_no_remote_reach_nobody_in_maluku_papua():
     assert (province_weights(0.0)[REMOTE] == 0).all()
-    p = population(remote_reach=0.0)
+    p = population(province_reach="regions", remote_reach=0.0)
     assert not np.isin(p["prov"], REMOTE).any()
     assert np.unique(p["prov"]).size == 30
 
 
 def test_remote_reach_one_puts_mothers_in_every_province():
-    p = population(remote_reach=1.0)
+    p = population(province_reach="regions", remote_reach=1.0)
     counts = np.bincount(p["prov"], minlength=38)
     assert (counts > 0).all()
     expected = N * province_weights(1.0)
@@ -77,9 +79,43 @@ def test_remote_reach_one_puts_mothers_in_every_province():
 
 
 def test_no_remote_reach_in_a_whole_run_reaches_at_most_30_provinces():
-    m = CommunityModel(rng=1, remote_reach=0.0, n_mothers=20_000, end="2022-12").run()
+    m = CommunityModel(rng=1, province_reach="regions", remote_reach=0.0, n_mothers=20_000, end="2022-12").run()
     assert m.summary()["provinces"] <= 30
     assert not np.isin(m.pop["prov"], REMOTE).any()
+
+
+def test_regions_is_version_0_2s_draw():
+    """province_reach = "regions" draws the province counts exactly as version 0.2 did (same weights, same draw)."""
+    p = validate({"n_mothers": N, "province_reach": "regions", "remote_reach": 0.3})
+    np.testing.assert_array_equal(reach_weights(p), province_weights(0.3))
+    counts = np.random.default_rng(5).multinomial(N, province_weights(0.3))
+    got = make_population(p, np.random.default_rng(5))["prov"]
+    np.testing.assert_array_equal(got, np.repeat(np.arange(38, dtype=np.int8), counts))
+
+
+def test_internet_reach_follows_women_on_the_internet_and_ignores_remote_reach():
+    p = validate({"n_mothers": N})
+    assert p["province_reach"] == "internet"
+    w = reach_weights(p)
+    online = np.array([BY_NAME[name].women_registry * BY_NAME[name].internet for name, _, _ in PROVINCES])
+    np.testing.assert_allclose(w, online / online.sum(), rtol=1e-12)
+    # remote_reach is not read by the data model
+    a = make_population(p, np.random.default_rng(2))["prov"]
+    b = make_population(validate({"n_mothers": N, "remote_reach": 0.0}), np.random.default_rng(2))["prov"]
+    np.testing.assert_array_equal(a, b)
+    # every province gets mothers, about in proportion (multinomial: within 5 sd)
+    counts = np.bincount(a, minlength=38)
+    expected = N * w
+    assert (counts > 0).all()
+    assert np.all(np.abs(counts - expected) < 5 * np.sqrt(expected * (1 - w)) + 1)
+
+
+@pytest.mark.parametrize("choice,value", [("province_population", "bps"), ("province_internet", "bps_2023")])
+def test_the_data_choices_change_the_spread(choice, value):
+    base = validate({"n_mothers": N})
+    other = validate({"n_mothers": N, choice: value})
+    assert not np.allclose(reach_weights(base), reach_weights(other))
+    assert reach_weights(other).sum() == pytest.approx(1.0) and (reach_weights(other) > 0).all()
 
 
 def test_mothers_are_sorted_by_province(pop):
@@ -194,6 +230,7 @@ def test_traits_stay_in_range_for_any_parameters(
                 weight_family=wf,
                 weight_time=wt,
                 remote_reach=remote,
+                province_reach="regions",
             )
         ),
         np.random.default_rng(seed),
