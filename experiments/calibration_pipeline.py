@@ -37,7 +37,7 @@ import pandas as pd
 from ibusim.model.targets import load as load_targets
 
 from . import abc_table, calibrate
-from .execution import atomic_text, dumps
+from .execution import atomic_text, code_version, dumps
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,7 @@ def run_pipeline(
         raise ParameterError(f"folder '{out}' holds a pipeline with other settings (pipeline.json); use another --out")
     record["settings"] = key
     record.setdefault("steps", {})
+    record.setdefault("code_version", code_version())  # the code the first step ran with
     executor = "sequential" if workers == 1 else "processes"
     cs = calibrate.setup(
         scenario,

@@ -100,7 +100,9 @@ def calibration_section(folder: Path) -> list[str]:
         "## Calibration of the IPM preset (issue 11)",
         "",
         f"Regenerate with `.venv/bin/python -m ibusim.experiments.report` (runs `{COMMAND}`, resuming finished "
-        f"steps, then rewrites this page). Written {dt.date.today().isoformat()}, code `{code_version()}`; "
+        f"steps, then rewrites this page). Written {dt.date.today().isoformat()} with code `{code_version()}`"
+        + (f" from a run of code `{record['code_version']}`" if record.get("code_version") else "")
+        + "; "
         "method in docs/ODD.md (section 7.22) and docs/TRACE.md.",
         "",
     ]
