@@ -1,27 +1,39 @@
-"""Calibration: ABC-SMC (pyabc) against the observed IPM figures.
+"""Calibration: ABC-SMC (pyabc) of the IPM preset against the observed figures (issue 11).
 
-``ibusim calibrate`` fits the parameters that declare a calibration prior
-(``Param.prior`` in model/parameters.py, uniform) — or those named with
-``--params`` — to the targets in model/targets.toml:
+``ibusim calibrate`` fits the calibrated quantities declared in model/parameters.py
+(``PRIORS``: parameters, and multipliers that scale several parameters together,
+``MULTIPLIERS``), or those named with ``--params``, to the targets of model/targets.toml
+whose role is ``fitted``:
 
-* **distance**: ``sqrt(mean_k ((sim_k - obs_k) / h_k)^2)`` over the chosen targets,
-  ``h_k`` half the width of target k's band, so 1 means "on average at the edge of
-  the band"; a target can be held out (``--hold-out``) to be predicted instead of fitted;
-* **model**: one run of the chosen scenario at the proposed parameters; its seed
-  is drawn from pyabc's random state, which ``--seed`` fixes (with one worker the
-  whole calibration is then reproducible; several workers are faster, not reproducible);
-* **proposal**: ``transition="multivariate"`` (pyabc's default: one Gaussian kernel
-  fitted to the whole population) or ``"local"`` (pyabc.LocalTransition: a kernel per
-  particle from its nearest quarter of the population), which keeps the importance
-  weights from collapsing onto a few particles when several parameters are fitted;
-* **resumable**: the history lives in ``abc.db`` (SQLite) in the output folder; after
-  a kill, the same command continues from the last finished generation;
-* **outputs**: ``posterior.csv`` (weighted posterior particles), ``posterior_summary.csv``
-  (median and 5-95% interval per parameter), ``posterior.png`` (marginals against the
-  prior ranges), ``epsilons.csv``, and a **posterior-predictive check**
-  (``ppc.csv``, ``ppc_summary.csv``): runs at parameter draws from the posterior, with
-  new seeds, and the share of them in which each target (and every target at once)
-  falls inside its band — the held-out target's share is its prediction.
+* **priors**: uniform, or log-uniform (uniform in log10), each with its source (literature,
+  analogue or first principles, never the targets); pyabc samples in that uniform coordinate;
+* **fixed**: the tuned parameters fixed at a source-backed value (``CALIBRATION_FIXED``) are
+  applied to every run, before any ``--set`` change;
+* **distance**: ``sqrt(mean_k ((s_k - o_k) / c_k)^2)`` over the fitted targets, where ``s_k``
+  is target k's fitted statistic (the figure, or a ratio per registered mother for counts
+  that depend on the market's size), ``o_k`` its observed value and
+  ``c_k = sqrt(h_k^2 + noise_k^2)``: ``h_k`` half the band (what the band stands for: source
+  rounding, survey sampling error, the date of a count) and ``noise_k`` the run-to-run sd at
+  the preset (``noise_sd``, measured by ``--noise``), so 1 means "on average at the edge of
+  the band, widened by the model's own noise";
+* **stop rule** (:func:`converged`): after each generation, stop when epsilon changed by less
+  than 5% over the last two generations AND the effective sample size of the last
+  generation is at least 30% of the population; otherwise stop at the generation cap (or the
+  simulation cap) and report **not converged**;
+* **model**: one run of the scenario at the proposed values; its seed is drawn from pyabc's
+  random state, which ``seed`` fixes (one worker: reproducible);
+* **resumable**: the history lives in ``abc.db`` (SQLite) in the output folder; after a kill,
+  the same call continues from the last finished generation;
+* **outputs**: ``posterior.csv`` (the particles as model parameters, multipliers expanded, plus
+  ``weight``: what forecasts and comparisons run; the fixed changes are in ``setup.json``),
+  ``posterior_calibrated.csv`` (the calibrated quantities), ``posterior_summary.csv``
+  (median, 5-95%, prior and its source, posterior/prior sd), ``correlation.csv``,
+  ``epsilons.csv`` (epsilon, ESS, simulations per generation), ``posterior.png`` and the
+  **posterior-predictive check** (``ppc.csv``, ``ppc_summary.csv``): runs at posterior draws
+  with new seeds; the share inside the band per fitted figure, for all fitted figures at
+  once (joint), and for the held-out, predicted and check figures and the time-shape patterns.
+
+``python -m ibusim.experiments.calibrate --noise`` measures the run-to-run noise at the preset.
 """
 
 from __future__ import annotations
@@ -29,28 +41,53 @@ from __future__ import annotations
 import json
 import math
 import os
-from dataclasses import dataclass
+import sys
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ibusim.model.parameters import PARAMS, ParameterError
+from ibusim.model.parameters import (
+    CALIBRATION_FIXED,
+    PARAMS,
+    PRIORS,
+    ParameterError,
+    calibrated_names,
+    calibration_changes,
+)
 from ibusim.model.targets import load as load_targets
+from ibusim.model.targets import pattern_values, patterns
 
-from .core import run_one
-from .execution import atomic_text, atomic_write, run_many
+from .core import build_model
+from .execution import atomic_text, atomic_write, dumps, run_many
+
+# the convergence criterion of issue 11
+EPS_CHANGE = 0.05  # relative change of epsilon over the last two generations
+ESS_SHARE = 0.30  # effective sample size of the last generation, share of the population
 
 
 @dataclass
 class CalibrationSetup:
-    """A checked choice: scenario, parameters to fit, targets fitted and held out, fixed changes."""
+    """A checked choice: scenario, quantities to fit, targets fitted and held out, fixed changes."""
 
     scenario: str
-    params: list[str]
-    fit: list[str]  # target names fitted
-    held_out: list[str]
-    fixed: dict
+    params: list[str]  # calibrated quantities (parameters or multipliers), each with a prior
+    fit: list[str]  # target names in the distance
+    held_out: list[str]  # fitted-role targets left out of the distance (predicted instead)
+    fixed: dict  # parameter changes applied to every run (source-backed fixed values, then --set)
+    reported: list[str] = field(default_factory=list)  # predicted and check targets, reported only
+
+    def as_json(self) -> dict:
+        """The setup as stored in ``setup.json``."""
+        return {
+            "scenario": self.scenario,
+            "params": self.params,
+            "fit": self.fit,
+            "held_out": self.held_out,
+            "fixed": self.fixed,
+        }
 
 
 def setup(
@@ -60,53 +97,112 @@ def setup(
     hold_out: list[str] | None = None,
     fixed: dict | None = None,
 ) -> CalibrationSetup:
-    """Validate the choice of parameters and targets (ParameterError on anything unknown)."""
+    """Validate the choice of quantities and targets (ParameterError, one line, on anything wrong).
+
+    Default: every declared prior, every ``fitted`` target. A ``predicted`` or ``check`` target is
+    never fitted; it may be named in ``hold_out`` (it is reported either way).
+    """
     all_targets = load_targets()
-    names = params or [p.name for p in PARAMS.values() if p.prior is not None]
+    names = params or calibrated_names()
     for n in names:
-        if n not in PARAMS:
-            raise ParameterError(f"unknown parameter '{n}' to calibrate")
-        if PARAMS[n].prior is None:
-            raise ParameterError(f"parameter '{n}' declares no calibration prior (see model/parameters.py PRIORS)")
-    chosen = targets or list(all_targets)
+        if n not in PRIORS:
+            if n in PARAMS:
+                raise ParameterError(f"parameter '{n}' declares no calibration prior (see model/parameters.py PRIORS)")
+            raise ParameterError(f"unknown parameter '{n}' to calibrate (allowed: {', '.join(PRIORS)})")
+    chosen = targets or [n for n, t in all_targets.items() if t.role == "fitted"]
     hold = hold_out or []
     for t in chosen + hold:
         if t not in all_targets:
             raise ParameterError(f"unknown target '{t}' (allowed: {', '.join(all_targets)})")
     fit = [t for t in chosen if t not in hold]
+    for t in fit:
+        if all_targets[t].role != "fitted":
+            raise ParameterError(
+                f"target '{t}' has role '{all_targets[t].role}' (model/targets.toml) and is never fitted"
+            )
     if not fit:
         raise ParameterError("no targets left to fit after holding out")
     from ibusim.model.resources import check as check_memory
     from ibusim.model.scenarios import load
 
-    check_memory(load(scenario, **(fixed or {})))  # valid, and a model that fits in memory
-    return CalibrationSetup(scenario, names, fit, hold, dict(fixed or {}))
+    changes = {n: v for n, (v, _) in CALIBRATION_FIXED.items()} | dict(fixed or {})
+    check_memory(load(scenario, **changes))  # valid, and a model that fits in memory
+    reported = [t for t in all_targets if t not in fit and t not in hold]
+    return CalibrationSetup(scenario, list(names), fit, hold, changes, reported)
 
 
-def distance(sim: dict, obs: dict, names: list[str]) -> float:
-    """Root mean square of (simulated - observed) / half band over ``names``."""
+# ---------------------------------------------------------------- coordinates and runs
+def prior_bounds(names: list[str]) -> np.ndarray:
+    """(d, 2) array: each quantity's prior bounds in its uniform coordinate (log10 for a log prior)."""
+    return np.array([PRIORS[n].bounds for n in names], dtype=float)
+
+
+def to_values(names: list[str], coords) -> dict[str, float]:
+    """Uniform coordinates -> the calibrated quantities' values."""
+    return {n: PRIORS[n].from_coordinate(float(x)) for n, x in zip(names, coords)}
+
+
+def to_coords(names: list[str], values: dict) -> np.ndarray:
+    """The calibrated quantities' values -> their uniform coordinates."""
+    return np.array([PRIORS[n].to_coordinate(float(values[n])) for n in names])
+
+
+def run_params(cs: CalibrationSetup, values: dict[str, float]) -> dict:
+    """The ``params`` of one run (for :func:`figures`): scenario, fixed changes, calibrated values."""
+    return {"scenario": cs.scenario, **cs.fixed, **calibration_changes(values)}
+
+
+def figures(params: dict, seed: int) -> dict[str, float]:
+    """One run: every ``summary()`` figure (floats) plus the time-shape statistics (model/targets.py)."""
+    params = dict(params)
+    model = build_model(params.pop("scenario", "ipm"), params, seed).run()
+    out = {k: float(v) for k, v in model.summary().items()}
+    reg = model.dataframe()["new_registered"].to_numpy()[1:]  # row 0 is the initial state
+    out.update(pattern_values(reg, model.start_date))
+    return out
+
+
+def statistics(figs: dict, names: list[str]) -> dict[str, float]:
+    """The fitted statistics of targets ``names`` from a run's figures."""
+    targets = load_targets()
+    return {n: targets[n].statistic(figs) for n in names}
+
+
+def distance(stats: dict, names: list[str]) -> float:
+    """Root mean square of (statistic - observed) / scale over ``names`` (inf if any is missing)."""
     targets = load_targets()
     z = []
     for n in names:
-        t = targets[n]
-        s = sim[n]
-        if s is None or (isinstance(s, float) and math.isnan(s)):
+        s = stats.get(n)
+        if s is None or math.isnan(s):
             return math.inf
-        z.append((s - t.value) / ((t.high - t.low) / 2))
+        z.append((s - targets[n].fit_value) / targets[n].scale)
     return float(np.sqrt(np.mean(np.square(z))))
 
 
+def orphaned(owner: int) -> bool:
+    """Whether this process is neither ``owner`` nor a child of it (its parent was killed: it is an orphan)."""
+    return os.getpid() != owner and os.getppid() != owner
+
+
 class _Model:
-    """pyabc model: parameters -> the targets' summary figures (picklable for worker processes)."""
+    """pyabc model: uniform coordinates -> the targets' fitted statistics (picklable for worker processes).
+
+    pyabc's multicore sampler forks workers that keep sampling if the calibration is killed; a worker whose
+    parent is gone exits at its next run instead (the rerun resumes from the database).
+    """
 
     def __init__(self, cs: CalibrationSetup):
         self.cs = cs
-        self.keys = {t: load_targets()[t].summary for t in cs.fit + cs.held_out}
+        self.owner = os.getpid()
 
     def __call__(self, pars: dict) -> dict:
-        seed = int(np.random.randint(0, 2**31 - 1))  # pyabc's random state (np.random), seeded by --seed
-        out = run_one({"scenario": self.cs.scenario, **self.cs.fixed, **{k: float(v) for k, v in pars.items()}}, seed)
-        return {t: out[k] for t, k in self.keys.items()}
+        if orphaned(self.owner):
+            os._exit(1)
+        seed = int(np.random.randint(0, 2**31 - 1))  # pyabc's random state (np.random), seeded by ``seed``
+        values = to_values(self.cs.params, [pars[n] for n in self.cs.params])
+        figs = figures(run_params(self.cs, values), seed)
+        return statistics(figs, self.cs.fit + self.cs.held_out)
 
 
 class _Distance:
@@ -114,10 +210,37 @@ class _Distance:
         self.names = names
 
     def __call__(self, x: dict, x0: dict) -> float:
-        return distance(x, x0, self.names)
+        return distance(x, self.names)
+
+
+def converged(epsilons: list[float], ess: float, population: int) -> tuple[bool, str]:
+    """The stop rule: epsilon changed < 5% over the last two generations and ESS >= 30% of the population.
+
+    Returns (converged, the reason in words).
+    """
+    if len(epsilons) < 3:
+        return False, f"{len(epsilons)} generation(s): the criterion needs 3"
+    change = abs(epsilons[-3] - epsilons[-1]) / epsilons[-3] if epsilons[-3] > 0 else 0.0
+    eps_ok, ess_ok = change < EPS_CHANGE, ess >= ESS_SHARE * population
+    text = (
+        f"epsilon changed {change:.1%} over the last two generations ({'<' if eps_ok else '>='} "
+        f"{EPS_CHANGE:.0%}); ESS {ess:.1f} of {population} ({'>=' if ess_ok else '<'} {ESS_SHARE:.0%})"
+    )
+    return eps_ok and ess_ok, text
+
+
+def ess(weights) -> float:
+    """Effective sample size of normalised importance weights."""
+    w = np.asarray(weights, dtype=float)
+    return float(w.sum() ** 2 / (w**2).sum()) if len(w) else 0.0
 
 
 TRANSITIONS = ("multivariate", "local")
+
+
+def _say(progress: bool, text: str) -> None:
+    if progress:
+        print(f"[calibrate] {text}", file=sys.stderr, flush=True)
 
 
 def run(
@@ -125,13 +248,18 @@ def run(
     out: str | Path,
     population: int = 50,
     generations: int = 6,
-    min_epsilon: float = 0.5,
+    min_epsilon: float = 0.0,
     workers: int | None = None,
     seed: int = 1,
     ppc_runs: int = 40,
     transition: str = "multivariate",
+    max_simulations: int | None = None,
+    progress: bool = False,
 ) -> dict:
-    """Run (or resume) ABC-SMC; write the outputs; return a short report."""
+    """Run (or resume) ABC-SMC until the stop rule, the generation cap or the simulation cap; write the outputs.
+
+    ``min_epsilon`` > 0 also stops once epsilon is at most that. Returns the report (also ``report.json``).
+    """
     import pyabc
 
     if transition not in TRANSITIONS:
@@ -142,11 +270,7 @@ def run(
     setup_file = out / "setup.json"
     setup_json = json.dumps(
         {
-            "scenario": cs.scenario,
-            "params": cs.params,
-            "fit": cs.fit,
-            "held_out": cs.held_out,
-            "fixed": cs.fixed,
+            **cs.as_json(),
             "population": population,
             "seed": seed,
             **({"transition": transition} if transition != "multivariate" else {}),
@@ -157,148 +281,310 @@ def run(
     if setup_file.exists() and setup_file.read_text() != setup_json:
         raise ParameterError(f"folder '{out}' holds a different calibration (setup.json differs); use another --out")
     atomic_text(setup_file, setup_json)
+    t_start = time.perf_counter()
     np.random.seed(seed)
-    prior = pyabc.Distribution(
-        **{n: pyabc.RV("uniform", PARAMS[n].prior[0], PARAMS[n].prior[1] - PARAMS[n].prior[0]) for n in cs.params}
-    )
+    bounds = prior_bounds(cs.params)
+    prior = pyabc.Distribution(**{n: pyabc.RV("uniform", lo, hi - lo) for n, (lo, hi) in zip(cs.params, bounds)})
     workers = workers or os.cpu_count() or 1
     sampler = (
         pyabc.sampler.SingleCoreSampler()
         if workers == 1
         else pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
     )
-    kernel = pyabc.LocalTransition(k_fraction=0.25) if transition == "local" else pyabc.MultivariateNormalTransition()
-    abc = pyabc.ABCSMC(
-        _Model(cs), prior, _Distance(cs.fit), population_size=population, sampler=sampler, transitions=kernel
-    )
-    targets = load_targets()
-    observed = {t: float(targets[t].value) for t in cs.fit + cs.held_out}
-    histories = pyabc.History(f"sqlite:///{db}")
-    if db.exists() and histories.all_runs():
-        run_id = histories.all_runs()[-1].id
+
+    def fresh():
+        # a new ABCSMC per generation, loaded from the database: pyabc then initialises epsilon from the last
+        # stored generation (one object reused across run() calls keeps the first calibration sample's epsilon)
+        kernel = (
+            pyabc.LocalTransition(k_fraction=0.25) if transition == "local" else pyabc.MultivariateNormalTransition()
+        )
+        return pyabc.ABCSMC(
+            _Model(cs), prior, _Distance(cs.fit), population_size=population, sampler=sampler, transitions=kernel
+        )
+
+    abc = fresh()
+    history = pyabc.History(f"sqlite:///{db}")
+    if db.exists() and history.all_runs():
+        run_id = history.all_runs()[-1].id
         abc.load(f"sqlite:///{db}", run_id)
-        done = abc.history.max_t + 1
-        reached = float(abc.history.get_all_populations()["epsilon"].iloc[-1]) <= min_epsilon
     else:
-        abc.new(f"sqlite:///{db}", observed)
-        done, reached = 0, False
-    if done < generations and not reached:  # a finished calibration (either stop rule) is reused as it is
-        abc.run(minimum_epsilon=min_epsilon, max_nr_populations=generations - done)
-    history = abc.history
-    return write_outputs(cs, history, out, ppc_runs=ppc_runs, seed=seed, workers=workers)
+        abc.new(f"sqlite:///{db}", {n: 0.0 for n in cs.fit})  # observed statistics enter through the distance
+        run_id = abc.history.id
+    while True:
+        state = _state(abc.history, population)
+        done = state["generations"]
+        stop = state["converged"] or done >= generations
+        stop = stop or (min_epsilon > 0 and done and state["epsilons"][-1] <= min_epsilon)
+        stop = stop or (max_simulations is not None and state["simulations"] >= max_simulations)
+        if stop:
+            break
+        _say(progress, f"generation {done + 1} (cap {generations}); {state['reason']}")
+        if done:
+            abc = fresh()
+            abc.load(f"sqlite:///{db}", run_id)
+        kw = {"max_total_nr_simulations": max_simulations} if max_simulations else {}
+        abc.run(max_nr_populations=1, **kw)
+        if _state(abc.history, population)["generations"] == done:  # the simulation cap ended it mid-way
+            break
+    report = write_outputs(cs, abc.history, out, ppc_runs=ppc_runs, seed=seed, workers=workers, progress=progress)
+    report["caps"] = {"generations": generations, "simulations": max_simulations, "min_epsilon": min_epsilon}
+    report["wall_seconds_this_call"] = time.perf_counter() - t_start
+    atomic_text(out / "report.json", dumps(report))
+    return report
+
+
+def _state(history, population: int) -> dict:
+    """Generations stored so far, their epsilons and ESS, simulations, and the stop rule's verdict."""
+    pops = history.get_all_populations()
+    pops = pops[pops["t"] >= 0] if len(pops) else pops
+    eps = [float(e) for e in pops["epsilon"]] if len(pops) else []
+    last_ess = 0.0
+    if eps:
+        w = history.get_weighted_distances(t=history.max_t)["w"]
+        last_ess = ess(w)
+    ok, reason = converged(eps, last_ess, population)
+    return {
+        "generations": len(eps),
+        "epsilons": eps,
+        "ess": last_ess,
+        "converged": ok,
+        "reason": reason,
+        "simulations": int(history.total_nr_simulations) if eps else 0,
+    }
 
 
 def _csv(df: pd.DataFrame, path: Path) -> None:
     atomic_write(path, lambda p: df.to_csv(p, index=False))
 
 
-def write_outputs(
-    cs: CalibrationSetup, history, out: Path, ppc_runs: int, seed: int, workers: int | None = None
-) -> dict:
-    """Write the posterior, its summary and plot, the epsilons and the posterior-predictive check; return the report.
+def weighted_quantile(x, w, q: float) -> float:
+    """The ``q`` quantile of ``x`` under weights ``w``."""
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    order = np.argsort(x)
+    cdf = np.cumsum(w[order]) / w.sum()
+    return float(x[order][min(np.searchsorted(cdf, q), len(x) - 1)])
 
-    Each file is written atomically. The posterior-predictive runs go through the execution layer, in this
-    process when ``workers`` is 1, else in worker processes.
+
+def identifiability(names: list[str], coords: np.ndarray, weights) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Posterior/prior sd per quantity (in its uniform coordinate) and the weighted posterior correlations.
+
+    A ratio near 1 means the data taught nothing about that quantity (the posterior is as wide as the
+    prior); the correlations show ridges along which quantities trade off.
     """
-    df, w = history.get_distribution(m=0, t=history.max_t)
-    df = df[cs.params]
-    post = df.assign(weight=w)
-    _csv(post, out / "posterior.csv")
-    summary = pd.DataFrame(
-        [
+    w = np.asarray(weights, dtype=float)
+    w = w / w.sum()
+    mean = w @ coords
+    cov = (coords - mean).T @ ((coords - mean) * w[:, None])
+    sd = np.sqrt(np.clip(np.diag(cov), 0, None))
+    bounds = prior_bounds(names)
+    prior_sd = (bounds[:, 1] - bounds[:, 0]) / math.sqrt(12)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = cov / np.outer(sd, sd)
+    ratios = pd.DataFrame({"parameter": names, "posterior_sd": sd, "prior_sd": prior_sd, "sd_ratio": sd / prior_sd})
+    return ratios, pd.DataFrame(corr, index=names, columns=names).rename_axis("parameter").reset_index()
+
+
+def summarise(names: list[str], coords: np.ndarray, weights) -> pd.DataFrame:
+    """Median and 5-95% per quantity (in its own units), its prior and the prior's source, sd ratio."""
+    ratios, _ = identifiability(names, coords, weights)
+    rows = []
+    for i, n in enumerate(names):
+        pr = PRIORS[n]
+        q = [pr.from_coordinate(weighted_quantile(coords[:, i], weights, p)) for p in (0.5, 0.05, 0.95)]
+        rows.append(
             {
                 "parameter": n,
-                "median": _wquantile(df[n], w, 0.5),
-                "p5": _wquantile(df[n], w, 0.05),
-                "p95": _wquantile(df[n], w, 0.95),
-                "prior_low": PARAMS[n].prior[0],
-                "prior_high": PARAMS[n].prior[1],
+                "median": q[0],
+                "p5": q[1],
+                "p95": q[2],
+                "prior": pr.text(),
+                "prior_low": pr.low,
+                "prior_high": pr.high,
+                "prior_scale": pr.scale,
+                "prior_source": pr.source,
+                "sd_ratio": float(ratios["sd_ratio"].iloc[i]),
             }
-            for n in cs.params
-        ]
-    )
+        )
+    return pd.DataFrame(rows)
+
+
+def model_posterior(cs: CalibrationSetup, calibrated: pd.DataFrame) -> pd.DataFrame:
+    """Particles of calibrated quantities (+ weight) -> model parameters (multipliers expanded) + weight.
+
+    The fixed changes are not repeated here: ``setup.json`` holds them (``fixed``), where
+    experiments/posterior.py reads them.
+    """
+    rows = [
+        {**calibration_changes({n: r[n] for n in cs.params}), "weight": r["weight"]} for _, r in calibrated.iterrows()
+    ]
+    df = pd.DataFrame(rows)
+    return df[[c for c in df.columns if c != "weight"] + ["weight"]]
+
+
+def write_outputs(
+    cs: CalibrationSetup,
+    history,
+    out: Path,
+    ppc_runs: int,
+    seed: int,
+    workers: int | None = None,
+    progress: bool = False,
+) -> dict:
+    """Write the posterior (both forms), its summary, correlations and plot, the epsilons and the check.
+
+    Each file is written atomically. The posterior-predictive runs go through the execution layer, in this
+    process when ``workers`` is 1, else in worker processes. Returns the report.
+    """
+    df, w = history.get_distribution(m=0, t=history.max_t)
+    coords = df[cs.params].to_numpy(dtype=float)
+    w = np.asarray(w, dtype=float) / np.sum(w)
+    calibrated = pd.DataFrame(
+        {n: [PRIORS[n].from_coordinate(x) for x in coords[:, i]] for i, n in enumerate(cs.params)}
+    ).assign(weight=w)
+    _csv(calibrated, out / "posterior_calibrated.csv")
+    _csv(model_posterior(cs, calibrated), out / "posterior.csv")
+    summary = summarise(cs.params, coords, w)
     _csv(summary, out / "posterior_summary.csv")
+    _, corr = identifiability(cs.params, coords, w)
+    _csv(corr, out / "correlation.csv")
+    state = _state(history, len(w))
     pops = history.get_all_populations()
-    _csv(pops, out / "epsilons.csv")
-    atomic_write(out / "posterior.png", lambda p: _plot_posterior(post, cs, p))
+    pops = pops[pops["t"] >= 0].copy()
+    pops["ess"] = [ess(history.get_weighted_distances(t=int(t))["w"]) for t in pops["t"]]
+    pops["simulations"] = pops["samples"]
+    _csv(pops[["t", "epsilon", "samples", "ess"]], out / "epsilons.csv")
+    atomic_write(out / "posterior.png", lambda p: _plot_posterior(cs, coords, w, p))
     executor = "sequential" if workers == 1 else "processes"
-    ppc, ppc_summary = posterior_predictive(cs, post, ppc_runs, seed, executor=executor, workers=workers)
+    _say(progress, f"posterior-predictive check: {ppc_runs} runs")
+    ppc, ppc_summary = posterior_predictive(cs, calibrated, ppc_runs, seed, executor=executor, workers=workers)
     _csv(ppc, out / "ppc.csv")
     _csv(ppc_summary, out / "ppc_summary.csv")
     report = {
-        "generations": int(history.max_t + 1),
-        "final_epsilon": float(pops["epsilon"].iloc[-1]),
-        "simulations": int(history.total_nr_simulations),
+        "generations": state["generations"],
+        "final_epsilon": state["epsilons"][-1],
+        "epsilons": state["epsilons"],
+        "ess": state["ess"],
+        "population": len(w),
+        "simulations": state["simulations"],
+        "converged": state["converged"],
+        "convergence": state["reason"],
         "posterior": summary.to_dict("records"),
         "ppc": ppc_summary.to_dict("records"),
+        "ppc_runs": ppc_runs,
     }
-    atomic_text(out / "report.json", json.dumps(report, indent=2, default=float))
+    atomic_text(out / "report.json", dumps(report))
     return report
 
 
-def _wquantile(x: pd.Series, w: np.ndarray, q: float) -> float:
-    order = np.argsort(x.to_numpy())
-    xs, ws = x.to_numpy()[order], np.asarray(w)[order]
-    cdf = np.cumsum(ws) / ws.sum()
-    return float(xs[min(np.searchsorted(cdf, q), len(xs) - 1)])
+def draw(calibrated: pd.DataFrame, n: int, rng) -> pd.DataFrame:
+    """``n`` rows drawn from weighted particles (with replacement, by weight)."""
+    p = calibrated["weight"].to_numpy(dtype=float)
+    idx = rng.choice(len(calibrated), size=n, p=p / p.sum())
+    return calibrated.iloc[idx].reset_index(drop=True)
+
+
+def predictive_runs(
+    cs: CalibrationSetup,
+    values: pd.DataFrame,
+    seeds,
+    executor: str = "processes",
+    workers: int | None = None,
+) -> list[dict]:
+    """Run the model at each row of calibrated ``values`` (one seed each); the figures of each run, in order."""
+    jobs = [
+        {"params": run_params(cs, {n: float(r[n]) for n in cs.params}), "seed": int(s)}
+        for (_, r), s in zip(values.iterrows(), seeds)
+    ]
+    results = run_many(jobs, figures, executor=executor, workers=workers)
+    failed = [r for r in results if not r["ok"]]
+    if failed:
+        raise RuntimeError(f"{len(failed)} predictive run(s) failed; first: {failed[0]['reason']}")
+    return [r["outcomes"] for r in results]
+
+
+def inside_table(cs: CalibrationSetup, values: pd.DataFrame, figs: list[dict]) -> pd.DataFrame:
+    """One row per run: the calibrated values, each target's statistic and whether it is inside its band."""
+    targets, pats = load_targets(), patterns()
+    rows = []
+    for (_, r), f in zip(values.iterrows(), figs):
+        row = {n: float(r[n]) for n in cs.params}
+        for t in cs.fit + cs.held_out:
+            s = targets[t].statistic(f)
+            row[t], row[f"{t}_inside"] = s, targets[t].fit_inside(s)
+        for t in cs.reported:  # a fitted-role figure left out of this setup keeps its fitted statistic
+            tg = targets[t]
+            s = tg.statistic(f) if tg.role == "fitted" else f[tg.summary]
+            row[t], row[f"{t}_inside"] = s, tg.fit_inside(s) if tg.role == "fitted" else tg.inside(s)
+        for p in pats.values():
+            row[p.name], row[f"{p.name}_inside"] = f[p.statistic], p.inside(f[p.statistic])
+        row["all_fitted_inside"] = all(row[f"{t}_inside"] for t in cs.fit)
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def posterior_predictive(
     cs: CalibrationSetup,
-    post: pd.DataFrame,
+    calibrated: pd.DataFrame,
     runs: int,
     seed: int,
     executor: str = "processes",
     workers: int | None = None,
 ):
-    """Runs at posterior draws (new seeds): each target inside its band? Per target and all together."""
-    targets = load_targets()
+    """Runs at posterior draws (new seeds): each figure inside its band? Per figure and all fitted at once."""
     rng = np.random.default_rng([seed, 2])
-    idx = rng.choice(len(post), size=runs, p=post["weight"] / post["weight"].sum())
+    values = draw(calibrated, runs, rng)
     seeds = rng.integers(0, 2**31 - 1, runs)
+    ppc = inside_table(cs, values, predictive_runs(cs, values, seeds, executor, workers))
+    ppc.insert(0, "seed", seeds)
+    return ppc, coverage(cs, ppc)
+
+
+def coverage(cs: CalibrationSetup, ppc: pd.DataFrame) -> pd.DataFrame:
+    """Per figure: role, observed, band, simulated median and 5-95%, share of runs inside; then the joint share."""
+    targets, pats = load_targets(), patterns()
     rows = []
-    names = cs.fit + cs.held_out
-    jobs = [
-        {
-            "params": {"scenario": cs.scenario, **cs.fixed, **{n: float(post.iloc[i][n]) for n in cs.params}},
-            "seed": int(s),
-        }
-        for i, s in zip(idx, seeds)
-    ]
-    results = run_many(jobs, run_one, executor=executor, workers=workers)
-    failed = [r for r in results if not r["ok"]]
-    if failed:
-        raise RuntimeError(f"{len(failed)} posterior-predictive run(s) failed; first: {failed[0]['reason']}")
-    for res in results:
-        params, s = res["params"], res["seed"]
-        row = {"seed": s, **{n: params[n] for n in cs.params}}
-        for t in names:
-            row[t] = res["outcomes"][targets[t].summary]
-            row[f"{t}_inside"] = targets[t].inside(res["outcomes"][targets[t].summary])
-        row["all_inside"] = all(row[f"{t}_inside"] for t in names)
-        rows.append(row)
-    ppc = pd.DataFrame(rows)
-    summary = pd.DataFrame(
-        [
+    for t in cs.fit + cs.held_out + cs.reported:
+        tg = targets[t]
+        role = "fitted" if t in cs.fit else ("held out" if t in cs.held_out else tg.role)
+        ratio = tg.role == "fitted"  # compared through its fitted statistic (a ratio per registered, or itself)
+        if role == "fitted" and t not in cs.fit:
+            role = "not used"
+        rows.append(
             {
                 "target": t,
-                "role": "held out" if t in cs.held_out else "fitted",
-                "observed": targets[t].value,
-                "low": targets[t].low,
-                "high": targets[t].high,
+                "role": role,
+                "statistic": tg.fit_label if ratio else tg.label,
+                "unit": tg.fit_unit if ratio else tg.unit,
+                "observed": tg.fit_value if ratio else tg.value,
+                "low": tg.fit_low if ratio else tg.low,
+                "high": tg.fit_high if ratio else tg.high,
                 "median": ppc[t].median(),
                 "p5": ppc[t].quantile(0.05),
                 "p95": ppc[t].quantile(0.95),
                 "share_inside": ppc[f"{t}_inside"].mean(),
             }
-            for t in names
-        ]
-        + [{"target": "all", "role": "", "share_inside": ppc["all_inside"].mean()}]
-    )
-    return ppc, summary
+        )
+    for p in pats.values():
+        rows.append(
+            {
+                "target": p.name,
+                "role": p.role,
+                "statistic": p.label,
+                "unit": p.unit,
+                "observed": math.nan,
+                "low": p.low,
+                "high": p.high,
+                "median": ppc[p.name].median(),
+                "p5": ppc[p.name].quantile(0.05),
+                "p95": ppc[p.name].quantile(0.95),
+                "share_inside": ppc[f"{p.name}_inside"].mean(),
+            }
+        )
+    rows.append({"target": "all", "role": "fitted, jointly", "share_inside": ppc["all_fitted_inside"].mean()})
+    return pd.DataFrame(rows)
 
 
-def _plot_posterior(post: pd.DataFrame, cs: CalibrationSetup, path: Path) -> None:
+def _plot_posterior(cs: CalibrationSetup, coords: np.ndarray, w, path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -308,15 +594,66 @@ def _plot_posterior(post: pd.DataFrame, cs: CalibrationSetup, path: Path) -> Non
     cols = min(4, n)
     rows = -(-n // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 2.6 * rows), squeeze=False)
-    for ax, name in zip(axes.flat, cs.params):
-        lo, hi = PARAMS[name].prior
-        ax.hist(post[name], bins=15, range=(lo, hi), weights=post["weight"], color="C0", alpha=0.8)
+    for i, (ax, name) in enumerate(zip(axes.flat, cs.params)):
+        lo, hi = PRIORS[name].bounds
+        ax.hist(coords[:, i], bins=15, range=(lo, hi), weights=w, color="C0", alpha=0.8)
         ax.set_xlim(lo, hi)
-        ax.set_title(name, fontsize=8)
+        ax.set_title(name + (" (log10)" if PRIORS[name].scale == "log" else ""), fontsize=8)
         ax.tick_params(labelsize=7)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
-    fig.suptitle("ABC-SMC posterior marginals (x range = uniform prior)", fontsize=10)
+    fig.suptitle("ABC-SMC posterior marginals (x range = the prior's)", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110, format="png")
     plt.close(fig)
+
+
+# ---------------------------------------------------------------- run-to-run noise
+def measure_noise_runs(
+    cs: CalibrationSetup | None = None, seeds: int = 20, executor: str = "processes", workers: int | None = None
+) -> pd.DataFrame:
+    """The sd over seeds 1..``seeds`` of each target's fitted statistic at the setup's scenario and fixed changes.
+
+    Without a setup: the ``ipm`` preset as it is. The table gives the declared ``noise_sd`` beside the measure.
+    """
+    targets = load_targets()
+    params = {"scenario": cs.scenario, **cs.fixed} if cs else {"scenario": "ipm"}
+    res = run_many(
+        [{"params": params, "seed": s} for s in range(1, seeds + 1)], figures, executor=executor, workers=workers
+    )
+    figs = [r["outcomes"] for r in res if r["ok"]]
+    rows = []
+    for t in targets.values():
+        x = np.array([t.statistic(f) for f in figs])
+        rows.append(
+            {
+                "target": t.name,
+                "role": t.role,
+                "mean": float(np.mean(x)),
+                "sd": float(np.std(x, ddof=1)) if len(x) > 1 else float("nan"),
+                "declared_noise_sd": t.noise_sd,
+                "runs": len(x),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m ibusim.experiments.calibrate --noise [--seeds 20]``: print the run-to-run noise at the preset."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m ibusim.experiments.calibrate")
+    ap.add_argument("--noise", action="store_true", help="measure the run-to-run sd of every fitted statistic")
+    ap.add_argument("--scenario", default="ipm")
+    ap.add_argument("--seeds", type=int, default=20)
+    ap.add_argument("--workers", type=int, default=None)
+    args = ap.parse_args(argv)
+    if not args.noise:
+        ap.error("nothing to do: give --noise (the calibration itself is `ibusim calibrate`)")
+    cs = setup(args.scenario) if args.scenario != "ipm" else None
+    print(measure_noise_runs(cs, args.seeds, workers=args.workers).to_string(index=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,75 +1,289 @@
-"""Regenerate results/README.md: the calibration of the IPM preset against the observed figures.
+"""Regenerate results/README.md: the calibration of the IPM preset and the example sensitivity analyses.
 
-    .venv/bin/python -m ibusim.experiments.report          # calibrates (or resumes), then writes the README
+    .venv/bin/python -m ibusim.experiments.report          # runs (or resumes) the pipeline, then writes the README
 
-Runs ``ibusim calibrate`` with the settings below into ``results/calibration-ipm``
-(resumable: a finished calibration is reused) and the example sensitivity analyses
-(``SENSITIVITY``; resumable sweeps), then writes ``results/README.md`` with the
-posterior (medians and 5-95% intervals against the priors), the posterior-predictive
-check (per target and all at once, the held-out target's prediction), the
-simulated-vs-observed table of the ``ipm`` preset with seed 1, and the sensitivity
-indices with their convergence check.
+Runs the calibration pipeline (:mod:`ibusim.experiments.calibration_pipeline`, size ``full``) into
+``results/calibration-ipm`` (resumable: finished steps are reused) and the example sensitivity
+analyses (``SENSITIVITY``; resumable sweeps), then writes ``results/README.md``: the posterior
+(median, 5-95%, prior and its source, posterior/prior sd), the joint and per-figure
+posterior-predictive coverage against the goals, the leave-one-out table, the recovery coverage,
+identifiability (sd ratios and strong correlations), convergence (epsilon and ESS per generation)
+and the wall times; then the simulated-vs-observed table of the ``ipm`` preset with seed 1 and the
+sensitivity indices. Sections of other validation modules are added when those modules exist
+(:data:`VALIDATION_MODULES`, the hook :func:`validation_sections`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
 
 from ibusim.model.outputs import fmt
-from ibusim.model.scenarios import overrides
 from ibusim.model.targets import load as load_targets
 
-from . import calibrate
-from .core import run_model, run_one
-from .execution import atomic_text, code_version, run_many
+from . import calibration_pipeline
+from .core import run_model
+from .execution import atomic_text, code_version, dumps
 
 FOLDER = Path("results/calibration-ipm")
 README = Path("results/README.md")
-# one parameter per fitted figure (the other calibration priors stay at their hand-tuned values:
-# with 11 parameters for 7 figures the first calibration wandered along unidentifiable ridges)
-PARAMS = [
-    "interest_rate",
-    "dropout_rate",
-    "follow_rate",
-    "telegram_member_rate",
-    "jika_ibu_menjadi_financial_effect",
-    "parenting_effect_paid",
-]
-SETTINGS = dict(population=100, generations=8, min_epsilon=0.4, seed=1, ppc_runs=100, transition="local")
-HOLD_OUT = ["provinces"]
-COMMAND = (
-    f"ibusim calibrate --params {','.join(PARAMS)} --hold-out provinces --population 100 --generations 8 "
-    "--min-epsilon 0.4 --transition local --seed 1 --ppc-runs 100 --out results/calibration-ipm"
-)
-SIGNIFICANT = 3  # the preset holds the posterior medians to 3 significant figures
+SIZE = "full"
+COMMAND = "python -m ibusim.experiments.calibration_pipeline --size full --out results/calibration-ipm"
+JOINT_GOAL, LOO_GOAL = 0.80, 0.70  # issue 11's goals
 # the example sensitivity analyses shown on the page (spec, folder); their sweeps are resumable
 SENSITIVITY = (
     ("experiments/sobol_ipm.toml", Path("results/sensitivity-sobol-ipm")),
     ("experiments/morris_roles.toml", Path("results/sensitivity-morris-roles")),
 )
+# Hook for the other validation steps of issue 11: a module here that exists and defines
+# ``results_section() -> list[str]`` (Markdown lines) gets its section on the page, after the calibration's;
+# a module that is absent is left out (no placeholder).
+VALIDATION_MODULES = ("ibusim.experiments.nullmodel", "ibusim.experiments.secondary")
 
 
-def write(folder: Path = FOLDER, readme: Path = README, seeds: int = 20, changes: dict | None = None) -> Path:
-    """Write the results page from the calibration in ``folder`` (atomically); return its path.
+def validation_sections() -> list[str]:
+    """The Markdown sections of the validation modules that exist (null model, secondary patterns)."""
+    lines: list[str] = []
+    for name in VALIDATION_MODULES:
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name != name:
+                raise
+            continue
+        if hasattr(mod, "results_section"):
+            lines += list(mod.results_section())
+    return lines
 
-    ``seeds``: how many seeds the check at the posterior medians runs; ``changes``: parameter changes
-    applied to the ``ipm`` runs on the page (e.g. a small population, in tests).
-    """
-    changes = dict(changes or {})
+
+def _num(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def _stat(x: float, unit: str) -> str:
+    if pd.isna(x):
+        return "n/a"
+    if unit == "ratio":
+        return f"{x:.3g}"
+    return fmt(x, unit)
+
+
+def size_of(settings: dict) -> str:
+    """The name of the pipeline size (``full``, ``reduced``, ``mini``) whose settings these are, else ``custom``."""
+    for name, st in calibration_pipeline.SIZES.items():
+        if json.loads(dumps(asdict(st))) == {k: v for k, v in settings.items() if k != "scenario"}:
+            return name
+    return "custom"
+
+
+def calibration_section(folder: Path) -> list[str]:
+    """The calibration's part of the page, from a pipeline folder (experiments/calibration_pipeline.py)."""
     rep = json.loads((folder / "report.json").read_text())
+    record = json.loads((folder / "pipeline.json").read_text())
     post = pd.read_csv(folder / "posterior_summary.csv")
     ppc = pd.read_csv(folder / "ppc_summary.csv")
-    model = run_model("ipm", changes, 1)
-    summary = model.summary()
+    eps = pd.read_csv(folder / "epsilons.csv")
+    loo = pd.read_csv(folder / "loo.csv")
+    rec = pd.read_csv(folder / "recovery.csv")
+    ident = pd.read_csv(folder / "identifiability.csv").set_index("parameter")
+    corr = pd.read_csv(folder / "correlation.csv").set_index("parameter")
+    noise = pd.read_csv(folder / "noise.csv").set_index("target")
+    settings = record["settings"]
+    fitted = record["fitted"]
+    size = size_of(settings)
+    lines = [
+        "## Calibration of the IPM preset (issue 11)",
+        "",
+        f"Regenerate with `.venv/bin/python -m ibusim.experiments.report` (runs `{COMMAND}`, resuming finished "
+        f"steps, then rewrites this page). Written {dt.date.today().isoformat()} with code `{code_version()}`"
+        + (f" from a run of code `{record['code_version']}`" if record.get("code_version") else "")
+        + "; "
+        "method in docs/ODD.md (section 7.22) and docs/TRACE.md.",
+        "",
+    ]
+    if size != "full":
+        lines += [
+            f"**This page shows a {size} run** (`--size {size}`: population {settings['population']}, at most "
+            f"{settings['generations']} generations and {settings['max_simulations']:,} simulations, a table of "
+            f"{settings['table_rows']:,} runs), which checks the steps end to end and measures their cost; it is "
+            "not the full calibration, and its posterior is not evidence either way.",
+            "",
+        ]
+    lines += [
+        f"**Method.** ABC-SMC (pyabc, {settings['transition']} transition, population {settings['population']}) over "
+        f"{len(post)} calibrated quantities with priors from the literature, analogues or first principles "
+        "(`model/parameters.py` `PRIORS`, never from the targets), fixed values from sources where a tuned "
+        f"parameter is not calibrated (`CALIBRATION_FIXED`), against {len(fitted)} fitted figures "
+        f"({', '.join(f'`{t}`' for t in fitted)}; Telegram and Instagram as ratios per registered mother). "
+        "Distance: root mean square of (simulated - observed) / sqrt(half band^2 + noise sd^2). Stop rule: "
+        "epsilon changed by under 5% over the last two generations and effective sample size at least 30% of "
+        f"the population; caps {settings['generations']} generations and {settings['max_simulations']:,} "
+        "simulations. Leave-one-out and recovery use a reference table of "
+        f"{settings['table_rows']:,} prior-predictive runs with rejection ABC (the {settings['accept']} nearest "
+        "rows) and local-linear regression adjustment (Beaumont 2002).",
+        "",
+        "### Posterior",
+        "",
+        "| quantity | median | 5% | 95% | prior | source of the prior | posterior/prior sd |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in post.itertuples():
+        lines.append(
+            f"| `{r.parameter}` | {_num(r.median)} | {_num(r.p5)} | {_num(r.p95)} | {r.prior} | "
+            f"{str(r.prior_source).replace('|', '/')} | {r.sd_ratio:.2f} |"
+        )
+    if (folder / "posterior.png").exists():
+        lines += ["", f"![posterior marginals]({folder.name}/posterior.png)"]
+    joint = float(ppc.loc[ppc["target"] == "all", "share_inside"].iloc[0])
+    lines += [
+        "",
+        "### Posterior-predictive coverage",
+        "",
+        f"{rep['ppc_runs']} runs at draws from the posterior, each with a new seed: the share of runs in which the "
+        "figure lands inside its band (a ratio's band for the figures fitted as ratios).",
+        "",
+        "| figure | role | observed | band | simulated median [5%, 95%] | share inside |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in ppc[ppc["target"] != "all"].itertuples():
+        unit = r.unit
+        band = f"{_stat(r.low, unit)}-{_stat(r.high, unit)}" if r.high < 1e8 else f"at least {_stat(r.low, unit)}"
+        lines.append(
+            f"| {r.statistic} | {r.role} | {_stat(r.observed, unit)} | {band} | {_stat(r.median, unit)} "
+            f"[{_stat(r.p5, unit)}, {_stat(r.p95, unit)}] | {r.share_inside:.0%} |"
+        )
+    lines += [
+        "",
+        f"Every fitted figure inside its band at once: **{joint:.0%}** of the runs (goal at least "
+        f"{JOINT_GOAL:.0%}: {'met' if joint >= JOINT_GOAL else '**missed**'}).",
+        "",
+        "### Leave-one-out",
+        "",
+        "Each fitted figure left out of the distance in turn: the posterior from the other figures (reference "
+        f"table), then {int(loo['runs'].iloc[0]) if len(loo) else 0} model runs at draws from it; the share "
+        "inside the left-out figure's band, against the same share under the prior.",
+        "",
+        "| left out | band | simulated median [5%, 95%] | share inside | under the prior | goal |",
+        "|---|---|---|---|---|---|",
+    ]
     targets = load_targets()
-    preset = overrides("ipm")
-    in_preset = {
-        r.parameter: preset.get(r.parameter) == float(f"{r.median:.{SIGNIFICANT}g}") for r in post.itertuples()
-    }
+    for r in loo.itertuples():
+        unit = targets[r.target].fit_unit
+        lines.append(
+            f"| {r.statistic} | {_stat(r.low, unit)}-{_stat(r.high, unit)} | {_stat(r.median, unit)} "
+            f"[{_stat(r.p5, unit)}, {_stat(r.p95, unit)}] | {r.share_inside:.0%} | {r.share_inside_prior:.0%} | "
+            f"{'met' if r.share_inside >= LOO_GOAL else '**missed**'} |"
+        )
+    lines += [
+        "",
+        "### Parameter recovery",
+        "",
+        f"{int(rec['pseudo'].iloc[0]) if len(rec) else 0} table rows taken in turn as pseudo-observed data (their "
+        "parameters known), inferred from the rest of the table on the fitted figures: the share whose true "
+        "value lies in the 90% posterior interval (about 90% when the inference is calibrated), the mean "
+        "posterior/prior sd and the mean error in prior sds.",
+        "",
+        "| quantity | 90% interval covers the truth | posterior/prior sd | mean error (prior sds) |",
+        "|---|---|---|---|",
+    ]
+    for r in rec.itertuples():
+        lines.append(f"| `{r.parameter}` | {r.coverage:.0%} | {r.sd_ratio:.2f} | {r.bias_over_prior_sd:+.2f} |")
+    strong = [
+        (a, b, corr.loc[a, b])
+        for i, a in enumerate(corr.index)
+        for b in corr.index[i + 1 :]
+        if abs(corr.loc[a, b]) >= 0.5
+    ]
+    lines += [
+        "",
+        "### Identifiability",
+        "",
+        "Posterior sd over prior sd in each quantity's uniform coordinate (log10 for a log prior): near 1, the "
+        "figures taught nothing about it; near 0, it is pinned down.",
+        "",
+        "| quantity | ABC-SMC posterior | reference-table posterior |",
+        "|---|---|---|",
+    ]
+    for name, r in ident.iterrows():
+        lines.append(f"| `{name}` | {r['sd_ratio_smc']:.2f} | {r['sd_ratio_table']:.2f} |")
+    lines += [
+        "",
+        "Posterior correlations of 0.5 or more in size (all in `correlation.csv`): "
+        + (", ".join(f"`{a}`-`{b}` {c:+.2f}" for a, b, c in strong) if strong else "none")
+        + ".",
+        "",
+        "### Convergence",
+        "",
+        "| generation | epsilon | simulations | effective sample size |",
+        "|---|---|---|---|",
+    ]
+    for r in eps.itertuples():
+        lines.append(f"| {int(r.t) + 1} | {r.epsilon:.3f} | {int(r.samples):,} | {r.ess:.1f} |")
+    verdict = "**Converged**" if rep["converged"] else "**Not converged**"
+    lines += [
+        "",
+        f"{verdict} by the stated criterion: {rep['convergence']}. {rep['generations']} generations, "
+        f"{rep['simulations']:,} simulations.",
+        "",
+        "Run-to-run noise at the calibration's fixed values (the `ipm` preset with `CALIBRATION_FIXED`; sd over "
+        f"seeds 1-{int(noise['runs'].max())}), against the `noise_sd` that model/targets.toml declares (measured "
+        "at the preset as it is) and the distance uses: "
+        + ", ".join(
+            f"`{t}` {noise.loc[t, 'sd']:.3g} ({noise.loc[t, 'declared_noise_sd']:.3g})"
+            for t in fitted
+            if t in noise.index
+        )
+        + ".",
+        "",
+        "### Wall time",
+        "",
+        "| step | model runs | wall time |",
+        "|---|---|---|",
+    ]
+    for name, s in record["steps"].items():
+        lines.append(f"| {name.replace('_', ' ')} | {s['runs']:,} | {s['wall_seconds'] / 60:.1f} min |")
+    total = record["total"]
+    per_run = record.get("seconds_per_run_in_worker", float("nan"))
+    full = calibration_pipeline.SIZES["full"]
+    most = calibration_pipeline.expected_runs(full, len(calibration_pipeline.load_targets_fitted()))
+    loads = [s.get("load_average") for s in record["steps"].values() if s.get("load_average") is not None]
+    lines += [
+        f"| all | {total['runs']:,} | {total['wall_seconds'] / 60:.1f} min |",
+        "",
+        f"Mean time of one run in its worker: {per_run:.2f} s"
+        + (f" (load average {min(loads):.1f}-{max(loads):.1f} on 2 cores)" if loads else "")
+        + f". The full size makes at most {most:,} runs: at this time per run and 2 workers, about "
+        f"{most * per_run / 2 / 3600:.1f} hours (the ABC-SMC step adds pyabc's own overhead).",
+        "",
+    ]
+    if rep["converged"] and joint >= JOINT_GOAL:
+        lines += [
+            "The posterior medians are the candidates for `model/scenarios/ipm.toml` "
+            "(with `CALIBRATION_FIXED`); forecasts and comparisons run over `posterior.csv`'s draws.",
+            "",
+        ]
+    else:
+        lines += [
+            "Not adopted: the `ipm` preset keeps its hand-tuned values until a run meets the criterion and the "
+            "coverage goal.",
+            "",
+        ]
+    return lines
+
+
+def write(folder: Path = FOLDER, readme: Path = README, changes: dict | None = None) -> Path:
+    """Write the results page from the pipeline folder ``folder`` (atomically); return its path.
+
+    ``changes``: parameter changes applied to the ``ipm`` run on the page (e.g. a small population, in tests).
+    """
+    changes = dict(changes or {})
+    summary = run_model("ipm", changes, 1).summary()
+    targets = load_targets()
     lines = [
         "# Results",
         "",
@@ -77,100 +291,20 @@ def write(folder: Path = FOLDER, readme: Path = README, seeds: int = 20, changes
         "not committed. This page is: it records the calibration of the `ipm` preset against the observed figures",
         "and the example sensitivity analyses (their tables and plots are kept beside it).",
         "",
-        "## Calibration of the IPM preset (ABC-SMC)",
-        "",
-        f"Regenerate with `.venv/bin/python -m ibusim.experiments.report` (runs `{COMMAND}`, resuming a finished "
-        f"calibration, then rewrites this page). Written {dt.date.today().isoformat()}, code `{code_version()}`.",
-        "",
-        f"ABC-SMC (pyabc) over {len(post)} parameters with uniform priors declared in `model/parameters.py`, "
-        f"population {SETTINGS['population']} (pyabc's {SETTINGS['transition']} transition), {rep['generations']} "
-        f"generations, {rep['simulations']} simulations; "
-        f"final epsilon {rep['final_epsilon']:.3f} (distance: root mean square of (simulated - observed) / half band "
-        f"over the fitted targets, so 1 = on average at the edge of the band). Held out: "
-        f"{', '.join(HOLD_OUT)} (predicted, not fitted).",
-        "",
-        "### Posterior",
-        "",
-        "| parameter | median | 5% | 95% | prior | `ipm` preset |",
-        "|---|---|---|---|---|---|",
     ]
-    for r in post.itertuples():
-        mark = " (the median)" if in_preset[r.parameter] else ""
-        lines.append(
-            f"| `{r.parameter}` | {r.median:.4g} | {r.p5:.4g} | {r.p95:.4g} | U({r.prior_low:g}, {r.prior_high:g}) "
-            f"| {preset.get(r.parameter, '')}{mark} |"
-        )
-    lines += [
-        "",
-        "![posterior marginals](calibration-ipm/posterior.png)" if (folder / "posterior.png").exists() else "",
-        "",
-        "### Posterior-predictive check",
-        "",
-        f"{SETTINGS['ppc_runs']} runs at parameter draws from the posterior, each with a new seed: the share of "
-        "runs in which the figure lands inside its band.",
-        "",
-        "| figure | role | observed | band | simulated median [5%, 95%] | share inside |",
-        "|---|---|---|---|---|---|",
-    ]
-    for r in ppc.itertuples():
-        if r.target == "all":
-            continue
-        t = targets[r.target]
-        lines.append(
-            f"| {t.label} | {r.role} | {fmt(t.value, t.unit)} | {fmt(t.low, t.unit)}-{fmt(t.high, t.unit)} | "
-            f"{fmt(r.median, t.unit)} [{fmt(r.p5, t.unit)}, {fmt(r.p95, t.unit)}] | {r.share_inside:.0%} |"
-        )
-    all_share = float(ppc[ppc["target"] == "all"]["share_inside"].iloc[0])
-    weights = pd.read_csv(folder / "posterior.csv")["weight"]
-    ess = float(weights.sum() ** 2 / (weights**2).sum())
-    per_target = ppc[ppc["target"] != "all"]["share_inside"]
-    adopted = rep["final_epsilon"] <= 1.0 and ess >= 0.3 * len(weights) and bool((per_target >= 0.8).all())
-    medians = {r.parameter: float(f"{r.median:.{SIGNIFICANT}g}") for r in post.itertuples()}
-    seeds_inside, seeds = seed_check({**medians, **changes}, folder, seeds)
-    lines += [
-        "",
-        f"Every figure inside its band at once: **{all_share:.0%}** of the posterior runs (parameter "
-        "uncertainty and run-to-run variation together; with each figure inside in about 85% of runs, "
-        "seven at once is about 0.85^7). At the posterior medians themselves, "
-        f"**{seeds_inside} of {seeds}** seeds (1-{seeds}) land every figure inside its band. "
-        f"Effective sample size of the last generation: {ess:.1f} of {len(weights)} particles.",
-        "",
-    ]
-    criteria = (
-        "final epsilon <= 1, effective sample size >= 30% of the particles, every figure (fitted and "
-        "held out) inside its band in at least 80% of the posterior-predictive runs"
-    )
-    if adopted and all(in_preset.values()):
-        lines += [
-            f"**Converged and adopted** ({criteria}): `model/scenarios/ipm.toml` holds the posterior "
-            f"medians (to {SIGNIFICANT} significant figures); the other parameters keep their hand-tuned "
-            "or declared values.",
-            "",
-        ]
-    elif adopted:
-        lines += [
-            f"**Converged** ({criteria}), **not yet adopted**: copy the medians into "
-            "`model/scenarios/ipm.toml` and check `ibusim run` with seed 1.",
-            "",
-        ]
-    else:
-        lines += [
-            f"**Not converged, not adopted** (criteria: {criteria}): the `ipm` preset keeps its "
-            "hand-tuned values. A longer run (more particles and generations; resumable from its "
-            "`abc.db`) is the next step.",
-            "",
-        ]
+    lines += calibration_section(folder)
+    lines += validation_sections()
     lines += [
         "### The `ipm` preset, seed 1 (`ibusim run`)",
         "",
-        "| figure | observed | band | simulated | inside |",
-        "|---|---|---|---|---|",
+        "| figure | role | observed | band | simulated | inside |",
+        "|---|---|---|---|---|---|",
     ]
     for t in targets.values():
         s = summary[t.summary]
         lines.append(
-            f"| {t.label} | {fmt(t.value, t.unit)} | {fmt(t.low, t.unit)}-{fmt(t.high, t.unit)} | {fmt(s, t.unit)} | "
-            f"{'yes' if t.inside(s) else '**no**'} |"
+            f"| {t.label} | {t.role} | {fmt(t.value, t.unit)} | {fmt(t.low, t.unit)}-{fmt(t.high, t.unit)} | "
+            f"{fmt(s, t.unit)} | {'yes' if t.inside(s) else '**no**'} |"
         )
     lines += [""]
     for spec_file, folder_s in SENSITIVITY:
@@ -239,37 +373,12 @@ def sensitivity_section(spec_file: str, folder: Path, page_dir: Path) -> list[st
     return lines
 
 
-def seed_check(params: dict, folder: Path, seeds: int = 20) -> tuple[int, int]:
-    """Count the seeds 1..``seeds`` whose run of the ``ipm`` preset with ``params`` lands every figure in its band.
-
-    Cached in ``folder/seed_check.json`` for these parameters and seeds.
-    """
-    cache = folder / "seed_check.json"
-    key = json.dumps({"params": params, "seeds": seeds}, sort_keys=True)
-    if cache.exists() and json.loads(cache.read_text()).get("key") == key:
-        return json.loads(cache.read_text())["inside"], seeds
-    targets = load_targets()
-    runs = run_many(
-        [{"params": {"scenario": "ipm", **params}, "seed": s} for s in range(1, seeds + 1)],
-        run_one,
-        executor="sequential" if seeds <= 2 else "processes",
-    )
-    failed = [r for r in runs if not r["ok"]]
-    if failed:
-        raise RuntimeError(f"{len(failed)} seed-check run(s) failed; first: {failed[0]['reason']}")
-    results = [r["outcomes"] for r in runs]
-    inside = sum(all(t.inside(r[t.summary]) for t in targets.values()) for r in results)
-    atomic_text(cache, json.dumps({"key": key, "inside": inside}))
-    return inside, seeds
-
-
 def main() -> None:
-    """Calibrate (or resume), run the example sensitivity sweeps (resumable), write results/README.md."""
+    """Run (or resume) the calibration pipeline and the example sensitivity sweeps, write results/README.md."""
     from . import sensitivity
     from .spec import load_spec
 
-    cs = calibrate.setup("ipm", params=PARAMS, hold_out=HOLD_OUT)
-    calibrate.run(cs, FOLDER, **SETTINGS)
+    calibration_pipeline.run_pipeline(FOLDER, calibration_pipeline.SIZES[SIZE])
     for spec_file, folder in SENSITIVITY:  # resumable sweeps: finished runs are reused
         sensitivity.run(load_spec(spec_file), folder, progress=False)
     print(f"wrote {write()}")

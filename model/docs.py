@@ -7,6 +7,8 @@ single source of truth, so the documentation never drifts from the code:
 * the baseline table: :func:`model.parameters.markdown_table` (every declared
   parameter with its default, unit, allowed values and provenance), preceded by
   a count of parameters per provenance;
+* the calibration priors and the source-backed fixed values:
+  :func:`model.parameters.prior_table`;
 * one differences table per shipped preset other than the baseline
   (:func:`model.scenarios.presets`): parameter, baseline value, preset value and
   the comment line written above that key in the preset's TOML file.
@@ -29,7 +31,7 @@ import sys
 from pathlib import Path
 
 from .outputs import fmt
-from .parameters import DEFAULTS, PARAMS, PROVENANCES, markdown_table
+from .parameters import DEFAULTS, PARAMS, PROVENANCES, markdown_table, prior_table
 from .scenarios import PRESET_DIR, describe, load, overrides, presets
 
 BEGIN = "<!-- BEGIN GENERATED PARAMETERS -->"
@@ -139,6 +141,16 @@ def render() -> str:
         provenance_summary(),
         "",
         markdown_table(),
+        "",
+        "#### Calibration priors and source-backed fixed values",
+        "",
+        "Every parameter of the `ipm` preset that was tuned against an observed figure is calibrated (a prior "
+        "from the literature, an analogue or first principles, never from the targets) or fixed at a "
+        "source-backed value (`PRIORS`, `MULTIPLIERS` and `CALIBRATION_FIXED` in `model/parameters.py`; "
+        "`ibusim params --json` gives each parameter's `prior`, `calibrated_by` and `fixed_for_calibration`). "
+        "A multiplier sets the parameters it names to its value times their baseline defaults.",
+        "",
+        prior_table(),
         "",
         "#### Presets: differences from the baseline",
         "",

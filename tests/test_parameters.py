@@ -322,3 +322,14 @@ def test_parse_value_rejects_garbage(name, text):
 def test_months_must_be_exactly_yyyy_mm(text):
     with pytest.raises(ParameterError):
         parse_value("end", text)
+
+
+def test_prior_table_lists_every_prior_and_fixed_value_with_its_source():
+    from ibusim.model.parameters import CALIBRATION_FIXED, PRIORS, prior_table
+
+    lines = prior_table().splitlines()
+    assert len(lines) == 2 + len(PRIORS) + len(CALIBRATION_FIXED)
+    for name, line in zip([*PRIORS, *CALIBRATION_FIXED], lines[2:]):
+        assert line.startswith(f"| `{name}` |") and line.count("|") == 5
+        source = PRIORS[name].source if name in PRIORS else CALIBRATION_FIXED[name][1]
+        assert source.replace("|", "/") in line

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import tomllib
 
+import numpy as np
 import pytest
 from source_quotes import SOURCE_IDS, quoted
 
@@ -12,7 +13,9 @@ from ibusim.model import CommunityModel
 from ibusim.model import targets as targets_mod
 
 TARGETS = targets_mod.load()
-FIELDS = {"label", "value", "band", "unit", "quote", "source", "summary", "band_reason"}
+FIELDS = {"label", "value", "band", "unit", "quote", "source", "summary", "band_reason", "role"}
+OPTIONAL = {"per", "fit_band", "fit_band_reason", "noise_sd"}
+PATTERN_FIELDS = {"label", "statistic", "band", "unit", "source", "reason"}
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +40,8 @@ def test_the_eight_observed_figures_are_declared():
 def test_every_target_has_exactly_the_declared_fields():
     data = tomllib.loads(targets_mod.TARGETS_FILE.read_text(encoding="utf-8"))
     for name, t in data.items():
-        assert set(t) == FIELDS, name
+        assert FIELDS <= set(t) <= FIELDS | OPTIONAL, name
+        assert ("per" in t) == ("fit_band" in t) == ("fit_band_reason" in t), name
         assert len(t["band"]) == 2, name
         for key in ("label", "unit", "quote", "source", "summary", "band_reason"):
             assert isinstance(t[key], str) and t[key].strip(), (name, key)
@@ -120,3 +124,57 @@ def test_table_of_the_ipm_run(ipm_run):
     targets = targets_mod.load().values()
     inside = sum(t.inside(summary[t.summary]) for t in targets)
     assert text.splitlines()[-1] == f"{inside} of {len(targets)} figures inside their band"
+
+
+def test_roles_scholars_are_checked_provinces_predicted_the_rest_fitted():
+    roles = {n: t.role for n, t in TARGETS.items()}
+    assert roles["scholars"] == "check" and roles["provinces"] == "predicted"
+    assert targets_mod.by_role("fitted") == [n for n in TARGETS if n not in ("scholars", "provinces")]
+    assert set(roles.values()) <= set(targets_mod.ROLES)
+    with pytest.raises(ValueError):
+        targets_mod.by_role("nope")
+
+
+@pytest.mark.parametrize("t", TARGETS.values(), ids=list(TARGETS))
+def test_fitted_statistic_band_and_noise(t):
+    """Counts that depend on the market's size are fitted per registered mother; noise is declared apart."""
+    assert t.fit_low <= t.fit_value <= t.fit_high and t.fit_band_reason.strip()
+    if t.per:
+        assert t.per == "registered" and TARGETS["registered"].per == ""
+        assert t.fit_value == pytest.approx(t.value / TARGETS["registered"].value)
+        assert t.fit_unit == "ratio" and "per registered mother" in t.fit_label
+    else:
+        assert (t.fit_low, t.fit_high, t.fit_value) == (t.low, t.high, t.value)
+    assert t.noise_sd >= 0
+    if t.role == "fitted":
+        assert 0 < t.noise_sd < t.half_band  # measured run-to-run noise; the band is wider than it
+        assert t.scale == pytest.approx(math.hypot(t.half_band, t.noise_sd))
+
+
+def test_band_reasons_say_what_the_band_stands_for():
+    words = ("rounding", "rounded", "sampling", "count", "derived", "chance", "definition")
+    for t in TARGETS.values():
+        assert any(w in t.band_reason.lower() for w in words), t.name
+
+
+def test_patterns_are_validation_with_a_band_and_a_reason():
+    data = tomllib.loads(targets_mod.PATTERNS_FILE.read_text(encoding="utf-8"))
+    assert len(data) >= 2
+    for name, p in targets_mod.patterns().items():
+        assert set(data[name]) == PATTERN_FIELDS and p.role == "validation" and p.low < p.high
+        assert not p.inside(math.nan) and p.inside(p.low)
+
+
+def test_pattern_values_of_a_known_series():
+    start = "2020-04-01"
+    weeks = 248
+    days = np.datetime64(start) + 7 * np.arange(weeks)
+    reg = np.full(weeks, 10.0)
+    reg[(days >= np.datetime64("2021-07-01")) & (days < np.datetime64("2021-10-01"))] = 20.0
+    reg[days.astype("datetime64[Y]") == np.datetime64("2022", "Y")] = 5.0
+    v = targets_mod.pattern_values(reg, start)
+    assert v["delta_surge"] == pytest.approx(2.0)
+    y21 = reg[days.astype("datetime64[Y]") == np.datetime64("2021", "Y")].sum()
+    assert v["registered_2021_over_2022"] == pytest.approx(y21 / (5.0 * 52), rel=0.02)
+    short = targets_mod.pattern_values(reg[:30], start)  # a run that ends in 2020
+    assert math.isnan(short["registered_2021_over_2022"]) and math.isnan(short["delta_surge"])
