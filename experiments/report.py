@@ -43,7 +43,7 @@ SENSITIVITY = (
 # Hook for the other validation steps of issue 11: a module here that exists and defines
 # ``results_section() -> list[str]`` (Markdown lines) gets its section on the page, after the calibration's;
 # a module that is absent is left out (no placeholder).
-VALIDATION_MODULES = ("ibusim.experiments.nullmodel", "ibusim.experiments.secondary")
+VALIDATION_MODULES = ("ibusim.experiments.secondary",)  # its section holds the null model's comparison too
 
 
 def validation_sections() -> list[str]:

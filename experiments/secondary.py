@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import numpy as np
@@ -395,6 +396,51 @@ def table(df: pd.DataFrame, patterns: Iterable[Pattern] = PATTERNS) -> list[str]
             f"| {p.label} | {cite} | {p.observed} ({band}) | {_fmt(s['median'], p.unit)} "
             f"[{_fmt(s['q05'], p.unit)}, {_fmt(s['q95'], p.unit)}] | {inside} | {s['verdict']} |"
         )
+    return lines
+
+
+def results_section(
+    folder: str | Path = "results/calibration-ipm", draws: int = 20, executor: str = "processes"
+) -> list[str]:
+    """results/README.md's section: the secondary patterns and the null model at posterior draws.
+
+    The runs are ``draws`` draws of the calibration in ``folder`` (experiments/posterior.py, each with
+    its own seed), or the ``ipm`` preset at seeds 1..``draws`` when the folder has no posterior.
+    """
+    from . import nullmodel
+    from .posterior import draws as posterior_draws
+
+    folder = Path(folder)
+    if (folder / "posterior.csv").exists():
+        sample = posterior_draws(folder, draws, seed=1)
+        where = f"{draws} draws of the posterior in `{folder}` (each with its own seed)"
+    else:
+        sample = posterior_draws(None, draws, seed=1)
+        where = f"the `ipm` preset at {draws} seeds (no posterior in `{folder}`)"
+    tasks = [{"params": {"scenario": "ipm", **d.changes}, "seed": d.seed, "set": d.draw} for d in sample]
+    results = run_many(tasks, run_patterns, executor=executor)
+    failed = [r for r in results if not r["ok"]]
+    if failed:
+        raise RuntimeError(f"{len(failed)} of {len(results)} runs failed; first: {failed[0]['reason']}")
+    df = pd.DataFrame([{"set": r["set"], "seed": r["seed"], **r["outcomes"]} for r in results])
+    fr = nullmodel.fit()
+    lines = [
+        "## Secondary patterns (never fitted)",
+        "",
+        f"Measured on {where}; sources, quotes and measures in [docs/VALIDATION.md](../docs/VALIDATION.md).",
+        "",
+        *table(df),
+        "",
+        "## The null model against the agent-based model",
+        "",
+        "A minimal aggregate difference-equation model (`experiments/nullmodel.py`) fitted to the same figures; "
+        f"root mean square band-scaled distance {fr.distance:.3g}.",
+        "",
+        *nullmodel.parameter_table(fr),
+        "",
+        *nullmodel.compare_table(df, fr),
+        "",
+    ]
     return lines
 
 

@@ -436,6 +436,20 @@ def cmd_calibrate(args) -> int:
 
     from ibusim.experiments import calibrate
 
+    if args.size:
+        from ibusim.experiments import calibration_pipeline
+
+        out = args.out or Path("results") / f"calibration-{Path(args.scenario).stem}"
+        rec = calibration_pipeline.run_pipeline(
+            out,
+            calibration_pipeline.SIZES[args.size],
+            scenario=args.scenario,
+            workers=args.workers,
+            progress=not args.quiet,
+        )
+        minutes = rec["total"]["wall_seconds"] / 60
+        print(f"ibusim calibrate --size {args.size}: {rec['total']['runs']:,} runs in {minutes:.1f} min; folder {out}")
+        return 0
     cs = calibrate.setup(
         args.scenario,
         params=_names(args.params),
@@ -456,6 +470,8 @@ def cmd_calibrate(args) -> int:
         seed=args.seed,
         ppc_runs=args.ppc_runs,
         transition=args.transition,
+        max_simulations=args.max_simulations,
+        progress=not args.quiet,
     )
     print(
         f"ibusim calibrate: {len(cs.params)} parameters, fitted to {', '.join(cs.fit)}"
@@ -466,10 +482,8 @@ def cmd_calibrate(args) -> int:
     )
     print("posterior (median [5%, 95%]):")
     for r in rep["posterior"]:
-        print(
-            f"  {r['parameter']:36s} {r['median']:.5g} [{r['p5']:.5g}, {r['p95']:.5g}]  "
-            f"prior U({r['prior_low']:g}, {r['prior_high']:g})"
-        )
+        print(f"  {r['parameter']:36s} {r['median']:.5g} [{r['p5']:.5g}, {r['p95']:.5g}]  prior {r['prior']}")
+    print(f"convergence: {rep['convergence']}")
     print(f"posterior-predictive check ({args.ppc_runs} runs): share inside the band")
     for r in rep["ppc"]:
         print(f"  {r['target']:18s} {r.get('role') or '':9s} {r['share_inside']:.0%}")
@@ -619,7 +633,9 @@ def build_parser() -> argparse.ArgumentParser:
     fo.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
     _limit_options(fo)
     fo.set_defaults(func=cmd_forecast)
-    ca = sub.add_parser("calibrate", help="ABC-SMC (pyabc) against the observed figures; resumable")
+    ca = sub.add_parser(
+        "calibrate", help="ABC-SMC (pyabc) against the observed figures, or the whole pipeline; resumable"
+    )
     ca.add_argument("--scenario", default="ipm", help="scenario to calibrate (default ipm)")
     ca.add_argument("--params", default=None, help="comma-separated parameters (default: all with a prior)")
     ca.add_argument("--targets", default=None, help="comma-separated targets to use (default: all)")
@@ -627,7 +643,24 @@ def build_parser() -> argparse.ArgumentParser:
     ca.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="fixed parameter change")
     ca.add_argument("--population", type=_positive, default=40, help="particles per generation (default 40)")
     ca.add_argument("--generations", type=_positive, default=5, help="generations (default 5)")
-    ca.add_argument("--min-epsilon", type=_non_negative, default=0.5, help="stop below this distance (default 0.5)")
+    ca.add_argument(
+        "--min-epsilon",
+        type=_non_negative,
+        default=0.0,
+        help="also stop below this distance (default 0: the stop rule)",
+    )
+    ca.add_argument(
+        "--max-simulations",
+        type=_positive,
+        default=None,
+        help="stop once this many simulations are done (default: no cap)",
+    )
+    ca.add_argument(
+        "--size",
+        choices=("full", "reduced", "mini"),
+        default=None,
+        help="run the whole pipeline (noise, ABC-SMC, reference table, leave-one-out, recovery, identifiability)",
+    )
     ca.add_argument("--workers", type=_workers, default=None, help="processes (default: cores; 1 = reproducible)")
     ca.add_argument("--seed", type=_seed, default=1)
     ca.add_argument(

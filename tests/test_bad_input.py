@@ -715,7 +715,7 @@ def test_params_json_is_machine_readable_with_bounds_samplers_can_trust():
     t = rows["ties_per_side"]
     assert t["type"] == "int" and t["bounds"] == [1, 25] and t["default"] == 5 and t["constraints"] == []
     assert rows["share_migrated"]["constraints"] == ["share_long_distance + share_migrated <= 1"]
-    assert rows["interest_rate"]["prior"]["distribution"] == "uniform" and rows["interest_rate"]["set_by_scenario"]
+    assert rows["interest_rate"]["prior"]["distribution"] == "log-uniform" and rows["interest_rate"]["set_by_scenario"]
     assert rows["mixing"]["choices"] == ["network", "homogeneous"] and rows["mixing"]["bounds"] is None
     for r in rows.values():
         assert {"unit", "provenance", "source", "help", "value", "default"} <= set(r)

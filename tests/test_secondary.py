@@ -157,9 +157,21 @@ def test_evaluate_runs_the_model_reproducibly():
     df = secondary.evaluate([SMALL, {**SMALL, "free_class": False}], seeds=[2])
     for name in [p.name for p in secondary.PATTERNS] + secondary.summary_keys():
         assert name in df, name
-    for col in ("posted_share_telegram", "posted_share_registered", "top1_share_telegram", "repeat_share"):
+    for col in ("posted_share_telegram", "posted_share_registered", "top1_share_telegram"):
         assert df[col].between(0, 1).all(), col
+    # repeat enrolment is a share of paid alumnae: NaN (not 0) when a small run without the free class has none
+    assert df.loc[df.set == 0, "repeat_share"].between(0, 1).all()
+    assert (df["repeat_share"].between(0, 1) | df["repeat_share"].isna()).all()
     assert df.loc[df.set == 0, "free_completion"].between(0, 1).all()
     assert df.loc[df.set == 1, "free_completion"].isna().all()  # no free class, no free-class completion
     again = secondary.evaluate([SMALL], seeds=[2])
     pd.testing.assert_frame_equal(df[df.set == 0].reset_index(drop=True), again)
+
+
+def test_results_section_holds_the_patterns_and_the_null_model(tmp_path):
+    """The report's section runs the preset when the folder has no posterior, and carries both tables."""
+    lines = secondary.results_section(tmp_path, draws=2, executor="sequential")
+    text = "\n".join(lines)
+    assert "## Secondary patterns (never fitted)" in text and "## The null model" in text
+    assert "the `ipm` preset at 2 seeds" in text
+    assert sum(line.startswith("| ") for line in lines) >= len(secondary.PATTERNS) + 4
