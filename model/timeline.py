@@ -14,6 +14,7 @@ Parameters read: ``start``, ``end`` (and ``covid_push`` by the rules that use it
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import numpy as np
 
@@ -182,3 +183,60 @@ def waiting_weeks(rng: np.random.Generator, prob: np.ndarray) -> np.ndarray:
     pos = (flat_prob > 1e-12).nonzero()[0]
     out.reshape(-1)[pos] = np.minimum(rng.geometric(np.minimum(flat_prob[pos], 1.0)), _NEVER)
     return out
+
+
+_NO_POSITIONS = np.empty(0, np.int64)
+_NO_POSITIONS.flags.writeable = False
+DENSE = 0.2  # above this chance one uniform per position is cheaper than skipping
+
+
+def chosen(rng: np.random.Generator, n: int, prob: float) -> np.ndarray:
+    """Positions ``0..n-1``, each picked independently with probability ``prob``, in increasing order.
+
+    Skip sampling: the gaps between picked positions are geometric with ``prob``, so the
+    cost follows the positions picked, not ``n`` (the same distribution as ``rng.random(n) <
+    prob``, other random numbers). Above ``DENSE`` it draws that uniform per position.
+    """
+    if n <= 0 or not prob > 0:
+        return _NO_POSITIONS
+    if prob >= 1.0:
+        return np.arange(n)
+    if prob > DENSE:
+        return (rng.random(n) < prob).nonzero()[0]
+    parts, last = [], -1
+    while True:  # one round almost always: enough gaps for the expected count plus 6 sd
+        rest = n - 1 - last
+        m = int(rest * prob + 6.0 * math.sqrt(rest * prob) + 16)
+        pos = rng.geometric(prob, m).cumsum()
+        pos += last
+        if pos[-1] >= n:
+            parts.append(pos[: np.searchsorted(pos, n)])
+            break
+        parts.append(pos)
+        last = int(pos[-1])
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def positive_poisson(rng: np.random.Generator, lam) -> np.ndarray:
+    """One Poisson(``lam``) count conditioned to be at least 1 per element of ``lam`` (zero-truncated).
+
+    The first point of a Poisson process on ``[0, lam]`` given that there is one falls at
+    ``T = -log U``, ``U`` uniform on ``(exp(-lam), 1]``; the other points are Poisson(``lam - T``):
+    the count is ``1 + Poisson(lam - T)``, exactly.
+    """
+    lam = np.asarray(lam, float)
+    t = -np.log(rng.uniform(np.exp(-lam), 1.0))
+    return 1 + rng.poisson(np.maximum(lam - t, 0.0))
+
+
+def poisson_senders(rng: np.random.Generator, n: int, lam: float) -> tuple[np.ndarray, np.ndarray]:
+    """``Poisson(lam)`` counts for ``n`` positions, as the positions with a count above 0 and their counts.
+
+    A position has a count above 0 with probability ``1 - exp(-lam)`` (:func:`chosen`), and
+    then a zero-truncated Poisson count (:func:`positive_poisson`): the same distribution as
+    ``rng.poisson(lam, n)``, at the cost of the nonzero counts.
+    """
+    pos = chosen(rng, n, -math.expm1(-lam)) if lam > 0 else _NO_POSITIONS
+    if pos.size == 0:
+        return _NO_POSITIONS, _NO_POSITIONS
+    return pos, positive_poisson(rng, np.full(pos.size, lam))

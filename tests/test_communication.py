@@ -214,11 +214,22 @@ def test_peers_talk_gives_an_all_channel_network(lead_runs):
 
 
 def test_centralisation_falls_as_peers_take_over():
-    c = [
-        CommunityModel(rng=1, end="2021-12", admin_lead=lead).run().dataframe()["comm_centralisation"].iloc[-26:].mean()
-        for lead in (1.0, 0.7, 0.0)
-    ]
-    assert c[0] > c[1] > c[2]
+    """The monitored Telegram group follows admin_lead when purpose patterns are off.
+
+    (With them on it follows peer_lead, and admin_lead leads only the class groups: the monitored
+    centralisation then does not fall with admin_lead, in 0.3.0 as now; this test used to run with
+    them on and held at seed 1 only, not at seeds 2-4.)
+    """
+    for seed in (1, 2):
+        c = [
+            CommunityModel(rng=seed, end="2021-12", admin_lead=lead, purpose_patterns=False)
+            .run()
+            .dataframe()["comm_centralisation"]
+            .iloc[-26:]
+            .mean()
+            for lead in (1.0, 0.7, 0.0)
+        ]
+        assert c[0] > c[1] > c[2], seed
 
 
 # ------------------------------------------------------------------ the window graph
@@ -557,3 +568,35 @@ def test_team_and_alumnae_are_those_a_scan_finds_every_week():
         alumnae = max(alumnae, m.comm_alumnae.size)
     assert m.n_role(Role.VOLUNTEER) + m.n_role(Role.MANAGER) > 0
     assert alumnae > 10
+
+
+# ------------------------------------------------------------------ posts: each mother's group-chat messages
+def test_posts_count_every_group_chat_message_of_each_mother():
+    """``posts`` sums to the group-chat messages (Telegram, class and alumni groups, forum) without prompts.
+
+    Only mothers who are aware write; leaders write more than contributors, and contributors more than lurkers.
+    """
+    m = CommunityModel(rng=3, n_mothers=20_000, end="2022-06", prompts_per_week=0).run()
+    df = m.dataframe()
+    chat = ("new_u2u_telegram", "new_u2u_whatsapp", "new_u2u_alumni_group", "new_u2u_rumii")
+    assert m.posts.dtype == np.int32 and (m.posts >= 0).all()
+    assert int(m.posts.sum()) == int(sum(df[c].sum() for c in chat)) > 1000
+    assert (m.posts[m.stage == Stage.UNAWARE] == 0).all()
+    wrote = m.posts[m.stage >= Stage.ACTIVE]
+    cls = m.participation[m.stage >= Stage.ACTIVE]
+    means = [wrote[cls == c].mean() for c in (0, 1, 2)]  # lurker, contributor, leader
+    assert means[0] < means[1] < means[2]
+    assert (m.posts > 0).mean() < (m.stage >= Stage.AWARE).mean()  # most mothers never post
+
+
+def test_posts_are_zero_without_group_chat():
+    m = CommunityModel(
+        rng=1,
+        n_mothers=5000,
+        end="2021-06",
+        lurker_messages=0.0,
+        contributor_messages=0.0,
+        leader_messages=0.0,
+        forum_rate=0.0,
+    ).run()
+    assert not m.posts.any()
