@@ -125,7 +125,9 @@ def _live_seekers(model, seekers: np.ndarray) -> np.ndarray:
     cand = model.aware_idx[timeline.chosen(rng, model.aware_idx.size, bound)]
     u = rng.random(cand.size) * bound
     ok = model.follower[cand] & (model.stage[cand] == AWARE)
-    ok[np.isin(cand, seekers)] = False
+    if seekers.size:  # those seeking already (sorted copy, looked up: cheaper than np.isin)
+        s = np.sort(seekers)
+        ok[s[np.minimum(np.searchsorted(s, cand), s.size - 1)] == cand] = False
     chance = -np.expm1(-p["live_seek_share"] * model.seek_weight[cand])  # as in schedule_seeking
     return cand[ok & (u < chance)]
 

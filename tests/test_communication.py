@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -600,3 +602,31 @@ def test_posts_are_zero_without_group_chat():
         forum_rate=0.0,
     ).run()
     assert not m.posts.any()
+
+
+@pytest.mark.parametrize("size", [1_000, 50_000])
+def test_message_counts_are_poisson_at_each_class_rate(size):
+    """Each member's messages: Poisson(rate of her class), drawn directly (small groups) or as senders only.
+
+    Over repeated weeks, per class, the share of members who write is 1 - exp(-rate) and the mean count rate.
+    """
+    from types import SimpleNamespace
+
+    rng = np.random.default_rng(8)
+    part = rng.choice(3, 200_000, p=[0.9, 0.09, 0.01]).astype(np.int8)
+    members = np.sort(rng.choice(part.size, size, replace=False))
+    rates = np.array([0.02, 0.5, 3.0])
+    assert (size >= communication.DIRECT_BELOW) == (size == 50_000)
+    weeks = 2_000_000 // size
+    wrote, total = np.zeros(size), np.zeros(size)
+    for _ in range(weeks):
+        at, k = communication._message_counts(SimpleNamespace(participation=part), members, rates, rng)
+        assert (k >= 1).all() and np.all(np.diff(at) > 0)
+        wrote[at] += 1
+        total[at] += k
+    cls = part[members]
+    for c, lam in enumerate(rates):
+        m = (cls == c).sum() * weeks
+        p = -math.expm1(-lam)
+        assert abs(wrote[cls == c].sum() - m * p) < 5 * math.sqrt(m * p * (1 - p)), c
+        assert abs(total[cls == c].sum() - m * lam) < 5 * math.sqrt(m * lam), c

@@ -214,12 +214,23 @@ def test_waiting_weeks_in_two_calls_draw_as_one():
     assert (one >= 1).all()
 
 
+@pytest.mark.parametrize("prob", [0.3, 0.01])
+def test_waiting_weeks_are_geometric(prob):
+    """P(wait = k) = (1 - prob)^(k - 1) prob (drawn by inversion of an Exp(1))."""
+    w = timeline.waiting_weeks(np.random.default_rng(5), np.full(200_000, prob))
+    for k in (1, 2, 5):
+        expected = (1 - prob) ** (k - 1) * prob
+        observed = (w == k).mean()
+        assert abs(observed - expected) < 5 * math.sqrt(expected * (1 - expected) / w.size), k
+    assert abs(w.mean() - 1 / prob) < 5 * math.sqrt((1 - prob) / prob**2 / w.size)
+
+
 # ------------------------------------------------------------------ skip sampling and zero-truncated counts
 @pytest.mark.parametrize("prob", [0.0, 0.003, 0.05, 0.19, 0.5, 1.0])
 def test_chosen_picks_each_position_with_its_probability(prob):
     """timeline.chosen: increasing distinct positions in [0, n); each picked with ``prob`` (5 sd), independently."""
     rng = np.random.default_rng(11)
-    n, rounds = 2_000, 400
+    n, rounds = 5_000, 400  # above timeline.SHORT: the skip-sampling path (below DENSE)
     hits = np.zeros(n)
     pairs = 0  # positions 0 and 1 picked together: prob^2 if independent
     for _ in range(rounds):
@@ -230,10 +241,16 @@ def test_chosen_picks_each_position_with_its_probability(prob):
     total, k = hits.sum(), n * rounds
     assert abs(total - prob * k) <= 5 * math.sqrt(k * prob * (1 - prob)) + 1e-9
     # the same share at the start, the middle and the end of the range (no edge effect of the gaps)
-    for part in (hits[:200], hits[900:1100], hits[-200:]):
+    for part in (hits[:200], hits[2400:2600], hits[-200:]):
         m = part.size * rounds
         assert abs(part.sum() - prob * m) <= 5 * math.sqrt(m * prob * (1 - prob)) + 1e-9
     assert abs(pairs - prob**2 * rounds) <= 5 * math.sqrt(rounds * prob**2) + 1
+
+
+def test_chosen_short_ranges_draw_one_uniform_each():
+    """At most SHORT positions: the same picks as rng.random(n) < prob (the dense path)."""
+    a, b = np.random.default_rng(2), np.random.default_rng(2)
+    np.testing.assert_array_equal(timeline.chosen(a, 1000, 0.01), np.flatnonzero(b.random(1000) < 0.01))
 
 
 def test_chosen_of_nobody_is_empty():
