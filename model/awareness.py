@@ -31,6 +31,30 @@ Word-of-mouth exposure is kept up to date incrementally: when a mother becomes
 aware or registers, her weight is added to her contacts (work proportional to
 those who changed, never a loop over everyone).
 
+Implemented as competing clocks, so that a week costs what changed, not a pass
+over every unaware mother. A mother's weekly hazard is a sum, ``h_i = r_i p(t) +
+sum_j wom_rate * w_j / d_i`` over her talking contacts ``j`` (talk weight ``w_j``,
+``d_i`` her ties), and each term is a clock of its own:
+
+* **mass reach**: she draws one Exp(1) threshold ``E_i`` at the start and is reached
+  in the first week in which ``r_i * P(t)`` reaches it (``P(t) = sum_s p(s)``): a list
+  of the mothers sorted by ``E_i / r_i``, read up to ``P(t)`` (sorted lazily, a
+  stretch at a time: :class:`SortedClock`);
+* **word of mouth** (``mixing = "network"``): each time a contact starts talking to
+  her (becomes aware, or registers: :meth:`CommunityModel.add_talk`), that contact's
+  constant weekly hazard ``wom_rate * w_j / d_i`` is a clock of its own: a geometric
+  wait (``ceil(E / hazard)``, ``E ~ Exp(1)``) drawn once, the next week, and filed
+  in an agenda (:class:`~model.timeline.Agenda`) under the week it runs out.
+
+She becomes aware in the first week any of her clocks runs out (those of mothers
+already aware are dropped). Given the past, she stays unaware through a week with
+probability ``exp(-r_i p(t)) * prod_j exp(-wom_rate w_j / d_i) = exp(-h_i)``: the
+same distribution as a draw with probability ``1 - exp(-h_i)`` every week
+(independent clocks with constant or memoryless hazards superpose). With
+homogeneous mixing ``W`` is the same for everyone and word of mouth is a second
+sorted clock: each mother's Exp(1) threshold against the accumulated ``sum_s
+wom_rate * W(s)``.
+
 Parameters read: media_reach, wom_rate, member_talk, posts_per_week,
 content_growth, volunteer_posts_per_week, live_every_weeks, live_boost, mixing, brand_story_reach,
 memorable_content (and covid_push through the model's calendar).
@@ -40,8 +64,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .rule import Flow, Rule, State
-from .states import Role, Stage
+from . import timeline
+from .rule import Flow, Rule
+from .states import UNAWARE, Role, Stage
 
 
 def posts_per_week(model) -> float:
@@ -65,58 +90,112 @@ def mass_reach(model) -> float:
     return reach
 
 
-# mothers per block of the weekly pass: the block's hazards, thresholds and terms stay in the CPU
-# cache through the four operations on them, instead of four passes over arrays of every mother
-BLOCK = 1 << 16
+class SortedClock:
+    """Mothers sorted by a key, taken out once a rising level reaches their key.
+
+    ``due(level)`` returns (once each) every mother whose key is at most ``level``, in
+    key order; the level never falls. The keys are sorted lazily: only those up to a
+    frontier (twice the level when the level passes it) are in the sorted list, so
+    setting up costs one pass, not a sort of every mother, and each extension one
+    pass over the keys (a few over a run: the frontier doubles).
+    """
+
+    GROWTH = 2.0  # the frontier becomes GROWTH times the level that passed it
+
+    def __init__(self, keys: np.ndarray):
+        self.keys = np.asarray(keys, np.float32)
+        self.frontier = np.float32(-np.inf)
+        self._order = np.empty(0, np.int64)  # sorted by key: every key in (taken level, frontier]
+        self._sorted = np.empty(0, np.float32)
+        self._at = 0  # the next position of the sorted list not taken yet
+
+    def due(self, level: float) -> np.ndarray:
+        """The mothers whose key is at most ``level`` (float32) and who were not returned before."""
+        level = np.float32(level)
+        if not level > 0:  # nothing reached yet (no mass reach, or no talk)
+            return _EMPTY
+        if level > self.frontier:
+            new_frontier = np.float32(max(float(level) * self.GROWTH, float(level)))
+            k = self.keys
+            new = ((k > self.frontier) & (k <= new_frontier)).nonzero()[0]
+            new = new[np.argsort(k[new])]
+            self._order = np.concatenate([self._order[self._at :], new])
+            self._sorted = np.concatenate([self._sorted[self._at :], k[new]])
+            self._at, self.frontier = 0, new_frontier
+        stop = int(np.searchsorted(self._sorted, level, side="right"))
+        out = self._order[self._at : stop]
+        self._at = max(self._at, stop)
+        return out
 
 
 def setup(model, rng: np.random.Generator) -> None:
-    """Draw the Exp(1) thresholds of every mother (infinite for those already aware)."""
-    e = rng.exponential(1.0, model.n).astype(np.float32)
-    e[model.stage != Stage.UNAWARE] = np.inf
-    model.aware_threshold = e
-    # cache of the word-of-mouth hazard term (exposure * wom_rate) * inv_degree; exposure only
-    # changes where add_talk raises it, so step refreshes just those mothers
-    model.aware_wom = (model.exposure * np.float32(model.p["wom_rate"])) * model.inv_degree
-    model.exposure_changed.clear()
-    model.aware_scratch = np.empty(min(BLOCK, model.n), np.float32)  # one block's reach * p(t)
+    """Draw every mother's Exp(1) mass-reach threshold; start the clocks (the founders' circles are aware already)."""
+    n = model.n
+    with np.errstate(divide="ignore"):  # no digital reach: never reached by mass media (key inf)
+        model.aware_mass = SortedClock(rng.standard_exponential(n, dtype=np.float32) / model.pop["digital_reach"])
+    model.aware_P = 0.0  # cumulative mass reach P(t)
+    model.aware_wom_agenda = timeline.Agenda(model.n_weeks)
+    if model.p["mixing"] == "homogeneous":  # word-of-mouth thresholds, against the common accumulated hazard
+        model.aware_common = SortedClock(rng.standard_exponential(n, dtype=np.float32))
+        model.aware_A = 0.0
 
 
-def step(model, rng: np.random.Generator | None = None) -> dict[str, np.ndarray]:
-    """Make some unaware mothers aware; return who.
+def _file_talk(model, week: int, rng: np.random.Generator) -> None:
+    """File the word-of-mouth clocks started since the last step (``model.exposure_changed``) from ``week`` on.
 
-    Implemented with cumulative hazards: mother ``i`` carries a threshold
-    ``E_i ~ Exp(1)`` (drawn once by :func:`setup`) and becomes aware in
-    the first week in which her accumulated hazard ``H_i = sum_t h_i(t)`` reaches
-    it; in distribution this is the same as an independent draw with probability
-    ``1 - exp(-h_i(t))`` each week, with no random numbers and no gathers per step.
+    Each entry is (contacts, weight): a mother who started talking with weight ``w`` to each of
+    those contacts. The contact ``i``'s clock runs out with probability ``1 - exp(-wom_rate * w /
+    d_i)`` a week (``inv_degree`` = 1 / d_i): a geometric wait, one draw per contact, in the order
+    of the entries (``ceil(E / hazard)`` with ``E ~ Exp(1)``, float32).
     """
-    if model.counts[Stage.UNAWARE] == 0:
-        return {"aware": np.empty(0, np.int64)}
-    q = model.p["wom_rate"]
-    if model.p["mixing"] == "homogeneous":
-        wom = np.float32(q * model.talk_total / model.n)
+    talk = model.exposure_changed
+    if not talk:
+        return
+    q = np.float32(model.p["wom_rate"])
+    contacts = np.concatenate([nb for nb, _ in talk]) if len(talk) > 1 else talk[0][0]
+    if len(talk) == 1 or all(w == talk[0][1] for _, w in talk):
+        rate = model.inv_degree[contacts] * (q * np.float32(talk[0][1]))
     else:
-        wom = model.aware_wom
-        if model.exposure_changed:
-            i = np.concatenate(model.exposure_changed)
-            model.exposure_changed.clear()
-            wom[i] = (model.exposure[i] * np.float32(q)) * model.inv_degree[i]
-    # H += reach * p(t); H += wom; reached = H >= E, block by block (the same float32 operations)
-    H, E, reached = model.aware_hazard, model.aware_threshold, model.aware_reached
-    reach, p_t = model.pop["digital_reach"], np.float32(mass_reach(model))
-    for lo in range(0, model.n, BLOCK):
-        hi = lo + BLOCK
-        h = H[lo:hi]
-        b = model.aware_scratch[: h.size]
-        np.multiply(reach[lo:hi], p_t, out=b)
-        h += b
-        h += wom if wom.ndim == 0 else wom[lo:hi]
-        np.greater_equal(h, E[lo:hi], out=reached[lo:hi])
-    new = np.flatnonzero(reached)
-    model.aware_threshold[new] = np.inf
+        weight = np.concatenate([np.full(nb.size, w, np.float32) for nb, w in talk])
+        rate = model.inv_degree[contacts] * (q * weight)
+    talk.clear()
+    # the geometric wait with weekly probability 1 - exp(-rate) by inversion: ceil(E / rate), E ~ Exp(1)
+    # (P(wait > k) = P(E > k rate) = exp(-rate)^k); no tie (rate 0): never (past the end, dropped)
+    with np.errstate(divide="ignore"):
+        wait = rng.standard_exponential(contacts.size, dtype=np.float32) / rate
+    due = np.ceil(np.minimum(wait, np.float32(model.n_weeks + 1))).astype(np.int64)
+    due += week - 1
+    model.aware_wom_agenda.add(contacts, due)
+
+
+def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Make some unaware mothers aware; return who (by id).
+
+    Raises the mass-reach level ``P`` (and, with homogeneous mixing, the word-of-mouth
+    level), files the clocks of the talk that started last week, and takes out the
+    mothers whose clocks run out this week.
+    """
+    week = model.week
+    if model.counts[UNAWARE] == 0:
+        model.exposure_changed.clear()
+        return {"aware": _EMPTY}
+    model.aware_P += mass_reach(model)
+    parts = [model.aware_mass.due(model.aware_P)]
+    if model.p["mixing"] == "homogeneous":
+        model.exposure_changed.clear()
+        model.aware_A += model.p["wom_rate"] * model.talk_total / model.n
+        parts.append(model.aware_common.due(model.aware_A))
+    else:
+        _file_talk(model, week, rng)
+        parts.append(model.aware_wom_agenda.pop(week))
+    new = np.concatenate(parts)
+    new = np.unique(new[model.stage[new] == UNAWARE])  # in id order; reached by two clocks: once
     model.make_aware(new)
     return {"aware": new}
+
+
+_EMPTY = np.empty(0, np.int64)
+_EMPTY.flags.writeable = False
 
 
 RULE = Rule(
@@ -132,11 +211,6 @@ RULE = Rule(
         "mixing",
         "brand_story_reach",
         "memorable_content",
-    ),
-    owns=(
-        State("aware_hazard", np.float32, 0.0, "accumulated awareness hazard H_i"),
-        State("aware_threshold", np.float32, np.inf, "Exp(1) threshold E_i (drawn by setup; inf once aware)"),
-        State("aware_reached", bool, False, "scratch space: whose hazard reached her threshold this week"),
     ),
     flows=(Flow("aware", "Newly aware", cumulative=True),),
     step=step,

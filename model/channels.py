@@ -28,7 +28,7 @@ import numpy as np
 from .patterns import insert_sorted
 from .rule import Flow, Rule, State
 from .states import Stage
-from .timeline import Agenda, waiting_weeks
+from .timeline import Agenda, chosen, waiting_weeks
 
 
 def _schedule(rng: np.random.Generator, earliest: int, *filings) -> None:
@@ -133,7 +133,8 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     The constant-probability events (following, unfollowing, joining from outside,
     leaving) are drawn once as waiting times and filed in agendas
     (:class:`model.timeline.Agenda`); only joining as a member, whose hazard changes
-    with the member's stage, is drawn each week, over registered members only.
+    with the member's stage, is drawn each week: members are picked at that rate by skip
+    sampling (:func:`model.timeline.chosen`) and those who may join do.
     """
     p, week = model.p, model.week
     reach = model.pop["digital_reach"]
@@ -161,11 +162,11 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     if outside.size:
         outside = outside[(model.stage[outside] <= _QUEUED) & ~model.telegram[outside]]
     mem = model.member_idx
-    # compress: numpy's boolean indexing is several times slower on dense masks like this one;
-    # ok > in_group is ok and not in_group
-    # (member_stage, member_telegram: the members' stages and flags in member order, without gathers)
-    members = mem.compress(np.greater(_JOIN_AS_MEMBER[model.member_stage], member_telegram(model)))
-    members = members[rng.random(members.size) < p["telegram_member_rate"]]
+    # every member is picked with telegram_member_rate (skip sampling: the cost of the picked), and
+    # those who may join (active or in a class, not in the group: ok > in_group) join: the same as
+    # a draw for each who may (member_stage, member_telegram: stages and flags in member order)
+    at = chosen(rng, mem.size, p["telegram_member_rate"])
+    members = mem[at[np.greater(_JOIN_AS_MEMBER[model.member_stage[at]], member_telegram(model)[at])]]
     joins = np.concatenate([outside, members])
     model.telegram[leaves] = False
     model.telegram[joins] = True

@@ -59,6 +59,18 @@ window's messages; :func:`window` returns the distinct edges of each week (with
 the same nodes in the same order). The partners are drawn differently from
 before (same distributions): at a given seed the group-talk counts are the same,
 the ties, the forum and Happy Hour counts and the monitors are another draw.
+Only the members who write draw a count: a member's ``Poisson(rate)`` messages are
+the sum of ``Poisson(min rate)``, drawn as the number of writers (binomial with
+``1 - exp(-min rate)``, picked by skip sampling) and their zero-truncated counts,
+and ``Poisson(rate - min rate)`` for the few contributors and leaders (in a group of
+fewer than ``DIRECT_BELOW`` members, one draw each: cheaper there); the forum's
+``Poisson(forum_rate)`` posts the same way (:func:`model.timeline.poisson_senders`).
+The same distributions as one draw per member, other random numbers.
+
+**Posts** (``model.posts``, per mother, cumulative): the messages she has written in
+group chat (the Telegram group, her class WhatsApp groups, the alumni group and the
+RUMII forum; not the team's organisational group nor Happy Hour talk), for measures
+of participation inequality (who ever posts; the share of posts by the most active).
 The Telegram group's members come from model/channels.py's list of them
 (:func:`model.channels.telegram_group`, kept from week to week), so finding them
 costs the week's changes, not a pass over every mother; so do the learners
@@ -79,7 +91,7 @@ from collections import deque
 import networkx as nx
 import numpy as np
 
-from . import capacity, channels, patterns, progress
+from . import capacity, channels, patterns, progress, timeline
 from .awareness import posts_per_week
 from .rule import Flow, Rule, State
 from .states import Role, Stage
@@ -250,14 +262,14 @@ def _group_talk(
     with probability ``lead`` (a binomial split of her count), the others each to a
     member of her own group who spoke this week (to the hub if nobody else did).
     """
-    if members.size == 0:  # nobody draws (numpy draws nothing for an empty array either)
+    if members.size == 0:  # nobody draws
         return 0, []
-    k = rng.poisson(rates[model.participation[members]])
-    spoke = k.nonzero()[0]  # positions, not a mask: faster than boolean indexing on dense masks
+    spoke, k = _message_counts(model, members, rates, rng)
     if spoke.size == 0:
         return 0, []
-    members, k = members[spoke], k[spoke]
+    members = members[spoke]
     groups = None if groups is None else groups[spoke]
+    model.posts[members] += k.astype(np.int32)  # each member once
     to_peers = rng.binomial(k, 1.0 - lead) if led else k
     s, r, n, alone = _talk_within(members, groups, to_peers, rng)
     to_hub = k - np.where(alone, 0, to_peers)
@@ -265,10 +277,41 @@ def _group_talk(
     return int(k.sum()), [(s, r, n), (members[h], np.full(h.size, hub, np.int64), to_hub[h])]
 
 
-def _peer_talk(members: np.ndarray, k: np.ndarray, rng) -> Edges:
-    """Each member sends ``k`` messages to members drawn at random (herself included: those are dropped)."""
+DIRECT_BELOW = 20_000  # measured: skip sampling the counts pays from a group of 10,000-30,000 members
+
+
+def _message_counts(model, members: np.ndarray, rates: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Each member's ``Poisson(rates[participation class])`` messages: the positions with some, and their counts.
+
+    A sum of independent Poisson counts is Poisson with the summed rate, so every member draws
+    ``Poisson(min(rates))`` (only the nonzero counts are drawn, :func:`model.timeline.poisson_senders`)
+    and the members of a class with a higher rate (contributors, leaders: a few) draw
+    ``Poisson(rate - min(rates))`` more: the same distribution as one draw per member, at
+    about the cost of the messages. A group of fewer than ``DIRECT_BELOW`` members draws one
+    count per member instead (cheaper there: fewer numpy calls).
+    """
+    if members.size < DIRECT_BELOW:  # a small group: one draw per member is cheaper (the same distribution)
+        k = rng.poisson(rates[model.participation[members]])
+        spoke = k.nonzero()[0]
+        return spoke, k[spoke]
+    base = float(rates.min())
+    at, k = timeline.poisson_senders(rng, members.size, base)
+    extra = rates - base
+    if not extra.any():
+        return at, k
+    cls = model.participation[members]
+    more = (extra[cls] > 0).nonzero()[0]
+    total = np.zeros(members.size, np.int64)
+    total[at] = k
+    total[more] += rng.poisson(extra[cls[more]])
+    spoke = total.nonzero()[0]
+    return spoke, total[spoke]
+
+
+def _peer_talk(members: np.ndarray, at: np.ndarray, k: np.ndarray, rng) -> Edges:
+    """Members ``members[at]`` send ``k`` messages each to members drawn at random (herself included: dropped)."""
     row, cell, n = _distinct_draws(k, members.size, rng)
-    senders, receivers = members[row], members[cell]
+    senders, receivers = members[at[row]], members[cell]
     keep = receivers != senders
     return senders[keep], receivers[keep], n[keep]
 
@@ -490,8 +533,9 @@ def step(model, rng: np.random.Generator) -> dict[str, int]:
     if purpose:  # the management team: organisational
         counts[("u2u", "team")], pieces = _team_talk(model, purpose_rng)
         keep("team", pieces)
-    forum = rng.poisson(p["forum_rate"], active.size)
-    keep("rumii", [_peer_talk(active, forum, rng)])
+    at, forum = timeline.poisson_senders(rng, active.size, p["forum_rate"])  # the active members who post
+    keep("rumii", [_peer_talk(active, at, forum, rng)])
+    model.posts[active[at]] += forum.astype(np.int32)
     counts[("u2u", "rumii")] = int(forum.sum())
     counts[("u2d", "rumii")] = int(count_rng.poisson(FORUM_READS * p["forum_rate"] * active.size))
     # Happy Hour: talks with others of the same province's meetup
@@ -630,6 +674,7 @@ RULE = Rule(
         State("lives_attended", np.int16, 0, "live class sessions attended (u2s; with learner events on)"),
         State("lives_missed", np.int16, 0, "live class sessions missed while in a class"),
         State("materials_read", np.int32, 0, "learning materials opened (u2d; with learner events on)"),
+        State("posts", np.int32, 0, "messages she has written in group chat: Telegram, class and alumni groups, forum"),
     ),
     flows=(
         *(Flow(f"{k}_{c}", f"{KIND_LABELS[k]} events on {CHANNEL_LABELS[c]}", unit="events") for k, c in EVENT_TYPES),

@@ -114,7 +114,8 @@ class CommunityModel(mesa.Model):
         self.counts[Stage.UNAWARE] = n
         self.prov_members = np.zeros(int(self.pop["prov"].max(initial=0)) + 1, np.int64)
         self.talk_total = 0.0
-        self.exposure_changed: list[np.ndarray] = []  # whose exposure add_talk raised (awareness empties it)
+        # (contacts, weight) of each add_talk since awareness last looked: the word-of-mouth clocks it files
+        self.exposure_changed: list[tuple[np.ndarray, float]] = []
         # volunteers and managers, kept by set_role (members with no role are counted on demand: n_role)
         self._role_counts = [0] * len(Role)
         self._mothers: dict[int, Mother] = {}
@@ -321,8 +322,8 @@ class CommunityModel(mesa.Model):
         if self.p["mixing"] == "network":
             nb, _ = neighbours(self.ties, idx)
             np.add.at(self.exposure, nb, np.float32(weight))
-            # awareness refreshes its cached word-of-mouth term only for these mothers
-            self.exposure_changed.append(nb)
+            # awareness starts a word-of-mouth clock for each of these contacts (model/awareness.py)
+            self.exposure_changed.append((nb, weight))
 
     def set_role(self, idx: np.ndarray, role: Role) -> None:
         """Give members ``idx`` role ``role``, keeping the counts of :meth:`n_role`.

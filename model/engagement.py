@@ -17,6 +17,10 @@ internalise. Class completions raise ``s_i`` (model/progress.py); this rule adds
   ``reactivation_rate``, times ``TELEGRAM_REACTIVATION`` (2) if she is still in
   the Telegram group (admin prompts, alumni classes, reunions reach her there).
 
+The dormancy and reactivation draws pick candidates by skip sampling at a bound on
+the chance and keep each with her chance over the bound (thinning): the same
+distribution as one uniform per member, at the cost of the few picked.
+
 With ``tie_retention`` above 0, a member's community ties (formed through
 exchanges, model/interaction.py) keep her: her dormancy chance is divided, and her
 reactivation chance multiplied, by ``1 + tie_retention * net_ties_i`` (bond-based
@@ -32,7 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import capacity, classes
+from . import capacity, channels, classes, timeline
 from .rule import Flow, Rule
 from .states import ACTIVE, DORMANT, Stage
 
@@ -43,7 +47,8 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Update scores; move members between active and dormant; return who moved."""
     p, s = model.p, model.score
     mem = model.member_idx
-    stage, tg = model.member_stage, model.telegram[mem]  # stage: model.stage[mem], kept in member order
+    # stage, tg: model.stage[mem] and model.telegram[mem], kept in member order (no gathers)
+    stage, tg = model.member_stage, channels.member_telegram(model)
     # subsets by compress, not mem[mask]: numpy's boolean indexing is several times
     # slower on masks that are about half true, like these
     active, dormant_mask = stage == ACTIVE, stage == DORMANT
@@ -55,32 +60,29 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     # are taken out of the active by their member positions, not by every member's ``applied``
     active[model.member_rank[classes.applicants(model)]] = False
     idle = mem.compress(active)
-    u_back, u_drift = rng.random(dormant.size), rng.random(idle.size)
-    # Few draws pass, so each chance is computed only where the draw is below a bound it
-    # cannot exceed (scores are in [0, 1], ties and tie_retention are not negative); the
-    # same arithmetic, element by element, as computing it for everyone.
+    # Thinning: each chance is at most a bound (scores are in [0, 1], ties and tie_retention are
+    # not negative), so a mother is first picked with the bound's probability (skip sampling,
+    # timeline.chosen: a cost of the picked, not of every member), then kept with chance / bound
+    # (u * bound < chance): in all, with her chance, independently of the others.
     ties = model.net_ties if p["tie_retention"] > 0 else None
     top = 1.0 if ties is None else 1.0 + p["tie_retention"] * model.net_ties_max  # kept by model/interaction.py
-    maybe = np.flatnonzero(u_back < _above(p["reactivation_rate"] * TELEGRAM_REACTIVATION * top))
-    who = dormant[maybe]
+    bound = min(1.0, p["reactivation_rate"] * TELEGRAM_REACTIVATION * top)
+    who = dormant[timeline.chosen(rng, dormant.size, bound)]
+    u = rng.random(who.size) * bound
     back_p = p["reactivation_rate"] * np.where(model.telegram[who], TELEGRAM_REACTIVATION, 1.0)
     if ties is not None:  # bonds: community ties keep members and bring them back
         back_p = back_p * (1.0 + p["tie_retention"] * ties[who])
-    back = who[u_back[maybe] < back_p]
-    maybe = np.flatnonzero(u_drift < _above(p["dormancy_rate"]))
-    who = idle[maybe]
+    back = who[u < back_p]
+    bound = min(1.0, p["dormancy_rate"])
+    who = idle[timeline.chosen(rng, idle.size, bound)]
+    u = rng.random(who.size) * bound
     drift_p = p["dormancy_rate"] * (1.0 - s[who])
     if ties is not None:
         drift_p = drift_p / (1.0 + p["tie_retention"] * ties[who])
-    drift = who[u_drift[maybe] < drift_p]
+    drift = who[u < drift_p]
     model.move(drift, Stage.DORMANT)
     model.move(back, Stage.ACTIVE)
     return {"dormant": drift, "reactivated": back}
-
-
-def _above(bound: float) -> float:
-    """A little above ``bound``: room for the rounding of the float32 and float64 arithmetic of a chance."""
-    return bound * (1.0 + 1e-6)
 
 
 RULE = Rule(

@@ -17,7 +17,7 @@ Rule, each week:
    live_every_weeks = 0``, as in model/awareness.py) every aware follower who
    is not seeking already seeks with probability ``1 - exp(-live_seek_share * m_i
    * (1 - b_i))`` (stream ``onboarding_lives``; flow ``live_seekers``, part of
-   ``seekers``).
+   ``seekers``; drawn by thinning, :func:`_live_seekers`).
 2. **Free class on** (``free_class``): she joins the queue for the free class
    "Ibu untuk Ibu". Every ``free_class_every_weeks`` a cohort opens with
    ``free_class_size`` places, filled first come first served; those admitted
@@ -110,20 +110,26 @@ def _telegram_redraw(model, seen: int, week: int) -> bool:
 
 
 def _live_seekers(model, seekers: np.ndarray) -> np.ndarray:
-    """In a week with an Instagram live, aware followers not seeking already who seek because of it."""
+    """In a week with an Instagram live, aware followers not seeking already who seek because of it.
+
+    Thinning over the aware (``aware_idx``): each is picked with a bound on every chance (0.1%
+    above the largest; skip sampling, :func:`model.timeline.chosen`), and a picked one who is a
+    follower in stage ``AWARE`` and not seeking already seeks with her chance over the bound: in
+    all, each candidate with her chance, at the cost of the few picked.
+    """
     p = model.p
     if not p["live_seek_share"] or model.week % p["live_every_weeks"] != 0:
         return _EMPTY
-    ok = model.follower & (model.stage == AWARE)  # two passes over bools: cheaper than gathering aware_idx
-    ok[seekers] = False
-    cand = np.flatnonzero(ok)
-    u = model.stream("onboarding_lives").random(cand.size)
-    # one draw per candidate, as always, but the chance is computed only where the draw is below every
-    # candidate's chance (a bound 0.1% above the largest): the others cannot pass u < chance anyway
-    bound = -math.expm1(-p["live_seek_share"] * model.seek_weight_max) * 1.001
-    hit = (u < bound).nonzero()[0]
-    w = model.seek_weight[cand[hit]]  # as in schedule_seeking
-    return cand[hit[u[hit] < -np.expm1(-p["live_seek_share"] * w)]]
+    rng = model.stream("onboarding_lives")
+    bound = min(1.0, -math.expm1(-p["live_seek_share"] * model.seek_weight_max) * 1.001)
+    cand = model.aware_idx[timeline.chosen(rng, model.aware_idx.size, bound)]
+    u = rng.random(cand.size) * bound
+    ok = model.follower[cand] & (model.stage[cand] == AWARE)
+    if seekers.size:  # those seeking already (sorted copy, looked up: cheaper than np.isin)
+        s = np.sort(seekers)
+        ok[s[np.minimum(np.searchsorted(s, cand), s.size - 1)] == cand] = False
+    chance = -np.expm1(-p["live_seek_share"] * model.seek_weight[cand])  # as in schedule_seeking
+    return cand[ok & (u < chance)]
 
 
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:

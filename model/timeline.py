@@ -14,6 +14,7 @@ Parameters read: ``start``, ``end`` (and ``covid_push`` by the rules that use it
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import numpy as np
 
@@ -167,18 +168,89 @@ _NEVER = int(np.iinfo(np.int32).max)  # the wait given to probability 0 (and the
 def waiting_weeks(rng: np.random.Generator, prob: np.ndarray) -> np.ndarray:
     """Weeks until an event that happens each week with probability ``prob``.
 
-    Geometric: 1 = this week; a huge number when the probability is 0. One draw per
-    element with a probability above 1e-12, in order: several calls in a row draw the
-    same as one call over their concatenated probabilities.
+    Geometric: 1 = this week; a huge number when the probability is 0. Drawn by
+    inversion, ``ceil(E / -log(1 - prob))`` with ``E ~ Exp(1)`` (``P(wait >= k) =
+    (1 - prob)^(k - 1)``, exactly the geometric law; numpy's geometric sampler with a
+    probability per element is several times slower). One draw per element with a
+    probability above 1e-12, in order: several calls in a row draw the same as one
+    call over their concatenated probabilities.
     """
     prob = np.asarray(prob, dtype=float)
     flat_prob = prob.reshape(-1)
     # below 1e-12 the wait exceeds any run by far (and would overflow)
     if flat_prob.size == 0 or flat_prob.min() > 1e-12:  # the usual case: every one drawn, no subset
-        # geometric waits are >= 1, so capping from above is all np.clip(w, 1, _NEVER) did
-        return np.minimum(rng.geometric(np.minimum(flat_prob, 1.0)), _NEVER).reshape(prob.shape)
+        return _geometric(rng, flat_prob).reshape(prob.shape)
     out = np.full(prob.shape, _NEVER, np.int64)
     # flat positions rather than a boolean mask (numpy's boolean indexing is slow on mixed masks)
     pos = (flat_prob > 1e-12).nonzero()[0]
-    out.reshape(-1)[pos] = np.minimum(rng.geometric(np.minimum(flat_prob[pos], 1.0)), _NEVER)
+    out.reshape(-1)[pos] = _geometric(rng, flat_prob[pos])
     return out
+
+
+def _geometric(rng: np.random.Generator, prob: np.ndarray) -> np.ndarray:
+    """Geometric waits (>= 1, capped at ``_NEVER``) for probabilities in (1e-12, inf), by inversion."""
+    with np.errstate(divide="ignore"):  # probability 1 (or more): rate inf, wait 1
+        rate = -np.log1p(-np.minimum(prob, 1.0))
+    wait = rng.standard_exponential(prob.size)
+    wait /= rate
+    np.ceil(wait, out=wait)
+    return np.clip(wait, 1, _NEVER).astype(np.int64)
+
+
+_NO_POSITIONS = np.empty(0, np.int64)
+_NO_POSITIONS.flags.writeable = False
+DENSE = 0.2  # above this chance one uniform per position is cheaper than skipping
+SHORT = 4096  # and for this many positions or fewer (fewer numpy calls)
+
+
+def chosen(rng: np.random.Generator, n: int, prob: float) -> np.ndarray:
+    """Positions ``0..n-1``, each picked independently with probability ``prob``, in increasing order.
+
+    Skip sampling: the gaps between picked positions are geometric with ``prob``, so the
+    cost follows the positions picked, not ``n`` (the same distribution as ``rng.random(n) <
+    prob``, other random numbers). Above ``DENSE``, or for at most ``SHORT`` positions, it
+    draws that uniform per position (cheaper there).
+    """
+    if n <= 0 or not prob > 0:
+        return _NO_POSITIONS
+    if prob >= 1.0:
+        return np.arange(n)
+    if prob > DENSE or n <= SHORT:
+        return (rng.random(n) < prob).nonzero()[0]
+    parts, last = [], -1
+    while True:  # one round almost always: enough gaps for the expected count plus 6 sd
+        rest = n - 1 - last
+        m = int(rest * prob + 6.0 * math.sqrt(rest * prob) + 16)
+        pos = rng.geometric(prob, m).cumsum()
+        pos += last
+        if pos[-1] >= n:
+            parts.append(pos[: np.searchsorted(pos, n)])
+            break
+        parts.append(pos)
+        last = int(pos[-1])
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def positive_poisson(rng: np.random.Generator, lam) -> np.ndarray:
+    """One Poisson(``lam``) count conditioned to be at least 1 per element of ``lam`` (zero-truncated).
+
+    The first point of a Poisson process on ``[0, lam]`` given that there is one falls at
+    ``T = -log U``, ``U`` uniform on ``(exp(-lam), 1]``; the other points are Poisson(``lam - T``):
+    the count is ``1 + Poisson(lam - T)``, exactly.
+    """
+    lam = np.asarray(lam, float)
+    t = -np.log(rng.uniform(np.exp(-lam), 1.0))
+    return 1 + rng.poisson(np.maximum(lam - t, 0.0))
+
+
+def poisson_senders(rng: np.random.Generator, n: int, lam: float) -> tuple[np.ndarray, np.ndarray]:
+    """``Poisson(lam)`` counts for ``n`` positions, as the positions with a count above 0 and their counts.
+
+    A position has a count above 0 with probability ``1 - exp(-lam)`` (:func:`chosen`), and
+    then a zero-truncated Poisson count (:func:`positive_poisson`): the same distribution as
+    ``rng.poisson(lam, n)``, at the cost of the nonzero counts.
+    """
+    pos = chosen(rng, n, -math.expm1(-lam)) if lam > 0 else _NO_POSITIONS
+    if pos.size == 0:
+        return _NO_POSITIONS, _NO_POSITIONS
+    return pos, positive_poisson(rng, np.full(pos.size, lam))

@@ -319,18 +319,52 @@ def test_a_trusted_brand_story_makes_more_mothers_aware():
         assert (on.to_numpy() >= off.to_numpy()).all(), seed  # same thresholds, more hazard every week
 
 
-def test_the_block_size_of_the_weekly_pass_changes_nothing(monkeypatch):
-    """The hazards are updated block by block: any block size gives the same mothers, week by week."""
+def test_sorted_clock_returns_each_key_once_when_the_level_reaches_it():
+    """SortedClock (the mass-reach clock): every key at most the level, once, in key order; inf never."""
+    rng = np.random.default_rng(7)
+    keys = rng.exponential(1.0, 10_000).astype(np.float32)
+    keys[::97] = np.inf
+    clock = awareness.SortedClock(keys)
+    seen = []
+    for level in np.cumsum(rng.exponential(0.01, 600)):
+        got = clock.due(level)
+        assert (keys[got] <= np.float32(level)).all()
+        assert np.all(np.diff(keys[got]) >= 0)
+        seen.append(got)
+    seen = np.concatenate(seen)
+    assert np.unique(seen).size == seen.size  # each once
+    np.testing.assert_array_equal(np.sort(seen), np.flatnonzero(keys <= np.float32(level)))
+    assert clock.due(0.0).size == 0
+
+
+def test_the_lazy_sort_of_the_mass_reach_clock_changes_nothing(monkeypatch):
+    """The mass-reach keys are sorted a stretch at a time: any stretch gives the same mothers, week by week."""
     runs = []
-    for block in (awareness.BLOCK, 777):
-        monkeypatch.setattr(awareness, "BLOCK", block)
+    for growth in (awareness.SortedClock.GROWTH, 1.01, 1000.0):
+        monkeypatch.setattr(awareness.SortedClock, "GROWTH", growth)
         m = CommunityModel(rng=3, n_mothers=5000, end="2021-06")
         aware = []
         while m.running:
             m.step()
             aware.append(m.changed["aware"])
-        runs.append((aware, m.aware_hazard.copy()))
-    (a, h), (b, k) = runs
-    assert len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b))
+        runs.append(aware)
+    a = runs[0]
     assert sum(x.size for x in a) > 100
-    np.testing.assert_array_equal(h, k)
+    for b in runs[1:]:
+        assert len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b))
+
+
+def test_word_of_mouth_clocks_give_the_geometric_wait():
+    """One contact talking with weight w gives her contacts a wait with P(> k weeks) = exp(-wom_rate w / d)^k."""
+    m = CommunityModel(rng=2, n_mothers=2000, media_reach=0.0, wom_rate=0.05, initial_aware_share=0.0, end="2020-12")
+    n = 200_000
+    contacts = np.arange(n) % m.n
+    m.exposure_changed.append((contacts, 2.0))
+    awareness._file_talk(m, 0, np.random.default_rng(5))
+    per_week = np.array([m.aware_wom_agenda.pop(w).size for w in range(m.n_weeks)])  # clocks running out
+    rate = 0.05 * 2.0 * m.inv_degree[contacts].astype(float)
+    for k in (1, 5, 10):  # filed in week 0: due in week k - 1 or later means a wait of at least k
+        expected = np.exp(-rate * (k - 1)).sum() - (np.exp(-rate * m.n_weeks).sum())
+        observed = per_week[k - 1 :].sum()
+        sd = math.sqrt(max(expected, 1.0))
+        assert abs(observed - expected) < 6 * sd, (k, observed, expected)

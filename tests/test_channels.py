@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -156,3 +158,25 @@ def test_kept_telegram_group_is_a_scan_of_the_flags_in_aware_order_every_week(ra
         joined += m.changed["telegram_joins"].size
         left += m.changed["telegram_leaves"].size
     assert joined > left > 0  # the group grew, and some left
+
+
+def test_members_join_telegram_at_the_member_rate():
+    """Each week every active or in-class member outside the group joins with telegram_member_rate.
+
+    (Drawn by skip sampling over the members: picked at the rate, joined if she may.) Over the weeks the
+    joins of eligible members are within 5 binomial sd of the rate times the eligible member-weeks, and
+    nobody else joins as a member.
+    """
+    rate = 0.03
+    m = CommunityModel(rng=9, n_mothers=20_000, end="2022-06", telegram_rate=0.0, telegram_member_rate=rate)
+    eligible_weeks = joined = 0
+    while m.running:
+        eligible = np.isin(m.stage, (Stage.ACTIVE, Stage.IN_CLASS)) & ~m.telegram  # as channels finds them
+        m.step()
+        joins = m.changed["telegram_joins"]
+        assert eligible[joins].all()  # no outsider joins (telegram_rate 0), no dormant member
+        eligible_weeks += int(eligible.sum())
+        joined += joins.size
+    assert eligible_weeks > 10_000
+    sd = math.sqrt(eligible_weeks * rate * (1 - rate))
+    assert abs(joined - rate * eligible_weeks) < 5 * sd, (joined, rate * eligible_weeks, sd)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -214,11 +216,22 @@ def test_peers_talk_gives_an_all_channel_network(lead_runs):
 
 
 def test_centralisation_falls_as_peers_take_over():
-    c = [
-        CommunityModel(rng=1, end="2021-12", admin_lead=lead).run().dataframe()["comm_centralisation"].iloc[-26:].mean()
-        for lead in (1.0, 0.7, 0.0)
-    ]
-    assert c[0] > c[1] > c[2]
+    """The monitored Telegram group follows admin_lead when purpose patterns are off.
+
+    (With them on it follows peer_lead, and admin_lead leads only the class groups: the monitored
+    centralisation then does not fall with admin_lead, in 0.3.0 as now; this test used to run with
+    them on and held at seed 1 only, not at seeds 2-4.)
+    """
+    for seed in (1, 2):
+        c = [
+            CommunityModel(rng=seed, end="2021-12", admin_lead=lead, purpose_patterns=False)
+            .run()
+            .dataframe()["comm_centralisation"]
+            .iloc[-26:]
+            .mean()
+            for lead in (1.0, 0.7, 0.0)
+        ]
+        assert c[0] > c[1] > c[2], seed
 
 
 # ------------------------------------------------------------------ the window graph
@@ -557,3 +570,63 @@ def test_team_and_alumnae_are_those_a_scan_finds_every_week():
         alumnae = max(alumnae, m.comm_alumnae.size)
     assert m.n_role(Role.VOLUNTEER) + m.n_role(Role.MANAGER) > 0
     assert alumnae > 10
+
+
+# ------------------------------------------------------------------ posts: each mother's group-chat messages
+def test_posts_count_every_group_chat_message_of_each_mother():
+    """``posts`` sums to the group-chat messages (Telegram, class and alumni groups, forum) without prompts.
+
+    Only mothers who are aware write; leaders write more than contributors, and contributors more than lurkers.
+    """
+    m = CommunityModel(rng=3, n_mothers=20_000, end="2022-06", prompts_per_week=0).run()
+    df = m.dataframe()
+    chat = ("new_u2u_telegram", "new_u2u_whatsapp", "new_u2u_alumni_group", "new_u2u_rumii")
+    assert m.posts.dtype == np.int32 and (m.posts >= 0).all()
+    assert int(m.posts.sum()) == int(sum(df[c].sum() for c in chat)) > 1000
+    assert (m.posts[m.stage == Stage.UNAWARE] == 0).all()
+    wrote = m.posts[m.stage >= Stage.ACTIVE]
+    cls = m.participation[m.stage >= Stage.ACTIVE]
+    means = [wrote[cls == c].mean() for c in (0, 1, 2)]  # lurker, contributor, leader
+    assert means[0] < means[1] < means[2]
+    assert (m.posts > 0).mean() < (m.stage >= Stage.AWARE).mean()  # most mothers never post
+
+
+def test_posts_are_zero_without_group_chat():
+    m = CommunityModel(
+        rng=1,
+        n_mothers=5000,
+        end="2021-06",
+        lurker_messages=0.0,
+        contributor_messages=0.0,
+        leader_messages=0.0,
+        forum_rate=0.0,
+    ).run()
+    assert not m.posts.any()
+
+
+@pytest.mark.parametrize("size", [1_000, 50_000])
+def test_message_counts_are_poisson_at_each_class_rate(size):
+    """Each member's messages: Poisson(rate of her class), drawn directly (small groups) or as senders only.
+
+    Over repeated weeks, per class, the share of members who write is 1 - exp(-rate) and the mean count rate.
+    """
+    from types import SimpleNamespace
+
+    rng = np.random.default_rng(8)
+    part = rng.choice(3, 200_000, p=[0.9, 0.09, 0.01]).astype(np.int8)
+    members = np.sort(rng.choice(part.size, size, replace=False))
+    rates = np.array([0.02, 0.5, 3.0])
+    assert (size >= communication.DIRECT_BELOW) == (size == 50_000)
+    weeks = 2_000_000 // size
+    wrote, total = np.zeros(size), np.zeros(size)
+    for _ in range(weeks):
+        at, k = communication._message_counts(SimpleNamespace(participation=part), members, rates, rng)
+        assert (k >= 1).all() and np.all(np.diff(at) > 0)
+        wrote[at] += 1
+        total[at] += k
+    cls = part[members]
+    for c, lam in enumerate(rates):
+        m = (cls == c).sum() * weeks
+        p = -math.expm1(-lam)
+        assert abs(wrote[cls == c].sum() - m * p) < 5 * math.sqrt(m * p * (1 - p)), c
+        assert abs(total[cls == c].sum() - m * lam) < 5 * math.sqrt(m * lam), c

@@ -152,6 +152,7 @@ def fake_model(stage, telegram, score, applied=None, n_admins=1, volunteers=0, m
         model.member_stage[model.member_rank[idx]] = to
 
     model.move = move
+    model._member_telegram, model._n_member_telegram = np.zeros(n, bool), 0  # model/channels.py's member_telegram
     model._applicants = np.flatnonzero(model.applied != NO_CLASS)  # model/classes.py's agenda (members in order)
     return model
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from types import SimpleNamespace
 
 import numpy as np
@@ -78,14 +79,23 @@ def test_more_support_capacity_does_not_lower_completion():
     """Drop-out in paid classes is multiplied by 1 + support_effect * shortfall.
 
     With no facilitation capacity the shortfall is 1 (drop-out doubled), with ample capacity 0.
+    Over four seeds (about 180 paid enrolments each) the completed and dropped are pooled: the
+    completion is higher with ample capacity by more than 3 points and by more than 2.5 standard errors
+    of a difference of two proportions (measured: 83.7% vs 88.6%, 2.7 standard errors; no effect would
+    give under 2.5 with probability 99.4%). Seed by seed the order can flip: one seed's completion has a
+    standard error of about 2.7 points.
     """
-    low, high = [], []
-    for seed in (1, 2, 3, 4):
-        kw = dict(rng=seed, volunteering=False, end="2022-12", **MID)
-        low.append(CommunityModel(admin_capacity=0, **kw).run().summary()["completion"])
-        high.append(CommunityModel(admin_capacity=10_000, **kw).run().summary()["completion"])
-    assert np.mean(high) > np.mean(low) + 0.03
-    assert all(hi >= lo for hi, lo in zip(high, low))
+    pooled = {}
+    for capacity in (0, 10_000):
+        done = dropped = 0
+        for seed in (1, 2, 3, 4):
+            s = CommunityModel(admin_capacity=capacity, rng=seed, volunteering=False, end="2022-12", **MID).run()
+            done += s.summary()["completed_paid"]
+            dropped += s.summary()["dropped_paid"]
+        pooled[capacity] = (done / (done + dropped), done + dropped)
+    (low, n_low), (high, n_high) = pooled[0], pooled[10_000]
+    se = math.sqrt(low * (1 - low) / n_low + high * (1 - high) / n_high)
+    assert high > low + 0.03 and (high - low) / se > 2.5, (low, high, se)
 
 
 def fake_model(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -210,3 +212,70 @@ def test_waiting_weeks_in_two_calls_draw_as_one():
     two = np.concatenate([timeline.waiting_weeks(rng, prob[:123]), timeline.waiting_weeks(rng, prob[123:])])
     np.testing.assert_array_equal(one, two)
     assert (one >= 1).all()
+
+
+@pytest.mark.parametrize("prob", [0.3, 0.01])
+def test_waiting_weeks_are_geometric(prob):
+    """P(wait = k) = (1 - prob)^(k - 1) prob (drawn by inversion of an Exp(1))."""
+    w = timeline.waiting_weeks(np.random.default_rng(5), np.full(200_000, prob))
+    for k in (1, 2, 5):
+        expected = (1 - prob) ** (k - 1) * prob
+        observed = (w == k).mean()
+        assert abs(observed - expected) < 5 * math.sqrt(expected * (1 - expected) / w.size), k
+    assert abs(w.mean() - 1 / prob) < 5 * math.sqrt((1 - prob) / prob**2 / w.size)
+
+
+# ------------------------------------------------------------------ skip sampling and zero-truncated counts
+@pytest.mark.parametrize("prob", [0.0, 0.003, 0.05, 0.19, 0.5, 1.0])
+def test_chosen_picks_each_position_with_its_probability(prob):
+    """timeline.chosen: increasing distinct positions in [0, n); each picked with ``prob`` (5 sd), independently."""
+    rng = np.random.default_rng(11)
+    n, rounds = 5_000, 400  # above timeline.SHORT: the skip-sampling path (below DENSE)
+    hits = np.zeros(n)
+    pairs = 0  # positions 0 and 1 picked together: prob^2 if independent
+    for _ in range(rounds):
+        pos = timeline.chosen(rng, n, prob)
+        assert pos.dtype.kind == "i" and np.all(np.diff(pos) > 0) and (pos.size == 0 or 0 <= pos[0] <= pos[-1] < n)
+        hits[pos] += 1
+        pairs += int(pos.size >= 2 and pos[0] == 0 and pos[1] == 1)
+    total, k = hits.sum(), n * rounds
+    assert abs(total - prob * k) <= 5 * math.sqrt(k * prob * (1 - prob)) + 1e-9
+    # the same share at the start, the middle and the end of the range (no edge effect of the gaps)
+    for part in (hits[:200], hits[2400:2600], hits[-200:]):
+        m = part.size * rounds
+        assert abs(part.sum() - prob * m) <= 5 * math.sqrt(m * prob * (1 - prob)) + 1e-9
+    assert abs(pairs - prob**2 * rounds) <= 5 * math.sqrt(rounds * prob**2) + 1
+
+
+def test_chosen_short_ranges_draw_one_uniform_each():
+    """At most SHORT positions: the same picks as rng.random(n) < prob (the dense path)."""
+    a, b = np.random.default_rng(2), np.random.default_rng(2)
+    np.testing.assert_array_equal(timeline.chosen(a, 1000, 0.01), np.flatnonzero(b.random(1000) < 0.01))
+
+
+def test_chosen_of_nobody_is_empty():
+    rng = np.random.default_rng(1)
+    assert timeline.chosen(rng, 0, 0.5).size == 0 and timeline.chosen(rng, 10, 0.0).size == 0
+
+
+@pytest.mark.parametrize("lam", [0.02, 0.5, 3.0])
+def test_positive_poisson_is_poisson_given_at_least_one(lam):
+    rng = np.random.default_rng(3)
+    k = timeline.positive_poisson(rng, np.full(200_000, lam))
+    assert k.min() >= 1
+    expected = np.array([math.exp(-lam) * lam**j / math.factorial(j) for j in range(1, 8)]) / -math.expm1(-lam)
+    observed = np.bincount(k, minlength=9)[1:8] / k.size
+    sd = np.sqrt(expected * (1 - expected) / k.size)
+    assert np.all(np.abs(observed - expected) <= 5 * sd + 1e-6), (observed, expected)
+
+
+@pytest.mark.parametrize("lam", [0.0, 0.05, 2.0])
+def test_poisson_senders_match_one_poisson_draw_each(lam):
+    """The nonzero counts of Poisson(lam) over n positions: as many senders and messages as rng.poisson(lam, n)."""
+    rng = np.random.default_rng(4)
+    n = 300_000
+    at, k = timeline.poisson_senders(rng, n, lam)
+    assert at.size == k.size and (k >= 1).all() and np.all(np.diff(at) > 0)
+    p = -math.expm1(-lam)
+    assert abs(at.size - n * p) <= 5 * math.sqrt(n * p * (1 - p)) + 1e-9
+    assert abs(k.sum() - n * lam) <= 5 * math.sqrt(n * lam) + 1e-9
