@@ -54,6 +54,17 @@ test_tools_missing() {
 }
 apt_pid=""
 apt_log=""
+assets_pid=""
+# on any exit before the end, let the background jobs finish rather than leave them running unseen
+wait_for_background() {
+  [ -z "$assets_pid" ] || wait "$assets_pid" 2>/dev/null || true
+  if [ -n "$apt_pid" ]; then
+    echo "setup.sh: waiting for apt-get to finish" >&2
+    wait "$apt_pid" 2>/dev/null || true
+    rm -f "$apt_log"
+  fi
+}
+trap wait_for_background EXIT
 if [ "$want_test" = 1 ]; then
   packages=()
   [ -x /usr/bin/chromium ] || packages+=(chromium)
@@ -75,8 +86,6 @@ if [ "$want_test" = 1 ]; then
         && ${as_root[@]+"${as_root[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}"
     } </dev/null >"$apt_log" 2>&1 &
     apt_pid=$!
-    # on any exit before the end, let apt-get finish rather than leave it running unseen
-    trap '[ -z "$apt_pid" ] || { echo "setup.sh: waiting for apt-get to finish" >&2; wait "$apt_pid" 2>/dev/null; rm -f "$apt_log"; }' EXIT
   fi
 fi
 
@@ -102,12 +111,17 @@ if [ "$want_test" = 0 ] && [ -f ".venv/.ibusim-installed[test]" ] && [ "$(cat ".
   stamp=".venv/.ibusim-installed[test]"
 fi
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
-  echo "setup.sh: installing ibusim${extras} into .venv (under a minute the first time)"
+  echo "setup.sh: installing ibusim${extras} into .venv (about a minute the first time)"
+  # the browser assets are fetched meanwhile (npm, no Python package needed); checked below
+  .venv/bin/python scripts/solara_assets.py --packages-only >/dev/null 2>&1 &
+  assets_pid=$!
   # uv (from PyPI, into .venv) installs the same packages as pip, several times faster;
   # pip does it when uv cannot be had
   if [ -x .venv/bin/uv ] || .venv/bin/python -m pip install --quiet --disable-pip-version-check uv >/dev/null 2>&1; then
     installer=uv
-    .venv/bin/uv pip install --quiet --python .venv/bin/python -e ".${extras}" || installer=""
+    # --compile-bytecode: like pip, write the .pyc files now (with PYTHONDONTWRITEBYTECODE set,
+    # as on some machines, every process would otherwise compile pandas, scipy, ... again)
+    .venv/bin/uv pip install --quiet --compile-bytecode --python .venv/bin/python -e ".${extras}" || installer=""
   else
     installer=""
   fi
@@ -122,6 +136,9 @@ fi
 
 # Solara's browser assets (Vue app, requirejs, fonts, vega, ...) from the npm registry into
 # .venv/share/solara/cdn: without them the dashboard page stays blank offline. Fast when present.
+# (a failed early fetch is retried here, with its message)
+[ -z "$assets_pid" ] || wait "$assets_pid" || true
+assets_pid=""
 .venv/bin/python scripts/solara_assets.py || { echo "setup.sh: could not fetch the dashboard's browser assets (see the line above)" >&2; exit 1; }
 
 if [ -n "$apt_pid" ]; then

@@ -10,6 +10,7 @@ package, named exactly as Solara asks for it (``vega@5``, not ``vega@5.33.1``).
 
     .venv/bin/python scripts/solara_assets.py          # cache of this Python's Solara
     .venv/bin/python scripts/solara_assets.py DIR      # another cache directory
+    .venv/bin/python scripts/solara_assets.py --packages-only  # fetch only (before Solara is installed)
 
 The directory is, in order: the argument, ``$SOLARA_ASSETS_PROXY_CACHE_DIR`` (which the
 server reads too), ``<sys.prefix>/share/solara/cdn`` (the server's default).
@@ -18,6 +19,8 @@ Safe to rerun: a stamp file in the directory records the package list and the So
 version; when both match and every package is present it exits at once. Each package
 is unpacked into a temporary directory beside its final place and renamed into place,
 so an interrupted run never leaves a half-filled package that looks complete.
+``--packages-only`` fetches the missing packages and stops there (no stamp, no check of what
+Solara loads): scripts/setup.sh runs it beside the install, then the full check after it.
 Standard library only (it runs before anything else is checked).
 """
 
@@ -231,9 +234,12 @@ def fetch(npm: str, cache_dir: Path, names: list[str]) -> None:
             future.result()  # the first failure, in list order
 
 
-def fill(cache_dir: Path) -> list[str]:
-    """Fill ``cache_dir``; return the packages fetched (empty when it was up to date)."""
-    if up_to_date(cache_dir):
+def fill(cache_dir: Path, packages_only: bool = False) -> list[str]:
+    """Fill ``cache_dir``; return the packages fetched (empty when it was up to date).
+
+    With ``packages_only``, only fetch: no stamp, no check of the packages Solara loads.
+    """
+    if not packages_only and up_to_date(cache_dir):
         return []
     missing = [name for name in PACKAGES if not is_complete(cache_dir, name)]
     if missing:
@@ -243,6 +249,8 @@ def fill(cache_dir: Path) -> list[str]:
         except OSError as e:
             raise AssetError(f"cannot create {cache_dir}: {e.strerror or e}") from None
         fetch(npm, cache_dir, missing)
+    if packages_only:
+        return missing
     unknown = sorted(referenced_packages() - set(PACKAGES))
     if unknown:
         print(
@@ -257,12 +265,14 @@ def fill(cache_dir: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Fill the cache (``python scripts/solara_assets.py [CACHE_DIR]``); return the exit status."""
     args = sys.argv[1:] if argv is None else argv
+    packages_only = "--packages-only" in args
+    args = [a for a in args if a != "--packages-only"]
     if len(args) > 1 or any(a.startswith("-") for a in args):
-        print("usage: solara_assets.py [CACHE_DIR]", file=sys.stderr)
+        print("usage: solara_assets.py [--packages-only] [CACHE_DIR]", file=sys.stderr)
         return 2
     cache_dir = Path(args[0]) if args else default_cache_dir()
     try:
-        fetched = fill(cache_dir)
+        fetched = fill(cache_dir, packages_only=packages_only)
     except AssetError as e:
         print(f"solara_assets.py: {e}", file=sys.stderr)
         return 1
