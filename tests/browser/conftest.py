@@ -20,9 +20,7 @@ Fixtures
     swapped the panel (the tabs are lazy: a round trip) and its text stopped changing,
     and returns the panel's locator.
 
-Every test under tests/browser is marked ``browser`` (``pytest -m "not browser"`` skips them) and
-put in the xdist group "browser": under ``--dist loadgroup`` one worker runs them all, so the
-session fixtures above start once. Each test still gets its own page and browser context.
+Every test under tests/browser is marked ``browser`` (``pytest -m "not browser"`` skips them).
 Without Chromium or playwright they skip locally and fail when ``CI`` is true: set up with
 ``bash scripts/setup.sh --test``.
 """
@@ -84,9 +82,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if here in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
-            # with pytest-xdist's --dist loadgroup (pyproject's addopts) they all run on one worker,
-            # which then starts one dashboard server and one Chromium instead of one per worker
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.hookimpl(wrapper=True)
