@@ -42,6 +42,53 @@ find_python() {
   return 1
 }
 
+# The browser tests (tests/browser) drive Debian's Chromium through playwright; stress-ng
+# keeps both cores busy to show the suite green under load (.ci/run --under-load). One
+# apt-get step installs whichever of them is missing; it runs in the background, beside the
+# Python install and the asset fetch, and is waited for before the end (also on an error:
+# an apt-get stopped halfway would leave dpkg to repair).
+test_tools_missing() {
+  local what="the test tools (Chromium at /usr/bin/chromium for tests/browser, stress-ng for .ci/run --under-load)"
+  echo "setup.sh: $what: $1 (Debian: apt-get install -y chromium stress-ng; never 'playwright install')" >&2
+  exit 1
+}
+apt_pid=""
+apt_log=""
+assets_pid=""
+# on any exit before the end, let the background jobs finish rather than leave them running unseen
+wait_for_background() {
+  [ -z "$assets_pid" ] || wait "$assets_pid" 2>/dev/null || true
+  if [ -n "$apt_pid" ]; then
+    echo "setup.sh: waiting for apt-get to finish" >&2
+    wait "$apt_pid" 2>/dev/null || true
+    rm -f "$apt_log"
+  fi
+}
+trap wait_for_background EXIT
+if [ "$want_test" = 1 ]; then
+  packages=()
+  [ -x /usr/bin/chromium ] || packages+=(chromium)
+  command -v stress-ng >/dev/null 2>&1 || packages+=(stress-ng)
+  if [ "${#packages[@]}" -gt 0 ]; then
+    command -v apt-get >/dev/null 2>&1 || test_tools_missing "apt-get is not available here, install ${packages[*]} another way"
+    as_root=()
+    if [ "$(id -u)" != 0 ]; then
+      if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        as_root=(sudo -n)
+      else
+        test_tools_missing "installing ${packages[*]} needs root (or password-less sudo)"
+      fi
+    fi
+    echo "setup.sh: installing Debian's ${packages[*]} for the tests (apt-get, in the background: a minute or two)"
+    apt_log=$(mktemp)
+    {
+      ${as_root[@]+"${as_root[@]}"} apt-get update -q \
+        && ${as_root[@]+"${as_root[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}"
+    } </dev/null >"$apt_log" 2>&1 &
+    apt_pid=$!
+  fi
+fi
+
 if [ -x .venv/bin/python ] && ! is_ok_python .venv/bin/python; then
   echo "setup.sh: .venv has Python < 3.12; recreating it" >&2
   rm -rf .venv
@@ -65,46 +112,44 @@ if [ "$want_test" = 0 ] && [ -f ".venv/.ibusim-installed[test]" ] && [ "$(cat ".
 fi
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
   echo "setup.sh: installing ibusim${extras} into .venv (about a minute the first time)"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}" 2>&1 \
-    | grep -v "is ignored: it is neither a file nor a directory" || true
+  # the browser assets are fetched meanwhile (npm, no Python package needed); checked below
+  .venv/bin/python scripts/solara_assets.py --packages-only >/dev/null 2>&1 &
+  assets_pid=$!
+  # uv (from PyPI, into .venv) installs the same packages as pip, several times faster;
+  # pip does it when uv cannot be had
+  if [ -x .venv/bin/uv ] || .venv/bin/python -m pip install --quiet --disable-pip-version-check uv >/dev/null 2>&1; then
+    installer=uv
+    # --compile-bytecode: like pip, write the .pyc files now (with PYTHONDONTWRITEBYTECODE set,
+    # as on some machines, every process would otherwise compile pandas, scipy, ... again)
+    .venv/bin/uv pip install --quiet --compile-bytecode --python .venv/bin/python -e ".${extras}" || installer=""
+  else
+    installer=""
+  fi
+  if [ -z "$installer" ]; then
+    echo "setup.sh: uv could not install it (see above if it said why); installing with pip instead (slower)"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}" 2>&1 \
+      | grep -v "is ignored: it is neither a file nor a directory" || true
+  fi
   .venv/bin/python -c "import ibusim.model, ibusim.experiments, mesa" || { echo "setup.sh: install failed" >&2; exit 1; }
   echo "$hash" > "$stamp"
 fi
 
 # Solara's browser assets (Vue app, requirejs, fonts, vega, ...) from the npm registry into
 # .venv/share/solara/cdn: without them the dashboard page stays blank offline. Fast when present.
+# (a failed early fetch is retried here, with its message)
+[ -z "$assets_pid" ] || wait "$assets_pid" || true
+assets_pid=""
 .venv/bin/python scripts/solara_assets.py || { echo "setup.sh: could not fetch the dashboard's browser assets (see the line above)" >&2; exit 1; }
 
-# The browser tests (tests/browser) drive Debian's Chromium through playwright; stress-ng
-# keeps both cores busy to show the suite green under load (.ci/run --under-load). One
-# apt-get step installs whichever of them is missing.
-test_tools_missing() {
-  local what="the test tools (Chromium at /usr/bin/chromium for tests/browser, stress-ng for .ci/run --under-load)"
-  echo "setup.sh: $what: $1 (Debian: apt-get install -y chromium chromium-driver stress-ng; never 'playwright install')" >&2
-  exit 1
-}
-if [ "$want_test" = 1 ]; then
-  packages=()
-  [ -x /usr/bin/chromium ] || packages+=(chromium chromium-driver)
-  command -v stress-ng >/dev/null 2>&1 || packages+=(stress-ng)
-  if [ "${#packages[@]}" -gt 0 ]; then
-    command -v apt-get >/dev/null 2>&1 || test_tools_missing "apt-get is not available here, install ${packages[*]} another way"
-    as_root=()
-    if [ "$(id -u)" != 0 ]; then
-      if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-        as_root=(sudo -n)
-      else
-        test_tools_missing "installing ${packages[*]} needs root (or password-less sudo)"
-      fi
-    fi
-    echo "setup.sh: installing Debian's ${packages[*]} for the tests (apt-get, a minute or two)"
-    apt_log=$(mktemp)
-    if ! { ${as_root[@]+"${as_root[@]}"} apt-get update -q && ${as_root[@]+"${as_root[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}"; } >"$apt_log" 2>&1; then
-      tail -n 5 "$apt_log" >&2; rm -f "$apt_log"
-      test_tools_missing "apt-get failed (its last lines are above)"
-    fi
-    rm -f "$apt_log"
-    [ -x /usr/bin/chromium ] || test_tools_missing "apt-get ran but /usr/bin/chromium is missing"
-    command -v stress-ng >/dev/null 2>&1 || test_tools_missing "apt-get ran but stress-ng is missing"
+if [ -n "$apt_pid" ]; then
+  apt_status=0
+  wait "$apt_pid" || apt_status=$?
+  apt_pid=""
+  if [ "$apt_status" != 0 ]; then
+    tail -n 5 "$apt_log" >&2; rm -f "$apt_log"
+    test_tools_missing "apt-get failed (its last lines are above)"
   fi
+  rm -f "$apt_log"
+  [ -x /usr/bin/chromium ] || test_tools_missing "apt-get ran but /usr/bin/chromium is missing"
+  command -v stress-ng >/dev/null 2>&1 || test_tools_missing "apt-get ran but stress-ng is missing"
 fi

@@ -5,11 +5,12 @@ vega, mermaid, katex, ...) through the server's ``/_solara/cdn/<package>@<versio
 route. The server answers from its proxy cache, ``<dir>/<package>@<version>/<path>``,
 and only on a miss fetches from cdn.jsdelivr.net, which is unreachable here: the page
 stays blank and the server logs "Could not load URL". This script fills that cache with
-``npm pack`` (the npm registry is reachable), one directory per package, named exactly
-as Solara asks for it (``vega@5``, not ``vega@5.33.1``).
+``npm pack`` (the npm registry is reachable; one call for all packages), one directory per
+package, named exactly as Solara asks for it (``vega@5``, not ``vega@5.33.1``).
 
     .venv/bin/python scripts/solara_assets.py          # cache of this Python's Solara
     .venv/bin/python scripts/solara_assets.py DIR      # another cache directory
+    .venv/bin/python scripts/solara_assets.py --packages-only  # fetch only (before Solara is installed)
 
 The directory is, in order: the argument, ``$SOLARA_ASSETS_PROXY_CACHE_DIR`` (which the
 server reads too), ``<sys.prefix>/share/solara/cdn`` (the server's default).
@@ -18,6 +19,8 @@ Safe to rerun: a stamp file in the directory records the package list and the So
 version; when both match and every package is present it exits at once. Each package
 is unpacked into a temporary directory beside its final place and renamed into place,
 so an interrupted run never leaves a half-filled package that looks complete.
+``--packages-only`` fetches the missing packages and stops there (no stamp, no check of what
+Solara loads): scripts/setup.sh runs it beside the install, then the full check after it.
 Standard library only (it runs before anything else is checked).
 """
 
@@ -59,6 +62,10 @@ PARALLEL_PACKS = 4
 
 class AssetError(RuntimeError):
     """Filling the cache failed (one line, for the user)."""
+
+
+class NpmTimeout(AssetError):
+    """``npm pack`` did not finish in time (retrying package by package would not help)."""
 
 
 def default_cache_dir() -> Path:
@@ -136,38 +143,53 @@ def npm_executable() -> str:
     return npm
 
 
-def pack_and_unpack(npm: str, cache_dir: Path, name: str) -> None:
-    """``npm pack name`` and move the tarball's contents to ``cache_dir/name``, atomically."""
+def npm_pack(npm: str, names: list[str], dest: Path) -> list[Path]:
+    """``npm pack`` every package of ``names`` into ``dest`` in one call; their tarballs, in order.
+
+    One call, not one per package: each npm start costs about a CPU second, the downloads
+    run in parallel inside npm. Raises :class:`AssetError` naming the first error npm printed.
+    """
+    label = " ".join(names)
+    try:
+        proc = subprocess.run(
+            [npm, "pack", *names, "--json", "--ignore-scripts", "--pack-destination", str(dest)],
+            cwd=dest,
+            capture_output=True,
+            text=True,
+            timeout=NPM_TIMEOUT_S,
+        )
+    except subprocess.TimeoutExpired:
+        raise NpmTimeout(
+            f"npm pack {label} took more than {NPM_TIMEOUT_S} s (is the npm registry reachable?)"
+        ) from None
+    if proc.returncode != 0:
+        lines = [ln.strip() for ln in proc.stderr.splitlines() if ln.strip()]
+        errors = [
+            ln
+            for ln in lines
+            if ln.startswith(("npm error", "npm ERR!")) and not re.search(r" code |complete log of this run", ln)
+        ] or lines
+        detail = errors[0] if errors else f"exit status {proc.returncode}"
+        raise AssetError(f"npm pack {label} failed: {detail}")
+    try:
+        packed = [(entry["name"], dest / entry["filename"]) for entry in json.loads(proc.stdout)]
+    except (ValueError, TypeError, KeyError):
+        raise AssetError(f"npm pack {label}: unexpected output {proc.stdout[:200]!r}") from None
+    # "@scope/app@1.2.3" -> "@scope/app": npm lists the tarballs in the order it was given the names
+    if [name for name, _ in packed] != [spec.rsplit("@", 1)[0] for spec in names]:
+        raise AssetError(f"npm pack {label} packed {[name for name, _ in packed]}, not the packages asked for")
+    if not all(tarball.is_file() for _, tarball in packed):
+        raise AssetError(f"npm pack {label} listed tarballs it did not write")
+    return [tarball for _, tarball in packed]
+
+
+def unpack(tarball: Path, cache_dir: Path, name: str) -> None:
+    """Move the contents of npm tarball ``tarball`` to ``cache_dir/name``, atomically."""
     final = cache_dir / name
     final.parent.mkdir(parents=True, exist_ok=True)  # "@widgetti/" for scoped packages
     with tempfile.TemporaryDirectory(prefix=".tmp-", dir=final.parent) as tmp:
-        tmp_path = Path(tmp)
-        try:
-            proc = subprocess.run(
-                [npm, "pack", name, "--json", "--ignore-scripts", "--pack-destination", str(tmp_path)],
-                cwd=tmp_path,
-                capture_output=True,
-                text=True,
-                timeout=NPM_TIMEOUT_S,
-            )
-        except subprocess.TimeoutExpired:
-            raise AssetError(
-                f"npm pack {name} took more than {NPM_TIMEOUT_S} s (is the npm registry reachable?)"
-            ) from None
-        if proc.returncode != 0:
-            lines = [ln.strip() for ln in proc.stderr.splitlines() if ln.strip()]
-            errors = [
-                ln
-                for ln in lines
-                if ln.startswith(("npm error", "npm ERR!")) and not re.search(r" code |complete log of this run", ln)
-            ] or lines
-            detail = errors[0] if errors else f"exit status {proc.returncode}"
-            raise AssetError(f"npm pack {name} failed: {detail}")
-        tarballs = list(tmp_path.glob("*.tgz"))
-        if len(tarballs) != 1:
-            raise AssetError(f"npm pack {name} produced {len(tarballs)} tarballs in {tmp_path}, expected 1")
-        unpacked = tmp_path / "unpacked"
-        with tarfile.open(tarballs[0]) as tar:
+        unpacked = Path(tmp) / "unpacked"
+        with tarfile.open(tarball) as tar:
             tar.extractall(unpacked, filter="data")
         # npm tarballs hold one top-level directory, normally "package/"
         tops = list(unpacked.iterdir())
@@ -180,9 +202,44 @@ def pack_and_unpack(npm: str, cache_dir: Path, name: str) -> None:
         os.replace(tops[0], final)
 
 
-def fill(cache_dir: Path) -> list[str]:
-    """Fill ``cache_dir``; return the packages fetched (empty when it was up to date)."""
-    if up_to_date(cache_dir):
+def pack_and_unpack(npm: str, cache_dir: Path, name: str) -> None:
+    """``npm pack name`` and move the tarball's contents to ``cache_dir/name``, atomically."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".tmp-", dir=cache_dir) as tmp:
+        (tarball,) = npm_pack(npm, [name], Path(tmp))
+        unpack(tarball, cache_dir, name)
+
+
+def fetch(npm: str, cache_dir: Path, names: list[str]) -> None:
+    """Fill ``cache_dir`` with ``names``: one ``npm pack`` for all, else one per package.
+
+    When the call for all fails, each package is packed on its own (in parallel), so that
+    the error names the package at fault and the others are kept for the next run.
+    """
+    try:
+        with tempfile.TemporaryDirectory(prefix=".tmp-", dir=cache_dir) as tmp:
+            tarballs = npm_pack(npm, names, Path(tmp))
+            with ThreadPoolExecutor(max_workers=PARALLEL_PACKS) as pool:
+                for future in [pool.submit(unpack, t, cache_dir, n) for t, n in zip(tarballs, names)]:
+                    future.result()
+        return
+    except NpmTimeout:
+        raise
+    except AssetError:
+        if len(names) == 1:
+            raise
+    with ThreadPoolExecutor(max_workers=PARALLEL_PACKS) as pool:
+        futures = [pool.submit(pack_and_unpack, npm, cache_dir, name) for name in names]
+        for future in futures:
+            future.result()  # the first failure, in list order
+
+
+def fill(cache_dir: Path, packages_only: bool = False) -> list[str]:
+    """Fill ``cache_dir``; return the packages fetched (empty when it was up to date).
+
+    With ``packages_only``, only fetch: no stamp, no check of the packages Solara loads.
+    """
+    if not packages_only and up_to_date(cache_dir):
         return []
     missing = [name for name in PACKAGES if not is_complete(cache_dir, name)]
     if missing:
@@ -191,10 +248,9 @@ def fill(cache_dir: Path) -> list[str]:
             cache_dir.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise AssetError(f"cannot create {cache_dir}: {e.strerror or e}") from None
-        with ThreadPoolExecutor(max_workers=PARALLEL_PACKS) as pool:
-            futures = [pool.submit(pack_and_unpack, npm, cache_dir, name) for name in missing]
-            for future in futures:
-                future.result()  # the first failure, in list order
+        fetch(npm, cache_dir, missing)
+    if packages_only:
+        return missing
     unknown = sorted(referenced_packages() - set(PACKAGES))
     if unknown:
         print(
@@ -209,12 +265,14 @@ def fill(cache_dir: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Fill the cache (``python scripts/solara_assets.py [CACHE_DIR]``); return the exit status."""
     args = sys.argv[1:] if argv is None else argv
+    packages_only = "--packages-only" in args
+    args = [a for a in args if a != "--packages-only"]
     if len(args) > 1 or any(a.startswith("-") for a in args):
-        print("usage: solara_assets.py [CACHE_DIR]", file=sys.stderr)
+        print("usage: solara_assets.py [--packages-only] [CACHE_DIR]", file=sys.stderr)
         return 2
     cache_dir = Path(args[0]) if args else default_cache_dir()
     try:
-        fetched = fill(cache_dir)
+        fetched = fill(cache_dir, packages_only=packages_only)
     except AssetError as e:
         print(f"solara_assets.py: {e}", file=sys.stderr)
         return 1

@@ -210,7 +210,7 @@ def browser() -> Iterator["Browser"]:
     if PLAYWRIGHT_MISSING:
         unavailable(PLAYWRIGHT_MISSING)
     if not os.access(CHROMIUM, os.X_OK):
-        unavailable(f"{CHROMIUM} is missing (Debian: apt-get install -y chromium chromium-driver)")
+        unavailable(f"{CHROMIUM} is missing (Debian: apt-get install -y chromium)")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
