@@ -194,7 +194,10 @@ def _geometric(rng: np.random.Generator, prob: np.ndarray) -> np.ndarray:
     wait = rng.standard_exponential(prob.size)
     wait /= rate
     np.ceil(wait, out=wait)
-    return np.clip(wait, 1, _NEVER).astype(np.int64)
+    # clip to [1, _NEVER] with two in-place ufuncs: np.clip's Python wrapper costs ~9 us a call
+    np.maximum(wait, 1.0, out=wait)
+    np.minimum(wait, _NEVER, out=wait)
+    return wait.astype(np.int64)
 
 
 _NO_POSITIONS = np.empty(0, np.int64)
