@@ -87,6 +87,7 @@ class Agenda:
     """
 
     HORIZON = 16
+    SORT_ALL = 2048  # measured: up to this many mothers filed at once, sorting them all is cheaper than cutting first
 
     def __init__(self, weeks: int):
         self.weeks = weeks
@@ -101,7 +102,28 @@ class Agenda:
         """File ``idx`` under weeks ``due`` (weeks before 0 or at or after the end are dropped)."""
         if idx.size == 0:
             return
-        due = np.asarray(due)
+        if idx.size > self.SORT_ALL:
+            self._add_many(idx, np.asarray(due))
+            return
+        # few: the weeks as int16 (radix-sorted), those past the end as the end, those before 0 as -1
+        # (dropped); one stable sort of all by due week, then the weeks before the edge go to their buckets
+        # and the later ones to the pool, each a slice of the sorted arrays (fewer numpy calls than
+        # :meth:`_add_many`). Within a week the mothers keep the order they were filed in either way (the
+        # sorts are stable, and the pool is sorted stably again when it is bucketed).
+        week = np.minimum(due, self.weeks)
+        np.maximum(week, -1, out=week)
+        week = week.astype(self._week_type)
+        order = week.argsort(kind="stable")
+        week, idx = week[order], idx[order]  # copies: the agenda keeps its own (idx may be a view the caller reuses)
+        lo, edge, end = week.searchsorted(self._bounds())
+        if edge > lo:
+            self._bucket_sorted(idx[lo:edge], week[lo:edge])
+        if end > edge:
+            self._pool_idx.append(idx[edge:end])
+            self._pool_due.append(week[edge:end])
+
+    def _add_many(self, idx: np.ndarray, due: np.ndarray) -> None:
+        """:meth:`add` for many mothers: only those due before the edge are sorted; the others are pooled as filed."""
         lo, hi = int(due.min()), int(due.max())
         if lo >= 0 and hi < self.weeks:
             idx = idx.copy()  # the agenda keeps its own copy (idx may be a view the caller reuses)
@@ -127,6 +149,22 @@ class Agenda:
             idx, due = idx[far], due[far]
         self._pool_idx.append(idx)
         self._pool_due.append(due)
+
+    def _bounds(self) -> np.ndarray:
+        """Week 0, the edge and the end, as due weeks: where :meth:`add` cuts the sorted weeks."""
+        return np.array((0, self._edge, self.weeks), self._week_type)
+
+    def _bucket_sorted(self, idx: np.ndarray, due: np.ndarray) -> None:
+        """Append ``idx`` to the buckets of weeks ``due`` (sorted, before the edge), keeping their order."""
+        lo, hi = int(due[0]), int(due[-1])
+        if lo == hi:
+            self._due[lo].append(idx)
+            return
+        start = 0
+        for week, count in enumerate(np.bincount(due - lo).tolist(), lo):
+            if count:
+                self._due[week].append(idx[start : start + count])
+                start += count
 
     def _bucket(self, idx: np.ndarray, due: np.ndarray, lo: int) -> None:
         """Append ``idx`` to the buckets of weeks ``due`` (from ``lo`` on, before the edge), keeping their order."""
