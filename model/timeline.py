@@ -92,11 +92,17 @@ class Agenda:
     def __init__(self, weeks: int):
         self.weeks = weeks
         self._due: list[list[np.ndarray]] = [[] for _ in range(weeks)]
-        self._edge = 0  # weeks before the edge are in buckets; later ones wait in the pool
+        # weeks before the edge (``_edge``, set by _set_edge) are in buckets; later ones wait in the pool
         self._pool_idx: list[np.ndarray] = []
         self._pool_due: list[np.ndarray] = []
         # due weeks kept as int16 when they fit: numpy sorts them by radix then, several times faster
         self._week_type = np.int16 if weeks <= np.iinfo(np.int16).max else np.int64
+        self._set_edge(0)
+
+    def _set_edge(self, edge: int) -> None:
+        """Move the edge; ``_cuts`` (week 0, the edge, the end) is where :meth:`add` cuts its sorted weeks."""
+        self._edge = edge
+        self._cuts = np.array((0, edge, self.weeks), self._week_type)
 
     def add(self, idx: np.ndarray, due: np.ndarray) -> None:
         """File ``idx`` under weeks ``due`` (weeks before 0 or at or after the end are dropped)."""
@@ -115,7 +121,7 @@ class Agenda:
         week = week.astype(self._week_type)
         order = week.argsort(kind="stable")
         week, idx = week[order], idx[order]  # copies: the agenda keeps its own (idx may be a view the caller reuses)
-        lo, edge, end = week.searchsorted(self._bounds())
+        lo, edge, end = week.searchsorted(self._cuts)
         if edge > lo:
             self._bucket_sorted(idx[lo:edge], week[lo:edge])
         if end > edge:
@@ -150,10 +156,6 @@ class Agenda:
         self._pool_idx.append(idx)
         self._pool_due.append(due)
 
-    def _bounds(self) -> np.ndarray:
-        """Week 0, the edge and the end, as due weeks: where :meth:`add` cuts the sorted weeks."""
-        return np.array((0, self._edge, self.weeks), self._week_type)
-
     def _bucket_sorted(self, idx: np.ndarray, due: np.ndarray) -> None:
         """Append ``idx`` to the buckets of weeks ``due`` (sorted, before the edge), keeping their order."""
         lo, hi = int(due[0]), int(due[-1])
@@ -186,7 +188,8 @@ class Agenda:
         if week >= self.weeks:
             return np.empty(0, np.int64)
         if week >= self._edge:
-            edge, self._edge = self._edge, min(self.weeks, week + self.HORIZON)
+            edge = self._edge
+            self._set_edge(min(self.weeks, week + self.HORIZON))
             if self._pool_idx:
                 idx, due = np.concatenate(self._pool_idx), np.concatenate(self._pool_due)
                 near = due < self._edge
