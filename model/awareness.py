@@ -64,7 +64,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import timeline
+from . import patterns, timeline
 from .rule import Flow, Rule
 from .states import UNAWARE, Role, Stage
 
@@ -189,7 +189,8 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
         _file_talk(model, week, rng)
         parts.append(model.aware_wom_agenda.pop(week))
     new = np.concatenate(parts)
-    new = np.unique(new[model.stage[new] == UNAWARE])  # in id order; reached by two clocks: once
+    # in id order; reached by two clocks: once (sorting, not np.unique: its hash-based path is slow here)
+    new = patterns.unique_counts(new[model.stage[new] == UNAWARE])[0]
     model.make_aware(new)
     return {"aware": new}
 

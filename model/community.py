@@ -45,7 +45,7 @@ import numpy as np
 
 from . import communication, metrics, states, survey, timeline
 from .agents import Admin, Brand, Mother
-from .network import neighbours, small_world
+from .network import contacts, small_world
 from .parameters import PROGRAMMES
 from .population import make_population
 from .rule import Rule
@@ -320,7 +320,7 @@ class CommunityModel(mesa.Model):
             return
         self.talk_total += weight * idx.size
         if self.p["mixing"] == "network":
-            nb, _ = neighbours(self.ties, idx)
+            nb = contacts(self.ties, idx)
             np.add.at(self.exposure, nb, np.float32(weight))
             # awareness starts a word-of-mouth clock for each of these contacts (model/awareness.py)
             self.exposure_changed.append((nb, weight))

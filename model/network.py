@@ -9,7 +9,8 @@ arrays (``indptr``, ``indices``) built with numpy from the model's generator, so
 a million mothers take a second, not the minutes networkx would; use
 :func:`to_networkx` for analysis of small populations.
 
-Word of mouth (model/awareness.py) reads it through :func:`neighbours`.
+Word of mouth (model/awareness.py, through ``CommunityModel.add_talk``) and the alumnae ties
+(model/progress.py) read it through :func:`contacts`.
 
 Parameters read: ties_per_side (through the model: degree 2 x ties_per_side), long_tie_share.
 """
@@ -63,13 +64,26 @@ def small_world(n: int, k: int, beta: float, rng: np.random.Generator) -> Ties:
 def neighbours(ties: Ties, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """All neighbours of ``nodes``: (neighbour ids, position in ``nodes`` of their source)."""
     nodes = np.asarray(nodes, dtype=np.int64)
-    starts, ends = ties.indptr[nodes], ties.indptr[nodes + 1]
-    lens = ends - starts
-    if lens.sum() == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    owner = np.repeat(np.arange(nodes.size), lens)
-    offs = np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens)
-    return ties.indices[np.repeat(starts, lens) + offs].astype(np.int64), owner
+    nb = contacts(ties, nodes)
+    return nb, np.arange(nodes.size).repeat(ties.indptr[nodes + 1] - ties.indptr[nodes])
+
+
+def contacts(ties: Ties, nodes: np.ndarray) -> np.ndarray:
+    """All neighbours of ``nodes`` (int64), node after node, in CSR order: :func:`neighbours` without the owners.
+
+    The weekly rules call it for the newly aware and the new alumnae: one ``repeat`` builds the read
+    positions (output slot ``j`` of node ``o`` reads ``indices[start_o + j - first_o]``, ``first_o`` the
+    node's first output slot), a few numpy calls whatever the number of nodes.
+    """
+    nodes = np.asarray(nodes, dtype=np.int64)
+    starts = ties.indptr[nodes]
+    lens = ties.indptr[nodes + 1] - starts
+    ends = lens.cumsum()
+    total = int(ends[-1]) if ends.size else 0
+    if total == 0:
+        return np.empty(0, np.int64)
+    pos = np.arange(total) + (starts - (ends - lens)).repeat(lens)
+    return ties.indices[pos].astype(np.int64)
 
 
 def to_networkx(ties: Ties):

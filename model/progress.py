@@ -39,7 +39,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import capacity
-from .network import neighbours
+from .network import contacts
 from .parameters import PROGRAMMES
 from .rule import Flow, Rule, State, per_programme
 from .states import FREE_CLASS, IN_CLASS, NO_CLASS, Stage
@@ -173,7 +173,7 @@ def completions(model, done: np.ndarray, prog: np.ndarray, rng: np.random.Genera
         new_alumnae = paid_done[~model.alumna[paid_done]]
         model.alumna[paid_done] = True
         if new_alumnae.size:
-            nb, _ = neighbours(model.ties, new_alumnae)
+            nb = contacts(model.ties, new_alumnae)
             np.add.at(model.alumnae_ties, nb, model.alumnae_ties.dtype.type(1))  # own type: no slow casting path
         out.update(
             completed_paid=paid_done[~scholars],

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ibusim.model import CommunityModel
-from ibusim.model.network import Ties, neighbours, small_world, to_networkx
+from ibusim.model.network import Ties, contacts, neighbours, small_world, to_networkx
 
 
 def graph(n=2000, k=10, beta=0.05, seed=0) -> Ties:
@@ -120,6 +120,21 @@ def test_neighbours_lists_each_contact_with_its_owner():
         np.testing.assert_array_equal(np.sort(nb[owner == pos]), np.sort(t.indices[t.indptr[i] : t.indptr[i + 1]]))
     empty_nb, empty_owner = neighbours(t, np.array([], np.int64))
     assert empty_nb.size == 0 and empty_owner.size == 0
+
+
+def test_contacts_are_each_nodes_ties_in_order():
+    t = graph(n=500, k=6, beta=0.2)
+    indptr = t.indptr.copy()
+    indptr[101] = indptr[100]  # node 100 loses its ties (node 101 gains them): a node with none among the others
+    t = Ties(indptr, t.indices)
+    nodes = np.array([5, 100, 0, 5, 499, 100])
+    nb = contacts(t, nodes)
+    expect = np.concatenate([t.indices[t.indptr[i] : t.indptr[i + 1]] for i in nodes])
+    np.testing.assert_array_equal(nb, expect)
+    assert nb.dtype == np.int64
+    np.testing.assert_array_equal(nb, neighbours(t, nodes)[0])
+    assert contacts(t, np.array([], np.int64)).size == 0
+    assert contacts(t, np.array([100])).size == 0
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 5, 12])

@@ -176,10 +176,15 @@ def test_agenda_keeps_its_own_copy_of_the_ids():
         st.tuples(st.integers(0, 3), st.lists(st.tuples(st.integers(0, 999), st.integers(-3, 90)), max_size=30)),
         max_size=40,
     ),
+    sort_all=st.sampled_from([0, 8, timeline.Agenda.SORT_ALL]),
 )
-def test_agenda_matches_a_list_of_entries(weeks, calls):
-    """Filing and popping, week after week, as a plain list of (id, week) entries would."""
+def test_agenda_matches_a_list_of_entries(weeks, calls, sort_all):
+    """Filing and popping, week after week, as a plain list of (id, week) entries would.
+
+    ``sort_all``: filings of more mothers than this take the many-mothers path (both paths are checked).
+    """
     ag = timeline.Agenda(weeks)
+    ag.SORT_ALL = sort_all
     pending: list[tuple[int, int]] = []
     week = 0
     for pops, entries in calls:
