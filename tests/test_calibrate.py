@@ -360,10 +360,12 @@ def test_pipeline_miniature_runs_every_step_and_resumes(mini):
         calibration_pipeline.run_pipeline(out, calibration_pipeline.SIZES["mini"], workers=1, progress=False)
 
 
-def test_report_writes_the_calibration_section(mini, tmp_path):
+def test_report_writes_the_calibration_section(mini, tmp_path, monkeypatch):
     from ibusim.experiments import report
 
     out, _ = mini
+    # the validation sections run the full-size model (tests/test_secondary.py tests them); not here
+    monkeypatch.setattr(report, "VALIDATION_MODULES", ())
     page = report.write(folder=out, readme=tmp_path / "README.md", changes=SMALL).read_text()
     for heading in (
         "### Posterior",
