@@ -300,6 +300,15 @@ class _Batches:
         self.todo.extendleft(reversed(tasks))
 
 
+# Dask waits. The connect timeout to an existing scheduler is Dask's configuration key
+# ``ibusim.scheduler-timeout`` (default 10 s; e.g. the environment variable DASK_IBUSIM__SCHEDULER_TIMEOUT=2s).
+# A batch with no result LOST_TASK_GRACE_S per run beyond its time limit (x 1.1), plus LOST_TASK_SLACK_S, after
+# it was queued is lost: Dask sometimes loses track of a task whose worker died.
+SCHEDULER_CONNECT_TIMEOUT = "10s"
+LOST_TASK_GRACE_S = 5.0
+LOST_TASK_SLACK_S = 10.0
+
+
 class _FuturesRunner(_Runner):
     """Any concurrent.futures Executor (Dask's included): batches, a bounded number in flight."""
 
@@ -321,7 +330,11 @@ class _FuturesRunner(_Runner):
                 f = self.ex.submit(_run_batch, batch, runner, self.limits)
                 pending[f] = batch
                 if self.limits.time_s is not None:  # queued behind one batch at most, each run within its limit
-                    deadline[f] = time.monotonic() + 2 * len(batch) * (self.limits.time_s * 1.1 + 5) + 10
+                    deadline[f] = (
+                        time.monotonic()
+                        + 2 * len(batch) * (self.limits.time_s * 1.1 + LOST_TASK_GRACE_S)
+                        + LOST_TASK_SLACK_S
+                    )
 
         try:
             submit()
@@ -358,7 +371,7 @@ def _dask_runner(workers: int | None, scheduler: str | None, limits: Limits) -> 
         raise ExecutionError("the dask executor needs 'distributed' installed") from None
     try:
         if scheduler:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler, timeout=dask.config.get("ibusim.scheduler-timeout", SCHEDULER_CONNECT_TIMEOUT))
             cluster = None
         else:
             n = workers or os.cpu_count() or 1

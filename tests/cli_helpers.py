@@ -6,6 +6,7 @@ Used by test_cli, test_sweep and test_dashboard_server: in-process and as the re
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,9 +26,16 @@ def main(argv, capsys) -> tuple[int, str, str]:
     return status, out, err
 
 
-def ibusim(*args, cwd, timeout=120) -> subprocess.CompletedProcess:
-    """The real console script."""
-    return subprocess.run([str(IBUSIM), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=timeout)
+def ibusim(*args, cwd, timeout=120, env=None) -> subprocess.CompletedProcess:
+    """The real console script (``env``: variables added to this process's environment)."""
+    return subprocess.run(
+        [str(IBUSIM), *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=None if env is None else {**os.environ, **env},
+    )
 
 
 def assert_one_line_error(status, err, *fragments) -> str:
