@@ -338,7 +338,12 @@ def evaluate(
     sets = [dict(p) for p in param_sets]
     seeds = [int(s) for s in seeds]
     tasks = [{"params": p, "seed": s, "set": i} for i, p in enumerate(sets) for s in seeds]
-    results = run_many(tasks, runner, executor=executor, workers=workers, scheduler=scheduler, limits=limits)
+    return _run(tasks, runner, executor=executor, workers=workers, scheduler=scheduler, limits=limits)
+
+
+def _run(tasks: list[dict], runner: Callable[[dict, int], dict], **execution: Any) -> pd.DataFrame:
+    """Run tasks (``params``, ``seed``, ``set``) through run_many; one row per run, sorted; RuntimeError on failure."""
+    results = run_many(tasks, runner, **execution)
     failed = [r for r in results if not r["ok"]]
     if failed:
         raise RuntimeError(f"{len(failed)} of {len(results)} runs failed; first: {failed[0]['reason']}")
@@ -418,11 +423,7 @@ def results_section(
         sample = posterior_draws(None, draws, seed=1)
         where = f"the `ipm` preset at {draws} seeds (no posterior in `{folder}`)"
     tasks = [{"params": {"scenario": "ipm", **d.changes}, "seed": d.seed, "set": d.draw} for d in sample]
-    results = run_many(tasks, run_patterns, executor=executor)
-    failed = [r for r in results if not r["ok"]]
-    if failed:
-        raise RuntimeError(f"{len(failed)} of {len(results)} runs failed; first: {failed[0]['reason']}")
-    df = pd.DataFrame([{"set": r["set"], "seed": r["seed"], **r["outcomes"]} for r in results])
+    df = _run(tasks, run_patterns, executor=executor)
     fr = nullmodel.fit()
     lines = [
         "## Secondary patterns (never fitted)",
