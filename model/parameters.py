@@ -76,6 +76,7 @@ class Param:
     prior_scale: str = "linear"  # "linear": uniform on [low, high]; "log": log-uniform (uniform in log10)
     prior_source: str = ""  # where the prior comes from (literature, analogue, first principles), never the targets
     calibrated_by: str = ""  # the calibration multiplier (MULTIPLIERS) that sets this parameter, if any
+    label: str = ""  # a plain English name for people (the msgid; Indonesian in the catalogue); "" = the name
 
     def __post_init__(self):
         if self.provenance not in PROVENANCES:
@@ -2520,10 +2521,14 @@ def parse_number(text: str, integer: bool, what: str) -> int | float:
     return int(t) if integer else float(t)
 
 
-def parse_value(name: str, text: str) -> Any:
-    """Parse a command-line string for parameter ``name`` (then validate with check).
+def parse_value(name: str, text: str, lang: str | None = None) -> Any:
+    """Parse a string typed for parameter ``name`` (then validate with check).
 
-    Whitespace around the value is ignored; numbers follow :func:`parse_number`.
+    Whitespace around the value is ignored. ``lang`` None (scenario files, scripts): numbers as the
+    command line writes them (:func:`parse_number`: ASCII digits, a decimal point, no thousands
+    separators). ``lang`` "id" or "en" (a person typing in that language, ``--lang``, the dashboard):
+    numbers as that reader writes them (:func:`ibusim.numbers.parse_number`: ``Rp 1.500.000`` and
+    ``0,05`` in Indonesian), ambiguous ones refused; true/false also as "ya"/"tidak" in Indonesian.
     """
     if name not in PARAMS:
         raise ParameterError(f"unknown parameter {show(name)}{_suggest(name)}")
@@ -2532,17 +2537,50 @@ def parse_value(name: str, text: str) -> Any:
     bad = f"parameter '{name}' = {show(text)} is not allowed: expected {p.allowed}"
     if p.type == "bool":
         low = t.lower()
-        if low in ("true", "1", "yes", "on"):
+        if low in ("true", "1", "yes", "on") or (lang == "id" and low in ("ya", "benar")):
             return True
-        if low in ("false", "0", "no", "off"):
+        if low in ("false", "0", "no", "off") or (lang == "id" and low in ("tidak", "salah")):
             return False
         raise ParameterError(bad)
     if p.type in ("int", "float"):
-        problem = number_problem(t, p.type == "int")
-        if problem:
-            raise ParameterError(f"{bad} ({problem})")
-        return check(p, int(t) if p.type == "int" else float(t))
+        if lang is None:
+            problem = number_problem(t, p.type == "int")
+            if problem:
+                raise ParameterError(f"{bad} ({problem})")
+            return check(p, int(t) if p.type == "int" else float(t))
+        from ibusim.numbers import NumberError, kind_for
+        from ibusim.numbers import parse_number as read_number
+
+        try:
+            value = read_number(t, lang, kind_for(p.unit, p.type), integer=p.type == "int")
+        except NumberError as e:
+            raise ParameterError(f"{name}: {e}") from None
+        return check(p, value)
     return check(p, t)
+
+
+TEXT_FIELDS = ("label", "help", "unit", "allowed")
+
+
+def text(p: Param | str, what: str, lang: str = "en") -> str:
+    """A parameter's ``label``, ``help``, ``unit`` or ``allowed`` values, as a person reads them in ``lang``.
+
+    The declarations are written in English (the msgids); the Indonesian is in the catalogue
+    (``ibusim/locale/id/LC_MESSAGES/ibusim.po``, docs/TRANSLATING.md). A parameter without a ``label``
+    is shown by its name. A string the catalogue lacks is shown in English (``tests/test_parameters.py``
+    fails on it).
+    """
+    from ibusim.i18n import gettext
+
+    p = PARAMS[p] if isinstance(p, str) else p
+    if what not in TEXT_FIELDS:
+        raise ValueError(f"what {what!r}: expected one of {', '.join(TEXT_FIELDS)}")
+    if what == "allowed":
+        return p.allowed
+    english = (p.label or p.name) if what == "label" else getattr(p, what)
+    if not english:
+        return english
+    return gettext(lang)(english)
 
 
 def to_dict(p: Param, value: Any = None) -> dict[str, Any]:
