@@ -29,6 +29,7 @@ from typing import Any
 
 import pandas as pd
 
+from ibusim.i18n import check_language
 from ibusim.model import CommunityModel
 from ibusim.model.parameters import DEFAULTS, GROUPS, PARAMS, ParameterError, check, parse_value, validate
 from ibusim.model.scenarios import load, parse, presets, to_toml
@@ -98,7 +99,8 @@ class Session:
 
     message = ""  # the last form-wide problem (cross-parameter rule, bad file, fields to fix)
 
-    def __init__(self, preset: str = "ipm", seed: int = 1, changes: dict[str, Any] | None = None):
+    def __init__(self, preset: str = "ipm", seed: int = 1, changes: dict[str, Any] | None = None, lang: str = "en"):
+        self.lang = check_language(lang)  # "id" or "en": the language this session's page is shown in
         self.source = preset  # preset name, or the name of a loaded scenario file
         self.form: dict[str, Any] = load(preset)
         self.form.update(changes or {})  # e.g. a smaller population for tests (validated by reset)
