@@ -8,9 +8,11 @@ analyses (``SENSITIVITY``; resumable sweeps), then writes ``results/README.md``:
 (median, 5-95%, prior and its source, posterior/prior sd), the joint and per-figure
 posterior-predictive coverage against the goals, the leave-one-out table, the recovery coverage,
 identifiability (sd ratios and strong correlations), convergence (epsilon and ESS per generation)
-and the wall times; then the simulated-vs-observed table of the ``ipm`` preset with seed 1 and the
-sensitivity indices. Sections of other validation modules are added when those modules exist
-(:data:`VALIDATION_MODULES`, the hook :func:`validation_sections`).
+and the wall times; the 2025-2027 forecast of IPM and of one counterfactual (no free entry class) over
+the posterior's draws (:data:`FORECAST`, made by ``ibusim forecast`` once the posterior exists); then the
+simulated-vs-observed table of the ``ipm`` preset with seed 1 and the sensitivity indices. Sections of
+other validation modules are added when those modules exist (:data:`VALIDATION_MODULES`, the hook
+:func:`validation_sections`).
 """
 
 from __future__ import annotations
@@ -44,6 +46,10 @@ SENSITIVITY = (
 # ``results_section() -> list[str]`` (Markdown lines) gets its section on the page, after the calibration's;
 # a module that is absent is left out (no placeholder).
 VALIDATION_MODULES = ("ibusim.experiments.secondary",)  # its section holds the null model's comparison too
+# the forecast on the page (issue 11, requirement 6): IPM and one counterfactual over the posterior's draws
+FORECAST = Path("results/forecast-ipm")
+FORECAST_VARIANTS = ("ipm=ipm", "no-free-class=ipm:free_class=false")
+FORECAST_DRAWS = 100
 
 
 def validation_sections() -> list[str]:
@@ -276,7 +282,40 @@ def calibration_section(folder: Path) -> list[str]:
     return lines
 
 
-def write(folder: Path = FOLDER, readme: Path = README, changes: dict | None = None) -> Path:
+def forecast_section(folder: Path, page_dir: Path) -> list[str]:
+    """The forecast of :data:`FORECAST_VARIANTS` read back from ``folder`` (``ibusim forecast``'s folder).
+
+    A missing folder gives a line saying so and how to make it (no table is made up).
+    """
+    from .forecast import load_forecast
+    from .forecast import markdown as forecast_markdown
+
+    command = (
+        f"ibusim forecast {' '.join(FORECAST_VARIANTS)} --posterior {FOLDER} --draws {FORECAST_DRAWS} --out {folder}"
+    )
+    lines = ["## Forecast 2025-2027 over the posterior (issue 11)", ""]
+    if not (folder / "forecast.csv").is_file():
+        return lines + [f"Not run yet: `{command}` (or `python -m ibusim.experiments.report`) makes it.", ""]
+    result = load_forecast(folder)
+    lines += [
+        f"`{command}`. Every run is one posterior draw with its own model seed; the counterfactual runs over the",
+        "same draws and seeds, so its differences are paired. The intervals carry the posterior's parameter",
+        "uncertainty and the model's noise, not the structural uncertainty of what the forecast assumes (every",
+        "programme keeps its 2024 rhythm, the scholarship stops after its six observed batches; docs/ODD.md,",
+        '"Forecasts").',
+        "",
+        forecast_markdown(result),
+        "",
+    ]
+    png = folder / "forecast.png"
+    if png.exists():
+        lines += [f"![forecast]({png.relative_to(page_dir) if png.is_relative_to(page_dir) else png})", ""]
+    return lines
+
+
+def write(
+    folder: Path = FOLDER, readme: Path = README, changes: dict | None = None, forecast_folder: Path = FORECAST
+) -> Path:
     """Write the results page from the pipeline folder ``folder`` (atomically); return its path.
 
     ``changes``: parameter changes applied to the ``ipm`` run on the page (e.g. a small population, in tests).
@@ -293,6 +332,7 @@ def write(folder: Path = FOLDER, readme: Path = README, changes: dict | None = N
         "",
     ]
     lines += calibration_section(folder)
+    lines += forecast_section(forecast_folder, readme.parent)
     lines += validation_sections()
     lines += [
         "### The `ipm` preset, seed 1 (`ibusim run`)",
@@ -376,9 +416,13 @@ def sensitivity_section(spec_file: str, folder: Path, page_dir: Path) -> list[st
 def main() -> None:
     """Run (or resume) the calibration pipeline and the example sensitivity sweeps, write results/README.md."""
     from . import sensitivity
+    from .compare import parse_variant
+    from .forecast import forecast
     from .spec import load_spec
 
     calibration_pipeline.run_pipeline(FOLDER, calibration_pipeline.SIZES[SIZE])
+    if not (FORECAST / "forecast.csv").is_file():
+        forecast([parse_variant(v) for v in FORECAST_VARIANTS], FOLDER, draws=FORECAST_DRAWS, out=FORECAST)
     for spec_file, folder in SENSITIVITY:  # resumable sweeps: finished runs are reused
         sensitivity.run(load_spec(spec_file), folder, progress=False)
     print(f"wrote {write()}")

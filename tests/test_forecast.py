@@ -111,6 +111,19 @@ def test_markdown_and_reading_a_folder_back(two_variants):
     assert markdown(again) == text == (out / "forecast.md").read_text().rstrip("\n")
 
 
+def test_results_page_forecast_section(two_variants, tmp_path):
+    """results/README.md's forecast section: the folder's tables and chart, or a line saying it is not run."""
+    from ibusim.experiments import report
+
+    res, out = two_variants
+    lines = report.forecast_section(out, out.parent)
+    page = "\n".join(lines)
+    assert page.startswith("## Forecast 2025-2027") and markdown(res) in page
+    assert "Counterfactual 'no-free'" in page and "![forecast](fc/forecast.png)" in page
+    missing = "\n".join(report.forecast_section(tmp_path / "none", tmp_path))
+    assert "Not run yet" in missing and "| figure |" not in missing
+
+
 def test_forecast_is_reproducible(calibration, two_variants, tmp_path):
     res, _ = two_variants
     variants = [parse_variant(f"ipm=ipm:{TINY}"), parse_variant(f"no-free=ipm:{TINY},free_class=false")]
