@@ -27,7 +27,9 @@ locale naming Indonesian or English), they are read as a reader of that language
 is refused as ambiguous (500 or 500000?). With no language chosen anywhere (e.g. ``LANG=C``), they are
 read strictly, as a scenario file writes them: ASCII digits, a decimal point, at most one underscore
 between digits; ``500.000``, ``0,05`` and non-ASCII digits are refused, saying how to write them.
-Nothing is ever misread. Scenario and spec TOML files are read the same way whatever the language.
+The numeric options (``--seed``, ``--replications``, ``--run-time-limit``, ...) follow the same rule
+(``--seed 1.000`` is 1000 with ``--lang id``). Nothing is ever misread. Scenario and spec TOML files are
+read the same way whatever the language.
 
 Bad input (unknown scenario, unknown or out-of-range parameter, malformed ``--set``, unwritable
 output, an unknown ``--lang`` or ``IBUSIM_LANG``) exits with status 2 and one line on stderr. A model
@@ -151,22 +153,23 @@ PORT_WHAT = N_("port must be an integer in 1-65535")
 UNTIL_WHAT = N_("--until must be a year in 2000-2100")
 
 
-def _int_in(minimum: int, maximum: int, what: str, lang: str = "en"):
-    """An argparse type: an integer in [minimum, maximum], ASCII digits only (one-line error otherwise).
+def _int_in(minimum: int, maximum: int, what: str, lang: str = "en", numbers: str | None = None):
+    """An argparse type: an integer in [minimum, maximum] (one-line error otherwise).
 
-    ``what`` is an English message (marked with ``N_``), shown in ``lang``.
+    ``what`` is an English message (marked with ``N_``), shown in ``lang``. ``numbers`` None: ASCII digits
+    only; "id" or "en": as a reader of that language writes a count (``1.000`` in Indonesian).
     """
     _ = gettext(lang)
 
     def parse(text: str) -> int:
         from ibusim.model.parameters import number_problem, show
 
-        problem = number_problem(text.strip(), True)
+        problem = _problem(text, numbers, "count") if numbers else number_problem(text.strip(), True)
         if problem:
             raise argparse.ArgumentTypeError(
                 _("{what}, got {value} ({problem})").format(what=_(what), value=show(text), problem=problem)
             )
-        value = int(text.strip())
+        value = _read(text, numbers, "count")
         if not minimum <= value <= maximum:
             raise argparse.ArgumentTypeError(_("{what}, got {value}").format(what=_(what), value=show(value)))
         return value
@@ -174,19 +177,39 @@ def _int_in(minimum: int, maximum: int, what: str, lang: str = "en"):
     return parse
 
 
-def _non_negative_in(lang: str = "en"):
-    """An argparse type: a finite number >= 0, ASCII digits only."""
+def _problem(text: str, numbers: str, kind: str) -> str | None:
+    """Why ``text`` is not a number as a reader of ``numbers`` writes one (in that language), or None."""
+    from ibusim.numbers import NumberError, parse_number
+
+    try:
+        parse_number(text, numbers, kind, integer=kind == "count")
+    except NumberError as e:
+        return str(e)
+    return None
+
+
+def _read(text: str, numbers: str | None, kind: str) -> int | float:
+    """``text`` (already checked) as a number: strictly (``numbers`` None) or as ``numbers``' readers write it."""
+    if numbers is None:
+        return int(text.strip()) if kind == "count" else float(text.strip())
+    from ibusim.numbers import parse_number
+
+    return parse_number(text, numbers, kind, integer=kind == "count")
+
+
+def _non_negative_in(lang: str = "en", numbers: str | None = None):
+    """An argparse type: a finite number >= 0 (``numbers``: as in :func:`_int_in`)."""
     _ = gettext(lang)
 
     def parse(text: str) -> float:
         from ibusim.model.parameters import number_problem, show
 
-        problem = number_problem(text.strip(), False)
+        problem = _problem(text, numbers, "rate") if numbers else number_problem(text.strip(), False)
         if problem:
             raise argparse.ArgumentTypeError(
                 _("expected a finite number >= 0, got {value} ({problem})").format(value=show(text), problem=problem)
             )
-        value = float(text.strip())
+        value = _read(text, numbers, "rate")
         if not 0 <= value < float("inf"):
             raise argparse.ArgumentTypeError(_("expected a finite number >= 0, got {value}").format(value=show(text)))
         return value
@@ -907,12 +930,12 @@ def cmd_dashboard(args) -> int:
     return serve(args.host, args.port)
 
 
-def _limit_options(parser, lang: str = "en") -> None:
+def _limit_options(parser, lang: str = "en", numbers: str | None = None) -> None:
     """The per-run limit options of the commands that run many models (default: the spec's, else 600 s, 4096 MB)."""
     _ = gettext(lang)
     parser.add_argument(
         "--run-time-limit",
-        type=_non_negative_in(lang),
+        type=_non_negative_in(lang, numbers),
         default=None,
         metavar=_("SECONDS"),
         help=_(
@@ -922,14 +945,14 @@ def _limit_options(parser, lang: str = "en") -> None:
     )
     parser.add_argument(
         "--run-memory-limit",
-        type=_non_negative_in(lang),
+        type=_non_negative_in(lang, numbers),
         default=None,
         metavar="MB",
         help=_("memory limit per run (default: the spec's run_memory_limit_mb, else 4096; 0: none)"),
     )
 
 
-def _executor_options(parser, lang: str = "en") -> None:
+def _executor_options(parser, lang: str = "en", numbers: str | None = None) -> None:
     """``--executor``, ``--workers`` and ``--scheduler``."""
     _ = gettext(lang)
     parser.add_argument(
@@ -940,7 +963,7 @@ def _executor_options(parser, lang: str = "en") -> None:
     )
     parser.add_argument(
         "--workers",
-        type=_int_in(1, 1024, WORKERS_WHAT, lang),
+        type=_int_in(1, 1024, WORKERS_WHAT, lang, numbers),
         default=None,
         help=_("worker processes (default: number of cores)"),
     )
@@ -965,14 +988,18 @@ def _lang_option(parser, lang: str = "en", top: bool = False) -> None:
     )
 
 
-def build_parser(lang: str = "en") -> argparse.ArgumentParser:
-    """The argument parser of every subcommand, its help in ``lang`` (errors: one line, status 2)."""
+def build_parser(lang: str = "en", numbers: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of every subcommand, its help in ``lang`` (errors: one line, status 2).
+
+    ``numbers``: how the numeric options are read, None strictly (ASCII digits), "id" or "en" as a
+    reader of that language writes them (``--seed 1.000`` is 1000 in Indonesian).
+    """
     from ibusim import __version__
 
     _ = gettext(lang)
     path = _path_in(lang)
-    seed = _int_in(0, SEED_MAX, SEED_WHAT, lang)
-    positive = _int_in(1, 10**6, POSITIVE_WHAT, lang)
+    seed = _int_in(0, SEED_MAX, SEED_WHAT, lang, numbers)
+    positive = _int_in(1, 10**6, POSITIVE_WHAT, lang, numbers)
     ap = _Parser(prog="ibusim", description=_("Simulate online empowerment communities for mothers."), lang=lang)
     ap.add_argument(
         "--version", action="version", version=f"ibusim {__version__}", help=_("print the installed version and exit")
@@ -1011,7 +1038,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
         default=None,
         help=_("run folder (default results/sweep-<name>); rerunning on it skips finished runs"),
     )
-    _executor_options(s, lang)
+    _executor_options(s, lang, numbers)
     s.add_argument("--quiet", action="store_true", help=_("no progress bar"))
     s.add_argument(
         "--posterior",
@@ -1024,16 +1051,16 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
         ),
     )
     s.add_argument("--draws", type=positive, default=None, help=_("posterior draws with --posterior (default 40)"))
-    _limit_options(s, lang)
+    _limit_options(s, lang, numbers)
     s.set_defaults(func=cmd_sweep)
     se = sub.add_parser(
         "sensitivity", help=_("Sobol or Morris sensitivity indices (SALib) from an experiment spec"), lang=lang
     )
     se.add_argument("spec", type=path, help=_("experiment spec with design = 'sobol' or 'morris'"))
     se.add_argument("--out", type=path, default=None, help=_("folder (default results/sensitivity-<name>); resumable"))
-    _executor_options(se, lang)
+    _executor_options(se, lang, numbers)
     se.add_argument("--quiet", action="store_true", help=_("no progress bar"))
-    _limit_options(se, lang)
+    _limit_options(se, lang, numbers)
     se.set_defaults(func=cmd_sensitivity)
     co = sub.add_parser("compare", help=_("scenarios side by side over replications (table and PNG)"), lang=lang)
     co.add_argument(
@@ -1058,8 +1085,8 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     co.add_argument("--draws", type=positive, default=None, help=_("posterior draws with --posterior (default 40)"))
     co.add_argument("--seed", type=seed, default=1, help=_("master seed (default 1)"))
     co.add_argument("--out", type=path, default=None, help=_("folder to create (default results/compare-...)"))
-    _executor_options(co, lang)
-    _limit_options(co, lang)
+    _executor_options(co, lang, numbers)
+    _limit_options(co, lang, numbers)
     co.set_defaults(func=cmd_compare)
     fo = sub.add_parser(
         "forecast", help=_("forecast past the observed years over posterior draws (tables, fan chart)"), lang=lang
@@ -1082,14 +1109,14 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     fo.add_argument("--seeds-per-draw", type=positive, default=1, help=_("model seeds per draw (default 1)"))
     fo.add_argument(
         "--until",
-        type=_int_in(2000, 2100, UNTIL_WHAT, lang),
+        type=_int_in(2000, 2100, UNTIL_WHAT, lang, numbers),
         default=2027,
         help=_("last year forecast, run to its December (default 2027)"),
     )
     fo.add_argument("--seed", type=seed, default=1, help=_("master seed of the draws and model seeds (default 1)"))
     fo.add_argument("--out", type=path, default=None, help=_("folder to create (default results/forecast-...)"))
-    _executor_options(fo, lang)
-    _limit_options(fo, lang)
+    _executor_options(fo, lang, numbers)
+    _limit_options(fo, lang, numbers)
     fo.set_defaults(func=cmd_forecast)
     ca = sub.add_parser(
         "calibrate",
@@ -1107,7 +1134,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     ca.add_argument("--generations", type=positive, default=5, help=_("generations (default 5)"))
     ca.add_argument(
         "--min-epsilon",
-        type=_non_negative_in(lang),
+        type=_non_negative_in(lang, numbers),
         default=0.0,
         help=_("also stop below this distance (default 0: the stop rule)"),
     )
@@ -1125,7 +1152,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     )
     ca.add_argument(
         "--workers",
-        type=_int_in(1, 1024, WORKERS_WHAT, lang),
+        type=_int_in(1, 1024, WORKERS_WHAT, lang, numbers),
         default=None,
         help=_("processes (default: cores; 1 = reproducible)"),
     )
@@ -1146,7 +1173,9 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
         lang=lang,
     )
     d.add_argument("--host", default="127.0.0.1", help=_("address to listen on (default 127.0.0.1: this machine only)"))
-    d.add_argument("--port", type=_int_in(1, 65535, PORT_WHAT, lang), default=8765, help=_("port (default 8765)"))
+    d.add_argument(
+        "--port", type=_int_in(1, 65535, PORT_WHAT, lang, numbers), default=8765, help=_("port (default 8765)")
+    )
     d.set_defaults(func=cmd_dashboard)
     p = sub.add_parser("params", help=_("the parameters: label, value, unit, allowed values, help"), lang=lang)
     p.add_argument("--scenario", default="ipm", help=_("show the values of this scenario (default ipm)"))
@@ -1184,7 +1213,7 @@ def main(argv: list[str] | None = None) -> int:
         print(error_line(e), file=sys.stderr)
         return 2
     with _argparse_in(lang):
-        args = build_parser(lang).parse_args(argv)
+        args = build_parser(lang, lang if chosen else None).parse_args(argv)
     args.lang = lang
     args.number_lang = lang if chosen else None  # --set numbers: as the chosen language writes them
     from ibusim.experiments.run import OutputError

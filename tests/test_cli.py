@@ -479,3 +479,14 @@ def test_sweep_without_observed_outcomes_says_so(no_language, tmp_path, capsys):
     status, out, err = main(["sweep", spec, "--out", tmp_path / "s", "--executor", "sequential", "--quiet"], capsys)
     assert status == 0, err
     assert out.splitlines()[-1] == "none of the spec's outcomes is an observed figure: no table of targets inside"
+
+
+def test_numeric_options_follow_the_chosen_language():
+    assert cli.build_parser("id", "id").parse_args(["run", "--seed", "1.000"]).seed == 1000
+    assert cli.build_parser("en", "en").parse_args(["run", "--seed", "1,000"]).seed == 1000
+    assert cli.build_parser("en", None).parse_args(["run", "--seed", "1000"]).seed == 1000
+    assert cli.build_parser("id", "id").parse_args(["sweep", "s.toml", "--run-time-limit", "2,5"]).run_time_limit == 2.5
+    for lang, numbers, text in (("en", None, "1.000"), ("en", "en", "1.5"), ("id", "id", "-1")):
+        with pytest.raises(SystemExit) as e:
+            cli.build_parser(lang, numbers).parse_args(["run", "--seed", text])
+        assert e.value.code == 2
