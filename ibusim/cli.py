@@ -905,15 +905,15 @@ def cmd_calibrate(args) -> int:
     )
     print(_("posterior (median [5%, 95%]):"))
     head = (_("parameter"), _("median [5%, 95%]"), _("prior"))
+    g = _significant(args.lang)
     rows = [
-        (r["parameter"], f"{r['median']:.5g} [{r['p5']:.5g}, {r['p95']:.5g}]", str(r["prior"]))
-        for r in rep["posterior"]
+        (r["parameter"], f"{g(r['median'])} [{g(r['p5'])}, {g(r['p95'])}]", str(r["prior"])) for r in rep["posterior"]
     ]
     print("\n".join("  " + line for line in _aligned([head, *rows], left=3)))
     print(_("convergence: {verdict}").format(verdict=rep["convergence"]))
     print(_("posterior-predictive check ({n} runs): share inside the band").format(n=args.ppc_runs))
     head = (_("target"), _("role"), _("share inside"))
-    rows = [(r["target"], r.get("role") or "", f"{r['share_inside']:.0%}") for r in rep["ppc"]]
+    rows = [(r["target"], r.get("role") or "", _percent(r["share_inside"], args.lang)) for r in rep["ppc"]]
     print("\n".join("  " + line for line in _aligned([head, *rows], left=2)))
     print(
         _(
@@ -921,6 +921,23 @@ def cmd_calibrate(args) -> int:
         ).format(folder=out)
     )
     return 0
+
+
+def _significant(lang: str):
+    """A formatter of numbers to 5 significant digits (``0.00083792``; ``0,00083792`` in Indonesian)."""
+
+    def g(x) -> str:
+        text = f"{float(x):.5g}"
+        return text if lang == "en" else text.replace(".", ",")
+
+    return g
+
+
+def _percent(x, lang: str) -> str:
+    """A share as a whole percentage (``91%``), as ``lang`` writes it."""
+    from ibusim.numbers import format_number
+
+    return f"{float(x):.0%}" if lang == "en" else format_number(float(x), lang, "share", decimals=0)
 
 
 def cmd_dashboard(args) -> int:

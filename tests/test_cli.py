@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import itertools
 import json
 import math
 import re
@@ -490,3 +491,22 @@ def test_numeric_options_follow_the_chosen_language():
         with pytest.raises(SystemExit) as e:
             cli.build_parser(lang, numbers).parse_args(["run", "--seed", text])
         assert e.value.code == 2
+
+
+def test_calibrate_tables_have_headers_in_the_chosen_language(no_language, tmp_path, capsys):
+    """A tiny real calibration: its posterior and posterior-predictive tables have a header over every column."""
+    tiny = ["--population", "4", "--generations", "1", "--ppc-runs", "2", "--workers", "1", "--quiet"]
+    sets = ["--set", "n_mothers=300", "--set", "end=2020-06"]
+    status, out, err = main(["--lang", "id", "calibrate", *tiny, *sets, "--out", tmp_path / "c"], capsys)
+    assert status == 0, err[-2000:]
+    lines = out.splitlines()
+    for title, head in (
+        ("posterior (median [5%, 95%]):", ["parameter", "median [5%, 95%]", "prior"]),
+        ("uji prediktif posterior (2 simulasi): porsi di dalam rentang", ["target", "peran", "porsi di dalam"]),
+    ):
+        i = lines.index(title)
+        assert cells(lines[i + 1]) == head
+        body = list(itertools.takewhile(lambda x: x.startswith("  "), lines[i + 2 :]))
+        assert body and all(len(cells(line)) == len(head) for line in body)
+    interest = next(line for line in lines if line.strip().startswith("interest_rate "))
+    assert "0," in cells(interest)[1] and "0." not in cells(interest)[1]  # Indonesian decimals
