@@ -722,7 +722,7 @@ def cmd_sensitivity(args) -> int:
 
 def cmd_compare(args) -> int:
     """``ibusim compare``: variants over common seeds, a table of means and bands, a folder."""
-    from ibusim.experiments.compare import compare, format_table, parse_variant
+    from ibusim.experiments.compare import compare, parse_variant
     from ibusim.experiments.sweep import limits_for
     from ibusim.model.parameters import ParameterError
 
@@ -759,18 +759,60 @@ def cmd_compare(args) -> int:
             ).format(n=len(variants), draws=draws, replications=replications, posterior=args.posterior)
         )
         print(_("mean [5%, 95%] over posterior draws"))
-    print(format_table(table))
-    if len(variants) > 1:
-        from ibusim.experiments.compare import format_differences
-
+    means, differences = compare_tables(table, args.lang)
+    print(means)
+    if differences:
         print(
             _("paired difference from '{label}', run by run: median [5%, 95%], share of runs lower").format(
                 label=variants[0].label
             )
         )
-        print(format_differences(table))
+        print(differences)
     print(_("folder: {folder} (compare.csv, compare.png, runs.parquet, series.parquet)").format(folder=out))
     return 0
+
+
+def compare_tables(table, lang: str = "en") -> tuple[str, str]:
+    """``ibusim compare``'s two tables from :func:`ibusim.experiments.compare.compare`'s ``table``, in ``lang``.
+
+    The first: one row per outcome, one column per variant, mean [5%, 95%]; the second (empty text with one
+    variant): the paired difference from the first variant, median [5%, 95%] and the share of runs lower.
+    Every column has a header; numbers are in each outcome's format (model/outputs.py) as ``lang`` writes them.
+    """
+    from ibusim.model.outputs import unit
+
+    _ = gettext(lang)
+    variants = list(dict.fromkeys(table["variant"]))
+    outcomes = list(dict.fromkeys(table["outcome"]))
+    rows = {(r.variant, r.outcome): r for r in table.itertuples()}
+
+    def v(o: str, x) -> str:
+        return _shown(x, unit(o), lang)
+
+    def signed(o: str, x) -> str:
+        return ("-" if x < 0 else "+") + v(o, abs(x))
+
+    def mean(o: str, r) -> str:
+        return _("n/a") if r is None else f"{v(o, r.mean)} [{v(o, r.p5)}, {v(o, r.p95)}]"
+
+    def difference(o: str, r) -> str:
+        if r is None or r.diff_median != r.diff_median:  # NaN: no paired runs
+            return _("n/a")
+        return _("{median} [{low}, {high}], lower in {share}").format(
+            median=signed(o, r.diff_median),
+            low=signed(o, r.diff_p5),
+            high=signed(o, r.diff_p95),
+            share=_percent(r.share_lower, lang),
+        )
+
+    def text(cells_of, columns: list[str]) -> str:
+        head = (_("outcome"), *columns)
+        body = [(o, *(cells_of(o, rows.get((c, o))) for c in columns)) for o in outcomes]
+        return "\n".join(_aligned([head, *body]))
+
+    means = text(mean, variants)
+    differences = text(difference, variants[1:]) if len(variants) > 1 else ""
+    return means, differences
 
 
 def cmd_forecast(args) -> int:

@@ -510,3 +510,28 @@ def test_calibrate_tables_have_headers_in_the_chosen_language(no_language, tmp_p
         assert body and all(len(cells(line)) == len(head) for line in body)
     interest = next(line for line in lines if line.strip().startswith("interest_rate "))
     assert "0," in cells(interest)[1] and "0." not in cells(interest)[1]  # Indonesian decimals
+
+
+@pytest.mark.parametrize(
+    "lang,words",
+    [
+        ("en", ("outcome", "mean [5%, 95%] over replications", "lower in")),
+        ("id", ("keluaran", "rata-rata", "lebih rendah di")),
+    ],
+)
+def test_compare_tables_have_a_header_over_every_column(no_language, tmp_path, capsys, lang, words):
+    variants = ["with=ipm:n_mothers=3000,end=2020-12", "without=ipm:n_mothers=3000,end=2020-12,free_class=false"]
+    argv = ["--lang", lang, "compare", *variants, "--replications", "2", "--executor", "sequential"]
+    status, out, err = main([*argv, "--out", tmp_path / "c"], capsys)
+    assert status == 0, err
+    lines = out.splitlines()
+    first = lines.index(next(line for line in lines if line.startswith(words[0])))
+    assert lines[first - 1].startswith(words[1].split()[0])
+    assert cells(lines[first]) == [words[0], "with", "without"]
+    table = list(itertools.takewhile(lambda x: not x.startswith(("paired", "selisih")), lines[first + 1 :]))
+    assert "registered" in out and table and all(len(cells(line)) == 3 for line in table)
+    second = next(i for i, line in enumerate(lines) if i > first and line.startswith(words[0]))
+    assert cells(lines[second]) == [words[0], "without"]
+    differences = lines[second + 1 : -1]
+    assert differences and all(len(cells(line)) == 2 for line in differences)
+    assert all(words[2] in line or cells(line)[1] in ("n/a", "t/a") for line in differences)  # none paired: n/a
