@@ -535,3 +535,14 @@ def test_compare_tables_have_a_header_over_every_column(no_language, tmp_path, c
     differences = lines[second + 1 : -1]
     assert differences and all(len(cells(line)) == 2 for line in differences)
     assert all(words[2] in line or cells(line)[1] in ("n/a", "t/a") for line in differences)  # none paired: n/a
+
+
+def test_console_script_version_and_language(tmp_path):
+    """The installed ``ibusim`` script: --version, and IBUSIM_LANG read from its environment."""
+    proc = ibusim("--version", cwd=tmp_path)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"ibusim {ibusim_package.__version__}\n", "")
+    proc = ibusim("params", "--search", "telegram_rate", "--no-help", cwd=tmp_path, env={"IBUSIM_LANG": "id"})
+    assert proc.returncode == 0, proc.stderr
+    assert cells(proc.stdout.splitlines()[0])[:2] == ["kelompok", "nama"]
+    proc = ibusim("params", cwd=tmp_path, env={"IBUSIM_LANG": "fr"})
+    assert_one_line_error(proc.returncode, proc.stderr, "IBUSIM_LANG", "'fr'")
