@@ -1,5 +1,6 @@
-"""The ``ibusim`` command line.
+"""The ``ibusim`` command line, in Bahasa Indonesia or English.
 
+    ibusim [--lang id|en] [--version]
     ibusim run    [--scenario ipm|ibusibuk|baseline|FILE] [--seed N] [--set name=value ...] [--out DIR]
     ibusim params [--scenario ...] [--markdown | --json] [--search WORD] [--no-help]
     ibusim sweep  SPEC.toml [--out DIR] [--executor sequential|processes|dask] [--workers N] [--scheduler ADDR]
@@ -12,21 +13,41 @@
     ibusim calibrate [--scenario ipm] [--params ...] [--targets ...] [--hold-out ...] [--out DIR]
     ibusim dashboard [--host 127.0.0.1] [--port 8765]
 
-Bad input (unknown scenario, unknown or out-of-range parameter, malformed
-``--set``, unwritable output) exits with status 2 and one line on stderr.
-Numbers are read strictly: ASCII digits, a decimal point, at most one underscore
-between digits; ``500.000``, ``0,05`` and non-ASCII digits are refused, saying
-how to write them. A model too large for the machine's available memory
-(model/resources.py) and a design of more than 100,000 runs (experiments/spec.py)
-are refused before anything is allocated. tests/test_bad_input.py checks all this
-with generated input.
+Language: ``--lang id`` or ``--lang en`` (before or after the command's name), else ``IBUSIM_LANG``,
+else the locale (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else English
+(:func:`ibusim.i18n.choose_language`). Messages, help, table headers and the numbers shown follow it
+(``Rp 1.500.000`` and ``91%`` in Indonesian); the messages are in the catalogue
+(``ibusim/locale/id/LC_MESSAGES/ibusim.po``). Errors raised deeper in the model are shown as they are
+written (English), after the translated ``ibusim: error:``.
+
+Numbers typed with ``--set name=value``: when a language was chosen (``--lang``, ``IBUSIM_LANG``, or a
+locale naming Indonesian or English), they are read as a reader of that language writes them
+(:func:`ibusim.model.parameters.parse_value` with the language): with ``--lang id``,
+``comeback_journey_price=500.000`` is 500000 and ``interest_rate=0,05`` is 0.05; in English ``500.000``
+is refused as ambiguous (500 or 500000?). With no language chosen anywhere (e.g. ``LANG=C``), they are
+read strictly, as a scenario file writes them: ASCII digits, a decimal point, at most one underscore
+between digits; ``500.000``, ``0,05`` and non-ASCII digits are refused, saying how to write them.
+The numeric options (``--seed``, ``--replications``, ``--run-time-limit``, ...) follow the same rule
+(``--seed 1.000`` is 1000 with ``--lang id``). Nothing is ever misread. Scenario and spec TOML files are
+read the same way whatever the language.
+
+Bad input (unknown scenario, unknown or out-of-range parameter, malformed ``--set``, unwritable
+output, an unknown ``--lang`` or ``IBUSIM_LANG``) exits with status 2 and one line on stderr. A model
+too large for the machine's available memory (model/resources.py) and a design of more than 100,000
+runs (experiments/spec.py) are refused before anything is allocated. ``ibusim params --search WORD``
+that matches no parameter says so in one line on stderr and exits with status 1 (nothing found is
+not bad input). tests/test_bad_input.py checks all this with generated input.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from pathlib import Path
+
+from ibusim.i18n import LANGUAGES, N_, POSIX_ENV, choose_language, gettext, normalise
 
 
 def one_line(message: str, limit: int = 400) -> str:
@@ -35,135 +56,425 @@ def one_line(message: str, limit: int = 400) -> str:
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 
+def error_line(message: str, lang: str = "en") -> str:
+    """The one line of an error, ``ibusim: error: ...`` in ``lang``."""
+    _ = gettext(lang)
+    return _("ibusim: error: {message}").format(message=one_line(message))
+
+
 class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (in its language) with status 2."""
+
+    def __init__(self, *args, lang: str = "en", **kwargs):
+        self.lang = lang
+        super().__init__(*args, **kwargs)
+
     def error(self, message):  # one line, status 2
-        self.exit(2, f"ibusim: error: {one_line(message)}\n")
+        self.exit(2, error_line(message, self.lang) + "\n")
+
+
+# argparse's own words (help headings, its errors), as Python 3.12 writes them: translated by swapping
+# argparse's gettext while the parser is built and used (see _argparse_in)
+ARGPARSE_MESSAGES = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("unrecognized arguments: %s"),
+    N_("the following arguments are required: %s"),
+    N_("expected one argument"),
+    N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("not allowed with argument %s"),
+    N_("ignored explicit argument %r"),
+    N_("one of the arguments %s is required"),
+)
+
+
+@contextlib.contextmanager
+def _argparse_in(lang: str):
+    """The messages of argparse itself in ``lang`` inside the block (argparse reads its module-level ``_``)."""
+    old = argparse._
+    argparse._ = gettext(lang)
+    try:
+        yield
+    finally:
+        argparse._ = old
+
+
+def _locale_names_language(environ) -> bool:
+    """Whether the POSIX locale variables name a language ibusim speaks, not leaving English as the fallback.
+
+    They are read in gettext's order, as :func:`ibusim.i18n.choose_language` reads them.
+    """
+    for var in POSIX_ENV:
+        value = environ.get(var, "").strip()
+        if not value:
+            continue
+        parts = value.split(":") if var == "LANGUAGE" else [value]
+        if any(normalise(part) for part in parts):
+            return True
+        if var != "LANGUAGE":
+            return False
+    return False
+
+
+def language(argv: list[str], environ=None) -> tuple[str, bool]:
+    """The language of a command line ``argv`` and whether it was chosen (not only the fallback).
+
+    ``--lang`` may come anywhere before ``--``; else ``IBUSIM_LANG``, else the locale, else English
+    (:func:`ibusim.i18n.choose_language`). An unknown ``--lang`` or ``IBUSIM_LANG`` is a ValueError
+    (one line); ``--lang`` without a value exits with status 2 (one line), like any option.
+    """
+    env = os.environ if environ is None else environ
+    pre = _Parser(prog="ibusim", add_help=False)
+    pre.add_argument("--lang", default=None)
+    before = argv[: argv.index("--")] if "--" in argv else argv
+    ns, _rest = pre.parse_known_args(before)
+    if ns.lang is not None and not ns.lang.strip():
+        raise ValueError(f"--lang {ns.lang!r}: choose one of {', '.join(LANGUAGES)}")
+    try:
+        lang = choose_language(ns.lang, env)
+    except ValueError as e:
+        raise ValueError(f"--lang: {e}" if ns.lang is not None else str(e)) from None
+    chosen = ns.lang is not None or bool(env.get("IBUSIM_LANG", "").strip()) or _locale_names_language(env)
+    return lang, chosen
 
 
 SEED_MAX = 2**63 - 1
+SEED_WHAT = N_("seed must be an integer in [0, 2**63 - 1]")
+POSITIVE_WHAT = N_("expected a positive integer (at most 1,000,000)")
+WORKERS_WHAT = N_("workers must be an integer in 1-1024")
+PORT_WHAT = N_("port must be an integer in 1-65535")
+UNTIL_WHAT = N_("--until must be a year in 2000-2100")
 
 
-def _int_in(minimum: int, maximum: int, what: str):
-    """An argparse type: an integer in [minimum, maximum], ASCII digits only (one-line error otherwise)."""
+def _int_in(minimum: int, maximum: int, what: str, lang: str = "en", numbers: str | None = None):
+    """An argparse type: an integer in [minimum, maximum] (one-line error otherwise).
+
+    ``what`` is an English message (marked with ``N_``), shown in ``lang``. ``numbers`` None: ASCII digits
+    only; "id" or "en": as a reader of that language writes a count (``1.000`` in Indonesian).
+    """
+    _ = gettext(lang)
 
     def parse(text: str) -> int:
         from ibusim.model.parameters import number_problem, show
 
-        problem = number_problem(text.strip(), True)
+        problem = _problem(text, numbers, "count") if numbers else number_problem(text.strip(), True)
         if problem:
-            raise argparse.ArgumentTypeError(f"{what}, got {show(text)} ({problem})")
-        value = int(text.strip())
+            raise argparse.ArgumentTypeError(
+                _("{what}, got {value} ({problem})").format(what=_(what), value=show(text), problem=problem)
+            )
+        value = _read(text, numbers, "count")
         if not minimum <= value <= maximum:
-            raise argparse.ArgumentTypeError(f"{what}, got {show(value)}")
+            raise argparse.ArgumentTypeError(_("{what}, got {value}").format(what=_(what), value=show(value)))
         return value
 
     return parse
 
 
-def _non_negative(text: str) -> float:
-    """An argparse type: a finite number >= 0, ASCII digits only."""
-    from ibusim.model.parameters import number_problem, show
+def _problem(text: str, numbers: str, kind: str) -> str | None:
+    """Why ``text`` is not a number as a reader of ``numbers`` writes one (in that language), or None."""
+    from ibusim.numbers import NumberError, parse_number
 
-    problem = number_problem(text.strip(), False)
-    if problem:
-        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {show(text)} ({problem})")
-    value = float(text.strip())
-    if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {show(text)}")
-    return value
+    try:
+        parse_number(text, numbers, kind, integer=kind == "count")
+    except NumberError as e:
+        return str(e)
+    return None
 
 
-def _path(text: str) -> Path:
+def _read(text: str, numbers: str | None, kind: str) -> int | float:
+    """``text`` (already checked) as a number: strictly (``numbers`` None) or as ``numbers``' readers write it."""
+    if numbers is None:
+        return int(text.strip()) if kind == "count" else float(text.strip())
+    from ibusim.numbers import parse_number
+
+    return parse_number(text, numbers, kind, integer=kind == "count")
+
+
+def _non_negative_in(lang: str = "en", numbers: str | None = None):
+    """An argparse type: a finite number >= 0 (``numbers``: as in :func:`_int_in`)."""
+    _ = gettext(lang)
+
+    def parse(text: str) -> float:
+        from ibusim.model.parameters import number_problem, show
+
+        problem = _problem(text, numbers, "rate") if numbers else number_problem(text.strip(), False)
+        if problem:
+            raise argparse.ArgumentTypeError(
+                _("expected a finite number >= 0, got {value} ({problem})").format(value=show(text), problem=problem)
+            )
+        value = _read(text, numbers, "rate")
+        if not 0 <= value < float("inf"):
+            raise argparse.ArgumentTypeError(_("expected a finite number >= 0, got {value}").format(value=show(text)))
+        return value
+
+    return parse
+
+
+def _path_in(lang: str = "en"):
     """An argparse type: a file or folder path (a NUL character cannot be in one)."""
-    if "\0" in text or not text.strip():
-        raise argparse.ArgumentTypeError(f"not a usable path: {text!r}")
-    return Path(text)
+
+    def parse(text: str) -> Path:
+        if "\0" in text or not text.strip():
+            _ = gettext(lang)
+            raise argparse.ArgumentTypeError(_("not a usable path: {path}").format(path=repr(text)))
+        return Path(text)
+
+    return parse
 
 
-_seed = _int_in(0, SEED_MAX, "seed must be an integer in [0, 2**63 - 1]")
-_positive = _int_in(1, 10**6, "expected a positive integer (at most 1,000,000)")
-_workers = _int_in(1, 1024, "workers must be an integer in 1-1024")
+_seed = _int_in(0, SEED_MAX, SEED_WHAT)
+_positive = _int_in(1, 10**6, POSITIVE_WHAT)
+_workers = _int_in(1, 1024, WORKERS_WHAT)
+_non_negative = _non_negative_in()
+_path = _path_in()
 
 
-def _parse_sets(items: list[str]) -> dict:
+def _parse_sets(items: list[str], lang: str | None = None) -> dict:
     """``--set name=value`` items -> validated changes.
 
     Spaces around the name and the value are ignored (``"survey_response_base = 0.0"`` reads as
     written in a scenario file); a name set twice is refused rather than the last one winning silently.
+    ``lang`` None: numbers read strictly (as in a scenario file); "id" or "en": as a reader of that
+    language writes them (``500.000`` is 500000 in Indonesian, ambiguous and refused in English).
     """
     from ibusim.model.parameters import ParameterError, parse_value
 
+    _ = gettext(lang or "en")
     changes = {}
     for item in items:
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise ParameterError(f"--set expects name=value, got {item!r}")
+            raise ParameterError(_("--set expects name=value, got {item}").format(item=repr(item)))
         if name in changes:
-            raise ParameterError(f"--set {name} is given twice")
-        changes[name] = parse_value(name, value)
+            raise ParameterError(_("--set {name} is given twice").format(name=name))
+        changes[name] = parse_value(name, value) if lang is None else parse_value(name, value, lang)
     return changes
+
+
+def _shown(value, unit: str, lang: str) -> str:
+    """``value`` in the number format of ``unit`` (model/outputs.py), as a reader of ``lang`` reads numbers.
+
+    English is :func:`ibusim.model.outputs.fmt` itself; Indonesian writes the same formats with
+    :func:`ibusim.numbers.format_number` (``Rp 1.500.000``, ``91%``, ``0,173``).
+    """
+    from ibusim.model.outputs import fmt, format_of
+    from ibusim.numbers import format_number
+
+    if lang == "en":
+        return fmt(value, unit)
+    form = format_of(unit)
+    if form == "text" or isinstance(value, str):
+        return fmt(value, unit)
+    if value is None or value != value:  # NaN
+        _ = gettext(lang)
+        return _("n/a")
+    x = float(value)
+    if form == "share":
+        return format_number(x, lang, "share")
+    if form == "rupiah":
+        return format_number(x, lang, "money")
+    if form == "count" or abs(x) >= 100:
+        return format_number(round(x), lang, "count")
+    return format_number(x, lang, "rate", decimals=None if form == "number" else _sig3(x))
+
+
+def _sig3(x: float) -> int:
+    """Decimals that give three significant digits of ``x`` (below 100)."""
+    import math
+
+    return 0 if x == 0 else max(0, 2 - math.floor(math.log10(abs(x))))
+
+
+def _count(n, lang: str) -> str:
+    """A whole number with thousands separators as ``lang`` writes them (3,000 / 3.000)."""
+    from ibusim.numbers import format_number
+
+    return format_number(int(n), lang, "count")
+
+
+def _aligned(rows: list[tuple[str, ...]], left: int = 1) -> list[str]:
+    """Rows of cells as aligned text: the first ``left`` columns to the left, the others to the right."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
+        for r in rows
+    ]
+
+
+def targets_table(summary: dict, lang: str = "en") -> str:
+    """The simulated-vs-observed table of a run (:func:`ibusim.model.targets.compare`), in ``lang``.
+
+    In English it is the text of :func:`ibusim.model.targets.table`; every column has a header.
+    """
+    from ibusim.model.targets import compare, load
+
+    _ = gettext(lang)
+    units = {t.name: t.unit for t in load().values()}
+    rows = compare(summary)
+    head = (_("figure"), _("observed"), _("band"), _("simulated"), _("inside"))
+    body = [
+        (
+            _(r["label"]),
+            _shown(r["observed"], units[r["target"]], lang),
+            f"{_shown(r['low'], units[r['target']], lang)}-{_shown(r['high'], units[r['target']], lang)}",
+            _shown(r["simulated"], units[r["target"]], lang),
+            _("ok") if r["inside"] else _("OUT"),
+        )
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
+    lines = _aligned([head, tuple("-" * w for w in widths), *body])
+    n_in = sum(r["inside"] for r in rows)
+    lines.append(_("{n} of {total} figures inside their band").format(n=n_in, total=len(rows)))
+    return "\n".join(lines)
 
 
 def cmd_run(args) -> int:
     """``ibusim run``: one run, its table against the observed figures, its run folder."""
     from ibusim.experiments.run import run_to_folder
-    from ibusim.model.targets import table
 
-    changes = _parse_sets(args.set)
+    _ = gettext(args.lang)
+    changes = _parse_sets(args.set, args.number_lang)
     model, out = run_to_folder(args.scenario, args.seed, changes, args.out)
     print(
-        f"ibusim run: scenario {args.scenario}, seed {args.seed}, {model.week} weeks "
-        f"({model.p['start']} to {model.p['end']}), {model.n:,} mothers"
+        _("ibusim run: scenario {scenario}, seed {seed}, {weeks} weeks ({start} to {end}), {n} mothers").format(
+            scenario=args.scenario,
+            seed=args.seed,
+            weeks=model.week,
+            start=model.p["start"],
+            end=model.p["end"],
+            n=_count(model.n, args.lang),
+        )
     )
     s = model.summary()
     if args.scenario != "ipm":
-        print("(the observed figures are Ibu Punya Mimpi's; other scenarios are shown against them for reference)")
-    print(table(s))
-    print(other_figures(model, s))
-    print(f"run folder: {out}")
+        print(_("(the observed figures are Ibu Punya Mimpi's; other scenarios are shown against them for reference)"))
+    print(targets_table(s, args.lang))
+    print(other_figures(model, s, args.lang))
+    print(_("run folder: {path}").format(path=out))
     return 0
 
 
-def other_figures(model, s: dict) -> str:
+def other_figures(model, s: dict, lang: str = "en") -> str:
     """End-of-run figures that are not observed targets: roles, momfluencers, communication.
 
-    Each number is shown in its output's format (model/outputs.py).
+    Each number is shown in its output's format (model/outputs.py), as a reader of ``lang`` reads it.
     """
-    from ibusim.model.outputs import show
+    from ibusim.model.outputs import unit
+
+    _ = gettext(lang)
 
     def v(name: str) -> str:
-        return show(name, s[name])
+        return _shown(s[name], unit(name), lang)
 
     lines = [
-        "other figures (not targets):",
-        f"  team: {len(model.admins)} founders + {v('managers')} managers ({v('promotions')} promotions), "
-        f"{v('volunteers')} volunteers = {v('volunteer_share')} of registered; capacity {v('team_capacity')}x "
-        "the founders'",
-        f"  momfluencers: {v('momfluencers')} active of {v('creators')} trained; {v('campaigns')} campaigns, "
-        f"{v('paid_posts')} paid posts, {v('total_income')} in all, {v('income_per_creator_month')} "
-        "per trained momfluencer per month",
-        f"  work (Jika Ibu Menjadi tracks): {v('earners')} earners, median {v('earner_income_p50')}, "
-        f"90th percentile {v('earner_income_p90')}",
-        f"  classes: {v('repeat_enrolled')} repeat enrolments; {v('waitlisted')} put on a waiting list, "
-        f"{v('turned_away')} turned away by full cohorts; {v('alumni_attendees')} alumni-event attendances",
-        f"  communication ({model.p['pattern_channels']}, last {model.p['window_weeks']} weeks): "
-        f"{model.communication_pattern}, degree centralisation {v('comm_centralisation')}, "
-        f"density {v('comm_density')}",
-        f"  exchanges: {v('community_ties')} community ties ({v('share_with_ties')} of registered have one), "
-        f"{v('opportunities_received')} opportunities passed along them",
+        _("other figures (not targets):"),
+        "  "
+        + _(
+            "team: {founders} founders + {managers} managers ({promotions} promotions), {volunteers} volunteers = "
+            "{volunteer_share} of registered; capacity {capacity}x the founders'"
+        ).format(
+            founders=len(model.admins),
+            managers=v("managers"),
+            promotions=v("promotions"),
+            volunteers=v("volunteers"),
+            volunteer_share=v("volunteer_share"),
+            capacity=v("team_capacity"),
+        ),
+        "  "
+        + _(
+            "momfluencers: {active} active of {trained} trained; {campaigns} campaigns, {posts} paid posts, "
+            "{income} in all, {per_month} per trained momfluencer per month"
+        ).format(
+            active=v("momfluencers"),
+            trained=v("creators"),
+            campaigns=v("campaigns"),
+            posts=v("paid_posts"),
+            income=v("total_income"),
+            per_month=v("income_per_creator_month"),
+        ),
+        "  "
+        + _("work (Jika Ibu Menjadi tracks): {earners} earners, median {p50}, 90th percentile {p90}").format(
+            earners=v("earners"), p50=v("earner_income_p50"), p90=v("earner_income_p90")
+        ),
+        "  "
+        + _(
+            "classes: {repeat} repeat enrolments; {waitlisted} put on a waiting list, {turned_away} turned away by "
+            "full cohorts; {alumni} alumni-event attendances"
+        ).format(
+            repeat=v("repeat_enrolled"),
+            waitlisted=v("waitlisted"),
+            turned_away=v("turned_away"),
+            alumni=v("alumni_attendees"),
+        ),
+        "  "
+        + _(
+            "communication ({channels}, last {weeks} weeks): {pattern}, degree centralisation {centralisation}, "
+            "density {density}"
+        ).format(
+            channels=model.p["pattern_channels"],
+            weeks=model.p["window_weeks"],
+            pattern=model.communication_pattern,
+            centralisation=v("comm_centralisation"),
+            density=v("comm_density"),
+        ),
+        "  "
+        + _(
+            "exchanges: {ties} community ties ({share} of registered have one), {opportunities} opportunities "
+            "passed along them"
+        ).format(ties=v("community_ties"), share=v("share_with_ties"), opportunities=v("opportunities_received")),
     ]
     return "\n".join(lines)
 
 
+PROVENANCE_WORDS = {"observed": N_("observed"), "derived": N_("derived"), "assumed": N_("assumed")}
+
+
+def _value_text(p, value, lang: str) -> str:
+    """A parameter's value as a reader of ``lang`` would type it back (``--set``): English as Python writes it."""
+    if lang == "en" or p.type not in ("int", "float") or isinstance(value, bool):
+        return str(value)
+    from ibusim.numbers import format_number, kind_for
+
+    return format_number(value if isinstance(value, int) else float(value), lang, kind_for(p.unit, p.type), exact=True)
+
+
+def matches(p, word: str, lang: str = "en") -> bool:
+    """Whether parameter ``p``'s name, label or help in ``lang`` contains ``word`` (case-insensitive)."""
+    from ibusim.model.parameters import text
+
+    word = word.strip().casefold()
+    return any(word in f.casefold() for f in (p.name, text(p, "label", lang), text(p, "help", lang)))
+
+
+def help_width() -> int:
+    """The width to wrap help text to: the terminal's (``COLUMNS`` if set), 100 when not a terminal, at least 40."""
+    import shutil
+
+    return max(40, shutil.get_terminal_size((100, 24)).columns)
+
+
 def cmd_params(args) -> int:
-    """``ibusim params``: the declared parameters as a table, Markdown or JSON, optionally filtered."""
+    """``ibusim params``: the declared parameters (label, value, unit, allowed, help), optionally searched.
+
+    ``--search WORD`` keeps the parameters whose name, label or help in the chosen language mention
+    WORD; none: one line on stderr and status 1.
+    """
     import json
     import textwrap
 
-    from ibusim.model.parameters import PARAMS, markdown_table, to_dict
+    from ibusim.model.parameters import PARAMS, ParameterError, markdown_table, text, to_dict
     from ibusim.model.scenarios import load, overrides
 
+    _ = gettext(args.lang)
     values = load(args.scenario)
     if args.markdown:
         print(markdown_table(values))
@@ -171,34 +482,54 @@ def cmd_params(args) -> int:
     changed = overrides(args.scenario)
     chosen = list(PARAMS.values())
     if args.search is not None:
-        word = args.search.strip().lower()
-        if not word:
-            from ibusim.model.parameters import ParameterError
-
-            raise ParameterError("--search needs a word, e.g. --search telegram")
-        chosen = [p for p in chosen if any(word in str(f).lower() for f in (p.name, p.group, p.unit, p.help, p.source))]
+        if not args.search.strip():
+            raise ParameterError(_("--search needs a word, e.g. --search telegram"))
+        chosen = [p for p in chosen if matches(p, args.search, args.lang)]
+        if not chosen:
+            print(
+                f"ibusim: {one_line(_('no parameter matches {word}').format(word=repr(args.search)))}", file=sys.stderr
+            )
+            return 1
     if args.json:
-        rows = [{**to_dict(p, values[p.name]), "set_by_scenario": p.name in changed} for p in chosen]
+        rows = [
+            {**to_dict(p, values[p.name]), "label": text(p, "label", args.lang), "set_by_scenario": p.name in changed}
+            for p in chosen
+        ]
         print(json.dumps({"scenario": str(args.scenario), "parameters": rows}, indent=2, ensure_ascii=False))
         return 0
-    if not chosen:
-        print(f"no parameter matches {args.search!r}")
-        return 0
     rows = [
-        (p.group, p.name, str(values[p.name]) + (" *" if p.name in changed else ""), p.unit, p.allowed, p.provenance)
+        (
+            p.group,
+            p.name,
+            text(p, "label", args.lang),
+            _value_text(p, values[p.name], args.lang) + (" *" if p.name in changed else ""),
+            text(p, "unit", args.lang),
+            text(p, "allowed", args.lang),
+            _(PROVENANCE_WORDS[p.provenance]),
+        )
         for p in chosen
     ]
-    head = ("group", "name", "value", "unit", "allowed", "provenance")
-    w = [max(len(r[i]) for r in [head, *rows]) for i in range(6)]
-    for r, p in zip([head, tuple("-" * x for x in w), *rows], [None, None, *chosen]):
-        print("  ".join(c.ljust(x) for c, x in zip(r, w)).rstrip())
-        if p is not None and args.help_text:
-            print(textwrap.fill(p.help, width=100, initial_indent=" " * 6, subsequent_indent=" " * 6))
-    found = f" matching {args.search!r}" if args.search is not None else ""
-    print(
-        f"\n{len(rows)} parameters{found}; * = set by scenario '{args.scenario}' (differences from the baseline); "
-        "--json for every field"
-    )
+    head = (_("group"), _("name"), _("label"), _("value"), _("unit"), _("allowed"), _("provenance"))
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    lines = _aligned([head, tuple("-" * w for w in widths), *rows], left=len(head))
+    width = help_width()
+    print(lines[0])
+    print(lines[1])
+    for line, p in zip(lines[2:], chosen):
+        print(line)
+        help_text = text(p, "help", args.lang)
+        if args.help_text and help_text:
+            print(textwrap.fill(help_text, width=width, initial_indent=" " * 6, subsequent_indent=" " * 6))
+    if args.search is not None:
+        footer = _(
+            "{n} parameters matching {word}; * = set by scenario '{scenario}' (differences from the baseline); "
+            "--json for every field"
+        )
+    else:
+        footer = _(
+            "{n} parameters; * = set by scenario '{scenario}' (differences from the baseline); --json for every field"
+        )
+    print("\n" + footer.format(n=len(rows), word=repr(args.search), scenario=args.scenario))
     return 0
 
 
@@ -215,82 +546,124 @@ def _sweep_options(args) -> dict:
 
 
 def cmd_sweep(args) -> int:
-    """``ibusim sweep``: run a spec into its folder, then a table of targets inside per design point."""
+    """``ibusim sweep``: run a spec into its folder; it ends with a table of targets inside per design point."""
     from ibusim.experiments.spec import load_spec
     from ibusim.experiments.sweep import load_failures, load_results, run_sweep
+    from ibusim.model.parameters import ParameterError
 
+    _ = gettext(args.lang)
     spec = load_spec(args.spec)
     if args.posterior is not None:
         from ibusim.experiments.spec import with_posterior
 
         spec = with_posterior(spec, args.posterior, args.draws)
     elif args.draws is not None:
-        from ibusim.model.parameters import ParameterError
-
-        raise ParameterError("--draws needs --posterior FOLDER (or a [posterior] table in the spec)")
+        raise ParameterError(_("--draws needs --posterior FOLDER (or a [posterior] table in the spec)"))
     out = args.out or Path("results") / f"sweep-{spec.name}"
     res = run_sweep(spec, out, **_sweep_options(args))
     print(
-        f"ibusim sweep: {spec.name} ({spec.design}), {res.total} runs: {res.done} done "
-        f"({res.skipped} already done before), {res.failed} failed this time; {res.seconds:.1f} s"
+        _(
+            "ibusim sweep: {name} ({design}), {total} runs: {done} done ({skipped} already done before), "
+            "{failed} failed this time; {seconds} s"
+        ).format(
+            name=spec.name,
+            design=spec.design,
+            total=res.total,
+            done=res.done,
+            skipped=res.skipped,
+            failed=res.failed,
+            seconds=f"{res.seconds:.1f}" if args.lang == "en" else f"{res.seconds:.1f}".replace(".", ","),
+        )
     )
     results = load_results(res.folder)
-    table = targets_inside(spec, results)
-    if table:
-        print(table)
     if spec.posterior is not None:
         from ibusim.experiments.sweep import format_paired, paired_differences
 
         print(
-            f"over {spec.draws} posterior draws x {spec.replications} seed(s) ({spec.posterior}), the same at every "
-            "point: paired difference from point 0, median [5%, 95%]"
+            _(
+                "over {draws} posterior draws x {replications} seed(s) ({posterior}), the same at every point: "
+                "paired difference from point 0, median [5%, 95%]"
+            ).format(draws=spec.draws, replications=spec.replications, posterior=spec.posterior)
         )
         print(format_paired(paired_differences(results, list(spec.outcomes))))
-    print(f"results: {res.folder}/runs (load with experiments.sweep.load_results)")
+    print(_("results: {folder}/runs (load with experiments.sweep.load_results)").format(folder=res.folder))
     if spec.timeseries:
-        print(f"series: {res.folder}/timeseries, one partition per point (load with experiments.sweep.load_timeseries)")
+        print(
+            _(
+                "series: {folder}/timeseries, one partition per point (load with experiments.sweep.load_timeseries)"
+            ).format(folder=res.folder)
+        )
     if res.failed:
         fails = load_failures(res.folder)
-        for _, row in fails.head(5).iterrows():
-            where = f"point {row['point']} replication {row['replication']} seed {row['seed']}"
-            print(f"  failed: {where}: {row['reason']}")
-        print(f"{len(fails)} run(s) failed; reasons and tracebacks in {res.folder}/failures; rerun to retry them")
-        return 1
-    return 0
+        for _i, row in fails.head(5).iterrows():
+            print(
+                "  "
+                + _("failed: point {point} replication {replication} seed {seed}: {reason}").format(
+                    point=row["point"], replication=row["replication"], seed=row["seed"], reason=row["reason"]
+                )
+            )
+        print(
+            _("{n} run(s) failed; reasons and tracebacks in {folder}/failures; rerun to retry them").format(
+                n=len(fails), folder=res.folder
+            )
+        )
+    print(targets_inside(spec, results, args.lang))
+    return 1 if res.failed else 0
 
 
-def targets_inside(spec, results, max_points: int = 30) -> str:
-    """Per design point: its factor values, runs, and the share of runs with each observed figure in its band.
+def targets_inside(spec, results, lang: str = "en", max_points: int = 30) -> str:
+    """The table a sweep ends with: per design point, the share of its runs with each observed figure inside.
 
-    Only the spec's outcomes that are observed targets are shown; empty text when there are none (or no runs).
+    One row per design point: its factor values, its runs, the share of them with each observed figure in
+    its band, the share with every one inside ("all"), and "targets inside", the number of figures inside
+    their band in at least half of the point's runs (of those shown).
+
+    Only the spec's outcomes that are observed targets can be shown (a sweep keeps only its outcomes); a
+    line says so when there are none, or when no run finished.
     """
     from ibusim.model.targets import load as load_targets
+    from ibusim.numbers import format_number
 
+    _ = gettext(lang)
     targets = [t for t in load_targets().values() if t.summary in spec.outcomes]
-    if results.empty or not targets:
-        return ""
+    if results.empty:
+        return _("no finished run: no table of targets inside")
+    if not targets:
+        return _("none of the spec's outcomes is an observed figure: no table of targets inside")
     factors = [f.name for f in spec.factors]
-    head = ["point", *factors, "runs", *(t.name for t in targets), "all"]
+
+    def share(x: float) -> str:
+        return f"{x:.0%}" if lang == "en" else format_number(float(x), lang, "share", decimals=0)
+
+    head = [_("point"), *factors, _("runs"), *(t.name for t in targets), _("all"), _("targets inside")]
     rows = []
     for point, g in results.groupby("point", sort=True):
         inside = {t.name: g[t.summary].map(t.inside).astype(bool) for t in targets}
         every = _all(inside.values())
+        most = sum(inside[t.name].mean() >= 0.5 for t in targets)
         rows.append(
             [
                 str(point),
-                *(_cell(g[f].iloc[0]) for f in factors),
+                *(_cell(g[f].iloc[0], lang) for f in factors),
                 str(len(g)),
-                *(f"{inside[t.name].mean():.0%}" for t in targets),
-                f"{every.mean():.0%}",
+                *(share(inside[t.name].mean()) for t in targets),
+                share(every.mean()),
+                f"{most}/{len(targets)}",
             ]
         )
     more = len(rows) - max_points
     rows = rows[:max_points]
     w = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    lines = ["share of runs inside the observed band, per design point:"]
+    lines = [_("share of runs inside the observed band, per design point:")]
     lines += ["  ".join(c.rjust(x) for c, x in zip(r, w)) for r in [head, *rows]]
     if more > 0:
-        lines.append(f"... and {more} more points (all in the results)")
+        lines.append(_("... and {n} more points (all in the results)").format(n=more))
+    lines.append(
+        _(
+            "all: runs with every figure shown inside its band; targets inside: figures inside their band in at "
+            "least half of the point's runs"
+        )
+    )
     return "\n".join(lines)
 
 
@@ -302,9 +675,14 @@ def _all(columns):
     return out
 
 
-def _cell(x) -> str:
+def _cell(x, lang: str = "en") -> str:
+    """A factor's value in a table cell: 4 significant digits for a float, as ``lang`` writes numbers."""
     if isinstance(x, float):
-        return f"{x:.4g}"
+        if lang == "en":
+            return f"{x:.4g}"
+        from ibusim.numbers import format_number
+
+        return format_number(float(x), lang, "rate")
     return str(x)
 
 
@@ -313,6 +691,7 @@ def cmd_sensitivity(args) -> int:
     from ibusim.experiments import sensitivity
     from ibusim.experiments.spec import load_spec
 
+    _ = gettext(args.lang)
     spec = load_spec(args.spec)
     out = args.out or Path("results") / f"sensitivity-{spec.name}"
     table, csv, png = sensitivity.run(spec, out, **_sweep_options(args))
@@ -322,29 +701,35 @@ def cmd_sensitivity(args) -> int:
         + ["change_half_to_full"]
     )
     print(
-        f"ibusim sensitivity: {spec.name} ({spec.design}), {len(spec.points())} design points x "
-        f"{spec.replications} replications (averaged)"
+        _(
+            "ibusim sensitivity: {name} ({design}), {points} design points x {replications} replications (averaged)"
+        ).format(name=spec.name, design=spec.design, points=len(spec.points()), replications=spec.replications)
     )
     print(table[cols].to_string(index=False, float_format=lambda x: f"{x:.3f}"))
     worst = float(table["change_half_to_full"].max())
-    verdict = "converged" if worst < 0.1 else "NOT converged: increase samples"
-    print(f"convergence: largest change between half and all samples {worst:.3f} ({verdict})")
+    verdict = _("converged") if worst < 0.1 else _("NOT converged: increase samples")
+    print(
+        _("convergence: largest change between half and all samples {change} ({verdict})").format(
+            change=f"{worst:.3f}", verdict=verdict
+        )
+    )
     if spec.design == "sobol" and table["negative_index"].any():
-        print("warning: some indices are clearly negative: too few samples")
-    print(f"table: {csv}\nplot: {png}")
+        print(_("warning: some indices are clearly negative: too few samples"))
+    print(_("table: {csv}").format(csv=csv))
+    print(_("plot: {png}").format(png=png))
     return 0
 
 
 def cmd_compare(args) -> int:
     """``ibusim compare``: variants over common seeds, a table of means and bands, a folder."""
-    from ibusim.experiments.compare import compare, format_table, parse_variant
+    from ibusim.experiments.compare import compare, parse_variant
     from ibusim.experiments.sweep import limits_for
+    from ibusim.model.parameters import ParameterError
 
-    variants = [parse_variant(v) for v in args.variants]
+    _ = gettext(args.lang)
+    variants = [parse_variant(v) for v in args.variants]  # plain numbers: the comma separates changes
     if args.posterior is None and args.draws is not None:
-        from ibusim.model.parameters import ParameterError
-
-        raise ParameterError("--draws needs --posterior FOLDER")
+        raise ParameterError(_("--draws needs --posterior FOLDER"))
     draws = (args.draws or 40) if args.posterior is not None else None
     replications = args.replications or (1 if args.posterior is not None else 5)
     table, out = compare(
@@ -360,22 +745,74 @@ def cmd_compare(args) -> int:
         limits=limits_for(None, args.run_time_limit, args.run_memory_limit),
     )
     if args.posterior is None:
-        print(f"ibusim compare: {len(variants)} variants x {replications} replications (same seeds in each)")
-        print("mean [5%, 95%] over replications")
+        print(
+            _("ibusim compare: {n} variants x {replications} replications (same seeds in each)").format(
+                n=len(variants), replications=replications
+            )
+        )
+        print(_("mean [5%, 95%] over replications"))
     else:
         print(
-            f"ibusim compare: {len(variants)} variants x {draws} posterior draws x {replications} seed(s) "
-            f"({args.posterior}; the same draws and seeds in each)"
+            _(
+                "ibusim compare: {n} variants x {draws} posterior draws x {replications} seed(s) ({posterior}; the "
+                "same draws and seeds in each)"
+            ).format(n=len(variants), draws=draws, replications=replications, posterior=args.posterior)
         )
-        print("mean [5%, 95%] over posterior draws")
-    print(format_table(table))
-    if len(variants) > 1:
-        from ibusim.experiments.compare import format_differences
-
-        print(f"paired difference from '{variants[0].label}', run by run: median [5%, 95%], share of runs lower")
-        print(format_differences(table))
-    print(f"folder: {out} (compare.csv, compare.png, runs.parquet, series.parquet)")
+        print(_("mean [5%, 95%] over posterior draws"))
+    means, differences = compare_tables(table, args.lang)
+    print(means)
+    if differences:
+        print(
+            _("paired difference from '{label}', run by run: median [5%, 95%], share of runs lower").format(
+                label=variants[0].label
+            )
+        )
+        print(differences)
+    print(_("folder: {folder} (compare.csv, compare.png, runs.parquet, series.parquet)").format(folder=out))
     return 0
+
+
+def compare_tables(table, lang: str = "en") -> tuple[str, str]:
+    """``ibusim compare``'s two tables from :func:`ibusim.experiments.compare.compare`'s ``table``, in ``lang``.
+
+    The first: one row per outcome, one column per variant, mean [5%, 95%]; the second (empty text with one
+    variant): the paired difference from the first variant, median [5%, 95%] and the share of runs lower.
+    Every column has a header; numbers are in each outcome's format (model/outputs.py) as ``lang`` writes them.
+    """
+    from ibusim.model.outputs import unit
+
+    _ = gettext(lang)
+    variants = list(dict.fromkeys(table["variant"]))
+    outcomes = list(dict.fromkeys(table["outcome"]))
+    rows = {(r.variant, r.outcome): r for r in table.itertuples()}
+
+    def v(o: str, x) -> str:
+        return _shown(x, unit(o), lang)
+
+    def signed(o: str, x) -> str:
+        return ("-" if x < 0 else "+") + v(o, abs(x))
+
+    def mean(o: str, r) -> str:
+        return _("n/a") if r is None else f"{v(o, r.mean)} [{v(o, r.p5)}, {v(o, r.p95)}]"
+
+    def difference(o: str, r) -> str:
+        if r is None or r.diff_median != r.diff_median:  # NaN: no paired runs
+            return _("n/a")
+        return _("{median} [{low}, {high}], lower in {share}").format(
+            median=signed(o, r.diff_median),
+            low=signed(o, r.diff_p5),
+            high=signed(o, r.diff_p95),
+            share=_percent(r.share_lower, lang),
+        )
+
+    def text(cells_of, columns: list[str]) -> str:
+        head = (_("outcome"), *columns)
+        body = [(o, *(cells_of(o, rows.get((c, o))) for c in columns)) for o in outcomes]
+        return "\n".join(_aligned([head, *body]))
+
+    means = text(mean, variants)
+    differences = text(difference, variants[1:]) if len(variants) > 1 else ""
+    return means, differences
 
 
 def cmd_forecast(args) -> int:
@@ -385,16 +822,19 @@ def cmd_forecast(args) -> int:
     from ibusim.experiments.sweep import limits_for
     from ibusim.model.parameters import ParameterError
 
+    _ = gettext(args.lang)
     variants = [parse_variant(v) for v in (args.variants or ["ipm=ipm"])]
     if args.no_posterior and args.posterior is not None:
-        raise ParameterError("give --posterior FOLDER or --no-posterior, not both")
+        raise ParameterError(_("give --posterior FOLDER or --no-posterior, not both"))
     posterior = None
     if not args.no_posterior:
         posterior = args.posterior or Path("results") / f"calibration-{Path(variants[0].scenario).stem}"
         if args.posterior is None and not Path(posterior).is_dir():
             raise ParameterError(
-                f"no calibration folder '{posterior}': give --posterior FOLDER (ibusim calibrate writes one), or "
-                "--no-posterior for the scenario's own values"
+                _(
+                    "no calibration folder '{folder}': give --posterior FOLDER (ibusim calibrate writes one), or "
+                    "--no-posterior for the scenario's own values"
+                ).format(folder=posterior)
             )
     res = forecast(
         variants,
@@ -410,23 +850,39 @@ def cmd_forecast(args) -> int:
         limits=limits_for(None, args.run_time_limit, args.run_memory_limit),
     )
     print(
-        f"ibusim forecast: {len(variants)} variant(s) x {args.draws} draws x {args.seeds_per_draw} seed(s) to "
-        f"December {args.until}; {res.info['run_seconds_total']:.0f} s of runs"
+        _(
+            "ibusim forecast: {n} variant(s) x {draws} draws x {seeds} seed(s) to December {until}; {seconds} s of runs"
+        ).format(
+            n=len(variants),
+            draws=args.draws,
+            seeds=args.seeds_per_draw,
+            until=args.until,
+            seconds=f"{res.info['run_seconds_total']:.0f}",
+        )
     )
     print(markdown(res, max_counterfactuals=len(variants) - 1))
-    print(f"folder: {res.folder} (forecast.csv, forecast.md, forecast.png, runs.csv, draws.csv, manifest.json)")
+    print(
+        _("folder: {folder} (forecast.csv, forecast.md, forecast.png, runs.csv, draws.csv, manifest.json)").format(
+            folder=res.folder
+        )
+    )
     return 0
 
 
-def _names(text: str | None, option: str = "--params") -> list[str] | None:
+def _names(text: str | None, option: str = "--params", lang: str = "en") -> list[str] | None:
     """A comma-separated list of names (None: the option was not given); an empty or malformed list is an error."""
     from ibusim.model.parameters import ParameterError
 
+    _ = gettext(lang)
     if text is None:
         return None
     names = [t.strip() for t in text.split(",")]
     if not text.strip() or not all(names):
-        raise ParameterError(f"{option} {text!r}: give comma-separated names, e.g. interest_rate,dropout_rate")
+        raise ParameterError(
+            _("{option} {text}: give comma-separated names, e.g. interest_rate,dropout_rate").format(
+                option=option, text=repr(text)
+            )
+        )
     return names
 
 
@@ -436,6 +892,7 @@ def cmd_calibrate(args) -> int:
 
     from ibusim.experiments import calibrate
 
+    _ = gettext(args.lang)
     if args.size:
         from ibusim.experiments import calibration_pipeline
 
@@ -448,14 +905,18 @@ def cmd_calibrate(args) -> int:
             progress=not args.quiet,
         )
         minutes = rec["total"]["wall_seconds"] / 60
-        print(f"ibusim calibrate --size {args.size}: {rec['total']['runs']:,} runs in {minutes:.1f} min; folder {out}")
+        print(
+            _("ibusim calibrate --size {size}: {runs} runs in {minutes} min; folder {folder}").format(
+                size=args.size, runs=_count(rec["total"]["runs"], args.lang), minutes=f"{minutes:.1f}", folder=out
+            )
+        )
         return 0
     cs = calibrate.setup(
         args.scenario,
-        params=_names(args.params),
-        targets=_names(args.targets, "--targets"),
-        hold_out=_names(args.hold_out, "--hold-out"),
-        fixed=_parse_sets(args.set),
+        params=_names(args.params, "--params", args.lang),
+        targets=_names(args.targets, "--targets", args.lang),
+        hold_out=_names(args.hold_out, "--hold-out", args.lang),
+        fixed=_parse_sets(args.set, args.number_lang),
     )
     out = args.out or Path("results") / f"calibration-{Path(args.scenario).stem}"
     if args.quiet:
@@ -473,22 +934,52 @@ def cmd_calibrate(args) -> int:
         max_simulations=args.max_simulations,
         progress=not args.quiet,
     )
-    print(
-        f"ibusim calibrate: {len(cs.params)} parameters, fitted to {', '.join(cs.fit)}"
-        + (f"; held out: {', '.join(cs.held_out)}" if cs.held_out else "")
+    fitted = _("ibusim calibrate: {n} parameters, fitted to {targets}").format(
+        n=len(cs.params), targets=", ".join(cs.fit)
     )
+    if cs.held_out:
+        fitted += _("; held out: {targets}").format(targets=", ".join(cs.held_out))
+    print(fitted)
     print(
-        f"{rep['generations']} generations, {rep['simulations']} simulations, final epsilon {rep['final_epsilon']:.3f}"
+        _("{generations} generations, {simulations} simulations, final epsilon {epsilon}").format(
+            generations=rep["generations"], simulations=rep["simulations"], epsilon=f"{rep['final_epsilon']:.3f}"
+        )
     )
-    print("posterior (median [5%, 95%]):")
-    for r in rep["posterior"]:
-        print(f"  {r['parameter']:36s} {r['median']:.5g} [{r['p5']:.5g}, {r['p95']:.5g}]  prior {r['prior']}")
-    print(f"convergence: {rep['convergence']}")
-    print(f"posterior-predictive check ({args.ppc_runs} runs): share inside the band")
-    for r in rep["ppc"]:
-        print(f"  {r['target']:18s} {r.get('role') or '':9s} {r['share_inside']:.0%}")
-    print(f"folder: {out} (posterior.csv, posterior_summary.csv, posterior.png, ppc.csv, ppc_summary.csv, abc.db)")
+    print(_("posterior (median [5%, 95%]):"))
+    head = (_("parameter"), _("median [5%, 95%]"), _("prior"))
+    g = _significant(args.lang)
+    rows = [
+        (r["parameter"], f"{g(r['median'])} [{g(r['p5'])}, {g(r['p95'])}]", str(r["prior"])) for r in rep["posterior"]
+    ]
+    print("\n".join("  " + line for line in _aligned([head, *rows], left=3)))
+    print(_("convergence: {verdict}").format(verdict=rep["convergence"]))
+    print(_("posterior-predictive check ({n} runs): share inside the band").format(n=args.ppc_runs))
+    head = (_("target"), _("role"), _("share inside"))
+    rows = [(r["target"], r.get("role") or "", _percent(r["share_inside"], args.lang)) for r in rep["ppc"]]
+    print("\n".join("  " + line for line in _aligned([head, *rows], left=2)))
+    print(
+        _(
+            "folder: {folder} (posterior.csv, posterior_summary.csv, posterior.png, ppc.csv, ppc_summary.csv, abc.db)"
+        ).format(folder=out)
+    )
     return 0
+
+
+def _significant(lang: str):
+    """A formatter of numbers to 5 significant digits (``0.00083792``; ``0,00083792`` in Indonesian)."""
+
+    def g(x) -> str:
+        text = f"{float(x):.5g}"
+        return text if lang == "en" else text.replace(".", ",")
+
+    return g
+
+
+def _percent(x, lang: str) -> str:
+    """A share as a whole percentage (``91%``), as ``lang`` writes it."""
+    from ibusim.numbers import format_number
+
+    return f"{float(x):.0%}" if lang == "en" else format_number(float(x), lang, "share", decimals=0)
 
 
 def cmd_dashboard(args) -> int:
@@ -498,208 +989,292 @@ def cmd_dashboard(args) -> int:
     return serve(args.host, args.port)
 
 
-def _limit_options(parser) -> None:
+def _limit_options(parser, lang: str = "en", numbers: str | None = None) -> None:
     """The per-run limit options of the commands that run many models (default: the spec's, else 600 s, 4096 MB)."""
+    _ = gettext(lang)
     parser.add_argument(
         "--run-time-limit",
-        type=_non_negative,
+        type=_non_negative_in(lang, numbers),
         default=None,
-        metavar="SECONDS",
-        help="time limit per run (default: the spec's run_time_limit_s, else 600; 0: none); a run over it is "
-        "recorded as failed and the others go on",
+        metavar=_("SECONDS"),
+        help=_(
+            "time limit per run (default: the spec's run_time_limit_s, else 600; 0: none); a run over it is "
+            "recorded as failed and the others go on"
+        ),
     )
     parser.add_argument(
         "--run-memory-limit",
-        type=_non_negative,
+        type=_non_negative_in(lang, numbers),
         default=None,
         metavar="MB",
-        help="memory limit per run (default: the spec's run_memory_limit_mb, else 4096; 0: none)",
+        help=_("memory limit per run (default: the spec's run_memory_limit_mb, else 4096; 0: none)"),
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every subcommand (errors: one line, status 2)."""
-    ap = _Parser(prog="ibusim", description="Simulate online empowerment communities for mothers.")
-    sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    r = sub.add_parser("run", help="run a scenario, print simulated vs observed, write a run folder")
-    r.add_argument("--scenario", default="ipm", help="ipm (default), ibusibuk, baseline, or a scenario .toml file")
-    r.add_argument("--seed", type=_seed, default=1, help="random seed (default 1)")
+def _executor_options(parser, lang: str = "en", numbers: str | None = None) -> None:
+    """``--executor``, ``--workers`` and ``--scheduler``."""
+    _ = gettext(lang)
+    parser.add_argument(
+        "--executor",
+        choices=("sequential", "processes", "dask"),
+        default="processes",
+        help=_("where runs execute (default: local processes)"),
+    )
+    parser.add_argument(
+        "--workers",
+        type=_int_in(1, 1024, WORKERS_WHAT, lang, numbers),
+        default=None,
+        help=_("worker processes (default: number of cores)"),
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        help=_("address of an existing Dask scheduler (tcp://host:8786); implies --executor dask"),
+    )
+
+
+def _lang_option(parser, lang: str = "en", top: bool = False) -> None:
+    """``--lang``, accepted before and after a command's name (read first by :func:`language`)."""
+    _ = gettext(lang)
+    parser.add_argument(
+        "--lang",
+        metavar="{id,en}",
+        default="en" if top else argparse.SUPPRESS,
+        help=_(
+            "language of messages, help and numbers (id: Bahasa Indonesia, en: English; default: IBUSIM_LANG, "
+            "else the locale, else English)"
+        ),
+    )
+
+
+def build_parser(lang: str = "en", numbers: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of every subcommand, its help in ``lang`` (errors: one line, status 2).
+
+    ``numbers``: how the numeric options are read, None strictly (ASCII digits), "id" or "en" as a
+    reader of that language writes them (``--seed 1.000`` is 1000 in Indonesian).
+    """
+    from ibusim import __version__
+
+    _ = gettext(lang)
+    path = _path_in(lang)
+    seed = _int_in(0, SEED_MAX, SEED_WHAT, lang, numbers)
+    positive = _int_in(1, 10**6, POSITIVE_WHAT, lang, numbers)
+    ap = _Parser(prog="ibusim", description=_("Simulate online empowerment communities for mothers."), lang=lang)
+    ap.add_argument(
+        "--version", action="version", version=f"ibusim {__version__}", help=_("print the installed version and exit")
+    )
+    _lang_option(ap, lang, top=True)
+    sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser, title=_("commands"))
+    r = sub.add_parser("run", help=_("run a scenario, print simulated vs observed, write a run folder"), lang=lang)
+    r.add_argument("--scenario", default="ipm", help=_("ipm (default), ibusibuk, baseline, or a scenario .toml file"))
+    r.add_argument("--seed", type=seed, default=1, help=_("random seed (default 1)"))
     r.add_argument(
         "--set",
         action="append",
         default=[],
-        metavar="NAME=VALUE",
-        help="change one parameter (repeatable); see 'ibusim params'",
+        metavar=_("NAME=VALUE"),
+        help=_(
+            "change one parameter (repeatable); see 'ibusim params'; with --lang, numbers as that language writes "
+            "them (id: 500.000, 0,05)"
+        ),
     )
     r.add_argument(
         "--out",
-        type=_path,
+        type=path,
         default=None,
-        help="run folder to create (default results/run-<scenario>-seed<N>-<time>); never overwritten",
+        help=_("run folder to create (default results/run-<scenario>-seed<N>-<time>); never overwritten"),
     )
     r.set_defaults(func=cmd_run)
-    s = sub.add_parser("sweep", help="run an experiment spec (TOML), streaming results to a run folder")
-    s.add_argument("spec", type=_path, help="experiment spec, e.g. experiments/free_class.toml")
+    s = sub.add_parser(
+        "sweep",
+        help=_("run an experiment spec (TOML), then a table of targets inside per design point"),
+        lang=lang,
+    )
+    s.add_argument("spec", type=path, help=_("experiment spec, e.g. experiments/free_class.toml"))
     s.add_argument(
         "--out",
-        type=_path,
+        type=path,
         default=None,
-        help="run folder (default results/sweep-<name>); rerunning on it skips finished runs",
+        help=_("run folder (default results/sweep-<name>); rerunning on it skips finished runs"),
     )
-    s.add_argument(
-        "--executor",
-        choices=("sequential", "processes", "dask"),
-        default="processes",
-        help="where runs execute (default: local processes)",
-    )
-    s.add_argument("--workers", type=_workers, default=None, help="worker processes (default: number of cores)")
-    s.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler (tcp://host:8786)")
-    s.add_argument("--quiet", action="store_true", help="no progress bar")
+    _executor_options(s, lang, numbers)
+    s.add_argument("--quiet", action="store_true", help=_("no progress bar"))
     s.add_argument(
         "--posterior",
-        type=_path,
+        type=path,
         default=None,
-        metavar="FOLDER",
-        help="run every design point over the same posterior draws of this calibration folder (adds a [posterior] "
-        "table to the spec kept in the run folder)",
+        metavar=_("FOLDER"),
+        help=_(
+            "run every design point over the same posterior draws of this calibration folder (adds a [posterior] "
+            "table to the spec kept in the run folder)"
+        ),
     )
-    s.add_argument("--draws", type=_positive, default=None, help="posterior draws with --posterior (default 40)")
-    _limit_options(s)
+    s.add_argument("--draws", type=positive, default=None, help=_("posterior draws with --posterior (default 40)"))
+    _limit_options(s, lang, numbers)
     s.set_defaults(func=cmd_sweep)
-    se = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity indices (SALib) from an experiment spec")
-    se.add_argument("spec", type=_path, help="experiment spec with design = 'sobol' or 'morris'")
-    se.add_argument("--out", type=_path, default=None, help="folder (default results/sensitivity-<name>); resumable")
-    se.add_argument("--executor", choices=("sequential", "processes", "dask"), default="processes")
-    se.add_argument("--workers", type=_workers, default=None)
-    se.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
-    se.add_argument("--quiet", action="store_true", help="no progress bar")
-    _limit_options(se)
+    se = sub.add_parser(
+        "sensitivity", help=_("Sobol or Morris sensitivity indices (SALib) from an experiment spec"), lang=lang
+    )
+    se.add_argument("spec", type=path, help=_("experiment spec with design = 'sobol' or 'morris'"))
+    se.add_argument("--out", type=path, default=None, help=_("folder (default results/sensitivity-<name>); resumable"))
+    _executor_options(se, lang, numbers)
+    se.add_argument("--quiet", action="store_true", help=_("no progress bar"))
+    _limit_options(se, lang, numbers)
     se.set_defaults(func=cmd_sensitivity)
-    co = sub.add_parser("compare", help="scenarios side by side over replications (table and PNG)")
+    co = sub.add_parser("compare", help=_("scenarios side by side over replications (table and PNG)"), lang=lang)
     co.add_argument(
         "variants",
         nargs="+",
         metavar="LABEL=SCENARIO[:name=value,...]",
-        help='e.g. "with=ipm" "without=ipm:free_class=false"',
+        help=_('e.g. "with=ipm" "without=ipm:free_class=false" (numbers written plainly: the comma separates changes)'),
     )
     co.add_argument(
         "--replications",
-        type=_positive,
+        type=positive,
         default=None,
-        help="runs per variant (default 5); with --posterior, seeds per posterior draw (default 1)",
+        help=_("runs per variant (default 5); with --posterior, seeds per posterior draw (default 1)"),
     )
     co.add_argument(
         "--posterior",
-        type=_path,
+        type=path,
         default=None,
-        metavar="FOLDER",
-        help="run every variant over the same posterior draws of this calibration folder (posterior.csv)",
+        metavar=_("FOLDER"),
+        help=_("run every variant over the same posterior draws of this calibration folder (posterior.csv)"),
     )
-    co.add_argument("--draws", type=_positive, default=None, help="posterior draws with --posterior (default 40)")
-    co.add_argument("--seed", type=_seed, default=1, help="master seed (default 1)")
-    co.add_argument("--out", type=_path, default=None, help="folder to create (default results/compare-...)")
-    co.add_argument("--executor", choices=("sequential", "processes", "dask"), default="processes")
-    co.add_argument("--workers", type=_workers, default=None)
-    co.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
-    _limit_options(co)
+    co.add_argument("--draws", type=positive, default=None, help=_("posterior draws with --posterior (default 40)"))
+    co.add_argument("--seed", type=seed, default=1, help=_("master seed (default 1)"))
+    co.add_argument("--out", type=path, default=None, help=_("folder to create (default results/compare-...)"))
+    _executor_options(co, lang, numbers)
+    _limit_options(co, lang, numbers)
     co.set_defaults(func=cmd_compare)
-    fo = sub.add_parser("forecast", help="forecast past the observed years over posterior draws (tables, fan chart)")
+    fo = sub.add_parser(
+        "forecast", help=_("forecast past the observed years over posterior draws (tables, fan chart)"), lang=lang
+    )
     fo.add_argument(
         "variants",
         nargs="*",
         metavar="LABEL=SCENARIO[:name=value,...]",
-        help='variants, the first the reference (default "ipm=ipm"), e.g. "ipm=ipm" "no-free=ipm:free_class=false"',
+        help=_('variants, the first the reference (default "ipm=ipm"), e.g. "ipm=ipm" "no-free=ipm:free_class=false"'),
     )
     fo.add_argument(
         "--posterior",
-        type=_path,
+        type=path,
         default=None,
-        metavar="FOLDER",
-        help="calibration folder with posterior.csv (default results/calibration-<first variant's scenario>)",
+        metavar=_("FOLDER"),
+        help=_("calibration folder with posterior.csv (default results/calibration-<first variant's scenario>)"),
     )
-    fo.add_argument("--no-posterior", action="store_true", help="the scenario's own values, seed noise only")
-    fo.add_argument("--draws", type=_positive, default=100, help="posterior draws (default 100)")
-    fo.add_argument("--seeds-per-draw", type=_positive, default=1, help="model seeds per draw (default 1)")
+    fo.add_argument("--no-posterior", action="store_true", help=_("the scenario's own values, seed noise only"))
+    fo.add_argument("--draws", type=positive, default=100, help=_("posterior draws (default 100)"))
+    fo.add_argument("--seeds-per-draw", type=positive, default=1, help=_("model seeds per draw (default 1)"))
     fo.add_argument(
         "--until",
-        type=_int_in(2000, 2100, "--until must be a year in 2000-2100"),
+        type=_int_in(2000, 2100, UNTIL_WHAT, lang, numbers),
         default=2027,
-        help="last year forecast, run to its December (default 2027)",
+        help=_("last year forecast, run to its December (default 2027)"),
     )
-    fo.add_argument("--seed", type=_seed, default=1, help="master seed of the draws and model seeds (default 1)")
-    fo.add_argument("--out", type=_path, default=None, help="folder to create (default results/forecast-...)")
-    fo.add_argument("--executor", choices=("sequential", "processes", "dask"), default="processes")
-    fo.add_argument("--workers", type=_workers, default=None)
-    fo.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
-    _limit_options(fo)
+    fo.add_argument("--seed", type=seed, default=1, help=_("master seed of the draws and model seeds (default 1)"))
+    fo.add_argument("--out", type=path, default=None, help=_("folder to create (default results/forecast-...)"))
+    _executor_options(fo, lang, numbers)
+    _limit_options(fo, lang, numbers)
     fo.set_defaults(func=cmd_forecast)
     ca = sub.add_parser(
-        "calibrate", help="ABC-SMC (pyabc) against the observed figures, or the whole pipeline; resumable"
+        "calibrate",
+        help=_("ABC-SMC (pyabc) against the observed figures, or the whole pipeline; resumable"),
+        lang=lang,
     )
-    ca.add_argument("--scenario", default="ipm", help="scenario to calibrate (default ipm)")
-    ca.add_argument("--params", default=None, help="comma-separated parameters (default: all with a prior)")
-    ca.add_argument("--targets", default=None, help="comma-separated targets to use (default: all)")
-    ca.add_argument("--hold-out", default=None, help="comma-separated targets to predict instead of fit")
-    ca.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="fixed parameter change")
-    ca.add_argument("--population", type=_positive, default=40, help="particles per generation (default 40)")
-    ca.add_argument("--generations", type=_positive, default=5, help="generations (default 5)")
+    ca.add_argument("--scenario", default="ipm", help=_("scenario to calibrate (default ipm)"))
+    ca.add_argument("--params", default=None, help=_("comma-separated parameters (default: all with a prior)"))
+    ca.add_argument("--targets", default=None, help=_("comma-separated targets to use (default: all)"))
+    ca.add_argument("--hold-out", default=None, help=_("comma-separated targets to predict instead of fit"))
+    ca.add_argument(
+        "--set", action="append", default=[], metavar=_("NAME=VALUE"), help=_("fixed parameter change (repeatable)")
+    )
+    ca.add_argument("--population", type=positive, default=40, help=_("particles per generation (default 40)"))
+    ca.add_argument("--generations", type=positive, default=5, help=_("generations (default 5)"))
     ca.add_argument(
         "--min-epsilon",
-        type=_non_negative,
+        type=_non_negative_in(lang, numbers),
         default=0.0,
-        help="also stop below this distance (default 0: the stop rule)",
+        help=_("also stop below this distance (default 0: the stop rule)"),
     )
     ca.add_argument(
         "--max-simulations",
-        type=_positive,
+        type=positive,
         default=None,
-        help="stop once this many simulations are done (default: no cap)",
+        help=_("stop once this many simulations are done (default: no cap)"),
     )
     ca.add_argument(
         "--size",
         choices=("full", "reduced", "mini"),
         default=None,
-        help="run the whole pipeline (noise, ABC-SMC, reference table, leave-one-out, recovery, identifiability)",
+        help=_("run the whole pipeline (noise, ABC-SMC, reference table, leave-one-out, recovery, identifiability)"),
     )
-    ca.add_argument("--workers", type=_workers, default=None, help="processes (default: cores; 1 = reproducible)")
-    ca.add_argument("--seed", type=_seed, default=1)
+    ca.add_argument(
+        "--workers",
+        type=_int_in(1, 1024, WORKERS_WHAT, lang, numbers),
+        default=None,
+        help=_("processes (default: cores; 1 = reproducible)"),
+    )
+    ca.add_argument("--seed", type=seed, default=1, help=_("random seed (default 1)"))
     ca.add_argument(
         "--transition",
         choices=("multivariate", "local"),
         default="multivariate",
-        help="proposal kernel: one Gaussian for the population (default) or local per particle",
+        help=_("proposal kernel: one Gaussian for the population (default) or local per particle"),
     )
-    ca.add_argument("--ppc-runs", type=_positive, default=40, help="posterior-predictive runs (default 40)")
-    ca.add_argument("--out", type=_path, default=None, help="folder (default results/calibration-<scenario>)")
-    ca.add_argument("--quiet", action="store_true", help="less pyabc logging")
+    ca.add_argument("--ppc-runs", type=positive, default=40, help=_("posterior-predictive runs (default 40)"))
+    ca.add_argument("--out", type=path, default=None, help=_("folder (default results/calibration-<scenario>)"))
+    ca.add_argument("--quiet", action="store_true", help=_("less pyabc logging"))
     ca.set_defaults(func=cmd_calibrate)
-    d = sub.add_parser("dashboard", help="start the Solara dashboard in the browser (default http://127.0.0.1:8765)")
-    d.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
-    d.add_argument("--port", type=_int_in(1, 65535, "port must be an integer in 1-65535"), default=8765, help="port")
+    d = sub.add_parser(
+        "dashboard",
+        help=_("start the Solara dashboard in the browser (default http://127.0.0.1:8765)"),
+        lang=lang,
+    )
+    d.add_argument("--host", default="127.0.0.1", help=_("address to listen on (default 127.0.0.1: this machine only)"))
+    d.add_argument(
+        "--port", type=_int_in(1, 65535, PORT_WHAT, lang, numbers), default=8765, help=_("port (default 8765)")
+    )
     d.set_defaults(func=cmd_dashboard)
-    p = sub.add_parser("params", help="print the parameter table")
-    p.add_argument("--scenario", default="ipm", help="show the values of this scenario (default ipm)")
-    p.add_argument("--markdown", action="store_true", help="print as a Markdown table")
+    p = sub.add_parser("params", help=_("the parameters: label, value, unit, allowed values, help"), lang=lang)
+    p.add_argument("--scenario", default="ipm", help=_("show the values of this scenario (default ipm)"))
+    p.add_argument("--markdown", action="store_true", help=_("print as a Markdown table (English)"))
     p.add_argument(
         "--json",
         action="store_true",
-        help="machine-readable: name, type, default, value, unit, bounds or choices, constraints, provenance, "
-        "source, help, prior",
+        help=_(
+            "machine-readable: name, label, type, default, value, unit, bounds or choices, constraints, "
+            "provenance, source, help, prior"
+        ),
     )
     p.add_argument(
         "--search",
         default=None,
-        metavar="WORD",
-        help="only parameters whose name, group, unit, help or source mention WORD",
+        metavar=_("WORD"),
+        help=_(
+            "only parameters whose name, label or help (in the chosen language) mention WORD; none: a message "
+            "and status 1"
+        ),
     )
-    p.add_argument("--no-help", dest="help_text", action="store_false", help="one line per parameter, no help text")
+    p.add_argument("--no-help", dest="help_text", action="store_false", help=_("one line per parameter, no help text"))
     p.set_defaults(func=cmd_params)
+    for command in sub.choices.values():  # every command, also those added by other modules before this line
+        _lang_option(command, lang)
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line ``argv``; bad input gives one line on stderr and status 2, never a traceback."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
+    try:
+        lang, chosen = language(argv)
+    except ValueError as e:
+        print(error_line(e), file=sys.stderr)
+        return 2
+    with _argparse_in(lang):
+        args = build_parser(lang, lang if chosen else None).parse_args(argv)
+    args.lang = lang
+    args.number_lang = lang if chosen else None  # --set numbers: as the chosen language writes them
     from ibusim.experiments.run import OutputError
     from ibusim.experiments.spec import SpecError
     from ibusim.experiments.sweep import SweepError
@@ -710,13 +1285,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (ParameterError, OutputError, SpecError, SweepError) as e:
-        print(f"ibusim: error: {one_line(e)}", file=sys.stderr)
+        print(error_line(e, lang), file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `ibusim params | head`
         return 0
     except OSError as e:  # full disk, permissions, ...: one line, no traceback
         where = f": {e.filename}" if getattr(e, "filename", None) else ""
-        print(f"ibusim: error: {one_line(f'{e.strerror or e}{where}')}", file=sys.stderr)
+        print(error_line(f"{e.strerror or e}{where}", lang), file=sys.stderr)
         return 2
 
 

@@ -1,7 +1,9 @@
 """Bad input at scale (issue 9 requirement 10, issue 13): the command line in-process, fed generated input.
 
 Every input gives exit status 2 with exactly one line ``ibusim: error: ...`` on stderr, or a valid
-run: never a traceback, never a hang. Generated inputs: ``run`` (``--scenario`` files, ``--set``,
+run (``params --search`` finding nothing: status 1 and one line): never a traceback, never a hang. No
+language is chosen (``LANG=C``, no ``IBUSIM_LANG``), so messages are English and ``--set`` numbers are read
+strictly; tests/test_cli.py covers ``--lang``. Generated inputs: ``run`` (``--scenario`` files, ``--set``,
 ``--seed``), ``params``, ``sweep`` (spec files), and the argument parsing of ``compare`` and
 ``calibrate``; unknown names, wrong types, NaN/inf/huge/negative/empty values, unicode, long
 strings, broken or binary TOML, wrong nesting, malformed ``--set``.
@@ -99,6 +101,10 @@ def check_cli(argv: list, files: dict[str, str | bytes] | None = None, cpu_secon
         lines = err.splitlines()
         ok = len(lines) == 1 and lines[0].startswith("ibusim: error: ") and len(lines[0]) > len("ibusim: error: ")
         assert ok and "Traceback" not in err, f"status 2 without exactly one error line for\n{shown}\nstderr: {err!r}"
+    elif status == 1 and argv and argv[0] == "params" and "--search" in argv:  # nothing found: one line, no output
+        lines = err.splitlines()
+        ok = len(lines) == 1 and lines[0].startswith("ibusim: no parameter matches ") and out == ""
+        assert ok and "Traceback" not in err, f"status 1 without exactly one line for\n{shown}\nstderr: {err!r}"
     else:
         assert status in (0, "accepted"), f"status {status!r} for\n{shown}\nstderr: {err[-3000:]}"
         assert "Traceback" not in err, f"a traceback on stderr for\n{shown}\nstderr: {err[-3000:]}"
@@ -133,6 +139,10 @@ def _accepted(*a, **k):
 def tiny(tmp_path_factory):
     """Module-wide: tiny models, stubs where runs would start, a scratch working folder."""
     with pytest.MonkeyPatch.context() as mp:
+        # no language chosen anywhere: English messages, numbers read strictly (test_cli.py covers --lang)
+        for var in ("IBUSIM_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+            mp.delenv(var, raising=False)
+        mp.setenv("LANG", "C")
         mp.setattr(core, "build_model", tiny_build_model)
         mp.setattr(sweep, "run_sweep", small_sweep_only)
         mp.setattr(compare, "compare", _accepted)
@@ -725,6 +735,6 @@ def test_params_search_and_help_text():
     status, out, _ = check_cli(["params", "--search", "TELEGRAM"])
     assert "telegram_rate" in out and "n_mothers" not in out and "Weekly chance" in out
     assert "parameters matching 'TELEGRAM'" in out
-    status, out, _ = check_cli(["params", "--search", "no-such-word-anywhere"])
-    assert status == 0 and "no parameter matches" in out
+    status, out, err = check_cli(["params", "--search", "no-such-word-anywhere"])
+    assert status == 1 and out == "" and err == "ibusim: no parameter matches 'no-such-word-anywhere'\n"
     one_line(["params", "--search", " "], "--search")
