@@ -1006,7 +1006,18 @@ def test_cli_sweep_ends_with_the_share_of_runs_inside_the_bands_per_point(spec_f
     lines = out.splitlines()
     head = lines.index("share of runs inside the observed band, per design point:")
     columns = lines[head + 1].split()
-    assert columns == ["point", "free_class", "free_class_size", "runs", "registered", "completion", "telegram", "all"]
+    assert columns == [
+        "point",
+        "free_class",
+        "free_class_size",
+        "runs",
+        "registered",
+        "completion",
+        "telegram",
+        "all",
+        "targets",
+        "inside",
+    ]
     rows = [line.split() for line in lines[head + 2 : head + 8]]
     assert [r[0] for r in rows] == [str(i) for i in range(6)] and all(r[3] == "2" for r in rows)
     df, registered = load_results(reference), load_targets()["registered"]
