@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import string
 
 import numpy as np
 import pytest
@@ -15,11 +16,14 @@ from ibusim.model import CommunityModel, community
 from ibusim.model.parameters import (
     DEFAULTS,
     GROUPS,
+    NO_UNIT,
     PARAMS,
     PROVENANCES,
+    UNIT_MSGIDS,
     ParameterError,
     markdown_table,
     parse_value,
+    text,
     validate,
 )
 
@@ -90,11 +94,11 @@ def test_quotes_in_sources_are_verbatim_in_docs_sources(name, source, quote):
 
 def test_markdown_table_has_a_row_per_parameter():
     lines = markdown_table().splitlines()
-    assert lines[0].startswith("| group | name | default |") and lines[1].startswith("|---")
+    assert lines[0].startswith("| group | name | label | default |") and lines[1].startswith("|---")
     assert len(lines) == len(PARAMS) + 2
     for p, line in zip(PARAMS.values(), lines[2:]):
-        assert f"`{p.name}`" in line and p.provenance in line
-        assert line.count("|") == 9  # no stray pipes from the sources
+        assert f"`{p.name}` | {text(p, 'label', 'en')} |" in line and p.provenance in line
+        assert line.count("|") == 10  # no stray pipes from the sources
         assert ("U(" in line) == (p.prior is not None)  # the calibration prior column
 
 
@@ -333,3 +337,21 @@ def test_prior_table_lists_every_prior_and_fixed_value_with_its_source():
         assert line.startswith(f"| `{name}` |") and line.count("|") == 5
         source = PRIORS[name].source if name in PRIORS else CALIBRATION_FIXED[name][1]
         assert source.replace("|", "/") in line
+
+
+# ---------------------------------------------------------------- labels and units
+def _fields(template: str) -> list[str]:
+    return sorted(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
+@pytest.mark.parametrize("p", PARAMS.values(), ids=list(PARAMS))
+def test_every_parameter_has_a_plain_label(p):
+    assert p.label.strip() and p.label == p.label.strip()
+    assert p.label != p.name and not re.fullmatch(r"[a-z0-9_]+", p.label), f"{p.name}: label {p.label!r} is a code name"
+    assert len(p.label) <= 80, f"{p.name}: a label is short ({len(p.label)} characters); details go in help"
+    assert _fields(p.label) == _fields(p.help) == sorted(k for k, _ in p.text_args)  # same placeholders, all filled
+
+
+@pytest.mark.parametrize("p", PARAMS.values(), ids=list(PARAMS))
+def test_every_unit_is_a_declared_msgid(p):
+    assert p.unit == NO_UNIT or p.unit in UNIT_MSGIDS, f"{p.name}: unit {p.unit!r} is not in UNIT_MSGIDS"
