@@ -2916,7 +2916,8 @@ def to_dict(p: Param, value: Any = None) -> dict[str, Any]:
         "group": p.group,
         "provenance": p.provenance,
         "source": p.source,
-        "help": p.help,
+        "label": text(p, "label", "en"),
+        "help": text(p, "help", "en"),  # programme, tier and track names filled in
         "prior": (
             {
                 "distribution": "log-uniform" if p.prior_scale == "log" else "uniform",

@@ -529,3 +529,11 @@ def test_indonesian_booleans_only_in_indonesian():
     with pytest.raises(ParameterError):
         parse_value("free_class", "ya", lang="en")
     assert parse_value("free_class", "yes", lang="en") is True
+
+
+def test_json_gives_the_label_and_the_help_with_names_filled():
+    from ibusim.model.parameters import to_dict
+
+    d = to_dict(PARAMS["ibu_pebisnis_price"])
+    assert d["label"] == "Ibu Pebisnis: full price" and d["help"] == "Ibu Pebisnis: full price."
+    assert to_dict(PARAMS["work_pay_mc"])["help"] == "Median pay of one MC job (lognormal, log-sd 0.5)."
