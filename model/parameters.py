@@ -2,15 +2,18 @@
 
 Each :class:`Param` carries its type, baseline default, unit, bounds (or allowed
 choices), provenance (``observed`` with the quote and seed file, ``derived`` with
-the derivation, or ``assumed`` with the reason), the dashboard group and a help
-line. This one table drives:
+the derivation, or ``assumed`` with the reason), the dashboard group, a plain label
+and a help line. This one table drives:
 
 * validation (:func:`validate`): unknown names and out-of-range or wrongly typed
   values raise :class:`ParameterError` naming the parameter and what is allowed;
 * the model's keyword arguments (``CommunityModel(**params)``);
 * the CLI (``ibusim params``, ``--set name=value`` parsing via :func:`parse_value`);
 * the documentation's parameter table (``docs/ODD.md``, :func:`markdown_table`);
-* the dashboard's fields (``dashboard/app.py``: label, unit, help, allowed range, provenance).
+* the dashboard's fields (``dashboard/app.py``: label, unit, help, allowed range, provenance);
+* the texts people read, in English or Bahasa Indonesia (:func:`text`: label, help, unit and
+  allowed values; the English declarations are the msgids, ``scripts/i18n_extract.py`` collects
+  them and the Indonesian is in ``ibusim/locale/id/LC_MESSAGES/ibusim.po``).
 
 The defaults form the *baseline* scenario. Named scenarios (``ipm``, ``ibusibuk``)
 are differences from it (see :mod:`model.scenarios`).
