@@ -5,13 +5,13 @@ and ``<!-- END GENERATED PARAMETERS -->``. This module renders that block from t
 single source of truth, so the documentation never drifts from the code:
 
 * the baseline table: :func:`model.parameters.markdown_table` (every declared
-  parameter with its default, unit, allowed values and provenance), preceded by
-  a count of parameters per provenance;
+  parameter with its plain English label, default, unit, allowed values and
+  provenance), preceded by a count of parameters per provenance;
 * the calibration priors and the source-backed fixed values:
   :func:`model.parameters.prior_table`;
 * one differences table per shipped preset other than the baseline
-  (:func:`model.scenarios.presets`): parameter, baseline value, preset value and
-  the comment line written above that key in the preset's TOML file.
+  (:func:`model.scenarios.presets`): parameter, its label, baseline value, preset
+  value and the comment line written above that key in the preset's TOML file.
 
 Usage::
 
@@ -31,7 +31,7 @@ import sys
 from pathlib import Path
 
 from .outputs import fmt
-from .parameters import DEFAULTS, PARAMS, PROVENANCES, markdown_table, prior_table
+from .parameters import DEFAULTS, PARAMS, PROVENANCES, markdown_table, prior_table, text
 from .scenarios import PRESET_DIR, describe, load, overrides, presets
 
 BEGIN = "<!-- BEGIN GENERATED PARAMETERS -->"
@@ -110,12 +110,13 @@ def preset_table(name: str) -> str:
     lines += [f"> {_escape(n)}" for n in notes]
     if notes:
         lines.append("")
-    lines += [f"| parameter | baseline | {name} | comment in {name}.toml |", "|---|---|---|---|"]
+    lines += [f"| parameter | label | baseline | {name} | comment in {name}.toml |", "|---|---|---|---|---|"]
     for key in changed:
         base, new = _cell(DEFAULTS[key]), _cell(values[key])
         if values[key] == DEFAULTS[key]:
             new += " (same as baseline)"
-        lines.append(f"| `{key}` | {base} | {new} | {_escape(comments.get(key, ''))} |")
+        label = _escape(text(key, "label", "en"))
+        lines.append(f"| `{key}` | {label} | {base} | {new} | {_escape(comments.get(key, ''))} |")
     return "\n".join(lines)
 
 

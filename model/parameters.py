@@ -2,15 +2,18 @@
 
 Each :class:`Param` carries its type, baseline default, unit, bounds (or allowed
 choices), provenance (``observed`` with the quote and seed file, ``derived`` with
-the derivation, or ``assumed`` with the reason), the dashboard group and a help
-line. This one table drives:
+the derivation, or ``assumed`` with the reason), the dashboard group, a plain label
+and a help line. This one table drives:
 
 * validation (:func:`validate`): unknown names and out-of-range or wrongly typed
   values raise :class:`ParameterError` naming the parameter and what is allowed;
 * the model's keyword arguments (``CommunityModel(**params)``);
 * the CLI (``ibusim params``, ``--set name=value`` parsing via :func:`parse_value`);
 * the documentation's parameter table (``docs/ODD.md``, :func:`markdown_table`);
-* the dashboard's fields (``dashboard/app.py``: label, unit, help, allowed range, provenance).
+* the dashboard's fields (``dashboard/app.py``: label, unit, help, allowed range, provenance);
+* the texts people read, in English or Bahasa Indonesia (:func:`text`: label, help, unit and
+  allowed values; the English declarations are the msgids, ``scripts/i18n_extract.py`` collects
+  them and the Indonesian is in ``ibusim/locale/id/LC_MESSAGES/ibusim.po``).
 
 The defaults form the *baseline* scenario. Named scenarios (``ipm``, ``ibusibuk``)
 are differences from it (see :mod:`model.scenarios`).
@@ -26,6 +29,8 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+from ibusim.i18n import N_
 
 from .outputs import fmt
 
@@ -77,6 +82,9 @@ class Param:
     prior_source: str = ""  # where the prior comes from (literature, analogue, first principles), never the targets
     calibrated_by: str = ""  # the calibration multiplier (MULTIPLIERS) that sets this parameter, if any
     label: str = ""  # a plain English name for people (the msgid; Indonesian in the catalogue); "" = the name
+    # values for the {placeholders} of label and help, filled after translating: (placeholder, English value);
+    # a value is translated too unless its placeholder is a proper name (PROPER_NAME_ARGS: programmes, tiers)
+    text_args: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self):
         if self.provenance not in PROVENANCES:
@@ -188,8 +196,23 @@ def month_to_date(value: str) -> _dt.date:
 _P: list[Param] = []
 
 
-def _add(name, default, type_, unit, provenance, source, group, help_, bounds=None, choices=()):
-    _P.append(Param(name, default, type_, unit, provenance, source, group, help_, bounds, tuple(choices)))
+def _add(name, default, type_, unit, provenance, source, group, help_, bounds=None, choices=(), *, label, text_args=()):
+    _P.append(
+        Param(
+            name,
+            default,
+            type_,
+            unit,
+            provenance,
+            source,
+            group,
+            help_,
+            bounds,
+            tuple(choices),
+            label=label,
+            text_args=tuple(text_args),
+        )
+    )
 
 
 # run ---------------------------------------------------------------------
@@ -202,6 +225,7 @@ _add(
     '001: "Komunitas ini berdiri pada April 2020"',
     "run",
     "Calendar month of the first week (IPM's founding).",
+    label="First month simulated",
 )
 _add(
     "end",
@@ -212,6 +236,7 @@ _add(
     "end of observation: the 2024 impact survey and the article's 2024 figures",
     "run",
     "Last calendar month simulated; model.running turns False after it.",
+    label="Last month simulated",
 )
 _add(
     "n_mothers",
@@ -225,6 +250,7 @@ _add(
     "mothers",
     "Reachable mothers simulated (reached or not), spread over 38 provinces.",
     bounds=(100, 5_000_000),
+    label="Mothers simulated",
 )
 _add(
     "initial_aware_share",
@@ -236,6 +262,7 @@ _add(
     "awareness",
     "Share of mothers aware of the community at the start.",
     bounds=(0.0, 1.0),
+    label="Share of mothers who know the community at the start",
 )
 
 # mothers -------------------------------------------------------------------
@@ -254,6 +281,7 @@ _add(
     "How the simulated mothers spread over the 38 provinces: by public data on women and internet use, or "
     "by version 0.2's assumed regional reach.",
     choices=("internet", "regions"),
+    label="How mothers spread over the provinces",
 )
 _add(
     "province_population",
@@ -268,6 +296,7 @@ _add(
     "mothers",
     "Women per province for the 'internet' reach: the interior ministry's register or BPS's projection.",
     choices=("registry", "bps"),
+    label="Source of women per province",
 )
 _add(
     "province_internet",
@@ -282,6 +311,7 @@ _add(
     "mothers",
     "Internet penetration per province for the 'internet' reach: APJII's latest, APJII 2023 first, or BPS 2023.",
     choices=("apjii_latest", "apjii_2023", "bps_2023"),
+    label="Source of internet use per province",
 )
 _add(
     "remote_reach",
@@ -295,6 +325,7 @@ _add(
     "mothers",
     "Reach of the 8 Maluku/Papua provinces relative to Java-Bali (per head), with province_reach = 'regions'.",
     bounds=(0.0, 1.0),
+    label="Reach in Maluku and Papua",
 )
 _add(
     "family_support_mean",
@@ -306,6 +337,7 @@ _add(
     "mothers",
     "Mean family support (1 = full support).",
     bounds=(0.01, 0.99),
+    label="Average family support",
 )
 _add(
     "stigma_mean",
@@ -317,6 +349,7 @@ _add(
     "mothers",
     "Mean environment/stigma pressure (1 = strongest).",
     bounds=(0.01, 0.99),
+    label="Average social pressure (stigma)",
 )
 _add(
     "free_time_mean",
@@ -328,6 +361,7 @@ _add(
     "mothers",
     "Mean share of free time left by childcare (1 = plenty).",
     bounds=(0.01, 0.99),
+    label="Average free time beside childcare",
 )
 _add(
     "digital_literacy_mean",
@@ -339,6 +373,7 @@ _add(
     "mothers",
     "Mean digital literacy (1 = fluent).",
     bounds=(0.01, 0.99),
+    label="Average digital skills",
 )
 _add(
     "wtp_median",
@@ -350,6 +385,7 @@ _add(
     "mothers",
     "Median monthly budget a mother can spend on classes (lognormal).",
     bounds=(0.0, 10_000_000.0),
+    label="Typical monthly budget for classes",
 )
 _add(
     "wtp_sigma",
@@ -361,6 +397,7 @@ _add(
     "mothers",
     "Spread (sd of log) of the monthly budget.",
     bounds=(0.0, 3.0),
+    label="Spread of monthly budgets",
 )
 _add(
     "wtp_max",
@@ -372,6 +409,7 @@ _add(
     "mothers",
     "Cap on the monthly budget.",
     bounds=(0.0, 100_000_000.0),
+    label="Highest monthly budget for classes",
 )
 _add(
     "share_long_distance",
@@ -383,6 +421,7 @@ _add(
     "mothers",
     "Share of mothers in a long-distance marriage.",
     bounds=(0.0, 1.0),
+    label="Share of mothers in a long-distance marriage",
 )
 _add(
     "share_migrated",
@@ -394,6 +433,7 @@ _add(
     "mothers",
     "Share of mothers who migrated away from kin (the rest left work after marriage/childbirth).",
     bounds=(0.0, 1.0),
+    label="Share of mothers living far from family",
 )
 _add(
     "isolation_motivation",
@@ -405,6 +445,7 @@ _add(
     "mothers",
     "Interest multiplier for long-distance and migrated mothers.",
     bounds=(0.0, 5.0),
+    label="Extra interest of isolated mothers",
 )
 _add(
     "barrier_strength",
@@ -416,6 +457,7 @@ _add(
     "mothers",
     "Strength of barriers (environment, family, time, digital literacy).",
     bounds=(0.0, 3.0),
+    label="Strength of the barriers",
 )
 _add(
     "weight_environment",
@@ -430,6 +472,7 @@ _add(
     "mothers",
     "Weight of environment/stigma in the barrier index.",
     bounds=(0.0, 1.0),
+    label="Weight of social pressure among the barriers",
 )
 _add(
     "weight_family",
@@ -444,6 +487,7 @@ _add(
     "mothers",
     "Weight of low family support in the barrier index.",
     bounds=(0.0, 1.0),
+    label="Weight of family support among the barriers",
 )
 _add(
     "weight_time",
@@ -455,6 +499,7 @@ _add(
     "mothers",
     "Weight of lack of free time in the barrier index.",
     bounds=(0.0, 1.0),
+    label="Weight of free time among the barriers",
 )
 
 # network -------------------------------------------------------------------
@@ -468,6 +513,7 @@ _add(
     "network",
     "How word of mouth mixes: over the tie network or homogeneously.",
     choices=("network", "homogeneous"),
+    label="How word of mouth spreads",
 )
 _add(
     "ties_per_side",
@@ -480,6 +526,7 @@ _add(
     "Ties to the nearest ring neighbours on each side; each mother has 2 x ties_per_side ties "
     "(ring-lattice degree) before rewiring.",
     bounds=(1, 25),
+    label="Friends on each side in the network",
 )
 _add(
     "long_tie_share",
@@ -491,6 +538,7 @@ _add(
     "network",
     "Share of ties rewired to a random mother anywhere.",
     bounds=(0.0, 1.0),
+    label="Share of friendships far away",
 )
 
 # awareness -----------------------------------------------------------------
@@ -504,6 +552,7 @@ _add(
     "awareness",
     "Weekly chance an unaware mother meets the community's Instagram content (Bass p).",
     bounds=(0.0, 1.0),
+    label="Weekly chance Instagram reaches a mother",
 )
 _add(
     "wom_rate",
@@ -515,6 +564,7 @@ _add(
     "awareness",
     "Weekly word-of-mouth rate per aware contact share (Bass q).",
     bounds=(0.0, 1.0),
+    label="Strength of word of mouth",
 )
 _add(
     "member_talk",
@@ -526,6 +576,7 @@ _add(
     "awareness",
     "Extra word-of-mouth weight of a registered member (0 = same as aware).",
     bounds=(0.0, 20.0),
+    label="Extra word of mouth from members",
 )
 _add(
     "posts_per_week",
@@ -537,6 +588,7 @@ _add(
     "awareness",
     "Instagram posts per week at founding (mass reach scales with content volume).",
     bounds=(0.1, 100.0),
+    label="Instagram posts per week at the start",
 )
 _add(
     "content_growth",
@@ -548,6 +600,7 @@ _add(
     "awareness",
     "Extra posts per week per 1,000 active members.",
     bounds=(0.0, 50.0),
+    label="Extra posts as the community grows",
 )
 _add(
     "live_every_weeks",
@@ -559,6 +612,7 @@ _add(
     "awareness",
     "Weeks between Instagram lives (Tanya Ibu Peri).",
     bounds=(1, 52),
+    label="Weeks between Instagram lives",
 )
 _add(
     "live_boost",
@@ -570,6 +624,7 @@ _add(
     "awareness",
     "Extra mass reach in a week with a live (0 = none).",
     bounds=(0.0, 10.0),
+    label="Extra reach in a week with a live",
 )
 _add(
     "covid_push",
@@ -582,6 +637,7 @@ _add(
     "awareness",
     "Extra reach and interest at full lockdown (timeline in model/timeline.py).",
     bounds=(0.0, 10.0),
+    label="Extra reach during the COVID lockdown",
 )
 
 # channels ------------------------------------------------------------------
@@ -595,6 +651,7 @@ _add(
     "channels",
     "Weekly chance an aware mother follows the Instagram account (times digital literacy).",
     bounds=(0.0, 1.0),
+    label="Weekly chance a mother follows the Instagram account",
 )
 _add(
     "unfollow_rate",
@@ -606,6 +663,7 @@ _add(
     "channels",
     "Weekly chance a follower unfollows.",
     bounds=(0.0, 1.0),
+    label="Weekly chance a follower unfollows",
 )
 _add(
     "telegram_rate",
@@ -617,6 +675,7 @@ _add(
     "channels",
     "Weekly chance an aware non-member joins the open Telegram group.",
     bounds=(0.0, 1.0),
+    label="Weekly chance a mother joins the Telegram group",
 )
 _add(
     "telegram_member_rate",
@@ -628,6 +687,7 @@ _add(
     "channels",
     "Weekly chance an active registered member joins Telegram.",
     bounds=(0.0, 1.0),
+    label="Weekly chance a member joins the Telegram group",
 )
 _add(
     "telegram_leave_rate",
@@ -639,6 +699,7 @@ _add(
     "channels",
     "Weekly chance a Telegram member leaves the group.",
     bounds=(0.0, 1.0),
+    label="Weekly chance someone leaves the Telegram group",
 )
 
 # onboarding ----------------------------------------------------------------
@@ -653,6 +714,7 @@ _add(
     "onboarding",
     "Weekly chance an aware mother seeks to join (times motivation, (1 - barrier), lockdown push).",
     bounds=(0.0, 1.0),
+    label="Weekly chance an aware mother wants to join",
 )
 _add(
     "free_class",
@@ -663,6 +725,7 @@ _add(
     '001: the free class "Ibu untuk Ibu" is the entry ("kelas pembuka")',
     "onboarding",
     "Run the free entry class 'Ibu untuk Ibu' (false = counterfactual without it).",
+    label="Free entry class 'Ibu untuk Ibu'",
 )
 _add(
     "free_class_every_weeks",
@@ -674,6 +737,7 @@ _add(
     "onboarding",
     "Weeks between free-class cohorts.",
     bounds=(1, 52),
+    label="Weeks between free-class cohorts",
 )
 _add(
     "free_class_size",
@@ -685,6 +749,7 @@ _add(
     "onboarding",
     "Places per free-class cohort.",
     bounds=(0, 100_000),
+    label="Places per free-class cohort",
 )
 _add(
     "free_class_weeks",
@@ -696,6 +761,7 @@ _add(
     "onboarding",
     "Length of the free class.",
     bounds=(1, 26),
+    label="Length of the free class",
 )
 _add(
     "free_class_dropout",
@@ -707,6 +773,7 @@ _add(
     "onboarding",
     "Base weekly drop-out in the free class.",
     bounds=(0.0, 1.0),
+    label="Weekly drop-out in the free class",
 )
 _add(
     "direct_registration_share",
@@ -718,6 +785,7 @@ _add(
     "onboarding",
     "Share of mothers seeking to join who register when there is no free class.",
     bounds=(0.0, 1.0),
+    label="Share who register without a free class",
 )
 _add(
     "queue_patience_weeks",
@@ -729,6 +797,7 @@ _add(
     "onboarding",
     "Mean wait before a mother queued for the free class gives up.",
     bounds=(0.5, 520.0),
+    label="Weeks a mother waits for the free class",
 )
 
 # engagement ----------------------------------------------------------------
@@ -742,6 +811,7 @@ _add(
     "engagement",
     "Internalisation gained (as share of the remaining gap) on completing the free class.",
     bounds=(0.0, 1.0),
+    label="Commitment gained from the free class",
 )
 _add(
     "internalise_paid",
@@ -753,6 +823,7 @@ _add(
     "engagement",
     "Internalisation gained on completing a paid class.",
     bounds=(0.0, 1.0),
+    label="Commitment gained from a paid class",
 )
 _add(
     "internalise_prompt",
@@ -764,6 +835,7 @@ _add(
     "engagement",
     "Weekly internalisation gain of an active member in the Telegram group.",
     bounds=(0.0, 1.0),
+    label="Weekly commitment gained in the Telegram group",
 )
 _add(
     "internalise_decay",
@@ -775,6 +847,7 @@ _add(
     "engagement",
     "Weekly decay of a dormant member's internalisation.",
     bounds=(0.0, 1.0),
+    label="Weekly commitment lost while inactive",
 )
 _add(
     "dormancy_rate",
@@ -786,6 +859,7 @@ _add(
     "engagement",
     "Weekly chance an active member not in class becomes dormant (times 1 - score).",
     bounds=(0.0, 1.0),
+    label="Weekly chance a member becomes inactive",
 )
 _add(
     "reactivation_rate",
@@ -797,6 +871,7 @@ _add(
     "engagement",
     "Weekly chance a dormant member becomes active again (doubled in Telegram).",
     bounds=(0.0, 1.0),
+    label="Weekly chance an inactive member comes back",
 )
 
 # programmes ----------------------------------------------------------------
@@ -811,6 +886,7 @@ _add(
     "programmes",
     "Weekly chance an eligible member applies during a sign-up window (times score).",
     bounds=(0.0, 1.0),
+    label="Weekly chance a member applies to a paid class during a sign-up window",
 )
 _add(
     "enrol_threshold",
@@ -822,6 +898,7 @@ _add(
     "programmes",
     "Internalisation a member needs before she applies to a paid class.",
     bounds=(0.0, 1.0),
+    label="Commitment needed to enrol in a paid class",
 )
 _add(
     "peer_reinforcement",
@@ -833,6 +910,7 @@ _add(
     "programmes",
     "Extra application rate per alumna tie (up to 3).",
     bounds=(0.0, 10.0),
+    label="Pull of friends who took a class",
 )
 _add(
     "price_sensitivity",
@@ -844,6 +922,7 @@ _add(
     "programmes",
     "How fast the application rate falls with instalment / budget.",
     bounds=(0.0, 20.0),
+    label="Sensitivity to price",
 )
 _add(
     "dropout_rate",
@@ -855,6 +934,7 @@ _add(
     "programmes",
     "Base weekly drop-out in a paid class (times 1 + 2 barrier, times support shortfall).",
     bounds=(0.0, 1.0),
+    label="Weekly drop-out in a paid class",
 )
 _add(
     "support_effect",
@@ -866,6 +946,7 @@ _add(
     "programmes",
     "Extra drop-out when learners outnumber facilitation capacity (at full shortfall).",
     bounds=(0.0, 10.0),
+    label="Extra drop-out when facilitators are overloaded",
 )
 _add(
     "parenting_effect_free",
@@ -877,6 +958,7 @@ _add(
     "programmes",
     "Chance the free class changes a mother's parenting.",
     bounds=(0.0, 1.0),
+    label="Chance the free class changes parenting",
 )
 _add(
     "parenting_effect_paid",
@@ -888,6 +970,7 @@ _add(
     "programmes",
     "Chance a completed paid class changes a mother's parenting.",
     bounds=(0.0, 1.0),
+    label="Chance a paid class changes parenting",
 )
 
 PROGRAMMES = ("comeback_journey", "jika_ibu_menjadi", "kembali_diri", "ibu_pebisnis")
@@ -933,7 +1016,7 @@ _PRICING = (
     'the learning platform sells cohorts "one-time or instalment" (background.md); IPM\'s prices are not in the seeds'
 )
 for _prog, (_s, _e, _pl, _w, _pr, _i, _win, _fin) in _PROGRAMME_DEFAULTS.items():
-    _lab = PROGRAMME_LABELS[_prog]
+    _args = (("programme", PROGRAMME_LABELS[_prog]),)
     _add(
         f"{_prog}_start",
         _s,
@@ -942,7 +1025,9 @@ for _prog, (_s, _e, _pl, _w, _pr, _i, _win, _fin) in _PROGRAMME_DEFAULTS.items()
         "assumed",
         _START_REASONS[_prog],
         "programmes",
-        f"{_lab}: month of the first cohort.",
+        "{programme}: month of the first cohort.",
+        label="{programme}: first cohort",
+        text_args=_args,
     )
     _add(
         f"{_prog}_every_weeks",
@@ -952,8 +1037,10 @@ for _prog, (_s, _e, _pl, _w, _pr, _i, _win, _fin) in _PROGRAMME_DEFAULTS.items()
         "assumed",
         "cohort rhythm not given",
         "programmes",
-        f"{_lab}: weeks between cohort starts.",
+        "{programme}: weeks between cohort starts",
         bounds=(1, 520),
+        label="{programme}: weeks between cohorts",
+        text_args=_args,
     )
     _add(
         f"{_prog}_places",
@@ -963,8 +1050,10 @@ for _prog, (_s, _e, _pl, _w, _pr, _i, _win, _fin) in _PROGRAMME_DEFAULTS.items()
         "assumed",
         _PLACES_REASON + _PLACES_EXTRA.get(_prog, ""),
         "programmes",
-        f"{_lab}: places per cohort (0 = programme closed).",
+        "{programme}: places per cohort (0 = programme closed)",
         bounds=(0, 100_000),
+        label="{programme}: places per cohort",
+        text_args=_args,
     )
     _add(
         f"{_prog}_weeks",
@@ -974,8 +1063,10 @@ for _prog, (_s, _e, _pl, _w, _pr, _i, _win, _fin) in _PROGRAMME_DEFAULTS.items()
         "assumed",
         "cohort length in weeks (background.md)",
         "programmes",
-        f"{_lab}: cohort length.",
+        "{programme}: cohort length.",
         bounds=(1, 104),
+        label="{programme}: length of a cohort",
+        text_args=_args,
     )
     _add(
         f"{_prog}_price",
@@ -985,8 +1076,10 @@ for _prog, (_s, _e, _pl, _w, _pr, _i, _win, _fin) in _PROGRAMME_DEFAULTS.items()
         "assumed",
         _PRICING,
         "programmes",
-        f"{_lab}: full price.",
+        "{programme}: full price.",
         bounds=(0.0, 100_000_000.0),
+        label="{programme}: full price",
+        text_args=_args,
     )
     _add(
         f"{_prog}_instalments",
@@ -996,8 +1089,10 @@ for _prog, (_s, _e, _pl, _w, _pr, _i, _win, _fin) in _PROGRAMME_DEFAULTS.items()
         "assumed",
         _PRICING,
         "programmes",
-        f"{_lab}: number of monthly instalments (1 = pay at once).",
+        "{programme}: number of monthly instalments (1 = pay at once)",
         bounds=(1, 24),
+        label="{programme}: monthly instalments",
+        text_args=_args,
     )
     _add(
         f"{_prog}_window_weeks",
@@ -1007,8 +1102,10 @@ for _prog, (_s, _e, _pl, _w, _pr, _i, _win, _fin) in _PROGRAMME_DEFAULTS.items()
         "assumed",
         "sign-up window (background.md)",
         "programmes",
-        f"{_lab}: sign-up window before each cohort.",
+        "{programme}: sign-up window before each cohort",
         bounds=(1, 52),
+        label="{programme}: sign-up weeks before a cohort",
+        text_args=_args,
     )
     _add(
         f"{_prog}_financial_effect",
@@ -1024,8 +1121,10 @@ for _prog, (_s, _e, _pl, _w, _pr, _i, _win, _fin) in _PROGRAMME_DEFAULTS.items()
             else ""
         ),
         "programmes",
-        f"{_lab}: chance completing it changes a mother's finances.",
+        "{programme}: chance completing it changes a mother's finances.",
         bounds=(0.0, 1.0),
+        label="{programme}: chance of a financial change",
+        text_args=_args,
     )
 
 # scholarship ---------------------------------------------------------------
@@ -1039,6 +1138,7 @@ _add(
     "scholarship",
     "Business scholarship (Beasiswa Bisnis) batches run (0 = none).",
     bounds=(0, 200),
+    label="Business scholarship batches",
 )
 _add(
     "scholarship_batch_size",
@@ -1051,6 +1151,7 @@ _add(
     "scholarship",
     "Scholars per batch (observed 15-20).",
     bounds=(0, 10_000),
+    label="Scholars per batch",
 )
 _add(
     "scholarship_start",
@@ -1062,6 +1163,7 @@ _add(
     "so it follows it, once the class has run a year",
     "scholarship",
     "Month of the first scholarship batch.",
+    label="Month of the first scholarship batch",
 )
 _add(
     "scholarship_every_weeks",
@@ -1073,6 +1175,7 @@ _add(
     "scholarship",
     "Weeks between scholarship batches.",
     bounds=(1, 520),
+    label="Weeks between scholarship batches",
 )
 _add(
     "scholarship_financial_effect",
@@ -1084,6 +1187,7 @@ _add(
     "scholarship",
     "Chance a completed scholarship changes a mother's finances.",
     bounds=(0.0, 1.0),
+    label="Chance a scholarship changes a mother's finances",
 )
 
 # admins --------------------------------------------------------------------
@@ -1097,6 +1201,7 @@ _add(
     "admins",
     "Founding/management team members facilitating classes.",
     bounds=(0, 1000),
+    label="Admins facilitating classes",
 )
 _add(
     "admin_capacity",
@@ -1108,6 +1213,7 @@ _add(
     "admins",
     "Learners in paid classes one admin can support.",
     bounds=(0, 10_000),
+    label="Learners one admin can support",
 )
 
 # volunteers ----------------------------------------------------------------
@@ -1120,6 +1226,7 @@ _add(
     '001: "Program volunteer pun diadakan"; a volunteer host later joined the management team',
     "volunteers",
     "Run the volunteer programme.",
+    label="Volunteer programme open",
 )
 _add(
     "volunteer_call_every_weeks",
@@ -1131,6 +1238,7 @@ _add(
     "volunteers",
     "Weeks between volunteer calls.",
     bounds=(1, 520),
+    label="Weeks between volunteer calls",
 )
 _add(
     "volunteer_call_size",
@@ -1142,6 +1250,7 @@ _add(
     "volunteers",
     "Volunteers taken per call.",
     bounds=(0, 10_000),
+    label="Volunteers taken per call",
 )
 _add(
     "volunteer_threshold",
@@ -1153,6 +1262,7 @@ _add(
     "volunteers",
     "Internalisation needed to answer a volunteer call.",
     bounds=(0.0, 1.0),
+    label="Commitment needed to volunteer",
 )
 _add(
     "volunteer_capacity",
@@ -1164,6 +1274,7 @@ _add(
     "volunteers",
     "Learners one volunteer can support.",
     bounds=(0, 10_000),
+    label="Learners one volunteer can support",
 )
 _add(
     "volunteer_quit_rate",
@@ -1175,6 +1286,7 @@ _add(
     "volunteers",
     "Weekly chance a volunteer steps down.",
     bounds=(0.0, 1.0),
+    label="Weekly chance a volunteer steps down",
 )
 
 # volunteer -> manager progression ------------------------------------------------
@@ -1189,6 +1301,7 @@ _add(
     "volunteers",
     "Management team size (founders + managers) per 1,000 registered members.",
     bounds=(0.0, 100.0),
+    label="Management team per 1,000 members",
 )
 _add(
     "team_max",
@@ -1200,6 +1313,7 @@ _add(
     "volunteers",
     "Largest management team (founders + managers).",
     bounds=(0, 10_000),
+    label="Largest management team",
 )
 _add(
     "promotion_min_tenure_weeks",
@@ -1211,6 +1325,7 @@ _add(
     "volunteers",
     "Weeks a volunteer must have served before she can be promoted.",
     bounds=(0, 520),
+    label="Weeks of volunteering before becoming a manager",
 )
 _add(
     "manager_leave_rate",
@@ -1222,6 +1337,7 @@ _add(
     "volunteers",
     "Weekly chance a manager leaves the team.",
     bounds=(0.0, 1.0),
+    label="Weekly chance a manager leaves",
 )
 _add(
     "manager_capacity",
@@ -1233,6 +1349,7 @@ _add(
     "volunteers",
     "Learners one manager can support.",
     bounds=(0, 10_000),
+    label="Learners one manager can support",
 )
 _add(
     "volunteer_weight",
@@ -1244,6 +1361,7 @@ _add(
     "volunteers",
     "Share of a founder's facilitation (cohorts, prompts) one volunteer adds.",
     bounds=(0.0, 1.0),
+    label="Work of one volunteer compared with a founder",
 )
 _add(
     "places_scale_with_team",
@@ -1255,6 +1373,7 @@ _add(
     "volunteers",
     "How much cohort places grow with team capacity R (places x (1 + this x (R - 1))).",
     bounds=(0.0, 2.0),
+    label="How class places grow with the team",
 )
 _add(
     "prompt_reach",
@@ -1266,6 +1385,7 @@ _add(
     "volunteers",
     "Group members one founder-equivalent can engage with prompts per week.",
     bounds=(0, 1_000_000),
+    label="Members one facilitator can engage per week",
 )
 _add(
     "volunteer_posts_per_week",
@@ -1277,6 +1397,7 @@ _add(
     "volunteers",
     "Instagram posts per week each volunteer or manager adds.",
     bounds=(0.0, 20.0),
+    label="Instagram posts per volunteer per week",
 )
 
 # momfluencers ---------------------------------------------------------------
@@ -1291,6 +1412,7 @@ _add(
     "momfluencers",
     "Share of Jika Ibu Menjadi completions trained as content creators (who become momfluencers).",
     bounds=(0.0, 1.0),
+    label="Share of Jika Ibu Menjadi graduates who become content creators",
 )
 _add(
     "momfluencer_followers",
@@ -1302,6 +1424,7 @@ _add(
     "momfluencers",
     "Median followers of a newly trained momfluencer.",
     bounds=(1.0, 10_000_000.0),
+    label="Followers of a new momfluencer",
 )
 _add(
     "momfluencer_engagement",
@@ -1313,6 +1436,7 @@ _add(
     "momfluencers",
     "Mean engagement rate of a momfluencer's posts.",
     bounds=(0.001, 0.5),
+    label="Engagement of a momfluencer's posts",
 )
 _add(
     "momfluencer_growth",
@@ -1324,6 +1448,7 @@ _add(
     "momfluencers",
     "Weekly follower growth at engagement 4% (scales with engagement).",
     bounds=(0.0, 1.0),
+    label="Weekly follower growth of a momfluencer",
 )
 _add(
     "momfluencer_quit_rate",
@@ -1335,6 +1460,7 @@ _add(
     "momfluencers",
     "Weekly chance a momfluencer stops working as one.",
     bounds=(0.0, 1.0),
+    label="Weekly chance a momfluencer stops",
 )
 _add(
     "income_change_threshold",
@@ -1346,6 +1472,7 @@ _add(
     "momfluencers",
     "Cumulative momfluencer income at which a mother reports a financial change.",
     bounds=(0.0, 1e10),
+    label="Income that counts as a financial change",
 )
 
 # brands --------------------------------------------------------------------
@@ -1359,6 +1486,7 @@ _add(
     "brands",
     "Brand partners paying momfluencers.",
     bounds=(0, 1000),
+    label="Brand partners",
 )
 _add(
     "brand_budget",
@@ -1370,6 +1498,7 @@ _add(
     "brands",
     "Monthly campaign budget of one brand.",
     bounds=(0.0, 1e12),
+    label="Monthly budget of one brand",
 )
 _add(
     "campaigns_per_month",
@@ -1381,6 +1510,7 @@ _add(
     "brands",
     "Campaigns a brand runs per month (on average).",
     bounds=(0.0, 30.0),
+    label="Campaigns per brand per month",
 )
 _add(
     "brand_min_engagement",
@@ -1392,6 +1522,7 @@ _add(
     "brands",
     "Lowest engagement a brand accepts.",
     bounds=(0.0, 1.0),
+    label="Lowest engagement a brand accepts",
 )
 _add(
     "product_sample_first",
@@ -1403,6 +1534,7 @@ _add(
     "a sample first is assumed",
     "brands",
     "A brand's first post with a momfluencer is an unpaid product sample.",
+    label="First post paid with a product sample",
 )
 _add(
     "creators_per_campaign",
@@ -1414,6 +1546,7 @@ _add(
     "brands",
     "Most momfluencer posts (paid or sampled) in one campaign.",
     bounds=(0, 10_000),
+    label="Most posts in one campaign",
 )
 _add(
     "rate_nano",
@@ -1425,11 +1558,12 @@ _add(
     "brands",
     "Pay per post under 1,000 followers.",
     bounds=(0.0, 1e9),
+    label="Pay per post, under 1K followers",
 )
-for _tier, _lo, _hi, _label in (
-    ("micro", 50_000.0, 500_000.0, "1k-10k"),
-    ("mid", 500_000.0, 2_500_000.0, "10k-100k"),
-    ("macro", 2_500_000.0, 10_000_000.0, "100k-1M"),
+for _tier, _lo, _hi, _label, _tier_name in (
+    ("micro", 50_000.0, 500_000.0, "1k-10k", "1K-10K"),
+    ("mid", 500_000.0, 2_500_000.0, "10k-100k", "10K-100K"),
+    ("macro", 2_500_000.0, 10_000_000.0, "100k-1M", "100K-1M"),
 ):
     _add(
         f"rate_{_tier}_low",
@@ -1439,8 +1573,10 @@ for _tier, _lo, _hi, _label in (
         "assumed",
         f"Indonesian rates 2024, {_label} followers: Rp{_lo:,.0f}-{_hi:,.0f} (background.md; sources disagree)",
         "brands",
-        f"Pay per post at the bottom of the {_label} follower tier.",
+        "Pay per post at the bottom of the {tier} follower tier.",
         bounds=(0.0, 1e9),
+        label="Pay per post, {tier} followers, low end",
+        text_args=(("tier", _tier_name),),
     )
     _add(
         f"rate_{_tier}_high",
@@ -1450,8 +1586,10 @@ for _tier, _lo, _hi, _label in (
         "assumed",
         f"Indonesian rates 2024, {_label} followers: Rp{_lo:,.0f}-{_hi:,.0f} (background.md; sources disagree)",
         "brands",
-        f"Pay per post at the top of the {_label} follower tier.",
+        "Pay per post at the top of the {tier} follower tier.",
         bounds=(0.0, 1e9),
+        label="Pay per post, {tier} followers, high end",
+        text_args=(("tier", _tier_name),),
     )
 
 # communication (CMC) ------------------------------------------------------------
@@ -1465,6 +1603,7 @@ _add(
     "communication",
     "Share of group messages addressed to the facilitator who posted the prompt (1 = admins lead, 0 = peers talk).",
     bounds=(0.0, 1.0),
+    label="Share of class messages to the admin",
 )
 _add(
     "prompts_per_week",
@@ -1476,6 +1615,7 @@ _add(
     "communication",
     "Prompting questions the facilitators post per group and week.",
     bounds=(0, 100),
+    label="Prompting questions per week",
 )
 _add(
     "share_contributors",
@@ -1487,6 +1627,7 @@ _add(
     "communication",
     "Share of group members who contribute now and then.",
     bounds=(0.0, 1.0),
+    label="Share of members who post now and then",
 )
 _add(
     "share_leaders",
@@ -1498,6 +1639,7 @@ _add(
     "communication",
     "Share of group members who post a lot.",
     bounds=(0.0, 1.0),
+    label="Share of members who post a lot",
 )
 _add(
     "lurker_messages",
@@ -1509,6 +1651,7 @@ _add(
     "communication",
     "Messages per week of a lurker in a group.",
     bounds=(0.0, 100.0),
+    label="Weekly messages of a quiet member",
 )
 _add(
     "contributor_messages",
@@ -1520,6 +1663,7 @@ _add(
     "communication",
     "Messages per week of a contributor.",
     bounds=(0.0, 100.0),
+    label="Weekly messages of an occasional poster",
 )
 _add(
     "leader_messages",
@@ -1531,6 +1675,7 @@ _add(
     "communication",
     "Messages per week of a leader.",
     bounds=(0.0, 1000.0),
+    label="Weekly messages of an active poster",
 )
 _add(
     "pattern_channels",
@@ -1542,6 +1687,7 @@ _add(
     "communication",
     "Which messages the monitored communication pattern is measured on.",
     choices=("telegram", "whatsapp", "groups", "all", "alumni", "team"),
+    label="Messages used for the communication pattern",
 )
 _add(
     "window_weeks",
@@ -1553,6 +1699,7 @@ _add(
     "communication",
     "Length of the window whose messages form the communication graph.",
     bounds=(1, 52),
+    label="Weeks of messages in the communication pattern",
 )
 _add(
     "materials_per_week",
@@ -1564,6 +1711,7 @@ _add(
     "communication",
     "Learning materials a learner opens per week (user-to-document).",
     bounds=(0.0, 100.0),
+    label="Learning materials opened per week",
 )
 _add(
     "view_share",
@@ -1575,6 +1723,7 @@ _add(
     "communication",
     "Share of followers who see each Instagram post (user-to-document).",
     bounds=(0.0, 1.0),
+    label="Share of followers who see a post",
 )
 _add(
     "live_comment_share",
@@ -1586,6 +1735,7 @@ _add(
     "communication",
     "Share of followers who comment in a Tanya Ibu Peri live (user-to-user).",
     bounds=(0.0, 1.0),
+    label="Share of followers who comment in a live",
 )
 _add(
     "forum_rate",
@@ -1597,6 +1747,7 @@ _add(
     "communication",
     "RUMII forum posts per active member per week (user-to-user; reading is 5x that).",
     bounds=(0.0, 100.0),
+    label="Forum posts per member per week",
 )
 _add(
     "happy_hour",
@@ -1607,6 +1758,7 @@ _add(
     '001: "para anggota komunitas yang berada dalam satu wilayah dapat bertemu"',
     "communication",
     "Run offline Happy Hour meetups.",
+    label="Happy Hour meetups held",
 )
 _add(
     "happy_hour_every_weeks",
@@ -1618,6 +1770,7 @@ _add(
     "communication",
     "Weeks between Happy Hour rounds.",
     bounds=(1, 520),
+    label="Weeks between Happy Hour meetups",
 )
 _add(
     "happy_hour_min_members",
@@ -1629,6 +1782,7 @@ _add(
     "communication",
     "Active members a province needs before a Happy Hour is held there.",
     bounds=(1, 100_000),
+    label="Members a province needs for a Happy Hour",
 )
 _add(
     "happy_hour_attendance",
@@ -1640,6 +1794,7 @@ _add(
     "communication",
     "Share of a province's active members who attend.",
     bounds=(0.0, 1.0),
+    label="Share of members who attend a Happy Hour",
 )
 _add(
     "happy_hour_boost",
@@ -1651,6 +1806,7 @@ _add(
     "communication",
     "Internalisation gained by attending (share of the remaining gap).",
     bounds=(0.0, 1.0),
+    label="Commitment gained at a Happy Hour",
 )
 
 # survey --------------------------------------------------------------------
@@ -1666,6 +1822,7 @@ _add(
     "Who the impact survey invites: all registered members, everyone who completed a class "
     "(free or paid), or alumnae of paid classes and scholars.",
     choices=("registered", "completers", "alumnae"),
+    label="Who the impact survey asks",
 )
 _add(
     "survey_response_base",
@@ -1677,6 +1834,7 @@ _add(
     "survey",
     "Chance a member with internalisation 0 answers the impact survey.",
     bounds=(0.0, 1.0),
+    label="Chance a member answers the survey",
 )
 _add(
     "survey_response_engaged",
@@ -1688,6 +1846,7 @@ _add(
     "survey",
     "Extra response chance at internalisation 1.",
     bounds=(0.0, 1.0),
+    label="Extra chance a committed member answers the survey",
 )
 
 # --- Model 2.0 (issue 10): interactivity (model/interaction.py, model/communication.py) ---
@@ -1702,6 +1861,7 @@ _add(
     "interactivity",
     "Purpose sets the pattern: class discussion admin-led (admin_lead), peer support and the alumni group led by "
     "peer_lead, the management team organisational; off: admin_lead everywhere, no alumni or team group.",
+    label="Each group's purpose sets its communication pattern",
 )
 _add(
     "peer_lead",
@@ -1714,6 +1874,7 @@ _add(
     "interactivity",
     "Share of peer-support messages (open Telegram group, alumni group) addressed to the facilitators.",
     bounds=(0.0, 1.0),
+    label="Share of peer-support messages to the facilitators",
 )
 _add(
     "team_messages",
@@ -1726,6 +1887,7 @@ _add(
     "interactivity",
     "Messages a week of each volunteer and manager in the management team's group.",
     bounds=(0.0, 1000.0),
+    label="Weekly messages in the management team's group",
 )
 _add(
     "admin_replies",
@@ -1738,6 +1900,7 @@ _add(
     "interactivity",
     "Replies a facilitator (founder-equivalent, model/capacity.py) can give a week to messages addressed to her.",
     bounds=(0.0, 100_000.0),
+    label="Replies a facilitator can give per week",
 )
 _add(
     "internalise_exchange",
@@ -1750,6 +1913,7 @@ _add(
     "interactivity",
     "Weekly internalisation gain of a member with many exchanges (times 1 - exp(-x/3) and 1 - score); 0 = off.",
     bounds=(0.0, 1.0),
+    label="Weekly commitment gained from conversations",
 )
 _add(
     "internalise_silence",
@@ -1761,6 +1925,7 @@ _add(
     "interactivity",
     "Share of internalisation an active member loses in a week without any exchange; 0 = off.",
     bounds=(0.0, 1.0),
+    label="Weekly commitment lost without conversation",
 )
 _add(
     "tie_formation",
@@ -1773,6 +1938,7 @@ _add(
     "interactivity",
     "Chance that two mothers who exchanged messages this week form a lasting community tie; 0 = off.",
     bounds=(0.0, 1.0),
+    label="Chance a conversation becomes a friendship",
 )
 _add(
     "referral_rate",
@@ -1785,6 +1951,7 @@ _add(
     "interactivity",
     "Weekly chance an earning member passes an opportunity along a strong community tie; 0 = off.",
     bounds=(0.0, 1.0),
+    label="Weekly chance a member passes on an opportunity",
 )
 _add(
     "opportunity_value",
@@ -1796,6 +1963,7 @@ _add(
     "interactivity",
     "Median value of an opportunity received through a tie.",
     bounds=(0.0, 1e9),
+    label="Typical value of a passed-on opportunity",
 )
 _add(
     "live_attendance",
@@ -1807,6 +1975,7 @@ _add(
     "interactivity",
     "Chance a learner with average free time attends a week's live class (user-to-system).",
     bounds=(0.0, 1.0),
+    label="Chance a learner attends a live class",
 )
 _add(
     "skill_effect",
@@ -1819,6 +1988,7 @@ _add(
     "interactivity",
     "Relative rise of the financial-change chance at full skill from materials read; 0 = off.",
     bounds=(0.0, 10.0),
+    label="Extra chance of financial change from learning materials",
 )
 _add(
     "belonging_effect",
@@ -1831,6 +2001,7 @@ _add(
     "interactivity",
     "Share by which attending every live session cuts a learner's drop-out hazard; 0 = off.",
     bounds=(0.0, 1.0),
+    label="Less drop-out from attending live classes",
 )
 _add(
     "tie_retention",
@@ -1843,6 +2014,7 @@ _add(
     "interactivity",
     "Per community tie: dormancy divided and reactivation multiplied by 1 + tie_retention times ties; 0 = off.",
     bounds=(0.0, 10.0),
+    label="How friendships keep members active",
 )
 # --- end interactivity ---
 
@@ -1860,6 +2032,7 @@ _add(
     "onboarding",
     "Extra seeking hazard of an aware mother in the Telegram group (0 = none).",
     bounds=(0.0, 20.0),
+    label="Extra interest from the Telegram group",
 )
 _add(
     "telegram_class_boost",
@@ -1873,6 +2046,7 @@ _add(
     "programmes",
     "Extra application hazard of a member in the Telegram group (0 = none).",
     bounds=(0.0, 20.0),
+    label="Extra enrolment from the Telegram group",
 )
 _add(
     "announcement_boost",
@@ -1887,6 +2061,7 @@ _add(
     "programmes",
     "Extra application hazard of an Instagram follower in a sign-up window (class announcements; 0 = none).",
     bounds=(0.0, 20.0),
+    label="Extra enrolment from class announcements",
 )
 _add(
     "live_seek_share",
@@ -1901,6 +2076,7 @@ _add(
     "onboarding",
     "Seeking hazard a live adds for an aware follower not yet queued, times her m_i (1 - b_i) (0 = none).",
     bounds=(0.0, 1.0),
+    label="Extra interest from each Instagram live",
 )
 _add(
     "volunteer_entry",
@@ -1914,6 +2090,7 @@ _add(
     "completed class",
     "volunteers",
     "Volunteer calls take engaged members without a completed class (off: at least one completed class needed).",
+    label="Members can volunteer before completing a class",
 )
 _add(
     "volunteer_enrol_boost",
@@ -1927,6 +2104,7 @@ _add(
     "volunteers",
     "Extra application hazard of a volunteer who has not completed a paid class (0 = none).",
     bounds=(0.0, 20.0),
+    label="Extra enrolment of volunteers",
 )
 _add(
     "alumni_class_every_weeks",
@@ -1940,6 +2118,7 @@ _add(
     "alumni",
     "Weeks between alumni classes (0 = none).",
     bounds=(0, 520),
+    label="Weeks between alumni classes",
 )
 _add(
     "reunion_month",
@@ -1953,6 +2132,7 @@ _add(
     "alumni",
     "Month of the yearly alumni reunion, held in its first week (1-12; 0 = none).",
     bounds=(0, 12),
+    label="Month of the alumni reunion",
 )
 _add(
     "alumni_attendance",
@@ -1964,6 +2144,7 @@ _add(
     "alumni",
     "Chance a registered alumna (dormant ones too) attends an alumni class or reunion.",
     bounds=(0.0, 1.0),
+    label="Chance an alumna attends an alumni event",
 )
 _add(
     "internalise_alumni",
@@ -1976,6 +2157,7 @@ _add(
     "alumni",
     "Internalisation an attendee of an alumni event gains, as a share of 1 - s_i.",
     bounds=(0.0, 1.0),
+    label="Commitment gained at an alumni event",
 )
 _add(
     "alumni_enrol_boost",
@@ -1989,6 +2171,7 @@ _add(
     "alumni",
     "Extra application hazard of an alumna in the weeks after she attended an alumni event (0 = none).",
     bounds=(0.0, 20.0),
+    label="Extra enrolment after an alumni event",
 )
 _add(
     "repeat_window_weeks",
@@ -2000,6 +2183,7 @@ _add(
     "alumni",
     "Weeks after an alumni event during which alumni_enrol_boost applies.",
     bounds=(0, 520),
+    label="Weeks the alumni event's pull lasts",
 )
 # --- end funnels ---
 
@@ -2014,6 +2198,7 @@ _add(
     "background.md); off: they return to active and may apply again (version 0.2)",
     "programmes",
     "Applicants a full cohort turns away wait, first in line, for the programme's next cohort.",
+    label="Waiting list for full cohorts",
 )
 # --- end chronology ---
 
@@ -2023,6 +2208,13 @@ _add(
 # "Jika Ibu Menjadi", virtual assistant, master of ceremony and content creator as the professions suited to
 # technology, and a poster "#Jika Ibu Menjadi Financial Planner"; it gives no shares. Content creator keeps the
 # largest share (0.3) as the flagship named in both passages; the rest is split by how often 001 names each.
+# the tracks' names in help and labels (English msgids, translated when shown: model/parameters.py text())
+TRACK_LABELS = {
+    "writer": "writer",
+    "virtual_assistant": "virtual assistant",
+    "mc": "MC",
+    "financial_planner": "financial planner",
+}
 for _track, _share, _why in (
     ("writer", 0.2, "the programme's second example (Jika Ibu Menjadi Penulis, 001)"),
     ("virtual_assistant", 0.2, "named by 001 among the professions suited to technology"),
@@ -2038,8 +2230,10 @@ for _track, _share, _why in (
         f"{_why}; 001 gives no shares (content creator, the flagship, keeps the largest); the shares are taken in "
         "order after content_creator_share and cut at 1 (what is left gets no track)",
         "work",
-        f"Share of Jika Ibu Menjadi graduates on the {_track.replace('_', ' ')} track (0 = no such track).",
+        "Share of Jika Ibu Menjadi graduates on the {track} track (0 = no such track).",
         bounds=(0.0, 1.0),
+        label="Share of Jika Ibu Menjadi graduates trained as {track}",
+        text_args=(("track", TRACK_LABELS[_track]),),
     )
 for _track, _rate, _pay, _why_rate, _why_pay in (
     (
@@ -2075,7 +2269,7 @@ for _track, _rate, _pay, _why_rate, _why_pay in (
         "no Indonesian fee found; one family consultation assumed",
     ),
 ):
-    _label = _track.replace("_", " ")
+    _args = (("track", TRACK_LABELS[_track]),)
     _add(
         f"work_rate_{_track}",
         _rate,
@@ -2084,8 +2278,10 @@ for _track, _rate, _pay, _why_rate, _why_pay in (
         "assumed",
         f"no figure in 001 (a member: dapet kerjaan juga, got work too); {_why_rate}",
         "work",
-        f"Weekly chance a working {_label} gets a paid job (before the referral effect; 0 = no jobs).",
+        "Weekly chance a graduate working as {track} gets a paid job (before the referral effect; 0 = no jobs).",
         bounds=(0.0, 1.0),
+        label="Weekly chance of a paid {track} job",
+        text_args=_args,
     )
     _add(
         f"work_pay_{_track}",
@@ -2095,8 +2291,10 @@ for _track, _rate, _pay, _why_rate, _why_pay in (
         "assumed",
         _why_pay,
         "work",
-        f"Median pay of one {_label} job (lognormal, log-sd 0.5).",
+        "Median pay of one {track} job (lognormal, log-sd 0.5).",
         bounds=(0.0, 1e10),
+        label="Typical pay of one {track} job",
+        text_args=_args,
     )
 _add(
     "work_quit_rate",
@@ -2108,6 +2306,7 @@ _add(
     "work",
     "Weekly chance a trained professional (writer, VA, MC, financial planner) stops working as one.",
     bounds=(0.0, 1.0),
+    label="Weekly chance a professional stops working",
 )
 _add(
     "referral_effect",
@@ -2120,6 +2319,7 @@ _add(
     "work",
     "Relative rise of the job chance at 10 or more community ties (model.net_ties; 0 = no referrals).",
     bounds=(0.0, 20.0),
+    label="Extra jobs through community friendships",
 )
 # IbuSibuk's seven elements of digital empowerment (000), each acting where the abstract puts it;
 # each neutral at its default (multiplier 1, effect 0); product sample is product_sample_first (brands)
@@ -2134,6 +2334,7 @@ _add(
     "work",
     "Multiplier of the community's mass reach from its brand story and mission (1 = none).",
     bounds=(0.0, 10.0),
+    label="Reach from the community's brand story",
 )
 _add(
     "memorable_content",
@@ -2146,6 +2347,7 @@ _add(
     "work",
     "Multiplier of the reach of posts: the community's content and momfluencers' follower growth (1 = none).",
     bounds=(0.0, 10.0),
+    label="Reach from memorable content",
 )
 _add(
     "community_development",
@@ -2158,6 +2360,7 @@ _add(
     "work",
     "Relative rise of a newly trained momfluencer's mean engagement from the community's training (0 = none).",
     bounds=(0.0, 5.0),
+    label="Engagement gained from the community's training",
 )
 _add(
     "mixed_media",
@@ -2170,6 +2373,7 @@ _add(
     "work",
     "Share of brand campaign posts made as multi-channel bundles (0 = Instagram only).",
     bounds=(0.0, 1.0),
+    label="Share of campaign posts across several channels",
 )
 _add(
     "differentiation",
@@ -2182,6 +2386,7 @@ _add(
     "work",
     "Brands' selection weight on engagement over followers (-1 = followers only, 0 = both, 1 = engagement only).",
     bounds=(-1.0, 1.0),
+    label="What brands look at: followers or engagement",
 )
 _add(
     "training_offline_share",
@@ -2194,6 +2399,7 @@ _add(
     "work",
     "Share of new momfluencers trained offline, where a meetup is held in her province (0 = all online).",
     bounds=(0.0, 1.0),
+    label="Share of momfluencers trained offline",
 )
 _add(
     "offline_training_boost",
@@ -2205,6 +2411,7 @@ _add(
     "work",
     "Relative rise of the mean engagement of a momfluencer trained offline.",
     bounds=(0.0, 5.0),
+    label="Extra engagement from offline training",
 )
 # --- end work ---
 
@@ -2223,6 +2430,7 @@ _add(
     "Reachable mothers nationally (millennial mothers on the internet and Instagram); n_mothers, the simulated "
     "effective market, is at most this (n_mothers is at most 5,000,000, the lower bound here).",
     bounds=(5_000_000, 50_000_000),
+    label="Mothers reachable nationally",
 )
 # --- end market ---
 
@@ -2560,27 +2768,140 @@ def parse_value(name: str, text: str, lang: str | None = None) -> Any:
 
 
 TEXT_FIELDS = ("label", "help", "unit", "allowed")
+# placeholders of ``text_args`` whose values are proper names, shown as written in every language
+PROPER_NAME_ARGS = frozenset({"programme", "tier"})
+NO_UNIT = "-"  # a parameter without a unit (choices, switches, pure numbers): shown as it is, not translated
+# Every parameter's unit (English msgids; the Indonesian is in the catalogue). tests/test_parameters.py checks
+# that each declared unit is here and translated.
+UNIT_MSGIDS = (
+    N_("month"),
+    N_("mothers"),
+    N_("share"),
+    N_("relative weight"),
+    N_("0-1 index"),
+    N_("Rp/month"),
+    N_("log-sd"),
+    N_("multiplier"),
+    N_("weight"),
+    N_("ties"),
+    N_("1/week"),
+    N_("extra weight"),
+    N_("posts/week"),
+    N_("posts/week per 1,000 active members"),
+    N_("weeks"),
+    N_("places"),
+    N_("score"),
+    N_("score/week"),
+    N_("probability"),
+    N_("Rp"),
+    N_("monthly instalments"),
+    N_("batches"),
+    N_("scholars"),
+    N_("admins"),
+    N_("learners/admin"),
+    N_("volunteers"),
+    N_("learners/volunteer"),
+    N_("team members per 1,000 registered"),
+    N_("people"),
+    N_("learners/manager"),
+    N_("founder-equivalents"),
+    N_("elasticity"),
+    N_("members/week"),
+    N_("followers"),
+    N_("brands"),
+    N_("campaigns/month"),
+    N_("posts/campaign"),
+    N_("Rp/post"),
+    N_("prompts/week"),
+    N_("messages/week"),
+    N_("items/week"),
+    N_("members"),
+    N_("replies/week"),
+    N_("1/tie"),
+    N_("hazard per live"),
+    N_("month of the year"),
+    N_("Rp/job"),
+)
+# What values a field takes, in words (``text(p, "allowed", lang)``), by the kind of number
+# (ibusim.numbers.kind_for) or the type; the bounds are filled after translating, as ``lang``'s reader writes them.
+ALLOWED_MSGIDS = {
+    "count": N_("a whole number from {low} to {high}"),
+    "money": N_("an amount from {low} to {high}"),
+    "share": N_("a share from {low} to {high}"),
+    "rate": N_("a number from {low} to {high}"),
+    "bool": N_("yes or no"),
+    "month": N_("a month written YYYY-MM, from {low} to {high}"),
+    "choice": N_("one of: {choices}"),
+}
+MONTH_RANGE = ("2000-01", "2100-12")  # what month_to_date accepts
+
+
+def text_msgids(p: Param) -> dict[str, str]:
+    """The English msgids that ``text(p, ...)`` translates, by field.
+
+    The fields are ``label``, ``help``, ``unit`` (left out for ``NO_UNIT``), ``allowed`` (its template) and
+    ``arg:<placeholder>`` for each value of ``text_args`` that is translated (not a proper name).
+    """
+    out = {"label": p.label, "help": p.help}
+    if p.unit != NO_UNIT:
+        out["unit"] = p.unit
+    out["allowed"] = ALLOWED_MSGIDS[_allowed_key(p)]
+    for key, value in p.text_args:
+        if key not in PROPER_NAME_ARGS:
+            out[f"arg:{key}"] = value
+    return out
+
+
+def _allowed_key(p: Param) -> str:
+    from ibusim.numbers import kind_for
+
+    return kind_for(p.unit, p.type) if p.type in ("int", "float") else p.type
 
 
 def text(p: Param | str, what: str, lang: str = "en") -> str:
     """A parameter's ``label``, ``help``, ``unit`` or ``allowed`` values, as a person reads them in ``lang``.
 
     The declarations are written in English (the msgids); the Indonesian is in the catalogue
-    (``ibusim/locale/id/LC_MESSAGES/ibusim.po``, docs/TRANSLATING.md). A parameter without a ``label``
-    is shown by its name. A string the catalogue lacks is shown in English (``tests/test_parameters.py``
-    fails on it).
+    (``ibusim/locale/id/LC_MESSAGES/ibusim.po``, docs/TRANSLATING.md). The placeholders of a label or help
+    (``{programme}``, ``{track}``) are filled after translating, from ``text_args``: programme and tier names
+    as written, other values translated too. ``allowed`` gives the bounds as ``lang``'s reader writes them
+    (``Rp 1.500.000``, ``5%``; :func:`ibusim.numbers.format_number`). A parameter without a ``label`` is
+    shown by its name; a string the catalogue lacks is shown in English (``tests/test_parameters.py`` fails
+    on it).
     """
     from ibusim.i18n import gettext
 
     p = PARAMS[p] if isinstance(p, str) else p
     if what not in TEXT_FIELDS:
         raise ValueError(f"what {what!r}: expected one of {', '.join(TEXT_FIELDS)}")
+    _ = gettext(lang)
     if what == "allowed":
-        return p.allowed
-    english = (p.label or p.name) if what == "label" else getattr(p, what)
-    if not english:
+        return _allowed(p, lang, _)
+    if what == "label" and not p.label:
+        return p.name
+    english = getattr(p, what)
+    if not english or (what == "unit" and english == NO_UNIT):
         return english
-    return gettext(lang)(english)
+    if what == "unit" or not p.text_args:
+        return _(english)
+    args = {key: value if key in PROPER_NAME_ARGS else _(value) for key, value in p.text_args}
+    return _(english).format(**args)
+
+
+def _allowed(p: Param, lang: str, _) -> str:
+    """``text(p, "allowed", lang)``: the allowed values in ``lang``'s words and numbers."""
+    key = _allowed_key(p)
+    template = _(ALLOWED_MSGIDS[key])
+    if key == "bool":
+        return template
+    if key == "month":
+        return template.format(low=MONTH_RANGE[0], high=MONTH_RANGE[1])
+    if key == "choice":
+        return template.format(choices=", ".join(p.choices))
+    from ibusim.numbers import format_number
+
+    low, high = (format_number(b if key != "count" else int(b), lang, key) for b in p.bounds)
+    return template.format(low=low, high=high)
 
 
 def to_dict(p: Param, value: Any = None) -> dict[str, Any]:
@@ -2598,7 +2919,8 @@ def to_dict(p: Param, value: Any = None) -> dict[str, Any]:
         "group": p.group,
         "provenance": p.provenance,
         "source": p.source,
-        "help": p.help,
+        "label": text(p, "label", "en"),
+        "help": text(p, "help", "en"),  # programme, tier and track names filled in
         "prior": (
             {
                 "distribution": "log-uniform" if p.prior_scale == "log" else "uniform",
@@ -2622,8 +2944,8 @@ def markdown_table(values: dict[str, Any] | None = None) -> str:
     """The parameter table as Markdown (used by docs/ODD.md and `ibusim params --markdown`)."""
     values = values or DEFAULTS
     rows = [
-        "| group | name | default | unit | allowed | calibration prior | provenance | source / reason |",
-        "|---|---|---|---|---|---|---|---|",
+        "| group | name | label | default | unit | allowed | calibration prior | provenance | source / reason |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for p in _P:
         v = values[p.name]
@@ -2634,7 +2956,7 @@ def markdown_table(values: dict[str, Any] | None = None) -> str:
         elif p.name in CALIBRATION_FIXED:
             prior = f"fixed {fmt(CALIBRATION_FIXED[p.name][0], 'number')}"
         rows.append(
-            f"| {p.group} | `{p.name}` | {fmt(v, 'number')} | {p.unit} "
+            f"| {p.group} | `{p.name}` | {text(p, 'label', 'en').replace('|', '/')} | {fmt(v, 'number')} | {p.unit} "
             f"| {p.allowed} | {prior} | {p.provenance} | {src} |"
         )
     return "\n".join(rows)

@@ -6,8 +6,11 @@
 
 Strings are found (Babel's Python extractor) where the code marks them: ``_("...")``, ``_n("...", "...", n)``
 and ``N_("...")`` in ``ibusim/``, ``model/``, ``experiments/`` and ``dashboard/``, with a ``# TRANSLATORS:``
-comment just above as a note to the translator; and the ``label`` of every observed figure in
-``model/targets.toml``. New strings are added with an empty translation, which ``tests/test_i18n.py``
+comment just above as a note to the translator; the ``label`` of every observed figure in
+``model/targets.toml``; and every declared parameter's label, help and unit (and the English values
+of its ``text_args`` that are not proper names), read straight from ``model.parameters.PARAMS``
+(``text_msgids``), each with a note naming the parameter, so none is forgotten and the translator sees
+what the label is about. New strings are added with an empty translation, which ``tests/test_i18n.py``
 refuses until someone writes it (docs/TRANSLATING.md). Existing translations are never changed.
 
 Entries the code does not mark (yet) are kept and listed, unless ``--prune``: the catalogue was seeded
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -32,8 +36,12 @@ KEYWORDS = {"_": None, "N_": None, "_n": (1, 2)}
 TARGETS = ROOT / "model" / "targets.toml"
 
 
-def extract(root: Path = ROOT) -> Catalog:
-    """Every marked string of the code and every observed figure's label, as a template catalogue."""
+def extract(root: Path = ROOT, params: Iterable | None = None) -> Catalog:
+    """Every marked string of the code, every observed figure's label and every parameter's texts, as a template.
+
+    ``params``: the declared parameters whose texts are collected (``None``: ``model.parameters.PARAMS``;
+    pass ``()`` to extract a tree other than this project's).
+    """
     template = Catalog(domain="ibusim")
     for folder in SOURCE_DIRS:
         found = extract_from_dir(
@@ -53,7 +61,32 @@ def extract(root: Path = ROOT) -> Catalog:
             locations=[("model/targets.toml", 0)],
             auto_comments=[f"observed figure '{name}' (a target card, the run table); source quote: {target['quote']}"],
         )
+    if params is None:
+        from ibusim.model.parameters import PARAMS
+
+        params = PARAMS.values()
+    for p in params:
+        add_parameter(template, p)
     return template
+
+
+def add_parameter(template: Catalog, p) -> None:
+    """Add parameter ``p``'s label, help, unit and translated ``text_args`` values, each with a note for translators."""
+    from ibusim.model.parameters import text_msgids
+
+    for what, msgid in text_msgids(p).items():
+        if what == "allowed":
+            continue  # marked with N_() in model/parameters.py, found with the code
+        note = f"parameter '{p.name}' ({what}, unit {p.unit})"
+        if what == "label":
+            note += f"; help: {p.help}"
+        if p.text_args:
+            note += "; {placeholders} filled after translating: " + ", ".join(f"{k} = {v}" for k, v in p.text_args)
+        existing = template.get(msgid)
+        if existing is None:
+            template.add(msgid, locations=[("model/parameters.py", 0)], auto_comments=[note])
+        elif len(existing.auto_comments) < 3:  # a few uses are enough to show the meaning
+            existing.auto_comments = [*existing.auto_comments, note]
 
 
 def read_catalogue(path: Path = PO) -> Catalog:
@@ -120,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         write_catalogue(catalog)
     lacking = missing(catalog, template)
     extra = unmarked(catalog, template)
-    print(f"{len(template)} strings marked in the code and targets.toml; {len(catalog)} in {PO.relative_to(ROOT)}")
+    where = "the code, targets.toml and the parameters"
+    print(f"{len(template)} strings marked in {where}; {len(catalog)} in {PO.relative_to(ROOT)}")
     if extra:
         print(f"{len(extra)} catalogue entries not marked in the code (seeded ahead of the wiring, or unused)")
     for msgid in lacking:

@@ -96,6 +96,28 @@ def test_every_marked_string_and_target_label_is_in_the_catalogue():
     assert extract_script.missing(CATALOG, template) == []
 
 
+def test_extraction_collects_every_parameters_texts_with_a_note():
+    from ibusim.model.parameters import PARAMS, Param, text_msgids
+
+    template = extract_script.extract()
+    for p in PARAMS.values():
+        for what, msgid in text_msgids(p).items():
+            m = template.get(msgid)
+            assert m is not None, f"{p.name} {what}: {msgid!r} not extracted"
+            if what != "allowed":
+                assert any("parameter '" in c for c in m.auto_comments), (p.name, what)
+    label = template.get(PARAMS["enrol_rate"].label)
+    assert "parameter 'enrol_rate' (label, unit 1/week); help: " in label.auto_comments[0]
+    price = template.get(PARAMS["ibu_pebisnis_price"].label)  # one msgid for the four programmes
+    assert "programme = Comeback Journey" in price.auto_comments[0]
+    new = Param(
+        "x_rate", 0.1, "float", "1/week", "assumed", "a test", "run", "Help of x.", (0.0, 1.0), label="Label of x"
+    )
+    only_new = extract_script.extract(ROOT, params=[new])
+    assert only_new.get("Label of x") is not None and only_new.get("Help of x.") is not None
+    assert extract_script.missing(CATALOG, only_new) == ["Label of x", "Help of x."]
+
+
 def test_extraction_finds_a_new_string_and_update_keeps_translations(tmp_path):
     for folder in extract_script.SOURCE_DIRS:
         (tmp_path / folder).mkdir()
@@ -105,7 +127,7 @@ def test_extraction_finds_a_new_string_and_update_keeps_translations(tmp_path):
         'D = gettext("id")  # a language, not a message\n',
         encoding="utf-8",
     )
-    template = extract_script.extract(tmp_path)
+    template = extract_script.extract(tmp_path, params=())
     assert {_id(m) for m in template if m.id} == {"Paid classes", "Run to end", "{n} run", "New string"}
     catalog = extract_script.read_catalogue()
     assert set(extract_script.missing(catalog, template)) == {"Paid classes", "{n} run", "New string"}

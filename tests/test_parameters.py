@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import string
 
 import numpy as np
 import pytest
@@ -11,15 +12,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from source_quotes import attributed, quoted
 
+from ibusim.i18n import gettext
 from ibusim.model import CommunityModel, community
 from ibusim.model.parameters import (
     DEFAULTS,
     GROUPS,
+    NO_UNIT,
     PARAMS,
+    PROGRAMME_LABELS,
+    PROGRAMMES,
     PROVENANCES,
+    UNIT_MSGIDS,
+    Param,
     ParameterError,
     markdown_table,
     parse_value,
+    text,
+    text_msgids,
     validate,
 )
 
@@ -90,11 +99,11 @@ def test_quotes_in_sources_are_verbatim_in_docs_sources(name, source, quote):
 
 def test_markdown_table_has_a_row_per_parameter():
     lines = markdown_table().splitlines()
-    assert lines[0].startswith("| group | name | default |") and lines[1].startswith("|---")
+    assert lines[0].startswith("| group | name | label | default |") and lines[1].startswith("|---")
     assert len(lines) == len(PARAMS) + 2
     for p, line in zip(PARAMS.values(), lines[2:]):
-        assert f"`{p.name}`" in line and p.provenance in line
-        assert line.count("|") == 9  # no stray pipes from the sources
+        assert f"`{p.name}` | {text(p, 'label', 'en')} |" in line and p.provenance in line
+        assert line.count("|") == 10  # no stray pipes from the sources
         assert ("U(" in line) == (p.prior is not None)  # the calibration prior column
 
 
@@ -333,3 +342,198 @@ def test_prior_table_lists_every_prior_and_fixed_value_with_its_source():
         assert line.startswith(f"| `{name}` |") and line.count("|") == 5
         source = PRIORS[name].source if name in PRIORS else CALIBRATION_FIXED[name][1]
         assert source.replace("|", "/") in line
+
+
+# ---------------------------------------------------------------- labels, help and units in both languages
+def _read_catalogue():
+    from babel.messages.pofile import read_po
+
+    from ibusim.i18n import catalogue_path
+
+    with open(catalogue_path("id"), "rb") as f:
+        return read_po(f, locale="id", domain="ibusim")
+
+
+CATALOGUE = _read_catalogue()
+
+
+def untranslated(p: Param, catalogue=CATALOGUE) -> list[str]:
+    """The msgids of ``p`` (label, help, unit, allowed, text_args) without a usable Indonesian translation."""
+    out = []
+    for what, msgid in text_msgids(p).items():
+        entry = catalogue.get(msgid)
+        if entry is None or entry.fuzzy or not str(entry.string).strip():
+            out.append(f"{what}: {msgid!r}")
+    return out
+
+
+def _fields(template: str) -> list[str]:
+    return sorted(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
+@pytest.mark.parametrize("p", PARAMS.values(), ids=list(PARAMS))
+def test_every_parameter_has_a_plain_label(p):
+    assert p.label.strip() and p.label == p.label.strip()
+    assert p.label != p.name and not re.fullmatch(r"[a-z0-9_]+", p.label), f"{p.name}: label {p.label!r} is a code name"
+    assert len(p.label) <= 80, f"{p.name}: a label is short ({len(p.label)} characters); details go in help"
+    assert _fields(p.label) == _fields(p.help) == sorted(k for k, _ in p.text_args)  # same placeholders, all filled
+
+
+def test_labels_tell_parameters_apart():
+    shown = [text(p, "label", "en") for p in PARAMS.values()]
+    assert len(set(shown)) == len(shown)
+    shown_id = [text(p, "label", "id") for p in PARAMS.values()]
+    assert len(set(shown_id)) == len(shown_id)
+
+
+@pytest.mark.parametrize("p", PARAMS.values(), ids=list(PARAMS))
+def test_every_unit_is_a_declared_msgid(p):
+    assert p.unit == NO_UNIT or p.unit in UNIT_MSGIDS, f"{p.name}: unit {p.unit!r} is not in UNIT_MSGIDS"
+
+
+@pytest.mark.parametrize("p", PARAMS.values(), ids=list(PARAMS))
+def test_every_label_help_unit_and_allowed_has_its_indonesian_translation(p):
+    assert untranslated(p) == []
+
+
+def test_a_parameter_without_translation_is_caught():
+    made_up = Param(
+        "made_up_rate",
+        0.1,
+        "float",
+        "made-up units/week",
+        "assumed",
+        "a test",
+        "run",
+        "A help line nobody has translated.",
+        bounds=(0.0, 1.0),
+        label="A label nobody has translated",
+    )
+    assert untranslated(made_up) == [
+        "label: 'A label nobody has translated'",
+        "help: 'A help line nobody has translated.'",
+        "unit: 'made-up units/week'",
+    ]
+    # shown in English meanwhile, never empty
+    assert text(made_up, "label", "id") == "A label nobody has translated"
+    # a fuzzy translation does not count
+    fuzzy = _read_catalogue()
+    fuzzy.get(PARAMS["enrol_rate"].label).flags.add("fuzzy")
+    assert untranslated(PARAMS["enrol_rate"], fuzzy) == [f"label: {PARAMS['enrol_rate'].label!r}"]
+
+
+@pytest.mark.parametrize("p", PARAMS.values(), ids=list(PARAMS))
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_texts_are_filled_and_keep_their_placeholders(p, lang):
+    for what in ("label", "help", "unit", "allowed"):
+        shown = text(p, what, lang)
+        assert shown.strip() and "{" not in shown and "}" not in shown, (what, shown)
+    for key, value in p.text_args:  # proper names as written; other values translated
+        expected = value if key in ("programme", "tier") else gettext(lang)(value)
+        assert expected in text(p, "label", lang) and expected in text(p, "help", lang)
+
+
+def test_indonesian_texts_differ_from_the_english():
+    same = [
+        (p.name, what)
+        for p in PARAMS.values()
+        for what in ("label", "help", "allowed")
+        if text(p, what, "id") == text(p, what, "en")
+    ]
+    assert same == []
+
+
+@pytest.mark.parametrize("prog", PROGRAMMES)
+def test_text_fills_the_programme_name(prog):
+    name = PROGRAMME_LABELS[prog]
+    assert text(f"{prog}_price", "label", "en") == f"{name}: full price"
+    assert text(f"{prog}_price", "label", "id") == f"{name}: biaya penuh"
+    assert text(f"{prog}_places", "help", "id") == f"{name}: kuota peserta per angkatan (0 = program ditutup)"
+    assert text(f"{prog}_price", "unit", "id") == "Rp"
+
+
+def test_text_translates_a_track_name():
+    assert text("work_rate_writer", "label", "en") == "Weekly chance of a paid writer job"
+    assert text("work_rate_writer", "label", "id") == "Peluang mingguan mendapat pekerjaan berbayar sebagai penulis"
+    assert text("work_pay_virtual_assistant", "help", "id").startswith("Median bayaran satu pekerjaan sebagai asisten")
+
+
+@pytest.mark.parametrize(
+    "name, lang, allowed",
+    [
+        ("ibu_pebisnis_price", "id", "jumlah uang dari Rp 0 sampai Rp 100.000.000"),
+        ("ibu_pebisnis_price", "en", "an amount from Rp 0 to Rp 100,000,000"),
+        ("n_mothers", "id", "bilangan bulat dari 100 sampai 5.000.000"),
+        ("n_mothers", "en", "a whole number from 100 to 5,000,000"),
+        ("initial_aware_share", "id", "proporsi dari 0% sampai 100%"),
+        ("interest_rate", "id", "bilangan antara 0 dan 1"),
+        ("interest_rate", "en", "a number from 0 to 1"),
+        ("free_class", "id", "ya atau tidak"),
+        ("free_class", "en", "yes or no"),
+        ("end", "id", "bulan ditulis TTTT-BB, dari 2000-01 sampai 2100-12"),
+        ("mixing", "id", "salah satu dari: network, homogeneous"),
+    ],
+)
+def test_allowed_values_in_words_and_numbers_of_the_reader(name, lang, allowed):
+    assert text(name, "allowed", lang) == allowed
+
+
+def test_text_units_and_names():
+    assert text("enrol_rate", "unit", "id") == "per minggu"
+    assert text("wtp_median", "unit", "id") == "Rp/bulan"
+    assert text("mixing", "unit", "id") == NO_UNIT
+    assert text("enrol_rate", "label", "en") == PARAMS["enrol_rate"].label
+    with pytest.raises(ValueError, match="expected one of label, help, unit, allowed"):
+        text("enrol_rate", "source", "id")
+    with pytest.raises(KeyError):
+        text("no_such_parameter", "label", "id")
+
+
+@pytest.mark.parametrize(
+    "name, typed, value",
+    [
+        ("ibu_pebisnis_price", "500.000", 500_000.0),
+        ("ibu_pebisnis_price", "Rp 1.500.000", 1_500_000.0),
+        ("wtp_median", "Rp 150.000", 150_000.0),
+        ("n_mothers", "1.500", 1500),
+        ("initial_aware_share", "0,05", 0.05),
+        ("initial_aware_share", "5%", 0.05),
+        ("interest_rate", "0,004", 0.004),
+        ("free_class", "ya", True),
+        ("free_class", "tidak", False),
+        ("free_class", " Ya ", True),
+    ],
+)
+def test_parse_value_reads_indonesian_numbers(name, typed, value):
+    got = parse_value(name, typed, lang="id")
+    assert got == value and type(got) is type(value)
+
+
+@pytest.mark.parametrize(
+    "name, typed, why",
+    [
+        ("interest_rate", "1.500", "1500 atau 1,5"),  # a rate: one and a half, or fifteen hundred?
+        ("momfluencer_followers", "1.500", "1500 atau 1,5"),
+        ("ibu_pebisnis_price", "500,000", ""),  # the English way: refused in Indonesian, not read as 500
+        ("free_class", "yes please", ""),
+    ],
+)
+def test_parse_value_refuses_what_an_indonesian_reader_could_misread(name, typed, why):
+    with pytest.raises(ParameterError) as e:
+        parse_value(name, typed, lang="id")
+    msg = str(e.value)
+    assert name in msg and why in msg and "\n" not in msg
+
+
+def test_indonesian_booleans_only_in_indonesian():
+    with pytest.raises(ParameterError):
+        parse_value("free_class", "ya", lang="en")
+    assert parse_value("free_class", "yes", lang="en") is True
+
+
+def test_json_gives_the_label_and_the_help_with_names_filled():
+    from ibusim.model.parameters import to_dict
+
+    d = to_dict(PARAMS["ibu_pebisnis_price"])
+    assert d["label"] == "Ibu Pebisnis: full price" and d["help"] == "Ibu Pebisnis: full price."
+    assert to_dict(PARAMS["work_pay_mc"])["help"] == "Median pay of one MC job (lognormal, log-sd 0.5)."
