@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ibusim.i18n import N_, check_language, gettext
+from ibusim.i18n import N_, NAMES, check_language, gettext
 from ibusim.model import outputs
 from ibusim.model.parameters import DEFAULTS, PARAMS, Param, ParameterError, text
 from ibusim.model.scenarios import PRESET_DIR, load, presets
@@ -397,7 +397,7 @@ def _header(lang: str, title: str, what: str, seeds: str, when: dt.date, params:
         start=params["start"], end=params["end"], n=format_number(params["n_mothers"], lang, "count")
     )
     made = _("Made on {date} with {version}; {seeds}; language: {language}.").format(
-        date=_today(lang, when), version=_version(), seeds=seeds, language=lang
+        date=_today(lang, when), version=_version(), seeds=seeds, language=NAMES[lang]
     )
     return [
         f"<h1>{_e(title)}</h1>",
@@ -735,6 +735,7 @@ def to_pdf(page: str, path: str | Path, *, timeout_s: float = PDF_TIMEOUT_S, lan
     The page is written to a temporary folder with its own browser profile (so it never meets a running
     Chromium's), printed to a temporary file next to ``path`` and renamed, so a failure leaves no half file.
     """
+    _ = gettext(lang)
     chromium = find_chromium()
     if chromium is None:
         raise ShareError(no_chromium_message(lang))
@@ -758,19 +759,21 @@ def to_pdf(page: str, path: str | Path, *, timeout_s: float = PDF_TIMEOUT_S, lan
         ]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         try:
-            _, err = proc.communicate(timeout=timeout_s)
+            err = proc.communicate(timeout=timeout_s)[1]
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
-            raise ShareError(f"Chromium did not print the PDF within {timeout_s:.0f} s") from None
+            message = _("Chromium did not print the PDF within {seconds} s")
+            raise ShareError(message.format(seconds=format_number(timeout_s, lang, "count"))) from None
         finally:
             try:  # Chromium's helper processes share its group: none may outlive the print
                 os.killpg(proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
         if not out.is_file() or out.read_bytes()[:5] != b"%PDF-":
-            last = (err or b"").decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
-            raise ShareError(f"Chromium did not print the PDF (exit {proc.returncode}): {last[0][:200]}")
+            last = (err or b"").decode(errors="replace").strip().splitlines()[-1:] or ["-"]
+            message = _("Chromium did not print the PDF (exit status {status}): {message}")
+            raise ShareError(message.format(status=proc.returncode, message=last[0][:200]))
         path.parent.mkdir(parents=True, exist_ok=True)
         part = path.with_name(path.name + ".part")
         shutil.copyfile(out, part)
@@ -782,38 +785,43 @@ def to_pdf(page: str, path: str | Path, *, timeout_s: float = PDF_TIMEOUT_S, lan
 SEED_MAX = 2**63 - 1
 
 
-def _whole(text: str, what: str, low: int, high: int, numbers: str | None) -> int:
+def _whole(value_text: str, what: str, low: int, high: int, numbers: str | None, lang: str = "en") -> int:
     """An integer option typed as ``numbers`` writes it (None: ASCII digits only); ParameterError, one line."""
-    from ibusim.model.parameters import number_problem
+    from ibusim.model.parameters import number_problem, show
     from ibusim.numbers import NumberError, parse_number
 
+    _ = gettext(lang)
     if numbers is None:
-        problem = number_problem(text.strip(), True)
+        problem = number_problem(value_text.strip(), True)
         if problem:
-            raise ParameterError(f"{what} = {text!r}: {problem}")
-        value = int(text.strip())
+            raise ParameterError(f"{what} = {show(value_text)}: {problem}")
+        value = int(value_text.strip())
     else:
         try:
-            value = parse_number(text, numbers, "count", integer=True)
+            value = parse_number(value_text, numbers, "count", integer=True)
         except NumberError as e:
-            raise ParameterError(f"{what} = {text!r}: {e}") from None
+            raise ParameterError(f"{what} = {show(value_text)}: {e}") from None
     if not low <= value <= high:
-        raise ParameterError(f"{what} = {text!r}: expected an integer in [{low:,}, {high:,}]")
+        expected = _("expected a whole number from {low} to {high}").format(
+            low=format_number(low, lang, "count"), high=format_number(high, lang, "count")
+        )
+        raise ParameterError(f"{what} = {show(value_text)}: {expected}")
     return value
 
 
-def _sets(items: list[str], option: str, numbers: str | None) -> dict[str, Any]:
+def _sets(items: list[str], option: str, numbers: str | None, lang: str = "en") -> dict[str, Any]:
     """``name=value`` items -> validated changes; numbers as ``numbers`` writes them (None: strictly)."""
-    from ibusim.model.parameters import parse_value
+    from ibusim.model.parameters import parse_value, show
 
+    _ = gettext(lang)
     changes: dict[str, Any] = {}
     for item in items:
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise ParameterError(f"{option} expects name=value, got {item!r}")
+            raise ParameterError(_("{option} expects name=value, got {item}").format(option=option, item=show(item)))
         if name in changes:
-            raise ParameterError(f"{option} {name} is given twice")
+            raise ParameterError(_("{option} {name} is given twice").format(option=option, name=name))
         changes[name] = parse_value(name, value) if numbers is None else parse_value(name, value, numbers)
     return changes
 
@@ -835,7 +843,9 @@ def add_parser(sub, lang: str = "en") -> Any:
         **({"lang": lang} if takes_lang else {}),
     )
     sh.add_argument("--scenario", default="ipm", help=_("ipm (default), ibusibuk, baseline, or a scenario .toml file"))
-    sh.add_argument("--seed", default="1", help=_("random seed; with --compare-set, the master seed (default 1)"))
+    sh.add_argument(
+        "--seed", default="1", metavar="N", help=_("random seed; with --compare-set, the master seed (default 1)")
+    )
     sh.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help=_("change one parameter (repeatable)")
     )
@@ -846,8 +856,13 @@ def add_parser(sub, lang: str = "en") -> Any:
         metavar="NAME=VALUE",
         help=_("make a comparison: B is the design with this change as well (repeatable)"),
     )
-    sh.add_argument("--replications", default="5", help=_("seeds per design in a comparison (default 5)"))
-    sh.add_argument("--out", default=None, help=_("folder to create (default results/share-...); never overwritten"))
+    sh.add_argument("--replications", default="5", metavar="N", help=_("seeds per design in a comparison (default 5)"))
+    sh.add_argument(
+        "--out",
+        default=None,
+        metavar="FOLDER",
+        help=_("folder to create (default results/share-...); never overwritten"),
+    )
     sh.add_argument("--no-pdf", action="store_true", help=_("write report.html only"))
     sh.set_defaults(func=cmd_share)
     return sh
@@ -856,6 +871,7 @@ def add_parser(sub, lang: str = "en") -> Any:
 def cmd_share(args) -> int:
     """``ibusim share``: run the design (or the two), write report.html and report.pdf in a new folder."""
     from ibusim.i18n import choose_language
+    from ibusim.model.parameters import show
 
     try:
         lang = choose_language(getattr(args, "lang", None))
@@ -863,15 +879,15 @@ def cmd_share(args) -> int:
         raise ParameterError(str(e)) from None
     numbers = getattr(args, "number_lang", None)
     _ = gettext(lang)
-    seed = _whole(args.seed, "--seed", 0, SEED_MAX, numbers)
-    replications = _whole(args.replications, "--replications", 1, 10_000, numbers)
-    changes = _sets(args.set, "--set", numbers)
-    b_changes = _sets(args.compare_set, "--compare-set", numbers)
+    seed = _whole(args.seed, "--seed", 0, SEED_MAX, numbers, lang)
+    replications = _whole(args.replications, "--replications", 1, 10_000, numbers, lang)
+    changes = _sets(args.set, "--set", numbers, lang)
+    b_changes = _sets(args.compare_set, "--compare-set", numbers, lang)
     if not args.no_pdf and find_chromium() is None:
         raise ShareError(no_chromium_message(lang))
     stem = Path(str(args.scenario)).stem
     if args.out is not None and ("\0" in args.out or not args.out.strip()):
-        raise ParameterError(f"--out {args.out!r} is not a usable folder name")
+        raise ParameterError(_("--out {out} is not a usable folder name").format(out=show(args.out)))
     out = Path(args.out) if args.out else Path("results") / f"share-{stem}-seed{seed}-{dt.datetime.now():%Y%m%d-%H%M%S}"
     check_new_folder(out)
     if b_changes:

@@ -194,6 +194,17 @@ def test_without_chromium_one_line_says_what_to_do(monkeypatch, tmp_path):
     assert not (tmp_path / "r.pdf").exists()
 
 
+def test_a_failed_print_is_one_line_and_leaves_no_file(monkeypatch, tmp_path):
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\necho 'first line' >&2\necho 'cannot open display' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv(share.CHROMIUM_ENV, str(fake))
+    with pytest.raises(share.ShareError) as e:
+        share.to_pdf("<p>x</p>", tmp_path / "out" / "r.pdf", lang="id")
+    assert str(e.value) == "Chromium gagal mencetak PDF (status keluar 3): cannot open display"
+    assert not (tmp_path / "out").exists()
+
+
 # ----------------------------------------------------------------- command line
 def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
     """``ibusim share ...`` in process: ibusim's parser when it registers share, else the same command alone.
@@ -259,6 +270,11 @@ def test_cli_bad_input_is_one_line_and_status_2(extra, message, tmp_path, capsys
     rc, _, err = run_cli(["share", *extra, "--no-pdf", "--out", str(tmp_path / "x")], capsys)
     assert rc == 2 and message in err and err.count("\n") == 1
     assert not (tmp_path / "x").exists()
+
+
+def test_cli_errors_are_in_the_chosen_language(tmp_path, capsys):
+    rc, _, err = run_cli(["share", "--set", "free_class", "--lang", "id", "--out", str(tmp_path / "x")], capsys)
+    assert rc == 2 and "--set harus berbentuk nama=nilai, bukan 'free_class'" in err
 
 
 def test_cli_without_chromium_stops_before_running(monkeypatch, tmp_path, capsys):
