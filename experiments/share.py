@@ -106,8 +106,10 @@ class Design:
 
     @property
     def is_ipm(self) -> bool:
-        """Whether the design is (a variant of) the IPM preset, whose figures the observed ones are."""
-        return Path(self.scenario).stem == "ipm"
+        """Whether the observed figures measure this design: a variant of the IPM preset over IPM's dates."""
+        ipm = load("ipm")
+        same_dates = all(self.params[k] == ipm[k] for k in ("start", "end"))
+        return Path(self.scenario).stem == "ipm" and same_dates
 
 
 def scenario_notes(scenario: str | Path) -> dict[str, str]:
@@ -470,7 +472,10 @@ def _observed_caveat(lang: str, design: Design) -> str:
     _ = gettext(lang)
     if design.is_ipm:
         return ""
-    msg = _("The observed figures are Ibu Punya Mimpi's; this design is shown against them only for reference.")
+    msg = _(
+        "No observed figures are shown for this design: the figures observed in the sources are Ibu Punya Mimpi's, "
+        "and they would not measure this design."
+    )
     return f'<p class="note">{_e(msg)}</p>'
 
 
@@ -512,17 +517,26 @@ def design_report(
     body.append(_observed_caveat(lang, design))
 
     body.append(f"<h2>{_e(_('Charts'))}</h2>")
-    body.append(_legend([(COLOURS[0], "", _("simulated")), ("#111827", "2 3", _("observed, with its band"))]))
+    legend = [(COLOURS[0], "", _("simulated"))]
+    if design.is_ipm:
+        legend.append(("#111827", "2 3", _("observed, with its band")))
+    body.append(_legend(legend))
     figs = []
     for col in CHART_SERIES:
         label = output_label(col, lang)
         svg = svg_chart(
             label, df["date"], [{"mid": df[col].to_numpy(float), "colour": COLOURS[0]}], lang,
-            observed=_observed_of(col, targets),
+            observed=_observed_of(col, targets) if design.is_ipm else None,
         )  # fmt: skip
         figs.append(f"<figure><figcaption>{_e(label)}</figcaption>{svg}</figure>")
     body.append(f'<div class="charts">{"".join(figs)}</div>')
 
+    if not design.is_ipm:  # simulated figures only, labelled by what they count (not by IPM's dates)
+        names = [t.summary for t in targets.values()] + list(OTHER_FIGURES)
+        rows = [[("", _e(output_label(o, lang))), ("num", _e(show_output(o, summary[o], lang)))] for o in names]
+        body.append(f"<h2>{_e(_('Simulated figures'))}</h2>")
+        body.append(_table((_("figure"), _("simulated")), rows))
+        return _finish(lang, title, body, design)
     body.append(f"<h2>{_e(_('Simulated and observed figures'))}</h2>")
     rows = []
     for t in targets.values():
@@ -543,7 +557,12 @@ def design_report(
     rows = [[("", _e(output_label(o, lang))), ("num", _e(show_output(o, summary[o], lang)))] for o in OTHER_FIGURES]
     body.append(f"<h2>{_e(_('Other figures (no observed figure)'))}</h2>")
     body.append(_table((_("figure"), _("simulated")), rows))
+    return _finish(lang, title, body, design)
 
+
+def _finish(lang: str, title: str, body: list[str], design: Design) -> str:
+    """A design report's last sections (its assumptions, the sources, the footer), then the page."""
+    _ = gettext(lang)
     body.append(f"<h2>{_e(_('Assumptions and their sources'))}</h2>")
     changed = list(design.changed)
     intro = _("The {n} parameters in which this design differs from the baseline (the declared defaults).")
@@ -621,8 +640,9 @@ def comparison_report(
     legend = [
         (COLOURS[0], "", _("{label}: median and 5-95% over seeds").format(label=labels[0])),
         (COLOURS[1], "6 3", _("{label}: median and 5-95% over seeds").format(label=labels[1])),
-        ("#111827", "2 3", _("observed, with its band")),
     ]
+    if da.is_ipm:
+        legend.append(("#111827", "2 3", _("observed, with its band")))
     body.append(_legend(legend))
     figs = []
     for col in SERIES:
@@ -643,7 +663,7 @@ def comparison_report(
                 }
             )
         label = output_label(col, lang)
-        svg = svg_chart(label, dates, lines, lang, observed=_observed_of(col, targets))
+        svg = svg_chart(label, dates, lines, lang, observed=_observed_of(col, targets) if da.is_ipm else None)
         figs.append(f"<figure><figcaption>{_e(label)}</figcaption>{svg}</figure>")
     body.append(f'<div class="charts">{"".join(figs)}</div>')
 
@@ -693,7 +713,8 @@ def comparison_report(
     observed = _("Observed (Ibu Punya Mimpi): {figures}.").format(
         figures="; ".join(f"{_(t.label)} {show_output(t.summary, t.value, lang)}" for t in targets.values())
     )
-    body.append(f'<p class="small">{_e(observed)}</p>')
+    if da.is_ipm:
+        body.append(f'<p class="small">{_e(observed)}</p>')
 
     body.append(f"<h2>{_e(_('What {b} changes').format(b=labels[1]))}</h2>")
     diff_names = [k for k in PARAMS if db.params[k] != da.params[k]]

@@ -119,9 +119,14 @@ def test_a_design_from_a_parameter_dict_equals_the_same_scenario(report_en):
     assert share.design_report(form, 1, "en", name="ipm", today=DAY) == report_en
 
 
-def test_an_ibusibuk_design_says_the_observed_figures_are_ipms():
-    page = plain(share.design_report("ibusibuk", 1, "en", changes=SMALL, today=DAY))
-    assert "The observed figures are Ibu Punya Mimpi's" in page
+@pytest.mark.parametrize("scenario, changes", [("ibusibuk", SMALL), ("ipm", {**SMALL, "start": "2021-01"})])
+def test_a_design_the_observed_figures_do_not_measure_shows_none(scenario, changes):
+    page = share.design_report(scenario, 1, "en", changes=changes, today=DAY)
+    shown = plain(page)
+    assert "No observed figures are shown for this design" in shown
+    assert "outside band" not in shown and "Mothers registered since 2020" not in shown and "<rect" not in page
+    for name in ("registered", "telegram", "instagram", *share.OTHER_FIGURES):  # its simulated figures, by name
+        assert outputs.label(name) in shown
 
 
 def test_bad_designs_are_refused_with_one_line():
