@@ -1258,6 +1258,9 @@ def build_parser(lang: str = "en", numbers: str | None = None) -> argparse.Argum
     )
     p.add_argument("--no-help", dest="help_text", action="store_false", help=_("one line per parameter, no help text"))
     p.set_defaults(func=cmd_params)
+    from ibusim.experiments.share import add_parser as add_share
+
+    add_share(sub, lang)
     for command in sub.choices.values():  # every command, also those added by other modules before this line
         _lang_option(command, lang)
     return ap
