@@ -851,48 +851,6 @@ def _sets(items: list[str], option: str, numbers: str | None, lang: str = "en") 
     return changes
 
 
-def add_parser(sub, lang: str = "en") -> Any:
-    """Register ``ibusim share`` on the subparsers ``sub`` of the ``ibusim`` command line, its help in ``lang``.
-
-    ``--lang`` is not added here: ``ibusim``'s parser gives every command its ``--lang`` (and sets
-    ``args.lang`` and ``args.number_lang``, how typed numbers are read); without them the command reads
-    ``IBUSIM_LANG`` and the locale (:func:`ibusim.i18n.choose_language`) and reads numbers strictly.
-    """
-    import inspect
-
-    _ = gettext(lang)
-    takes_lang = "lang" in inspect.signature(sub._parser_class).parameters  # ibusim's parser speaks lang
-    sh = sub.add_parser(
-        "share",
-        help=_("a report of a design, or of two compared, to share: report.html and report.pdf in the chosen language"),
-        **({"lang": lang} if takes_lang else {}),
-    )
-    sh.add_argument("--scenario", default="ipm", help=_("ipm (default), ibusibuk, baseline, or a scenario .toml file"))
-    sh.add_argument(
-        "--seed", default="1", metavar="N", help=_("random seed; with --compare-set, the master seed (default 1)")
-    )
-    sh.add_argument(
-        "--set", action="append", default=[], metavar="NAME=VALUE", help=_("change one parameter (repeatable)")
-    )
-    sh.add_argument(
-        "--compare-set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help=_("make a comparison: B is the design with this change as well (repeatable)"),
-    )
-    sh.add_argument("--replications", default="5", metavar="N", help=_("seeds per design in a comparison (default 5)"))
-    sh.add_argument(
-        "--out",
-        default=None,
-        metavar="FOLDER",
-        help=_("folder to create (default results/share-...); never overwritten"),
-    )
-    sh.add_argument("--no-pdf", action="store_true", help=_("write report.html only"))
-    sh.set_defaults(func=cmd_share)
-    return sh
-
-
 def cmd_share(args) -> int:
     """``ibusim share``: run the design (or the two), write report.html and report.pdf in a new folder."""
     from ibusim.i18n import choose_language
@@ -935,7 +893,6 @@ def cmd_share(args) -> int:
 __all__ = [
     "OutputError",
     "ShareError",
-    "add_parser",
     "comparison_report",
     "design_report",
     "find_chromium",

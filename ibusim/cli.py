@@ -1047,6 +1047,13 @@ def _lang_option(parser, lang: str = "en", top: bool = False) -> None:
     )
 
 
+def cmd_share(args) -> int:
+    """``ibusim share``: a design, or two compared, as report.html and report.pdf (experiments/share.py)."""
+    from ibusim.experiments.share import cmd_share as share
+
+    return share(args)
+
+
 def build_parser(lang: str = "en", numbers: str | None = None) -> argparse.ArgumentParser:
     """The argument parser of every subcommand, its help in ``lang`` (errors: one line, status 2).
 
@@ -1258,9 +1265,34 @@ def build_parser(lang: str = "en", numbers: str | None = None) -> argparse.Argum
     )
     p.add_argument("--no-help", dest="help_text", action="store_false", help=_("one line per parameter, no help text"))
     p.set_defaults(func=cmd_params)
-    from ibusim.experiments.share import add_parser as add_share
-
-    add_share(sub, lang)
+    sh = sub.add_parser(
+        "share",
+        help=_("a report of a design, or of two compared, to share: report.html and report.pdf in the chosen language"),
+        lang=lang,
+    )
+    sh.add_argument("--scenario", default="ipm", help=_("ipm (default), ibusibuk, baseline, or a scenario .toml file"))
+    sh.add_argument(
+        "--seed", default="1", metavar="N", help=_("random seed; with --compare-set, the master seed (default 1)")
+    )
+    sh.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help=_("change one parameter (repeatable)")
+    )
+    sh.add_argument(
+        "--compare-set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help=_("make a comparison: B is the design with this change as well (repeatable)"),
+    )
+    sh.add_argument("--replications", default="5", metavar="N", help=_("seeds per design in a comparison (default 5)"))
+    sh.add_argument(
+        "--out",
+        default=None,
+        metavar="FOLDER",
+        help=_("folder to create (default results/share-...); never overwritten"),
+    )
+    sh.add_argument("--no-pdf", action="store_true", help=_("write report.html only"))
+    sh.set_defaults(func=cmd_share)
     for command in sub.choices.values():  # every command, also those added by other modules before this line
         _lang_option(command, lang)
     return ap

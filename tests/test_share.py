@@ -9,7 +9,6 @@ for how long anything took.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import html
 import re
@@ -237,25 +236,10 @@ def test_a_failed_print_is_one_line_and_leaves_no_file(monkeypatch, tmp_path):
 
 # ----------------------------------------------------------------- command line
 def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
-    """``ibusim share ...`` in process: ibusim's parser when it registers share, else the same command alone.
-
-    The stand-in does what ``ibusim`` does around a command: every command gets ``--lang``, and the errors
-    ibusim reports as one line (ParameterError, OutputError) give status 2.
-    """
+    """``ibusim share ...`` in process, through ibusim's own parser and error handling."""
     from ibusim import cli
 
-    if "share" in cli.build_parser()._subparsers._group_actions[0].choices:
-        rc = cli.main(argv)
-    else:
-        ap = argparse.ArgumentParser(prog="ibusim")
-        sub = ap.add_subparsers(dest="command", required=True)
-        share.add_parser(sub).add_argument("--lang", default=None)
-        args = ap.parse_args(argv)
-        try:
-            rc = args.func(args)
-        except (ParameterError, share.OutputError) as e:
-            print(f"ibusim: error: {e}", file=__import__("sys").stderr)
-            rc = 2
+    rc = cli.main(argv)
     out, err = capsys.readouterr()
     return rc, out, err
 
