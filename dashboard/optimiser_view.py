@@ -40,6 +40,8 @@ from ibusim.numbers import NumberError, format_number, parse_number
 RESULTS = Path("results")
 DEFAULT_BUDGET = 500_000_000.0  # Rp a year: between the cheapest designs and the IPM preset's own (model/costs.py)
 DRAWS = 8  # runs per design: a few minutes on two cores for the default 16 candidates
+CANDIDATES = DEFAULT_CANDIDATES  # designs drawn besides the scenario's own
+EXECUTOR = "processes"  # worker processes, one per core (tests run in this process: "sequential")
 
 M_EMPTY_BUDGET = N_("Budget: type a yearly amount in Rupiah, e.g. {example}")
 M_BAD_NUMBER = N_("{field}: {problem}")
@@ -82,15 +84,15 @@ def run(
     budget, threshold = read_form(budget_text, goal, threshold_text, lang)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     settings = {
-        "scenario": session.source if str(session.source).endswith(".toml") else session.source,
+        "scenario": session.source,
         "posterior": posterior_folder(session),
         "draws": DRAWS,
-        "candidates": DEFAULT_CANDIDATES,
+        "candidates": CANDIDATES,
         "seed": session.seed,
         "changes": session.changes(),
         "lang": lang,
         "out": RESULTS / f"dashboard-optimise-{stamp}",
-        "executor": "processes",
+        "executor": EXECUTOR,
         **options,
     }
     try:
@@ -107,17 +109,19 @@ def proposal_text(result: Optimisation, row, lang: str) -> str:
     goal = _(GOALS[result.goal][0])
     lines = [
         _("**{p}** chance of reaching the goal ({goal} at least {threshold})").format(
-            p=format_number(row["probability"], lang, "share", decimals=0),
+            p=format_number(float(row["probability"]), lang, "share", decimals=0),
             goal=goal,
             threshold=show_goal(result.goal, result.threshold, lang),
         ),
+        "",
         _("{goal}: median {median}; nine runs in ten between {low} and {high}").format(
             goal=goal,
             median=show_goal(result.goal, row["median"], lang),
             low=show_goal(result.goal, row["p5"], lang),
             high=show_goal(result.goal, row["p95"], lang),
         ),
-        _("Yearly cost: **{cost}**").format(cost=format_number(row["cost_total"], lang, "money")),
+        "",
+        _("Yearly cost: **{cost}**").format(cost=format_number(float(row["cost_total"]), lang, "money")),
         "",
         *(f"- {line}" for line in cost_lines(result, int(row["candidate"]), lang)),
         "",
@@ -164,14 +168,14 @@ def OptimiserPanel(session):
                 "Give a yearly budget and a goal: the optimiser tries {n} programme designs (which classes are open "
                 "and their places, prices, scholarship batches, the free entry class, volunteers), keeps those the "
                 "budget pays for, runs each over the calibration's posterior and proposes the best."
-            ).format(n=DEFAULT_CANDIDATES + 1)
+            ).format(n=CANDIDATES + 1)
         )
         with solara.Row(style={"flex-wrap": "wrap"}):
-            solara.InputText(_("Yearly budget (Rp)"), value=budget, on_value=set_budget, continuous_update=False)
+            solara.InputText(_("Yearly budget (Rp)"), value=budget, on_value=set_budget, continuous_update=True)
             solara.Select(
                 _("Goal"), value=_(GOALS[goal][0]), values=list(labels), on_value=choose_goal, classes=["goal"]
             )
-            solara.InputText(_("Threshold"), value=threshold, on_value=set_threshold, continuous_update=False)
+            solara.InputText(_("Threshold"), value=threshold, on_value=set_threshold, continuous_update=True)
             solara.Button(_("Run"), on_click=task, disabled=task.pending, color="primary", classes=["optimise-run"])
         if error:
             solara.Error(error, classes=["optimise-error"])

@@ -39,6 +39,7 @@ asked for) and ``manifest.json``.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +49,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from ibusim.i18n import N_, gettext
+from ibusim.i18n import N_, gettext, ngettext
 from ibusim.model.costs import ITEMS, check_costs, yearly_cost
 from ibusim.model.parameters import PROGRAMME_LABELS, PROGRAMMES, ParameterError, show
 from ibusim.model.scenarios import load as load_scenario
@@ -177,12 +178,14 @@ def describe_design(design: dict[str, Any], lang: str = "en") -> str:
     prices = " / ".join(format_number(design[f"{p}_price"], lang, "money") for p in PROGRAMMES)
     parts.append(_("prices {prices}").format(prices=prices))
     if design["scholarship_batches"] > 0 and design["scholarship_batch_size"] > 0:
-        per_year = 52 / design["scholarship_every_weeks"]
-        parts.append(
-            _("scholarship: {n} batches a year of {size}").format(
-                n=format_number(per_year, lang, "rate"), size=design["scholarship_batch_size"]
-            )
+        per_year = round(52 / design["scholarship_every_weeks"], 1)
+        _n = ngettext(lang)
+        text = _n(
+            "scholarship: {n} batch a year of {size}",
+            "scholarship: {n} batches a year of {size}",
+            math.ceil(per_year),
         )
+        parts.append(text.format(n=format_number(per_year, lang, "rate"), size=design["scholarship_batch_size"]))
     else:
         parts.append(_("no scholarship"))
     parts.append(_("free entry class") if design["free_class"] else _("no free entry class"))
@@ -374,12 +377,28 @@ def optimise(
     return result
 
 
+def load_optimisation(folder: str | Path) -> Optimisation:
+    """An optimiser's folder read back (for :func:`markdown` in another language, or a report)."""
+    import json
+
+    folder = Path(folder)
+    if not (folder / "proposals.csv").is_file() or not (folder / "manifest.json").is_file():
+        raise OutputError(f"'{folder}' is not an optimiser folder (no proposals.csv and manifest.json)")
+    info = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    proposals = pd.read_csv(folder / "proposals.csv")
+    proposals["changes"] = [json.loads(c) for c in proposals["changes"]]
+    candidates = pd.read_csv(folder / "candidates.csv").set_index("candidate", drop=False)
+    candidates["design"] = [json.loads(c) for c in candidates.pop("changes")]
+    runs = pd.read_csv(folder / "runs.csv")
+    return Optimisation(proposals, candidates, runs, info["goal"], info["threshold"], info["budget"], info, folder)
+
+
 def show_goal(goal: str, x: float, lang: str = "en") -> str:
     """A goal's value as a reader of ``lang`` reads it (counts rounded, shares as percentages)."""
     if x is None or not np.isfinite(x):
         return gettext(lang)("n/a")
     kind = GOALS[goal][1]
-    return format_number(round(x) if kind == "count" else x, lang, kind)
+    return format_number(round(float(x)) if kind == "count" else float(x), lang, kind)
 
 
 def markdown(result: Optimisation, lang: str = "en") -> str:
@@ -415,15 +434,21 @@ def markdown(result: Optimisation, lang: str = "en") -> str:
         "|---:|---:|---:|---:|---|",
     ]
     scenario = info["scenario"]
-    for _i, r in result.proposals.iterrows():
+    rows = list(result.proposals.to_dict("records"))
+    own = result.candidates.loc[result.candidates["candidate"] == 0].iloc[0]
+    if not result.proposals["current"].any() and own["affordable"] and np.isfinite(own["probability"]):
+        # the scenario's own design, for reference, when it is within the budget but not among the best
+        rows.append({**own.to_dict(), "rank": "-", "changes": {}, "current": True})
+    for r in rows:
         params = load_scenario(scenario, **{**info["changes"], **r["changes"]})
         words = describe_design(params, lang)
         if r["current"]:
             words = _("(the scenario's own design) {design}").format(design=words)
         lines.append(
-            f"| {r['rank']} | {format_number(r['probability'], lang, 'share', decimals=0)} | "
+            f"| {r['rank']} | {format_number(float(r['probability']), lang, 'share', decimals=0)} | "
             f"{show_goal(result.goal, r['median'], lang)} [{show_goal(result.goal, r['p5'], lang)}, "
-            f"{show_goal(result.goal, r['p95'], lang)}] | {format_number(r['cost_total'], lang, 'money')} | {words} |"
+            f"{show_goal(result.goal, r['p95'], lang)}] | {format_number(float(r['cost_total']), lang, 'money')} | "
+            f"{words} |"
         )
     return "\n".join(lines)
 
@@ -438,7 +463,7 @@ def cost_lines(result: Optimisation, candidate: int, lang: str = "en") -> list[s
         if value > 0:
             prog = key.removeprefix("programme_")
             name = _(label).format(programme=PROGRAMME_LABELS.get(prog, prog))
-            out.append(f"{name}: {format_number(value, lang, 'money')}")
+            out.append(f"{name}: {format_number(float(value), lang, 'money')}")
     return out
 
 

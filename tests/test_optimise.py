@@ -178,3 +178,84 @@ def test_cli_optimise_bad_input_is_one_line(with_optimise, tmp_path, capsys):
         ["optimise", "--budget", "1000000", "--scenario", "ipm", "--posterior", tmp_path / "nope"], capsys
     )
     assert_one_line_error(status, err, "does not exist")
+
+
+# ---------------------------------------------------------------- the dashboard's panel
+@pytest.fixture
+def panel_settings(monkeypatch, tmp_path):
+    """The panel on tiny settings, in this process, writing under tmp_path."""
+    from ibusim.dashboard import optimiser_view
+
+    monkeypatch.setattr(optimiser_view, "RESULTS", tmp_path / "results")
+    monkeypatch.setattr(optimiser_view, "CANDIDATES", 3)
+    monkeypatch.setattr(optimiser_view, "DRAWS", 2)
+    monkeypatch.setattr(optimiser_view, "EXECUTOR", "sequential")
+    return optimiser_view
+
+
+def test_panel_reads_the_budget_as_its_reader_types_it():
+    from ibusim.dashboard.optimiser_view import read_form
+
+    assert read_form("Rp 500.000.000", "registered", "15.000", "id") == (500_000_000.0, 15_000.0)
+    assert read_form("Rp 500,000,000", "completion", "91%", "en") == (500_000_000.0, 0.91)
+    with pytest.raises(ParameterError, match="^Yearly budget: ambiguous: is it 500 or 500000") as e:
+        read_form("500.000", "registered", "15000", "en")  # English: five hundred, or five hundred thousand?
+    with pytest.raises(ParameterError, match="^Anggaran tahunan: "):
+        read_form("Rp 1.50", "registered", "15.000", "id")
+    with pytest.raises(ParameterError, match="^Ambang: "):
+        read_form("Rp 1.000", "completion", "91", "id")  # a share above 1 without %
+    with pytest.raises(ParameterError, match="^Anggaran: ketik jumlah setahun dalam Rupiah, misalnya Rp 500.000.000$"):
+        read_form("  ", "registered", "15.000", "id")
+    assert "\n" not in str(e.value)
+
+
+def words(widget) -> str:
+    """Every text a widget shows (its children's, a rendered Markdown's HTML), joined."""
+    out = [str(getattr(widget, k, "") or "") for k in ("value", "template") if hasattr(widget, k)]
+    children = getattr(widget, "children", None) or []
+    for c in children if isinstance(children, (list, tuple)) else [children]:
+        out.append(c if isinstance(c, str) else words(c))
+    return " ".join(out)
+
+
+def test_panel_runs_in_the_background_and_shows_the_proposals(panel_settings):
+    import time
+
+    import ipyvuetify as v
+    import solara
+
+    from ibusim.dashboard.session import Session
+
+    session = Session(changes=TINY, lang="id")
+    _, rc = solara.render(panel_settings.OptimiserPanel(session), handle_error=False)
+    try:
+        field = next(w for w in rc.find(v.TextField).widgets if w.label == "Anggaran tahunan (Rp)")
+        assert field.v_model == "Rp 500.000.000"  # the default, written the Indonesian way
+        field.v_model = "Rp 0"
+        rc.find(v.Btn, children=["Jalankan"]).widget.click()
+
+        def alerts():
+            return ["".join(map(str, w.children)) for w in rc.find(v.Alert).widgets]
+
+        def wait(predicate):
+            for _ in range(1200):  # polls for the background thread, at most about a minute
+                try:
+                    if predicate():
+                        return
+                except (IndexError, AttributeError, ValueError):
+                    pass
+                time.sleep(0.05)
+            raise AssertionError("the panel did not finish")
+
+        wait(lambda: alerts())
+        assert alerts() == ["anggaran tahunan Rp 0 tidak cukup untuk program apa pun: isi anggaran di atas 0"]
+        field = next(w for w in rc.find(v.TextField).widgets if w.label == "Anggaran tahunan (Rp)")
+        field.v_model = "Rp 1.000.000.000.000"
+        rc.find(v.Btn, children=["Jalankan"]).widget.click()
+        wait(lambda: len(rc.find(v.Card).widgets) == 3)
+        cards = " ".join(words(w) for w in rc.find(v.Card).widgets)
+        assert "Usulan 1" in cards and "Peluang" in cards and "Biaya tahunan: " in cards and "Rp " in cards
+        assert not alerts()
+        assert (panel_settings.RESULTS).is_dir()
+    finally:
+        rc.close()
