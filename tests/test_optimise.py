@@ -23,6 +23,7 @@ from ibusim.experiments.optimise import (
     default_threshold,
     describe_design,
     design_changes,
+    load_optimisation,
     markdown,
     optimise,
 )
@@ -123,6 +124,8 @@ def test_proposals_say_probability_interval_and_cost_in_both_languages(tmp_path)
     assert (tmp_path / "o" / "proposals.md").read_text(encoding="utf-8").strip() == id_
     manifest = json.loads((tmp_path / "o" / "manifest.json").read_text())
     assert manifest["goal"] == "registered" and manifest["seed"] == 1 and manifest["runs"] == len(res.runs)
+    back = load_optimisation(tmp_path / "o")  # read back: the same tables in either language
+    assert markdown(back, "id") == id_ and markdown(back, "en") == en
 
 
 def test_over_the_posterior_every_design_sees_the_same_draws(tmp_path):
