@@ -178,7 +178,8 @@ def describe_design(design: dict[str, Any], lang: str = "en") -> str:
     prices = " / ".join(format_number(design[f"{p}_price"], lang, "money") for p in PROGRAMMES)
     parts.append(_("prices {prices}").format(prices=prices))
     if design["scholarship_batches"] > 0 and design["scholarship_batch_size"] > 0:
-        per_year = round(52 / design["scholarship_every_weeks"], 1)
+        per_year = 52 / design["scholarship_every_weeks"]  # 52 / 17 = 3.06: shown as 3
+        per_year = round(per_year) if abs(per_year - round(per_year)) < 0.1 else round(per_year, 1)
         _n = ngettext(lang)
         text = _n(
             "scholarship: {n} batch a year of {size}",
