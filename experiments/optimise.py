@@ -469,70 +469,103 @@ def cost_lines(result: Optimisation, candidate: int, lang: str = "en") -> list[s
 
 
 # ---------------------------------------------------------------- command line
-def add_parser(sub) -> None:
-    """Register ``ibusim optimise`` on the subparsers ``sub`` of ibusim/cli.py's parser."""
+def add_parser(sub, lang: str = "en") -> None:
+    """Register ``ibusim optimise`` on the subparsers ``sub`` of ibusim/cli.py's parser, its help in ``lang``.
+
+    Uses only the helpers every version of cli.py has (``_int_in``, ``_seed``, ``_positive``, ``_workers``,
+    ``_limit_options``). A command line that gives every command its ``--lang`` (``cli._lang_option``) adds
+    it; an older one gets it here.
+    """
     from ibusim import cli
 
-    o = sub.add_parser("optimise", help="the best few programme designs a yearly budget pays for, over posterior draws")
+    _ = gettext(lang)
+    o = sub.add_parser(
+        "optimise", help=_("the best few programme designs a yearly budget pays for, over posterior draws")
+    )
     o.add_argument(
         "--budget",
         required=True,
-        help="yearly budget in Rupiah, written as in --lang (e.g. 'Rp 500.000.000' with --lang id)",
+        help=_("yearly budget in Rupiah, written as in --lang (e.g. 'Rp 500.000.000' with --lang id)"),
     )
-    o.add_argument("--goal", choices=tuple(GOALS), default="registered", help="goal figure (default registered)")
+    o.add_argument("--goal", choices=tuple(GOALS), default="registered", help=_("goal figure (default registered)"))
     o.add_argument(
         "--threshold",
         default=None,
-        help="the goal's value to reach, written as in --lang (default: the observed figure, e.g. 15,000 "
-        "registered, 55%% financial change, 91%% completion)",
+        # TRANSLATORS: argparse help: a percent sign is written twice (%%)
+        help=_(
+            "the goal's value to reach, written as in --lang (default: the observed figure, e.g. 15,000 "
+            "registered, 55%% financial change, 91%% completion)"
+        ),
     )
-    o.add_argument("--scenario", default="ipm", help="scenario (default ipm)")
+    o.add_argument("--scenario", default="ipm", help=_("scenario (default ipm)"))
     o.add_argument(
         "--posterior",
-        type=cli._path,
         default=None,
         metavar="FOLDER|none",
-        help="calibration folder (default results/calibration-<scenario>); 'none': the scenario's values, "
-        "--draws seeds",
+        help=_(
+            "calibration folder (default results/calibration-<scenario>); 'none': the scenario's values, --draws seeds"
+        ),
     )
     o.add_argument(
-        "--draws", type=cli._positive, default=DEFAULT_DRAWS, help=f"runs per design (default {DEFAULT_DRAWS})"
+        "--draws",
+        type=cli._positive,
+        default=DEFAULT_DRAWS,
+        help=_("runs per design (default {n})").format(n=DEFAULT_DRAWS),
     )
     o.add_argument(
         "--candidates",
         type=cli._int_in(1, 10_000, "--candidates must be an integer in 1-10,000"),
         default=DEFAULT_CANDIDATES,
-        help=f"designs drawn besides the scenario's own (default {DEFAULT_CANDIDATES})",
+        help=_("designs drawn besides the scenario's own (default {n})").format(n=DEFAULT_CANDIDATES),
     )
     o.add_argument(
         "--best",
         type=cli._int_in(1, 100, "--best must be an integer in 1-100"),
         default=DEFAULT_BEST,
-        help=f"proposals shown (default {DEFAULT_BEST})",
+        help=_("proposals shown (default {n})").format(n=DEFAULT_BEST),
     )
     o.add_argument(
         "--set",
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="change a model parameter in every design (e.g. n_mothers=30000 for a quick look)",
+        help=_("change a model parameter in every design (e.g. n_mothers=30000 for a quick look)"),
     )
     o.add_argument(
         "--cost",
         action="append",
         default=[],
         metavar="NAME=RUPIAH",
-        help="change a unit cost of model/costs.py (e.g. cost_volunteer_month=150000)",
+        help=_("change a unit cost of model/costs.py (e.g. cost_volunteer_month=150000)"),
     )
-    o.add_argument("--lang", default=None, help="language of the table and of the numbers typed: id or en")
-    o.add_argument("--seed", type=cli._seed, default=1, help="seed of the designs, draws and runs (default 1)")
-    o.add_argument("--out", type=cli._path, default=None, help="folder to create (default results/optimise-...)")
+    if not hasattr(cli, "_lang_option"):  # an older cli.py without a --lang on every command
+        o.add_argument("--lang", default=None, help=_("language of the table and of the numbers typed: id or en"))
+    o.add_argument("--seed", type=cli._seed, default=1, help=_("seed of the designs, draws and runs (default 1)"))
+    o.add_argument("--out", default=None, metavar="FOLDER", help=_("folder to create (default results/optimise-...)"))
     o.add_argument("--executor", choices=("sequential", "processes", "dask"), default="processes")
     o.add_argument("--workers", type=cli._workers, default=None)
-    o.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
-    o.add_argument("--quiet", action="store_true", help="no progress line")
+    o.add_argument("--scheduler", default=None, help=_("address of an existing Dask scheduler"))
+    o.add_argument("--quiet", action="store_true", help=_("no progress line"))
     cli._limit_options(o)
     o.set_defaults(func=cmd_optimise)
+
+
+def _sets(args) -> dict[str, Any]:
+    """The ``--set`` changes, numbers read as the command line reads them (its chosen language, if it has one)."""
+    from ibusim import cli
+
+    if hasattr(args, "number_lang"):  # a cli.py that reads numbers in the chosen language
+        return cli._parse_sets(args.set, args.number_lang)
+    return cli._parse_sets(args.set)
+
+
+def _folder(text: str | None, what: str) -> Path | None:
+    """A folder path given on the command line (None: not given); a NUL or blank is refused in one line."""
+    if text is None:
+        return None
+    if "\0" in text or not text.strip():
+        raise ParameterError(f"{what}: not a usable path: {text!r}")
+    return Path(text)
 
 
 def _money(text: str, lang: str, what: str) -> float:
@@ -547,13 +580,12 @@ def _money(text: str, lang: str, what: str) -> float:
 
 def cmd_optimise(args) -> int:
     """``ibusim optimise``: search, print the proposals table, write the folder."""
-    from ibusim import cli
     from ibusim.experiments.sweep import limits_for
     from ibusim.i18n import choose_language
     from ibusim.numbers import NumberError, parse_number
 
     try:
-        lang = choose_language(args.lang)
+        lang = choose_language(getattr(args, "lang", None))  # a cli that reads --lang itself has chosen it
     except ValueError as e:
         raise ParameterError(str(e)) from None
     budget = _money(args.budget, lang, "--budget")
@@ -569,7 +601,7 @@ def cmd_optimise(args) -> int:
         if not sep or not name.strip():
             raise ParameterError(f"--cost expects name=value, got {item!r}")
         costs[name.strip()] = _money(value, lang, f"--cost {name.strip()}")
-    posterior: Any = args.posterior
+    posterior: Any = _folder(args.posterior, "--posterior")
     if posterior is not None and str(posterior) == "none":
         posterior = None
     elif posterior is None:
@@ -589,10 +621,10 @@ def cmd_optimise(args) -> int:
         candidates=args.candidates,
         best=args.best,
         seed=args.seed,
-        changes=cli._parse_sets(args.set),
+        changes=_sets(args),
         costs=costs,
         lang=lang,
-        out=args.out,
+        out=_folder(args.out, "--out"),
         executor=args.executor,
         workers=args.workers,
         scheduler=args.scheduler,

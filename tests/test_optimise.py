@@ -147,12 +147,15 @@ def test_default_thresholds_are_the_observed_figures():
 
 @pytest.fixture
 def with_optimise(monkeypatch):
-    """cli.build_parser with the one line cli.py gets: add_parser(sub) on its subparsers."""
+    """cli.build_parser with the line cli.py gets: add_parser(sub) on its subparsers (and --lang, if cli adds it)."""
     build = cli.build_parser
 
-    def built():
-        ap = build()
-        add_parser(next(a for a in ap._actions if isinstance(a, argparse._SubParsersAction)))
+    def built(*args, **kwargs):
+        ap = build(*args, **kwargs)
+        sub = next(a for a in ap._actions if isinstance(a, argparse._SubParsersAction))
+        add_parser(sub)
+        if hasattr(cli, "_lang_option"):  # a cli.py that gives every command its --lang
+            cli._lang_option(sub.choices["optimise"])
         return ap
 
     monkeypatch.setattr(cli, "build_parser", built)
