@@ -1047,6 +1047,99 @@ def _lang_option(parser, lang: str = "en", top: bool = False) -> None:
     )
 
 
+# ibusim optimise: its goals (experiments/optimise.py's GOALS, checked by tests/test_optimise.py) and default
+# sizes, here so that building the parser does not import the model
+OPTIMISE_GOALS = ("registered", "financial_change", "completion")
+OPTIMISE_SIZES = {"draws": 10, "candidates": 16, "best": 3}
+
+
+def _optimise_folder(text: str | None, what: str) -> Path | None:
+    """A folder path given on the command line (None: not given); a NUL or blank is refused in one line."""
+    from ibusim.model.parameters import ParameterError
+
+    if text is None:
+        return None
+    if "\0" in text or not text.strip():
+        raise ParameterError(f"{what}: not a usable path: {text!r}")
+    return Path(text)
+
+
+def _money(text: str, lang: str, what: str) -> float:
+    """Rupiah typed as a reader of ``lang`` writes them; ParameterError (one line) otherwise."""
+    from ibusim.model.parameters import ParameterError, show
+    from ibusim.numbers import NumberError, parse_number
+
+    try:
+        return float(parse_number(text, lang, "money"))
+    except NumberError as e:
+        raise ParameterError(f"{what} {show(text)}: {e}") from None
+
+
+def cmd_optimise(args) -> int:
+    """``ibusim optimise`` (experiments/optimise.py): search, print the proposals table, write the folder."""
+    from ibusim.experiments import optimise as opt
+    from ibusim.experiments.sweep import limits_for
+    from ibusim.model.parameters import ParameterError, show
+    from ibusim.numbers import NumberError, parse_number
+
+    lang = args.lang
+    _ = gettext(lang)
+    if args.goal not in OPTIMISE_GOALS:
+        raise ParameterError(
+            _("--goal {goal!r}: choose one of {goals}").format(goal=args.goal, goals=", ".join(OPTIMISE_GOALS))
+        )
+    budget = _money(args.budget, lang, "--budget")
+    threshold = None
+    if args.threshold is not None:
+        try:
+            threshold = float(parse_number(args.threshold, lang, opt.GOALS[args.goal][1]))
+        except NumberError as e:
+            raise ParameterError(f"--threshold {show(args.threshold)}: {e}") from None
+    costs = {}
+    for item in args.cost:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(f"--cost expects name=value, got {item!r}")
+        costs[name.strip()] = _money(value, lang, f"--cost {name.strip()}")
+    posterior: Path | None = _optimise_folder(args.posterior, "--posterior")
+    if posterior is not None and str(posterior) == "none":
+        posterior = None
+    elif posterior is None:
+        posterior = Path("results") / f"calibration-{Path(args.scenario).stem}"
+        if not posterior.is_dir():
+            raise ParameterError(
+                f"no calibration folder '{posterior}': give --posterior FOLDER, or --posterior none for the "
+                "scenario's own values"
+            )
+    res = opt.optimise(
+        budget,
+        goal=args.goal,
+        threshold=threshold,
+        scenario=args.scenario,
+        posterior=posterior,
+        seed=args.seed,
+        changes=_parse_sets(args.set, args.number_lang),
+        costs=costs,
+        lang=lang,
+        out=_optimise_folder(args.out, "--out"),
+        executor=args.executor,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        limits=limits_for(None, args.run_time_limit, args.run_memory_limit),
+        progress_line=not args.quiet,
+        draws=args.draws,
+        candidates=args.candidates,
+        best=args.best,
+    )
+    print(opt.markdown(res, lang))
+    print(
+        _("folder: {folder} (proposals.csv, proposals.md, candidates.csv, runs.csv, manifest.json)").format(
+            folder=res.folder
+        )
+    )
+    return 0
+
+
 def cmd_share(args) -> int:
     """``ibusim share``: a design, or two compared, as report.html and report.pdf (experiments/share.py)."""
     from ibusim.experiments.share import cmd_share as share
@@ -1293,6 +1386,77 @@ def build_parser(lang: str = "en", numbers: str | None = None) -> argparse.Argum
     )
     sh.add_argument("--no-pdf", action="store_true", help=_("write report.html only"))
     sh.set_defaults(func=cmd_share)
+    o = sub.add_parser(
+        "optimise",
+        help=_("the best few programme designs a yearly budget pays for, over posterior draws"),
+        lang=lang,
+    )
+    o.add_argument(
+        "--budget",
+        required=True,
+        help=_("yearly budget in Rupiah, written as in --lang (e.g. 'Rp 500.000.000' with --lang id)"),
+    )
+    o.add_argument(
+        "--goal",
+        default="registered",
+        help=_("goal figure: {goals} (default registered)").format(goals=", ".join(OPTIMISE_GOALS)),
+    )
+    o.add_argument(
+        "--threshold",
+        default=None,
+        # TRANSLATORS: argparse help: a percent sign is written twice (%%)
+        help=_(
+            "the goal's value to reach, written as in --lang (default: the observed figure, e.g. 15,000 "
+            "registered, 55%% financial change, 91%% completion)"
+        ),
+    )
+    o.add_argument("--scenario", default="ipm", help=_("scenario (default ipm)"))
+    o.add_argument(
+        "--posterior",
+        default=None,
+        metavar="FOLDER|none",
+        help=_(
+            "calibration folder (default results/calibration-<scenario>); 'none': the scenario's values, --draws seeds"
+        ),
+    )
+    o.add_argument(
+        "--draws",
+        type=positive,
+        default=OPTIMISE_SIZES["draws"],
+        help=_("runs per design (default {n})").format(n=OPTIMISE_SIZES["draws"]),
+    )
+    o.add_argument(
+        "--candidates",
+        type=_int_in(1, 10_000, "--candidates must be an integer in 1-10,000", lang, numbers),
+        default=OPTIMISE_SIZES["candidates"],
+        help=_("designs drawn besides the scenario's own (default {n})").format(n=OPTIMISE_SIZES["candidates"]),
+    )
+    o.add_argument(
+        "--best",
+        type=_int_in(1, 100, "--best must be an integer in 1-100", lang, numbers),
+        default=OPTIMISE_SIZES["best"],
+        help=_("proposals shown (default {n})").format(n=OPTIMISE_SIZES["best"]),
+    )
+    o.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help=_("change a model parameter in every design (e.g. n_mothers=30000 for a quick look)"),
+    )
+    o.add_argument(
+        "--cost",
+        action="append",
+        default=[],
+        metavar="NAME=RUPIAH",
+        help=_("change a unit cost of model/costs.py (e.g. cost_volunteer_month=150000)"),
+    )
+    o.add_argument("--seed", type=seed, default=1, help=_("seed of the designs, draws and runs (default 1)"))
+    o.add_argument("--out", default=None, metavar="FOLDER", help=_("folder to create (default results/optimise-...)"))
+    _executor_options(o, lang, numbers)
+    o.add_argument("--quiet", action="store_true", help=_("no progress line"))
+    _limit_options(o, lang, numbers)
+    o.set_defaults(func=cmd_optimise)
     for command in sub.choices.values():  # every command, also those added by other modules before this line
         _lang_option(command, lang)
     return ap

@@ -49,6 +49,7 @@ DESIGN_CONCEPTS = (
 # model/ modules that hold no rule of their own (infrastructure, or the model itself, section 3)
 NOT_RULES = {
     "__init__",
+    "costs",  # unit costs for the optimiser (experiments/optimise.py); the model never reads them
     "states",
     "parameters",
     "scenarios",
