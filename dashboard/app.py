@@ -561,9 +561,17 @@ def _parquet(folder: Path) -> bytes:
 @solara.component
 def NetworkView(snap: dict, title: str, lang: str = "en"):
     """A communication network snapshot drawn, with its monitors under it."""
-    with solara.Column(gap="2px"):
-        ChartView(views.network_chart(snap, title))
+    with solara.Column(gap="2px", style={"max-width": "100%"}):
+        # the network is drawn 420 px wide (charts.vega): on a phone it scrolls in its own box, not the page
+        with solara.Column(classes=["scroll-x"], style={"max-width": "100%", "overflow-x": "auto"}):
+            ChartView(views.network_chart(snap, title))
         solara.Text(views.monitors_text(snap, lang), classes=["network-monitors"])
+
+
+@solara.component
+def SettingTitle(text: str):
+    """A card's heading that wraps between words (a Vuetify card title breaks inside them on a phone)."""
+    solara.Text(text, style={"font-size": "1.15em", "font-weight": "500", "display": "block", "margin-bottom": "6px"})
 
 
 @solara.component
@@ -578,7 +586,8 @@ def PredictionForm(predictions: dict, set_predictions, lang: str):
 
     for setting in classroom.SETTINGS:
         chosen = predictions.get(setting, {})
-        with solara.Card(_(classroom.SETTING_NAMES[setting]), classes=["prediction-card"], style={"margin": "4px"}):
+        with solara.Card(classes=["prediction-card"], style={"margin": "4px", "max-width": "100%"}):
+            SettingTitle(_(classroom.SETTING_NAMES[setting]))
             solara.Select(
                 _("Pattern you expect"),
                 values=list(patterns),
@@ -602,7 +611,8 @@ def ComparisonView(predictions: dict, results: dict, lang: str):
     for setting in classroom.SETTINGS:
         chosen = predictions.get(setting, {})
         snap = results[setting]
-        with solara.Card(_(classroom.SETTING_NAMES[setting]), classes=["comparison-card"], style={"margin": "4px"}):
+        with solara.Card(classes=["comparison-card"], style={"margin": "4px", "max-width": "100%"}):
+            SettingTitle(_(classroom.SETTING_NAMES[setting]))
             if chosen.get("pattern") and chosen.get("level"):
                 j = classroom.judge(setting, chosen["pattern"], chosen["level"], snap, lang)
                 colour = "#2e7d32" if j["pattern_right"] and j["level_right"] else "#b71c1c"
@@ -685,12 +695,13 @@ def CommunicationPage(session: Session, run_v: solara.Reactive):
                 ComparisonView(predictions, results, lang)
             solara.ToggleButtonsSingle(
                 value=shown,
-                values=list(classroom.SETTINGS),
+                values=[],  # the buttons below carry the values, with translated labels
                 on_value=set_shown,
                 children=[solara.Button(_(classroom.SETTING_NAMES[s]), value=s) for s in classroom.SETTINGS],
+                style={"flex-wrap": "wrap", "max-width": "100%", "height": "auto"},
             )
             with solara.Row(style={"flex-wrap": "wrap"}):
-                with solara.Column():
+                with solara.Column(style={"max-width": "100%"}):
                     NetworkView(
                         results[shown],
                         _("{setting}: the third year").format(setting=_(classroom.SETTING_NAMES[shown])),
