@@ -307,7 +307,8 @@ body {{ font-family: sans-serif; max-width: 46em; margin: 1em auto; padding: 0 1
 table {{ border-collapse: collapse; width: 100%; }} th, td {{ border: 1px solid #444; padding: 6px; \
 vertical-align: top; font-size: 0.9em; }}
 td.blank {{ height: 3em; min-width: 6em; }} .lines {{ border-bottom: 1px solid #888; height: 4.5em; \
-background: repeating-linear-gradient(transparent, transparent 1.45em, #bbb 1.5em); }}
+background: repeating-linear-gradient(transparent, transparent 1.45em, #bbb 1.5em); \
+-webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 blockquote {{ margin: 0.5em 0; padding-left: 0.8em; border-left: 3px solid #888; font-size: 0.9em; }}
 .name {{ border-bottom: 1px solid #444; display: inline-block; width: 20em; }}
 @media print {{ body {{ margin: 0; max-width: none; }} li, tr, blockquote {{ break-inside: avoid; }} }}
