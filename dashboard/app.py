@@ -645,6 +645,7 @@ def CommunicationPage(session: Session, run_v: solara.Reactive):
     predictions, set_predictions = solara.use_state({})
     results, set_results = solara.use_state(None)
     started, set_started = solara.use_state(False)
+    ran_with, set_ran_with = solara.use_state({})  # the predictions as they were when the class pressed Run
 
     def take():
         with session.lock:
@@ -661,6 +662,7 @@ def CommunicationPage(session: Session, run_v: solara.Reactive):
     sheet = solara.use_memo(lambda: lambda: classroom.worksheet(lang).encode("utf-8"), [lang])
 
     def start():
+        set_ran_with(predictions)  # changing a prediction afterwards does not change the verdict shown
         set_results(None)
         if started:
             demo_task()  # run again (a new seed, or after a failure)
@@ -692,7 +694,7 @@ def CommunicationPage(session: Session, run_v: solara.Reactive):
             solara.ProgressLinear(True)
         if results is not None and not demo_task.pending:
             with solara.Row(style={"flex-wrap": "wrap"}, gap="0px"):
-                ComparisonView(predictions, results, lang)
+                ComparisonView(ran_with, results, lang)
             solara.ToggleButtonsSingle(
                 value=shown,
                 values=[],  # the buttons below carry the values, with translated labels

@@ -211,6 +211,14 @@ def test_the_page_guides_at_week_0_then_predicts_runs_and_compares_in_indonesian
         text = _markdown(rc)
         assert "Perkiraan kalian: roda, tinggi (0,5 atau lebih)" in text
         assert "Hasil ukur model: semua saluran, rendah (di bawah 0,2)" in text
+        patterns[1].v_model = "semua saluran"  # a change after the run does not change the verdict shown ...
+        settled = time.monotonic() + 1.0
+        while time.monotonic() < settled:
+            assert _texts(rc, "comparison-verdict") == ["Tepat", "Kali ini belum tepat"]
+            time.sleep(0.05)
+        rc.find(v.Btn, children=["Jalankan demonstrasi"]).widget.click()  # ... until the class runs it again
+        again = ["Tepat", "Sebagian tepat"]
+        _wait(lambda: _texts(rc, "comparison-verdict") == again, "the verdicts of the second run")
         (monitors,) = _texts(rc, "network-monitors")
         assert monitors.startswith("pola: roda; sentralisasi derajat 1,00;")
         (consequences,) = _texts(rc, "demo-consequences")
