@@ -584,50 +584,56 @@ def PredictionForm(predictions: dict, set_predictions, lang: str):
     def choose(setting, what, value):
         set_predictions({**predictions, setting: {**predictions.get(setting, {}), what: value}})
 
-    for setting in classroom.SETTINGS:
-        chosen = predictions.get(setting, {})
-        with solara.Card(classes=["prediction-card"], style={"margin": "4px", "max-width": "100%"}):
-            SettingTitle(_(classroom.SETTING_NAMES[setting]))
-            solara.Select(
-                _("Pattern you expect"),
-                values=list(patterns),
-                value=next((k for k, v in patterns.items() if v == chosen.get("pattern")), None),
-                on_value=lambda label, s=setting: choose(s, "pattern", patterns[label]),
-                classes=["predict-pattern"],
-            )
-            solara.Select(
-                _("Centralisation you expect"),
-                values=list(levels),
-                value=next((k for k, v in levels.items() if v == chosen.get("level")), None),
-                on_value=lambda label, s=setting: choose(s, "level", levels[label]),
-                classes=["predict-level"],
-            )
+    with solara.Row(style={"flex-wrap": "wrap"}, gap="0px"):  # one card per setting, side by side when wide
+        for setting in classroom.SETTINGS:
+            chosen = predictions.get(setting, {})
+            with solara.Card(
+                classes=["prediction-card"], style={"margin": "4px", "flex": "1 1 320px", "max-width": "100%"}
+            ):
+                SettingTitle(_(classroom.SETTING_NAMES[setting]))
+                solara.Select(
+                    _("Pattern you expect"),
+                    values=list(patterns),
+                    value=next((k for k, v in patterns.items() if v == chosen.get("pattern")), None),
+                    on_value=lambda label, s=setting: choose(s, "pattern", patterns[label]),
+                    classes=["predict-pattern"],
+                )
+                solara.Select(
+                    _("Centralisation you expect"),
+                    values=list(levels),
+                    value=next((k for k, v in levels.items() if v == chosen.get("level")), None),
+                    on_value=lambda label, s=setting: choose(s, "level", levels[label]),
+                    classes=["predict-level"],
+                )
 
 
 @solara.component
 def ComparisonView(predictions: dict, results: dict, lang: str):
     """The class's prediction beside what the model measured, per setting: right or wrong, and why."""
     _ = gettext(lang)
-    for setting in classroom.SETTINGS:
-        chosen = predictions.get(setting, {})
-        snap = results[setting]
-        with solara.Card(classes=["comparison-card"], style={"margin": "4px", "max-width": "100%"}):
-            SettingTitle(_(classroom.SETTING_NAMES[setting]))
-            if chosen.get("pattern") and chosen.get("level"):
-                j = classroom.judge(setting, chosen["pattern"], chosen["level"], snap, lang)
-                colour = "#2e7d32" if j["pattern_right"] and j["level_right"] else "#b71c1c"
-                if j["pattern_right"] != j["level_right"]:
-                    colour = "#e65100"
-                solara.Text(
-                    j["verdict"], classes=["comparison-verdict"], style={"font-weight": "bold", "color": colour}
-                )
-                solara.Markdown(
-                    f"- {_('Your prediction')}: {j['predicted']}\n- {_('The model measured')}: {j['measured']}\n\n"
-                    f"{j['why']}"
-                )
-            else:
-                solara.Text(_("No prediction made for this setting."), classes=["comparison-verdict"])
-                solara.Markdown(f"{_('The model measured')}: {views.monitors_text(snap, lang)}")
+    with solara.Row(style={"flex-wrap": "wrap"}, gap="0px"):  # one card per setting, side by side when wide
+        for setting in classroom.SETTINGS:
+            chosen = predictions.get(setting, {})
+            snap = results[setting]
+            with solara.Card(
+                classes=["comparison-card"], style={"margin": "4px", "flex": "1 1 320px", "max-width": "100%"}
+            ):
+                SettingTitle(_(classroom.SETTING_NAMES[setting]))
+                if chosen.get("pattern") and chosen.get("level"):
+                    j = classroom.judge(setting, chosen["pattern"], chosen["level"], snap, lang)
+                    colour = "#2e7d32" if j["pattern_right"] and j["level_right"] else "#b71c1c"
+                    if j["pattern_right"] != j["level_right"]:
+                        colour = "#e65100"
+                    solara.Text(
+                        j["verdict"], classes=["comparison-verdict"], style={"font-weight": "bold", "color": colour}
+                    )
+                    solara.Markdown(
+                        f"- {_('Your prediction')}: {j['predicted']}\n- {_('The model measured')}: {j['measured']}\n\n"
+                        f"{j['why']}"
+                    )
+                else:
+                    solara.Text(_("No prediction made for this setting."), classes=["comparison-verdict"])
+                    solara.Markdown(f"{_('The model measured')}: {views.monitors_text(snap, lang)}")
 
 
 @solara.component
@@ -685,16 +691,14 @@ def CommunicationPage(session: Session, run_v: solara.Reactive):
             mime_type="text/html",
         )
         solara.Markdown("### " + _("Predict, then run: wheel or all-channel?"))
-        with solara.Row(style={"flex-wrap": "wrap"}, gap="0px"):
-            PredictionForm(predictions, set_predictions, lang)
+        PredictionForm(predictions, set_predictions, lang)
         solara.Button(_("Run the demonstration"), on_click=start, color="primary", disabled=demo_task.pending)
         if demo_task.error:
             solara.Error(_("the demonstration failed: {error}").format(error=demo_task.exception))
         elif demo_task.pending:
             solara.ProgressLinear(True)
         if results is not None and not demo_task.pending:
-            with solara.Row(style={"flex-wrap": "wrap"}, gap="0px"):
-                ComparisonView(ran_with, results, lang)
+            ComparisonView(ran_with, results, lang)
             solara.ToggleButtonsSingle(
                 value=shown,
                 values=[],  # the buttons below carry the values, with translated labels
@@ -724,9 +728,7 @@ def CommunicationPage(session: Session, run_v: solara.Reactive):
                 (_("density"), views.fixed(last["comm_density"], lang, 4)),
                 (
                     _("pattern"),
-                    classroom.pattern_label(str(last["comm_pattern"]), lang)
-                    if last["comm_pattern"] in PATTERNS
-                    else str(last["comm_pattern"]),
+                    classroom.pattern_label(str(last["comm_pattern"]), lang),
                 ),
             ):
                 with solara.Card(style={"width": "180px"}, classes=["comm-monitor"]):

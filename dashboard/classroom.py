@@ -37,6 +37,7 @@ PATTERN_NAMES = {
     "circle": N_("circle"),
     "all-channel": N_("all-channel"),
 }
+NO_PATTERN = N_("none yet")  # classify's "none": nobody in the window has written to anybody
 LEVELS = ("low", "medium", "high")
 
 # Two sources quoted in the explanation and the worksheet: (source, the Indonesian as written, an English
@@ -104,7 +105,9 @@ def level_label(level: str, lang: str) -> str:
 
 
 def pattern_label(pattern: str, lang: str) -> str:
-    """A pattern's name in ``lang`` (``wheel``: ``roda``)."""
+    """A pattern's name in ``lang`` (``wheel``: ``roda``; ``none``, an empty window: ``belum ada``)."""
+    if pattern == "none":
+        return gettext(_lang(lang))(NO_PATTERN)
     if pattern not in PATTERN_NAMES:
         raise ValueError(f"pattern {pattern!r} is not one of {', '.join(PATTERNS)}")
     return gettext(_lang(lang))(PATTERN_NAMES[pattern])

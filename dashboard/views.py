@@ -23,6 +23,18 @@ from ibusim.numbers import format_number
 from .charts import Chart
 
 KIND_LABELS = {"u2u": N_("user-to-user"), "u2d": N_("user-to-document"), "u2s": N_("user-to-system")}
+# the channels' names in the legend of "Interactivity by channel" (model/communication.py CHANNELS)
+CHANNEL_LABELS = {
+    "telegram": N_("Telegram"),
+    "whatsapp": N_("WhatsApp"),
+    "rumii": N_("RUMII forum"),
+    "instagram": N_("Instagram"),
+    "zoom": N_("Zoom"),
+    "learning_platform": N_("learning platform"),
+    "happy_hour": N_("Happy Hour meetups"),
+    "alumni_group": N_("alumni group"),
+    "team": N_("team's group"),
+}
 # one panel per kind (about 60,000 user-to-document events a week would flatten the other two on one scale)
 KIND_TITLES = {
     "u2u": N_("User-to-user: people talking with people"),
@@ -114,6 +126,7 @@ def communication_charts(df: pd.DataFrame, lang: str = "en") -> list[Chart]:
             _long(df, [(f"new_{k}", _(KIND_LABELS[k]))]),
             y_title=per_week,
             temporal=True,
+            y_format=",~g",  # a few events a week: ticks at 0.5 would all read "1" with whole numbers
         )
         for k in KINDS
     ]
@@ -124,7 +137,7 @@ def communication_charts(df: pd.DataFrame, lang: str = "en") -> list[Chart]:
             pd.DataFrame(
                 {
                     "x": df["date"].to_numpy(),
-                    "series": c.replace("_", " "),
+                    "series": _(CHANNEL_LABELS[c]),
                     "y": df[cols].sum(axis=1).to_numpy(dtype=float),
                 }
             )
@@ -138,6 +151,7 @@ def communication_charts(df: pd.DataFrame, lang: str = "en") -> list[Chart]:
             pd.concat(by_channel, ignore_index=True),
             y_title=per_week,
             temporal=True,
+            y_format=",~g",
         ),
         Chart(
             "lines",
@@ -403,7 +417,7 @@ def monitors_text(snap: dict, lang: str = "en") -> str:
     _ = gettext(lang)
     pattern = snap["pattern"]
     return _("pattern: {pattern}; degree centralisation {c}; density {d} ({n} people in the window; {m} drawn)").format(
-        pattern=pattern_label(pattern, lang) if pattern != "none" else "-",
+        pattern=pattern_label(pattern, lang),
         c=fixed(snap["centralisation"], lang, 2),
         d=fixed(snap["density"], lang, 4),
         n=format_number(snap["n_window"], lang, "count"),

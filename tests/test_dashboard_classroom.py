@@ -54,6 +54,7 @@ def test_labels_in_both_languages():
     assert classroom.level_label("low", "id") == "rendah (di bawah 0,2)"
     assert [classroom.pattern_label(p, "id") for p in PATTERNS] == ["roda", "Y", "rantai", "lingkaran", "semua saluran"]
     assert set(classroom.PATTERN_NAMES) == set(PATTERNS)
+    assert classroom.pattern_label("none", "id") == "belum ada"  # an empty window (classify's "none")
 
 
 def test_bad_predictions_are_refused_with_one_line():

@@ -112,6 +112,7 @@ def test_communication_charts_in_indonesian(small_run):
     assert titles[0].startswith("User to user") and "Interaktivitas per saluran" in titles
     assert charts[0].y_title == "kejadian per minggu"
     assert set(charts[-1].data["series"]) == {"sentralisasi derajat", "kepadatan"}
+    assert {"platform belajar", "forum RUMII", "Telegram"} <= set(charts[-2].data["series"])  # channels by name
 
 
 def test_monitors_and_consequences_are_written_in_the_readers_language():
