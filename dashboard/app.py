@@ -9,9 +9,10 @@ Four tabs:
 * **Sweep vs observed** (researchers): one or two parameters swept in the
   background with the experiments package, each target against the parameter with
   its observed band, the region where every target lands inside;
-* **Communication** (teachers): interactivity by kind and channel, the current
-  window's communication network, centralisation and density, and the guided
-  "admins lead" vs "peers talk" demonstration;
+* **Communication** (teachers), a classroom mode (dashboard/classroom.py): guidance at
+  week 0, a guided explanation, predict-then-run with the "admins lead" vs "peers talk"
+  demonstration, a printable worksheet; one chart per kind of interactivity, by channel,
+  the current window's network, centralisation and density;
 * **About**: the model, the observed figures with their quotes, how to cite.
 
 Each browser session builds its own :class:`~ibusim.dashboard.session.Session` (model and
@@ -31,11 +32,13 @@ from pathlib import Path
 import ipywidgets
 import solara
 
+from ibusim.i18n import gettext
 from ibusim.model.outputs import SERIES_TARGETS, fmt
 from ibusim.model.parameters import PARAMS, ParameterError
+from ibusim.model.patterns import PATTERNS
 from ibusim.model.targets import load as load_targets
 
-from . import charts, sweeps, views
+from . import charts, classroom, sweeps, views
 from .session import PRESETS, ROLES, Session, role_params
 from .widgets import LiveChart
 
@@ -556,25 +559,99 @@ def _parquet(folder: Path) -> bytes:
 
 # ------------------------------------------------------------------ communication
 @solara.component
-def NetworkView(snap: dict, title: str):
+def NetworkView(snap: dict, title: str, lang: str = "en"):
     """A communication network snapshot drawn, with its monitors under it."""
-    with solara.Column(gap="2px"):
-        ChartView(views.network_chart(snap, title))
-        solara.Text(
-            f"pattern: {snap['pattern']}; degree centralisation {snap['centralisation']:.2f}; "
-            f"density {snap['density']:.4f} ({snap['n_window']:,} people in the window; "
-            f"{len(snap['nodes'])} drawn)",
-            classes=["network-monitors"],
-        )
+    with solara.Column(gap="2px", style={"max-width": "100%"}):
+        # the network is drawn 420 px wide (charts.vega): on a phone it scrolls in its own box, not the page
+        with solara.Column(classes=["scroll-x"], style={"max-width": "100%", "overflow-x": "auto"}):
+            ChartView(views.network_chart(snap, title))
+        solara.Text(views.monitors_text(snap, lang), classes=["network-monitors"])
+
+
+@solara.component
+def SettingTitle(text: str):
+    """A card's heading that wraps between words (a Vuetify card title breaks inside them on a phone)."""
+    solara.Text(text, style={"font-size": "1.15em", "font-weight": "500", "display": "block", "margin-bottom": "6px"})
+
+
+@solara.component
+def PredictionForm(predictions: dict, set_predictions, lang: str):
+    """For each setting of the demonstration: the pattern and the centralisation the class expects."""
+    _ = gettext(lang)
+    patterns = {classroom.pattern_label(p, lang): p for p in PATTERNS}
+    levels = {classroom.level_label(lv, lang): lv for lv in classroom.LEVELS}
+
+    def choose(setting, what, value):
+        set_predictions({**predictions, setting: {**predictions.get(setting, {}), what: value}})
+
+    with solara.Row(style={"flex-wrap": "wrap"}, gap="0px"):  # one card per setting, side by side when wide
+        for setting in classroom.SETTINGS:
+            chosen = predictions.get(setting, {})
+            with solara.Card(
+                classes=["prediction-card"], style={"margin": "4px", "flex": "1 1 320px", "max-width": "100%"}
+            ):
+                SettingTitle(_(classroom.SETTING_NAMES[setting]))
+                solara.Select(
+                    _("Pattern you expect"),
+                    values=list(patterns),
+                    value=next((k for k, v in patterns.items() if v == chosen.get("pattern")), None),
+                    on_value=lambda label, s=setting: choose(s, "pattern", patterns[label]),
+                    classes=["predict-pattern"],
+                )
+                solara.Select(
+                    _("Centralisation you expect"),
+                    values=list(levels),
+                    value=next((k for k, v in levels.items() if v == chosen.get("level")), None),
+                    on_value=lambda label, s=setting: choose(s, "level", levels[label]),
+                    classes=["predict-level"],
+                )
+
+
+@solara.component
+def ComparisonView(predictions: dict, results: dict, lang: str):
+    """The class's prediction beside what the model measured, per setting: right or wrong, and why."""
+    _ = gettext(lang)
+    with solara.Row(style={"flex-wrap": "wrap"}, gap="0px"):  # one card per setting, side by side when wide
+        for setting in classroom.SETTINGS:
+            chosen = predictions.get(setting, {})
+            snap = results[setting]
+            with solara.Card(
+                classes=["comparison-card"], style={"margin": "4px", "flex": "1 1 320px", "max-width": "100%"}
+            ):
+                SettingTitle(_(classroom.SETTING_NAMES[setting]))
+                if chosen.get("pattern") and chosen.get("level"):
+                    j = classroom.judge(setting, chosen["pattern"], chosen["level"], snap, lang)
+                    colour = "#2e7d32" if j["pattern_right"] and j["level_right"] else "#b71c1c"
+                    if j["pattern_right"] != j["level_right"]:
+                        colour = "#e65100"
+                    solara.Text(
+                        j["verdict"], classes=["comparison-verdict"], style={"font-weight": "bold", "color": colour}
+                    )
+                    solara.Markdown(
+                        f"- {_('Your prediction')}: {j['predicted']}\n- {_('The model measured')}: {j['measured']}\n\n"
+                        f"{j['why']}"
+                    )
+                else:
+                    solara.Text(_("No prediction made for this setting."), classes=["comparison-verdict"])
+                    solara.Markdown(f"{_('The model measured')}: {views.monitors_text(snap, lang)}")
 
 
 @solara.component
 def CommunicationPage(session: Session, run_v: solara.Reactive):
-    """The Communication tab: the current run's interactivity, its network and the demonstration."""
-    _ = run_v.value
+    """The Communication tab in classroom mode: guidance, explanation, predict then run, compare, the worksheet.
+
+    The demonstration runs both settings once the class has predicted and presses the button; the current run's
+    interactivity (one chart per kind) and its network follow, or the week-0 guidance while nothing has run.
+    """
+    _run = run_v.value  # read, so that this re-renders when the model changes
+    lang = session.lang
+    _ = gettext(lang)
     snap, set_snap = solara.use_state(None)
-    demo, set_demo = solara.use_state("Admins lead")
-    demo_snap, set_demo_snap = solara.use_state(None)
+    shown, set_shown = solara.use_state("Admins lead")
+    predictions, set_predictions = solara.use_state({})
+    results, set_results = solara.use_state(None)
+    started, set_started = solara.use_state(False)
+    ran_with, set_ran_with = solara.use_state({})  # the predictions as they were when the class pressed Run
 
     def take():
         with session.lock:
@@ -582,47 +659,88 @@ def CommunicationPage(session: Session, run_v: solara.Reactive):
         set_snap(snap)
 
     def run_demo():
-        set_demo_snap(views.demonstration(demo, seed=session.seed))
+        if not started:
+            return None
+        set_results({s: views.demonstration(s, seed=session.seed) for s in classroom.SETTINGS})
 
-    demo_task = solara.lab.use_task(run_demo, dependencies=[demo], raise_error=False)
+    demo_task = solara.lab.use_task(run_demo, dependencies=[started], raise_error=False)
+    # the same callable between renders (FileDownload restarts its worker when its data changes)
+    sheet = solara.use_memo(lambda: lambda: classroom.worksheet(lang).encode("utf-8"), [lang])
+
+    def start():
+        set_ran_with(predictions)  # changing a prediction afterwards does not change the verdict shown
+        set_results(None)
+        if started:
+            demo_task()  # run again (a new seed, or after a failure)
+        else:
+            set_started(True)
+
     with session.lock:
         df, week = session.frame(), session.model.week
-    last = df.iloc[-1]
     with solara.Column():
-        solara.Markdown(
-            f"The current run (Programme design tab), week {week}. "
-            "Counters follow McMillan (2002): **user-to-user** (messages between people), "
-            "**user-to-document** (reading materials and posts) and **user-to-system** "
-            "(live classes, the learning platform)."
+        if classroom.show_guidance(week):
+            with solara.Column(classes=["week0-guidance"]):
+                solara.Markdown(classroom.guidance(lang))
+        with solara.Details(_("The guided explanation"), expand=classroom.show_guidance(week)):
+            with solara.Column(classes=["classroom-explanation"]):
+                solara.Markdown(classroom.explanation(lang))
+        solara.FileDownload(
+            sheet,
+            filename=classroom.worksheet_filename(lang),
+            label=_("Worksheet to print (HTML)"),
+            mime_type="text/html",
         )
-        with solara.Row():
+        solara.Markdown("### " + _("Predict, then run: wheel or all-channel?"))
+        PredictionForm(predictions, set_predictions, lang)
+        solara.Button(_("Run the demonstration"), on_click=start, color="primary", disabled=demo_task.pending)
+        if demo_task.error:
+            solara.Error(_("the demonstration failed: {error}").format(error=demo_task.exception))
+        elif demo_task.pending:
+            solara.ProgressLinear(True)
+        if results is not None and not demo_task.pending:
+            ComparisonView(ran_with, results, lang)
+            solara.ToggleButtonsSingle(
+                value=shown,
+                values=[],  # the buttons below carry the values, with translated labels
+                on_value=set_shown,
+                children=[solara.Button(_(classroom.SETTING_NAMES[s]), value=s) for s in classroom.SETTINGS],
+                style={"flex-wrap": "wrap", "max-width": "100%", "height": "auto"},
+            )
+            with solara.Row(style={"flex-wrap": "wrap"}):
+                with solara.Column(style={"max-width": "100%"}):
+                    NetworkView(
+                        results[shown],
+                        _("{setting}: the third year").format(setting=_(classroom.SETTING_NAMES[shown])),
+                        lang,
+                    )
+                    solara.Text(views.consequences_text(results[shown], lang), classes=["demo-consequences"])
+                with solara.Column(style={"max-width": "36em"}):
+                    solara.Markdown(_(views.DEMO_TEXT[shown]) + "\n\n" + _(views.DEMO_CONSEQUENCES))
+        solara.Markdown("### " + _("Interactivity of the current run"))
+        if classroom.show_guidance(week):
+            solara.Text(_("No week has run yet: its charts appear after Step or Run to end."), classes=["comm-empty"])
+            return
+        last = df.iloc[-1]
+        solara.Markdown(_("The current run (Programme design tab), week {week}.").format(week=week))
+        with solara.Row(style={"flex-wrap": "wrap"}):
             for label, value in (
-                ("degree centralisation", f"{last['comm_centralisation']:.2f}"),
-                ("density", f"{last['comm_density']:.4f}"),
-                ("pattern", str(last["comm_pattern"])),
+                (_("degree centralisation"), views.fixed(last["comm_centralisation"], lang, 2)),
+                (_("density"), views.fixed(last["comm_density"], lang, 4)),
+                (
+                    _("pattern"),
+                    classroom.pattern_label(str(last["comm_pattern"]), lang),
+                ),
             ):
                 with solara.Card(style={"width": "180px"}, classes=["comm-monitor"]):
                     solara.Text(label, style={"font-size": "0.8em"})
                     solara.Text(value, style={"font-size": "1.4em", "display": "block"})
         with solara.Row(style={"flex-wrap": "wrap"}):
-            for chart in views.communication_charts(df):
+            for chart in views.communication_charts(df, lang):
                 ChartView(chart).key(chart.title)
-        solara.Markdown("### The communication network of the current window")
-        solara.Button("Draw the current window", on_click=take)
+        solara.Markdown("### " + _("The communication network of the current window"))
+        solara.Button(_("Draw the current window"), on_click=take)
         if snap is not None:
-            NetworkView(snap, f"Communication network, week {snap['week']}")
-        solara.Markdown("### Guided demonstration: wheel vs all-channel")
-        solara.ToggleButtonsSingle(value=demo, values=list(views.DEMO), on_value=set_demo)
-        with solara.Columns([2, 1]):
-            with solara.Column():
-                if demo_task.error:
-                    solara.Error(f"the demonstration failed: {demo_task.exception}")
-                elif demo_task.pending or demo_snap is None:
-                    solara.ProgressLinear(True)
-                else:
-                    NetworkView(demo_snap, f"{demo}: the third year")
-                    solara.Text(views.consequences_text(demo_snap), classes=["demo-consequences"])
-            solara.Markdown(views.DEMO_TEXT[demo] + "\n\n" + views.DEMO_CONSEQUENCES)
+            NetworkView(snap, _("Communication network, week {week}").format(week=snap["week"]), lang)
 
 
 # ------------------------------------------------------------------ about

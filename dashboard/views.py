@@ -13,14 +13,34 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ibusim.i18n import N_, check_language, gettext
 from ibusim.model import outputs
 from ibusim.model.communication import CHANNELS, EVENT_TYPES, KINDS
 from ibusim.model.parameters import PROGRAMME_LABELS, PROGRAMMES
 from ibusim.model.targets import load as load_targets
+from ibusim.numbers import format_number
 
 from .charts import Chart
 
-KIND_LABELS = {"u2u": "user-to-user", "u2d": "user-to-document", "u2s": "user-to-system"}
+KIND_LABELS = {"u2u": N_("user-to-user"), "u2d": N_("user-to-document"), "u2s": N_("user-to-system")}
+# the channels' names in the legend of "Interactivity by channel" (model/communication.py CHANNELS)
+CHANNEL_LABELS = {
+    "telegram": N_("Telegram"),
+    "whatsapp": N_("WhatsApp"),
+    "rumii": N_("RUMII forum"),
+    "instagram": N_("Instagram"),
+    "zoom": N_("Zoom"),
+    "learning_platform": N_("learning platform"),
+    "happy_hour": N_("Happy Hour meetups"),
+    "alumni_group": N_("alumni group"),
+    "team": N_("team's group"),
+}
+# one panel per kind (about 60,000 user-to-document events a week would flatten the other two on one scale)
+KIND_TITLES = {
+    "u2u": N_("User-to-user: people talking with people"),
+    "u2d": N_("User-to-document: reading materials and posts"),
+    "u2s": N_("User-to-system: Zoom and the learning platform"),
+}
 
 # Programme design: (title, y title, series columns, y format). A chart of one series that shows an
 # observed figure (outputs.SERIES_TARGETS) draws that target's band; lines are labelled by line_label.
@@ -91,9 +111,25 @@ def design_charts(df: pd.DataFrame) -> list[Chart]:
     return charts
 
 
-def communication_charts(df: pd.DataFrame) -> list[Chart]:
-    """Interactivity counters per week: by kind (McMillan) and by channel; the pattern monitors."""
-    by_kind = _long(df, [(f"new_{k}", KIND_LABELS[k]) for k in KINDS])
+def communication_charts(df: pd.DataFrame, lang: str = "en") -> list[Chart]:
+    """Interactivity per week: one panel per kind (McMillan), then by channel; the pattern monitors.
+
+    Each kind has its own chart and y scale, so user-to-user and user-to-system stay visible beside the
+    far more frequent user-to-document events.
+    """
+    _ = gettext(lang)
+    per_week = _("events per week")
+    charts = [
+        Chart(
+            "lines",
+            _(KIND_TITLES[k]),
+            _long(df, [(f"new_{k}", _(KIND_LABELS[k]))]),
+            y_title=per_week,
+            temporal=True,
+            y_format=",~g",  # a few events a week: ticks at 0.5 would all read "1" with whole numbers
+        )
+        for k in KINDS
+    ]
     by_channel = []
     for c in CHANNELS:
         cols = [f"new_{k}_{c}" for k, ch in EVENT_TYPES if ch == c]
@@ -101,22 +137,32 @@ def communication_charts(df: pd.DataFrame) -> list[Chart]:
             pd.DataFrame(
                 {
                     "x": df["date"].to_numpy(),
-                    "series": c.replace("_", " "),
+                    "series": _(CHANNEL_LABELS[c]),
                     "y": df[cols].sum(axis=1).to_numpy(dtype=float),
                 }
             )
         )
-    monitors = _long(df, [("comm_centralisation", "degree centralisation"), ("comm_density", "density")])
+    monitors = _long(df, [("comm_centralisation", _("degree centralisation")), ("comm_density", _("density"))])
     return [
-        Chart("lines", "Interactivity by kind", by_kind, y_title="events per week", temporal=True),
+        *charts,
         Chart(
             "lines",
-            "Interactivity by channel",
+            _("Interactivity by channel"),
             pd.concat(by_channel, ignore_index=True),
-            y_title="events per week",
+            y_title=per_week,
             temporal=True,
+            y_format=",~g",
         ),
-        Chart("lines", "Telegram communication pattern", monitors, y_title="0-1", temporal=True, y_format=".2f"),
+        Chart(
+            "lines",
+            _("Telegram communication pattern"),
+            monitors,
+            # TRANSLATORS: the y axis of the centralisation and density chart
+            y_title=_("centralisation and density (1 = the most possible)"),
+            temporal=True,
+            y_format=".2f",
+            y_domain=(0.0, 1.0),
+        ),
     ]
 
 
@@ -299,31 +345,31 @@ DEMO = {  # one pattern everywhere (purpose_patterns off), so that the lead shar
     "Peers talk": {"purpose_patterns": False, "admin_lead": 0.0},
 }
 DEMO_TEXT = {
-    "Admins lead": (
+    "Admins lead": N_(
         "Every message in a discussion goes to the admin who posted the prompting question, as in IPM's "
         'guided Telegram discussions ("dipandu oleh seorang admin ... dengan pertanyaan pemantik"). '
         "All lines run through one hub: a **wheel** (Bavelas 1950; Leavitt 1951), degree centralisation "
         "near 1. Fast and orderly for simple tasks; the centre is a bottleneck and the members' "
         "satisfaction is lowest at the rim."
     ),
-    "Peers talk": (
+    "Peers talk": N_(
         "Members answer each other instead of the admin. Many people talk to many: an **all-channel** "
         "network, centralisation near 0. Slower to coordinate, but richer user-to-user interactivity "
         "(McMillan 2002), which the theory links to belonging and internalisation."
     ),
 }
-DEMO_CONSEQUENCES = (
+DEMO_CONSEQUENCES = N_(
     "In the model the pattern has consequences (model/interaction.py): people who exchange messages may form "
     "a lasting **community tie**; ties keep members and carry **opportunities** (referrals, customers); "
     "a member to whom several people respond **internalises** more than one answered by the admin alone, "
     "whose replies are limited by the team's capacity. Compare the two settings below (same seed)."
 )
-# what the demonstration reports after its run: summary key -> (label, format)
+# what the demonstration reports after its run: summary key -> (label, number kind of ibusim.numbers)
 CONSEQUENCES = {
-    "community_ties": ("community ties formed", "{:,.0f}"),
-    "opportunities_received": ("opportunities received through ties", "{:,.0f}"),
-    "participant_mean_score": ("internalisation of those who take part in group talk", "{:.3f}"),
-    "participant_dormant_share": ("share of them dormant", "{:.1%}"),
+    "community_ties": (N_("community ties formed"), "count"),
+    "opportunities_received": (N_("opportunities received through ties"), "count"),
+    "participant_mean_score": (N_("internalisation of those who take part in group talk"), "rate"),
+    "participant_dormant_share": (N_("share of them dormant"), "share"),
 }
 
 
@@ -341,8 +387,39 @@ def demonstration(label: str, seed: int = 1, weeks: int = DEMO_WEEKS, preset: st
     return network_snapshot(run_model(preset, DEMO[label], seed, weeks=weeks))
 
 
-def consequences_text(snap: dict) -> str:
+def fixed(x: float, lang: str, decimals: int) -> str:
+    """A number between -1000 and 1000 with exactly ``decimals`` decimals, as a reader of ``lang`` writes it.
+
+    ``0.06`` in English, ``0,06`` in Indonesian (the monitors keep their width as a run goes on).
+    """
+    text = f"{float(x):.{decimals}f}"
+    return text.replace(".", ",") if check_language(lang) == "id" else text
+
+
+def consequences_text(snap: dict, lang: str = "en") -> str:
     """One line of what the pattern did by the snapshot's week: ties, opportunities, internalisation, dormancy."""
+    _ = gettext(lang)
     c = snap["consequences"]
-    parts = [f"{label} {form.format(c[key])}" for key, (label, form) in CONSEQUENCES.items()]
-    return f"By week {snap['week']}: " + "; ".join(parts) + "."
+    parts = []
+    for key, (label, kind) in CONSEQUENCES.items():
+        value = c[key]
+        text = (
+            "-" if value != value else (fixed(value, lang, 3) if kind == "rate" else format_number(value, lang, kind))
+        )
+        parts.append(f"{_(label)} {text}")
+    return _("By week {week}: {figures}.").format(week=snap["week"], figures="; ".join(parts))
+
+
+def monitors_text(snap: dict, lang: str = "en") -> str:
+    """A network snapshot's monitors in one line: pattern, centralisation, density, people in the window."""
+    from .classroom import pattern_label
+
+    _ = gettext(lang)
+    pattern = snap["pattern"]
+    return _("pattern: {pattern}; degree centralisation {c}; density {d} ({n} people in the window; {m} drawn)").format(
+        pattern=pattern_label(pattern, lang),
+        c=fixed(snap["centralisation"], lang, 2),
+        d=fixed(snap["density"], lang, 4),
+        n=format_number(snap["n_window"], lang, "count"),
+        m=format_number(len(snap["nodes"]), lang, "count"),
+    )

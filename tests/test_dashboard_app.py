@@ -473,7 +473,9 @@ def test_communication_page_shows_the_monitors_and_the_demonstration(render):
     )
     text = markdown(rc)
     assert "week 60." in text
-    assert "wheel" in text and "Bavelas" in text  # the "Admins lead" explanation
+    assert "wheel" in text and "Bavelas" in text  # the guided explanation
+    assert not texts(rc, "network-monitors")  # the demonstration waits for the class's prediction
+    click(rc, "Run the demonstration")
     (demo,) = wait_for(lambda: texts(rc, "network-monitors"), what="the demonstration")
     assert demo.startswith("pattern: wheel;")
     (consequences,) = texts(rc, "demo-consequences")  # the pattern's consequences, from model/interaction.py

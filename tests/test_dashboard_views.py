@@ -88,19 +88,61 @@ def test_axis_formats_follow_the_catalogue():
 
 def test_communication_charts_add_up_to_the_models_counters(small_run):
     df = small_run.dataframe()
-    by_kind, by_channel, monitors = views.communication_charts(df)
-    assert by_kind.title == "Interactivity by kind"
+    *per_kind, by_channel, monitors = views.communication_charts(df)
+    assert len(per_kind) == len(KINDS)  # one panel (and one y scale) per kind of interactivity
     total = np.zeros(len(df))
-    for k in KINDS:
-        y = series_of(by_kind, views.KIND_LABELS[k])
+    for k, chart in zip(KINDS, per_kind, strict=True):
+        assert chart.title == views.KIND_TITLES[k]
+        y = series_of(chart, views.KIND_LABELS[k])
         assert (y == df[f"new_{k}"].to_numpy(dtype=float)).all(), k
+        assert y.sum() > 0, k  # every kind is there, the rare ones too
         total += y
-    assert total.sum() > 0
     # the channels split the same events
     per_week = by_channel.data.groupby("x", sort=False)["y"].sum().to_numpy()
     assert np.array_equal(per_week, total)
     assert set(monitors.data["series"]) == {"degree centralisation", "density"}
     assert (series_of(monitors, "density") == df["comm_density"].to_numpy(dtype=float)).all()
+    assert monitors.y_title != "0-1" and "centralisation" in monitors.y_title  # a plain axis label
+    assert monitors.y_domain == (0.0, 1.0)
+
+
+def test_communication_charts_in_indonesian(small_run):
+    charts = views.communication_charts(small_run.dataframe(), "id")
+    titles = [c.title for c in charts]
+    assert titles[0].startswith("User to user") and "Interaktivitas per saluran" in titles
+    assert charts[0].y_title == "kejadian per minggu"
+    assert set(charts[-1].data["series"]) == {"sentralisasi derajat", "kepadatan"}
+    assert {"platform belajar", "forum RUMII", "Telegram"} <= set(charts[-2].data["series"])  # channels by name
+
+
+def test_monitors_and_consequences_are_written_in_the_readers_language():
+    snap = {
+        "pattern": "all-channel",
+        "centralisation": 0.0608,
+        "density": 0.00123,
+        "n_window": 1234,
+        "nodes": pd.DataFrame({"x": [0.0] * 300}),
+        "week": 156,
+        "consequences": {
+            "community_ties": 1707,
+            "opportunities_received": 34,
+            "participant_mean_score": 0.3262,
+            "participant_dormant_share": 0.4278,
+        },
+    }
+    assert views.monitors_text(snap, "en") == (
+        "pattern: all-channel; degree centralisation 0.06; density 0.0012 (1,234 people in the window; 300 drawn)"
+    )
+    assert views.monitors_text(snap, "id") == (
+        "pola: semua saluran; sentralisasi derajat 0,06; kepadatan 0,0012 (1.234 orang dalam jendela waktu; "
+        "300 digambar)"
+    )
+    assert views.consequences_text(snap, "en") == (
+        "By week 156: community ties formed 1,707; opportunities received through ties 34; internalisation of "
+        "those who take part in group talk 0.326; share of them dormant 42.8%."
+    )
+    assert views.consequences_text(snap, "id").startswith("Sampai minggu ke-156: ikatan komunitas terbentuk 1.707;")
+    assert views.consequences_text(snap, "id").endswith("0,326; bagian dari mereka yang tidak aktif 42,8%.")
 
 
 # ---------------------------------------------------------------- A/B ribbons

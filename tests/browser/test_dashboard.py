@@ -185,14 +185,13 @@ def tall_screenshot(page, screenshot, name: str) -> Path:
 def wait_for_demo(page, n_monitors: int, old_text: str) -> str:
     """Wait until the guided demonstration shows a text other than ``old_text``; return it.
 
-    The demonstration's monitors are the last of the Communication tab's ``n_monitors``
-    network monitors. While it runs its monitors are gone, so counting them tells the old
-    from the new.
+    The demonstration's monitors are the first of the Communication tab's ``n_monitors``
+    network monitors (the current window's come after them).
     """
     return page.wait_for_function(
         """([n, old]) => {
         const m = [...document.querySelectorAll('.network-monitors')];
-        const text = m.length === n ? m[n - 1].innerText.trim() : '';
+        const text = m.length === n ? m[0].innerText.trim() : '';
         return text && text !== old.trim() ? text : false;
     }""",
         arg=[n_monitors, old_text],
@@ -235,13 +234,15 @@ def test_communication_and_about_tabs(page, dashboard_server, open_tab, screensh
     panel = open_tab("Communication")
     expect(panel).to_contain_text(f"week {N_WEEKS}")
     monitors = page.locator(".network-monitors")
-    expect(monitors).to_have_count(1, timeout=LONG_MS)  # the demonstration (Admins lead) runs when the tab opens
-    expect(monitors.last).to_contain_text("pattern: wheel; degree centralisation 1.00")
-    admins_text = monitors.last.inner_text()
+    expect(monitors).to_have_count(0)  # the demonstration waits for the class's prediction
+    button(page, "Run the demonstration").click()
+    expect(monitors).to_have_count(1, timeout=LONG_MS)  # both settings run; Admins lead is shown first
+    expect(monitors.first).to_contain_text("pattern: wheel; degree centralisation 1.00")
+    admins_text = monitors.first.inner_text()
 
     button(page, "Draw the current window").click()
     expect(monitors).to_have_count(2, timeout=LONG_MS)
-    current = monitors.first
+    current = monitors.last
     expect(current).to_contain_text("pattern:")
     cards = page.locator(".comm-monitor")
     pattern_card = cards.filter(has_text="pattern").inner_text().split()[-1]
