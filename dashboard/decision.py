@@ -493,49 +493,68 @@ def PickParameter(lang: str, value: str, on_value: Callable[[str], None]):
     )
 
 
-def _cell(main: str, sub: str, cls: str):
+def _cell(main: str, sub: str, cls: str, wrap: bool = False):
+    """A table cell: the median (bold) over its interval (small). ``wrap``: break lines at spaces."""
     return solara.v.Html(
         tag="td",
         class_=cls,
-        style_="padding: 2px 6px; vertical-align: top; white-space: nowrap",
+        style_="padding: 2px 4px; vertical-align: top; white-space: " + ("normal" if wrap else "nowrap"),
         children=[
-            solara.v.Html(tag="div", children=[main], style_="font-weight: 600"),
-            solara.v.Html(tag="div", children=[sub], style_="font-size: 0.8em; color: #555"),
+            solara.v.Html(tag="div", children=[main], style_="font-weight: 600; font-size: 0.9em"),
+            solara.v.Html(tag="div", children=[sub], style_="font-size: 0.75em; color: #555"),
         ],
     )
 
 
 @solara.component
 def ComparisonTable(rows: list[dict[str, str]], labels: list[str], lang: str):
-    """A, B and B - A side by side, one row per outcome, every row on the page (no pages)."""
+    """A, B and B - A side by side, every outcome on the page (no pages), as narrow as a phone.
+
+    Each outcome takes two rows: its label across the table, then three equal columns (A, B and the
+    difference), so that the difference stays in sight on a 390-pixel screen.
+    """
     _ = gettext(lang)
-    head = [_("Outcome"), labels[0], labels[1], _("Difference B - A")]
-    th = "padding: 2px 6px; text-align: left; vertical-align: bottom; font-size: 0.85em"
+    head = [labels[0], labels[1], _("Difference B - A")]
+    th = "padding: 2px 4px; text-align: left; vertical-align: bottom; font-size: 0.8em; white-space: normal"
     header = solara.v.Html(
         tag="tr",
-        children=[solara.v.Html(tag="th", children=[h], class_=f"ab-head-{i}", style_=th) for i, h in enumerate(head)],
+        children=[
+            solara.v.Html(tag="th", children=[h], class_=f"ab-head-{i}", style_=th) for i, h in enumerate(head, 1)
+        ],
     )
-    body = [
-        solara.v.Html(
-            tag="tr",
-            class_=f"ab-row ab-row-{r['outcome']}",
-            children=[
-                solara.v.Html(
-                    tag="td",
-                    children=[r["label"]],
-                    style_="padding: 2px 6px; font-size: 0.85em; min-width: 110px; white-space: normal",
-                ),
-                _cell(r["a"], r["a_interval"], "ab-a"),
-                _cell(r["b"], r["b_interval"], "ab-b"),
-                _cell(r["diff"], r["diff_interval"], "ab-diff"),
-            ],
+    body = []
+    for r in rows:
+        body.append(
+            solara.v.Html(
+                tag="tr",
+                class_="ab-label-row",
+                children=[
+                    solara.v.Html(
+                        tag="td",
+                        attributes={"colspan": 3},
+                        class_="ab-label",
+                        children=[r["label"]],
+                        style_="padding: 6px 4px 0; font-size: 0.85em; color: #333; border-bottom: none",
+                    )
+                ],
+            )
         )
-        for r in rows
-    ]
-    with solara.Div(style={"overflow-x": "auto", "max-width": "100%"}):
+        body.append(
+            solara.v.Html(
+                tag="tr",
+                class_=f"ab-row ab-row-{r['outcome']}",
+                children=[
+                    _cell(r["a"], r["a_interval"], "ab-a", wrap=True),
+                    _cell(r["b"], r["b_interval"], "ab-b", wrap=True),
+                    _cell(r["diff"], r["diff_interval"], "ab-diff", wrap=True),
+                ],
+            )
+        )
+    with solara.Div(style={"overflow-x": "auto", "max-width": "100%"}, classes=["ab-scroll"]):
         solara.v.SimpleTable(
             dense=True,
             class_="ab-table",
+            style_="table-layout: fixed; width: 100%",
             children=[solara.v.Html(tag="thead", children=[header]), solara.v.Html(tag="tbody", children=body)],
         )
 
