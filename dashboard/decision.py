@@ -58,6 +58,7 @@ DEFAULT_FORECAST_DRAWS = "20"  # 20 runs of about 2 s each: about a minute on a 
 MAX_RUNS = 200  # per variant: the page is not the place for a long experiment (ibusim compare / forecast is)
 UNTIL = forecast_mod.DEFAULT_UNTIL
 WORKERS = 2
+CHART_WIDTH = 260  # pixels of plot: the chart and its axes fit a phone's column
 NONE = ""  # the posterior choice "none": common seeds only
 
 # The output catalogue's labels (model/outputs.py) and the forecast's figure labels
@@ -455,11 +456,11 @@ def fan_chart(
     spec = {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": {"text": label, "fontSize": 12},
-        "width": "container",
+        "width": CHART_WIDTH,
         "height": 170,
         "data": {"name": "table"},
         "layer": layers,
-        "autosize": {"type": "fit-x", "contains": "padding", "resize": True},
+        "autosize": {"type": "pad", "resize": True},
         "config": {"axis": {"labelFontSize": 10, "titleFontSize": 10}, "legend": {"labelFontSize": 10}},
     }
     d["x"] = _epoch_ms(d["date"])
@@ -469,8 +470,8 @@ def fan_chart(
 
 @solara.component
 def FanChart(spec: dict, rows: list[dict]):
-    """A chart of :func:`fan_chart`, as wide as the page allows."""
-    with solara.Column(style={"width": "100%", "max-width": "520px", "min-width": "260px"}):
+    """A chart of :func:`fan_chart` (scrolls sideways rather than overflow a narrow column)."""
+    with solara.Column(style={"max-width": "100%", "overflow-x": "auto"}):
         LiveChart.element(spec=spec, values=rows)
 
 
