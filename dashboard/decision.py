@@ -377,6 +377,14 @@ def read_table_csv(data: bytes) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ charts
+def number_locale(lang: str) -> dict[str, Any]:
+    """Vega's (d3-format's) number locale for ``lang``: the separators of ibusim.numbers, Rupiah."""
+    from ibusim.numbers import SEPARATORS
+
+    thousands, decimal = SEPARATORS[lang]
+    return {"decimal": decimal, "thousands": thousands, "grouping": [3], "currency": ["Rp ", ""]}
+
+
 def _epoch_ms(dates) -> list[int]:
     return pd.to_datetime(pd.Series(list(dates))).astype("datetime64[ms]").astype("int64").tolist()
 
@@ -461,7 +469,11 @@ def fan_chart(
         "data": {"name": "table"},
         "layer": layers,
         "autosize": {"type": "pad", "resize": True},
-        "config": {"axis": {"labelFontSize": 10, "titleFontSize": 10}, "legend": {"labelFontSize": 10}},
+        "config": {
+            "axis": {"labelFontSize": 10, "titleFontSize": 10},
+            "legend": {"labelFontSize": 10},
+            "locale": {"number": number_locale(lang)},  # axis numbers as the page's language writes them
+        },
     }
     d["x"] = _epoch_ms(d["date"])
     rows = d.drop(columns=["date"]).astype({"variant": str}).to_dict("records")

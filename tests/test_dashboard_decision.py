@@ -196,6 +196,8 @@ def test_chart_axes_carry_the_plain_labels(tiny_comparison):
             }
             assert x_titles == {"Tanggal" if lang == "id" else "Date"}
             assert {r["variant"] for r in rows} == set(res["labels"])
+            separators = spec["config"]["locale"]["number"]
+            assert (separators["thousands"], separators["decimal"]) == ((".", ",") if lang == "id" else (",", "."))
             assert all(r["lo0"] <= r["y"] <= r["hi0"] for r in rows)
 
 

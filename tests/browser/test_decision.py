@@ -12,7 +12,7 @@ import re
 import shutil
 from pathlib import Path
 
-from ibusim.dashboard.decision import OUTCOMES
+from ibusim.dashboard.decision import OUTCOMES, SERIES
 
 try:
     from playwright.sync_api import expect
@@ -38,7 +38,7 @@ def enter(locator, text: str) -> None:
                 raise
 
 
-def test_a_tiny_comparison_shows_the_difference_on_a_phone(page, dashboard_server, screenshot):
+def test_a_tiny_comparison_shows_the_difference_on_a_phone(page, page_errors, dashboard_server, screenshot):
     page.set_viewport_size(PHONE)
     page.goto(dashboard_server.url)
     expect(page.locator(".run-progress")).to_contain_text("Week 0 of", timeout=FIRST_RENDER_MS)
@@ -78,6 +78,13 @@ def test_a_tiny_comparison_shows_the_difference_on_a_phone(page, dashboard_serve
         assert registered.startswith("-"), registered  # fewer registrations without the free entry class
         completion = table.locator(".ab-row-volunteer_share td.ab-a").inner_text()
         assert re.match(r"\d{1,3}(\.\d)?%", completion), completion  # a percentage, not a fraction
+        charts = panel.locator(".ibusim-live-chart")
+        expect(charts).to_have_count(len(SERIES))
+        page.wait_for_function(  # every fan chart has drawn its rows
+            "() => [...document.querySelectorAll('.comparison-panel .ibusim-live-chart')]"
+            ".every(e => e.dataset.rows !== undefined && Number(e.dataset.rows) > 0)"
+        )
+        assert not page_errors, page_errors
         table.scroll_into_view_if_needed()
         screenshot("decision-390")
     finally:
