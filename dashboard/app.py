@@ -4,8 +4,8 @@ Four tabs:
 
 * **Programme design** (community planners): controls generated from the parameter
   declarations, grouped by role, presets and scenario files, seed, reset / step /
-  play / run to end, live series with the observed bands, target cards, and an A/B
-  comparison of two designs over several seeds;
+  play / run to end, live series with the observed bands, target cards, and "Decide"
+  (dashboard/decision.py): an A/B comparison of two designs over common seeds or a posterior, and a forecast;
 * **Sweep vs observed** (researchers): one or two parameters swept in the
   background with the experiments package, each target against the parameter with
   its observed band, the region where every target lands inside;
@@ -33,12 +33,12 @@ import ipywidgets
 import solara
 
 from ibusim.i18n import gettext
-from ibusim.model.outputs import SERIES_TARGETS, fmt
+from ibusim.model.outputs import fmt
 from ibusim.model.parameters import PARAMS, ParameterError
 from ibusim.model.patterns import PATTERNS
 from ibusim.model.targets import load as load_targets
 
-from . import charts, classroom, sweeps, views
+from . import charts, classroom, decision, sweeps, views
 from .session import PRESETS, ROLES, Session, role_params
 from .widgets import LiveChart
 
@@ -321,66 +321,8 @@ def RunView(session: Session, run_v: solara.Reactive):
 
 
 @solara.component
-def ABView(session: Session):
-    """The A/B comparison: design A (the form) against B (one parameter changed) over common seeds."""
-    name, set_name = solara.use_state("free_class")
-    value, set_value = solara.use_state("false")
-    reps, set_reps = solara.use_state("5")
-    error, set_error = solara.use_state("")
-    result, set_result = solara.use_state(None)
-
-    def run():
-        try:
-            n = int(reps)
-            if not 2 <= n <= 20:
-                raise ValueError
-        except ValueError:
-            set_error(f"replications = {reps!r} must be an integer in 2-20")
-            return None
-        try:
-            sweeps.ab_variants(session.changes(), name, value)
-        except ParameterError as e:
-            set_error(str(e))
-            return None
-        set_error("")
-        table, series, folder = sweeps.run_ab(session.changes(), name, value, n, session.seed)
-        set_result({"table": table, "series": series, "folder": folder})
-
-    task = solara.lab.use_task(run, dependencies=None, raise_error=False)
-    with solara.Column():
-        solara.Markdown(
-            "Design **A** is the form on the left; **B** changes one parameter. Both run over "
-            "the same seeds (common random numbers); bands are 5-95% over the replications."
-        )
-        with solara.Row():
-            solara.Select(label="B changes", values=list(PARAMS), value=name, on_value=set_name)
-            solara.InputText("to", value=value, on_value=set_value)
-            solara.InputText("Replications", value=reps, on_value=set_reps)
-            solara.Button("Run A/B", on_click=task, disabled=task.pending, color="primary")
-        if error:
-            solara.Error(error, classes=["ab-error"])
-        if task.pending:
-            solara.Text("running A and B ...")
-            solara.ProgressLinear(True)
-        if task.error:
-            solara.Error(f"A/B failed: {task.exception}")
-        if result is not None:
-            s = result["series"]
-            with solara.Row(style={"flex-wrap": "wrap"}):
-                for col, title in (
-                    ("cum_registered", "Registrations"),
-                    ("n_telegram", "Telegram members"),
-                    ("n_followers", "Instagram followers"),
-                    ("cum_paid_enrolled", "Paid enrolments"),
-                ):
-                    ChartView(views.ribbons(s, col, title, SERIES_TARGETS.get(col))).key(col)
-            solara.DataFrame(result["table"].round(3), items_per_page=12)
-            solara.Text(f"folder: {result['folder']}")
-
-
-@solara.component
 def DesignPage(session: Session, form_v: solara.Reactive, run_v: solara.Reactive):
-    """The Programme design tab: controls on the left, the run (or the A/B comparison) on the right."""
+    """The Programme design tab: controls on the left, the run (or Decide: A/B and forecast) on the right."""
     playing = solara.use_memo(lambda: solara.reactive(False), [])
     shown = solara.use_memo(dict, [])  # what the buttons last showed (Buttons)
 
@@ -421,11 +363,12 @@ def DesignPage(session: Session, form_v: solara.Reactive, run_v: solara.Reactive
         # playing.value as an argument: the buttons re-render with it whichever thread renders
         Controls(session, form_v, run_v, playing, playing.value, shown)
         with solara.Column():
-            solara.ToggleButtonsSingle(value=mode, values=["Single run", "A/B comparison"], on_value=set_mode)
+            solara.ToggleButtonsSingle(value=mode, values=["Single run", "Decide"], on_value=set_mode)
             if mode == "Single run":
                 RunView(session, run_v)
-            else:
-                ABView(session)
+            else:  # decision support: the A/B comparison and the forecast (dashboard/decision.py)
+                decision.ComparisonPanel(session, session.lang)
+                decision.ForecastPanel(session, session.lang)
 
 
 # ------------------------------------------------------------------ sweep vs observed

@@ -1,12 +1,11 @@
-"""The dashboard's sweeps and A/B comparisons: specs built from the form, run by the experiments package.
+"""The dashboard's sweeps: specs built from the form, run by the experiments package.
 
 The Sweep page builds an ordinary experiment spec (the TOML that ``ibusim sweep``
 reads, downloadable as such) from one or two chosen parameters and runs it with
 :func:`ibusim.experiments.sweep.run_sweep` into ``results/dashboard-sweep-<time>``,
-polling the sweep's ``progress.json`` for the progress bar. The A/B mode runs
-:func:`ibusim.experiments.compare.compare` on two variants of the form over common seeds.
-Both run their models through the experiments' execution layer (worker processes, per-run
-time and memory limits, a dead worker recorded as a failed run).
+polling the sweep's ``progress.json`` for the progress bar. It runs its models through the
+experiments' execution layer (worker processes, per-run time and memory limits, a dead worker
+recorded as a failed run). The A/B comparison is in dashboard/decision.py.
 """
 
 from __future__ import annotations
@@ -18,10 +17,8 @@ import tomllib
 from pathlib import Path
 from typing import Any, Callable
 
-import pandas as pd
-
 from ibusim.experiments.spec import Spec, SpecError, parse_spec
-from ibusim.model.parameters import PARAMS, ParameterError
+from ibusim.model.parameters import PARAMS
 from ibusim.model.scenarios import toml_value
 
 RESULTS = Path("results")
@@ -147,35 +144,3 @@ def run_in_background(
     except (OSError, ValueError):
         pass
     return outcome
-
-
-def ab_variants(changes: dict[str, Any], name: str, value_text: str):
-    """Variants A (the form) and B (the form with ``name`` = ``value_text``)."""
-    from ibusim.experiments.compare import Variant
-    from ibusim.model.parameters import parse_value
-    from ibusim.model.scenarios import load
-
-    if name not in PARAMS:
-        raise ParameterError(f"unknown parameter {name!r}")
-    b_value = parse_value(name, value_text)
-    a = Variant("A: as designed", "baseline", dict(changes))
-    b = Variant(f"B: {name} = {value_text.strip()}", "baseline", {**changes, name: b_value})
-    load("baseline", **b.changes)  # the cross-parameter rules
-    if a.changes.get(name, PARAMS[name].default) == b_value:
-        raise ParameterError(f"B is the same as A ({name} is already {value_text.strip()})")
-    return a, b
-
-
-def run_ab(
-    changes: dict[str, Any], name: str, value_text: str, replications: int, seed: int, workers: int | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame, Path]:
-    """Run A and B over common seeds; return (table, series, folder)."""
-    from ibusim.experiments.compare import compare
-
-    a, b = ab_variants(changes, name, value_text)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    table, folder = compare(
-        [a, b], replications=replications, seed=seed, out=RESULTS / f"dashboard-ab-{stamp}", workers=workers
-    )
-    series = pd.read_parquet(folder / "series.parquet")
-    return table, series, folder

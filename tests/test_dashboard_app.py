@@ -13,10 +13,8 @@ import html
 import shutil
 import threading
 import time
-from pathlib import Path
 
 import ipyvuetify as v
-import pandas as pd
 import pytest
 import solara
 
@@ -510,17 +508,7 @@ def test_tabs_are_lazy(render):
     assert [w for w in rc.find(v.Select).widgets if w.label == "Parameter"]
 
 
-# ---------------------------------------------------------------- play and A/B
-def choose_mode(rc, label: str) -> None:
-    """Select ``label`` in the toggle that offers it (as the browser does: the toggle's v_model)."""
-    for toggle in rc.find(v.BtnToggle).widgets:
-        labels = ["".join(map(str, b.children)) for b in toggle.children]
-        if label in labels:
-            toggle.v_model = labels.index(label)
-            return
-    raise AssertionError(f"no toggle offers {label!r}")
-
-
+# ---------------------------------------------------------------- play
 def test_play_advances_until_paused(render):
     """Play steps the model in the background; Pause stops it.
 
@@ -603,44 +591,6 @@ def test_play_stops_by_itself_at_the_end(render):
     wait_for(lambda: s.finished, what="the end of the run")
     wait_for(lambda: week_text(rc).endswith(": finished"), what="the finished text")
     wait_for(lambda: rc.find(v.Btn, children=["Play"]).widget.disabled, what="a disabled Play button")
-
-
-def test_ab_comparison_runs_both_designs_over_common_seeds(render, sweep_folder):
-    """A/B: A is the form, B the form with free_class = false.
-
-    The table has both variants and the paired difference; the folder holds the same seeds for both.
-    """
-    rc, s = render()
-    s.set_value("end", "2021-06")  # A and B take the form as it is: 15 months are enough for the difference
-    choose_mode(rc, "A/B comparison")
-    enter(labelled(rc, "Replications"), "2")
-    click(rc, "Run A/B")
-    wait_for(
-        lambda: [w for w in rc.find(v.Html).widgets if "".join(map(str, w.children)).startswith("folder: ")],
-        what="the A/B result",
-    )
-    assert not alerts(rc, "ab-error")
-    folder = next(
-        Path("".join(map(str, w.children))[len("folder: ") :])
-        for w in rc.find(v.Html).widgets
-        if "".join(map(str, w.children)).startswith("folder: ")
-    )
-    runs = pd.read_parquet(folder / "runs.parquet")
-    assert sorted(runs["variant"].unique()) == ["A: as designed", "B: free_class = false"]
-    assert runs.groupby("variant")["seed"].apply(sorted).apply(tuple).nunique() == 1  # common seeds
-    a = runs[runs["variant"].str.startswith("A")]["registered"].mean()
-    b = runs[runs["variant"].str.startswith("B")]["registered"].mean()
-    assert b < a  # without the free entry class fewer mothers register
-    assert len(rc.find(LiveChart).widgets) >= 4
-
-
-def test_ab_refuses_a_b_equal_to_a(render):
-    rc, _ = render()
-    choose_mode(rc, "A/B comparison")
-    enter(labelled(rc, "to"), "true")  # free_class is already true in the form
-    click(rc, "Run A/B")
-    wait_for(lambda: alerts(rc, "ab-error"), what="the A/B error")
-    assert "B is the same as A" in alerts(rc, "ab-error")[0]
 
 
 def test_sweep_parameter_choice_proposes_a_range_around_the_current_form(render):

@@ -1,4 +1,4 @@
-"""The dashboard's sweeps and A/B variants (dashboard/sweeps.py): specs built from the form, one-line errors."""
+"""The dashboard's sweeps (dashboard/sweeps.py): specs built from the form, one-line errors."""
 
 from __future__ import annotations
 
@@ -136,34 +136,6 @@ def test_the_pages_default_sweep_of_each_parameter_is_valid(name):
     low, high = sweeps.default_range(name, FORM[name])
     spec = sweeps.build_spec([{"name": name, "low": low, "high": high, "levels": "5"}], {}, 2, 1)
     assert len(spec.points()) == 5
-
-
-# ---------------------------------------------------------------- A/B
-def test_ab_variants():
-    changes = {"follow_rate": 0.02}
-    a, b = sweeps.ab_variants(changes, "free_class", " false ")
-    assert a.changes == changes and a.scenario == b.scenario == "baseline"
-    assert b.changes == {"follow_rate": 0.02, "free_class": False}
-    assert b.label == "B: free_class = false"
-    a, b = sweeps.ab_variants(changes, "follow_rate", "0.03")
-    assert b.changes == {"follow_rate": 0.03}
-
-
-@pytest.mark.parametrize(
-    "changes,name,text,words",
-    [
-        ({}, "free_class", "true", ["same as A", "free_class"]),  # the baseline runs the free class
-        ({"follow_rate": 0.02}, "follow_rate", "0.02", ["same as A", "follow_rate"]),
-        ({}, "nope", "1", ["unknown parameter", "nope"]),
-        ({}, "follow_rate", "abc", ["'follow_rate'", "is not allowed"]),
-        ({}, "follow_rate", "1.5", ["'follow_rate'", "is not allowed"]),
-        ({}, "share_long_distance", "0.9", ["share_long_distance", "share_migrated"]),
-    ],
-)
-def test_ab_variant_errors_are_one_line(changes, name, text, words):
-    with pytest.raises(ParameterError) as e:
-        sweeps.ab_variants(changes, name, text)
-    one_line_error(e, *words)
 
 
 def test_new_folders_are_distinct_and_under_results(monkeypatch, tmp_path):
