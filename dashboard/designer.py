@@ -19,10 +19,10 @@ from dataclasses import dataclass
 import solara
 
 from ibusim.i18n import N_, gettext
-from ibusim.model.parameters import DEFAULTS, GROUPS, PARAMS, PROGRAMME_LABELS, PROGRAMMES, text
+from ibusim.model.parameters import DEFAULTS, PARAMS, PROGRAMME_LABELS, PROGRAMMES, text
 from ibusim.numbers import example, kind_for
 
-from .session import Session
+from .session import ROLES, Session
 
 # the fields of a paid class on its card, in the order a planner reads them
 PROGRAMME_FIELDS = ("places", "every_weeks", "weeks", "price", "instalments", "window_weeks", "start")
@@ -102,18 +102,18 @@ def set_open(session: Session, card: ProgrammeCardSpec, on: bool) -> None:
         session.set_value(card.switch, open_value(session, card) if on else 0)
 
 
-def search(query: str, lang: str, group: str | None = None) -> list[str]:
+def search(query: str, lang: str, role: str | None = None) -> list[str]:
     """Advanced parameters whose name or label (in ``lang`` or English) holds every word of ``query``.
 
     Case is ignored and an underscore counts as a space (``price sens`` finds ``price_sensitivity``).
-    ``group`` (a group of model/parameters.py) narrows the list; an empty query lists the group (or
-    every advanced parameter without one).
+    ``role`` (one of :data:`~ibusim.dashboard.session.ROLES`: Mothers, Admins, ...) narrows the list;
+    an empty query lists the role's parameters (or every advanced parameter without one).
     """
     words = query.lower().replace("_", " ").split()
     found = []
     for name in advanced_params():
         p = PARAMS[name]
-        if group and p.group != group:
+        if role and p.group not in ROLES[role]:
             continue
         hay = " ".join((name.replace("_", " "), text(p, "label", lang), text(p, "label", "en"))).lower()
         hay = hay.replace("_", " ")
@@ -258,9 +258,9 @@ def AdvancedPicker(session: Session, on_change, lang: str = "en", version: int =
     """
     _ = gettext(lang)
     query, set_query = solara.use_state("")
-    group, set_group = solara.use_state(_(ALL_GROUPS))
-    groups = [g for g in GROUPS if any(PARAMS[n].group == g for n in advanced_params())]
-    chosen = None if group not in groups else group
+    role, set_role = solara.use_state(ALL_GROUPS)  # a key of ROLES, or ALL_GROUPS
+    roles = [r for r in ROLES if any(PARAMS[n].group in ROLES[r] for n in advanced_params())]
+    chosen = role if role in roles else None
     found = search(query, lang, chosen) if (query.strip() or chosen) else []
     with solara.Column(gap="2px", classes=["advanced-picker"]):
         solara.InputText(
@@ -273,9 +273,9 @@ def AdvancedPicker(session: Session, on_change, lang: str = "en", version: int =
         )
         solara.Select(
             label=_("Group"),
-            values=[_(ALL_GROUPS), *groups],
-            value=group if (group in groups) else _(ALL_GROUPS),
-            on_value=set_group,
+            values=[_(ALL_GROUPS), *(_(r) for r in roles)],
+            value=_(chosen or ALL_GROUPS),
+            on_value=lambda label: set_role(next((r for r in roles if _(r) == label), ALL_GROUPS)),
             dense=True,
             classes=["advanced-group"],
         )

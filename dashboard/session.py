@@ -53,14 +53,14 @@ from ibusim.model.scenarios import load, parse, presets, read_run, to_toml
 from ibusim.model.targets import load as load_targets
 from ibusim.numbers import format_number, kind_for
 
-# The parameter groups of model/parameters.py, gathered by the role a planner thinks in.
+# The parameter groups of model/parameters.py, gathered by the role a planner thinks in (the Advanced search's groups).
 ROLES: dict[str, tuple[str, ...]] = {
-    "Programmes": ("programmes", "scholarship", "alumni", "work"),
-    "Mothers": ("mothers", "awareness", "channels", "onboarding", "engagement", "network", "market", "survey"),
-    "Admins": ("admins", "communication", "interactivity"),
-    "Volunteers": ("volunteers",),
-    "Brands": ("momfluencers", "brands"),
-    "Run": ("run",),
+    N_("Programmes"): ("programmes", "scholarship", "alumni", "work"),
+    N_("Mothers"): ("mothers", "awareness", "channels", "onboarding", "engagement", "network", "market", "survey"),
+    N_("Admins"): ("admins", "communication", "interactivity"),
+    N_("Volunteers"): ("volunteers",),
+    N_("Brands"): ("momfluencers", "brands"),
+    N_("Run"): ("run",),
 }
 assert sorted(g for gs in ROLES.values() for g in gs) == sorted(GROUPS), "every parameter group has a role"
 

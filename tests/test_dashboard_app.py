@@ -21,7 +21,7 @@ import pytest
 import solara
 
 from ibusim.dashboard import app, designer, sweeps, views
-from ibusim.dashboard.session import Session
+from ibusim.dashboard.session import ROLES, Session
 from ibusim.dashboard.widgets import LangCookie, LiveChart
 from ibusim.experiments.sweep import load_results
 from ibusim.i18n import gettext
@@ -824,3 +824,10 @@ def test_an_ibusibuk_run_never_shows_ipm_figures_as_failures(render):
     verdicts = texts(rc, "card-verdict")
     assert verdicts and set(verdicts) == {"no observed figure for this community"}
     assert not [w for w in rc.find(v.Card).widgets if "#ffebee" in (w.style_ or "")]
+
+
+def test_the_advanced_groups_are_the_planners_roles():
+    mothers = designer.search("", "en", "Mothers")
+    assert mothers and all(PARAMS[n].group in ROLES["Mothers"] for n in mothers)
+    assert "free_class" not in mothers  # on the programme cards now
+    assert set(designer.search("rate", "en", "Admins")) <= set(designer.search("rate", "en"))
