@@ -64,6 +64,8 @@ CSS = """
 .chart-view { max-width: 100%; }
 .v-toolbar__title { white-space: normal; font-size: 1.05rem; line-height: 1.2; }
 .lang-switch { max-width: 190px; }
+.programme-card .v-input { margin-top: 16px; }
+.target-card .v-card__text, .target-card span { line-height: 1.3; }
 .v-slide-group__wrapper { overflow-x: auto !important; }
 .design-controls, .design-run { min-width: 0; }
 @media (max-width: 600px) {

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import solara
 
-from ibusim.i18n import N_, gettext
+from ibusim.i18n import N_, gettext, ngettext
 from ibusim.model.parameters import DEFAULTS, PARAMS, PROGRAMME_LABELS, PROGRAMMES, text
-from ibusim.numbers import example, kind_for
+from ibusim.numbers import example, format_number, kind_for
 
 from .session import ROLES, Session
 
@@ -137,15 +137,28 @@ def field_label(name: str, lang: str) -> str:
     return f"{label} ({unit})" if unit and unit != "-" and p.type != "month" else label
 
 
-def field_hint(name: str, lang: str) -> str:
-    """The line under a field: the help text, the allowed values and how to type a number in ``lang``."""
+def field_hint(name: str, lang: str, on_card: bool = False) -> str:
+    """The line under a field: the help text, the allowed values and how to type a number in ``lang``.
+
+    ``on_card``: the field is on its programme's card, so a help text starting with the programme's
+    name (``Comeback Journey: places per cohort``) drops it.
+    """
     _ = gettext(lang)
     p = PARAMS[name]
-    hint = f"{text(p, 'help', lang)} {text(p, 'allowed', lang)}."
+    help_ = text(p, "help", lang)
+    if on_card:
+        for prog, title in PROGRAMME_LABELS.items():
+            if name.startswith(prog + "_") and help_.startswith(title + ": "):
+                help_ = help_.removeprefix(title + ": ")
+                help_ = help_[:1].upper() + help_[1:]
     if p.type in ("int", "float"):
-        hint += " " + _("Type it as {example}.").format(example=example(kind_for(p.unit, p.type), lang))
-    elif p.type == "month":
-        hint += " " + _("Type it as {example}.").format(example="2021-06")
+        kind = kind_for(p.unit, p.type)
+        low, high = (format_number(b, lang, kind, exact=True) for b in p.bounds)
+        hint = f"{help_} " + _("From {low} to {high}; type it as {example}.").format(
+            low=low, high=high, example=example(kind, lang)
+        )
+    else:
+        hint = f"{help_} {text(p, 'allowed', lang)}."
     return hint
 
 
@@ -188,7 +201,7 @@ def ParamField(session: Session, name: str, on_change, text: str, error: str | N
             value=text,
             on_value=set_text,
             error=error or False,
-            message=error or field_hint(name, lang),
+            message=error or field_hint(name, lang, on_card=bool(label)),
             dense=True,
             classes=[f"param-{name}"],
         )
@@ -257,6 +270,7 @@ def AdvancedPicker(session: Session, on_change, lang: str = "en", version: int =
     ``version`` (the form's) re-renders the fields when the form changes.
     """
     _ = gettext(lang)
+    _n = ngettext(lang)
     query, set_query = solara.use_state("")
     role, set_role = solara.use_state(ALL_GROUPS)  # a key of ROLES, or ALL_GROUPS
     roles = [r for r in ROLES if any(PARAMS[n].group in ROLES[r] for n in advanced_params())]
@@ -292,7 +306,7 @@ def AdvancedPicker(session: Session, on_change, lang: str = "en", version: int =
         else:
             more = len(found) - MAX_SHOWN
             solara.Text(
-                _("{n} parameters match.").format(n=len(found))
+                _n("{n} parameter matches.", "{n} parameters match.", len(found)).format(n=len(found))
                 + (" " + _("Showing the first {k}: type more to narrow it.").format(k=MAX_SHOWN) if more > 0 else ""),
                 classes=["advanced-count"],
                 style={"font-size": "0.85em"},

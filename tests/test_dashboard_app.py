@@ -831,3 +831,15 @@ def test_the_advanced_groups_are_the_planners_roles():
     assert mothers and all(PARAMS[n].group in ROLES["Mothers"] for n in mothers)
     assert "free_class" not in mothers  # on the programme cards now
     assert set(designer.search("rate", "en", "Admins")) <= set(designer.search("rate", "en"))
+
+
+def test_field_hints_write_the_allowed_range_as_the_reader_does():
+    assert "Rp 0" in designer.field_hint("kembali_diri_price", "id") and "Rp 100.000.000" in designer.field_hint(
+        "kembali_diri_price", "id"
+    )
+    assert "Rp 100,000,000" in designer.field_hint("kembali_diri_price", "en")
+    assert "100%" in designer.field_hint("kembali_diri_financial_effect", "id")
+    on_card = designer.field_hint("kembali_diri_places", "en", on_card=True)
+    assert not on_card.startswith("Kembali Diri:")  # the card already names the programme
+    for name in PARAMS:  # every parameter has a hint in both languages
+        assert designer.field_hint(name, "id") and designer.field_hint(name, "en")
