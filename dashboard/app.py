@@ -503,7 +503,7 @@ def DesignPage(session: Session, form_v: solara.Reactive, run_v: solara.Reactive
 
 # ------------------------------------------------------------------ sweep vs observed
 @solara.component
-def FactorInputs(session: Session, label: str, factor: dict, set_factor, optional: bool):
+def FactorInputs(session: Session, label: str, factor: dict, set_factor, optional: bool, lang: str = "en"):
     """A parameter to sweep, with its range and levels.
 
     Choosing one proposes a range around the form's current value (see sweeps.default_range).
@@ -521,16 +521,18 @@ def FactorInputs(session: Session, label: str, factor: dict, set_factor, optiona
     with solara.Row():
         solara.Select(label=label, values=values, value=factor.get("name") or "(none)", on_value=choose)
         if factor.get("name") and PARAMS[factor["name"]].type != "bool":
-            solara.InputText("low", value=factor["low"], on_value=lambda v: set_factor({**factor, "low": v}))
-            solara.InputText("high", value=factor["high"], on_value=lambda v: set_factor({**factor, "high": v}))
+            _ = gettext(lang)
+            solara.InputText(_("low"), value=factor["low"], on_value=lambda v: set_factor({**factor, "low": v}))
+            solara.InputText(_("high"), value=factor["high"], on_value=lambda v: set_factor({**factor, "high": v}))
             solara.InputText(
-                "levels", value=str(factor["levels"]), on_value=lambda v: set_factor({**factor, "levels": v})
+                _("levels"), value=str(factor["levels"]), on_value=lambda v: set_factor({**factor, "levels": v})
             )
 
 
 @solara.component
-def SweepPage(session: Session):
+def SweepPage(session: Session, lang: str = "en"):
     """The Sweep vs observed tab: one or two parameters swept in the background against the targets."""
+    _ = gettext(lang)
 
     def initial(name):
         lo, hi = sweeps.default_range(name, session.form[name])
@@ -575,16 +577,18 @@ def SweepPage(session: Session):
     task = solara.lab.use_task(run, dependencies=None, raise_error=False)
     with solara.Column():
         solara.Markdown(
-            "Sweep one or two parameters over a grid (the other parameters as in the "
-            "Programme design form), several replications per point. Each target is "
-            "plotted against the parameter with its observed band; green shading marks "
-            "values where at least half the runs land **every** target inside its band."
+            _(
+                "Sweep one or two parameters over a grid (the other parameters as in the "
+                "Programme design form), several replications per point. Each target is "
+                "plotted against the parameter with its observed band; green shading marks "
+                "values where at least half the runs land **every** target inside its band."
+            )
         )
-        FactorInputs(session, "Parameter", f1, set_f1, optional=False)
-        FactorInputs(session, "Second parameter (optional)", f2, set_f2, optional=True)
+        FactorInputs(session, _("Parameter"), f1, set_f1, optional=False, lang=lang)
+        FactorInputs(session, _("Second parameter (optional)"), f2, set_f2, optional=True, lang=lang)
         with solara.Row():
-            solara.InputText("Replications", value=reps, on_value=set_reps)
-            solara.Button("Run sweep", on_click=task, disabled=task.pending, color="primary")
+            solara.InputText(_("Replications"), value=reps, on_value=set_reps)
+            solara.Button(_("Run sweep"), on_click=task, disabled=task.pending, color="primary")
         if error:
             solara.Error(error, classes=["sweep-error"])
         if task.error:
@@ -607,11 +611,11 @@ def SweepPage(session: Session):
                 solara.FileDownload(
                     lambda: res.to_csv(index=False).encode(),
                     filename="sweep.csv",
-                    label="Results (CSV)",
+                    label=_("Results (CSV)"),
                     mime_type="text/csv",
                 )
-                solara.FileDownload(lambda: _parquet(folder), filename="sweep.parquet", label="Results (Parquet)")
-                solara.FileDownload(result["spec"].encode(), filename="spec.toml", label="Spec (TOML)")
+                solara.FileDownload(lambda: _parquet(folder), filename="sweep.parquet", label=_("Results (Parquet)"))
+                solara.FileDownload(result["spec"].encode(), filename="spec.toml", label=_("Spec (TOML)"))
             solara.Text(
                 f"{len(res)} runs in {folder}; rerun it with: ibusim sweep {folder}/spec.toml", classes=["sweep-done"]
             )
@@ -753,8 +757,8 @@ def _version() -> str:
 
 
 @solara.component
-def AboutPage():
-    """The About tab."""
+def AboutPage(lang: str = "en"):
+    """The About tab (its text is English for now; ``lang`` re-renders it when the language changes)."""
     solara.Markdown(about_markdown())
 
 
@@ -806,11 +810,11 @@ def Page():
         with solara.lab.Tab(_(TABS[0])):
             DesignPage(session, form_v, run_v, lang)
         with solara.lab.Tab(_(TABS[1])):
-            SweepPage(session)
+            SweepPage(session, lang)
         with solara.lab.Tab(_(TABS[2])):
             CommunicationPage(session, run_v, lang)
         with solara.lab.Tab(_(TABS[3])):
-            AboutPage()
+            AboutPage(lang)
 
 
 def _new_session(lang: str) -> Session:
