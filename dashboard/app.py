@@ -240,7 +240,8 @@ def Notices(session: Session, form_v: solara.Reactive, lang: str = "en"):
         names = [*session.errors, *(n for n in session.edited if n not in session.errors)]
         if session.seed != session.applied_seed and "seed" not in names:
             names.append("seed")
-        shown = [_("Seed") if n == "seed" else param_text(n, "label", lang) for n in names[:6]]
+        # TRANSLATORS: the seed in the list of pending edits ("press Reset to apply (seed, ...)")
+        shown = [_("seed") if n == "seed" else param_text(n, "label", lang) for n in names[:6]]
         what = ", ".join(shown) + ("..." if len(names) > 6 else "")
         solara.Warning(
             _("Edits pending: press Reset to apply ({fields})").format(fields=what),

@@ -37,7 +37,7 @@ from typing import Any
 
 import pandas as pd
 
-from ibusim.i18n import N_, check_language
+from ibusim.i18n import N_, check_language, gettext
 from ibusim.model import CommunityModel
 from ibusim.model.parameters import (
     DEFAULTS,
@@ -286,7 +286,8 @@ class Session:
         """Build a new model from the form and seed; on bad input keep the old one and return why."""
         if self.errors:
             name = next(iter(self.errors))
-            self.message = f"fix {len(self.errors)} field(s) first: {self.errors[name]}"
+            _ = gettext(self.lang)
+            self.message = _("fix {n} field(s) first: {error}").format(n=len(self.errors), error=self.errors[name])
             return self.message
         try:
             params = validate(self.form)

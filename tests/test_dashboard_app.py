@@ -272,7 +272,7 @@ def test_a_new_seed_is_pending(render):
     enter(labelled(rc, "Seed"), "42")
     assert s.seed == 42
     (notice,) = alerts(rc, "pending-notice")
-    assert "Seed" in notice
+    assert notice == "Edits pending: press Reset to apply (seed)"
     click(rc, "Reset")
     assert alerts(rc, "pending-notice") == [] and s.applied_seed == 42
 
@@ -319,7 +319,7 @@ def test_pending_notice_for_a_bad_field_does_not_blame_the_seed(render):
     enter(field(rc, "enrol_rate"), "abc")
     (notice,) = alerts(rc, "pending-notice")
     assert s.seed == s.applied_seed
-    assert "Seed" not in notice
+    assert "seed" not in notice
 
 
 # ---------------------------------------------------------------- target cards
