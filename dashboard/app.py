@@ -345,7 +345,7 @@ def Controls(
         solara.ToggleButtonsSingle(
             value=_(mode),
             values=[_(m) for m in EDIT_MODES],
-            on_value=lambda label: set_mode(next(m for m in EDIT_MODES if _(m) == label)),
+            on_value=lambda label: set_mode(next((m for m in EDIT_MODES if _(m) == label), mode)),
             dense=True,
             classes=["role-buttons"],
         )
@@ -493,7 +493,7 @@ def DesignPage(session: Session, form_v: solara.Reactive, run_v: solara.Reactive
             solara.ToggleButtonsSingle(
                 value=_(mode),
                 values=[_(m) for m in modes],
-                on_value=lambda label: set_mode(next(m for m in modes if _(m) == label)),
+                on_value=lambda label: set_mode(next((m for m in modes if _(m) == label), mode)),
                 classes=["mode-buttons"],
             )
             if mode == modes[0]:
