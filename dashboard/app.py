@@ -15,6 +15,13 @@ Four tabs:
   the current window's network, centralisation and density;
 * **About**: the model, the observed figures with their quotes, how to cite.
 
+The page speaks Bahasa Indonesia or English: a switch in the app bar, defaulting to the browser's
+``Accept-Language`` (:func:`ibusim.i18n.from_accept_language`) and remembered in a cookie
+(:data:`LANG_COOKIE`, read from the websocket's request on the next visit, so the choice survives a
+reload). The language is kept in ``Session.lang`` and passed to each tab as an argument, so a switch
+re-renders the tabs in it. The Programme design tab's controls come from dashboard/designer.py (one
+card per programme, the rest under "Advanced" with a search box); its layout wraps at phone width.
+
 Each browser session builds its own :class:`~ibusim.dashboard.session.Session` (model and
 form) inside the page, so two users never share a model. The Play loop steps that model
 in a background thread; a render reads it through one ``Session.snapshot()`` under the
@@ -32,24 +39,47 @@ from pathlib import Path
 import ipywidgets
 import solara
 
-from ibusim.i18n import gettext
+from ibusim.i18n import LANGUAGES, N_, NAMES, from_accept_language, gettext, normalise
 from ibusim.model.outputs import fmt
 from ibusim.model.parameters import PARAMS, ParameterError
+from ibusim.model.parameters import text as param_text
 from ibusim.model.patterns import PATTERNS
 from ibusim.model.targets import load as load_targets
+from ibusim.numbers import format_number
 
-from . import charts, classroom, decision, sweeps, views
-from .session import PRESETS, ROLES, Session, role_params
-from .widgets import LiveChart
+from . import charts, classroom, decision, designer, sweeps, views
+from .designer import ParamField  # noqa: F401  (the field component; tests and other tabs use it from here)
+from .optimiser_view import OptimiserPanel
+from .session import PRESETS, Session
+from .share_view import ShareButtons
+from .widgets import LangCookie, LiveChart
 
-# let a field's help text wrap instead of running into the next field
+# let a field's help text wrap instead of running into the next field; wrap rows, buttons and cards at
+# phone width (390 px) and let charts shrink to the width of the page instead of overflowing it
 CSS = """
 .v-text-field__details, .v-messages, .v-messages__wrapper { min-height: auto !important; height: auto !important; }
 .v-messages__message { line-height: 1.25 !important; white-space: normal !important; }
 .v-text-field { margin-bottom: 4px; margin-top: 10px; }
-.role-buttons { flex-wrap: wrap; }
+.role-buttons, .run-buttons, .seed-row, .edit-buttons, .file-row { flex-wrap: wrap; }
+.run-buttons .v-btn, .edit-buttons .v-btn { margin: 2px 0; }
+.v-btn { max-width: 100%; }
+.v-btn__content { white-space: normal; }
+.ibusim-live-chart canvas { max-width: 100% !important; height: auto !important; }
+.chart-view { max-width: 100%; }
+.v-toolbar__title { white-space: normal; font-size: 1.05rem; line-height: 1.2; }
+.lang-switch { max-width: 190px; }
+.programme-card .v-input { margin-top: 16px; }
+.target-card .v-card__text, .target-card span { line-height: 1.3; }
+.v-slide-group__wrapper { overflow-x: auto !important; }
+.design-controls, .design-run { min-width: 0; }
+@media (max-width: 600px) {
+  .v-main .container, .v-main .container--fluid { padding: 4px !important; }
+  .target-card { width: 160px !important; }
+}
 """
-TABS = ("Programme design", "Sweep vs observed", "Communication", "About")
+TABS = (N_("Programme design"), N_("Sweep vs observed"), N_("Communication"), N_("About"))
+LANG_COOKIE = "ibusim_lang"  # the language chosen on the page, remembered by the browser (a year)
+EDIT_MODES = (N_("Programmes"), N_("Advanced"))
 PLAY_WEEKS = 2  # weeks per frame while playing
 PLAY_PAUSE = 0.05  # seconds between frames
 SETTLE_POLLS = 40  # pauses (2 s) Play waits for its frame on the page before it asks again
@@ -65,7 +95,7 @@ def ChartView(chart: charts.Chart, png=None):
     stays the same between renders for charts that change every step (FileDownload
     restarts its worker whenever its data argument changes).
     """
-    with solara.Column(gap="0px", style={"min-width": "350px"}):
+    with solara.Column(gap="0px", style={"max-width": "100%"}, classes=["chart-view"]):
         spec, values = charts.vega(chart)
         LiveChart.element(spec=spec, values=values)
         solara.FileDownload(
@@ -78,74 +108,73 @@ def _fmt(x: float, unit: str) -> str:
     return "after the survey" if x != x else fmt(x, unit)
 
 
+def card_number(x: float, unit: str, lang: str) -> str:
+    """A figure on a target card as a reader of ``lang`` reads it (``15.000``, ``91,2%``); "-" when there is none."""
+    if x != x:
+        return "-"
+    kind = "share" if unit.startswith("share") else "count"
+    return format_number(x, lang, kind, decimals=1 if kind == "share" else 0)
+
+
+def month_name(iso: str, lang: str) -> str:
+    """A run's first month as a reader of ``lang`` says it ("April 2020"; "Januari 2021" in Indonesian)."""
+    from datetime import date
+
+    from babel.dates import format_date
+
+    return format_date(date.fromisoformat(iso[:10]), "MMMM y", locale="id" if lang == "id" else "en")
+
+
+# state: (background, verdict; the verdict says "(so far)" before the end where marked)
+CARD_LOOK = {
+    "inside": ("#e8f5e9", N_("inside band"), N_("inside band (so far)")),
+    "outside": ("#ffebee", N_("outside band"), N_("outside band (so far)")),
+    "not_yet": ("#f5f5f5", N_("not yet"), N_("not yet")),
+    "no_figure": ("#f5f5f5", N_("no observed figure for this community"), N_("no observed figure for this community")),
+    "closed": ("#f5f5f5", N_("empty: no paid class open"), N_("empty: no paid class open")),
+    "empty": ("#f5f5f5", N_("empty: nobody finished a paid class"), N_("empty: nobody finished a paid class")),
+}
+SO_FAR_OUTSIDE = "#fff8e1"  # amber: outside the band while the run is still going (not a verdict yet)
+
+
 @solara.component
-def TargetCard(card: dict):
-    """Simulated vs observed for one target, green when inside the band."""
-    inside = card["inside"]
-    colour = "#e8f5e9" if inside else ("#f5f5f5" if card["pending"] else "#ffebee")
-    verdict = "inside band" if inside else ("not yet measured" if card["pending"] else "outside band")
-    if not card["final"] and not card["pending"]:
-        verdict += " (so far)"
+def TargetCard(card: dict, lang: str = "en"):
+    """Simulated vs observed for one target: green inside the band, red outside it at the end of the run.
+
+    Grey "not yet" at week 0 and for a survey figure before the survey; amber while a figure is outside
+    its band before the end; no verdict for a community without observed figures (IbuSibuk), and a
+    reason for an empty figure (no paid class open).
+    """
+    _ = gettext(lang)
+    state = card.get("state") or ("inside" if card["inside"] else ("not_yet" if card["pending"] else "outside"))
+    colour, final_text, so_far_text = CARD_LOOK[state]
+    verdict = _(final_text if card["final"] else so_far_text)
+    if state == "outside" and not card["final"]:
+        colour = SO_FAR_OUTSIDE
+    label = _(card["label"])
+    if "{start}" in label:
+        label = label.format(start=month_name(card.get("start", "2020-04-01"), lang))
+    unit = card["unit"]
+    shown = _("after the survey") if (state == "not_yet" and card["simulated"] != card["simulated"]) else None
     with solara.Card(
         style={"background": colour, "width": "190px", "margin": "4px"},
-        classes=["target-card", f"target-{card['name']}"],
+        classes=["target-card", f"target-{card['name']}", f"card-{state}"],
     ):
-        solara.Text(card["label"], style={"font-size": "0.8em", "font-weight": "bold"})
+        solara.Text(label, style={"font-size": "0.8em", "font-weight": "bold"})
         solara.Text(
-            _fmt(card["simulated"], card["unit"]),
+            shown or card_number(card["simulated"], unit, lang),
             classes=["card-simulated"],
             style={"font-size": "1.5em", "display": "block"},
         )
-        solara.Text(
-            f"observed {_fmt(card['observed'], card['unit'])} "
-            f"(band {_fmt(card['low'], card['unit'])}-{_fmt(card['high'], card['unit'])})",
-            style={"font-size": "0.75em", "display": "block"},
-        )
+        if state != "no_figure":
+            observed = _("{community} observed {observed} (band {low}-{high})").format(
+                community=card.get("community") or "IPM",
+                observed=card_number(card["observed"], unit, lang),
+                low=card_number(card["low"], unit, lang),
+                high=card_number(card["high"], unit, lang),
+            )
+            solara.Text(observed, style={"font-size": "0.75em", "display": "block"})
         solara.Text(verdict, classes=["card-verdict"], style={"font-size": "0.75em"})
-
-
-@solara.component
-def ParamField(session: Session, name: str, on_change, text: str, error: str | None):
-    """One control generated from a parameter declaration.
-
-    Label with the unit, the help text and the allowed values under it, or the validation message in its place when
-    the text is not allowed.
-
-    ``text`` and ``error`` (what the field shows) are arguments so that the field re-renders when
-    they change: reacton re-renders a child only when its arguments change.
-    """
-    p = PARAMS[name]
-    label = f"{name} ({p.unit})" if p.unit else name
-    hint = f"{p.help} {p.allowed}; {p.provenance}."
-
-    def set_text(text):
-        session.set_value(name, text if text is not None else "")
-        on_change()
-
-    if p.type == "bool":
-        solara.Checkbox(
-            label=f"{label}: {p.help}",
-            value=bool(session.form[name]),
-            on_value=lambda v: (session.set_value(name, bool(v)), on_change()),
-        )
-    elif p.type == "choice":
-        solara.Select(
-            label=label,
-            values=list(p.choices),
-            value=session.form[name],
-            on_value=lambda v: (session.set_value(name, v), on_change()),
-            dense=True,
-        )
-    else:
-        solara.InputText(
-            label,
-            value=text,
-            on_value=set_text,
-            error=error or False,
-            message=error or hint,
-            dense=True,
-            classes=[f"param-{name}"],
-        )
 
 
 # ------------------------------------------------------------------ programme design
@@ -157,8 +186,9 @@ def Buttons(
     playing: solara.Reactive,
     is_playing: bool,
     shown: dict | None = None,
+    lang: str = "en",
 ):
-    """Reset / step / play / run to end (re-rendered on every step; the fields are not).
+    """Reset / step / play / run to end (re-rendered on every step; the fields are not); they wrap on a phone.
 
     The playing state is read here, at render time, not only taken from the caller: a render
     started by the play thread before a Pause can commit after the Pause's own render, and the
@@ -192,27 +222,36 @@ def Buttons(
         session.run_to_end()
         run_v.set(run_v.value + 1)
 
-    with solara.Row(gap="4px"):
-        solara.Button("Reset", on_click=reset, color="primary")
-        solara.Button("Step", on_click=step, disabled=session.finished or is_playing)
+    _ = gettext(lang)
+    with solara.Row(gap="4px", classes=["run-buttons"]):
+        solara.Button(_("Reset"), on_click=reset, color="primary", classes=["btn-reset"])
+        solara.Button(_("Step"), on_click=step, disabled=session.finished or is_playing, classes=["btn-step"])
         solara.Button(
-            "Pause" if is_playing else "Play",
+            _("Pause") if is_playing else _("Play"),
             on_click=lambda: playing.set(not playing.value),
             disabled=session.finished,
+            classes=["btn-play"],
         )
-        solara.Button("Run to end", on_click=run_to_end, disabled=session.finished)
+        solara.Button(_("Run to end"), on_click=run_to_end, disabled=session.finished, classes=["btn-run-to-end"])
 
 
 @solara.component
-def Notices(session: Session, form_v: solara.Reactive):
-    """The pending-edits notice (naming the fields) and the form-wide message."""
-    _ = form_v.value
+def Notices(session: Session, form_v: solara.Reactive, lang: str = "en"):
+    """The pending-edits notice (naming the fields by their labels) and the form-wide message."""
+    _v = form_v.value
+    _ = gettext(lang)
     if session.pending:
         names = [*session.errors, *(n for n in session.edited if n not in session.errors)]
         if session.seed != session.applied_seed and "seed" not in names:
             names.append("seed")
-        what = ", ".join(names[:6]) + ("..." if len(names) > 6 else "")
-        solara.Warning(f"Edits pending: press Reset to apply ({what})", classes=["pending-notice"], dense=True)
+        # TRANSLATORS: the seed in the list of pending edits ("press Reset to apply (seed, ...)")
+        shown = [_("seed") if n == "seed" else param_text(n, "label", lang) for n in names[:6]]
+        what = ", ".join(shown) + ("..." if len(names) > 6 else "")
+        solara.Warning(
+            _("Edits pending: press Reset to apply ({fields})").format(fields=what),
+            classes=["pending-notice"],
+            dense=True,
+        )
     if session.message:
         solara.Error(session.message, classes=["form-message"], dense=True)
 
@@ -225,11 +264,13 @@ def Controls(
     playing: solara.Reactive,
     is_playing: bool,
     shown: dict | None = None,
+    lang: str = "en",
 ):
-    """Presets, scenario files, seed, the buttons and the parameter fields of one role."""
-    role, set_role = solara.use_state("Programmes")
-    file_message, set_file_message = solara.use_state("")
-    _ = form_v.value  # re-render when the form changes
+    """Presets, scenario files, seed, the buttons, and the programme cards or the Advanced search."""
+    _ = gettext(lang)
+    mode, set_mode = solara.use_state(EDIT_MODES[0])
+    file_message, set_file_message = solara.use_state(("", False))  # (text, is an error)
+    _v = form_v.value  # re-render when the form changes
     bump = lambda: form_v.set(form_v.value + 1)  # noqa: E731
 
     def preset(label):
@@ -238,7 +279,7 @@ def Controls(
 
     def load_file(name: str, data: bytes):
         err = session.load_scenario(data, name)
-        set_file_message(err or f"loaded {name}: press Reset to apply")
+        set_file_message((err, True) if err else (_("loaded {name}: press Reset to apply").format(name=name), False))
         bump()
 
     def on_file(info):  # dropped on the zone
@@ -248,52 +289,81 @@ def Controls(
         if files:
             load_file(files[0]["name"], bytes(files[0]["content"]))
 
-    with solara.Column(gap="6px"):
+    def revert():
+        session.revert()
+        bump()
+
+    def clear():
+        session.clear_pending()
+        bump()
+
+    with solara.Column(gap="6px", classes=["design-controls"]):
         solara.Select(
-            label="Preset",
+            label=_("Preset"),
             values=list(PRESETS),
             value=next((k for k, v in PRESETS.items() if v == session.source), None),
             on_value=preset,
         )
-        solara.FileDrop(label="Drop a scenario .toml here to load it", on_file=on_file, lazy=False)
-        ipywidgets.FileUpload.element(
-            accept=".toml",
-            multiple=False,
-            description="Open scenario (.toml)",
-            on_value=on_upload,
-            layout={"width": "auto"},
-        )
-        if file_message:
-            (solara.Error if file_message.startswith("scenario file") else solara.Info)(
-                file_message, classes=["file-message"], dense=True
+        solara.FileDrop(label=_("Drop a scenario .toml here to load it"), on_file=on_file, lazy=False)
+        with solara.Row(gap="4px", classes=["file-row"]):
+            ipywidgets.FileUpload.element(
+                accept=".toml",
+                multiple=False,
+                description=_("Open scenario (.toml)"),
+                on_value=on_upload,
+                layout={"width": "auto", "max_width": "100%"},
             )
-        solara.FileDownload(
-            session.scenario_toml, filename="scenario.toml", label="Save scenario (.toml)", mime_type="application/toml"
-        )
-        with solara.Row():
-            solara.InputText(
-                "Seed",
-                value=session.text("seed"),
-                on_value=lambda t: (session.set_seed(t or ""), bump()),
-                error=session.errors.get("seed") or False,
-                message=session.errors.get("seed"),
-                dense=True,
+            solara.FileDownload(
+                session.scenario_toml,
+                filename="scenario.toml",
+                label=_("Save scenario (.toml)"),
+                mime_type="application/toml",
             )
-            solara.Button("New seed", on_click=lambda: (session.new_seed(), bump()), text=True)
-        Notices(session, form_v)
-        Buttons(session, run_v, form_v, playing, is_playing, shown)
+        if file_message[0]:
+            (solara.Error if file_message[1] else solara.Info)(file_message[0], classes=["file-message"], dense=True)
+        with solara.Row(gap="4px", classes=["seed-row"], style={"align-items": "center"}):
+            with solara.Div(style={"flex": "1 1 120px", "min-width": "120px"}):
+                solara.InputText(
+                    _("Seed"),
+                    value=session.text("seed"),
+                    on_value=lambda t: (session.set_seed(t or ""), bump()),
+                    error=session.errors.get("seed") or False,
+                    message=session.errors.get("seed"),
+                    dense=True,
+                    classes=["seed-field"],
+                )
+            solara.Button(
+                _("New seed"), on_click=lambda: (session.new_seed(), bump()), text=True, classes=["btn-new-seed"]
+            )
+        Notices(session, form_v, lang)
+        Buttons(session, run_v, form_v, playing, is_playing, shown, lang)
+        with solara.Row(gap="4px", classes=["edit-buttons"]):
+            solara.Button(_("Revert to preset"), on_click=revert, outlined=True, classes=["btn-revert"])
+            solara.Button(
+                _("Clear pending edits"),
+                on_click=clear,
+                outlined=True,
+                disabled=not session.pending,
+                classes=["btn-clear"],
+            )
         solara.ToggleButtonsSingle(
-            value=role, values=list(ROLES), on_value=set_role, dense=True, classes=["role-buttons"]
+            value=_(mode),
+            values=[_(m) for m in EDIT_MODES],
+            on_value=lambda label: set_mode(next((m for m in EDIT_MODES if _(m) == label), mode)),
+            dense=True,
+            classes=["role-buttons"],
         )
-        with solara.Column(gap="2px", style={"max-height": "480px", "overflow-y": "auto"}):
-            for name in role_params(role):
-                ParamField(session, name, bump, session.text(name), session.errors.get(name)).key(f"{role}-{name}")
+        if mode == EDIT_MODES[0]:
+            designer.ProgrammeDesigner(session, bump, lang, form_v.value)
+        else:
+            designer.AdvancedPicker(session, bump, lang, form_v.value)
 
 
 @solara.component
-def RunView(session: Session, run_v: solara.Reactive):
+def RunView(session: Session, run_v: solara.Reactive, lang: str = "en"):
     """The current run: week, CSV download, target cards and the live design charts (one snapshot)."""
-    _ = run_v.value
+    _v = run_v.value
+    _ = gettext(lang)
     snap = session.snapshot()  # one moment of the model, even while Play steps it
 
     def png_of(title):  # drawn from the model's state at the time of the click
@@ -301,28 +371,29 @@ def RunView(session: Session, run_v: solara.Reactive):
 
     pngs = solara.use_memo(lambda: {row[0]: png_of(row[0]) for row in views.DESIGN_SERIES}, [])
     with solara.Column(gap="6px"):
-        with solara.Row(style={"align-items": "center"}):
-            solara.Text(
-                f"Week {snap.week} of {snap.n_weeks} ({snap.date})" + (": finished" if snap.finished else ""),
-                classes=["run-progress"],
-            )
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            if snap.finished:
+                week = _("Week {week} of {n_weeks} ({date}): finished")
+            else:
+                week = _("Week {week} of {n_weeks} ({date})")
+            solara.Text(week.format(week=snap.week, n_weeks=snap.n_weeks, date=snap.date), classes=["run-progress"])
             solara.FileDownload(
                 session.csv,
                 filename=f"ibusim-seed{snap.applied_seed}.csv",
-                label="CSV of this run",
+                label=_("CSV of this run"),
                 mime_type="text/csv",
             )
         with solara.Row(style={"flex-wrap": "wrap"}, gap="0px"):
             for card in snap.cards:
-                TargetCard(card).key(card["name"])
+                TargetCard(card, lang).key(card["name"])
         with solara.Row(style={"flex-wrap": "wrap"}):
             for chart in views.design_charts(snap.frame):
                 ChartView(chart, pngs[chart.title]).key(chart.title)
 
 
 @solara.component
-def DesignPage(session: Session, form_v: solara.Reactive, run_v: solara.Reactive):
-    """The Programme design tab: controls on the left, the run (or Decide: A/B and forecast) on the right."""
+def DesignPage(session: Session, form_v: solara.Reactive, run_v: solara.Reactive, lang: str = "en"):
+    """The Programme design tab: controls on the left (above on a phone), the run (or Decide: A/B and forecast)."""
     playing = solara.use_memo(lambda: solara.reactive(False), [])
     shown = solara.use_memo(dict, [])  # what the buttons last showed (Buttons)
 
@@ -358,22 +429,31 @@ def DesignPage(session: Session, form_v: solara.Reactive, run_v: solara.Reactive
         show(lambda state: state == (False, session.model.week) or playing.value)
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
-    mode, set_mode = solara.use_state("Single run")
-    with solara.Columns([2, 5]):
+    _ = gettext(lang)
+    modes = (N_("Single run"), N_("Decide"))
+    mode, set_mode = solara.use_state(modes[0])
+    with solara.ColumnsResponsive(default=12, medium=[5, 7], large=[4, 8], xlarge=[3, 9]):
         # playing.value as an argument: the buttons re-render with it whichever thread renders
-        Controls(session, form_v, run_v, playing, playing.value, shown)
-        with solara.Column():
-            solara.ToggleButtonsSingle(value=mode, values=["Single run", "Decide"], on_value=set_mode)
-            if mode == "Single run":
-                RunView(session, run_v)
-            else:  # decision support: the A/B comparison and the forecast (dashboard/decision.py)
-                decision.ComparisonPanel(session, session.lang)
-                decision.ForecastPanel(session, session.lang)
+        Controls(session, form_v, run_v, playing, playing.value, shown, lang)
+        with solara.Column(classes=["design-run"]):
+            solara.ToggleButtonsSingle(
+                value=_(mode),
+                values=[_(m) for m in modes],
+                on_value=lambda label: set_mode(next((m for m in modes if _(m) == label), mode)),
+                classes=["mode-buttons"],
+            )
+            ShareButtons(session)  # the design's report, HTML and PDF (dashboard/share_view.py)
+            if mode == modes[0]:
+                RunView(session, run_v, lang)
+            else:  # decision support: A/B, forecast, optimiser (dashboard/decision.py, optimiser_view.py)
+                decision.ComparisonPanel(session, lang)
+                decision.ForecastPanel(session, lang)
+                OptimiserPanel(session)
 
 
 # ------------------------------------------------------------------ sweep vs observed
 @solara.component
-def FactorInputs(session: Session, label: str, factor: dict, set_factor, optional: bool):
+def FactorInputs(session: Session, label: str, factor: dict, set_factor, optional: bool, lang: str = "en"):
     """A parameter to sweep, with its range and levels.
 
     Choosing one proposes a range around the form's current value (see sweeps.default_range).
@@ -391,16 +471,18 @@ def FactorInputs(session: Session, label: str, factor: dict, set_factor, optiona
     with solara.Row():
         solara.Select(label=label, values=values, value=factor.get("name") or "(none)", on_value=choose)
         if factor.get("name") and PARAMS[factor["name"]].type != "bool":
-            solara.InputText("low", value=factor["low"], on_value=lambda v: set_factor({**factor, "low": v}))
-            solara.InputText("high", value=factor["high"], on_value=lambda v: set_factor({**factor, "high": v}))
+            _ = gettext(lang)
+            solara.InputText(_("low"), value=factor["low"], on_value=lambda v: set_factor({**factor, "low": v}))
+            solara.InputText(_("high"), value=factor["high"], on_value=lambda v: set_factor({**factor, "high": v}))
             solara.InputText(
-                "levels", value=str(factor["levels"]), on_value=lambda v: set_factor({**factor, "levels": v})
+                _("levels"), value=str(factor["levels"]), on_value=lambda v: set_factor({**factor, "levels": v})
             )
 
 
 @solara.component
-def SweepPage(session: Session):
+def SweepPage(session: Session, lang: str = "en"):
     """The Sweep vs observed tab: one or two parameters swept in the background against the targets."""
+    _ = gettext(lang)
 
     def initial(name):
         lo, hi = sweeps.default_range(name, session.form[name])
@@ -445,16 +527,18 @@ def SweepPage(session: Session):
     task = solara.lab.use_task(run, dependencies=None, raise_error=False)
     with solara.Column():
         solara.Markdown(
-            "Sweep one or two parameters over a grid (the other parameters as in the "
-            "Programme design form), several replications per point. Each target is "
-            "plotted against the parameter with its observed band; green shading marks "
-            "values where at least half the runs land **every** target inside its band."
+            _(
+                "Sweep one or two parameters over a grid (the other parameters as in the "
+                "Programme design form), several replications per point. Each target is "
+                "plotted against the parameter with its observed band; green shading marks "
+                "values where at least half the runs land **every** target inside its band."
+            )
         )
-        FactorInputs(session, "Parameter", f1, set_f1, optional=False)
-        FactorInputs(session, "Second parameter (optional)", f2, set_f2, optional=True)
+        FactorInputs(session, _("Parameter"), f1, set_f1, optional=False, lang=lang)
+        FactorInputs(session, _("Second parameter (optional)"), f2, set_f2, optional=True, lang=lang)
         with solara.Row():
-            solara.InputText("Replications", value=reps, on_value=set_reps)
-            solara.Button("Run sweep", on_click=task, disabled=task.pending, color="primary")
+            solara.InputText(_("Replications"), value=reps, on_value=set_reps)
+            solara.Button(_("Run sweep"), on_click=task, disabled=task.pending, color="primary")
         if error:
             solara.Error(error, classes=["sweep-error"])
         if task.error:
@@ -477,11 +561,11 @@ def SweepPage(session: Session):
                 solara.FileDownload(
                     lambda: res.to_csv(index=False).encode(),
                     filename="sweep.csv",
-                    label="Results (CSV)",
+                    label=_("Results (CSV)"),
                     mime_type="text/csv",
                 )
-                solara.FileDownload(lambda: _parquet(folder), filename="sweep.parquet", label="Results (Parquet)")
-                solara.FileDownload(result["spec"].encode(), filename="spec.toml", label="Spec (TOML)")
+                solara.FileDownload(lambda: _parquet(folder), filename="sweep.parquet", label=_("Results (Parquet)"))
+                solara.FileDownload(result["spec"].encode(), filename="spec.toml", label=_("Spec (TOML)"))
             solara.Text(
                 f"{len(res)} runs in {folder}; rerun it with: ibusim sweep {folder}/spec.toml", classes=["sweep-done"]
             )
@@ -580,14 +664,13 @@ def ComparisonView(predictions: dict, results: dict, lang: str):
 
 
 @solara.component
-def CommunicationPage(session: Session, run_v: solara.Reactive):
+def CommunicationPage(session: Session, run_v: solara.Reactive, lang: str = "en"):
     """The Communication tab in classroom mode: guidance, explanation, predict then run, compare, the worksheet.
 
     The demonstration runs both settings once the class has predicted and presses the button; the current run's
     interactivity (one chart per kind) and its network follow, or the week-0 guidance while nothing has run.
     """
     _run = run_v.value  # read, so that this re-renders when the model changes
-    lang = session.lang
     _ = gettext(lang)
     snap, set_snap = solara.use_state(None)
     shown, set_shown = solara.use_state("Admins lead")
@@ -738,30 +821,68 @@ def _version() -> str:
 
 
 @solara.component
-def AboutPage():
-    """The About tab."""
+def AboutPage(lang: str = "en"):
+    """The About tab (its text is English for now; ``lang`` re-renders it when the language changes)."""
     solara.Markdown(about_markdown())
 
 
 # ------------------------------------------------------------------ the page
+def initial_language(cookies: dict | None, headers: dict | None) -> str:
+    """The language a new page starts in: the one chosen before (the cookie), else the browser's, else English."""
+    chosen = normalise((cookies or {}).get(LANG_COOKIE))
+    if chosen in LANGUAGES:
+        return chosen
+    values = {k.lower(): v for k, v in (headers or {}).items()}.get("accept-language") or []
+    return from_accept_language(",".join(values) if isinstance(values, list) else str(values))
+
+
 @solara.component
 def Page():
-    """The whole dashboard for one browser session (its own Session, built in the page)."""
-    session = solara.use_memo(Session, [])  # one model per browser session
+    """The whole dashboard for one browser session (its own Session, built in the page), in its language."""
+    first = solara.use_memo(lambda: initial_language(solara.lab.cookies.value, solara.lab.headers.value), [])
+    session = solara.use_memo(lambda: _new_session(first), [])  # one model per browser session
+    lang, set_lang = solara.use_state(session.lang)
+    chosen, set_chosen = solara.use_state("")  # a choice made on this page, written to the cookie
     # version counters, bumped when the form / the model changes; plain reactives (not
     # use_reactive, which would re-render the whole page) so only their readers re-render
     form_v = solara.use_memo(lambda: solara.reactive(0), [])
     run_v = solara.use_memo(lambda: solara.reactive(0), [])
+    _ = gettext(lang)
+
+    def choose(name):
+        code = next(c for c in LANGUAGES if NAMES[c] == name)
+        session.lang = code
+        set_lang(code)
+        set_chosen(code)
+        form_v.set(form_v.value + 1)
+
     solara.Title("ibusim")
     solara.Style(CSS)
+    LangCookie.element(lang=chosen, name=LANG_COOKIE)
     with solara.AppBar():
-        solara.Text("ibusim: online empowerment communities for mothers")
+        solara.Text(_("ibusim: online empowerment communities for mothers"), classes=["app-title"])
+    with solara.Row(style={"justify-content": "flex-end", "flex-wrap": "wrap"}, classes=["lang-row"]):
+        solara.Select(
+            label=_("Language"),
+            values=[NAMES[c] for c in LANGUAGES],
+            value=NAMES[lang],
+            on_value=choose,
+            dense=True,
+            classes=["lang-switch"],
+        )
     with solara.lab.Tabs(lazy=True):
-        with solara.lab.Tab(TABS[0]):
-            DesignPage(session, form_v, run_v)
-        with solara.lab.Tab(TABS[1]):
-            SweepPage(session)
-        with solara.lab.Tab(TABS[2]):
-            CommunicationPage(session, run_v)
-        with solara.lab.Tab(TABS[3]):
-            AboutPage()
+        with solara.lab.Tab(_(TABS[0])):
+            DesignPage(session, form_v, run_v, lang)
+        with solara.lab.Tab(_(TABS[1])):
+            SweepPage(session, lang)
+        with solara.lab.Tab(_(TABS[2])):
+            CommunicationPage(session, run_v, lang)
+        with solara.lab.Tab(_(TABS[3])):
+            AboutPage(lang)
+
+
+def _new_session(lang: str) -> Session:
+    """The page's session, in ``lang`` (tests replace :class:`Session` with a factory taking no argument)."""
+    session = Session()
+    session.lang = lang
+    return session

@@ -1,4 +1,4 @@
-"""LiveChart: a Vega-Lite chart whose data update without re-compiling the chart.
+"""LiveChart: a Vega-Lite chart whose data update without re-compiling the chart; LangCookie: remembers the language.
 
 Solara's own ``VegaLite`` widget re-embeds the whole chart (parse, compile,
 render as SVG, after a 100 ms debounce) whenever anything changes; stepping a run
@@ -32,3 +32,33 @@ class LiveChart(v.VuetifyTemplate):
         if not solara.settings.assets.proxy:
             return solara.settings.assets.cdn
         return None
+
+
+class LangCookie(v.VuetifyTemplate):
+    """Writes the language chosen on the page to a cookie, so the next visit (or a reload) starts in it.
+
+    Invisible. ``lang`` is "" until the person chooses; then the browser stores ``name=lang`` for a
+    year (path ``/``, SameSite=Lax). The server reads it from the websocket's request
+    (``solara.lab.cookies``) when the next page starts.
+    """
+
+    template = traitlets.Unicode(
+        """
+<template><span style="display: none"></span></template>
+<script>
+module.exports = {
+    mounted() { this.save(); },
+    watch: { lang() { this.save(); } },
+    methods: {
+        save() {
+            if (this.lang && /^[a-z]{2}$/.test(this.lang) && /^[a-z_]+$/.test(this.name)) {
+                document.cookie = this.name + "=" + this.lang + "; path=/; max-age=31536000; SameSite=Lax";
+            }
+        }
+    }
+}
+</script>
+"""
+    ).tag(sync=True)
+    lang = traitlets.Unicode("").tag(sync=True)
+    name = traitlets.Unicode("ibusim_lang").tag(sync=True)

@@ -10,6 +10,9 @@ TOML::
     [params]          # only what differs from the baseline, each with a comment
     n_mothers = 120000
 
+    [run]             # optional: the seed of the run this file reproduces (the dashboard saves it)
+    seed = 7
+
 Shipped presets live in ``model/scenarios/`` (``ipm``, the default, and
 ``ibusibuk``); a path to any ``.toml`` file works as well. Loading validates
 every name and value (ParameterError naming the file and the parameter).
@@ -26,6 +29,9 @@ from .parameters import ParameterError, validate
 
 PRESET_DIR = Path(__file__).with_name("scenarios")
 DEFAULT = "ipm"
+TABLES = ("scenario", "params", "run")
+RUN_KEYS = ("seed",)
+SEED_MAX = 2**31 - 1  # the dashboard's and the command line's seeds are in [0, SEED_MAX]
 
 
 def presets() -> list[str]:
@@ -73,11 +79,12 @@ def parse(text: str | bytes, origin: str = "scenario file") -> dict[str, Any]:
     ``--scenario baseline`` for that); ``[params]`` with no lines under it is an explicit baseline.
     """
     data = read_toml(text, f"scenario file '{origin}'")
-    unknown_tables = set(data) - {"scenario", "params"}
+    unknown_tables = set(data) - set(TABLES)
     if unknown_tables:
         raise ParameterError(
-            f"scenario file '{origin}': unknown table(s) {sorted(unknown_tables)} (allowed: scenario, params)"
+            f"scenario file '{origin}': unknown table(s) {sorted(unknown_tables)} (allowed: {', '.join(TABLES)})"
         )
+    _run_table(data, origin)
     head = data.get("scenario", {})
     if not isinstance(head, dict):
         raise ParameterError(f"scenario file '{origin}': 'scenario' must be a table holding name and description")
@@ -104,6 +111,27 @@ def parse(text: str | bytes, origin: str = "scenario file") -> dict[str, Any]:
     return dict(params)
 
 
+def _run_table(data: dict[str, Any], origin: str) -> dict[str, Any]:
+    """The checked ``[run]`` table of a parsed file ({} without one)."""
+    run = data.get("run", {})
+    if not isinstance(run, dict):
+        raise ParameterError(f"scenario file '{origin}': 'run' must be a table holding seed")
+    extra = set(run) - set(RUN_KEYS)
+    if extra:
+        raise ParameterError(
+            f"scenario file '{origin}': unknown key(s) {sorted(extra)} in [run] (allowed: {', '.join(RUN_KEYS)})"
+        )
+    seed = run.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= SEED_MAX):
+        raise ParameterError(f"scenario file '{origin}': [run] seed must be an integer in [0, {SEED_MAX:,}]")
+    return dict(run)
+
+
+def read_run(text: str | bytes, origin: str = "scenario file") -> dict[str, Any]:
+    """A scenario file's optional ``[run]`` table (``{"seed": 7}``), checked; {} when the file has none."""
+    return _run_table(read_toml(text, f"scenario file '{origin}'"), origin)
+
+
 def toml_value(v: Any) -> str:
     """A parameter value (bool, number, string, or a list of them) as TOML."""
     if isinstance(v, bool):
@@ -115,10 +143,15 @@ def toml_value(v: Any) -> str:
     return repr(v)
 
 
-def to_toml(changes: dict[str, Any], name: str = "custom", description: str = "") -> str:
-    """A scenario file (the inverse of :func:`parse`) holding ``changes`` from the baseline."""
+def to_toml(changes: dict[str, Any], name: str = "custom", description: str = "", seed: int | None = None) -> str:
+    """A scenario file (the inverse of :func:`parse`) holding ``changes`` from the baseline.
+
+    With ``seed``, a ``[run]`` table records it (:func:`read_run` reads it back).
+    """
     lines = ["[scenario]", f"name = {toml_value(name)}", f"description = {toml_value(description)}", "", "[params]"]
     lines += [f"{k} = {toml_value(v)}" for k, v in changes.items()]
+    if seed is not None:
+        lines += ["", "[run]", f"seed = {int(seed)}"]
     return "\n".join(lines) + "\n"
 
 

@@ -18,11 +18,14 @@ import ipyvuetify as v
 import pytest
 import solara
 
-from ibusim.dashboard import app, sweeps, views
-from ibusim.dashboard.session import Session
-from ibusim.dashboard.widgets import LiveChart
+from ibusim.dashboard import app, designer, sweeps, views
+from ibusim.dashboard.session import ROLES, Session
+from ibusim.dashboard.widgets import LangCookie, LiveChart
 from ibusim.experiments.sweep import load_results
+from ibusim.i18n import gettext
 from ibusim.model.outputs import fmt
+from ibusim.model.parameters import PARAMS
+from ibusim.model.scenarios import load
 from ibusim.model.targets import load as load_targets
 
 SMALL = "20000"  # mothers: a full run in about half a second
@@ -44,7 +47,14 @@ def alerts(rc, cls: str) -> list[str]:
 
 
 def field(rc, name: str) -> v.TextField:
+    """The text field of parameter ``name``: on a programme card, or found with the Advanced search."""
     found = [w for w in rc.find(v.TextField).widgets if f"param-{name}" in classes(w)]
+    if not found:
+        (modes,) = [w for w in rc.find(v.BtnToggle).widgets if "role-buttons" in classes(w)]
+        modes.v_model = 1  # Advanced
+        (search,) = [w for w in rc.find(v.TextField).widgets if "advanced-search" in classes(w)]
+        search.v_model = name
+        found = [w for w in rc.find(v.TextField).widgets if f"param-{name}" in classes(w)]
     assert len(found) == 1, name
     return found[0]
 
@@ -247,7 +257,7 @@ def test_an_edited_field_shows_the_pending_notice_until_reset(render):
     enter(field(rc, "enrol_rate"), "0.1")
     assert s.form["enrol_rate"] == 0.1
     (notice,) = alerts(rc, "pending-notice")
-    assert "enrol_rate" in notice and "Reset" in notice
+    assert "Weekly chance a member applies to a paid class" in notice and "Reset" in notice  # its plain label
     assert s.model.p["enrol_rate"] != 0.1
     click(rc, "Reset")
     assert alerts(rc, "pending-notice") == []
@@ -260,7 +270,7 @@ def test_a_new_seed_is_pending(render):
     enter(labelled(rc, "Seed"), "42")
     assert s.seed == 42
     (notice,) = alerts(rc, "pending-notice")
-    assert "seed" in notice
+    assert notice == "Edits pending: press Reset to apply (seed)"
     click(rc, "Reset")
     assert alerts(rc, "pending-notice") == [] and s.applied_seed == 42
 
@@ -274,7 +284,7 @@ def test_a_bad_value_is_refused_and_the_page_still_works(render):
     click(rc, "Reset")
     (msg,) = alerts(rc, "form-message")
     assert msg == f"fix 1 field(s) first: {s.errors['enrol_rate']}"
-    assert s.errors["enrol_rate"].startswith("parameter 'enrol_rate' = 'abc'")
+    assert s.errors["enrol_rate"].startswith("enrol_rate: abc is not read")
     assert s.model is model
     click(rc, "Step")  # the page still renders and steps the old model
     assert week_text(rc).startswith("Week 1 of")
@@ -291,7 +301,7 @@ def test_a_bad_value_shows_its_message_on_the_field(render):
     f = field(rc, "enrol_rate")
     assert f.error is True
     assert f.messages == [s.errors["enrol_rate"]]
-    assert f.messages[0].startswith("parameter 'enrol_rate' = 'abc'")
+    assert f.messages[0].startswith("enrol_rate: abc is not read")
 
 
 def test_choosing_a_preset_shows_its_values_in_the_fields(render):
@@ -329,7 +339,7 @@ CARD = {
     [
         (15000.0, True, False, "#e8f5e9", "15,000", "inside band"),
         (9000.0, False, False, "#ffebee", "9,000", "outside band"),
-        (float("nan"), False, True, "#f5f5f5", "after the survey", "not yet measured"),
+        (float("nan"), False, True, "#f5f5f5", "after the survey", "not yet"),
     ],
 )
 def test_target_card_colour_and_text(simulated, inside, pending, colour, number, verdict):
@@ -617,3 +627,171 @@ def test_sweep_parameter_choice_proposes_a_range_around_the_current_form(render)
         lambda: len([w for w in rc.find(v.TextField).widgets if w.label == "low"]) == 1,
         what="the second parameter gone",
     )
+
+
+# ---------------------------------------------------------------- language, numbers, designer (issue 12)
+ID = gettext("id")
+
+
+def switch_language(rc, name: str) -> None:
+    (select,) = [w for w in rc.find(v.Select).widgets if "lang-switch" in classes(w)]
+    select.v_model = name
+
+
+@pytest.mark.parametrize(
+    "cookies,headers,lang",
+    [
+        ({"ibusim_lang": "id"}, {"accept-language": ["en-US,en;q=0.9"]}, "id"),  # the choice made before wins
+        (None, {"accept-language": ["id-ID,id;q=0.9,en;q=0.8"]}, "id"),  # else the browser's language
+        ({"ibusim_lang": "fr"}, {"Accept-Language": ["en-GB"]}, "en"),  # a bad cookie is ignored
+        (None, None, "en"),
+        ({}, {"accept-language": ["fr-FR"]}, "en"),
+    ],
+)
+def test_the_first_language_is_the_remembered_choice_else_the_browsers(cookies, headers, lang):
+    assert app.initial_language(cookies, headers) == lang
+
+
+def test_the_language_switch_translates_the_design_tab_and_is_remembered(render):
+    rc, s = render()
+    (cookie,) = rc.find(LangCookie).widgets
+    assert cookie.lang == "" and cookie.name == app.LANG_COOKIE  # nothing chosen yet: nothing written
+    assert "Run to end" in [w.children[0] for w in rc.find(v.Btn).widgets if w.children]
+    switch_language(rc, "Bahasa Indonesia")
+    assert s.lang == "id" and cookie.lang == "id"
+    assert [w.children[0] for w in rc.find(v.Tab).widgets] == [ID(t) for t in app.TABS]
+    buttons = [w.children[0] for w in rc.find(v.Btn).widgets if w.children and isinstance(w.children[0], str)]
+    for english in ("Reset", "Step", "Play", "Run to end", "Revert to preset", "Clear pending edits", "Advanced"):
+        assert ID(english) != english and ID(english) in buttons, english
+    assert "Run to end" not in buttons
+    assert texts(rc, "run-progress")[0].startswith("Minggu ke-0")
+    assert set(texts(rc, "card-verdict")) == {ID("not yet")}
+    switch_language(rc, "English")
+    assert s.lang == "en" and cookie.lang == "en" and texts(rc, "run-progress")[0].startswith("Week 0")
+
+
+def test_a_price_typed_the_indonesian_way_is_read_as_written(render):
+    rc, s = render()
+    switch_language(rc, "Bahasa Indonesia")
+    enter(field(rc, "kembali_diri_price"), "500.000")
+    assert s.form["kembali_diri_price"] == 500000.0 and s.errors == {}
+    assert field(rc, "kembali_diri_price").v_model == "Rp 500.000"  # shown back as typed, reads back the same
+    switch_language(rc, "English")
+    assert field(rc, "kembali_diri_price").v_model == "Rp 500,000"
+    enter(field(rc, "kembali_diri_price"), "500.000")  # ambiguous for an English reader: refused, not misread
+    assert s.form["kembali_diri_price"] == 500000.0 and "kembali_diri_price" in s.errors
+    assert field(rc, "kembali_diri_price").error is True
+    switch_language(rc, "Bahasa Indonesia")
+    enter(field(rc, "ibu_pebisnis_financial_effect"), "45%")  # under Advanced; a share typed as a percentage
+    assert s.form["ibu_pebisnis_financial_effect"] == 0.45
+    assert field(rc, "ibu_pebisnis_financial_effect").v_model == "45%"
+
+
+def test_revert_to_preset_and_clear_pending_edits(render):
+    rc, s = render()
+    applied = dict(s.applied)
+    enter(field(rc, "ibu_pebisnis_places"), "40")
+    enter(field(rc, "kembali_diri_price"), "abc")
+    assert alerts(rc, "pending-notice")
+    click(rc, "Clear pending edits")
+    assert s.form == applied and s.errors == {} and alerts(rc, "pending-notice") == []
+    assert field(rc, "ibu_pebisnis_places").v_model == s.text("ibu_pebisnis_places")
+    labelled(rc, "Preset", v.Select).v_model = "IbuSibuk"
+    enter(field(rc, "jika_ibu_menjadi_places"), "10")
+    click(rc, "Revert to preset")
+    assert s.form == load("ibusibuk") and s.pending  # the preset chosen, pending until Reset
+    click(rc, "Reset")
+    assert s.applied == load("ibusibuk") | {"n_mothers": s.form["n_mothers"]} or s.applied == s.form
+
+
+def test_a_programme_card_opens_and_closes_its_programme(render):
+    rc, s = render()
+    places = s.form["ibu_pebisnis_places"]
+    assert places > 0
+
+    def switch():
+        (w,) = [w for w in rc.find(v.Switch).widgets if "switch-ibu_pebisnis" in classes(w)]
+        return w
+
+    switch().v_model = False
+    assert s.form["ibu_pebisnis_places"] == 0
+    assert not [w for w in rc.find(v.TextField).widgets if "param-ibu_pebisnis_price" in classes(w)]
+    switch().v_model = True
+    assert s.form["ibu_pebisnis_places"] == places  # back to the preset's places
+    (free,) = [w for w in rc.find(v.Switch).widgets if "switch-free_class" in classes(w)]
+    free.v_model = False
+    assert s.form["free_class"] is False
+
+
+def test_the_free_class_and_the_scholarship_are_programme_cards_not_advanced():
+    assert {"free_class", "scholarship_batches", "ibu_pebisnis_price"} <= designer.DESIGNER_PARAMS
+    assert not {"free_class", "scholarship_batches"} & set(designer.advanced_params())
+    assert sorted(designer.DESIGNER_PARAMS | set(designer.advanced_params())) == sorted(PARAMS)
+
+
+def test_the_advanced_search_shows_only_the_matching_fields(render):
+    rc, s = render()
+    (modes,) = [w for w in rc.find(v.BtnToggle).widgets if "role-buttons" in classes(w)]
+    modes.v_model = 1
+    assert not [w for w in rc.find(v.TextField).widgets if any(c.startswith("param-") for c in classes(w))]
+    (search,) = [w for w in rc.find(v.TextField).widgets if "advanced-search" in classes(w)]
+    search.v_model = "price sens"
+    shown = [c for w in rc.find(v.TextField).widgets for c in classes(w) if c.startswith("param-")]
+    assert shown == ["param-price_sensitivity"]
+    assert designer.search("PRICE_sensitivity", "id") == ["price_sensitivity"]
+    assert designer.search("zzz", "en") == []
+
+
+@pytest.mark.parametrize(
+    "state,final,colour,verdict,observed_line",
+    [
+        ("not_yet", False, "#f5f5f5", "not yet", True),
+        ("outside", False, app.SO_FAR_OUTSIDE, "outside band (so far)", True),
+        ("outside", True, "#ffebee", "outside band", True),
+        ("no_figure", True, "#f5f5f5", "no observed figure for this community", False),
+        ("closed", True, "#f5f5f5", "empty: no paid class open", True),
+    ],
+)
+def test_target_card_states(state, final, colour, verdict, observed_line):
+    card = {**CARD, "simulated": 9000.0, "inside": False, "pending": state == "not_yet"}
+    card |= {"state": state, "final": final, "start": "2021-01-01", "label": "Mothers registered since {start}"}
+    _, rc = solara.render(app.TargetCard(card, "en"), handle_error=False)
+    try:
+        w = rc.find(v.Card).widget
+        assert f"background:{colour}" in w.style_.replace(" ", "")
+        assert texts(rc, "card-verdict") == [verdict]
+        all_text = " ".join("".join(map(str, t.children)) for t in rc.find(v.Html).widgets)
+        assert "Mothers registered since January 2021" in all_text and "2020" not in all_text
+        assert ("IPM observed" in all_text) == observed_line
+    finally:
+        rc.close()
+
+
+def test_an_ibusibuk_run_never_shows_ipm_figures_as_failures(render):
+    rc, s = render()
+    labelled(rc, "Preset", v.Select).v_model = "IbuSibuk"
+    s.form["n_mothers"] = int(SMALL)
+    click(rc, "Reset")
+    click(rc, "Run to end")
+    verdicts = texts(rc, "card-verdict")
+    assert verdicts and set(verdicts) == {"no observed figure for this community"}
+    assert not [w for w in rc.find(v.Card).widgets if "#ffebee" in (w.style_ or "")]
+
+
+def test_the_advanced_groups_are_the_planners_roles():
+    mothers = designer.search("", "en", "Mothers")
+    assert mothers and all(PARAMS[n].group in ROLES["Mothers"] for n in mothers)
+    assert "free_class" not in mothers  # on the programme cards now
+    assert set(designer.search("rate", "en", "Admins")) <= set(designer.search("rate", "en"))
+
+
+def test_field_hints_write_the_allowed_range_as_the_reader_does():
+    assert "Rp 0" in designer.field_hint("kembali_diri_price", "id") and "Rp 100.000.000" in designer.field_hint(
+        "kembali_diri_price", "id"
+    )
+    assert "Rp 100,000,000" in designer.field_hint("kembali_diri_price", "en")
+    assert "100%" in designer.field_hint("kembali_diri_financial_effect", "id")
+    on_card = designer.field_hint("kembali_diri_places", "en", on_card=True)
+    assert not on_card.startswith("Kembali Diri:")  # the card already names the programme
+    for name in PARAMS:  # every parameter has a hint in both languages
+        assert designer.field_hint(name, "id") and designer.field_hint(name, "en")

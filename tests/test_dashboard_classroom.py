@@ -189,7 +189,7 @@ def _has_class(w, cls: str) -> bool:
 
 def test_the_page_guides_at_week_0_then_predicts_runs_and_compares_in_indonesian():
     session = Session(changes={"n_mothers": 20000}, lang="id")
-    _, rc = solara.render(app.CommunicationPage(session, solara.reactive(0)), handle_error=False)
+    _, rc = solara.render(app.CommunicationPage(session, solara.reactive(0), session.lang), handle_error=False)
     try:
         assert not any(type(w).__name__ == "LiveChart" for w in rc.find(v.VuetifyTemplate).widgets)  # no empty charts
         assert _texts(rc, "comm-empty") == [
@@ -241,7 +241,7 @@ def _markdown(rc) -> str:
 def test_after_a_step_the_page_shows_the_runs_charts_one_per_kind():
     session = Session(changes={"n_mothers": 20000}, lang="en")
     session.step(30)
-    _, rc = solara.render(app.CommunicationPage(session, solara.reactive(0)), handle_error=False)
+    _, rc = solara.render(app.CommunicationPage(session, solara.reactive(0), session.lang), handle_error=False)
     try:
         assert not _texts(rc, "comm-empty")
         assert "Nothing has run yet" not in _markdown(rc)

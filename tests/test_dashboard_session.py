@@ -16,10 +16,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from ibusim.dashboard.session import PRESETS, ROLES, SEED_MAX, Session, parse_seed, role_params, to_text
+from ibusim.dashboard.session import (
+    DATED_LABELS,
+    PRESETS,
+    ROLES,
+    SEED_MAX,
+    Session,
+    community_of,
+    field_text,
+    parse_seed,
+    role_params,
+    to_text,
+)
 from ibusim.experiments.run import run_scenario
-from ibusim.model.parameters import DEFAULTS, GROUPS, PARAMS, ParameterError, validate
-from ibusim.model.scenarios import load, presets
+from ibusim.model.parameters import DEFAULTS, GROUPS, PARAMS, PROGRAMMES, ParameterError, validate
+from ibusim.model.scenarios import load, presets, to_toml
 from ibusim.model.targets import load as load_targets
 
 SMALL = "20000"  # mothers: a full run in about half a second
@@ -113,7 +124,7 @@ def test_bad_text_is_refused_with_one_line_naming_the_parameter(s, name, text):
     old = s.form[name]
     msg = s.set_value(name, text)
     assert msg is not None and "\n" not in msg
-    assert msg.startswith(f"parameter '{name}' = ")  # the declarations' message (model/parameters.py)
+    assert name in msg  # names the parameter (model/parameters.py's parse_value, in the page's language)
     assert s.form[name] == old  # the old value stays
     assert s.errors == {name: msg}
     assert s.text(name) == text  # the bad text is shown back in its field
@@ -292,15 +303,11 @@ def test_cards_compare_the_run_with_the_targets(finished):
     for c in cards:
         t = targets[c["name"]]
         assert c["simulated"] == float(summary[t.summary])
-        assert (c["observed"], c["low"], c["high"], c["quote"], c["label"]) == (
-            t.value,
-            t.low,
-            t.high,
-            t.quote,
-            t.label,
-        )
+        assert (c["observed"], c["low"], c["high"], c["quote"]) == (t.value, t.low, t.high, t.quote)
+        assert c["label"] == DATED_LABELS.get(t.name, t.label)  # the run's start replaces "since 2020"
         assert c["inside"] == (t.low <= c["simulated"] <= t.high)
-        assert c["final"] and not c["pending"]
+        assert c["final"] and not c["pending"] and c["community"] == "IPM"
+        assert c["state"] == ("inside" if c["inside"] else "outside")
 
 
 def test_survey_cards_are_pending_before_the_end():
@@ -360,11 +367,138 @@ def test_to_text():
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.sampled_from(sorted(PARAMS)))
-def test_a_default_shown_in_its_field_parses_back_to_itself(name):
+@given(st.sampled_from(sorted(PARAMS)), st.sampled_from(["id", "en"]))
+def test_a_default_shown_in_its_field_parses_back_to_itself(name, lang):
     s = Session.__new__(Session)  # the form only: no model needed
-    s.form, s.errors, s.texts = dict(DEFAULTS), {}, {}
+    s.form, s.errors, s.texts, s.lang = dict(DEFAULTS), {}, {}, lang
+    shown = field_text(name, PARAMS[name].default, lang)
     s.form[name] = None
-    assert s.set_value(name, to_text(PARAMS[name].default)) is None
+    assert s.set_value(name, shown) is None, shown
     assert s.form[name] == PARAMS[name].default
     assert type(s.form[name]) is type(PARAMS[name].default)
+
+
+# ---------------------------------------------------------------- the page's language and numbers
+@pytest.mark.parametrize(
+    "lang,typed,value",
+    [
+        ("id", "500.000", 500000.0),
+        ("id", "Rp 1.500.000", 1500000.0),
+        ("id", "1,5 juta", 1500000.0),
+        ("en", "500,000", 500000.0),
+        ("en", "Rp 1,500,000", 1500000.0),
+    ],
+)
+def test_a_price_is_read_as_the_pages_reader_writes_it(s, lang, typed, value):
+    s.lang = lang
+    assert s.set_value("ibu_pebisnis_price", typed) is None
+    assert s.form["ibu_pebisnis_price"] == value
+
+
+def test_an_ambiguous_price_is_refused_never_misread(s):
+    s.lang = "en"
+    before = s.form["ibu_pebisnis_price"]
+    msg = s.set_value("ibu_pebisnis_price", "500.000")  # 500 to an English reader, 500,000 to an Indonesian
+    assert msg is not None and "\n" not in msg and "ibu_pebisnis_price" in msg and "500" in msg
+    assert s.form["ibu_pebisnis_price"] == before and s.text("ibu_pebisnis_price") == "500.000"
+
+
+def test_fields_show_numbers_as_the_reader_of_the_language_writes_them(s):
+    s.set_value("ibu_pebisnis_price", 1500000.0)
+    s.set_value("ibu_pebisnis_financial_effect", 0.5)
+    s.lang = "id"
+    assert s.text("ibu_pebisnis_price") == "Rp 1.500.000"
+    assert s.text("ibu_pebisnis_financial_effect") == "50%"  # a probability as a percentage
+    assert s.text("follow_rate") == field_text("follow_rate", s.form["follow_rate"], "id")
+    assert "," in s.text("follow_rate") or "." not in s.text("follow_rate")  # a decimal comma
+    s.lang = "en"
+    assert s.text("ibu_pebisnis_price") == "Rp 1,500,000"
+    # typing back what is shown changes nothing
+    for lang in ("id", "en"):
+        s.lang = lang
+        for name in ("ibu_pebisnis_price", "ibu_pebisnis_financial_effect", "n_mothers", "follow_rate"):
+            before = s.form[name]
+            assert s.set_value(name, s.text(name)) is None and s.form[name] == before
+
+
+# ---------------------------------------------------------------- revert and clear
+def test_revert_goes_back_to_the_preset_and_stays_pending_until_reset(s):
+    s.set_value("ibu_pebisnis_places", 40)
+    s.set_value("follow_rate", "abc")
+    s.reset()  # refused: a field holds bad text
+    s.revert()
+    assert s.form == load("ipm") and s.errors == {} and s.texts == {} and s.message == ""
+    s.choose_preset("ibusibuk")
+    s.set_value("jika_ibu_menjadi_places", 10)
+    s.revert()
+    assert s.form == load("ibusibuk") and s.pending  # the preset chosen, not yet applied
+
+
+def test_clear_pending_edits_goes_back_to_the_current_run(s):
+    applied, seed = dict(s.applied), s.applied_seed
+    s.choose_preset("baseline")
+    s.set_value("follow_rate", "abc")
+    s.set_seed("99")
+    assert s.pending
+    s.clear_pending()
+    assert not s.pending and s.form == applied and s.seed == seed and s.errors == {} and s.source == "ipm"
+
+
+# ---------------------------------------------------------------- the seed in scenario files
+def test_a_saved_scenario_holds_the_seed_and_loading_it_restores_it(s):
+    s.set_seed(4242)
+    s.set_value("ibu_pebisnis_places", 30)
+    saved = s.scenario_toml()
+    assert "[run]" in saved and "seed = 4242" in saved
+    other = Session()
+    assert other.load_scenario(saved, "mine.toml") is None
+    assert other.seed == 4242 and other.form == s.form and other.pending
+    other.set_seed(5)
+    other.revert()  # back to the file, its seed included
+    assert other.seed == 4242
+    other.reset()
+    assert other.applied_seed == 4242
+
+
+def test_a_scenario_file_without_a_seed_keeps_the_current_seed(s):
+    s.set_seed(77)
+    assert s.load_scenario(to_toml({"n_mothers": 3000}, "x"), "x.toml") is None
+    assert s.seed == 77
+
+
+# ---------------------------------------------------------------- honest cards
+def _states(s):
+    return {c["name"]: c["state"] for c in s.cards()}
+
+
+def test_week_0_cards_say_not_yet_never_outside():
+    s = Session(changes={"n_mothers": 3000})
+    cards = s.cards()
+    assert {c["state"] for c in cards} == {"not_yet"}
+    assert not any(c["inside"] for c in cards) and all(c["pending"] for c in cards)
+
+
+def test_ibusibuk_cards_show_no_ipm_figure_as_a_failure():
+    s = Session(preset="ibusibuk", changes={"n_mothers": 3000})
+    s.run_to_end()
+    cards = s.cards()
+    assert {c["state"] for c in cards} == {"no_figure"} and not any(c["inside"] for c in cards)
+    assert all(c["community"] is None for c in cards)
+    # a file saved from it is still IbuSibuk
+    assert community_of("ibusibuk-edited.toml") is None and community_of("ipm") == "IPM"
+
+
+def test_labels_follow_the_runs_start():
+    s = Session(preset="ibusibuk", changes={"n_mothers": 3000})
+    (registered,) = [c for c in s.cards() if c["name"] == "registered"]
+    assert registered["start"] == "2021-01-01" and "{start}" in registered["label"]
+    assert "2020" not in registered["label"]
+
+
+def test_completion_with_every_paid_class_closed_says_why_it_is_empty():
+    closed = {f"{p}_places": 0 for p in PROGRAMMES}
+    s = Session(changes={"n_mothers": 3000, **closed})
+    s.run_to_end()
+    (completion,) = [c for c in s.cards() if c["name"] == "completion"]
+    assert completion["state"] == "closed" and not completion["inside"]
+    assert math.isnan(completion["simulated"])

@@ -11,6 +11,7 @@ from pandas.testing import assert_frame_equal
 
 from ibusim.model import CommunityModel, ParameterError, scenarios
 from ibusim.model.parameters import DEFAULTS, PARAMS
+from ibusim.model.scenarios import PRESET_DIR, parse, read_run, to_toml
 
 SHIPPED = ("ipm", "ibusibuk")
 
@@ -304,3 +305,34 @@ def test_parse_errors_name_the_origin(text, words):
 def test_parse_default_origin_is_named():
     with pytest.raises(ParameterError, match="scenario file"):
         scenarios.parse("[params]\nn_mothers = = 3\n")
+
+
+# ---------------------------------------------------------------- the seed ([run])
+def test_to_toml_with_a_seed_reads_back_the_seed_and_the_same_changes():
+    text = to_toml({"n_mothers": 3000}, "mine", "x", seed=123)
+    assert parse(text) == {"n_mothers": 3000}
+    assert read_run(text) == {"seed": 123}
+
+
+def test_a_file_without_run_has_no_seed_and_presets_still_load():
+    assert read_run(to_toml({"n_mothers": 3000})) == {}
+    for name in ("ipm", "ibusibuk"):
+        assert read_run((PRESET_DIR / f"{name}.toml").read_bytes()) == {}
+
+
+@pytest.mark.parametrize(
+    "run,fragment",
+    [
+        ('seed = "7"', "seed must be an integer"),
+        ("seed = -1", "seed must be an integer"),
+        ("seed = 2147483648", "seed must be an integer"),
+        ("seed = true", "seed must be an integer"),
+        ("steps = 3", "unknown key(s) ['steps'] in [run]"),
+    ],
+)
+def test_a_bad_run_table_names_the_file_and_the_problem(run, fragment):
+    text = f"[params]\nn_mothers = 3000\n\n[run]\n{run}\n"
+    for read in (parse, read_run):
+        with pytest.raises(ParameterError) as e:
+            read(text, "mine.toml")
+        assert "'mine.toml'" in str(e.value) and fragment in str(e.value) and "\n" not in str(e.value)

@@ -56,6 +56,15 @@ ENTER_CHECK_MS = 20_000  # per attempt of enter()
 
 
 # ------------------------------------------------------------------ helpers
+
+
+def label(name: str) -> str:
+    """A parameter's plain English label: what the pending-edits notice names."""
+    from ibusim.model.parameters import text
+
+    return text(name, "label", "en")
+
+
 def fmt(x: float, unit: str) -> str:
     """A figure as a target card shows it: the output catalogue's format ("after the survey" before it)."""
     return "after the survey" if x != x else catalogue_fmt(x, unit)
@@ -105,17 +114,20 @@ def enter(locator, text: str, then=None) -> None:
 
 
 def param_input(page, role: str, name: str):
-    """The text input of parameter ``name``, after choosing the role that shows it."""
+    """The text input of parameter ``name``: on a programme card, else found with the Advanced search."""
     field = page.locator(f".param-{name}")
     if not field.is_visible():
-        button(page, role).click()
+        button(page, "Advanced").click()
+        search = page.locator(".advanced-search input")
+        expect(search).to_be_visible()
+        search.fill(name)
     expect(field).to_be_visible()
     return field.locator("input")
 
 
 def refused(name: str) -> str:
     """The start of the message a field shows for bad text (model/parameters.py words the rest)."""
-    return f"parameter '{name}' = "
+    return f"{name}: "
 
 
 def cross_rule_message(**changes) -> str:
@@ -368,9 +380,9 @@ def check_run_to_end_matches_the_cli(page, dashboard_server, page_errors, screen
     enter(
         param_input(page, "Mothers", name),
         value,
-        then=lambda: expect(notice).to_contain_text(name, timeout=ENTER_CHECK_MS),
+        then=lambda: expect(notice).to_contain_text(label(name), timeout=ENTER_CHECK_MS),
     )
-    expect(notice).to_contain_text(name)  # the notice names every pending edit
+    expect(notice).to_contain_text(label(name))  # the notice names every pending edit, by its plain label
     expect(notice).to_contain_text("seed")
     expect(page.locator(".run-progress")).to_have_text(f"Week 0 of {N_WEEKS} (2020-04-01)")  # nothing applied yet
 
@@ -484,9 +496,8 @@ def test_two_sessions_do_not_share_a_model(page, browser, dashboard_server):
         expect(b.locator(".run-progress")).to_have_text(f"Week 0 of {N_WEEKS} (2020-04-01)")
         expect(b.get_by_label("Seed", exact=True)).to_have_value("1")
         expect(b.locator(".pending-notice")).to_have_count(0)
-        button(b, "Mothers").click()
         ipm_value = to_text(load_scenario("ipm")["follow_rate"])
-        expect(b.locator(".param-follow_rate input")).to_have_value(ipm_value)  # the ipm preset's value
+        expect(param_input(b, "Mothers", "follow_rate")).to_have_value(ipm_value)  # the ipm preset's value
         button(b, "Step").click()
         expect(b.locator(".run-progress")).to_contain_text(f"Week 1 of {N_WEEKS}")
         expect(page.locator(".run-progress")).to_contain_text(f"Week 3 of {N_WEEKS}")
@@ -577,21 +588,22 @@ def test_bad_values_show_a_message_and_keep_the_page_working(page, dashboard_ser
             then=lambda: expect(field.locator(".v-messages")).to_contain_text(refused(name), timeout=ENTER_CHECK_MS),
         )
         expect(field).to_have_class(red)
-        expect(page.locator(".pending-notice")).to_contain_text(name)
+        expect(page.locator(".pending-notice")).to_contain_text(label(name))
     button(page, "Reset").click()
-    expect(message).to_contain_text(f"fix 2 field(s) first: {refused('follow_rate')}'abc'")
+    expect(message).to_contain_text(f"fix 2 field(s) first: {refused('follow_rate')}abc is not read")
     button(page, "Step").click()  # the old model still runs
     expect(week).to_contain_text(f"Week 1 of {N_WEEKS}")
 
     help_text = "Weekly chance an aware mother follows"
     enter(
-        page.locator(".param-follow_rate input"),
+        param_input(page, "Mothers", "follow_rate"),
         "0.03",
         then=lambda: expect(page.locator(".param-follow_rate .v-messages")).to_contain_text(
             help_text, timeout=ENTER_CHECK_MS
         ),
     )
     expect(page.locator(".param-follow_rate")).not_to_have_class(red)
+    param_input(page, "Mothers", "share_long_distance")
     expect(page.locator(".param-share_long_distance .v-messages")).to_contain_text(refused("share_long_distance"))
     button(page, "Reset").click()
     expect(message).to_contain_text(f"fix 1 field(s) first: {refused('share_long_distance')}")
@@ -610,7 +622,7 @@ def test_bad_values_show_a_message_and_keep_the_page_working(page, dashboard_ser
         share.locator("input"),
         "0.3",
         then=lambda: expect(page.locator(".pending-notice")).to_contain_text(
-            "share_long_distance", timeout=ENTER_CHECK_MS
+            label("share_long_distance"), timeout=ENTER_CHECK_MS
         ),
     )
     button(page, "Reset").click()
@@ -666,7 +678,7 @@ def test_opening_scenario_files(page, dashboard_server, page_errors, tmp_path):
         page, tmp_path, "mine.toml", '[scenario]\nname = "mine"\n\n[params]\nfollow_rate = 0.041\nfree_class = false\n'
     )
     expect(message).to_contain_text("loaded mine.toml: press Reset to apply")
-    expect(page.locator(".pending-notice")).to_contain_text("follow_rate")
+    expect(page.locator(".pending-notice")).to_contain_text(label("follow_rate"))
     expect(param_input(page, "Mothers", "follow_rate")).to_have_value("0.041")
     button(page, "Reset").click()
     expect(page.locator(".pending-notice")).to_have_count(0)
