@@ -103,11 +103,6 @@ def ChartView(chart: charts.Chart, png=None):
         )
 
 
-def _fmt(x: float, unit: str) -> str:
-    """A figure on a target card: the catalogue's format (model/outputs.py); a survey figure before the survey."""
-    return "after the survey" if x != x else fmt(x, unit)
-
-
 def card_number(x: float, unit: str, lang: str) -> str:
     """A figure on a target card as a reader of ``lang`` reads it (``15.000``, ``91,2%``); "-" when there is none."""
     if x != x:
@@ -155,7 +150,10 @@ def TargetCard(card: dict, lang: str = "en"):
     if "{start}" in label:
         label = label.format(start=month_name(card.get("start", "2020-04-01"), lang))
     unit = card["unit"]
-    shown = _("after the survey") if (state == "not_yet" and card["simulated"] != card["simulated"]) else None
+    survey = unit == "share of respondents"  # the impact survey's figures (model/outputs.py), known after it
+    shown = (
+        _("after the survey") if (survey and state == "not_yet" and card["simulated"] != card["simulated"]) else None
+    )
     with solara.Card(
         style={"background": colour, "width": "190px", "margin": "4px"},
         classes=["target-card", f"target-{card['name']}", f"card-{state}"],

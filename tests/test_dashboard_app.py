@@ -245,10 +245,13 @@ def _descendants(widget) -> list:
     return out
 
 
-def test_numbers_on_the_cards_are_formatted_by_the_catalogue():
-    assert app._fmt(15123.4, "mothers") == "15,123" == fmt(15123.4, "mothers")
-    assert app._fmt(0.912, "share of paying enrollees") == "91.2%" == fmt(0.912, "share of paying enrollees")
-    assert app._fmt(float("nan"), "share") == "after the survey"  # a survey figure before the survey
+def test_numbers_on_the_cards_are_formatted_for_the_reader():
+    assert app.card_number(15123.4, "mothers", "en") == "15,123"
+    assert app.card_number(15123.4, "mothers", "id") == "15.123"
+        app.card_number(15123.4, "mothers", "en") == "15,123" and app.card_number(15123.4, "mothers", "id") == "15.123"
+    )
+    assert app.card_number(0.912, "share of paying enrollees", "id") == "91,2%"
+    assert app.card_number(float("nan"), "share", "en") == "-"
 
 
 def test_an_edited_field_shows_the_pending_notice_until_reset(render):
@@ -339,11 +342,14 @@ CARD = {
     [
         (15000.0, True, False, "#e8f5e9", "15,000", "inside band"),
         (9000.0, False, False, "#ffebee", "9,000", "outside band"),
-        (float("nan"), False, True, "#f5f5f5", "after the survey", "not yet"),
+        (float("nan"), False, True, "#f5f5f5", "-", "not yet"),  # e.g. completion at week 0: no figure yet
+        (float("nan"), False, True, "#f5f5f5", "after the survey", "not yet"),  # a survey figure before the survey
     ],
 )
 def test_target_card_colour_and_text(simulated, inside, pending, colour, number, verdict):
     card = {**CARD, "simulated": simulated, "inside": inside, "pending": pending}
+    if number == "after the survey":
+        card["unit"] = "share of respondents"
     _, rc = solara.render(app.TargetCard(card), handle_error=False)
     try:
         w = rc.find(v.Card).widget
