@@ -248,8 +248,6 @@ def _descendants(widget) -> list:
 def test_numbers_on_the_cards_are_formatted_for_the_reader():
     assert app.card_number(15123.4, "mothers", "en") == "15,123"
     assert app.card_number(15123.4, "mothers", "id") == "15.123"
-        app.card_number(15123.4, "mothers", "en") == "15,123" and app.card_number(15123.4, "mothers", "id") == "15.123"
-    )
     assert app.card_number(0.912, "share of paying enrollees", "id") == "91,2%"
     assert app.card_number(float("nan"), "share", "en") == "-"
 
