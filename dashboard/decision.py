@@ -227,6 +227,21 @@ class CountingPool(ProcessPoolExecutor):
         return future
 
 
+def _progress_counter(total: int, on_progress: Callable[[int, int], None] | None) -> Callable[[int], None]:
+    """A callback for :class:`CountingPool`: adds finished runs (from any thread), reports ``(done, total)``."""
+    done = [0]
+    lock = threading.Lock()
+
+    def ran(n: int) -> None:
+        with lock:
+            done[0] += n
+            now = done[0]
+        if on_progress:
+            on_progress(now, total)
+
+    return ran
+
+
 def _stamp() -> str:
     return dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
 
@@ -255,16 +270,7 @@ def run_comparison(
     calibrated = tuple(post.params) + tuple(post.fixed) if post is not None else ()
     a, b = comparison_variants(changes, name, value_text, lang, calibrated)
     total = 2 * (draws if post is not None else replications)
-    done = [0]
-    lock = threading.Lock()
-
-    def ran(n: int) -> None:
-        with lock:
-            done[0] += n
-            now = done[0]
-        if on_progress:
-            on_progress(now, total)
-
+    ran = _progress_counter(total, on_progress)
     folder = Path(out) if out else RESULTS / f"dashboard-ab-{_stamp()}"
     with CountingPool(workers, ran) as pool:
         if post is not None:
@@ -722,16 +728,7 @@ def run_forecast(
             )
         )
     total = draws * len(variants)
-    done = [0]
-    lock = threading.Lock()
-
-    def ran(n: int) -> None:
-        with lock:
-            done[0] += n
-            now = done[0]
-        if on_progress:
-            on_progress(now, total)
-
+    ran = _progress_counter(total, on_progress)
     folder = Path(out) if out else RESULTS / f"dashboard-forecast-{_stamp()}"
     with CountingPool(workers, ran) as pool:
         result = forecast_mod.forecast(
