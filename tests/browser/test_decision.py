@@ -15,9 +15,11 @@ from pathlib import Path
 from ibusim.dashboard.decision import OUTCOMES, SERIES
 
 try:
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import expect
 except ImportError:  # conftest skips (or fails in CI) every test here
     expect = None
+    PlaywrightError = Exception
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = {"width": 390, "height": 844}
@@ -85,7 +87,13 @@ def test_a_tiny_comparison_shows_the_difference_on_a_phone(page, page_errors, da
             ".every(e => e.dataset.rows !== undefined && Number(e.dataset.rows) > 0)"
         )
         assert not page_errors, page_errors
-        table.scroll_into_view_if_needed()
+        for attempt in range(5):  # a late re-render may replace the table between finding it and scrolling
+            try:
+                table.scroll_into_view_if_needed()
+                break
+            except PlaywrightError:
+                if attempt == 4:
+                    raise
         screenshot("decision-390")
     finally:
         if created is not None and created.is_dir():
