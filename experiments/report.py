@@ -297,6 +297,15 @@ def forecast_section(folder: Path, page_dir: Path) -> list[str]:
     if not (folder / "forecast.csv").is_file():
         return lines + [f"Not run yet: `{command}` (or `python -m ibusim.experiments.report`) makes it.", ""]
     result = load_forecast(folder)
+    calibration = Path(str(result.info.get("posterior") or ""))
+    state = json.loads((calibration / "report.json").read_text()) if (calibration / "report.json").is_file() else {}
+    if state.get("converged") is False:
+        lines += [
+            f"**The posterior these runs draw from did not converge** ({state.get('convergence', '')}): it is the "
+            "ABC-SMC population at the simulation cap, wider than a converged posterior would be, and it is not "
+            "adopted into the `ipm` preset. Read the intervals as an upper bound on the calibration's uncertainty.",
+            "",
+        ]
     lines += [
         f"`{command}`. Every run is one posterior draw with its own model seed; the counterfactual runs over the",
         "same draws and seeds, so its differences are paired. The intervals carry the posterior's parameter",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -120,6 +121,14 @@ def test_results_page_forecast_section(two_variants, tmp_path):
     page = "\n".join(lines)
     assert page.startswith("## Forecast 2025-2027") and markdown(res) in page
     assert "Counterfactual 'no-free'" in page and "![forecast](fc/forecast.png)" in page
+    assert "did not converge" not in page  # no report.json beside the posterior: nothing said
+    state = Path(res.info["posterior"]) / "report.json"
+    state.write_text(json.dumps({"converged": False, "convergence": "ESS 16 of 150 (< 30%)"}))
+    try:
+        unconverged = "\n".join(report.forecast_section(out, out.parent))
+    finally:
+        state.unlink()
+    assert "did not converge** (ESS 16 of 150 (< 30%))" in unconverged and markdown(res) in unconverged
     missing = "\n".join(report.forecast_section(tmp_path / "none", tmp_path))
     assert "Not run yet" in missing and "| figure |" not in missing
 
