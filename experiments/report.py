@@ -267,6 +267,10 @@ def calibration_section(folder: Path) -> list[str]:
         f"{most * per_run / 2 / 3600:.1f} hours (the ABC-SMC step adds pyabc's own overhead).",
         "",
     ]
+    # what the record cannot know by itself (e.g. the time of a call that was killed and resumed), written
+    # into pipeline.json's "notes" by whoever resumed it
+    for note in record.get("notes", []):
+        lines += [f"**Note.** {note}", ""]
     if rep["converged"] and joint >= JOINT_GOAL:
         lines += [
             "The posterior medians are the candidates for `model/scenarios/ipm.toml` "
