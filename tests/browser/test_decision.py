@@ -74,8 +74,20 @@ def test_a_tiny_comparison_shows_the_difference_on_a_phone(page, page_errors, da
         # the difference column is inside the screen's width, with nothing to scroll sideways
         scroll = panel.locator(".ab-scroll")
         assert scroll.evaluate("e => e.scrollWidth <= e.clientWidth && e.scrollLeft === 0")
-        for box in [head.bounding_box(), *(diffs.nth(i).bounding_box() for i in range(len(OUTCOMES)))]:
-            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+        # every difference cell and its header inside the phone's width, read in one pass in the page (a late
+        # re-render may replace the table's elements between two separate reads)
+        page.wait_for_function(
+            """([n, width]) => {
+                const cells = [...document.querySelectorAll('.comparison-panel .ab-table .ab-head-3, '
+                    + '.comparison-panel .ab-table td.ab-diff')];
+                return cells.length === n + 1 && cells.every(e => {
+                    const r = e.getBoundingClientRect();
+                    return r.width > 0 && r.left >= 0 && r.right <= width;
+                });
+            }""",
+            arg=[len(OUTCOMES), PHONE["width"]],
+            timeout=LONG_MS,
+        )
         registered = table.locator(".ab-row-registered td.ab-diff").inner_text()
         assert registered.startswith("-"), registered  # fewer registrations without the free entry class
         completion = table.locator(".ab-row-volunteer_share td.ab-a").inner_text()
