@@ -17,6 +17,7 @@ import time
 import ipyvuetify as v
 import pytest
 import solara
+from dashboard_helpers import wait_for as poll
 
 from ibusim.dashboard import app, designer, sweeps, views
 from ibusim.dashboard.session import ROLES, Session
@@ -131,18 +132,8 @@ def markdown(rc) -> str:
 
 
 def wait_for(predicate, timeout: float = WAIT_S, what: str = "condition"):
-    """Poll ``predicate`` (re-renders happen in the task threads) until it is truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            value = predicate()
-        except (AssertionError, IndexError, AttributeError, ValueError):  # a tree being re-rendered
-            value = None
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
+    """Poll ``predicate`` until it is truthy (tests/dashboard_helpers.py), by default for :data:`WAIT_S`."""
+    return poll(predicate, timeout, what)
 
 
 def open_tab(rc, name: str) -> None:

@@ -16,6 +16,7 @@ import networkx as nx
 import numpy as np
 import pytest
 import solara
+from dashboard_helpers import wait_for
 
 from ibusim.dashboard import app, classroom, views
 from ibusim.dashboard.session import Session
@@ -170,17 +171,7 @@ def _texts(rc, cls: str) -> list[str]:
 
 
 def _wait(predicate, what: str):
-    deadline = time.monotonic() + WAIT_S
-    while True:
-        try:
-            value = predicate()
-        except (AssertionError, IndexError, AttributeError, ValueError):  # a tree being re-rendered
-            value = None
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {WAIT_S} s waiting for {what}")
-        time.sleep(0.05)
+    return wait_for(predicate, WAIT_S, what)
 
 
 def _has_class(w, cls: str) -> bool:

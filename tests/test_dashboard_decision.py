@@ -8,13 +8,13 @@ solara.render, its background task polled with a generous timeout (never a durat
 from __future__ import annotations
 
 import re
-import time
 
 import ipyvuetify as v
 import numpy as np
 import pandas as pd
 import pytest
 import solara
+from dashboard_helpers import wait_for
 
 from ibusim.dashboard import decision
 from ibusim.dashboard.session import Session
@@ -206,18 +206,8 @@ def _alerts(rc, cls):
     return ["".join(map(str, w.children)) for w in rc.find(v.Alert).widgets if cls in (w.class_ or "").split()]
 
 
-def _wait(predicate, what):
-    deadline = time.monotonic() + WAIT_S
-    while True:
-        try:
-            value = predicate()
-        except (AssertionError, IndexError, AttributeError, ValueError):
-            value = None
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {WAIT_S} s waiting for {what}")
-        time.sleep(0.05)
+def _wait(predicate, what: str):
+    return wait_for(predicate, WAIT_S, what)
 
 
 def _field(rc, label):

@@ -8,6 +8,8 @@ lesson lies inside the phone's width. Screenshot: ``tests/artifacts/classroom-39
 
 from __future__ import annotations
 
+from browser_helpers import tall_screenshot
+
 from ibusim.i18n import gettext
 
 try:
@@ -60,27 +62,6 @@ def nothing_sticks_out(page) -> None:
     """No element of the open tab lies beyond the phone's width (no sideways scrolling, nothing cut off)."""
     out = page.evaluate(OVERFLOWING)
     assert out == [], "\n".join(out)
-
-
-def tall_screenshot(page, screenshot, name: str):
-    """The whole page: the dashboard scrolls inside its own container, so grow the viewport to its content."""
-    extra = page.evaluate("""() => {
-        let best = null;
-        for (const e of document.querySelectorAll('*')) {
-            const s = getComputedStyle(e);
-            if ((s.overflowY === 'auto' || s.overflowY === 'scroll') && e.scrollHeight > e.clientHeight
-                && (!best || e.clientHeight > best.clientHeight)) { best = e; }
-        }
-        return best ? best.scrollHeight - best.clientHeight : 0;
-    }""")
-    size = page.viewport_size
-    height = min(size["height"] + int(extra) + 40, 8000)
-    page.set_viewport_size({"width": size["width"], "height": height})
-    try:
-        page.wait_for_function("h => window.innerHeight === h", arg=height)
-        return screenshot(name)
-    finally:
-        page.set_viewport_size(size)
 
 
 def test_classroom_on_a_phone_in_indonesian(page, dashboard_server, screenshot):

@@ -32,6 +32,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+from browser_helpers import tall_screenshot
+
 from ibusim.dashboard.session import to_text
 from ibusim.model.outputs import fmt as catalogue_fmt
 from ibusim.model.parameters import ParameterError, validate
@@ -167,31 +169,6 @@ def assert_no_new_traceback(server, since: int) -> None:
 def assert_page_alive(page) -> None:
     body = page.locator("body").inner_text()
     assert TRACEBACK not in body, f"the page shows a Python traceback:\n{body[:3000]}"
-
-
-def tall_screenshot(page, screenshot, name: str) -> Path:
-    """The whole page.
-
-    The dashboard scrolls inside its own container, so ``full_page`` alone captures only the first screen; grow the
-    viewport to the content for the shot.
-    """
-    extra = page.evaluate("""() => {
-        let best = null;
-        for (const e of document.querySelectorAll('*')) {
-            const s = getComputedStyle(e);
-            if ((s.overflowY === 'auto' || s.overflowY === 'scroll') && e.scrollHeight > e.clientHeight
-                && (!best || e.clientHeight > best.clientHeight)) { best = e; }
-        }
-        return best ? best.scrollHeight - best.clientHeight : 0;
-    }""")
-    size = page.viewport_size
-    height = min(size["height"] + int(extra) + 40, 8000)
-    page.set_viewport_size({"width": size["width"], "height": height})
-    try:
-        page.wait_for_function("h => window.innerHeight === h", arg=height)  # laid out at the new size
-        return screenshot(name)
-    finally:
-        page.set_viewport_size(size)
 
 
 def wait_for_demo(page, n_monitors: int, old_text: str) -> str:
