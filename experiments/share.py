@@ -806,88 +806,49 @@ def to_pdf(page: str, path: str | Path, *, timeout_s: float = PDF_TIMEOUT_S, lan
     return path
 
 
-# ----------------------------------------------------------------- command line
-SEED_MAX = 2**63 - 1
+# ----------------------------------------------------------------- the folder (``ibusim share``, ibusim/cli.py)
 
 
-def _whole(value_text: str, what: str, low: int, high: int, numbers: str | None, lang: str = "en") -> int:
-    """An integer option typed as ``numbers`` writes it (None: ASCII digits only); ParameterError, one line."""
-    from ibusim.model.parameters import number_problem, show
-    from ibusim.numbers import NumberError, parse_number
+def write_share(
+    scenario: str,
+    seed: int,
+    lang: str,
+    *,
+    changes: dict[str, Any] | None = None,
+    b_changes: dict[str, Any] | None = None,
+    replications: int = 5,
+    out: str | Path | None = None,
+    pdf: bool = True,
+) -> Path:
+    """Write a new folder with report.html (and report.pdf): the design, or with ``b_changes`` a comparison.
 
-    _ = gettext(lang)
-    if numbers is None:
-        problem = number_problem(value_text.strip(), True)
-        if problem:
-            raise ParameterError(f"{what} = {show(value_text)}: {problem}")
-        value = int(value_text.strip())
-    else:
-        try:
-            value = parse_number(value_text, numbers, "count", integer=True)
-        except NumberError as e:
-            raise ParameterError(f"{what} = {show(value_text)}: {e}") from None
-    if not low <= value <= high:
-        expected = _("expected a whole number from {low} to {high}").format(
-            low=format_number(low, lang, "count"), high=format_number(high, lang, "count")
-        )
-        raise ParameterError(f"{what} = {show(value_text)}: {expected}")
-    return value
-
-
-def _sets(items: list[str], option: str, numbers: str | None, lang: str = "en") -> dict[str, Any]:
-    """``name=value`` items -> validated changes; numbers as ``numbers`` writes them (None: strictly)."""
-    from ibusim.model.parameters import parse_value, show
-
-    _ = gettext(lang)
-    changes: dict[str, Any] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            raise ParameterError(_("{option} expects name=value, got {item}").format(option=option, item=show(item)))
-        if name in changes:
-            raise ParameterError(_("{option} {name} is given twice").format(option=option, name=name))
-        changes[name] = parse_value(name, value) if numbers is None else parse_value(name, value, numbers)
-    return changes
-
-
-def cmd_share(args) -> int:
-    """``ibusim share``: run the design (or the two), write report.html and report.pdf in a new folder."""
-    from ibusim.i18n import choose_language
+    The values are already validated (``ibusim share`` reads them, ibusim/cli.py). Without Chromium and with
+    ``pdf``, ShareError (one line) before anything runs; an existing or unusable ``out`` is refused, never
+    overwritten. Returns the folder.
+    """
     from ibusim.model.parameters import show
 
-    try:
-        lang = choose_language(getattr(args, "lang", None))
-    except ValueError as e:
-        raise ParameterError(str(e)) from None
-    numbers = getattr(args, "number_lang", None)
     _ = gettext(lang)
-    seed = _whole(args.seed, "--seed", 0, SEED_MAX, numbers, lang)
-    replications = _whole(args.replications, "--replications", 1, 10_000, numbers, lang)
-    changes = _sets(args.set, "--set", numbers, lang)
-    b_changes = _sets(args.compare_set, "--compare-set", numbers, lang)
-    if not args.no_pdf and find_chromium() is None:
+    changes, b_changes = dict(changes or {}), dict(b_changes or {})
+    if pdf and find_chromium() is None:
         raise ShareError(no_chromium_message(lang))
-    stem = Path(str(args.scenario)).stem
-    if args.out is not None and ("\0" in args.out or not args.out.strip()):
-        raise ParameterError(_("--out {out} is not a usable folder name").format(out=show(args.out)))
-    out = Path(args.out) if args.out else Path("results") / f"share-{stem}-seed{seed}-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    stem = Path(str(scenario)).stem
+    if out is not None and ("\0" in str(out) or not str(out).strip()):
+        raise ParameterError(_("--out {out} is not a usable folder name").format(out=show(str(out))))
+    out = Path(out) if out else Path("results") / f"share-{stem}-seed{seed}-{dt.datetime.now():%Y%m%d-%H%M%S}"
     check_new_folder(out)
     if b_changes:
-        a = {"scenario": args.scenario, **changes}
-        b = {"scenario": args.scenario, **changes, **b_changes}
+        a = {"scenario": scenario, **changes}
+        b = {"scenario": scenario, **changes, **b_changes}
         what = ", ".join(f"{text(n, 'label', lang)} = {show_value(PARAMS[n], v, lang)}" for n, v in b_changes.items())
         page = comparison_report(a, b, replications, seed, lang, names=(stem, f"{stem}, {what}"))
     else:
-        page = design_report(args.scenario, seed, lang, changes=changes)
+        page = design_report(scenario, seed, lang, changes=changes)
     with atomic_folder(out) as tmp:
         (tmp / "report.html").write_text(page, encoding="utf-8")
-        if not args.no_pdf:
+        if pdf:
             to_pdf(page, tmp / "report.pdf", lang=lang)
-    for f in sorted(out.iterdir()):
-        size = format_number(math.ceil(f.stat().st_size / 1024), lang, "count")
-        print(_("{file}: {size} kB").format(file=f, size=size))
-    return 0
+    return out
 
 
 __all__ = [
@@ -899,4 +860,5 @@ __all__ = [
     "resolve",
     "svg_chart",
     "to_pdf",
+    "write_share",
 ]

@@ -149,6 +149,7 @@ SEED_MAX = 2**63 - 1
 SEED_WHAT = N_("seed must be an integer in [0, 2**63 - 1]")
 POSITIVE_WHAT = N_("expected a positive integer (at most 1,000,000)")
 WORKERS_WHAT = N_("workers must be an integer in 1-1024")
+REPLICATIONS_WHAT = N_("--replications must be an integer in 1-10,000")
 PORT_WHAT = N_("port must be an integer in 1-65535")
 UNTIL_WHAT = N_("--until must be a year in 2000-2100")
 
@@ -236,15 +237,15 @@ _non_negative = _non_negative_in()
 _path = _path_in()
 
 
-def _parse_sets(items: list[str], lang: str | None = None) -> dict:
-    """``--set name=value`` items -> validated changes.
+def _parse_sets(items: list[str], lang: str | None = None, option: str = "--set") -> dict:
+    """``--set name=value`` items (or another ``option``'s, e.g. ``--compare-set``) -> validated changes.
 
     Spaces around the name and the value are ignored (``"survey_response_base = 0.0"`` reads as
     written in a scenario file); a name set twice is refused rather than the last one winning silently.
     ``lang`` None: numbers read strictly (as in a scenario file); "id" or "en": as a reader of that
     language writes them (``500.000`` is 500000 in Indonesian, ambiguous and refused in English).
     """
-    from ibusim.model.parameters import ParameterError, parse_value
+    from ibusim.model.parameters import ParameterError, parse_value, show
 
     _ = gettext(lang or "en")
     changes = {}
@@ -252,9 +253,9 @@ def _parse_sets(items: list[str], lang: str | None = None) -> dict:
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise ParameterError(_("--set expects name=value, got {item}").format(item=repr(item)))
+            raise ParameterError(_("{option} expects name=value, got {item}").format(option=option, item=show(item)))
         if name in changes:
-            raise ParameterError(_("--set {name} is given twice").format(name=name))
+            raise ParameterError(_("{option} {name} is given twice").format(option=option, name=name))
         changes[name] = parse_value(name, value) if lang is None else parse_value(name, value, lang)
     return changes
 
@@ -1142,9 +1143,25 @@ def cmd_optimise(args) -> int:
 
 def cmd_share(args) -> int:
     """``ibusim share``: a design, or two compared, as report.html and report.pdf (experiments/share.py)."""
-    from ibusim.experiments.share import cmd_share as share
+    from ibusim.experiments import share
 
-    return share(args)
+    path = share.write_share(
+        args.scenario,
+        args.seed,
+        args.lang,
+        changes=_parse_sets(args.set, args.number_lang),
+        b_changes=_parse_sets(args.compare_set, args.number_lang, "--compare-set"),
+        replications=args.replications,
+        out=args.out,
+        pdf=not args.no_pdf,
+    )
+    _ = gettext(args.lang)
+    from ibusim.numbers import format_number
+
+    for f in sorted(path.iterdir()):
+        size = format_number(-(-f.stat().st_size // 1024), args.lang, "count")
+        print(_("{file}: {size} kB").format(file=f, size=size))
+    return 0
 
 
 def build_parser(lang: str = "en", numbers: str | None = None) -> argparse.ArgumentParser:
@@ -1365,7 +1382,11 @@ def build_parser(lang: str = "en", numbers: str | None = None) -> argparse.Argum
     )
     sh.add_argument("--scenario", default="ipm", help=_("ipm (default), ibusibuk, baseline, or a scenario .toml file"))
     sh.add_argument(
-        "--seed", default="1", metavar="N", help=_("random seed; with --compare-set, the master seed (default 1)")
+        "--seed",
+        type=seed,
+        default=1,
+        metavar="N",
+        help=_("random seed; with --compare-set, the master seed (default 1)"),
     )
     sh.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help=_("change one parameter (repeatable)")
@@ -1377,7 +1398,13 @@ def build_parser(lang: str = "en", numbers: str | None = None) -> argparse.Argum
         metavar="NAME=VALUE",
         help=_("make a comparison: B is the design with this change as well (repeatable)"),
     )
-    sh.add_argument("--replications", default="5", metavar="N", help=_("seeds per design in a comparison (default 5)"))
+    sh.add_argument(
+        "--replications",
+        type=_int_in(1, 10_000, REPLICATIONS_WHAT, lang, numbers),
+        default=5,
+        metavar="N",
+        help=_("seeds per design in a comparison (default 5)"),
+    )
     sh.add_argument(
         "--out",
         default=None,

@@ -15,6 +15,7 @@ import re
 import statistics
 
 import pytest
+from cli_helpers import main as cli_main
 
 from ibusim.experiments import share
 from ibusim.experiments.core import run_one
@@ -236,12 +237,8 @@ def test_a_failed_print_is_one_line_and_leaves_no_file(monkeypatch, tmp_path):
 
 # ----------------------------------------------------------------- command line
 def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
-    """``ibusim share ...`` in process, through ibusim's own parser and error handling."""
-    from ibusim import cli
-
-    rc = cli.main(argv)
-    out, err = capsys.readouterr()
-    return rc, out, err
+    """``ibusim share ...`` in process, through ibusim's own parser and error handling (cli_helpers.main)."""
+    return cli_main(argv, capsys)
 
 
 def test_cli_writes_the_report_in_the_chosen_language(tmp_path, capsys):
