@@ -151,6 +151,7 @@ class CommunityModel(mesa.Model):
                 rule.setup(self, self.stream(rule.name))
 
         self.series = metrics.Series(self)
+        self._plan = None  # step()'s plan, made at the first step (from series.plan)
         self.series.cum[0, metrics.CUMULATIVES.index("cum_aware")] = first.size
         self.series.record(self)
         self.datacollector = metrics.Collector(self)
@@ -178,12 +179,15 @@ class CommunityModel(mesa.Model):
             return
         self.changed = changed = {}
         new = self.series.new[self.week + 1]
-        for rule, columns in self.series.plan:
-            out = rule.step(self, self.stream(rule.name))
+        if self._plan is None:  # each rule's step, stream and flow columns, looked up once
+            self._plan = [(rule.step, self.stream(rule.name), columns) for rule, columns in self.series.plan]
+        ndarray = np.ndarray
+        for step, rng, columns in self._plan:
+            out = step(self, rng)
             changed.update(out)
             for j, name in columns:
                 v = out[name]
-                new[j] = v.size if isinstance(v, np.ndarray) else v
+                new[j] = v.size if type(v) is ndarray else v
         self.week += 1
         if self.week >= self.n_weeks:
             self.running = False
