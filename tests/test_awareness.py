@@ -368,3 +368,29 @@ def test_word_of_mouth_clocks_give_the_geometric_wait():
         observed = per_week[k - 1 :].sum()
         sd = math.sqrt(max(expected, 1.0))
         assert abs(observed - expected) < 6 * sd, (k, observed, expected)
+
+
+def test_exposure_read_mid_run_is_the_talk_so_far_whenever_it_is_added(monkeypatch):
+    """Exposure read mid-run and at the end: the same, bit for bit, however long its talk waits to be added.
+
+    CommunityModel.add_talk adds the talk when exposure is read; with EXPOSURE_PENDING = 0 every talk is added
+    at once, as before. The arrays and the run are the same either way.
+    """
+    runs = []
+    for pending in (0, CommunityModel.EXPOSURE_PENDING):
+        monkeypatch.setattr(CommunityModel, "EXPOSURE_PENDING", pending)
+        m = CommunityModel(rng=4, n_mothers=20_000)
+        for _ in range(60):
+            m.step()
+        middle = m.exposure.copy()
+        runs.append((middle, m.run()))
+    (mid_a, a), (mid_b, b) = runs
+    np.testing.assert_array_equal(mid_a, mid_b)
+    np.testing.assert_array_equal(a.exposure, b.exposure)
+    np.testing.assert_array_equal(a.series.new, b.series.new)
+    # the talk weight of the aware contacts (1 each) and of the registered (member_talk more), up to rounding
+    ties, talking = a.ties, a.stage > 0
+    weight = talking.astype(float) + a.p["member_talk"] * (a.registered_week >= 0)
+    src = np.repeat(np.arange(ties.n), ties.degree())
+    expected = np.bincount(ties.indices, weights=weight[src], minlength=ties.n)
+    np.testing.assert_allclose(a.exposure, expected, rtol=1e-4)
