@@ -161,9 +161,13 @@ def _file_talk(model, week: int, rng: np.random.Generator) -> None:
     talk.clear()
     # the geometric wait with weekly probability 1 - exp(-rate) by inversion: ceil(E / rate), E ~ Exp(1)
     # (P(wait > k) = P(E > k rate) = exp(-rate)^k); no tie (rate 0): never (past the end, dropped)
+    # (in place: the same float32 operations, without a temporary array for each)
+    wait = rng.standard_exponential(contacts.size, dtype=np.float32)
     with np.errstate(divide="ignore"):
-        wait = rng.standard_exponential(contacts.size, dtype=np.float32) / rate
-    due = np.ceil(np.minimum(wait, np.float32(model.n_weeks + 1))).astype(np.int64)
+        wait /= rate
+    np.minimum(wait, np.float32(model.n_weeks + 1), out=wait)
+    np.ceil(wait, out=wait)
+    due = wait.astype(np.int64)
     due += week - 1
     model.aware_wom_agenda.add(contacts, due)
 
