@@ -394,3 +394,28 @@ def test_exposure_read_mid_run_is_the_talk_so_far_whenever_it_is_added(monkeypat
     src = np.repeat(np.arange(ties.n), ties.degree())
     expected = np.bincount(ties.indices, weights=weight[src], minlength=ties.n)
     np.testing.assert_allclose(a.exposure, expected, rtol=1e-4)
+
+
+def test_waits_that_end_after_the_run_are_not_filed_and_change_nothing(monkeypatch):
+    """Awareness files only the word-of-mouth waits that may end in the run: the same run as filing every one."""
+    runs = []
+    for keep_all in (False, True):
+        with monkeypatch.context() as mp:
+            if keep_all:
+                mp.setattr(awareness, "_may_end_by", lambda e, rate, weeks: np.arange(e.size))
+            runs.append(CommunityModel(rng=6, n_mothers=20_000, wom_rate=0.2).run())
+    a, b = runs
+    np.testing.assert_array_equal(a.series.new, b.series.new)
+    np.testing.assert_array_equal(a.stage, b.stage)
+
+
+def test_may_end_by_keeps_every_wait_that_ends_in_time():
+    rng = np.random.default_rng(8)
+    e = rng.standard_exponential(200_000, dtype=np.float32)
+    rate = (rng.random(200_000) * 0.01).astype(np.float32)
+    for weeks in (1, 7, 100, 248):
+        kept = np.zeros(e.size, bool)
+        kept[awareness._may_end_by(e, rate, weeks)] = True
+        with np.errstate(divide="ignore"):
+            ends = np.ceil(e / rate) <= weeks
+        assert kept[ends].all() and kept.sum() < e.size  # every wait that ends in time, not everyone
