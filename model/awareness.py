@@ -161,11 +161,29 @@ def _file_talk(model, week: int, rng: np.random.Generator) -> None:
     talk.clear()
     # the geometric wait with weekly probability 1 - exp(-rate) by inversion: ceil(E / rate), E ~ Exp(1)
     # (P(wait > k) = P(E > k rate) = exp(-rate)^k); no tie (rate 0): never (past the end, dropped)
+    # (in place: the same float32 operations, without a temporary array for each)
+    wait = rng.standard_exponential(contacts.size, dtype=np.float32)
+    # most waits end after the run (the agenda would drop them): only those that may end by its last week are filed
+    soon = _may_end_by(wait, rate, model.n_weeks - week)
+    if soon.size < contacts.size:
+        contacts, wait, rate = contacts[soon], wait[soon], rate[soon]
     with np.errstate(divide="ignore"):
-        wait = rng.standard_exponential(contacts.size, dtype=np.float32) / rate
-    due = np.ceil(np.minimum(wait, np.float32(model.n_weeks + 1))).astype(np.int64)
+        wait /= rate
+    np.minimum(wait, np.float32(model.n_weeks + 1), out=wait)
+    np.ceil(wait, out=wait)
+    due = wait.astype(np.int64)
     due += week - 1
     model.aware_wom_agenda.add(contacts, due)
+
+
+def _may_end_by(e: np.ndarray, rate: np.ndarray, weeks: int) -> np.ndarray:
+    """Positions of the waits ``ceil(e / rate)`` (float32) that may be at most ``weeks``, in order; the others are not.
+
+    A wait filed this week at ``week + ceil(e / rate) - 1`` runs out after the last week when ``e / rate >
+    n_weeks - week``; a draw above ``rate * weeks * (1 + 1e-4)`` is such a wait whatever the float32
+    rounding of either side, so only the others are kept (all those that end in the run, and a few more).
+    """
+    return (e <= rate * np.float32(weeks * (1.0 + 1e-4))).nonzero()[0]
 
 
 def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import alumni, capacity
+from . import alumni, capacity, channels
 from .parameters import PROGRAMME_LABELS, PROGRAMMES
 from .rule import Flow, Rule, State, per_programme
 from .states import ACTIVE, NO_CLASS, VOLUNTEER, Stage
@@ -73,27 +73,28 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
     # compress, not x[mask]: numpy's boolean indexing is several times slower on dense masks
     at, cand, s = at.compress(keep), ready.compress(keep), s_ready.compress(keep)
     barrier, wtp = _in_member_order(model)
-    b, wtp = barrier[at], wtp[at]
-    done = model.done[cand]  # programmes done (no one completes one during applications)
-    base = (
-        p["enrol_rate"]
-        * s
-        * (1.0 - b)
-        * (1.0 + p["peer_reinforcement"] * np.minimum(model.alumnae_ties[cand], REINFORCEMENT_CAP))
-    )
-    base = funnel_factor(model, cand, at, done, base)
     # one draw per candidate and programme, the programmes in random order; nothing else draws
-    # in between, so they are drawn at once
+    # in between, so they are drawn at once (before the chances: computing them draws nothing)
     order = rng.permutation(open_progs)
     draws = [rng.random(cand.size) for _ in order]
     # A draw passes when it is below 1 - exp(-h) < h <= base (the price factor is at most 1),
     # and base is mostly a few percent: only the candidates with a draw below base (a little
-    # above, for rounding) are looked at. The same arithmetic as looking at everyone.
+    # above, for rounding) are looked at. The same arithmetic as looking at everyone. base itself
+    # is computed only for the candidates whose draw is below a bound on it that needs no look-up
+    # by id (:func:`_bound`): the same values, elementwise, for fewer candidates.
     if _price_at_most_one(p):
-        near = np.flatnonzero(np.minimum.reduce(draws) < _above(base))
-        base, wtp, done = base[near], wtp[near], done[near]
+        low = np.minimum.reduce(draws)
+        top = _bound(model, at, s, barrier)
+        look = np.arange(cand.size) if top is None else (low < top).nonzero()[0]
+        done = model.done[cand[look]]  # programmes done (no one completes one during applications)
+        base = _base(model, cand[look], at[look], s[look], barrier, done)
+        keep = (low[look] < _above(base)).nonzero()[0]
+        near, base, done = look[keep], base[keep], done[keep]
     else:
+        done = model.done[cand]
+        base = _base(model, cand, at, s, barrier, done)
         near = np.arange(cand.size)
+    wtp = wtp[at[near]]
     free = np.ones(near.size, bool)  # has not applied to a programme visited before this week
     applied = []
     for k, u in zip(order, draws):
@@ -112,6 +113,52 @@ def applications(model, rng: np.random.Generator) -> np.ndarray:
     if applied.size:
         model._applicants = model.in_member_order(model._applicants, applied)
     return applied
+
+
+def _base(model, cand: np.ndarray, at: np.ndarray, s: np.ndarray, barrier: np.ndarray, done: np.ndarray) -> np.ndarray:
+    """The hazard before its price factor for candidates ``cand`` (member positions ``at``, scores ``s``)."""
+    p = model.p
+    base = (
+        p["enrol_rate"]
+        * s
+        * (1.0 - barrier[at])
+        * (1.0 + p["peer_reinforcement"] * np.minimum(model.alumnae_ties[cand], REINFORCEMENT_CAP))
+    )
+    return funnel_factor(model, cand, at, done, base)
+
+
+_BOOSTS = ("peer_reinforcement", "telegram_class_boost", "announcement_boost", "volunteer_enrol_boost")
+
+
+def _bound(model, at: np.ndarray, s: np.ndarray, barrier: np.ndarray) -> np.ndarray | None:
+    """Per candidate, a number above :func:`_base` and above its ``_above`` (None when no such cheap bound is known).
+
+    ``enrol_rate * s * (1 - b)`` (as in base) times each factor at its largest where it is not known
+    without a look-up by id: the reinforcement at its cap and the announcement boost for everyone,
+    the Telegram boost for the members of the group (kept in member order,
+    :func:`model.channels.member_telegram`), the volunteer and alumni-event boosts for the few
+    volunteers and attendees. Needs rates and boosts that are not negative (then every factor is
+    at least 1 and base at most this); a share of 1e-5 above covers the rounding.
+    """
+    p = model.p
+    if p["enrol_rate"] < 0 or p["alumni_enrol_boost"] < 0 or min(p[k] for k in _BOOSTS) < 0:
+        return None
+    part = p["enrol_rate"] * s * (1.0 - barrier[at])
+    np.maximum(part, 0.0, out=part)  # below 0 (never with scores and barriers in [0, 1]): base <= 0, no draw passes
+    top = part * np.float64(
+        (1.0 + p["peer_reinforcement"] * REINFORCEMENT_CAP) * (1.0 + p["announcement_boost"]) * (1.0 + 1e-5)
+    )
+    if p["telegram_class_boost"]:
+        top *= np.where(channels.member_telegram(model)[at], 1.0 + p["telegram_class_boost"], 1.0)
+    rank = model.member_rank
+    if p["volunteer_enrol_boost"]:
+        team = capacity.team(model)
+        top[_among(at, rank[team[model.role[team] == VOLUNTEER]])] *= 1.0 + p["volunteer_enrol_boost"]
+    if p["alumni_enrol_boost"] and p["repeat_window_weeks"]:
+        top[_among(at, rank[alumni.attended_since(model, model.week - p["repeat_window_weeks"])])] *= (
+            1.0 + p["alumni_enrol_boost"]
+        )
+    return top
 
 
 def applicants(model) -> np.ndarray:

@@ -66,6 +66,8 @@ class CommunityModel(mesa.Model):
     """
 
     rules: tuple[Rule, ...] = RULES  # the rules one step runs, in order (model/rules.py)
+    # contacts per mother whose exposure may wait to be added (add_talk): 8 int64 ids, 64 bytes a mother at most
+    EXPOSURE_PENDING = 8
 
     def __init__(self, preset: str = DEFAULT, rng: Any = None, **params: Any):
         self.p = load(preset, **params)
@@ -151,6 +153,7 @@ class CommunityModel(mesa.Model):
                 rule.setup(self, self.stream(rule.name))
 
         self.series = metrics.Series(self)
+        self._plan = None  # step()'s plan, made at the first step (from series.plan)
         self.series.cum[0, metrics.CUMULATIVES.index("cum_aware")] = first.size
         self.series.record(self)
         self.datacollector = metrics.Collector(self)
@@ -178,12 +181,15 @@ class CommunityModel(mesa.Model):
             return
         self.changed = changed = {}
         new = self.series.new[self.week + 1]
-        for rule, columns in self.series.plan:
-            out = rule.step(self, self.stream(rule.name))
+        if self._plan is None:  # each rule's step, stream and flow columns, looked up once
+            self._plan = [(rule.step, self.stream(rule.name), columns) for rule, columns in self.series.plan]
+        ndarray = np.ndarray
+        for step, rng, columns in self._plan:
+            out = step(self, rng)
             changed.update(out)
             for j, name in columns:
                 v = out[name]
-                new[j] = v.size if isinstance(v, np.ndarray) else v
+                new[j] = v.size if type(v) is ndarray else v
         self.week += 1
         if self.week >= self.n_weeks:
             self.running = False
@@ -315,15 +321,40 @@ class CommunityModel(mesa.Model):
         return self.monitors["comm_pattern"]
 
     def add_talk(self, idx: np.ndarray, weight: float) -> None:
-        """Add word-of-mouth weight of ``idx`` to their contacts' exposure."""
+        """Add word-of-mouth weight of ``idx`` to their contacts' exposure (when it is next read: :attr:`exposure`)."""
         if idx.size == 0 or weight == 0:
             return
         self.talk_total += weight * idx.size
         if self.p["mixing"] == "network":
             nb = contacts(self.ties, idx)
-            np.add.at(self.exposure, nb, np.float32(weight))
+            nb.flags.writeable = False  # kept (below and by awareness) until read: nobody may change it
+            # exposure is brought up to date when it is read (nothing in a run reads it): the same additions
+            # in the same order, later; at most EXPOSURE_PENDING contacts per mother wait
+            self._exposure_pending.append((nb, np.float32(weight)))
+            self._n_exposure_pending += nb.size
+            if self._n_exposure_pending > self.EXPOSURE_PENDING * self.n:
+                self._add_exposure()
             # awareness starts a word-of-mouth clock for each of these contacts (model/awareness.py)
             self.exposure_changed.append((nb, weight))
+
+    @property
+    def exposure(self) -> np.ndarray:
+        """Every mother's exposure, the talk weight of her aware and registered contacts (float32; up to date)."""
+        self._add_exposure()
+        return self._exposure
+
+    @exposure.setter
+    def exposure(self, value: np.ndarray) -> None:
+        self._exposure = value
+        self._exposure_pending: list[tuple[np.ndarray, np.float32]] = []
+        self._n_exposure_pending = 0
+
+    def _add_exposure(self) -> None:
+        """Add the talk that waits to ``exposure``, in the order it was told (np.add.at: float32, one by one)."""
+        for nb, weight in self._exposure_pending:
+            np.add.at(self._exposure, nb, weight)
+        self._exposure_pending.clear()
+        self._n_exposure_pending = 0
 
     def set_role(self, idx: np.ndarray, role: Role) -> None:
         """Give members ``idx`` role ``role``, keeping the counts of :meth:`n_role`.

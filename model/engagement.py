@@ -53,7 +53,11 @@ def step(model, rng: np.random.Generator) -> dict[str, np.ndarray]:
     # slower on masks that are about half true, like these
     active, dormant_mask = stage == ACTIVE, stage == DORMANT
     prompted = mem.compress(tg & ~dormant_mask)  # active or in a class: members have no other stage
-    s[prompted] += p["internalise_prompt"] * capacity.prompt_share(model, prompted.size) * (1.0 - s[prompted])
+    # s += c (1 - s) for the prompted, their scores looked up once (the same float32 values as s[prompted] += ...)
+    c = p["internalise_prompt"] * capacity.prompt_share(model, prompted.size)
+    sp = s[prompted]
+    sp += c * (1.0 - sp)
+    s[prompted] = sp
     dormant = mem.compress(dormant_mask)
     s[dormant] *= 1.0 - p["internalise_decay"]
     # idle: active with no pending application; the few applicants (model/classes.py's agenda)

@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 
 @dataclass
@@ -41,24 +40,65 @@ class Ties:
 
 
 def small_world(n: int, k: int, beta: float, rng: np.random.Generator) -> Ties:
-    """Watts-Strogatz-style graph on n nodes, degree k (even) before rewiring."""
+    """Watts-Strogatz-style graph on n nodes, degree k (even) before rewiring.
+
+    The ring lattice's ties ``(i, i + j)``, ``j = 1..k/2``, are taken in that order (``i``
+    first), and each is rewired with probability ``beta`` to a mother drawn uniformly (one
+    uniform draw per tie, then one integer per rewired tie); self-ties are dropped and a rewired
+    tie that lands on a tie she has already is merged with it. The CSR arrays are built from the
+    lattice's structure rather than by sorting every tie: the lattice as a table of ``k``
+    rising columns per mother (the few rows that wrap round the ring sorted), less the rewired
+    ties, with the (few) rewired ones inserted where they belong in their rows.
+    """
     half = min(k // 2, max(0, (n - 1) // 2))
     ids = np.int32 if n < 2**31 - 1 else np.int64  # half the memory of int64 ids for any realistic n
-    src = np.repeat(np.arange(n, dtype=ids), half)
-    dst = np.tile(np.arange(1, half + 1, dtype=ids), n)
-    dst += src
-    dst %= max(n, 1)
-    rewire = rng.random(src.size) < beta
-    dst[rewire] = rng.integers(0, n, int(rewire.sum()))
-    keep = src != dst  # no self-ties
-    src, dst = src[keep], dst[keep]
-    a = np.concatenate([src, dst])
-    b = np.concatenate([dst, src])
-    # scipy's COO -> CSR conversion is a linear-time counting sort; duplicate ties
-    # (a rewired tie landing on an existing one) are merged by sum_duplicates
-    m = sp.coo_matrix((np.ones(a.size, np.int8), (a, b)), shape=(n, n)).tocsr()
-    m.sum_duplicates()
-    return Ties(m.indptr.astype(np.int64), m.indices.astype(np.int32))
+    moved = (rng.random(n * half) < beta).nonzero()[0]  # tie i * half + j - 1 is (i, i + j)
+    new = rng.integers(0, n, moved.size)
+    if half == 0:
+        return Ties(np.zeros(n + 1, np.int64), np.empty(0, np.int32))
+    src = moved // half
+    j = moved - src * half + 1
+    # the lattice: row i, column c is i + off[c] (mod n), off = -half..-1, 1..half: rising, but in the
+    # first and last half rows, which wrap round the ring (sorted below)
+    off = np.concatenate([np.arange(-half, 0), np.arange(1, half + 1)]).astype(ids)
+    col = np.arange(n, dtype=ids)[:, None] + off
+    head, tail = col[:half], col[n - half :]  # views (2 half < n: they do not overlap)
+    head[head < 0] += n
+    tail[tail >= n] -= n
+    keep = np.ones((n, 2 * half), bool)  # the lattice ties not rewired
+    keep[src, half - 1 + j] = False  # tie (i, i + j) in row i, at offset +j
+    dst = src + j
+    dst[dst >= n] -= n
+    keep[dst, half - j] = False  # and in row i + j, at offset -j
+    for rows in (slice(0, half), slice(n - half, n)):
+        o = np.argsort(col[rows], axis=1, kind="stable")
+        col[rows] = np.take_along_axis(col[rows], o, axis=1)
+        keep[rows] = np.take_along_axis(keep[rows], o, axis=1)
+    cols = col[keep]
+    counts = 2 * half - (np.bincount(src, minlength=n) + np.bincount(dst, minlength=n))
+    # the rewired ties, both ways, without self-ties, as sorted distinct keys row * n + column
+    ok = new != src
+    a = np.concatenate([src[ok], new[ok]])
+    b = np.concatenate([new[ok], src[ok]])
+    extra = np.sort(a * n + b)  # sorting, not np.unique (its hash-based path is slow here)
+    if extra.size > 1:
+        extra = extra[np.concatenate(([True], extra[1:] != extra[:-1]))]
+    if extra.size:
+        row = extra // n
+        c = (extra - row * n).astype(ids)
+        # each goes after the kept lattice columns of its row that are below it; one that is a kept
+        # lattice column already (a rewired tie landing on a tie of the lattice) is merged with it
+        rc, rk = col[row], keep[row]
+        below = np.count_nonzero((rc < c[:, None]) & rk, axis=1)
+        dup = ((rc == c[:, None]) & rk).any(axis=1)
+        row, c, below = row[~dup], c[~dup], below[~dup]
+        start = np.zeros(n + 1, np.int64)
+        np.cumsum(counts, out=start[1:])
+        cols = np.insert(cols, start[row] + below, c)
+        counts += np.bincount(row, minlength=n)
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    return Ties(indptr, cols.astype(np.int32, copy=False))
 
 
 def neighbours(ties: Ties, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

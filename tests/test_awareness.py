@@ -368,3 +368,54 @@ def test_word_of_mouth_clocks_give_the_geometric_wait():
         observed = per_week[k - 1 :].sum()
         sd = math.sqrt(max(expected, 1.0))
         assert abs(observed - expected) < 6 * sd, (k, observed, expected)
+
+
+def test_exposure_read_mid_run_is_the_talk_so_far_whenever_it_is_added(monkeypatch):
+    """Exposure read mid-run and at the end: the same, bit for bit, however long its talk waits to be added.
+
+    CommunityModel.add_talk adds the talk when exposure is read; with EXPOSURE_PENDING = 0 every talk is added
+    at once, as before. The arrays and the run are the same either way.
+    """
+    runs = []
+    for pending in (0, CommunityModel.EXPOSURE_PENDING):
+        monkeypatch.setattr(CommunityModel, "EXPOSURE_PENDING", pending)
+        m = CommunityModel(rng=4, n_mothers=20_000)
+        for _ in range(60):
+            m.step()
+        middle = m.exposure.copy()
+        runs.append((middle, m.run()))
+    (mid_a, a), (mid_b, b) = runs
+    np.testing.assert_array_equal(mid_a, mid_b)
+    np.testing.assert_array_equal(a.exposure, b.exposure)
+    np.testing.assert_array_equal(a.series.new, b.series.new)
+    # the talk weight of the aware contacts (1 each) and of the registered (member_talk more), up to rounding
+    ties, talking = a.ties, a.stage > 0
+    weight = talking.astype(float) + a.p["member_talk"] * (a.registered_week >= 0)
+    src = np.repeat(np.arange(ties.n), ties.degree())
+    expected = np.bincount(ties.indices, weights=weight[src], minlength=ties.n)
+    np.testing.assert_allclose(a.exposure, expected, rtol=1e-4)
+
+
+def test_waits_that_end_after_the_run_are_not_filed_and_change_nothing(monkeypatch):
+    """Awareness files only the word-of-mouth waits that may end in the run: the same run as filing every one."""
+    runs = []
+    for keep_all in (False, True):
+        with monkeypatch.context() as mp:
+            if keep_all:
+                mp.setattr(awareness, "_may_end_by", lambda e, rate, weeks: np.arange(e.size))
+            runs.append(CommunityModel(rng=6, n_mothers=20_000, wom_rate=0.2).run())
+    a, b = runs
+    np.testing.assert_array_equal(a.series.new, b.series.new)
+    np.testing.assert_array_equal(a.stage, b.stage)
+
+
+def test_may_end_by_keeps_every_wait_that_ends_in_time():
+    rng = np.random.default_rng(8)
+    e = rng.standard_exponential(200_000, dtype=np.float32)
+    rate = (rng.random(200_000) * 0.01).astype(np.float32)
+    for weeks in (1, 7, 100, 248):
+        kept = np.zeros(e.size, bool)
+        kept[awareness._may_end_by(e, rate, weeks)] = True
+        with np.errstate(divide="ignore"):
+            ends = np.ceil(e / rate) <= weeks
+        assert kept[ends].all() and kept.sum() < e.size  # every wait that ends in time, not everyone

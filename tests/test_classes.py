@@ -234,3 +234,51 @@ def test_barrier_and_willingness_to_pay_in_member_order():
         mem = m.member_idx
         np.testing.assert_array_equal(barrier[: mem.size], m.pop["barrier"][mem])
         np.testing.assert_array_equal(wtp[: mem.size], m.pop["wtp"][mem])
+
+
+# ------------------------------------------------------------------ the bound on the hazard
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"volunteer_enrol_boost": 5.0, "alumni_enrol_boost": 5.0, "telegram_class_boost": 3.0, "enrol_rate": 0.5},
+        {"peer_reinforcement": 0.0, "announcement_boost": 0.0, "telegram_class_boost": 0.0},
+    ],
+)
+def test_the_bound_on_the_hazard_changes_no_application(monkeypatch, params):
+    """Computing the hazard only under its bound (classes._bound) gives the same run as computing it for everyone."""
+    runs = []
+    for bounded in (True, False):
+        with monkeypatch.context() as mp:
+            if not bounded:
+                mp.setattr(classes, "_bound", lambda *args: None)
+            calls = []
+            bound = classes._bound
+            mp.setattr(classes, "_bound", lambda *args: calls.append(1) or bound(*args))
+            m = CommunityModel(rng=3, n_mothers=20_000, **params).run()
+        assert calls  # applications ran (and asked for the bound)
+        runs.append(m)
+    a, b = runs
+    np.testing.assert_array_equal(a.series.new, b.series.new)
+    np.testing.assert_array_equal(a.applied, b.applied)
+    np.testing.assert_array_equal(a.done, b.done)
+    assert a.summary()["paid_enrolled"] > 0  # people did apply and enrol
+
+
+def test_the_bound_is_above_every_candidates_hazard():
+    """At every week with a window open, _bound is at least _above(_base) for every active member (mid-run, boosted)."""
+    m = CommunityModel(rng=2, n_mothers=20_000, volunteer_enrol_boost=2.0, alumni_enrol_boost=2.0)
+    checked = 0
+    while m.running:
+        m.step()
+        if not any(m.window_open(k) for k in range(len(PROGRAMMES))):
+            continue
+        at = np.flatnonzero(m.member_stage == Stage.ACTIVE)
+        cand = m.member_idx[at]
+        s = m.score[cand]
+        barrier, _ = classes._in_member_order(m)
+        top = classes._bound(m, at, s, barrier)
+        base = classes._base(m, cand, at, s, barrier, m.done[cand])
+        assert np.all(classes._above(base) <= top)  # so a draw below _above(base) is below the bound
+        checked += cand.size
+    assert checked > 0

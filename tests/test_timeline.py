@@ -274,6 +274,16 @@ def test_positive_poisson_is_poisson_given_at_least_one(lam):
     assert np.all(np.abs(observed - expected) <= 5 * sd + 1e-6), (observed, expected)
 
 
+@pytest.mark.parametrize("lam", [1e-6, 0.02, 0.5, 3.0, 40.0])
+def test_positive_poisson_of_one_rate_draws_as_an_array_of_it(lam):
+    """``size`` counts of one rate: the same counts and the same stream state as an array of that rate."""
+    a, b = np.random.default_rng(7), np.random.default_rng(7)
+    np.testing.assert_array_equal(
+        timeline.positive_poisson(a, lam, 5_000), timeline.positive_poisson(b, np.full(5_000, lam))
+    )
+    assert a.random() == b.random()
+
+
 @pytest.mark.parametrize("lam", [0.0, 0.05, 2.0])
 def test_poisson_senders_match_one_poisson_draw_each(lam):
     """The nonzero counts of Poisson(lam) over n positions: as many senders and messages as rng.poisson(lam, n)."""
