@@ -17,8 +17,12 @@ Language: ``--lang id`` or ``--lang en`` (before or after the command's name), e
 else the locale (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else English
 (:func:`ibusim.i18n.choose_language`). Messages, help, table headers and the numbers shown follow it
 (``Rp 1.500.000`` and ``91%`` in Indonesian); the messages are in the catalogue
-(``ibusim/locale/id/LC_MESSAGES/ibusim.po``). Errors raised deeper in the model are shown as they are
-written (English), after the translated ``ibusim: error:``.
+(``ibusim/locale/id/LC_MESSAGES/ibusim.po``). Errors raised by the model (``ParameterError``) carry their
+English msgid and fields and are shown in the chosen language too (:func:`ibusim.i18n.error_text`); errors
+of other parts that do not are shown as written (English), after the translated ``ibusim: error:``.
+
+``ibusim run --scenario FILE.toml`` takes the file's ``[run] seed`` (scenario files saved by the dashboard
+carry one) unless ``--seed`` is given; without either the seed is 1. The run folder's manifest records it.
 
 Numbers typed with ``--set name=value``: when a language was chosen (``--lang``, ``IBUSIM_LANG``, or a
 locale naming Indonesian or English), they are read as a reader of that language writes them
@@ -47,7 +51,7 @@ import os
 import sys
 from pathlib import Path
 
-from ibusim.i18n import LANGUAGES, N_, POSIX_ENV, choose_language, gettext, normalise
+from ibusim.i18n import LANGUAGES, N_, POSIX_ENV, choose_language, error_text, gettext, normalise
 
 
 def one_line(message: str, limit: int = 400) -> str:
@@ -56,10 +60,14 @@ def one_line(message: str, limit: int = 400) -> str:
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 
-def error_line(message: str, lang: str = "en") -> str:
-    """The one line of an error, ``ibusim: error: ...`` in ``lang``."""
+def error_line(message: str | BaseException, lang: str = "en") -> str:
+    """The one line of an error, ``ibusim: error: ...`` in ``lang``.
+
+    An error that keeps its msgid (``ParameterError``, ``NumberError``: :func:`ibusim.i18n.error_text`) is
+    shown in ``lang``, numbers as its reader writes them; any other message as it is written.
+    """
     _ = gettext(lang)
-    return _("ibusim: error: {message}").format(message=one_line(message))
+    return _("ibusim: error: {message}").format(message=one_line(error_text(message, lang)))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -152,6 +160,8 @@ WORKERS_WHAT = N_("workers must be an integer in 1-1024")
 REPLICATIONS_WHAT = N_("--replications must be an integer in 1-10,000")
 PORT_WHAT = N_("port must be an integer in 1-65535")
 UNTIL_WHAT = N_("--until must be a year in 2000-2100")
+CANDIDATES_WHAT = N_("--candidates must be an integer in 1-10,000")
+BEST_WHAT = N_("--best must be an integer in 1-100")
 
 
 def _int_in(minimum: int, maximum: int, what: str, lang: str = "en", numbers: str | None = None):
@@ -339,16 +349,21 @@ def targets_table(summary: dict, lang: str = "en") -> str:
 
 
 def cmd_run(args) -> int:
-    """``ibusim run``: one run, its table against the observed figures, its run folder."""
+    """``ibusim run``: one run, its table against the observed figures, its run folder.
+
+    The seed: ``--seed`` when given, else the scenario file's ``[run] seed`` (files saved by the dashboard
+    carry one), else 1; the run folder's manifest records the seed used.
+    """
     from ibusim.experiments.run import run_to_folder
 
     _ = gettext(args.lang)
+    seed = run_seed(args.scenario, args.seed)
     changes = _parse_sets(args.set, args.number_lang)
-    model, out = run_to_folder(args.scenario, args.seed, changes, args.out)
+    model, out = run_to_folder(args.scenario, seed, changes, args.out)
     print(
         _("ibusim run: scenario {scenario}, seed {seed}, {weeks} weeks ({start} to {end}), {n} mothers").format(
             scenario=args.scenario,
-            seed=args.seed,
+            seed=seed,
             weeks=model.week,
             start=model.p["start"],
             end=model.p["end"],
@@ -362,6 +377,18 @@ def cmd_run(args) -> int:
     print(other_figures(model, s, args.lang))
     print(_("run folder: {path}").format(path=out))
     return 0
+
+
+DEFAULT_SEED = 1
+
+
+def run_seed(scenario: str, seed: int | None) -> int:
+    """The seed of ``ibusim run``: an explicit ``--seed`` wins, else the scenario's ``[run] seed``, else 1."""
+    if seed is not None:
+        return seed
+    from ibusim.model.scenarios import run_settings
+
+    return run_settings(scenario).get("seed", DEFAULT_SEED)
 
 
 def other_figures(model, s: dict, lang: str = "en") -> str:
@@ -1184,7 +1211,12 @@ def build_parser(lang: str = "en", numbers: str | None = None) -> argparse.Argum
     sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser, title=_("commands"))
     r = sub.add_parser("run", help=_("run a scenario, print simulated vs observed, write a run folder"), lang=lang)
     r.add_argument("--scenario", default="ipm", help=_("ipm (default), ibusibuk, baseline, or a scenario .toml file"))
-    r.add_argument("--seed", type=seed, default=1, help=_("random seed (default 1)"))
+    r.add_argument(
+        "--seed",
+        type=seed,
+        default=None,
+        help=_("random seed (default: the scenario file's [run] seed, else 1)"),
+    )
     r.add_argument(
         "--set",
         action="append",
@@ -1454,13 +1486,13 @@ def build_parser(lang: str = "en", numbers: str | None = None) -> argparse.Argum
     )
     o.add_argument(
         "--candidates",
-        type=_int_in(1, 10_000, "--candidates must be an integer in 1-10,000", lang, numbers),
+        type=_int_in(1, 10_000, CANDIDATES_WHAT, lang, numbers),
         default=OPTIMISE_SIZES["candidates"],
         help=_("designs drawn besides the scenario's own (default {n})").format(n=OPTIMISE_SIZES["candidates"]),
     )
     o.add_argument(
         "--best",
-        type=_int_in(1, 100, "--best must be an integer in 1-100", lang, numbers),
+        type=_int_in(1, 100, BEST_WHAT, lang, numbers),
         default=OPTIMISE_SIZES["best"],
         help=_("proposals shown (default {n})").format(n=OPTIMISE_SIZES["best"]),
     )
