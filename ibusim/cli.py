@@ -273,35 +273,12 @@ def _parse_sets(items: list[str], lang: str | None = None, option: str = "--set"
 def _shown(value, unit: str, lang: str) -> str:
     """``value`` in the number format of ``unit`` (model/outputs.py), as a reader of ``lang`` reads numbers.
 
-    English is :func:`ibusim.model.outputs.fmt` itself; Indonesian writes the same formats with
-    :func:`ibusim.numbers.format_number` (``Rp 1.500.000``, ``91%``, ``0,173``).
+    :func:`ibusim.numbers.format_output`: English is :func:`ibusim.model.outputs.fmt` itself; Indonesian
+    writes the same formats with :func:`ibusim.numbers.format_number` (``Rp 1.500.000``, ``91%``, ``0,173``).
     """
-    from ibusim.model.outputs import fmt, format_of
-    from ibusim.numbers import format_number
+    from ibusim.numbers import format_output
 
-    if lang == "en":
-        return fmt(value, unit)
-    form = format_of(unit)
-    if form == "text" or isinstance(value, str):
-        return fmt(value, unit)
-    if value is None or value != value:  # NaN
-        _ = gettext(lang)
-        return _("n/a")
-    x = float(value)
-    if form == "share":
-        return format_number(x, lang, "share")
-    if form == "rupiah":
-        return format_number(x, lang, "money")
-    if form == "count" or abs(x) >= 100:
-        return format_number(round(x), lang, "count")
-    return format_number(x, lang, "rate", decimals=None if form == "number" else _sig3(x))
-
-
-def _sig3(x: float) -> int:
-    """Decimals that give three significant digits of ``x`` (below 100)."""
-    import math
-
-    return 0 if x == 0 else max(0, 2 - math.floor(math.log10(abs(x))))
+    return format_output(value, unit, lang)
 
 
 def _count(n, lang: str) -> str:
@@ -888,7 +865,7 @@ def cmd_forecast(args) -> int:
             seconds=f"{res.info['run_seconds_total']:.0f}",
         )
     )
-    print(markdown(res, max_counterfactuals=len(variants) - 1))
+    print(markdown(res, max_counterfactuals=len(variants) - 1, lang=args.lang))
     print(
         _("folder: {folder} (forecast.csv, forecast.md, forecast.png, runs.csv, draws.csv, manifest.json)").format(
             folder=res.folder
