@@ -700,22 +700,17 @@ def cmd_sensitivity(args) -> int:
     spec = load_spec(args.spec)
     out = args.out or Path("results") / f"sensitivity-{spec.name}"
     table, csv, png = sensitivity.run(spec, out, **_sweep_options(args))
-    cols = (
-        ["outcome", "factor"]
-        + (["S1", "S1_conf", "ST", "ST_conf"] if spec.design == "sobol" else ["mu_star", "mu_star_conf", "sigma"])
-        + ["change_half_to_full"]
-    )
     print(
         _(
             "ibusim sensitivity: {name} ({design}), {points} design points x {replications} replications (averaged)"
         ).format(name=spec.name, design=spec.design, points=len(spec.points()), replications=spec.replications)
     )
-    print(table[cols].to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    print(sensitivity.table_text(table, spec.design, args.lang))
     worst = float(table["change_half_to_full"].max())
     verdict = _("converged") if worst < 0.1 else _("NOT converged: increase samples")
     print(
         _("convergence: largest change between half and all samples {change} ({verdict})").format(
-            change=f"{worst:.3f}", verdict=verdict
+            change=sensitivity.decimal(worst, args.lang), verdict=verdict
         )
     )
     if spec.design == "sobol" and table["negative_index"].any():
