@@ -482,7 +482,7 @@ def cmd_params(args) -> int:
     _ = gettext(args.lang)
     values = load(args.scenario)
     if args.markdown:
-        print(markdown_table(values))
+        print(markdown_table(values, args.lang))
         return 0
     changed = overrides(args.scenario)
     chosen = list(PARAMS.values())

@@ -3007,11 +3007,34 @@ def to_dict(p: Param, value: Any = None) -> dict[str, Any]:
     }
 
 
-def markdown_table(values: dict[str, Any] | None = None) -> str:
-    """The parameter table as Markdown (used by docs/ODD.md and `ibusim params --markdown`)."""
+# The headers of markdown_table (English msgids; the English table is docs/ODD.md's)
+MARKDOWN_HEADERS = (
+    N_("group"),
+    N_("name"),
+    N_("label"),
+    N_("default"),
+    N_("unit"),
+    N_("allowed"),
+    N_("calibration prior"),
+    N_("provenance"),
+    N_("source / reason"),
+)
+PROVENANCE_MSGIDS = {"observed": N_("observed"), "derived": N_("derived"), "assumed": N_("assumed")}
+
+
+def markdown_table(values: dict[str, Any] | None = None, lang: str = "en") -> str:
+    """The parameter table as Markdown (used by docs/ODD.md and `ibusim params --markdown`).
+
+    ``lang`` "en" (docs/ODD.md) gives the declarations as written; another language (``ibusim --lang id params
+    --markdown``) translated headers, labels, units, allowed values and provenance, and the numbers as that
+    reader writes them (``Rp 1.500.000``, ``0,05``). Sources and reasons stay as written (they quote the
+    sources, in their language).
+    """
     values = values or DEFAULTS
+    if lang != "en":
+        return _markdown_table_in(values, lang)
     rows = [
-        "| group | name | label | default | unit | allowed | calibration prior | provenance | source / reason |",
+        "| " + " | ".join(MARKDOWN_HEADERS) + " |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for p in _P:
@@ -3026,6 +3049,46 @@ def markdown_table(values: dict[str, Any] | None = None) -> str:
             f"| {p.group} | `{p.name}` | {text(p, 'label', 'en').replace('|', '/')} | {fmt(v, 'number')} | {p.unit} "
             f"| {p.allowed} | {prior} | {p.provenance} | {src} |"
         )
+    return "\n".join(rows)
+
+
+def _markdown_table_in(values: dict[str, Any], lang: str) -> str:
+    """:func:`markdown_table` in ``lang`` (not English)."""
+    from ibusim.i18n import gettext
+    from ibusim.numbers import format_number, kind_for
+
+    _ = gettext(lang)
+
+    def num(p: Param, x: Any) -> str:
+        if p.type not in ("int", "float") or isinstance(x, bool):
+            return str(x).lower() if isinstance(x, bool) else str(x)
+        return format_number(int(x) if p.type == "int" else float(x), lang, kind_for(p.unit, p.type), exact=True)
+
+    def plain(x: float) -> str:
+        return format_number(float(x), lang, "rate", exact=True)
+
+    rows = ["| " + " | ".join(_(h) for h in MARKDOWN_HEADERS) + " |", "|---|---|---|---|---|---|---|---|---|"]
+    for p in _P:
+        prior = ""
+        if p.prior:
+            pr = PRIORS[p.name]
+            prior = f"{'logU' if pr.scale == 'log' else 'U'}({plain(pr.low)}; {plain(pr.high)})"
+        if p.calibrated_by:
+            prior = f"x `{p.calibrated_by}`"
+        elif p.name in CALIBRATION_FIXED:
+            prior = _("fixed at {value}").format(value=num(p, CALIBRATION_FIXED[p.name][0]))
+        cells = (
+            p.group,
+            f"`{p.name}`",
+            text(p, "label", lang),
+            num(p, values[p.name]),
+            text(p, "unit", lang),
+            text(p, "allowed", lang),
+            prior,
+            _(PROVENANCE_MSGIDS[p.provenance]),
+            p.source,
+        )
+        rows.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
     return "\n".join(rows)
 
 

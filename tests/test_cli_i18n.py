@@ -193,3 +193,16 @@ def test_run_without_a_seed_anywhere_uses_seed_1(no_language, tmp_path, capsys):
     status, out, err = main(["run", "--scenario", f, "--out", tmp_path / "r"], capsys)
     assert status == 0, err
     assert json.loads((tmp_path / "r" / "manifest.json").read_text())["seed"] == 1
+
+
+# ---------------------------------------------------------------- params --markdown
+def test_params_markdown_in_the_chosen_language(no_language, capsys):
+    from ibusim.model.parameters import markdown_table
+    from ibusim.model.scenarios import load
+
+    status, out, err = main(["--lang", "id", "params", "--markdown"], capsys)
+    assert status == 0 and err == ""
+    assert out.strip() == markdown_table(load("ipm"), "id")
+    assert out.startswith("| kelompok | nama | label | nilai bawaan |") and "| Rp 150.000 |" in out
+    status, out, err = main(["params", "--markdown"], capsys)
+    assert out.strip() == markdown_table(load("ipm")) and out.startswith("| group | name | label | default |")
