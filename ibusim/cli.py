@@ -12,6 +12,7 @@
                    [--until YEAR] [--seed N] [--out DIR]
     ibusim calibrate [--scenario ipm] [--params ...] [--targets ...] [--hold-out ...] [--out DIR]
     ibusim dashboard [--host 127.0.0.1] [--port 8765]
+    ibusim report [--out FILE] [--set name=value ...]   (the results page, in the chosen language)
 
 Language: ``--lang id`` or ``--lang en`` (before or after the command's name), else ``IBUSIM_LANG``,
 else the locale (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else English
@@ -1163,6 +1164,24 @@ def cmd_share(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    """``ibusim report``: the results page (results/README.md) in the chosen language, from the results folders.
+
+    It reads the committed folders (the calibration, the forecast, the sensitivity sweeps) and runs only the
+    ``ipm`` preset with seed 1 (and the validation modules' draws); ``python -m ibusim.experiments.report``
+    also runs or resumes the calibration first. English writes results/README.md, another language
+    ``results/README.<lang>.md`` (``--out`` for another file).
+    """
+    from ibusim.experiments import report
+
+    _ = gettext(args.lang)
+    readme = Path(args.out) if args.out else report.page_path(args.lang)
+    changes = _parse_sets(args.set, args.number_lang)
+    path = report.write(report.FOLDER, readme, changes, report.FORECAST, lang=args.lang)
+    print(_("results page: {path}").format(path=path))
+    return 0
+
+
 def build_parser(lang: str = "en", numbers: str | None = None) -> argparse.ArgumentParser:
     """The argument parser of every subcommand, its help in ``lang`` (errors: one line, status 2).
 
@@ -1417,6 +1436,26 @@ def build_parser(lang: str = "en", numbers: str | None = None) -> argparse.Argum
     )
     sh.add_argument("--no-pdf", action="store_true", help=_("write report.html only"))
     sh.set_defaults(func=cmd_share)
+    rp = sub.add_parser(
+        "report",
+        help=_("write the results page (results/README.md) in the chosen language from the results folders"),
+        lang=lang,
+    )
+    rp.add_argument(
+        "--out",
+        type=path,
+        default=None,
+        metavar="FILE",
+        help=_("the page to write (default results/README.md in English, results/README.<lang>.md otherwise)"),
+    )
+    rp.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help=_("change a parameter of the page's ipm run (e.g. n_mothers=3000 for a quick look)"),
+    )
+    rp.set_defaults(func=cmd_report)
     o = sub.add_parser(
         "optimise",
         help=_("the best few programme designs a yearly budget pays for, over posterior draws"),
