@@ -1061,7 +1061,7 @@ def _optimise_folder(text: str | None, what: str) -> Path | None:
     if text is None:
         return None
     if "\0" in text or not text.strip():
-        raise ParameterError(f"{what}: not a usable path: {text!r}")
+        raise ParameterError(N_("{what}: not a usable path: {path}"), what=what, path=repr(text))
     return Path(text)
 
 
@@ -1073,7 +1073,7 @@ def _money(text: str, lang: str, what: str) -> float:
     try:
         return float(parse_number(text, lang, "money"))
     except NumberError as e:
-        raise ParameterError(f"{what} {show(text)}: {e}") from None
+        raise ParameterError(N_("{what} {value}: {problem}"), what=what, value=show(text), problem=e) from None
 
 
 def cmd_optimise(args) -> int:
@@ -1095,12 +1095,14 @@ def cmd_optimise(args) -> int:
         try:
             threshold = float(parse_number(args.threshold, lang, opt.GOALS[args.goal][1]))
         except NumberError as e:
-            raise ParameterError(f"--threshold {show(args.threshold)}: {e}") from None
+            raise ParameterError(
+                N_("{what} {value}: {problem}"), what="--threshold", value=show(args.threshold), problem=e
+            ) from None
     costs = {}
     for item in args.cost:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise ParameterError(f"--cost expects name=value, got {item!r}")
+            raise ParameterError(N_("--cost expects name=value, got {item}"), item=repr(item))
         costs[name.strip()] = _money(value, lang, f"--cost {name.strip()}")
     posterior: Path | None = _optimise_folder(args.posterior, "--posterior")
     if posterior is not None and str(posterior) == "none":
@@ -1109,8 +1111,11 @@ def cmd_optimise(args) -> int:
         posterior = Path("results") / f"calibration-{Path(args.scenario).stem}"
         if not posterior.is_dir():
             raise ParameterError(
-                f"no calibration folder '{posterior}': give --posterior FOLDER, or --posterior none for the "
-                "scenario's own values"
+                N_(
+                    "no calibration folder '{folder}': give --posterior FOLDER, or --posterior none for the "
+                    "scenario's own values"
+                ),
+                folder=posterior,
             )
     res = opt.optimise(
         budget,

@@ -206,3 +206,21 @@ def test_params_markdown_in_the_chosen_language(no_language, capsys):
     assert out.startswith("| kelompok | nama | label | nilai bawaan |") and "| Rp 150.000 |" in out
     status, out, err = main(["params", "--markdown"], capsys)
     assert out.strip() == markdown_table(load("ipm")) and out.startswith("| group | name | label | default |")
+
+
+@pytest.mark.parametrize(
+    "extra, english, indonesian",
+    [
+        (["--cost", "oops"], "--cost expects name=value, got 'oops'", "--cost harus berbentuk nama=nilai"),
+        (["--budget", "Rp 1.5 juta"], "--budget 'Rp 1.5 juta': ", "--budget 'Rp 1.5 juta': "),
+        (["--posterior", " "], "--posterior: not a usable path: ' '", "--posterior: bukan path yang bisa dipakai"),
+    ],
+    ids=["cost", "budget", "posterior"],
+)
+def test_optimise_input_errors_in_the_chosen_language(no_language, tmp_path, capsys, extra, english, indonesian):
+    argv = ["optimise", "--budget", "1000000", "--out", tmp_path / "o", *extra]
+    status, out, err = main(["--lang", "en", *argv], capsys)
+    assert_one_line_error(status, err, english)
+    status, out, err = main(["--lang", "id", *argv], capsys)
+    assert status == 2 and err.count("\n") == 1 and err.startswith("ibusim: kesalahan: " + indonesian), err
+    assert not (tmp_path / "o").exists()
