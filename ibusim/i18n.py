@@ -243,6 +243,9 @@ class TranslatableError(ValueError):
         self.fields = fields
         super().__init__(self.msgid.format(**{k: str(v) for k, v in fields.items()}) if fields else self.msgid)
 
+    def __reduce__(self):  # across processes: the English line (fields may hold functions, which do not pickle)
+        return type(self), (str(self),)
+
     def in_language(self, lang: str) -> str:
         """The message in ``lang`` ("id" or "en")."""
         if not self.fields:

@@ -42,6 +42,10 @@ def test_a_translatable_error_is_english_as_a_string_and_translated_on_demand():
     assert isinstance(e, ValueError) and isinstance(e, TranslatableError)
     again = pickle.loads(pickle.dumps(e))  # across processes: the English line survives
     assert str(again) == str(e) and type(again) is ParameterError
+    with pytest.raises(ParameterError) as info:
+        validate({"enrol_rate": 7})  # its fields hold functions (the allowed values in each language)
+    again = pickle.loads(pickle.dumps(info.value))
+    assert str(again) == str(info.value) and type(again) is ParameterError
 
 
 def test_a_plain_message_and_braces_without_fields_are_kept_as_written():
