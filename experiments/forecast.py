@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ibusim.i18n import N_, gettext, ngettext, number
 from ibusim.model import survey
 from ibusim.model.metrics import STOCKS
 from ibusim.model.outputs import SERIES_TARGETS, fmt
@@ -68,19 +69,20 @@ from .execution import (
 
 # yearly figure: (label, unit of model/outputs.py's formats, how it is read from two year ends)
 FIGURES: dict[str, tuple[str, str]] = {
-    "registrations": ("Registrations in the year", "mothers"),
-    "registered": ("Registered so far", "mothers"),
-    "telegram": ("Telegram members (December)", "members"),
-    "instagram": ("Instagram followers (December)", "followers"),
-    "paid_enrolled": ("Paid enrolments in the year", "enrolments"),
-    "completion": ("Completion of paid classes ending in the year", "share"),
-    "volunteers": ("Volunteers (December)", "mothers"),
-    "financial_change": ("Impact survey (December): financial change", "share"),
-    "parenting_change": ("Impact survey (December): parenting change", "share"),
+    "registrations": (N_("Registrations in the year"), "mothers"),
+    "registered": (N_("Registered so far"), "mothers"),
+    "telegram": (N_("Telegram members (December)"), "members"),
+    "instagram": (N_("Instagram followers (December)"), "followers"),
+    "paid_enrolled": (N_("Paid enrolments in the year"), "enrolments"),
+    "completion": (N_("Completion of paid classes ending in the year"), "share"),
+    "volunteers": (N_("Volunteers (December)"), "mothers"),
+    "financial_change": (N_("Impact survey (December): financial change"), "share"),
+    "parenting_change": (N_("Impact survey (December): parenting change"), "share"),
 }
 # the figures the observed 2024 targets give (target name per yearly figure)
 OBSERVED = {"registered": "registered", "telegram": "telegram", "instagram": "instagram"}
 OBSERVED |= {"financial_change": "financial_change", "parenting_change": "parenting_change"}
+OBSERVED_YEAR = 2024  # the year of the observed figures named in the table (as the English text always said)
 SERIES = ("cum_registered", "n_telegram", "n_followers", "cum_paid_enrolled")
 QUANTILES = {"p5": 0.05, "p25": 0.25, "median": 0.5, "p75": 0.75, "p95": 0.95}
 DEFAULT_UNTIL = 2027
@@ -180,13 +182,17 @@ def forecast(
     ``posterior=None`` runs the scenario's own values with ``draws`` seeds (seed noise only).
     """
     if not variants or len({v.label for v in variants}) != len(variants):
-        raise ParameterError("forecast variants need distinct, non-empty labels")
+        raise ParameterError(N_("forecast variants need distinct, non-empty labels"))
     post = post_mod.as_posterior(posterior)
     observed_until = max(month_to_date(load_scenario(v.scenario, **v.changes)["end"]).year for v in variants)
     if not isinstance(until, int) or isinstance(until, bool) or not observed_until < until <= 2100:
         raise ParameterError(
-            f"--until {until} must be a year after the observed ones (the scenarios end in {observed_until}) and "
-            "at most 2100"
+            N_(
+                "--until {until} must be a year after the observed ones (the scenarios end in {observed}) and "
+                "at most 2100"
+            ),
+            until=until,
+            observed=observed_until,
         )
     years = list(range(observed_until, until + 1))
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -229,7 +235,7 @@ def forecast(
         ignore_index=True,
     )
     table = summarise(runs, labels)
-    described = post_mod.describe(post) if post is not None else "none: the scenarios' own values (seed noise only)"
+    described = post_mod.describe(post) if post is not None else NO_POSTERIOR
     info = {
         "variants": [{"label": v.label, "scenario": v.scenario, "changes": v.changes} for v in variants],
         "posterior": str(post.folder) if post is not None else None,
@@ -289,91 +295,155 @@ def summarise(runs: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _show(fig: str, x: float) -> str:
-    """A figure's value in its format (shares as percentages, counts with separators)."""
+NO_POSTERIOR = N_("none: the scenarios' own values (seed noise only)")
+
+
+def _show(fig: str, x: float, lang: str = "en") -> str:
+    """A figure's value in its format (shares as percentages, counts with separators), as ``lang`` writes numbers."""
     if x is None or (isinstance(x, float) and np.isnan(x)):
-        return "n/a"
+        return gettext(lang)("n/a")
     unit = FIGURES[fig][1]
-    return f"{x:.0%}" if unit == "share" else fmt(round(x), "mothers")
+    if lang == "en":
+        return f"{x:.0%}" if unit == "share" else fmt(round(x), "mothers")
+    from ibusim.numbers import format_number
+
+    x = float(x)  # numpy's floats too
+    return format_number(x, lang, "share", decimals=0) if unit == "share" else format_number(round(x), lang, "count")
 
 
-def _diff(fig: str, x: float) -> str:
-    """A difference in its figure's format, with its sign (shares in percentage points)."""
+def _diff(fig: str, x: float, lang: str = "en") -> str:
+    """A difference in its figure's format, with its sign (shares in percentage points), as ``lang`` writes it."""
+    _ = gettext(lang)
     if x is None or (isinstance(x, float) and np.isnan(x)):
-        return "n/a"
+        return _("n/a")
     if FIGURES[fig][1] == "share":
-        return f"{100 * x:+.1f} pp"
-    return ("+" if x >= 0 else "-") + fmt(abs(round(x)), "mothers")
+        if lang == "en":
+            return f"{100 * x:+.1f} pp"
+        from ibusim.numbers import format_number
+
+        points = ("+" if x >= 0 else "-") + format_number(abs(100 * float(x)), lang, "rate", decimals=1)
+        # TRANSLATORS: a difference in percentage points, e.g. +1.5 pp
+        return _("{points} pp").format(points=points)
+    return ("+" if x >= 0 else "-") + _show(fig, abs(x), lang)
 
 
-def markdown(result: Forecast, max_counterfactuals: int = 1) -> str:
+def _percent(x: float, lang: str) -> str:
+    """A share as a whole percentage (``lower in 62%``), as ``lang`` writes it."""
+    if lang == "en":
+        return f"{x:.0%}"
+    if x is None or x != x:  # NaN: no paired runs
+        return gettext(lang)("n/a")
+    from ibusim.numbers import format_number
+
+    return format_number(float(x), lang, "share", decimals=0)
+
+
+def markdown(result: Forecast, max_counterfactuals: int = 1, lang: str = "en") -> str:
     """The first variant's forecast table and up to ``max_counterfactuals`` paired-difference tables (Markdown).
 
     Cells: median [5%, 95%] over runs, and (forecast table) the 50% interval under it in a second
-    line of the same cell.
+    line of the same cell. ``lang``: the headers, sentences and numbers as a reader of that language
+    reads them ("en", the default, is what ``forecast.md`` holds).
     """
+    _ = gettext(lang)
+    _n = ngettext(lang)
     t = result.table
     ref = result.labels[0]
     years = result.years
-    obs = f"{result.observed_until} = last observed year (fitted)"
-    runs = f"{result.draws} posterior draws x {result.seeds_per_draw} seed{'s' * (result.seeds_per_draw > 1)}"
+    obs = _("{year} = last observed year (fitted)").format(year=result.observed_until)
+    runs = _n(
+        "{draws} posterior draws x {seeds} seed", "{draws} posterior draws x {seeds} seeds", result.seeds_per_draw
+    )
+    runs = runs.format(draws=result.draws, seeds=result.seeds_per_draw)
+    posterior = _(NO_POSTERIOR) if result.posterior == NO_POSTERIOR else result.posterior
     lines = [
-        f"**Forecast, {ref}, {years[0]}-{years[-1]}** ({runs}; posterior: {result.posterior}; {obs}). "
-        "Median [90% interval, 5-95%] (50% interval, 25-75%):",
+        _(
+            "**Forecast, {label}, {first}-{last}** ({runs}; posterior: {posterior}; {observed}). "
+            "Median [90% interval, 5-95%] (50% interval, 25-75%):"
+        ).format(label=ref, first=years[0], last=years[-1], runs=runs, posterior=posterior, observed=obs),
         "",
-        "| figure | " + " | ".join(map(str, years)) + " |",
+        f"| {_('figure')} | " + " | ".join(map(str, years)) + " |",
         "|---|" + "---:|" * len(years),
     ]
     cell = t[t["variant"] == ref].set_index(["figure", "year"])
     targets = load_targets()
-    for fig, (label, _) in FIGURES.items():
+
+    def show(fig: str, x: float) -> str:
+        return _show(fig, x, lang)
+
+    for fig, (label, _unit) in FIGURES.items():
         cells = []
         for y in years:
             r = cell.loc[(fig, y)]
-            c = f"{_show(fig, r['median'])} [{_show(fig, r['p5'])}, {_show(fig, r['p95'])}]"
-            c += f" ({_show(fig, r['p25'])}-{_show(fig, r['p75'])})"
+            c = f"{show(fig, r['median'])} [{show(fig, r['p5'])}, {show(fig, r['p95'])}]"
+            c += f" ({show(fig, r['p25'])}-{show(fig, r['p75'])})"
             cells.append(c)
-        name = label
+        name = _(label)
         if fig in OBSERVED and OBSERVED[fig] in targets:
             tg = targets[OBSERVED[fig]]
-            name += f" (observed in 2024: {fmt(tg.value, tg.unit)})"
+            from ibusim.numbers import format_output
+
+            name = _("{label} (observed in {year}: {value})").format(
+                label=name, year=OBSERVED_YEAR, value=format_output(tg.value, tg.unit, lang)
+            )
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     for other in result.labels[1 : 1 + max_counterfactuals]:
         d = t[t["variant"] == other].set_index(["figure", "year"])
-        what = _differences(result.info.get("variants", []), ref, other) or other
+        what = _differences(result.info.get("variants", []), ref, other, lang) or other
         lines += [
             "",
-            f"**Counterfactual '{other}' ({what}) against '{ref}'**, paired run by run (same draw, same seed): "
-            "the counterfactual's median [5%, 95%], then the difference's median [5%, 95%] and the share of runs "
-            "where it is lower:",
+            _(
+                "**Counterfactual '{other}' ({what}) against '{label}'**, paired run by run (same draw, same seed): "
+                "the counterfactual's median [5%, 95%], then the difference's median [5%, 95%] and the share of runs "
+                "where it is lower:"
+            ).format(other=other, what=what, label=ref),
             "",
-            "| figure | " + " | ".join(map(str, years)) + " |",
+            f"| {_('figure')} | " + " | ".join(map(str, years)) + " |",
             "|---|" + "---:|" * len(years),
         ]
-        for fig, (label, _) in FIGURES.items():
+        for fig, (label, _unit) in FIGURES.items():
             cells = []
             for y in years:
                 r = d.loc[(fig, y)]
                 cells.append(
-                    f"{_show(fig, r['median'])} [{_show(fig, r['p5'])}, {_show(fig, r['p95'])}]; "
-                    f"diff {_diff(fig, r['diff_median'])} [{_diff(fig, r['diff_p5'])}, {_diff(fig, r['diff_p95'])}], "
-                    f"lower in {r['share_lower']:.0%}"
+                    _("{median} [{low}, {high}]; diff {diff} [{diff_low}, {diff_high}], lower in {share}").format(
+                        median=show(fig, r["median"]),
+                        low=show(fig, r["p5"]),
+                        high=show(fig, r["p95"]),
+                        diff=_diff(fig, r["diff_median"], lang),
+                        diff_low=_diff(fig, r["diff_p5"], lang),
+                        diff_high=_diff(fig, r["diff_p95"], lang),
+                        share=_percent(r["share_lower"], lang),
+                    )
                 )
-            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+            lines.append(f"| {_(label)} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-def _differences(variants: list[dict], ref: str, other: str) -> str:
+def _differences(variants: list[dict], ref: str, other: str, lang: str = "en") -> str:
     """What variant ``other`` changes against ``ref`` (scenario and the changes that differ), in words."""
+    _ = gettext(lang)
     by = {v["label"]: v for v in variants}
     if ref not in by or other not in by:
         return ""
     a, b = by[ref], by[other]
-    parts = [f"scenario {b['scenario']}"] if a["scenario"] != b["scenario"] else []
+    parts = [_("scenario {name}").format(name=b["scenario"])] if a["scenario"] != b["scenario"] else []
     for k in dict.fromkeys([*a["changes"], *b["changes"]]):
         if a["changes"].get(k) != b["changes"].get(k):
-            parts.append(f"{k} = {str(b['changes'].get(k, 'as in the scenario')).lower()}")
+            value = b["changes"][k] if k in b["changes"] else _("as in the scenario")
+            parts.append(f"{k} = {_value(value, lang).lower()}")
     return ", ".join(parts)
+
+
+def _value(value: Any, lang: str) -> str:
+    """A changed parameter's value in words: numbers as ``lang`` writes them (English: as Python does)."""
+    if lang == "en" or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return (
+        number(value, "rate").in_language(lang)
+        if isinstance(value, float)
+        else number(value, "count").in_language(lang)
+    )
 
 
 def load_forecast(folder: str | Path) -> Forecast:

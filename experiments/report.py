@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ibusim.model.outputs import fmt
+from ibusim.i18n import N_, gettext
 from ibusim.model.targets import load as load_targets
 
 from . import calibration_pipeline
@@ -50,10 +50,30 @@ VALIDATION_MODULES = ("ibusim.experiments.secondary",)  # its section holds the 
 FORECAST = Path("results/forecast-ipm")
 FORECAST_VARIANTS = ("ipm=ipm", "no-free-class=ipm:free_class=false")
 FORECAST_DRAWS = 100
+# Words of the page's tables that come from data files, marked here for the catalogue (the target labels of
+# model/targets.toml are collected from that file): the calibration's ratio figures, roles and steps
+CALIBRATION_WORDS = (
+    N_("Telegram group members per registered mother"),
+    N_("Instagram followers per registered mother"),
+    N_("2021 registrations over 2022's"),
+    N_("Delta-wave surge: weekly registrations Jul-Sep 2021 over the quarters around"),
+)
+ROLE_WORDS = (N_("fitted"), N_("predicted"), N_("check"), N_("validation"), N_("fitted, jointly"))
+STEP_NAMES = {
+    "noise": N_("noise"),
+    "abc_smc": N_("abc smc"),
+    "table": N_("table"),
+    "leave_one_out": N_("leave one out"),
+    "recovery": N_("recovery"),
+    "identifiability": N_("identifiability"),
+}
 
 
-def validation_sections() -> list[str]:
-    """The Markdown sections of the validation modules that exist (null model, secondary patterns)."""
+def validation_sections(lang: str = "en") -> list[str]:
+    """The Markdown sections of the validation modules that exist (null model, secondary patterns).
+
+    A module's ``results_section`` that takes a ``lang`` keyword gets it; the others write English.
+    """
     lines: list[str] = []
     for name in VALIDATION_MODULES:
         try:
@@ -63,20 +83,89 @@ def validation_sections() -> list[str]:
                 raise
             continue
         if hasattr(mod, "results_section"):
-            lines += list(mod.results_section())
+            import inspect
+
+            takes_lang = "lang" in inspect.signature(mod.results_section).parameters
+            lines += list(mod.results_section(lang=lang) if takes_lang and lang != "en" else mod.results_section())
     return lines
 
 
+class _Numbers:
+    """The page's numbers as a reader of ``lang`` writes them; in English exactly as the page always wrote them."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.en = lang == "en"
+
+    def _number(self, x: float, kind: str, **kw) -> str:
+        from ibusim.numbers import format_number
+
+        return format_number(int(x) if kind == "count" else float(x), self.lang, kind, **kw)
+
+    def na(self) -> str:
+        return gettext(self.lang)("n/a")
+
+    def num(self, x: float) -> str:
+        """4 significant digits (a parameter's value)."""
+        return f"{x:.4g}" if self.en else self._number(x, "rate")
+
+    def sig(self, x: float) -> str:
+        """3 significant digits."""
+        if self.en:
+            return f"{x:.3g}"
+        from ibusim.numbers import format_output
+
+        return format_output(x, "ratio", self.lang)
+
+    def dec(self, x: float, decimals: int) -> str:
+        """``decimals`` decimals."""
+        if pd.isna(x):
+            return "nan" if self.en else self.na()
+        return f"{x:.{decimals}f}" if self.en else self._number(x, "rate", decimals=decimals)
+
+    def signed(self, x: float, decimals: int) -> str:
+        """``decimals`` decimals with a sign."""
+        if self.en:
+            return f"{x:+.{decimals}f}"
+        return ("-" if x < 0 else "+") + self.dec(abs(x), decimals)
+
+    def pct(self, x: float) -> str:
+        """A share as a whole percentage."""
+        if self.en:
+            return f"{x:.0%}"
+        return self.na() if pd.isna(x) else self._number(x, "share", decimals=0)
+
+    def count(self, n: int) -> str:
+        """A whole number with thousands separators."""
+        return f"{n:,}" if self.en else self._number(n, "count")
+
+    def prior(self, name: str, written: str) -> str:
+        """A calibration prior: ``written`` (the CSV's ``logU(0.0005, 0.02)``) in English; else from ``PRIORS``."""
+        from ibusim.model.parameters import PRIORS
+
+        if self.en or name not in PRIORS:
+            return written
+        pr = PRIORS[name]
+        low, high = (self._number(x, "rate", exact=True) for x in (pr.low, pr.high))
+        return f"{'logU' if pr.scale == 'log' else 'U'}({low}; {high})"  # a semicolon: the comma is the decimal mark
+
+    def stat(self, x: float, unit: str) -> str:
+        """A figure in its unit's format (model/outputs.py), ``ratio`` with 3 significant digits."""
+        if pd.isna(x):
+            return self.na()
+        if unit == "ratio":
+            return self.sig(x)
+        from ibusim.numbers import format_output
+
+        return format_output(x, unit, self.lang)
+
+
 def _num(x: float) -> str:
-    return f"{x:.4g}"
+    return _Numbers("en").num(x)
 
 
 def _stat(x: float, unit: str) -> str:
-    if pd.isna(x):
-        return "n/a"
-    if unit == "ratio":
-        return f"{x:.3g}"
-    return fmt(x, unit)
+    return _Numbers("en").stat(x, unit)
 
 
 def size_of(settings: dict) -> str:
@@ -87,8 +176,10 @@ def size_of(settings: dict) -> str:
     return "custom"
 
 
-def calibration_section(folder: Path) -> list[str]:
-    """The calibration's part of the page, from a pipeline folder (experiments/calibration_pipeline.py)."""
+def calibration_section(folder: Path, lang: str = "en") -> list[str]:
+    """The calibration's part of the page, from a pipeline folder (experiments/calibration_pipeline.py), in ``lang``."""
+    _ = gettext(lang)
+    n = _Numbers(lang)
     rep = json.loads((folder / "report.json").read_text())
     record = json.loads((folder / "pipeline.json").read_text())
     post = pd.read_csv(folder / "posterior_summary.csv")
@@ -102,103 +193,141 @@ def calibration_section(folder: Path) -> list[str]:
     settings = record["settings"]
     fitted = record["fitted"]
     size = size_of(settings)
+    written = _("Written {date} with code `{code}`").format(date=dt.date.today().isoformat(), code=code_version())
+    if record.get("code_version"):
+        written = _("Written {date} with code `{code}` from a run of code `{run_code}`").format(
+            date=dt.date.today().isoformat(), code=code_version(), run_code=record["code_version"]
+        )
     lines = [
-        "## Calibration of the IPM preset (issue 11)",
+        _("## Calibration of the IPM preset (issue 11)"),
         "",
-        f"Regenerate with `.venv/bin/python -m ibusim.experiments.report` (runs `{COMMAND}`, resuming finished "
-        f"steps, then rewrites this page). Written {dt.date.today().isoformat()} with code `{code_version()}`"
-        + (f" from a run of code `{record['code_version']}`" if record.get("code_version") else "")
-        + "; "
-        "method in docs/ODD.md (section 7.22) and docs/TRACE.md.",
+        _(
+            "Regenerate with `.venv/bin/python -m ibusim.experiments.report` (runs `{command}`, resuming finished "
+            "steps, then rewrites this page). {written}; method in docs/ODD.md (section 7.22) and docs/TRACE.md."
+        ).format(command=COMMAND, written=written),
         "",
     ]
     if size != "full":
         lines += [
-            f"**This page shows a {size} run** (`--size {size}`: population {settings['population']}, at most "
-            f"{settings['generations']} generations and {settings['max_simulations']:,} simulations, a table of "
-            f"{settings['table_rows']:,} runs), which checks the steps end to end and measures their cost; it is "
-            "not the full calibration, and its posterior is not evidence either way.",
+            _(
+                "**This page shows a {size} run** (`--size {size}`: population {population}, at most "
+                "{generations} generations and {simulations} simulations, a table of {rows} runs), which checks "
+                "the steps end to end and measures their cost; it is not the full calibration, and its posterior is "
+                "not evidence either way."
+            ).format(
+                size=size,
+                population=settings["population"],
+                generations=settings["generations"],
+                simulations=n.count(settings["max_simulations"]),
+                rows=n.count(settings["table_rows"]),
+            ),
             "",
         ]
     lines += [
-        f"**Method.** ABC-SMC (pyabc, {settings['transition']} transition, population {settings['population']}) over "
-        f"{len(post)} calibrated quantities with priors from the literature, analogues or first principles "
-        "(`model/parameters.py` `PRIORS`, never from the targets), fixed values from sources where a tuned "
-        f"parameter is not calibrated (`CALIBRATION_FIXED`), against {len(fitted)} fitted figures "
-        f"({', '.join(f'`{t}`' for t in fitted)}; Telegram and Instagram as ratios per registered mother). "
-        "Distance: root mean square of (simulated - observed) / sqrt(half band^2 + noise sd^2). Stop rule: "
-        "epsilon changed by under 5% over the last two generations and effective sample size at least 30% of "
-        f"the population; caps {settings['generations']} generations and {settings['max_simulations']:,} "
-        "simulations. Leave-one-out and recovery use a reference table of "
-        f"{settings['table_rows']:,} prior-predictive runs with rejection ABC (the {settings['accept']} nearest "
-        "rows) and local-linear regression adjustment (Beaumont 2002).",
+        _(
+            "**Method.** ABC-SMC (pyabc, {transition} transition, population {population}) over {quantities} "
+            "calibrated quantities with priors from the literature, analogues or first principles "
+            "(`model/parameters.py` `PRIORS`, never from the targets), fixed values from sources where a tuned "
+            "parameter is not calibrated (`CALIBRATION_FIXED`), against {n_fitted} fitted figures ({fitted}; "
+            "Telegram and Instagram as ratios per registered mother). Distance: root mean square of (simulated - "
+            "observed) / sqrt(half band^2 + noise sd^2). Stop rule: epsilon changed by under 5% over the last two "
+            "generations and effective sample size at least 30% of the population; caps {generations} generations "
+            "and {simulations} simulations. Leave-one-out and recovery use a reference table of {rows} "
+            "prior-predictive runs with rejection ABC (the {accept} nearest rows) and local-linear regression "
+            "adjustment (Beaumont 2002)."
+        ).format(
+            transition=settings["transition"],
+            population=settings["population"],
+            quantities=len(post),
+            n_fitted=len(fitted),
+            fitted=", ".join(f"`{t}`" for t in fitted),
+            generations=settings["generations"],
+            simulations=n.count(settings["max_simulations"]),
+            rows=n.count(settings["table_rows"]),
+            accept=settings["accept"],
+        ),
         "",
-        "### Posterior",
+        _("### Posterior"),
         "",
-        "| quantity | median | 5% | 95% | prior | source of the prior | posterior/prior sd |",
+        _("| quantity | median | 5% | 95% | prior | source of the prior | posterior/prior sd |"),
         "|---|---|---|---|---|---|---|",
     ]
     for r in post.itertuples():
         lines.append(
-            f"| `{r.parameter}` | {_num(r.median)} | {_num(r.p5)} | {_num(r.p95)} | {r.prior} | "
-            f"{str(r.prior_source).replace('|', '/')} | {r.sd_ratio:.2f} |"
+            f"| `{r.parameter}` | {n.num(r.median)} | {n.num(r.p5)} | {n.num(r.p95)} | "
+            f"{n.prior(r.parameter, r.prior)} | {str(r.prior_source).replace('|', '/')} | {n.dec(r.sd_ratio, 2)} |"
         )
     if (folder / "posterior.png").exists():
-        lines += ["", f"![posterior marginals]({folder.name}/posterior.png)"]
+        lines += ["", f"![{_('posterior marginals')}]({folder.name}/posterior.png)"]
     joint = float(ppc.loc[ppc["target"] == "all", "share_inside"].iloc[0])
     lines += [
         "",
-        "### Posterior-predictive coverage",
+        _("### Posterior-predictive coverage"),
         "",
-        f"{rep['ppc_runs']} runs at draws from the posterior, each with a new seed: the share of runs in which the "
-        "figure lands inside its band (a ratio's band for the figures fitted as ratios).",
+        _(
+            "{runs} runs at draws from the posterior, each with a new seed: the share of runs in which the figure "
+            "lands inside its band (a ratio's band for the figures fitted as ratios)."
+        ).format(runs=rep["ppc_runs"]),
         "",
-        "| figure | role | observed | band | simulated median [5%, 95%] | share inside |",
+        _("| figure | role | observed | band | simulated median [5%, 95%] | share inside |"),
         "|---|---|---|---|---|---|",
     ]
     for r in ppc[ppc["target"] != "all"].itertuples():
         unit = r.unit
-        band = f"{_stat(r.low, unit)}-{_stat(r.high, unit)}" if r.high < 1e8 else f"at least {_stat(r.low, unit)}"
+        band = (
+            f"{n.stat(r.low, unit)}-{n.stat(r.high, unit)}"
+            if r.high < 1e8
+            else _("at least {low}").format(low=n.stat(r.low, unit))
+        )
         lines.append(
-            f"| {r.statistic} | {r.role} | {_stat(r.observed, unit)} | {band} | {_stat(r.median, unit)} "
-            f"[{_stat(r.p5, unit)}, {_stat(r.p95, unit)}] | {r.share_inside:.0%} |"
+            f"| {_(r.statistic)} | {_(r.role)} | {n.stat(r.observed, unit)} | {band} | {n.stat(r.median, unit)} "
+            f"[{n.stat(r.p5, unit)}, {n.stat(r.p95, unit)}] | {n.pct(r.share_inside)} |"
         )
     lines += [
         "",
-        f"Every fitted figure inside its band at once: **{joint:.0%}** of the runs (goal at least "
-        f"{JOINT_GOAL:.0%}: {'met' if joint >= JOINT_GOAL else '**missed**'}).",
+        _(
+            "Every fitted figure inside its band at once: **{joint}** of the runs (goal at least {goal}: {verdict})."
+        ).format(
+            joint=n.pct(joint), goal=n.pct(JOINT_GOAL), verdict=_("met") if joint >= JOINT_GOAL else _("**missed**")
+        ),
         "",
-        "### Leave-one-out",
+        _("### Leave-one-out"),
         "",
-        "Each fitted figure left out of the distance in turn: the posterior from the other figures (reference "
-        f"table), then {int(loo['runs'].iloc[0]) if len(loo) else 0} model runs at draws from it; the share "
-        "inside the left-out figure's band, against the same share under the prior.",
+        _(
+            "Each fitted figure left out of the distance in turn: the posterior from the other figures (reference "
+            "table), then {runs} model runs at draws from it; the share inside the left-out figure's band, against "
+            "the same share under the prior."
+        ).format(runs=int(loo["runs"].iloc[0]) if len(loo) else 0),
         "",
-        "| left out | band | simulated median [5%, 95%] | share inside | under the prior | goal |",
+        _("| left out | band | simulated median [5%, 95%] | share inside | under the prior | goal |"),
         "|---|---|---|---|---|---|",
     ]
     targets = load_targets()
     for r in loo.itertuples():
         unit = targets[r.target].fit_unit
         lines.append(
-            f"| {r.statistic} | {_stat(r.low, unit)}-{_stat(r.high, unit)} | {_stat(r.median, unit)} "
-            f"[{_stat(r.p5, unit)}, {_stat(r.p95, unit)}] | {r.share_inside:.0%} | {r.share_inside_prior:.0%} | "
-            f"{'met' if r.share_inside >= LOO_GOAL else '**missed**'} |"
+            f"| {_(r.statistic)} | {n.stat(r.low, unit)}-{n.stat(r.high, unit)} | {n.stat(r.median, unit)} "
+            f"[{n.stat(r.p5, unit)}, {n.stat(r.p95, unit)}] | {n.pct(r.share_inside)} | "
+            f"{n.pct(r.share_inside_prior)} | {_('met') if r.share_inside >= LOO_GOAL else _('**missed**')} |"
         )
     lines += [
         "",
-        "### Parameter recovery",
+        _("### Parameter recovery"),
         "",
-        f"{int(rec['pseudo'].iloc[0]) if len(rec) else 0} table rows taken in turn as pseudo-observed data (their "
-        "parameters known), inferred from the rest of the table on the fitted figures: the share whose true "
-        "value lies in the 90% posterior interval (about 90% when the inference is calibrated), the mean "
-        "posterior/prior sd and the mean error in prior sds.",
+        _(
+            "{rows} table rows taken in turn as pseudo-observed data (their parameters known), inferred from the "
+            "rest of the table on the fitted figures: the share whose true value lies in the 90% posterior interval "
+            "(about 90% when the inference is calibrated), the mean posterior/prior sd and the mean error in prior "
+            "sds."
+        ).format(rows=int(rec["pseudo"].iloc[0]) if len(rec) else 0),
         "",
-        "| quantity | 90% interval covers the truth | posterior/prior sd | mean error (prior sds) |",
+        _("| quantity | 90% interval covers the truth | posterior/prior sd | mean error (prior sds) |"),
         "|---|---|---|---|",
     ]
     for r in rec.itertuples():
-        lines.append(f"| `{r.parameter}` | {r.coverage:.0%} | {r.sd_ratio:.2f} | {r.bias_over_prior_sd:+.2f} |")
+        lines.append(
+            f"| `{r.parameter}` | {n.pct(r.coverage)} | {n.dec(r.sd_ratio, 2)} | {n.signed(r.bias_over_prior_sd, 2)} |"
+        )
     strong = [
         (a, b, corr.loc[a, b])
         for i, a in enumerate(corr.index)
@@ -207,169 +336,232 @@ def calibration_section(folder: Path) -> list[str]:
     ]
     lines += [
         "",
-        "### Identifiability",
+        _("### Identifiability"),
         "",
-        "Posterior sd over prior sd in each quantity's uniform coordinate (log10 for a log prior): near 1, the "
-        "figures taught nothing about it; near 0, it is pinned down.",
+        _(
+            "Posterior sd over prior sd in each quantity's uniform coordinate (log10 for a log prior): near 1, the "
+            "figures taught nothing about it; near 0, it is pinned down."
+        ),
         "",
-        "| quantity | ABC-SMC posterior | reference-table posterior |",
+        _("| quantity | ABC-SMC posterior | reference-table posterior |"),
         "|---|---|---|",
     ]
     for name, r in ident.iterrows():
-        lines.append(f"| `{name}` | {r['sd_ratio_smc']:.2f} | {r['sd_ratio_table']:.2f} |")
+        lines.append(f"| `{name}` | {n.dec(r['sd_ratio_smc'], 2)} | {n.dec(r['sd_ratio_table'], 2)} |")
+    pairs = ", ".join(f"`{a}`-`{b}` {n.signed(c, 2)}" for a, b, c in strong) if strong else _("none")
     lines += [
         "",
-        "Posterior correlations of 0.5 or more in size (all in `correlation.csv`): "
-        + (", ".join(f"`{a}`-`{b}` {c:+.2f}" for a, b, c in strong) if strong else "none")
-        + ".",
+        _("Posterior correlations of 0.5 or more in size (all in `correlation.csv`): {pairs}.").format(pairs=pairs),
         "",
-        "### Convergence",
+        _("### Convergence"),
         "",
-        "| generation | epsilon | simulations | effective sample size |",
+        _("| generation | epsilon | simulations | effective sample size |"),
         "|---|---|---|---|",
     ]
     for r in eps.itertuples():
-        lines.append(f"| {int(r.t) + 1} | {r.epsilon:.3f} | {int(r.samples):,} | {r.ess:.1f} |")
-    verdict = "**Converged**" if rep["converged"] else "**Not converged**"
+        lines.append(f"| {int(r.t) + 1} | {n.dec(r.epsilon, 3)} | {n.count(int(r.samples))} | {n.dec(r.ess, 1)} |")
+    verdict = _("**Converged**") if rep["converged"] else _("**Not converged**")
+    noise_sds = ", ".join(
+        f"`{t}` {n.sig(noise.loc[t, 'sd'])} ({n.sig(noise.loc[t, 'declared_noise_sd'])})"
+        for t in fitted
+        if t in noise.index
+    )
     lines += [
         "",
-        f"{verdict} by the stated criterion: {rep['convergence']}. {rep['generations']} generations, "
-        f"{rep['simulations']:,} simulations.",
+        _(
+            "{verdict} by the stated criterion: {convergence}. {generations} generations, {simulations} simulations."
+        ).format(
+            verdict=verdict,
+            convergence=rep["convergence"],
+            generations=rep["generations"],
+            simulations=n.count(rep["simulations"]),
+        ),
         "",
-        "Run-to-run noise at the calibration's fixed values (the `ipm` preset with `CALIBRATION_FIXED`; sd over "
-        f"seeds 1-{int(noise['runs'].max())}), against the `noise_sd` that model/targets.toml declares (measured "
-        "at the preset as it is) and the distance uses: "
-        + ", ".join(
-            f"`{t}` {noise.loc[t, 'sd']:.3g} ({noise.loc[t, 'declared_noise_sd']:.3g})"
-            for t in fitted
-            if t in noise.index
-        )
-        + ".",
+        _(
+            "Run-to-run noise at the calibration's fixed values (the `ipm` preset with `CALIBRATION_FIXED`; sd over "
+            "seeds 1-{seeds}), against the `noise_sd` that model/targets.toml declares (measured at the preset as it "
+            "is) and the distance uses: {noise}."
+        ).format(seeds=int(noise["runs"].max()), noise=noise_sds),
         "",
-        "### Wall time",
+        _("### Wall time"),
         "",
-        "| step | model runs | wall time |",
+        _("| step | model runs | wall time |"),
         "|---|---|---|",
     ]
-    for name, s in record["steps"].items():
-        lines.append(f"| {name.replace('_', ' ')} | {s['runs']:,} | {s['wall_seconds'] / 60:.1f} min |")
+    for name, st in record["steps"].items():
+        minutes = _("{minutes} min").format(minutes=n.dec(st["wall_seconds"] / 60, 1))
+        lines.append(f"| {_(STEP_NAMES.get(name, name.replace('_', ' ')))} | {n.count(st['runs'])} | {minutes} |")
     total = record["total"]
     per_run = record.get("seconds_per_run_in_worker", float("nan"))
     full = calibration_pipeline.SIZES["full"]
     most = calibration_pipeline.expected_runs(full, len(calibration_pipeline.load_targets_fitted()))
-    loads = [s.get("load_average") for s in record["steps"].values() if s.get("load_average") is not None]
+    loads = [st.get("load_average") for st in record["steps"].values() if st.get("load_average") is not None]
+    load = (
+        _(" (load average {low}-{high} on 2 cores)").format(low=n.dec(min(loads), 1), high=n.dec(max(loads), 1))
+        if loads
+        else ""
+    )
     lines += [
-        f"| all | {total['runs']:,} | {total['wall_seconds'] / 60:.1f} min |",
+        "| {all} | {runs} | {minutes} |".format(
+            all=_("all"),
+            runs=n.count(total["runs"]),
+            minutes=_("{minutes} min").format(minutes=n.dec(total["wall_seconds"] / 60, 1)),
+        ),
         "",
-        f"Mean time of one run in its worker: {per_run:.2f} s"
-        + (f" (load average {min(loads):.1f}-{max(loads):.1f} on 2 cores)" if loads else "")
-        + f". The full size makes at most {most:,} runs: at this time per run and 2 workers, about "
-        f"{most * per_run / 2 / 3600:.1f} hours (the ABC-SMC step adds pyabc's own overhead).",
+        _(
+            "Mean time of one run in its worker: {seconds} s{load}. The full size makes at most {most} runs: at this "
+            "time per run and 2 workers, about {hours} hours (the ABC-SMC step adds pyabc's own overhead)."
+        ).format(seconds=n.dec(per_run, 2), load=load, most=n.count(most), hours=n.dec(most * per_run / 2 / 3600, 1)),
         "",
     ]
     # what the record cannot know by itself (e.g. the time of a call that was killed and resumed), written
-    # into pipeline.json's "notes" by whoever resumed it
+    # into pipeline.json's "notes" by whoever resumed it (in English: notes are written by people, not translated)
     for note in record.get("notes", []):
-        lines += [f"**Note.** {note}", ""]
+        lines += [_("**Note.** {note}").format(note=note), ""]
     if rep["converged"] and joint >= JOINT_GOAL:
         lines += [
-            "The posterior medians are the candidates for `model/scenarios/ipm.toml` "
-            "(with `CALIBRATION_FIXED`); forecasts and comparisons run over `posterior.csv`'s draws.",
+            _(
+                "The posterior medians are the candidates for `model/scenarios/ipm.toml` (with `CALIBRATION_FIXED`); "
+                "forecasts and comparisons run over `posterior.csv`'s draws."
+            ),
             "",
         ]
     else:
         lines += [
-            "Not adopted: the `ipm` preset keeps its hand-tuned values until a run meets the criterion and the "
-            "coverage goal.",
+            _(
+                "Not adopted: the `ipm` preset keeps its hand-tuned values until a run meets the criterion and the "
+                "coverage goal."
+            ),
             "",
         ]
     return lines
 
 
-def forecast_section(folder: Path, page_dir: Path) -> list[str]:
-    """The forecast of :data:`FORECAST_VARIANTS` read back from ``folder`` (``ibusim forecast``'s folder).
+def forecast_section(folder: Path, page_dir: Path, lang: str = "en") -> list[str]:
+    """The forecast of :data:`FORECAST_VARIANTS` read back from ``folder`` (``ibusim forecast``'s folder), in ``lang``.
 
     A missing folder gives a line saying so and how to make it (no table is made up).
     """
     from .forecast import load_forecast
     from .forecast import markdown as forecast_markdown
 
+    _ = gettext(lang)
     command = (
         f"ibusim forecast {' '.join(FORECAST_VARIANTS)} --posterior {FOLDER} --draws {FORECAST_DRAWS} --out {folder}"
     )
-    lines = ["## Forecast 2025-2027 over the posterior (issue 11)", ""]
+    lines = [_("## Forecast 2025-2027 over the posterior (issue 11)"), ""]
     if not (folder / "forecast.csv").is_file():
-        return lines + [f"Not run yet: `{command}` (or `python -m ibusim.experiments.report`) makes it.", ""]
+        return lines + [
+            _("Not run yet: `{command}` (or `python -m ibusim.experiments.report`) makes it.").format(command=command),
+            "",
+        ]
     result = load_forecast(folder)
     calibration = Path(str(result.info.get("posterior") or ""))
     state = json.loads((calibration / "report.json").read_text()) if (calibration / "report.json").is_file() else {}
     if state.get("converged") is False:
         lines += [
-            f"**The posterior these runs draw from did not converge** ({state.get('convergence', '')}): it is the "
-            "ABC-SMC population at the simulation cap, wider than a converged posterior would be, and it is not "
-            "adopted into the `ipm` preset. Read the intervals as an upper bound on the calibration's uncertainty.",
+            _(
+                "**The posterior these runs draw from did not converge** ({convergence}): it is the ABC-SMC "
+                "population at the simulation cap, wider than a converged posterior would be, and it is not adopted "
+                "into the `ipm` preset. Read the intervals as an upper bound on the calibration's uncertainty."
+            ).format(convergence=state.get("convergence", "")),
             "",
         ]
     lines += [
-        f"`{command}`. Every run is one posterior draw with its own model seed; the counterfactual runs over the",
-        "same draws and seeds, so its differences are paired. The intervals carry the posterior's parameter",
-        "uncertainty and the model's noise, not the structural uncertainty of what the forecast assumes (every",
-        "programme keeps its 2024 rhythm, the scholarship stops after its six observed batches; docs/ODD.md,",
-        '"Forecasts").',
+        *_(
+            "`{command}`. Every run is one posterior draw with its own model seed; the counterfactual runs over the\n"
+            "same draws and seeds, so its differences are paired. The intervals carry the posterior's parameter\n"
+            "uncertainty and the model's noise, not the structural uncertainty of what the forecast assumes (every\n"
+            "programme keeps its 2024 rhythm, the scholarship stops after its six observed batches; docs/ODD.md,\n"
+            '"Forecasts").'
+        )
+        .format(command=command)
+        .split("\n"),
         "",
-        forecast_markdown(result),
+        forecast_markdown(result, lang=lang),
         "",
     ]
     png = folder / "forecast.png"
     if png.exists():
-        lines += [f"![forecast]({png.relative_to(page_dir) if png.is_relative_to(page_dir) else png})", ""]
+        lines += [f"![{_('forecast')}]({png.relative_to(page_dir) if png.is_relative_to(page_dir) else png})", ""]
     return lines
 
 
 def write(
-    folder: Path = FOLDER, readme: Path = README, changes: dict | None = None, forecast_folder: Path = FORECAST
+    folder: Path = FOLDER,
+    readme: Path = README,
+    changes: dict | None = None,
+    forecast_folder: Path = FORECAST,
+    lang: str = "en",
 ) -> Path:
     """Write the results page from the pipeline folder ``folder`` (atomically); return its path.
 
     ``changes``: parameter changes applied to the ``ipm`` run on the page (e.g. a small population, in tests).
+    ``lang``: the page's language ("en": results/README.md, committed; ``ibusim --lang id report`` writes the
+    Indonesian page, by default beside it as ``README.id.md``: :func:`page_path`). The sections of the validation
+    modules are in English unless their ``results_section`` takes a ``lang``.
     """
+    from ibusim.numbers import format_output
+
+    _ = gettext(lang)
     changes = dict(changes or {})
+
+    def shown(x, unit: str) -> str:
+        return format_output(x, unit, lang)
+
     summary = run_model("ipm", changes, 1).summary()
     targets = load_targets()
     lines = [
-        "# Results",
+        _("# Results"),
         "",
-        "Run folders (`ibusim run`, `ibusim sweep`, `ibusim compare`, `ibusim sensitivity`) are written here and are",
-        "not committed. This page is: it records the calibration of the `ipm` preset against the observed figures",
-        "and the example sensitivity analyses (their tables and plots are kept beside it).",
+        *_(
+            "Run folders (`ibusim run`, `ibusim sweep`, `ibusim compare`, `ibusim sensitivity`) are written here and "
+            "are\nnot committed. This page is: it records the calibration of the `ipm` preset against the observed "
+            "figures\nand the example sensitivity analyses (their tables and plots are kept beside it)."
+        ).split("\n"),
         "",
     ]
-    lines += calibration_section(folder)
-    lines += forecast_section(forecast_folder, readme.parent)
-    lines += validation_sections()
+    if lang == "en":  # the committed English page says where the Indonesian one comes from
+        lines += [
+            "In Bahasa Indonesia: `ibusim --lang id report` writes this page in Indonesian to "
+            f"`{page_path('id').as_posix()}` from the same folders (it reruns the page's own model runs, not "
+            "the calibration).",
+            "",
+        ]
+    lines += calibration_section(folder, lang)
+    lines += forecast_section(forecast_folder, readme.parent, lang)
+    lines += validation_sections(lang)
     lines += [
-        "### The `ipm` preset, seed 1 (`ibusim run`)",
+        _("### The `ipm` preset, seed 1 (`ibusim run`)"),
         "",
-        "| figure | role | observed | band | simulated | inside |",
+        _("| figure | role | observed | band | simulated | inside |"),
         "|---|---|---|---|---|---|",
     ]
     for t in targets.values():
-        s = summary[t.summary]
+        x = summary[t.summary]
+        inside = _("yes") if t.inside(x) else _("**no**")
         lines.append(
-            f"| {t.label} | {t.role} | {fmt(t.value, t.unit)} | {fmt(t.low, t.unit)}-{fmt(t.high, t.unit)} | "
-            f"{fmt(s, t.unit)} | {'yes' if t.inside(s) else '**no**'} |"
+            f"| {_(t.label)} | {_(t.role)} | {shown(t.value, t.unit)} | {shown(t.low, t.unit)}-"
+            f"{shown(t.high, t.unit)} | {shown(x, t.unit)} | {inside} |"
         )
     lines += [""]
     for spec_file, folder_s in SENSITIVITY:
-        lines += sensitivity_section(spec_file, folder_s, readme.parent)
+        lines += sensitivity_section(spec_file, folder_s, readme.parent, lang)
     atomic_text(readme, "\n".join(lines))
     return readme
 
 
-def sensitivity_section(spec_file: str, folder: Path, page_dir: Path) -> list[str]:
-    """A results section for one example sensitivity analysis (nothing if it has not been run)."""
+def page_path(lang: str, readme: Path = README) -> Path:
+    """Where ``ibusim report`` writes the page of ``lang``: ``readme`` in English, ``README.<lang>.md`` beside it."""
+    return readme if lang == "en" else readme.with_name(f"{readme.stem}.{lang}{readme.suffix}")
+
+
+def sensitivity_section(spec_file: str, folder: Path, page_dir: Path, lang: str = "en") -> list[str]:
+    """A results section for one example sensitivity analysis (nothing if it has not been run), in ``lang``."""
     from .spec import load_spec
 
+    _ = gettext(lang)
+    n = _Numbers(lang)
     csv = folder / "sensitivity.csv"
     if not csv.exists():
         return []
@@ -378,48 +570,56 @@ def sensitivity_section(spec_file: str, folder: Path, page_dir: Path) -> list[st
     sobol = spec.design == "sobol"
     worst = float(table["change_half_to_full"].max())
     factors = [f.name for f in spec.factors]
-    head = "first-order / total Sobol index (S1 / ST)" if sobol else "mu* (mean absolute elementary effect)"
+    fixed = ", ".join(f"{k} = {v}" for k, v in spec.fixed.items()) or _("no changes")
+    if sobol:
+        cells_are = _("Cells: first-order / total Sobol index (S1 / ST) with 95% confidence half-widths in the CSV.")
+    else:
+        cells_are = _(
+            "Cells: mu* (mean absolute elementary effect), in the outcome's units; sigma and confidence intervals "
+            "are in the CSV."
+        )
     lines = [
-        f"## Sensitivity: {spec.description or spec.name}",
+        _("## Sensitivity: {name}").format(name=spec.description or spec.name),
         "",
-        f"`ibusim sensitivity {spec_file} --out {folder}`: design {spec.design}, "
-        f"{len(spec.points())} design points x {spec.replications} replication(s), base scenario "
-        f"`{spec.scenario}` with {', '.join(f'{k} = {v}' for k, v in spec.fixed.items()) or 'no changes'}. "
-        f"Cells: {head}"
-        + (
-            " with 95% confidence half-widths in the CSV."
-            if sobol
-            else ", in the outcome's units; sigma and confidence intervals are in the CSV."
+        _(
+            "`ibusim sensitivity {spec} --out {folder}`: design {design}, {points} design points x {replications} "
+            "replication(s), base scenario `{scenario}` with {fixed}. {cells}"
+        ).format(
+            spec=spec_file,
+            folder=folder,
+            design=spec.design,
+            points=len(spec.points()),
+            replications=spec.replications,
+            scenario=spec.scenario,
+            fixed=fixed,
+            cells=cells_are,
         ),
         "",
-        "| outcome | " + " | ".join(f"`{f}`" for f in factors) + " | half vs all samples |",
+        f"| {_('outcome')} | " + " | ".join(f"`{f}`" for f in factors) + f" | {_('half vs all samples')} |",
         "|---|" + "---|" * len(factors) + "---|",
     ]
     for outcome, g in table.groupby("outcome", sort=False):
         row = g.set_index("factor")
         cells = [
-            f"{row.loc[f, 'S1']:.2f} / {row.loc[f, 'ST']:.2f}" if sobol else f"{row.loc[f, 'mu_star']:.3g}"
+            f"{n.dec(row.loc[f, 'S1'], 2)} / {n.dec(row.loc[f, 'ST'], 2)}" if sobol else n.sig(row.loc[f, "mu_star"])
             for f in factors
         ]
         change = float(g["change_half_to_full"].max())
-        lines.append(
-            f"| {outcome} | " + " | ".join(cells) + f" | {change:.3f}{'' if change < 0.1 else ' (not converged)'} |"
+        flag = "" if change < 0.1 else _(" (not converged)")
+        lines.append(f"| {outcome} | " + " | ".join(cells) + f" | {n.dec(change, 3)}{flag} |")
+    verdict = _("converged by this check") if worst < 0.1 else _("not converged by this check for every outcome")
+    if sobol:
+        convergence = _(
+            "Convergence: the largest change between the indices from half and from all samples is {change} "
+            "({verdict}; the last column gives it per outcome, and a total index above 1 or a clearly negative "
+            "first-order one is a sign of run-to-run noise outweighing the factors)."
         )
-    verdict = "converged by this check" if worst < 0.1 else "not converged by this check for every outcome"
-    lines += [
-        "",
-        f"Convergence: the largest change between the indices from half and from all samples is "
-        f"{worst:.3f} ({verdict}; the last column gives it per outcome"
-        + ("" if sobol else ", relative to the outcome's largest mu*")
-        + (
-            ", and a total index above 1 or a clearly negative first-order one is a sign of run-to-run "
-            "noise outweighing the factors"
-            if sobol
-            else ""
+    else:
+        convergence = _(
+            "Convergence: the largest change between the indices from half and from all samples is {change} "
+            "({verdict}; the last column gives it per outcome, relative to the outcome's largest mu*)."
         )
-        + ").",
-        "",
-    ]
+    lines += ["", convergence.format(change=n.dec(worst, 3), verdict=verdict), ""]
     png = folder / "sensitivity.png"
     if png.exists():
         lines += [f"![{spec.name}]({png.relative_to(page_dir) if png.is_relative_to(page_dir) else png})", ""]

@@ -16,6 +16,8 @@ point, and computes per outcome and factor:
 
 Outputs in the sweep folder: ``sensitivity.csv`` (one row per outcome and factor)
 and ``sensitivity.png`` (bars with confidence intervals, one panel per outcome).
+:func:`table_text` writes the table for a reader of English or Bahasa Indonesia
+(``ibusim sensitivity --lang id``): translated headers, numbers with that reader's separators.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from ibusim.i18n import N_, gettext
 
 from .spec import Spec, SpecError, check_outcomes_defined
 from .sweep import load_results, run_sweep
@@ -118,6 +122,59 @@ def analyse(spec: Spec, folder: str | Path, num_resamples: int = 200) -> pd.Data
         scale = out.groupby("outcome")["mu_star"].transform("max").replace(0, np.nan)
         out["change_half_to_full"] = abs(out["mu_star"] - out["mu_star_half"]) / scale
     return out
+
+
+# The table's columns as printed: the CSV's names in English; the index symbols (S1, ST, mu_star, sigma) are
+# shown as they are in every language
+HEADERS = {
+    "outcome": N_("outcome"),
+    "factor": N_("factor"),
+    # TRANSLATORS: a column header: the 95% confidence half-width of the first-order Sobol index S1
+    "S1_conf": N_("S1_conf"),
+    # TRANSLATORS: a column header: the 95% confidence half-width of the total Sobol index ST
+    "ST_conf": N_("ST_conf"),
+    # TRANSLATORS: a column header: the 95% confidence half-width of Morris' mu_star
+    "mu_star_conf": N_("mu_star_conf"),
+    # TRANSLATORS: a column header: the largest change of the indices between half and all the samples
+    "change_half_to_full": N_("change_half_to_full"),
+}
+
+
+def columns(design: str) -> list[str]:
+    """The columns of the printed table of a ``design`` ("sobol" or "morris")."""
+    indices = ["S1", "S1_conf", "ST", "ST_conf"] if design == "sobol" else ["mu_star", "mu_star_conf", "sigma"]
+    return ["outcome", "factor", *indices, "change_half_to_full"]
+
+
+def decimal(x: float, lang: str, decimals: int = 3) -> str:
+    """``x`` with ``decimals`` decimals, as a reader of ``lang`` writes it ("n/a" for NaN)."""
+    if x is None or x != x:
+        return gettext(lang)("n/a")
+    if lang == "en":
+        return f"{x:.{decimals}f}"
+    from ibusim.numbers import format_number
+
+    return format_number(float(x), lang, "rate", decimals=decimals)
+
+
+def table_text(table: pd.DataFrame, design: str, lang: str = "en") -> str:
+    """The indices of :func:`analyse` as aligned text for ``lang``: a header over every column, 3 decimals.
+
+    Outcome and factor names are the model's (as in the spec); the other headers are translated.
+    """
+    _ = gettext(lang)
+    cols = columns(design)
+    head = [_(HEADERS[c]) if c in HEADERS else c for c in cols]
+    body = [
+        [str(r[c]) if c in ("outcome", "factor") else decimal(r[c], lang) for c in cols]
+        for r in table[cols].to_dict("records")
+    ]
+    rows = [head, *body]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(cols))]
+    return "\n".join(
+        "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))).rstrip()
+        for row in rows
+    )
 
 
 def plot(spec: Spec, table: pd.DataFrame, path: str | Path) -> Path:

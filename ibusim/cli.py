@@ -12,13 +12,18 @@
                    [--until YEAR] [--seed N] [--out DIR]
     ibusim calibrate [--scenario ipm] [--params ...] [--targets ...] [--hold-out ...] [--out DIR]
     ibusim dashboard [--host 127.0.0.1] [--port 8765]
+    ibusim report [--out FILE] [--set name=value ...]   (the results page, in the chosen language)
 
 Language: ``--lang id`` or ``--lang en`` (before or after the command's name), else ``IBUSIM_LANG``,
 else the locale (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else English
 (:func:`ibusim.i18n.choose_language`). Messages, help, table headers and the numbers shown follow it
 (``Rp 1.500.000`` and ``91%`` in Indonesian); the messages are in the catalogue
-(``ibusim/locale/id/LC_MESSAGES/ibusim.po``). Errors raised deeper in the model are shown as they are
-written (English), after the translated ``ibusim: error:``.
+(``ibusim/locale/id/LC_MESSAGES/ibusim.po``). Errors raised by the model (``ParameterError``) carry their
+English msgid and fields and are shown in the chosen language too (:func:`ibusim.i18n.error_text`); errors
+of other parts that do not are shown as written (English), after the translated ``ibusim: error:``.
+
+``ibusim run --scenario FILE.toml`` takes the file's ``[run] seed`` (scenario files saved by the dashboard
+carry one) unless ``--seed`` is given; without either the seed is 1. The run folder's manifest records it.
 
 Numbers typed with ``--set name=value``: when a language was chosen (``--lang``, ``IBUSIM_LANG``, or a
 locale naming Indonesian or English), they are read as a reader of that language writes them
@@ -47,7 +52,7 @@ import os
 import sys
 from pathlib import Path
 
-from ibusim.i18n import LANGUAGES, N_, POSIX_ENV, choose_language, gettext, normalise
+from ibusim.i18n import LANGUAGES, N_, POSIX_ENV, choose_language, error_text, gettext, normalise
 
 
 def one_line(message: str, limit: int = 400) -> str:
@@ -56,10 +61,14 @@ def one_line(message: str, limit: int = 400) -> str:
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 
-def error_line(message: str, lang: str = "en") -> str:
-    """The one line of an error, ``ibusim: error: ...`` in ``lang``."""
+def error_line(message: str | BaseException, lang: str = "en") -> str:
+    """The one line of an error, ``ibusim: error: ...`` in ``lang``.
+
+    An error that keeps its msgid (``ParameterError``, ``NumberError``: :func:`ibusim.i18n.error_text`) is
+    shown in ``lang``, numbers as its reader writes them; any other message as it is written.
+    """
     _ = gettext(lang)
-    return _("ibusim: error: {message}").format(message=one_line(message))
+    return _("ibusim: error: {message}").format(message=one_line(error_text(message, lang)))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -152,6 +161,8 @@ WORKERS_WHAT = N_("workers must be an integer in 1-1024")
 REPLICATIONS_WHAT = N_("--replications must be an integer in 1-10,000")
 PORT_WHAT = N_("port must be an integer in 1-65535")
 UNTIL_WHAT = N_("--until must be a year in 2000-2100")
+CANDIDATES_WHAT = N_("--candidates must be an integer in 1-10,000")
+BEST_WHAT = N_("--best must be an integer in 1-100")
 
 
 def _int_in(minimum: int, maximum: int, what: str, lang: str = "en", numbers: str | None = None):
@@ -263,35 +274,12 @@ def _parse_sets(items: list[str], lang: str | None = None, option: str = "--set"
 def _shown(value, unit: str, lang: str) -> str:
     """``value`` in the number format of ``unit`` (model/outputs.py), as a reader of ``lang`` reads numbers.
 
-    English is :func:`ibusim.model.outputs.fmt` itself; Indonesian writes the same formats with
-    :func:`ibusim.numbers.format_number` (``Rp 1.500.000``, ``91%``, ``0,173``).
+    :func:`ibusim.numbers.format_output`: English is :func:`ibusim.model.outputs.fmt` itself; Indonesian
+    writes the same formats with :func:`ibusim.numbers.format_number` (``Rp 1.500.000``, ``91%``, ``0,173``).
     """
-    from ibusim.model.outputs import fmt, format_of
-    from ibusim.numbers import format_number
+    from ibusim.numbers import format_output
 
-    if lang == "en":
-        return fmt(value, unit)
-    form = format_of(unit)
-    if form == "text" or isinstance(value, str):
-        return fmt(value, unit)
-    if value is None or value != value:  # NaN
-        _ = gettext(lang)
-        return _("n/a")
-    x = float(value)
-    if form == "share":
-        return format_number(x, lang, "share")
-    if form == "rupiah":
-        return format_number(x, lang, "money")
-    if form == "count" or abs(x) >= 100:
-        return format_number(round(x), lang, "count")
-    return format_number(x, lang, "rate", decimals=None if form == "number" else _sig3(x))
-
-
-def _sig3(x: float) -> int:
-    """Decimals that give three significant digits of ``x`` (below 100)."""
-    import math
-
-    return 0 if x == 0 else max(0, 2 - math.floor(math.log10(abs(x))))
+    return format_output(value, unit, lang)
 
 
 def _count(n, lang: str) -> str:
@@ -339,16 +327,21 @@ def targets_table(summary: dict, lang: str = "en") -> str:
 
 
 def cmd_run(args) -> int:
-    """``ibusim run``: one run, its table against the observed figures, its run folder."""
+    """``ibusim run``: one run, its table against the observed figures, its run folder.
+
+    The seed: ``--seed`` when given, else the scenario file's ``[run] seed`` (files saved by the dashboard
+    carry one), else 1; the run folder's manifest records the seed used.
+    """
     from ibusim.experiments.run import run_to_folder
 
     _ = gettext(args.lang)
+    seed = run_seed(args.scenario, args.seed)
     changes = _parse_sets(args.set, args.number_lang)
-    model, out = run_to_folder(args.scenario, args.seed, changes, args.out)
+    model, out = run_to_folder(args.scenario, seed, changes, args.out)
     print(
         _("ibusim run: scenario {scenario}, seed {seed}, {weeks} weeks ({start} to {end}), {n} mothers").format(
             scenario=args.scenario,
-            seed=args.seed,
+            seed=seed,
             weeks=model.week,
             start=model.p["start"],
             end=model.p["end"],
@@ -362,6 +355,18 @@ def cmd_run(args) -> int:
     print(other_figures(model, s, args.lang))
     print(_("run folder: {path}").format(path=out))
     return 0
+
+
+DEFAULT_SEED = 1
+
+
+def run_seed(scenario: str, seed: int | None) -> int:
+    """The seed of ``ibusim run``: an explicit ``--seed`` wins, else the scenario's ``[run] seed``, else 1."""
+    if seed is not None:
+        return seed
+    from ibusim.model.scenarios import run_settings
+
+    return run_settings(scenario).get("seed", DEFAULT_SEED)
 
 
 def other_figures(model, s: dict, lang: str = "en") -> str:
@@ -478,7 +483,7 @@ def cmd_params(args) -> int:
     _ = gettext(args.lang)
     values = load(args.scenario)
     if args.markdown:
-        print(markdown_table(values))
+        print(markdown_table(values, args.lang))
         return 0
     changed = overrides(args.scenario)
     chosen = list(PARAMS.values())
@@ -696,22 +701,17 @@ def cmd_sensitivity(args) -> int:
     spec = load_spec(args.spec)
     out = args.out or Path("results") / f"sensitivity-{spec.name}"
     table, csv, png = sensitivity.run(spec, out, **_sweep_options(args))
-    cols = (
-        ["outcome", "factor"]
-        + (["S1", "S1_conf", "ST", "ST_conf"] if spec.design == "sobol" else ["mu_star", "mu_star_conf", "sigma"])
-        + ["change_half_to_full"]
-    )
     print(
         _(
             "ibusim sensitivity: {name} ({design}), {points} design points x {replications} replications (averaged)"
         ).format(name=spec.name, design=spec.design, points=len(spec.points()), replications=spec.replications)
     )
-    print(table[cols].to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    print(sensitivity.table_text(table, spec.design, args.lang))
     worst = float(table["change_half_to_full"].max())
     verdict = _("converged") if worst < 0.1 else _("NOT converged: increase samples")
     print(
         _("convergence: largest change between half and all samples {change} ({verdict})").format(
-            change=f"{worst:.3f}", verdict=verdict
+            change=sensitivity.decimal(worst, args.lang), verdict=verdict
         )
     )
     if spec.design == "sobol" and table["negative_index"].any():
@@ -861,7 +861,7 @@ def cmd_forecast(args) -> int:
             seconds=f"{res.info['run_seconds_total']:.0f}",
         )
     )
-    print(markdown(res, max_counterfactuals=len(variants) - 1))
+    print(markdown(res, max_counterfactuals=len(variants) - 1, lang=args.lang))
     print(
         _("folder: {folder} (forecast.csv, forecast.md, forecast.png, runs.csv, draws.csv, manifest.json)").format(
             folder=res.folder
@@ -1061,7 +1061,7 @@ def _optimise_folder(text: str | None, what: str) -> Path | None:
     if text is None:
         return None
     if "\0" in text or not text.strip():
-        raise ParameterError(f"{what}: not a usable path: {text!r}")
+        raise ParameterError(N_("{what}: not a usable path: {path}"), what=what, path=repr(text))
     return Path(text)
 
 
@@ -1073,7 +1073,7 @@ def _money(text: str, lang: str, what: str) -> float:
     try:
         return float(parse_number(text, lang, "money"))
     except NumberError as e:
-        raise ParameterError(f"{what} {show(text)}: {e}") from None
+        raise ParameterError(N_("{what} {value}: {problem}"), what=what, value=show(text), problem=e) from None
 
 
 def cmd_optimise(args) -> int:
@@ -1095,12 +1095,14 @@ def cmd_optimise(args) -> int:
         try:
             threshold = float(parse_number(args.threshold, lang, opt.GOALS[args.goal][1]))
         except NumberError as e:
-            raise ParameterError(f"--threshold {show(args.threshold)}: {e}") from None
+            raise ParameterError(
+                N_("{what} {value}: {problem}"), what="--threshold", value=show(args.threshold), problem=e
+            ) from None
     costs = {}
     for item in args.cost:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise ParameterError(f"--cost expects name=value, got {item!r}")
+            raise ParameterError(N_("--cost expects name=value, got {item}"), item=repr(item))
         costs[name.strip()] = _money(value, lang, f"--cost {name.strip()}")
     posterior: Path | None = _optimise_folder(args.posterior, "--posterior")
     if posterior is not None and str(posterior) == "none":
@@ -1109,8 +1111,11 @@ def cmd_optimise(args) -> int:
         posterior = Path("results") / f"calibration-{Path(args.scenario).stem}"
         if not posterior.is_dir():
             raise ParameterError(
-                f"no calibration folder '{posterior}': give --posterior FOLDER, or --posterior none for the "
-                "scenario's own values"
+                N_(
+                    "no calibration folder '{folder}': give --posterior FOLDER, or --posterior none for the "
+                    "scenario's own values"
+                ),
+                folder=posterior,
             )
     res = opt.optimise(
         budget,
@@ -1164,6 +1169,24 @@ def cmd_share(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    """``ibusim report``: the results page (results/README.md) in the chosen language, from the results folders.
+
+    It reads the committed folders (the calibration, the forecast, the sensitivity sweeps) and runs only the
+    ``ipm`` preset with seed 1 (and the validation modules' draws); ``python -m ibusim.experiments.report``
+    also runs or resumes the calibration first. English writes results/README.md, another language
+    ``results/README.<lang>.md`` (``--out`` for another file).
+    """
+    from ibusim.experiments import report
+
+    _ = gettext(args.lang)
+    readme = Path(args.out) if args.out else report.page_path(args.lang)
+    changes = _parse_sets(args.set, args.number_lang)
+    path = report.write(report.FOLDER, readme, changes, report.FORECAST, lang=args.lang)
+    print(_("results page: {path}").format(path=path))
+    return 0
+
+
 def build_parser(lang: str = "en", numbers: str | None = None) -> argparse.ArgumentParser:
     """The argument parser of every subcommand, its help in ``lang`` (errors: one line, status 2).
 
@@ -1184,7 +1207,12 @@ def build_parser(lang: str = "en", numbers: str | None = None) -> argparse.Argum
     sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser, title=_("commands"))
     r = sub.add_parser("run", help=_("run a scenario, print simulated vs observed, write a run folder"), lang=lang)
     r.add_argument("--scenario", default="ipm", help=_("ipm (default), ibusibuk, baseline, or a scenario .toml file"))
-    r.add_argument("--seed", type=seed, default=1, help=_("random seed (default 1)"))
+    r.add_argument(
+        "--seed",
+        type=seed,
+        default=None,
+        help=_("random seed (default: the scenario file's [run] seed, else 1)"),
+    )
     r.add_argument(
         "--set",
         action="append",
@@ -1413,6 +1441,26 @@ def build_parser(lang: str = "en", numbers: str | None = None) -> argparse.Argum
     )
     sh.add_argument("--no-pdf", action="store_true", help=_("write report.html only"))
     sh.set_defaults(func=cmd_share)
+    rp = sub.add_parser(
+        "report",
+        help=_("write the results page (results/README.md) in the chosen language from the results folders"),
+        lang=lang,
+    )
+    rp.add_argument(
+        "--out",
+        type=path,
+        default=None,
+        metavar="FILE",
+        help=_("the page to write (default results/README.md in English, results/README.<lang>.md otherwise)"),
+    )
+    rp.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help=_("change a parameter of the page's ipm run (e.g. n_mothers=3000 for a quick look)"),
+    )
+    rp.set_defaults(func=cmd_report)
     o = sub.add_parser(
         "optimise",
         help=_("the best few programme designs a yearly budget pays for, over posterior draws"),
@@ -1454,13 +1502,13 @@ def build_parser(lang: str = "en", numbers: str | None = None) -> argparse.Argum
     )
     o.add_argument(
         "--candidates",
-        type=_int_in(1, 10_000, "--candidates must be an integer in 1-10,000", lang, numbers),
+        type=_int_in(1, 10_000, CANDIDATES_WHAT, lang, numbers),
         default=OPTIMISE_SIZES["candidates"],
         help=_("designs drawn besides the scenario's own (default {n})").format(n=OPTIMISE_SIZES["candidates"]),
     )
     o.add_argument(
         "--best",
-        type=_int_in(1, 100, "--best must be an integer in 1-100", lang, numbers),
+        type=_int_in(1, 100, BEST_WHAT, lang, numbers),
         default=OPTIMISE_SIZES["best"],
         help=_("proposals shown (default {n})").format(n=OPTIMISE_SIZES["best"]),
     )

@@ -186,3 +186,76 @@ def from_accept_language(header: str | None, default: str = DEFAULT) -> str:
             return code
     left = [c for c in (default, *LANGUAGES) if c not in refused]
     return left[0] if left else default
+
+
+class Localised:
+    """A value inside a message, written as a reader of each language writes it (e.g. a bound, a number).
+
+    ``english`` is how it reads in English (and in ``str()``); ``render(lang)`` gives it in another
+    language, e.g. ``lambda lang: format_number(0.05, lang, "share")``.
+    """
+
+    def __init__(self, english: str, render: Callable[[str], str]):
+        self.english = english
+        self.render = render
+
+    def __str__(self) -> str:
+        return self.english
+
+    def __repr__(self) -> str:
+        return f"Localised({self.english!r})"
+
+    def in_language(self, lang: str) -> str:
+        """The value as written for a reader of ``lang``."""
+        return self.english if check_language(lang) == "en" else self.render(lang)
+
+
+def number(x: float | int, kind: str, english: str | None = None) -> Localised:
+    """A number for a message: ``english`` (default ``str(x)``) in English, else ``format_number(x, lang, kind)``."""
+
+    def render(lang: str) -> str:
+        from ibusim.numbers import format_number
+
+        return format_number(x, lang, kind)
+
+    return Localised(str(x) if english is None else english, render)
+
+
+def localise(value: object, lang: str) -> str:
+    """``value`` for a message in ``lang``: its ``in_language(lang)`` if it has one (errors, :class:`Localised`)."""
+    in_language = getattr(value, "in_language", None)
+    return in_language(lang) if callable(in_language) else str(value)
+
+
+class TranslatableError(ValueError):
+    """A one-line error that keeps its English msgid and fields, so each reader sees it in their language.
+
+    ``TranslatableError(N_("{name} must be at most {high}"), name="x", high=number(1, "share"))``:
+    ``str(e)`` is the English sentence (fields filled with ``str``); :meth:`in_language` translates the
+    msgid and fills the fields in that language (a field that is itself such an error, a
+    :class:`ibusim.numbers.NumberError` or a :class:`Localised` value is shown in that language too).
+    A single already-written message (no fields) works as well: it is translated if the catalogue has it.
+    Pickling keeps the English text only.
+    """
+
+    def __init__(self, message: str = "", /, **fields):
+        self.msgid = str(message)
+        self.fields = fields
+        super().__init__(self.msgid.format(**{k: str(v) for k, v in fields.items()}) if fields else self.msgid)
+
+    def __reduce__(self):  # across processes: the English line (fields may hold functions, which do not pickle)
+        return type(self), (str(self),)
+
+    def in_language(self, lang: str) -> str:
+        """The message in ``lang`` ("id" or "en")."""
+        if not self.fields:
+            return gettext(lang)(self.msgid) if self.msgid else str(self)
+        return gettext(lang)(self.msgid).format(**{k: localise(v, lang) for k, v in self.fields.items()})
+
+
+def error_text(e: BaseException, lang: str) -> str:
+    """The message of ``e`` for a reader of ``lang``: translated when ``e`` can be (``in_language``), else ``str(e)``.
+
+    For the command line's and the dashboard's error lines (``ParameterError``, ``NumberError``, ...).
+    """
+    return localise(e, lang)

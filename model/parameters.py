@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ibusim.i18n import N_
+from ibusim.i18n import N_, Localised, TranslatableError
 
 from .outputs import fmt
 
@@ -59,8 +59,60 @@ GROUPS = (
 )
 
 
-class ParameterError(ValueError):
-    """A bad parameter name or value; the message is one line naming the problem."""
+class ParameterError(TranslatableError):
+    """A bad parameter name or value; the message is one line naming the problem.
+
+    Raised with an English msgid and its fields (``ParameterError(N_("unknown parameter {name}"), name=...)``):
+    ``str(e)`` is the English line, ``e.in_language(lang)`` (or :func:`ibusim.i18n.error_text`) the line in
+    ``lang``, with numbers as that reader writes them. The model has no current language: whoever shows the
+    error translates it. A plain already-written message (``ParameterError("...")``) works too.
+    """
+
+
+# Messages of ParameterError (English msgids, translated in ibusim/locale; fields filled after translating)
+M_NOT_ALLOWED = N_("parameter '{name}' = {value} is not allowed: expected {allowed}")
+M_NOT_ALLOWED_WHY = N_("parameter '{name}' = {value} is not allowed: expected {allowed} ({problem})")
+M_UNKNOWN = N_("unknown parameter {name} (did you mean {close}?)")
+M_UNKNOWN_LIST = N_("unknown parameter {name}; run 'ibusim params' to list them")
+M_CONSTRAINT = N_("parameters must satisfy {rule} (got {given})")
+M_WRITTEN = N_("{what} = {value} is not allowed: {problem}")
+M_NAMED = N_("{name}: {problem}")
+
+
+def _value_shown(value: Any, unit: str = "-", type_: str = "float", plain: bool = False) -> Localised:
+    """A value for a message: :func:`show` in English, numbers as each reader writes them in other languages.
+
+    ``plain``: a share as a fraction (0,7, as in a rule such as ``a + b <= 1``), not a percentage.
+    """
+    english = show(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) and not _is_np_number(value):
+        return Localised(english, lambda lang: english)
+
+    def render(lang: str) -> str:
+        from ibusim.numbers import format_number, kind_for
+
+        x = float(value)
+        if not math.isfinite(x) or (isinstance(value, int) and value.bit_length() > 128):
+            return english
+        kind = kind_for(unit, type_) if type_ in ("int", "float") else "rate"
+        if kind == "count" and not x.is_integer():
+            kind = "rate"
+        if kind == "share" and (plain or x > 1):  # 7 in a share field reads better as 7 than as 700%
+            kind = "rate"
+        return format_number(int(value) if kind == "count" else x, lang, kind, exact=True)
+
+    return Localised(english, render)
+
+
+def _allowed_shown(p: Param) -> Localised:
+    """``p.allowed`` in English; :func:`text` ``(p, "allowed", lang)`` in other languages."""
+    return Localised(p.allowed, lambda lang: text(p, "allowed", lang))
+
+
+def _not_allowed(p: Param, value: Any) -> ParameterError:
+    return ParameterError(
+        M_NOT_ALLOWED, name=p.name, value=_value_shown(value, p.unit, p.type), allowed=_allowed_shown(p)
+    )
 
 
 @dataclass(frozen=True)
@@ -119,40 +171,40 @@ class Param:
 
 def check(p: Param, value: Any) -> Any:
     """Return ``value`` converted to ``p``'s type, or raise ParameterError."""
-    bad = f"parameter '{p.name}' = {show(value)} is not allowed: expected {p.allowed}"
+    given = value
     t = p.type
     if t == "bool":
         if isinstance(value, (bool,)) or (hasattr(value, "dtype") and value.dtype == bool):
             return bool(value)
-        raise ParameterError(bad)
+        raise _not_allowed(p, given)
     if t in ("int", "float"):
         if isinstance(value, bool) or not isinstance(value, (int, float)) and not _is_np_number(value):
-            raise ParameterError(bad)
+            raise _not_allowed(p, given)
         try:
             x = float(value)  # an integer beyond the float range raises OverflowError
         except OverflowError:
-            raise ParameterError(bad) from None
+            raise _not_allowed(p, given) from None
         if not math.isfinite(x):
-            raise ParameterError(bad)
+            raise _not_allowed(p, given)
         if t == "int":
             if not (isinstance(value, int) or _is_np_integer(value) or x.is_integer()):
-                raise ParameterError(bad)
+                raise _not_allowed(p, given)
             value = int(value)
         else:
             value = x
         lo, hi = p.bounds
         if not lo <= value <= hi:
-            raise ParameterError(bad)
+            raise _not_allowed(p, given)
         return value
     if t == "month":
         try:
             month_to_date(value)
         except (TypeError, ValueError):
-            raise ParameterError(bad) from None
+            raise _not_allowed(p, given) from None
         return value
     if t == "choice":
         if not isinstance(value, str) or value not in p.choices:
-            raise ParameterError(bad)
+            raise _not_allowed(p, given)
         return value
     raise AssertionError(t)
 
@@ -2672,22 +2724,37 @@ def validate(params: dict[str, Any]) -> dict[str, Any]:
     out = dict(DEFAULTS)
     for name, value in params.items():
         if name not in PARAMS:
-            raise ParameterError(f"unknown parameter {show(name)}{_suggest(name)}")
+            raise unknown(name)
         out[name] = check(PARAMS[name], value)
     for c in CONSTRAINTS:
         if not c.holds(out):
-            given = ", ".join(f"{n} = {out[n]!r}" for n in c.names)
-            raise ParameterError(f"parameters must satisfy {c.text} (got {given})")
+            english = ", ".join(f"{n} = {out[n]!r}" for n in c.names)
+
+            def given(lang: str, c=c) -> str:
+                return ", ".join(
+                    f"{n} = {_value_shown(out[n], PARAMS[n].unit, PARAMS[n].type, plain=True).in_language(lang)}"
+                    for n in c.names
+                )
+
+            raise ParameterError(M_CONSTRAINT, rule=c.text, given=Localised(english, given))
     return out
 
 
-def _suggest(name: str) -> str:
+def unknown(name: Any) -> ParameterError:
+    """The error for an unknown parameter ``name``: the close names, else how to list them."""
     import difflib
 
     close = difflib.get_close_matches(name, PARAMS, n=3) if isinstance(name, str) and len(name) <= 100 else []
     if close:
-        return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
-    return "; run 'ibusim params' to list them"
+
+        def joined(lang: str) -> str:
+            from ibusim.i18n import gettext
+
+            _ = gettext(lang)
+            return f" {_('or')} ".join(repr(c) for c in close)
+
+        return ParameterError(M_UNKNOWN, name=show(name), close=Localised(joined("en"), joined))
+    return ParameterError(M_UNKNOWN_LIST, name=show(name))
 
 
 # Numbers as the command line accepts them: ASCII digits only (no Arabic-Indic or full-width
@@ -2725,7 +2792,7 @@ def parse_number(text: str, integer: bool, what: str) -> int | float:
     t = text.strip()
     problem = number_problem(t, integer)
     if problem:
-        raise ParameterError(f"{what} = {show(text)} is not allowed: {problem}")
+        raise ParameterError(M_WRITTEN, what=what, value=show(text), problem=problem)
     return int(t) if integer else float(t)
 
 
@@ -2739,22 +2806,22 @@ def parse_value(name: str, text: str, lang: str | None = None) -> Any:
     ``0,05`` in Indonesian), ambiguous ones refused; true/false also as "ya"/"tidak" in Indonesian.
     """
     if name not in PARAMS:
-        raise ParameterError(f"unknown parameter {show(name)}{_suggest(name)}")
+        raise unknown(name)
     p = PARAMS[name]
     t = text.strip()
-    bad = f"parameter '{name}' = {show(text)} is not allowed: expected {p.allowed}"
+    bad = ParameterError(M_NOT_ALLOWED, name=name, value=show(text), allowed=_allowed_shown(p))
     if p.type == "bool":
         low = t.lower()
         if low in ("true", "1", "yes", "on") or (lang == "id" and low in ("ya", "benar")):
             return True
         if low in ("false", "0", "no", "off") or (lang == "id" and low in ("tidak", "salah")):
             return False
-        raise ParameterError(bad)
+        raise bad
     if p.type in ("int", "float"):
         if lang is None:
             problem = number_problem(t, p.type == "int")
             if problem:
-                raise ParameterError(f"{bad} ({problem})")
+                raise ParameterError(M_NOT_ALLOWED_WHY, **bad.fields, problem=problem)
             return check(p, int(t) if p.type == "int" else float(t))
         from ibusim.numbers import NumberError, kind_for
         from ibusim.numbers import parse_number as read_number
@@ -2762,7 +2829,7 @@ def parse_value(name: str, text: str, lang: str | None = None) -> Any:
         try:
             value = read_number(t, lang, kind_for(p.unit, p.type), integer=p.type == "int")
         except NumberError as e:
-            raise ParameterError(f"{name}: {e}") from None
+            raise ParameterError(M_NAMED, name=name, problem=e) from None
         return check(p, value)
     return check(p, t)
 
@@ -2940,11 +3007,34 @@ def to_dict(p: Param, value: Any = None) -> dict[str, Any]:
     }
 
 
-def markdown_table(values: dict[str, Any] | None = None) -> str:
-    """The parameter table as Markdown (used by docs/ODD.md and `ibusim params --markdown`)."""
+# The headers of markdown_table (English msgids; the English table is docs/ODD.md's)
+MARKDOWN_HEADERS = (
+    N_("group"),
+    N_("name"),
+    N_("label"),
+    N_("default"),
+    N_("unit"),
+    N_("allowed"),
+    N_("calibration prior"),
+    N_("provenance"),
+    N_("source / reason"),
+)
+PROVENANCE_MSGIDS = {"observed": N_("observed"), "derived": N_("derived"), "assumed": N_("assumed")}
+
+
+def markdown_table(values: dict[str, Any] | None = None, lang: str = "en") -> str:
+    """The parameter table as Markdown (used by docs/ODD.md and `ibusim params --markdown`).
+
+    ``lang`` "en" (docs/ODD.md) gives the declarations as written; another language (``ibusim --lang id params
+    --markdown``) translated headers, labels, units, allowed values and provenance, and the numbers as that
+    reader writes them (``Rp 1.500.000``, ``0,05``). Sources and reasons stay as written (they quote the
+    sources, in their language).
+    """
     values = values or DEFAULTS
+    if lang != "en":
+        return _markdown_table_in(values, lang)
     rows = [
-        "| group | name | label | default | unit | allowed | calibration prior | provenance | source / reason |",
+        "| " + " | ".join(MARKDOWN_HEADERS) + " |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for p in _P:
@@ -2959,6 +3049,46 @@ def markdown_table(values: dict[str, Any] | None = None) -> str:
             f"| {p.group} | `{p.name}` | {text(p, 'label', 'en').replace('|', '/')} | {fmt(v, 'number')} | {p.unit} "
             f"| {p.allowed} | {prior} | {p.provenance} | {src} |"
         )
+    return "\n".join(rows)
+
+
+def _markdown_table_in(values: dict[str, Any], lang: str) -> str:
+    """:func:`markdown_table` in ``lang`` (not English)."""
+    from ibusim.i18n import gettext
+    from ibusim.numbers import format_number, kind_for
+
+    _ = gettext(lang)
+
+    def num(p: Param, x: Any) -> str:
+        if p.type not in ("int", "float") or isinstance(x, bool):
+            return str(x).lower() if isinstance(x, bool) else str(x)
+        return format_number(int(x) if p.type == "int" else float(x), lang, kind_for(p.unit, p.type), exact=True)
+
+    def plain(x: float) -> str:
+        return format_number(float(x), lang, "rate", exact=True)
+
+    rows = ["| " + " | ".join(_(h) for h in MARKDOWN_HEADERS) + " |", "|---|---|---|---|---|---|---|---|---|"]
+    for p in _P:
+        prior = ""
+        if p.prior:
+            pr = PRIORS[p.name]
+            prior = f"{'logU' if pr.scale == 'log' else 'U'}({plain(pr.low)}; {plain(pr.high)})"
+        if p.calibrated_by:
+            prior = f"x `{p.calibrated_by}`"
+        elif p.name in CALIBRATION_FIXED:
+            prior = _("fixed at {value}").format(value=num(p, CALIBRATION_FIXED[p.name][0]))
+        cells = (
+            p.group,
+            f"`{p.name}`",
+            text(p, "label", lang),
+            num(p, values[p.name]),
+            text(p, "unit", lang),
+            text(p, "allowed", lang),
+            prior,
+            _(PROVENANCE_MSGIDS[p.provenance]),
+            p.source,
+        )
+        rows.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
     return "\n".join(rows)
 
 

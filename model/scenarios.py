@@ -25,6 +25,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from ibusim.i18n import N_, Localised, gettext, number
+
 from .parameters import ParameterError, validate
 
 PRESET_DIR = Path(__file__).with_name("scenarios")
@@ -47,28 +49,38 @@ def overrides(scenario: str | Path) -> dict[str, Any]:
     if path.suffix != ".toml":
         path = PRESET_DIR / f"{scenario}.toml"
         if not path.is_file():
-            raise ParameterError(f"unknown scenario '{scenario}' (allowed: {', '.join(presets())}, or a .toml file)")
+            raise ParameterError(
+                N_("unknown scenario '{scenario}' (allowed: {allowed}, or a .toml file)"),
+                scenario=scenario,
+                allowed=", ".join(presets()),
+            )
     elif not path.is_file():
-        raise ParameterError(f"scenario file '{scenario}' does not exist")
+        raise ParameterError(N_("scenario file '{scenario}' does not exist"), scenario=scenario)
     return parse(path.read_bytes(), str(path))
 
 
-def read_toml(text: str | bytes, what: str, error: type[Exception] = ParameterError) -> dict[str, Any]:
+def read_toml(text: str | bytes, what: str | Localised, error: type[Exception] = ParameterError) -> dict[str, Any]:
     """TOML text -> dict, every failure as one ``error`` line starting with ``what``.
 
     Covers what tomllib raises beyond TOMLDecodeError: ValueError for an integer of more than
-    4,300 digits, RecursionError for arrays nested thousands deep.
+    4,300 digits, RecursionError for arrays nested thousands deep. A ParameterError keeps its msgid
+    and fields (translatable); another ``error`` class gets the English line.
     """
+
+    def fail(message: str, **fields) -> Exception:
+        e = ParameterError(message, what=what, **fields)
+        return e if issubclass(ParameterError, error) else error(str(e))
+
     try:
         return tomllib.loads(text.decode("utf-8") if isinstance(text, bytes) else text)
     except UnicodeDecodeError:
-        raise error(f"{what} is not UTF-8 text") from None
+        raise fail(N_("{what} is not UTF-8 text")) from None
     except tomllib.TOMLDecodeError as e:
-        raise error(f"{what} is not valid TOML: {e}") from None
+        raise fail(N_("{what} is not valid TOML: {problem}"), problem=e) from None
     except ValueError as e:  # e.g. "Exceeds the limit (4300 digits) for integer string conversion"
-        raise error(f"{what} holds a number too large to read ({e})") from None
+        raise fail(N_("{what} holds a number too large to read ({problem})"), problem=e) from None
     except RecursionError:
-        raise error(f"{what} nests arrays or tables too deeply") from None
+        raise fail(N_("{what} nests arrays or tables too deeply")) from None
 
 
 def parse(text: str | bytes, origin: str = "scenario file") -> dict[str, Any]:
@@ -78,58 +90,102 @@ def parse(text: str | bytes, origin: str = "scenario file") -> dict[str, Any]:
     ``[params]`` table is refused (an empty file would silently be the baseline: say
     ``--scenario baseline`` for that); ``[params]`` with no lines under it is an explicit baseline.
     """
-    data = read_toml(text, f"scenario file '{origin}'")
+    data = read_toml(text, _file(origin))
     unknown_tables = set(data) - set(TABLES)
     if unknown_tables:
         raise ParameterError(
-            f"scenario file '{origin}': unknown table(s) {sorted(unknown_tables)} (allowed: {', '.join(TABLES)})"
+            N_("scenario file '{origin}': unknown table(s) {tables} (allowed: {allowed})"),
+            origin=origin,
+            tables=sorted(unknown_tables),
+            allowed=", ".join(TABLES),
         )
     _run_table(data, origin)
     head = data.get("scenario", {})
     if not isinstance(head, dict):
-        raise ParameterError(f"scenario file '{origin}': 'scenario' must be a table holding name and description")
+        raise ParameterError(
+            N_("scenario file '{origin}': 'scenario' must be a table holding name and description"), origin=origin
+        )
     extra = set(head) - {"name", "description"}
     if extra:
         raise ParameterError(
-            f"scenario file '{origin}': unknown key(s) {sorted(extra)} in [scenario] (allowed: name, description)"
+            N_("scenario file '{origin}': unknown key(s) {keys} in [scenario] (allowed: name, description)"),
+            origin=origin,
+            keys=sorted(extra),
         )
     bad = [k for k in ("name", "description") if k in head and not isinstance(head[k], str)]
     if bad:
-        raise ParameterError(f"scenario file '{origin}': [scenario] {bad[0]} must be a string")
+        raise ParameterError(
+            N_("scenario file '{origin}': [scenario] {key} must be a string"), origin=origin, key=bad[0]
+        )
     if "params" not in data:
         raise ParameterError(
-            f"scenario file '{origin}' has no [params] table: write the changes from the baseline under [params] "
-            "(use --scenario baseline for the baseline itself)"
+            N_(
+                "scenario file '{origin}' has no [params] table: write the changes from the baseline under [params] "
+                "(use --scenario baseline for the baseline itself)"
+            ),
+            origin=origin,
         )
     params = data["params"]
     if not isinstance(params, dict):
-        raise ParameterError(f"scenario file '{origin}': 'params' must be a table of name = value lines")
+        raise ParameterError(
+            N_("scenario file '{origin}': 'params' must be a table of name = value lines"), origin=origin
+        )
     try:
         validate(params)
     except ParameterError as e:
-        raise ParameterError(f"scenario file '{origin}': {e}") from None
+        raise ParameterError(N_("scenario file '{origin}': {problem}"), origin=origin, problem=e) from None
     return dict(params)
+
+
+M_FILE = N_("scenario file '{origin}'")
+
+
+def _file(origin: str) -> Localised:
+    """How messages name the file ``origin``, in each reader's language."""
+    return Localised(M_FILE.format(origin=origin), lambda lang: gettext(lang)(M_FILE).format(origin=origin))
 
 
 def _run_table(data: dict[str, Any], origin: str) -> dict[str, Any]:
     """The checked ``[run]`` table of a parsed file ({} without one)."""
     run = data.get("run", {})
     if not isinstance(run, dict):
-        raise ParameterError(f"scenario file '{origin}': 'run' must be a table holding seed")
+        raise ParameterError(N_("scenario file '{origin}': 'run' must be a table holding seed"), origin=origin)
     extra = set(run) - set(RUN_KEYS)
     if extra:
         raise ParameterError(
-            f"scenario file '{origin}': unknown key(s) {sorted(extra)} in [run] (allowed: {', '.join(RUN_KEYS)})"
+            N_("scenario file '{origin}': unknown key(s) {keys} in [run] (allowed: {allowed})"),
+            origin=origin,
+            keys=sorted(extra),
+            allowed=", ".join(RUN_KEYS),
         )
     seed = run.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= SEED_MAX):
-        raise ParameterError(f"scenario file '{origin}': [run] seed must be an integer in [0, {SEED_MAX:,}]")
+        raise ParameterError(
+            N_("scenario file '{origin}': [run] seed must be an integer in [0, {high}]"),
+            origin=origin,
+            high=number(SEED_MAX, "count", f"{SEED_MAX:,}"),
+        )
     return dict(run)
 
 
 def read_run(text: str | bytes, origin: str = "scenario file") -> dict[str, Any]:
     """A scenario file's optional ``[run]`` table (``{"seed": 7}``), checked; {} when the file has none."""
-    return _run_table(read_toml(text, f"scenario file '{origin}'"), origin)
+    return _run_table(read_toml(text, _file(origin)), origin)
+
+
+def run_settings(scenario: str | Path) -> dict[str, Any]:
+    """The ``[run]`` table (``{"seed": 7}``) of a scenario: a preset's or a ``.toml`` file's; {} for the baseline.
+
+    ParameterError (one line) as :func:`overrides` for an unknown scenario or a bad file.
+    """
+    if str(scenario) == "baseline":
+        return {}
+    path = Path(scenario)
+    if path.suffix != ".toml":
+        path = PRESET_DIR / f"{scenario}.toml"
+    if not path.is_file():
+        overrides(scenario)  # raises the unknown-scenario or missing-file error
+    return read_run(path.read_bytes(), str(path))
 
 
 def toml_value(v: Any) -> str:

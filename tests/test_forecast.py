@@ -255,3 +255,34 @@ def test_spec_posterior_table(calibration, tmp_path):
     huge += "draws = 100\n"
     with pytest.raises(SpecError, match="posterior draws"):
         parse_spec(tomllib.loads(huge), "p.toml", huge)
+
+
+def test_markdown_in_indonesian(two_variants):
+    """`ibusim forecast --lang id`: Indonesian headers and sentences, numbers with Indonesian separators."""
+    res, _ = two_variants
+    english = markdown(res)
+    text = markdown(res, lang="id")
+    assert text != english and text.count("\n") == english.count("\n")
+    assert text.startswith("**Prakiraan, ipm, 2020-2021** (4 sampel posterior x 1 seed;")
+    assert "| angka | 2020 | 2021 |" in text and "| figure |" not in text
+    assert "Kontrafaktual 'no-free' (free_class = false) dibandingkan 'ipm'" in text
+    assert "Terdaftar" in text or "terdaftar" in text
+    for english_word in ("Forecast", "Counterfactual", "Registered so far", "observed in", "lower in", "diff "):
+        assert english_word not in text, english_word
+    assert "(teramati pada 2024: 15.000)" in text  # 15,000 in English
+    registered = [line for line in text.splitlines() if "(teramati pada 2024: 15.000)" in line][0]
+    assert all("," not in c.split("[")[0] for c in registered.split("|")[2:-1])  # 3.000, never 3,000
+    assert " poin" in text and " pp" not in text and "lebih rendah pada" in text
+
+
+def test_cli_forecast_in_indonesian(calibration, tmp_path, capsys, monkeypatch):
+    """`ibusim --lang id forecast`: the tables in Indonesian; its own errors too (one line, status 2)."""
+    monkeypatch.delenv("IBUSIM_LANG", raising=False)
+    argv = ["--lang", "id", "forecast", f"a=ipm:{TINY}", "--posterior", calibration, "--executor", "sequential"]
+    status, out, err = main([*argv, "--draws", "2", "--until", "2021", "--out", tmp_path / "f"], capsys)
+    assert status == 0, err
+    assert "**Prakiraan, a, 2020-2021**" in out and "| Pendaftaran dalam tahun itu |" in out
+    assert "| Registrations in the year |" not in out and "**Forecast" not in out
+    status, out, err = main([*argv, "--until", "2020", "--out", tmp_path / "g"], capsys)
+    assert status == 2 and err.count("\n") == 1
+    assert err.startswith("ibusim: kesalahan: --until 2020 harus tahun sesudah tahun-tahun yang teramati"), err

@@ -537,3 +537,27 @@ def test_json_gives_the_label_and_the_help_with_names_filled():
     d = to_dict(PARAMS["ibu_pebisnis_price"])
     assert d["label"] == "Ibu Pebisnis: full price" and d["help"] == "Ibu Pebisnis: full price."
     assert to_dict(PARAMS["work_pay_mc"])["help"] == "Median pay of one MC job (lognormal, log-sd 0.5)."
+
+
+def test_markdown_table_in_indonesian():
+    """`ibusim --lang id params --markdown`: Indonesian headers, labels and allowed values, Indonesian numbers."""
+    from ibusim.i18n import gettext
+    from ibusim.model.parameters import MARKDOWN_HEADERS
+
+    english = markdown_table().splitlines()
+    lines = markdown_table(lang="id").splitlines()
+    assert len(lines) == len(english) == len(PARAMS) + 2
+    head = [c.strip() for c in lines[0].strip("|").split("|")]
+    assert head == ["kelompok", "nama", "label", "nilai bawaan", "satuan", "yang diperbolehkan", "prior kalibrasi"] + [
+        "asal nilai",
+        "sumber / alasan",
+    ]
+    assert not (set(MARKDOWN_HEADERS) - {"label"}) & set(head)  # no English header ("label" is the same word)
+    for p, line in zip(PARAMS.values(), lines[2:]):
+        assert f"`{p.name}` | {text(p, 'label', 'id')} |" in line, p.name
+        assert f"| {text(p, 'allowed', 'id')} |" in line
+        assert f"| {gettext('id')(p.provenance)} |" in line
+    rows = {line.split("`")[1]: line.split(" | ") for line in lines[2:]}
+    assert rows["wtp_median"][3] == "Rp 150.000"  # Rp150,000 in English
+    assert rows["n_mothers"][3] == "120.000" and rows["initial_aware_share"][3] == "0,2%"
+    assert "logU(0,0001; 0,001)" in rows["media_reach"][6]

@@ -139,3 +139,35 @@ def test_results_page_section_shows_the_indices_and_convergence(tmp_path):
     assert "| outcome | `interest_rate` | `follow_rate` | half vs all samples |" in text
     assert sum(line.startswith(("| registered |", "| telegram |")) for line in lines) == 2
     assert "Convergence:" in text and "![page-sens](sens/sensitivity.png)" in text
+
+
+def test_cli_table_in_indonesian(tmp_path, capsys, monkeypatch):
+    """`ibusim --lang id sensitivity`: translated headers over every column, decimal commas, no English header."""
+    monkeypatch.delenv("IBUSIM_LANG", raising=False)
+    spec_file = tmp_path / "sens.toml"
+    spec_file.write_text(
+        '[experiment]\nname = "cli-sens-id"\ndesign = "morris"\nsamples = 4\nseed = 2\n'
+        'outcomes = ["registered"]\n[fixed]\nn_mothers = 3000\nend = "2020-12"\n'
+        "[factors.interest_rate]\nrange = [0.001, 0.01]\n[factors.follow_rate]\nrange = [0.01, 0.05]\n"
+    )
+    argv = ["--lang", "id", "sensitivity", str(spec_file), "--out", str(tmp_path / "o"), "--executor", "sequential"]
+    assert main([*argv, "--quiet"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    header = next(line for line in lines if line.startswith("keluaran"))
+    assert header.split()[:3] == ["keluaran", "faktor", "mu_star"]
+    assert "selang mu_star" in header and "perubahan separuh ke semua sampel" in header
+    for word in ("outcome", "factor", "mu_star_conf", "change_half_to_full", "convergence:", "table:"):
+        assert word not in out, word
+    rows = [line for line in lines if line.startswith("registered")]
+    assert len(rows) == 2 and all("," in r and "." not in r for r in rows)  # 0,123: decimal commas
+    assert "konvergensi:" in out
+    table = pd.read_csv(tmp_path / "o" / "sensitivity.csv")
+    assert sensitivity.table_text(table, "morris", "en").splitlines()[0].split() == [
+        "outcome",
+        "factor",
+        "mu_star",
+        "mu_star_conf",
+        "sigma",
+        "change_half_to_full",
+    ]
