@@ -221,11 +221,12 @@ def _fmt_in(value: Any, unit: str, lang: str) -> str:
     """:func:`fmt` for a language other than English, through ibusim.numbers."""
     from ibusim.numbers import format_number
 
+    _ = gettext(lang)
     form = format_of(unit)
     if form == "text" or isinstance(value, str):
-        return gettext(lang)("n/a") if value is None else str(value)
+        return _("n/a") if value is None else str(value)
     if value is None or value != value:  # NaN
-        return gettext(lang)("n/a")
+        return _("n/a")
     x = float(value)
     if form == "share":
         return format_number(x, lang, "share")
