@@ -39,7 +39,7 @@ from pathlib import Path
 import ipywidgets
 import solara
 
-from ibusim.i18n import LANGUAGES, N_, NAMES, from_accept_language, gettext, normalise
+from ibusim.i18n import LANGUAGES, N_, NAMES, from_accept_language, gettext, ngettext, normalise
 from ibusim.model.outputs import fmt
 from ibusim.model.parameters import PARAMS, ParameterError
 from ibusim.model.parameters import text as param_text
@@ -457,20 +457,22 @@ def FactorInputs(session: Session, label: str, factor: dict, set_factor, optiona
 
     Choosing one proposes a range around the form's current value (see sweeps.default_range).
     """
+    _ = gettext(lang)
     names = sweeps.sweepable()
-    values = (["(none)"] if optional else []) + names
+    # TRANSLATORS: the choice of no second parameter in the sweep's list of parameters
+    none = _("(none)")
+    values = ([none] if optional else []) + names
 
     def choose(n):
-        if n == "(none)":
+        if n == none:
             set_factor({"levels": factor.get("levels", "3")})
             return
         lo, hi = sweeps.default_range(n, session.form[n])
         set_factor({**factor, "name": n, "low": lo, "high": hi})
 
     with solara.Row():
-        solara.Select(label=label, values=values, value=factor.get("name") or "(none)", on_value=choose)
+        solara.Select(label=label, values=values, value=factor.get("name") or none, on_value=choose)
         if factor.get("name") and PARAMS[factor["name"]].type != "bool":
-            _ = gettext(lang)
             solara.InputText(_("low"), value=factor["low"], on_value=lambda v: set_factor({**factor, "low": v}))
             solara.InputText(_("high"), value=factor["high"], on_value=lambda v: set_factor({**factor, "high": v}))
             solara.InputText(
@@ -482,6 +484,7 @@ def FactorInputs(session: Session, label: str, factor: dict, set_factor, optiona
 def SweepPage(session: Session, lang: str = "en"):
     """The Sweep vs observed tab: one or two parameters swept in the background against the targets."""
     _ = gettext(lang)
+    _n = ngettext(lang)
 
     def initial(name):
         lo, hi = sweeps.default_range(name, session.form[name])
@@ -541,18 +544,12 @@ def SweepPage(session: Session, lang: str = "en"):
         if error:
             solara.Error(error, classes=["sweep-error"])
         if task.error:
-            solara.Error(f"the sweep failed: {task.exception}", classes=["sweep-error"])
+            solara.Error(_("the sweep failed: {error}").format(error=task.exception), classes=["sweep-error"])
         if progress:
-            total = max(progress.get("total", 1), 1)
-            done = progress.get("done", 0) + progress.get("failed", 0)
-            eta = progress.get("eta_s")
-            solara.ProgressLinear(100 * done / total)
-            solara.Text(
-                f"{done} of {total} runs"
-                + (f", about {eta:.0f} s left" if eta and task.pending else "")
-                + (f", {progress['failed']} failed" if progress.get("failed") else ""),
-                classes=["sweep-progress"],
+            solara.ProgressLinear(
+                100 * (progress.get("done", 0) + progress.get("failed", 0)) / max(progress.get("total", 1), 1)
             )
+            solara.Text(sweep_progress(progress, task.pending, lang), classes=["sweep-progress"])
         if result is not None and not task.pending:
             res = result["results"]
             folder = Path(result["folder"])
@@ -566,11 +563,36 @@ def SweepPage(session: Session, lang: str = "en"):
                 solara.FileDownload(lambda: _parquet(folder), filename="sweep.parquet", label=_("Results (Parquet)"))
                 solara.FileDownload(result["spec"].encode(), filename="spec.toml", label=_("Spec (TOML)"))
             solara.Text(
-                f"{len(res)} runs in {folder}; rerun it with: ibusim sweep {folder}/spec.toml", classes=["sweep-done"]
+                _n(
+                    "{n} run in {folder}; rerun it with: {command}",
+                    "{n} runs in {folder}; rerun it with: {command}",
+                    len(res),
+                ).format(
+                    n=format_number(len(res), lang, "count"), folder=folder, command=f"ibusim sweep {folder}/spec.toml"
+                ),
+                classes=["sweep-done"],
             )
             with solara.Row(style={"flex-wrap": "wrap"}):
                 for chart in views.sweep_charts(res, result["factors"], lang):
                     ChartView(chart, lang=lang).key(chart.title)
+
+
+def sweep_progress(progress: dict, pending: bool, lang: str = "en") -> str:
+    """A sweep's progress in one line in ``lang``: runs done of all, the time left while running, failures."""
+    total = max(progress.get("total", 1), 1)
+    done = progress.get("done", 0) + progress.get("failed", 0)
+    count = lambda n: format_number(n, lang, "count")  # noqa: E731
+    _ = gettext(lang)
+    _n = ngettext(lang)
+    text = _n("{done} of {total} run", "{done} of {total} runs", total).format(done=count(done), total=count(total))
+    eta = progress.get("eta_s")
+    if eta and pending:
+        # TRANSLATORS: {progress} is "3 of 10 runs"
+        text = _("{progress}, about {seconds} s left").format(progress=text, seconds=count(round(eta)))
+    failed = progress.get("failed", 0)
+    if failed:
+        text = _n("{progress}, {n} failed", "{progress}, {n} failed", failed).format(progress=text, n=count(failed))
+    return text
 
 
 def _parquet(folder: Path) -> bytes:

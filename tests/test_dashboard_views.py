@@ -406,3 +406,14 @@ def test_demonstration_runs_three_years_and_peers_talk_is_all_channel_over_seeds
 def test_demonstration_texts_match_the_choices():
     assert set(views.DEMO) == set(views.DEMO_TEXT) == {"Admins lead", "Peers talk"}
     assert "wheel" in views.DEMO_TEXT["Admins lead"] and "all-channel" in views.DEMO_TEXT["Peers talk"]
+
+
+def test_sweep_progress_in_both_languages():
+    from ibusim.dashboard.app import sweep_progress
+
+    state = {"total": 1200, "done": 1000, "failed": 0, "eta_s": 61.4}
+    assert sweep_progress(state, pending=True) == "1,000 of 1,200 runs, about 61 s left"
+    assert sweep_progress(state, pending=True, lang="id") == "1.000 dari 1.200 simulasi, sekitar 61 detik lagi"
+    assert sweep_progress({**state, "failed": 2}, pending=False) == "1,002 of 1,200 runs, 2 failed"
+    assert sweep_progress({**state, "failed": 2}, pending=False, lang="id") == "1.002 dari 1.200 simulasi, 2 gagal"
+    assert sweep_progress({"total": 1, "done": 1}, pending=False) == "1 of 1 run"
