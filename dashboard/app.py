@@ -451,27 +451,44 @@ def DesignPage(session: Session, form_v: solara.Reactive, run_v: solara.Reactive
 
 
 # ------------------------------------------------------------------ sweep vs observed
+NO_FACTOR = "(none)"  # the value of "no second parameter" (its text is translated)
+
+
+def factor_items(optional: bool, lang: str = "en") -> list[dict[str, str]]:
+    """The sweep's choice of parameter: each shown by its label in ``lang`` and its name, valued by its name."""
+    _ = gettext(lang)
+    # TRANSLATORS: the choice of no second parameter in the sweep's list of parameters
+    items = [{"text": _("(none)"), "value": NO_FACTOR}] if optional else []
+    for name in sweeps.sweepable():
+        label = param_text(PARAMS[name], "label", lang)
+        items.append({"text": name if label == name else f"{label} ({name})", "value": name})
+    return items
+
+
 @solara.component
 def FactorInputs(session: Session, label: str, factor: dict, set_factor, optional: bool, lang: str = "en"):
-    """A parameter to sweep, with its range and levels.
+    """A parameter to sweep (listed by its label in ``lang`` and its name), with its range and levels.
 
     Choosing one proposes a range around the form's current value (see sweeps.default_range).
     """
     _ = gettext(lang)
-    names = sweeps.sweepable()
-    # TRANSLATORS: the choice of no second parameter in the sweep's list of parameters
-    none = _("(none)")
-    values = ([none] if optional else []) + names
+    items = solara.use_memo(lambda: factor_items(optional, lang), [optional, lang])
 
     def choose(n):
-        if n == none:
+        if not n or n == NO_FACTOR:
             set_factor({"levels": factor.get("levels", "3")})
             return
         lo, hi = sweeps.default_range(n, session.form[n])
         set_factor({**factor, "name": n, "low": lo, "high": hi})
 
     with solara.Row():
-        solara.Select(label=label, values=values, value=factor.get("name") or none, on_value=choose)
+        solara.v.Select(
+            label=label,
+            items=items,
+            v_model=factor.get("name") or NO_FACTOR,
+            on_v_model=choose,
+            style_="min-width: 220px; max-width: 100%",
+        )
         if factor.get("name") and PARAMS[factor["name"]].type != "bool":
             solara.InputText(_("low"), value=factor["low"], on_value=lambda v: set_factor({**factor, "low": v}))
             solara.InputText(_("high"), value=factor["high"], on_value=lambda v: set_factor({**factor, "high": v}))

@@ -417,3 +417,16 @@ def test_sweep_progress_in_both_languages():
     assert sweep_progress({**state, "failed": 2}, pending=False) == "1,002 of 1,200 runs, 2 failed"
     assert sweep_progress({**state, "failed": 2}, pending=False, lang="id") == "1.002 dari 1.200 simulasi, 2 gagal"
     assert sweep_progress({"total": 1, "done": 1}, pending=False) == "1 of 1 run"
+
+
+def test_the_sweeps_parameters_are_listed_by_label_and_name_in_the_language():
+    from ibusim.dashboard import sweeps
+    from ibusim.dashboard.app import NO_FACTOR, factor_items
+
+    for lang in ("en", "id"):
+        items = factor_items(True, lang)
+        assert items[0]["value"] == NO_FACTOR and [i["value"] for i in items[1:]] == sweeps.sweepable()
+        follow = next(i for i in items if i["value"] == "follow_rate")
+        assert follow["text"] == f"{text(PARAMS['follow_rate'], 'label', lang)} (follow_rate)"
+    assert factor_items(True, "id")[0]["text"] == "(tidak ada)"
+    assert factor_items(False, "id")[0]["value"] != NO_FACTOR
