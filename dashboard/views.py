@@ -62,8 +62,13 @@ DESIGN_SERIES = (
         ",.0f",
     ),
     (N_("Volunteers and managers"), N_("people"), ("n_volunteers", "n_managers", "n_momfluencers"), ",.0f"),
-    # TRANSLATORS: a chart's y axis; {year} is the first year of the run (2020)
-    (N_("Momfluencer income"), N_("Rp million since {year}"), ("cum_income_m",), ",.1f"),
+    (
+        N_("Momfluencer income"),
+        # TRANSLATORS: a chart's y axis; {year} is the first year of the run (2020)
+        N_("Rp million since {year}"),
+        ("cum_income_m",),
+        ",.1f",
+    ),
 )
 SINCE_START = {  # the y titles above for a run with no week yet
     "enrolled since {year}": N_("enrolled since the start"),
