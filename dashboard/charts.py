@@ -14,7 +14,9 @@ on the axes and in the tooltips follow the language. In Indonesian the Vega-Lite
 spec carries a ``config.locale`` (d3's number and time locale definitions:
 ``1.500,5``, months Januari..Desember, Jan..Des) and the PNG writes the same month
 names and separators; English specs carry no locale (Vega's default, American
-English).
+English). vega-embed's menu of actions (the "..." beside a chart) is translated
+through the spec's ``usermeta.embedOptions.i18n``, which vega-embed reads itself, so
+dashboard/vue/live_chart.vue embeds the spec as it is.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ibusim.i18n import check_language, gettext
+from ibusim.i18n import N_, check_language, gettext
 
 WIDTH, HEIGHT = 330, 170
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
@@ -282,9 +284,27 @@ def _wrap(chart: Chart, layers: list[dict], named: bool = True, lang: str = "en"
     }
     if lang in LOCALES:
         spec["config"]["locale"] = LOCALES[lang]
+        spec["usermeta"] = {"embedOptions": {"i18n": embed_texts(lang)}}  # read by vega-embed itself
     if named:
         spec["data"] = {"name": "table"}
     return spec
+
+
+# the texts of vega-embed's menu of actions (the "..." beside a chart), by vega-embed's own keys
+EMBED_TEXTS = {
+    "CLICK_TO_VIEW_ACTIONS": N_("Click to view actions"),
+    "COMPILED_ACTION": N_("View Compiled Vega"),
+    "EDITOR_ACTION": N_("Open in Vega Editor"),
+    "PNG_ACTION": N_("Save as PNG"),
+    "SOURCE_ACTION": N_("View Source"),
+    "SVG_ACTION": N_("Save as SVG"),
+}
+
+
+def embed_texts(lang: str) -> dict[str, str]:
+    """vega-embed's ``i18n`` option in ``lang``: its menu of actions translated (a spec's ``usermeta.embedOptions``)."""
+    _ = gettext(lang)
+    return {key: _(msgid) for key, msgid in EMBED_TEXTS.items()}
 
 
 def tick_text(value: float, d3_format: str, lang: str = "en") -> str:

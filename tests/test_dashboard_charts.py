@@ -266,3 +266,12 @@ def test_the_png_in_indonesian_writes_indonesian_months_numbers_and_legend():
     english = charts.figure(chart, lang="en")
     english.canvas.draw()
     assert {t.get_text() for t in english.axes[0].get_xticklabels()} & {"May", "Aug", "Oct", "Dec"}
+
+
+def test_vega_embeds_menu_is_translated_in_the_spec_itself():
+    """vega-embed reads usermeta.embedOptions: its "..." menu needs no change in dashboard/vue/live_chart.vue."""
+    spec, _ = charts.vega(lines(), "id")
+    texts = spec["usermeta"]["embedOptions"]["i18n"]
+    assert set(texts) == set(charts.EMBED_TEXTS)
+    assert texts["PNG_ACTION"] == "Simpan sebagai PNG" and texts["SVG_ACTION"] == "Simpan sebagai SVG"
+    assert "usermeta" not in charts.vega(lines(), "en")[0]
