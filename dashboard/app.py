@@ -39,7 +39,7 @@ from pathlib import Path
 import ipywidgets
 import solara
 
-from ibusim.i18n import LANGUAGES, N_, NAMES, from_accept_language, gettext, normalise
+from ibusim.i18n import LANGUAGES, N_, NAMES, from_accept_language, gettext, ngettext, normalise
 from ibusim.model.outputs import fmt
 from ibusim.model.parameters import PARAMS, ParameterError
 from ibusim.model.parameters import text as param_text
@@ -88,18 +88,19 @@ SETTLE_TRIES = 10  # requests for one frame before Play goes on without it
 
 # ------------------------------------------------------------------ shared pieces
 @solara.component
-def ChartView(chart: charts.Chart, png=None):
+def ChartView(chart: charts.Chart, png=None, lang: str = "en"):
     """A chart drawn by the browser (Vega-Lite), with a PNG download drawn by matplotlib.
 
     ``png``: a callable giving the PNG bytes when the button is pressed. Pass one that
     stays the same between renders for charts that change every step (FileDownload
-    restarts its worker whenever its data argument changes).
+    restarts its worker whenever its data argument changes). ``lang``: the language of
+    the numbers and dates on the axes (the chart's texts come translated).
     """
     with solara.Column(gap="0px", style={"max-width": "100%"}, classes=["chart-view"]):
-        spec, values = charts.vega(chart)
+        spec, values = charts.vega(chart, lang)
         LiveChart.element(spec=spec, values=values)
         solara.FileDownload(
-            png or (lambda: charts.png(chart)), filename=chart.filename, label="PNG", mime_type="image/png"
+            png or (lambda: charts.png(chart, lang=lang)), filename=chart.filename, label="PNG", mime_type="image/png"
         )
 
 
@@ -364,10 +365,10 @@ def RunView(session: Session, run_v: solara.Reactive, lang: str = "en"):
     _ = gettext(lang)
     snap = session.snapshot()  # one moment of the model, even while Play steps it
 
-    def png_of(title):  # drawn from the model's state at the time of the click
-        return lambda: charts.png(next(c for c in views.design_charts(session.frame()) if c.title == title))
+    def png_of(i):  # drawn from the model's state at the time of the click
+        return lambda: charts.png(views.design_charts(session.frame(), lang)[i], lang=lang)
 
-    pngs = solara.use_memo(lambda: {row[0]: png_of(row[0]) for row in views.DESIGN_SERIES}, [])
+    pngs = solara.use_memo(lambda: [png_of(i) for i in range(len(views.DESIGN_SERIES))], [lang])
     with solara.Column(gap="6px"):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             if snap.finished:
@@ -385,8 +386,8 @@ def RunView(session: Session, run_v: solara.Reactive, lang: str = "en"):
             for card in snap.cards:
                 TargetCard(card, lang).key(card["name"])
         with solara.Row(style={"flex-wrap": "wrap"}):
-            for chart in views.design_charts(snap.frame):
-                ChartView(chart, pngs[chart.title]).key(chart.title)
+            for i, chart in enumerate(views.design_charts(snap.frame, lang)):
+                ChartView(chart, pngs[i], lang).key(views.DESIGN_SERIES[i][0])
 
 
 @solara.component
@@ -450,26 +451,45 @@ def DesignPage(session: Session, form_v: solara.Reactive, run_v: solara.Reactive
 
 
 # ------------------------------------------------------------------ sweep vs observed
+NO_FACTOR = "(none)"  # the value of "no second parameter" (its text is translated)
+
+
+def factor_items(optional: bool, lang: str = "en") -> list[dict[str, str]]:
+    """The sweep's choice of parameter: each shown by its label in ``lang`` and its name, valued by its name."""
+    _ = gettext(lang)
+    # TRANSLATORS: the choice of no second parameter in the sweep's list of parameters
+    items = [{"text": _("(none)"), "value": NO_FACTOR}] if optional else []
+    for name in sweeps.sweepable():
+        label = param_text(PARAMS[name], "label", lang)
+        items.append({"text": name if label == name else f"{label} ({name})", "value": name})
+    return items
+
+
 @solara.component
 def FactorInputs(session: Session, label: str, factor: dict, set_factor, optional: bool, lang: str = "en"):
-    """A parameter to sweep, with its range and levels.
+    """A parameter to sweep (listed by its label in ``lang`` and its name), with its range and levels.
 
     Choosing one proposes a range around the form's current value (see sweeps.default_range).
     """
-    names = sweeps.sweepable()
-    values = (["(none)"] if optional else []) + names
+    _ = gettext(lang)
+    items = solara.use_memo(lambda: factor_items(optional, lang), [optional, lang])
 
     def choose(n):
-        if n == "(none)":
+        if not n or n == NO_FACTOR:
             set_factor({"levels": factor.get("levels", "3")})
             return
         lo, hi = sweeps.default_range(n, session.form[n])
         set_factor({**factor, "name": n, "low": lo, "high": hi})
 
     with solara.Row():
-        solara.Select(label=label, values=values, value=factor.get("name") or "(none)", on_value=choose)
+        solara.v.Select(
+            label=label,
+            items=items,
+            v_model=factor.get("name") or NO_FACTOR,
+            on_v_model=choose,
+            style_="min-width: 220px; max-width: 100%",
+        )
         if factor.get("name") and PARAMS[factor["name"]].type != "bool":
-            _ = gettext(lang)
             solara.InputText(_("low"), value=factor["low"], on_value=lambda v: set_factor({**factor, "low": v}))
             solara.InputText(_("high"), value=factor["high"], on_value=lambda v: set_factor({**factor, "high": v}))
             solara.InputText(
@@ -481,6 +501,7 @@ def FactorInputs(session: Session, label: str, factor: dict, set_factor, optiona
 def SweepPage(session: Session, lang: str = "en"):
     """The Sweep vs observed tab: one or two parameters swept in the background against the targets."""
     _ = gettext(lang)
+    _n = ngettext(lang)
 
     def initial(name):
         lo, hi = sweeps.default_range(name, session.form[name])
@@ -540,18 +561,12 @@ def SweepPage(session: Session, lang: str = "en"):
         if error:
             solara.Error(error, classes=["sweep-error"])
         if task.error:
-            solara.Error(f"the sweep failed: {task.exception}", classes=["sweep-error"])
+            solara.Error(_("the sweep failed: {error}").format(error=task.exception), classes=["sweep-error"])
         if progress:
-            total = max(progress.get("total", 1), 1)
-            done = progress.get("done", 0) + progress.get("failed", 0)
-            eta = progress.get("eta_s")
-            solara.ProgressLinear(100 * done / total)
-            solara.Text(
-                f"{done} of {total} runs"
-                + (f", about {eta:.0f} s left" if eta and task.pending else "")
-                + (f", {progress['failed']} failed" if progress.get("failed") else ""),
-                classes=["sweep-progress"],
+            solara.ProgressLinear(
+                100 * (progress.get("done", 0) + progress.get("failed", 0)) / max(progress.get("total", 1), 1)
             )
+            solara.Text(sweep_progress(progress, task.pending, lang), classes=["sweep-progress"])
         if result is not None and not task.pending:
             res = result["results"]
             folder = Path(result["folder"])
@@ -565,11 +580,36 @@ def SweepPage(session: Session, lang: str = "en"):
                 solara.FileDownload(lambda: _parquet(folder), filename="sweep.parquet", label=_("Results (Parquet)"))
                 solara.FileDownload(result["spec"].encode(), filename="spec.toml", label=_("Spec (TOML)"))
             solara.Text(
-                f"{len(res)} runs in {folder}; rerun it with: ibusim sweep {folder}/spec.toml", classes=["sweep-done"]
+                _n(
+                    "{n} run in {folder}; rerun it with: {command}",
+                    "{n} runs in {folder}; rerun it with: {command}",
+                    len(res),
+                ).format(
+                    n=format_number(len(res), lang, "count"), folder=folder, command=f"ibusim sweep {folder}/spec.toml"
+                ),
+                classes=["sweep-done"],
             )
             with solara.Row(style={"flex-wrap": "wrap"}):
-                for chart in views.sweep_charts(res, result["factors"]):
-                    ChartView(chart).key(chart.title)
+                for chart in views.sweep_charts(res, result["factors"], lang):
+                    ChartView(chart, lang=lang).key(chart.title)
+
+
+def sweep_progress(progress: dict, pending: bool, lang: str = "en") -> str:
+    """A sweep's progress in one line in ``lang``: runs done of all, the time left while running, failures."""
+    total = max(progress.get("total", 1), 1)
+    done = progress.get("done", 0) + progress.get("failed", 0)
+    count = lambda n: format_number(n, lang, "count")  # noqa: E731
+    _ = gettext(lang)
+    _n = ngettext(lang)
+    text = _n("{done} of {total} run", "{done} of {total} runs", total).format(done=count(done), total=count(total))
+    eta = progress.get("eta_s")
+    if eta and pending:
+        # TRANSLATORS: {progress} is "3 of 10 runs"
+        text = _("{progress}, about {seconds} s left").format(progress=text, seconds=count(round(eta)))
+    failed = progress.get("failed", 0)
+    if failed:
+        text = _n("{progress}, {n} failed", "{progress}, {n} failed", failed).format(progress=text, n=count(failed))
+    return text
 
 
 def _parquet(folder: Path) -> bytes:
@@ -589,7 +629,7 @@ def NetworkView(snap: dict, title: str, lang: str = "en"):
     with solara.Column(gap="2px", style={"max-width": "100%"}):
         # the network is drawn 420 px wide (charts.vega): on a phone it scrolls in its own box, not the page
         with solara.Column(classes=["scroll-x"], style={"max-width": "100%", "overflow-x": "auto"}):
-            ChartView(views.network_chart(snap, title))
+            ChartView(views.network_chart(snap, title), lang=lang)
         solara.Text(views.monitors_text(snap, lang), classes=["network-monitors"])
 
 
@@ -760,7 +800,7 @@ def CommunicationPage(session: Session, run_v: solara.Reactive, lang: str = "en"
                     solara.Text(value, style={"font-size": "1.4em", "display": "block"})
         with solara.Row(style={"flex-wrap": "wrap"}):
             for chart in views.communication_charts(df, lang):
-                ChartView(chart).key(chart.title)
+                ChartView(chart, lang=lang).key(chart.title)
         solara.Markdown("### " + _("The communication network of the current window"))
         solara.Button(_("Draw the current window"), on_click=take)
         if snap is not None:
@@ -768,43 +808,73 @@ def CommunicationPage(session: Session, run_v: solara.Reactive, lang: str = "en"
 
 
 # ------------------------------------------------------------------ about
-def about_markdown() -> str:
-    """The About tab as Markdown: the model in brief, the observed figures with quotes, how to cite."""
-    rows = ["| figure | observed | band | quote | source |", "|---|---|---|---|---|"]
+# The About tab's paragraphs (Markdown), in the order shown; translated where shown.
+ABOUT_INTRO = N_(
+    "An agent-based simulation of how online empowerment communities for mothers grow: Indonesian "
+    "communities such as **Ibu Punya Mimpi** (IPM) and **IbuSibuk**, which help mothers who paused work or "
+    "dreams after marriage, childbirth, a long-distance marriage or migration, through a free entry class, "
+    "paid cohort classes, a business scholarship, volunteering that leads into the management team, and "
+    "paid momfluencer work for brands."
+)
+ABOUT_ODD = (
+    N_(
+        "**Purpose**: reproduce IPM's 2024 figures and let planners, researchers and teachers test programme "
+        "designs and watch computer-mediated communication."
+    ),
+    N_(
+        "**Entities**: mothers (numpy arrays; registered mothers are Mesa agents), admins, volunteers and "
+        "managers (the same mothers with a role), brands; a social-tie network and the community's channels "
+        "(Telegram, WhatsApp cohorts, RUMII forum, Instagram, Zoom, the learning platform, Happy Hour meetups)."
+    ),
+    N_(
+        "**Process**: one step a week from April 2020 to December 2024: awareness, channels, onboarding via "
+        "the free entry class, paid classes and the scholarship, internalisation and dormancy, Happy Hour, "
+        "volunteering and promotion, momfluencers and brand campaigns, communication events; the impact "
+        "survey at the end."
+    ),
+    N_(
+        "**Every number** is marked observed (with its quote), derived, or assumed (with the reason): "
+        "`ibusim params` lists them; the full description is docs/ODD.md."
+    ),
+)
+ABOUT_BANDS = N_(
+    "Bands are assumed (rounding in the source plus run-to-run variation). Sources: 001 is the 2024 article "
+    "on Ibu Punya Mimpi; 000 the study of IbuSibuk's momfluencers. The quotes are in the sources' language, "
+    "Bahasa Indonesia."
+)
+ABOUT_CITE = N_(
+    "ibusim: an agent-based model of online empowerment communities for mothers (version {version}). Cite "
+    "the model with its version and the scenario file and seed of each run (every run folder's manifest.json "
+    "records both)."
+)
+
+
+def about_markdown(lang: str = "en") -> str:
+    """The About tab as Markdown in ``lang``: the model in brief, the observed figures with quotes, how to cite.
+
+    The figures' labels are translated and their numbers written as a reader of ``lang`` writes them; the
+    quotes stay as the sources wrote them (Indonesian).
+    """
+    _ = gettext(lang)
+    header = (_("figure"), _("observed"), _("band"), _("quote"), _("source"))
+    rows = ["| " + " | ".join(header) + " |", "|---|---|---|---|---|"]
     for t in load_targets().values():
         rows.append(
-            f"| {t.label} | {fmt(t.value, t.unit)} | {fmt(t.low, t.unit)}-{fmt(t.high, t.unit)} "
+            f"| {_(t.label)} | {fmt(t.value, t.unit, lang)} | {fmt(t.low, t.unit, lang)}-{fmt(t.high, t.unit, lang)} "
             f'| "{t.quote}" | {t.source} |'
         )
     return "\n".join(
         [
             "## ibusim",
-            "An agent-based simulation of how online empowerment communities for mothers grow: Indonesian "
-            "communities such as **Ibu Punya Mimpi** (IPM) and **IbuSibuk**, which help mothers who paused work or "
-            "dreams after marriage, childbirth, a long-distance marriage or migration, through a free entry class, "
-            "paid cohort classes, a business scholarship, volunteering that leads into the management team, and "
-            "paid momfluencer work for brands.",
-            "### The model in brief (ODD)",
-            "- **Purpose**: reproduce IPM's 2024 figures and let planners, researchers and teachers test programme "
-            "designs and watch computer-mediated communication.",
-            "- **Entities**: mothers (numpy arrays; registered mothers are Mesa agents), admins, volunteers and "
-            "managers (the same mothers with a role), brands; a social-tie network and the community's channels "
-            "(Telegram, WhatsApp cohorts, RUMII forum, Instagram, Zoom, the learning platform, Happy Hour meetups).",
-            "- **Process**: one step a week from April 2020 to December 2024: awareness, channels, onboarding via "
-            "the free entry class, paid classes and the scholarship, internalisation and dormancy, Happy Hour, "
-            "volunteering and promotion, momfluencers and brand campaigns, communication events; the impact "
-            "survey at the end.",
-            "- **Every number** is marked observed (with its quote), derived, or assumed (with the reason): "
-            "`ibusim params` lists them; the full description is docs/ODD.md.",
-            "### The observed figures",
+            _(ABOUT_INTRO),
+            "### " + _("The model in brief (ODD)"),
+            *("- " + _(item) for item in ABOUT_ODD),
+            "### " + _("The observed figures"),
             *rows,
             "",
-            "Bands are assumed (rounding in the source plus run-to-run variation). Sources: 001 is the 2024 article "
-            "on Ibu Punya Mimpi; 000 the study of IbuSibuk's momfluencers.",
-            "### How to cite",
-            "ibusim: an agent-based model of online empowerment communities for mothers (version "
-            f"{_version()}). Cite the model with its version and the scenario file and seed of each run "
-            "(every run folder's manifest.json records both).",
+            _(ABOUT_BANDS),
+            "### " + _("How to cite"),
+            _(ABOUT_CITE).format(version=_version()),
         ]
     )
 
@@ -820,8 +890,8 @@ def _version() -> str:
 
 @solara.component
 def AboutPage(lang: str = "en"):
-    """The About tab (its text is English for now; ``lang`` re-renders it when the language changes)."""
-    solara.Markdown(about_markdown())
+    """The About tab in ``lang`` (re-rendered when the language changes)."""
+    solara.Markdown(about_markdown(lang))
 
 
 # ------------------------------------------------------------------ the page

@@ -6,6 +6,11 @@ dashboard, the tests and a notebook; :func:`network_snapshot` reads a model it i
 given. The one exception is :func:`demonstration`, which builds and runs a model of
 its own (the guided demonstration of the Communication tab). Line labels and which
 series shows which observed figure come from the output catalogue (model/outputs.py).
+
+Every builder takes the reader's language (``lang``, "en" by default): titles, axis
+titles and legend entries are translated (the catalogue's labels and units, the
+parameters' labels, the strings marked here), and a chart's numbers and dates follow
+the language when it is drawn (:func:`ibusim.dashboard.charts.vega`).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import pandas as pd
 from ibusim.i18n import N_, check_language, gettext
 from ibusim.model import outputs
 from ibusim.model.communication import CHANNELS, EVENT_TYPES, KINDS
-from ibusim.model.parameters import PROGRAMME_LABELS, PROGRAMMES
+from ibusim.model.parameters import PARAMS, PROGRAMME_LABELS, PROGRAMMES, text
 from ibusim.model.targets import load as load_targets
 from ibusim.numbers import format_number
 
@@ -42,28 +47,50 @@ KIND_TITLES = {
     "u2s": N_("User-to-system: Zoom and the learning platform"),
 }
 
-# Programme design: (title, y title, series columns, y format). A chart of one series that shows an
-# observed figure (outputs.SERIES_TARGETS) draws that target's band; lines are labelled by line_label.
+# Programme design: (title, y title, series columns, y format), English msgids. A chart of one series that shows
+# an observed figure (outputs.SERIES_TARGETS) draws that target's band; lines are labelled by line_label. A y
+# title with {year} counts from the run's first year (2020 for IPM, 2021 for IbuSibuk; SINCE_START without data).
 DESIGN_SERIES = (
-    ("Registrations", "mothers registered", ("cum_registered",), ",.0f"),
-    ("Telegram group", "members", ("n_telegram",), ",.0f"),
-    ("Instagram", "followers", ("n_followers",), ",.0f"),
+    (N_("Registrations"), N_("mothers registered"), ("cum_registered",), ",.0f"),
+    (N_("Telegram group"), N_("members"), ("n_telegram",), ",.0f"),
+    (N_("Instagram"), N_("followers"), ("n_followers",), ",.0f"),
     (
-        "Enrolments by programme",
-        "enrolled since 2020",
+        N_("Enrolments by programme"),
+        # TRANSLATORS: a chart's y axis; {year} is the first year of the run (2020)
+        N_("enrolled since {year}"),
         ("cum_free_class_graduates", *(f"cum_enrolled_{p}" for p in PROGRAMMES)),
         ",.0f",
     ),
-    ("Volunteers and managers", "people", ("n_volunteers", "n_managers", "n_momfluencers"), ",.0f"),
-    ("Momfluencer income", "Rp million since 2020", ("cum_income_m",), ",.1f"),
+    (N_("Volunteers and managers"), N_("people"), ("n_volunteers", "n_managers", "n_momfluencers"), ",.0f"),
+    (
+        N_("Momfluencer income"),
+        # TRANSLATORS: a chart's y axis; {year} is the first year of the run (2020)
+        N_("Rp million since {year}"),
+        ("cum_income_m",),
+        ",.1f",
+    ),
 )
+SINCE_START = {  # the y titles above for a run with no week yet
+    "enrolled since {year}": N_("enrolled since the start"),
+    "Rp million since {year}": N_("Rp million since the start"),
+}
 
 
-def line_label(column: str) -> str:
-    """A design chart's legend entry: the catalogue's label (a programme's enrolments by the programme's name)."""
+def line_label(column: str, lang: str = "en") -> str:
+    """A design chart's legend entry in ``lang``: the catalogue's label (a programme's enrolments by its name)."""
     if column.startswith("cum_enrolled_") and column[len("cum_enrolled_") :] in PROGRAMME_LABELS:
-        return PROGRAMME_LABELS[column[len("cum_enrolled_") :]]
-    return outputs.label("cum_income" if column == "cum_income_m" else column)
+        return PROGRAMME_LABELS[column[len("cum_enrolled_") :]]  # a proper name, the same in every language
+    return outputs.label("cum_income" if column == "cum_income_m" else column, lang)
+
+
+def y_title(msgid: str, df: pd.DataFrame, lang: str = "en") -> str:
+    """A design chart's y title in ``lang``, a ``{year}`` filled with the year of the run's first date."""
+    _ = gettext(lang)
+    if "{year}" not in msgid:
+        return _(msgid)
+    if df.empty:
+        return _(SINCE_START[msgid])
+    return _(msgid).format(year=pd.Timestamp(df["date"].iloc[0]).year)
 
 
 # a chart axis's d3 number format for each of the catalogue's formats (outputs.format_of)
@@ -88,20 +115,21 @@ def _long(df: pd.DataFrame, columns: list[tuple[str, str]], x: str = "date") -> 
     return pd.concat(parts, ignore_index=True)
 
 
-def design_charts(df: pd.DataFrame) -> list[Chart]:
-    """The live time series of the Programme design page, observed bands included."""
+def design_charts(df: pd.DataFrame, lang: str = "en") -> list[Chart]:
+    """The live time series of the Programme design page in ``lang``, observed bands included (DESIGN_SERIES order)."""
+    _ = gettext(lang)
     df = df.assign(cum_income_m=df["cum_income"] / 1e6)
     targets = load_targets()
     charts = []
-    for title, y_title, columns, fmt in DESIGN_SERIES:
+    for title, y_msgid, columns, fmt in DESIGN_SERIES:
         target = series_target(columns)
         t = targets.get(target) if target else None
         charts.append(
             Chart(
                 "lines",
-                title,
-                _long(df, [(c, line_label(c)) for c in columns]),
-                y_title=y_title,
+                _(title),
+                _long(df, [(c, line_label(c, lang)) for c in columns]),
+                y_title=y_title(y_msgid, df, lang),
                 temporal=True,
                 y_format=fmt,
                 band=(t.low, t.high) if t else None,
@@ -166,8 +194,12 @@ def communication_charts(df: pd.DataFrame, lang: str = "en") -> list[Chart]:
     ]
 
 
-def ribbons(series: pd.DataFrame, column: str, title: str, target: str | None = None) -> Chart:
-    """Median and 5-95% band per variant over replications (``series``: variant, replication, week, date, column)."""
+def ribbons(series: pd.DataFrame, column: str, title: str, target: str | None = None, lang: str = "en") -> Chart:
+    """Median and 5-95% band per variant over replications (``series``: variant, replication, week, date, column).
+
+    ``title`` is shown as given (translate it first); the y title is the column's label in ``lang``
+    (the output catalogue's; the column's name when the catalogue has none).
+    """
     g = series.groupby(["variant", "week"], sort=False)[column]
     d = pd.DataFrame({"y": g.median(), "lo": g.quantile(0.05), "hi": g.quantile(0.95)}).reset_index()
     dates = series.drop_duplicates("week").set_index("week")["date"]
@@ -178,7 +210,7 @@ def ribbons(series: pd.DataFrame, column: str, title: str, target: str | None = 
         title,
         d[["x", "series", "y", "lo", "hi"]],
         temporal=True,
-        y_title=column,
+        y_title=outputs.label(column, lang) if column in outputs.catalogue() else column,
         band=(t.low, t.high) if t else None,
         observed=t.value if t else None,
     )
@@ -194,28 +226,38 @@ def inside_all(results: pd.DataFrame) -> pd.Series:
     return ok
 
 
-def sweep_charts(results: pd.DataFrame, factors: list[str]) -> list[Chart]:
-    """The charts of a sweep's results, with the observed bands.
+def factor_title(name: str, lang: str = "en") -> str:
+    """A swept parameter's axis title: its plain label in ``lang`` (the name itself if it is no parameter)."""
+    return text(PARAMS[name], "label", lang) if name in PARAMS else name
+
+
+def sweep_charts(results: pd.DataFrame, factors: list[str], lang: str = "en") -> list[Chart]:
+    """The charts of a sweep's results in ``lang``, with the observed bands.
 
     One factor: each target against the swept parameter; two factors: the share of runs
-    with every target inside its band over the grid.
+    with every target inside its band over the grid. Axes are titled with the parameters'
+    labels, the targets' labels and units in ``lang``.
     """
+    _ = gettext(lang)
     targets = load_targets()
     if results.empty:
         return []
     res = results.assign(all_inside=inside_all(results).astype(float))
     charts = []
+    all_title = _("Share of runs with every target inside its band")
     if len(factors) == 2:
         fx, fy = factors
+        x_title, fy_title = factor_title(fx, lang), factor_title(fy, lang)
         z = res.groupby([fx, fy])["all_inside"].mean().reset_index()
         charts.append(
             Chart(
                 "heatmap",
-                "Share of runs with every target inside its band",
+                all_title,
                 z.rename(columns={fx: "x", fy: "y", "all_inside": "z"}).astype(float),
-                x_title=fx,
-                y_title=fy,
-                z_title="share inside",
+                x_title=x_title,
+                y_title=fy_title,
+                # TRANSLATORS: the colour scale of a heat map: the share of runs with every figure inside its band
+                z_title=_("share inside"),
             )
         )
         for name, t in targets.items():
@@ -225,25 +267,28 @@ def sweep_charts(results: pd.DataFrame, factors: list[str]) -> list[Chart]:
             charts.append(
                 Chart(
                     "heatmap",
-                    f"{t.label}: mean inside the band?",
+                    # TRANSLATORS: a heat map's title; {figure} is an observed figure, e.g. Instagram followers
+                    _("{figure}: mean inside the band?").format(figure=_(t.label)),
                     m.rename(columns={fx: "x", fy: "y", t.summary: "z"}).astype(float),
-                    x_title=fx,
-                    y_title=fy,
-                    z_title="inside",
+                    x_title=x_title,
+                    y_title=fy_title,
+                    # TRANSLATORS: the colour scale of a heat map: 1 where the mean is inside the band, 0 outside
+                    z_title=_("inside"),
                 )
             )
         return charts
     fx = factors[0]
+    x_title = factor_title(fx, lang)
     share = res.groupby(fx)["all_inside"].mean()
     good = [float(v) for v, s in share.items() if s >= 0.5]
     x_band = _ranges(sorted(share.index.astype(float)), good)
     charts.append(
         Chart(
             "points",
-            "Share of runs with every target inside its band",
+            all_title,
             pd.DataFrame({"x": share.index.astype(float), "y": share.to_numpy()}),
-            x_title=fx,
-            y_title="share of runs",
+            x_title=x_title,
+            y_title=_("share of runs"),
             y_format=".0%",
             x_band=x_band,
             y_domain=(0.0, 1.0),
@@ -255,10 +300,10 @@ def sweep_charts(results: pd.DataFrame, factors: list[str]) -> list[Chart]:
         charts.append(
             Chart(
                 "points",
-                t.label,
+                _(t.label),
                 pd.DataFrame({"x": res[fx].astype(float), "y": res[t.summary]}),
-                x_title=fx,
-                y_title=t.unit,
+                x_title=x_title,
+                y_title=_(t.unit),
                 band=(t.low, t.high),
                 observed=t.value,
                 x_band=x_band,

@@ -16,13 +16,23 @@ The format follows from the unit (:func:`format_of`): a unit starting with
 "share" is shown as a percentage, with "Rp" as Rupiah, "index", "ratio" or
 "score" as a number of three significant figures, "text" and "date" as they are,
 "number" as a parameter value, anything else as a count.
+
+Labels and units are English (the msgids) and are shown in a reader's language by
+:func:`label`, :func:`unit`, :func:`fmt` and :func:`show` with ``lang``
+(``"en"`` by default, so English callers are unchanged): the Indonesian is in the
+gettext catalogue, where ``scripts/i18n_extract.py`` puts every output's label and
+unit straight from this catalogue (:func:`msgids`), each with a note naming the
+output, so a flow declared tomorrow is collected without a mark in its rule.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+from ibusim.i18n import check_language, gettext
 
 KINDS = ("date", "stock", "flow", "cumulative", "share", "monitor", "summary")
 FORMATS = ("count", "share", "rupiah", "ratio", "number", "text")
@@ -155,9 +165,9 @@ class Output:
         """How its numbers are shown: one of FORMATS."""
         return format_of(self.unit)
 
-    def fmt(self, value: Any) -> str:
-        """``value`` formatted for this output."""
-        return fmt(value, self.unit)
+    def fmt(self, value: Any, lang: str = "en") -> str:
+        """``value`` formatted for this output, as a reader of ``lang`` writes numbers."""
+        return fmt(value, self.unit, lang)
 
 
 def format_of(unit: str) -> str:
@@ -176,15 +186,21 @@ def format_of(unit: str) -> str:
     return "count"
 
 
-def fmt(value: Any, unit: str) -> str:
-    """The one number formatter: ``value`` shown in the format of ``unit``.
+def fmt(value: Any, unit: str, lang: str = "en") -> str:
+    """The one number formatter: ``value`` shown in the format of ``unit``, as a reader of ``lang`` writes it.
 
-    Missing values (None, NaN) are "n/a"; shares "91.0%"; Rupiah "Rp1,500,000";
-    counts "15,000" (rounded); ratios three significant figures ("0.83", "4.2",
-    "1,250" from 100 up); text as it is; "number" (a parameter's value) as
-    written: integers with thousands separators from 10,000, other numbers in the
-    shortest form ("0.004", "1e-05").
+    English (the default): missing values (None, NaN) are "n/a"; shares "91.0%";
+    Rupiah "Rp1,500,000"; counts "15,000" (rounded); ratios three significant
+    figures ("0.83", "4.2", "1,250" from 100 up); text as it is; "number" (a
+    parameter's value) as written: integers with thousands separators from 10,000,
+    other numbers in the shortest form ("0.004", "1e-05").
+
+    Other languages write the same formats with :func:`ibusim.numbers.format_number`
+    (Indonesian: "91%", "Rp 1.500.000", "15.000", "0,83"; a missing value is the
+    catalogue's translation of "n/a").
     """
+    if check_language(lang) != "en":
+        return _fmt_in(value, unit, lang)
     form = format_of(unit)
     if form == "text" or isinstance(value, str):
         return "n/a" if value is None else str(value)
@@ -199,6 +215,28 @@ def fmt(value: Any, unit: str) -> str:
     if form == "number":
         return _number(value)
     return f"{value:,.0f}"
+
+
+def _fmt_in(value: Any, unit: str, lang: str) -> str:
+    """:func:`fmt` for a language other than English, through ibusim.numbers."""
+    from ibusim.numbers import format_number
+
+    _ = gettext(lang)
+    form = format_of(unit)
+    if form == "text" or isinstance(value, str):
+        return _("n/a") if value is None else str(value)
+    if value is None or value != value:  # NaN
+        return _("n/a")
+    x = float(value)
+    if form == "share":
+        return format_number(x, lang, "share")
+    if form == "rupiah":
+        return format_number(x, lang, "money")
+    if form == "count" or abs(x) >= 100:
+        return format_number(round(x), lang, "count")
+    if form == "number":
+        return format_number(x, lang, "rate")
+    return format_number(x, lang, "rate", decimals=0 if x == 0 else max(0, 2 - math.floor(math.log10(abs(x)))))
 
 
 def _number(x: Any) -> str:
@@ -262,16 +300,34 @@ def get(name: str) -> Output:
         raise KeyError(f"no output named {name!r} in the catalogue (model/outputs.py)") from None
 
 
-def label(name: str) -> str:
-    """The plain-words label of an output."""
-    return get(name).label
+def label(name: str, lang: str = "en") -> str:
+    """The plain-words label of an output, in ``lang`` (English, the msgid, by default)."""
+    return gettext(lang)(get(name).label)
 
 
-def unit(name: str) -> str:
-    """The unit of an output."""
-    return get(name).unit
+def unit(name: str, lang: str = "en") -> str:
+    """The unit of an output, in ``lang`` (English by default, which :func:`format_of` reads)."""
+    return gettext(lang)(get(name).unit)
 
 
-def show(name: str, value: Any) -> str:
-    """``value`` of the output ``name``, formatted for it."""
-    return fmt(value, get(name).unit)
+def show(name: str, value: Any, lang: str = "en") -> str:
+    """``value`` of the output ``name``, formatted for it as a reader of ``lang`` writes numbers."""
+    return fmt(value, get(name).unit, lang)
+
+
+def msgids() -> dict[str, list[str]]:
+    """Every output's label and unit (the English msgids) with notes for the translator naming the outputs.
+
+    ``scripts/i18n_extract.py`` adds them to the catalogue; a msgid several outputs share keeps the
+    notes of its first three.
+    """
+    out: dict[str, list[str]] = {}
+    for o in _catalogue().values():
+        for msgid, note in (
+            (o.label, f"output '{o.name}' ({o.kind}; label, unit: {o.unit})"),
+            (o.unit, f"output '{o.name}' (unit; label: {o.label})"),
+        ):
+            notes = out.setdefault(msgid, [])
+            if len(notes) < 3:
+                notes.append(note)
+    return out

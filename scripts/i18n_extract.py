@@ -6,11 +6,13 @@
 
 Strings are found (Babel's Python extractor) where the code marks them: ``_("...")``, ``_n("...", "...", n)``
 and ``N_("...")`` in ``ibusim/``, ``model/``, ``experiments/`` and ``dashboard/``, with a ``# TRANSLATORS:``
-comment just above as a note to the translator; the ``label`` of every observed figure in
-``model/targets.toml``; and every declared parameter's label, help and unit (and the English values
+comment just above as a note to the translator; the ``label`` and ``unit`` of every observed figure in
+``model/targets.toml``; every declared parameter's label, help and unit (and the English values
 of its ``text_args`` that are not proper names), read straight from ``model.parameters.PARAMS``
 (``text_msgids``), each with a note naming the parameter, so none is forgotten and the translator sees
-what the label is about. New strings are added with an empty translation, which ``tests/test_i18n.py``
+what the label is about; and every output's label and unit, read straight from the output catalogue
+(``model.outputs.msgids``: the flows' labels come from the rules' declarations, which mark nothing),
+each with a note naming the output. New strings are added with an empty translation, which ``tests/test_i18n.py``
 refuses until someone writes it (docs/TRANSLATING.md). Existing translations are never changed.
 
 Entries the code does not mark (yet) are kept and listed, unless ``--prune``: the catalogue was seeded
@@ -36,11 +38,12 @@ KEYWORDS = {"_": None, "N_": None, "_n": (1, 2)}
 TARGETS = ROOT / "model" / "targets.toml"
 
 
-def extract(root: Path = ROOT, params: Iterable | None = None) -> Catalog:
-    """Every marked string of the code, every observed figure's label and every parameter's texts, as a template.
+def extract(root: Path = ROOT, params: Iterable | None = None, outputs: dict | None = None) -> Catalog:
+    """Every marked string of the code, the observed figures', parameters' and outputs' texts, as a template.
 
     ``params``: the declared parameters whose texts are collected (``None``: ``model.parameters.PARAMS``;
-    pass ``()`` to extract a tree other than this project's).
+    pass ``()`` to extract a tree other than this project's). ``outputs``: msgid -> notes of the outputs'
+    labels and units (``None``: ``model.outputs.msgids()``; pass ``{}`` for a tree other than this one).
     """
     template = Catalog(domain="ibusim")
     for folder in SOURCE_DIRS:
@@ -61,13 +64,31 @@ def extract(root: Path = ROOT, params: Iterable | None = None) -> Catalog:
             locations=[("model/targets.toml", 0)],
             auto_comments=[f"observed figure '{name}' (a target card, the run table); source quote: {target['quote']}"],
         )
+        if target.get("unit"):
+            add_noted(template, target["unit"], "model/targets.toml", f"unit of the observed figure '{name}'")
     if params is None:
         from ibusim.model.parameters import PARAMS
 
         params = PARAMS.values()
     for p in params:
         add_parameter(template, p)
+    if outputs is None:
+        from ibusim.model.outputs import msgids
+
+        outputs = msgids()
+    for msgid, notes in outputs.items():
+        for note in notes:
+            add_noted(template, msgid, "model/outputs.py", note)
     return template
+
+
+def add_noted(template: Catalog, msgid: str, where: str, note: str) -> None:
+    """Add ``msgid`` found in ``where`` with a note for translators (a few notes at most on a shared msgid)."""
+    existing = template.get(msgid)
+    if existing is None:
+        template.add(msgid, locations=[(where, 0)], auto_comments=[note])
+    elif len(existing.auto_comments) < 3:
+        existing.auto_comments = [*existing.auto_comments, note]
 
 
 def add_parameter(template: Catalog, p) -> None:

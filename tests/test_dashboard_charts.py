@@ -178,3 +178,100 @@ def test_filename(title, filename):
 )
 def test_nice_max(x, expected):
     assert charts.nice_max(x) == pytest.approx(expected)
+
+
+# ---------------------------------------------------------------- languages
+def test_an_indonesian_spec_carries_the_locale_and_an_english_one_none():
+    for chart in (lines(), ribbons(), points(), heatmap(), network()):
+        spec, _ = charts.vega(chart, "id")
+        locale = spec["config"]["locale"]
+        assert locale["number"]["decimal"] == "," and locale["number"]["thousands"] == "."
+        assert locale["number"]["grouping"] == [3]
+        short = locale["time"]["shortMonths"]
+        assert len(short) == 12 and {"Mei", "Agu", "Okt", "Des"} <= set(short)
+        assert locale["time"]["months"][0] == "Januari" and locale["time"]["months"][-1] == "Desember"
+        assert "locale" not in charts.vega(chart, "en")[0]["config"]
+        assert "locale" not in charts.vega(chart)[0]["config"]  # English by default, as before
+        json.dumps(spec)  # sent to the browser as it is (dashboard/vue/live_chart.vue embeds the spec's config)
+
+
+def test_the_locale_names_are_cldrs():
+    """The month and day names are those Babel (CLDR) gives for Indonesian, Sunday first as d3 wants."""
+    from babel.dates import get_day_names, get_month_names
+
+    time = charts.LOCALES["id"]["time"]
+    assert time["months"] == list(get_month_names("wide", locale="id").values())
+    assert time["shortMonths"] == list(get_month_names("abbreviated", locale="id").values())
+    days = get_day_names("wide", locale="id")  # Monday = 0
+    assert time["days"] == [days[6], *(days[i] for i in range(6))]
+
+
+def test_an_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="not available"):
+        charts.vega(lines(), "fr")
+    with pytest.raises(ValueError, match="not available"):
+        charts.png(lines(), lang="fr")
+
+
+def test_tooltips_are_titled_in_the_language():
+    spec, _ = charts.vega(lines(), "id")
+    (line,) = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "line"]
+    titles = [t["title"] for t in line["encoding"]["tooltip"]]
+    assert titles == ["garis", "tanggal", "mothers"]  # the y title comes translated by its builder
+    heat, _ = charts.vega(heatmap(), "id")
+    assert [t["title"] for t in heat["layer"][0]["encoding"]["tooltip"]] == ["a", "b", "share inside"]
+
+
+@pytest.mark.parametrize(
+    "value,d3_format,lang,text",
+    [
+        (15000.5, ",.1f", "en", "15,000.5"),
+        (15000.5, ",.1f", "id", "15.000,5"),
+        (0.25, ".0%", "id", "25%"),
+        (0.125, ".3~g", "id", "0,125"),
+        (2.5, ",~g", "id", "2,5"),
+        (1234567, ",.0f", "id", "1.234.567"),
+    ],
+)
+def test_tick_text(value, d3_format, lang, text):
+    assert charts.tick_text(value, d3_format, lang) == text
+
+
+def test_month_ticks():
+    assert [charts.month_tick(f"2021-{m:02d}-01", "id") for m in (1, 5, 8, 10, 12)] == [
+        "2021",
+        "Mei",
+        "Agu",
+        "Okt",
+        "Des",
+    ]
+    assert [charts.month_tick(f"2021-{m:02d}-01", "en") for m in (1, 5, 8)] == ["2021", "May", "Aug"]
+    assert charts.month_tick("2021-08-15", "id") == "15 Agu"
+
+
+def test_the_png_in_indonesian_writes_indonesian_months_numbers_and_legend():
+    dates = pd.date_range("2020-04-01", "2021-03-31", freq="7D")
+    data = pd.DataFrame({"x": dates, "series": "a", "y": [1000.0 * i for i in range(len(dates))]})
+    chart = Chart("lines", "Pendaftaran", data, y_title="ibu", temporal=True, band=(2000.0, 9000.0), observed=5000.0)
+    fig = charts.figure(chart, lang="id")
+    fig.canvas.draw()
+    (ax,) = fig.axes
+    x_labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    y_labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert x_labels and set(x_labels) <= {*charts.LOCALES["id"]["time"]["shortMonths"], "2021"}
+    assert {"Mei", "Agu", "Okt", "Des"} & set(x_labels)
+    assert any("." in y for y in y_labels) and not any("," in y for y in y_labels)  # 10.000, not 10,000
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "rentang teramati" in legend and "teramati" in legend
+    english = charts.figure(chart, lang="en")
+    english.canvas.draw()
+    assert {t.get_text() for t in english.axes[0].get_xticklabels()} & {"May", "Aug", "Oct", "Dec"}
+
+
+def test_vega_embeds_menu_is_translated_in_the_spec_itself():
+    """vega-embed reads usermeta.embedOptions: its "..." menu needs no change in dashboard/vue/live_chart.vue."""
+    spec, _ = charts.vega(lines(), "id")
+    texts = spec["usermeta"]["embedOptions"]["i18n"]
+    assert set(texts) == set(charts.EMBED_TEXTS)
+    assert texts["PNG_ACTION"] == "Simpan sebagai PNG" and texts["SVG_ACTION"] == "Simpan sebagai SVG"
+    assert "usermeta" not in charts.vega(lines(), "en")[0]

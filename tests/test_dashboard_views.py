@@ -8,9 +8,10 @@ import pytest
 
 from ibusim.dashboard import views
 from ibusim.dashboard.charts import Chart
+from ibusim.i18n import gettext
 from ibusim.model import CommunityModel, outputs
 from ibusim.model.communication import KINDS
-from ibusim.model.parameters import PROGRAMME_LABELS, PROGRAMMES
+from ibusim.model.parameters import PARAMS, PROGRAMME_LABELS, PROGRAMMES, text
 from ibusim.model.targets import load as load_targets
 
 TARGETS = load_targets()
@@ -79,6 +80,97 @@ def test_design_lines_and_bands_come_from_the_output_catalogue(small_run):
     assert views.line_label("n_telegram") == outputs.label("n_telegram")
     assert views.line_label("cum_income_m") == outputs.label("cum_income")
     assert views.line_label(f"cum_enrolled_{PROGRAMMES[0]}") == PROGRAMME_LABELS[PROGRAMMES[0]]
+
+
+PROPER_NAMES = {"Instagram", *PROGRAMME_LABELS.values()}  # the same in both languages
+
+
+def english_texts(chart: Chart) -> set[str]:
+    """What a reader sees written on a chart: title, axis titles, legend entries."""
+    words = {chart.title, chart.x_title, chart.y_title, chart.z_title}
+    if "series" in chart.data:
+        words |= set(chart.data["series"].unique())
+    return {w for w in words if w}
+
+
+@pytest.fixture(scope="module")
+def ibusibuk_run() -> CommunityModel:
+    """IbuSibuk's scenario, which starts in 2021, run for a few months."""
+    return CommunityModel("ibusibuk", rng=1, n_mothers=5000, end="2021-06").run()
+
+
+def test_design_charts_in_indonesian_have_no_english_title_axis_or_legend(small_run):
+    df = small_run.dataframe()
+    _ = gettext("id")
+    english = views.design_charts(df, "en")
+    indonesian = views.design_charts(df, "id")
+    assert len(indonesian) == len(english) == len(views.DESIGN_SERIES)
+    shown_en = set().union(*(english_texts(c) for c in english))
+    for en, ind, (title, y_msgid, columns, _fmt) in zip(english, indonesian, views.DESIGN_SERIES, strict=True):
+        assert ind.title == _(title) and ind.y_title == _(y_msgid).format(year=2020)
+        assert list(ind.data["series"].unique()) == [views.line_label(c, "id") for c in columns]
+        assert (english_texts(ind) & shown_en) <= PROPER_NAMES, ind.title  # nothing left in English
+        assert ind.band == en.band and ind.data["y"].equals(en.data["y"])  # the same figures
+    assert indonesian[0].title == "Pendaftaran" and indonesian[0].y_title == "ibu terdaftar"
+    assert views.line_label("n_telegram", "id") == "Anggota grup Telegram"
+    assert "terdaftar sejak 2020" == indonesian[3].y_title
+
+
+def test_the_enrolment_axis_counts_from_the_runs_own_start(ibusibuk_run):
+    """IbuSibuk starts in 2021: its axes say 2021, never IPM's 2020 (nor "since the start" with no week)."""
+    df = ibusibuk_run.dataframe()
+    for lang, enrolled, income in (
+        ("en", "enrolled since 2021", "Rp million since 2021"),
+        ("id", "terdaftar sejak 2021", "juta Rp sejak 2021"),
+    ):
+        charts = views.design_charts(df, lang)
+        assert (charts[3].y_title, charts[5].y_title) == (enrolled, income)
+        assert not any("2020" in c.y_title or "2020" in c.title for c in charts)
+    assert views.y_title("enrolled since {year}", df.iloc[:0], "id") == "terdaftar sejak awal"
+
+
+def test_sweep_charts_in_indonesian_use_the_labels_of_parameters_and_targets():
+    res = pd.DataFrame(
+        [results_row(ok, follow_rate=x, replication=r) for x in (0.01, 0.02) for r, ok in enumerate((True, False))]
+    )
+    _ = gettext("id")
+    en = views.sweep_charts(res, ["follow_rate"], "en")
+    ind = views.sweep_charts(res, ["follow_rate"], "id")
+    x_label = text(PARAMS["follow_rate"], "label", "id")
+    assert x_label != text(PARAMS["follow_rate"], "label", "en")
+    assert (
+        ind[0].title == "Porsi simulasi dengan semua target di dalam rentangnya" and ind[0].y_title == "porsi simulasi"
+    )
+    for chart, t in zip(ind[1:], TARGETS.values(), strict=True):
+        assert chart.title == _(t.label) != t.label and chart.y_title == _(t.unit) != t.unit
+    shown_en = set().union(*(english_texts(c) for c in en))
+    assert all(c.x_title == x_label for c in ind)
+    assert not set().union(*(english_texts(c) for c in ind)) & shown_en
+    rows = [
+        results_row(ok, follow_rate=a, enrol_rate=b) for a in (0.01, 0.02) for b in (0.1, 0.2) for ok in (True, False)
+    ]
+    heat = views.sweep_charts(pd.DataFrame(rows), ["follow_rate", "enrol_rate"], "id")
+    assert (heat[0].x_title, heat[0].y_title) == (x_label, text(PARAMS["enrol_rate"], "label", "id"))
+    assert heat[0].z_title == _("share inside") != "share inside"
+    first = next(iter(TARGETS.values()))
+    assert heat[1].title == f"{_(first.label)}: rata-ratanya di dalam rentang?"
+
+
+def test_ribbons_y_title_is_the_columns_label_in_the_language():
+    rows = [
+        {
+            "variant": "A",
+            "replication": r,
+            "week": w,
+            "date": pd.Timestamp("2020-04-01") + pd.Timedelta(weeks=w),
+            "cum_registered": w + r,
+        }
+        for w in range(3)
+        for r in range(2)
+    ]
+    series = pd.DataFrame(rows)
+    assert views.ribbons(series, "cum_registered", "t").y_title == outputs.label("cum_registered")
+    assert views.ribbons(series, "cum_registered", "t", lang="id").y_title == "Terdaftar (kumulatif)"
 
 
 def test_axis_formats_follow_the_catalogue():
@@ -200,7 +292,8 @@ def test_sweep_charts_one_factor_shade_exactly_the_good_values():
     charts = views.sweep_charts(res, ["follow_rate"])
     assert len(charts) == 1 + len(TARGETS)
     share = charts[0]
-    assert share.kind == "points" and share.x_title == "follow_rate"
+    # the x axis: the parameter's plain label, not its code name
+    assert share.kind == "points" and share.x_title == text(PARAMS["follow_rate"], "label", "en") != "follow_rate"
     assert dict(zip(share.data["x"], share.data["y"])) == {0.01: 0.0, 0.02: 1.0, 0.03: 0.5, 0.04: 0.0, 0.05: 1.0}
     good = {x for x in grid if np.mean(inside[x]) >= 0.5}
     for x in grid:
@@ -313,3 +406,27 @@ def test_demonstration_runs_three_years_and_peers_talk_is_all_channel_over_seeds
 def test_demonstration_texts_match_the_choices():
     assert set(views.DEMO) == set(views.DEMO_TEXT) == {"Admins lead", "Peers talk"}
     assert "wheel" in views.DEMO_TEXT["Admins lead"] and "all-channel" in views.DEMO_TEXT["Peers talk"]
+
+
+def test_sweep_progress_in_both_languages():
+    from ibusim.dashboard.app import sweep_progress
+
+    state = {"total": 1200, "done": 1000, "failed": 0, "eta_s": 61.4}
+    assert sweep_progress(state, pending=True) == "1,000 of 1,200 runs, about 61 s left"
+    assert sweep_progress(state, pending=True, lang="id") == "1.000 dari 1.200 simulasi, sekitar 61 detik lagi"
+    assert sweep_progress({**state, "failed": 2}, pending=False) == "1,002 of 1,200 runs, 2 failed"
+    assert sweep_progress({**state, "failed": 2}, pending=False, lang="id") == "1.002 dari 1.200 simulasi, 2 gagal"
+    assert sweep_progress({"total": 1, "done": 1}, pending=False) == "1 of 1 run"
+
+
+def test_the_sweeps_parameters_are_listed_by_label_and_name_in_the_language():
+    from ibusim.dashboard import sweeps
+    from ibusim.dashboard.app import NO_FACTOR, factor_items
+
+    for lang in ("en", "id"):
+        items = factor_items(True, lang)
+        assert items[0]["value"] == NO_FACTOR and [i["value"] for i in items[1:]] == sweeps.sweepable()
+        follow = next(i for i in items if i["value"] == "follow_rate")
+        assert follow["text"] == f"{text(PARAMS['follow_rate'], 'label', lang)} (follow_rate)"
+    assert factor_items(True, "id")[0]["text"] == "(tidak ada)"
+    assert factor_items(False, "id")[0]["value"] != NO_FACTOR

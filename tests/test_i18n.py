@@ -118,6 +118,24 @@ def test_extraction_collects_every_parameters_texts_with_a_note():
     assert extract_script.missing(CATALOG, only_new) == ["Label of x", "Help of x."]
 
 
+def test_extraction_collects_every_outputs_label_and_unit_with_a_note():
+    """Output labels come from the catalogue (the rules' flows mark nothing), each noted with the output's name."""
+    from ibusim.model import outputs
+
+    template = extract_script.extract()
+    for name, o in outputs.catalogue().items():
+        for msgid in (o.label, o.unit):
+            m = template.get(msgid)
+            assert m is not None, f"output {name}: {msgid!r} not extracted"
+            assert m.auto_comments, (name, msgid)
+    flow = template.get(outputs.label("new_registered"))  # declared in model/onboarding.py, marked nowhere
+    assert any("output 'new_registered'" in c for c in flow.auto_comments)
+    units = [t["unit"] for t in tomllib.loads((ROOT / "model" / "targets.toml").read_text("utf-8")).values()]
+    assert all(template.get(u) is not None for u in units)
+    new = extract_script.extract(ROOT, params=(), outputs={"Label of a new output": ["output 'x' (flow)"]})
+    assert extract_script.missing(CATALOG, new) == ["Label of a new output"]
+
+
 def test_extraction_finds_a_new_string_and_update_keeps_translations(tmp_path):
     for folder in extract_script.SOURCE_DIRS:
         (tmp_path / folder).mkdir()
@@ -127,7 +145,7 @@ def test_extraction_finds_a_new_string_and_update_keeps_translations(tmp_path):
         'D = gettext("id")  # a language, not a message\n',
         encoding="utf-8",
     )
-    template = extract_script.extract(tmp_path, params=())
+    template = extract_script.extract(tmp_path, params=(), outputs={})
     assert {_id(m) for m in template if m.id} == {"Paid classes", "Run to end", "{n} run", "New string"}
     catalog = extract_script.read_catalogue()
     assert set(extract_script.missing(catalog, template)) == {"Paid classes", "{n} run", "New string"}

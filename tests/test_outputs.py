@@ -130,6 +130,62 @@ def test_show_formats_by_the_outputs_unit():
     assert show("financial_change", math.nan) == "n/a"
 
 
+# ---------------------------------------------------------------- languages
+def _indonesian_catalogue() -> dict[str, str]:
+    from babel.messages.pofile import read_po
+
+    from ibusim.i18n import catalogue_path
+
+    with open(catalogue_path("id"), "rb") as f:
+        return {m.id: m.string for m in read_po(f, locale="id") if m.id and not m.fuzzy}
+
+
+def test_every_output_has_an_indonesian_label_and_unit():
+    translated = _indonesian_catalogue()
+    for name, o in CATALOGUE.items():
+        assert translated.get(o.label), f"{name}: no Indonesian for {o.label!r}"
+        assert translated.get(o.unit), f"{name}: no Indonesian for its unit {o.unit!r}"
+        shown = label(name, "id")
+        assert shown == translated[o.label] and shown != o.label, (name, shown)
+        assert unit(name, "id") == translated[o.unit]
+    assert label("cum_registered", "id") == "Terdaftar (kumulatif)"
+    assert unit("registered", "id") == "ibu"
+
+
+def test_english_stays_the_default_and_the_msgid():
+    for name, o in CATALOGUE.items():
+        assert label(name) == label(name, "en") == o.label
+        assert unit(name) == unit(name, "en") == o.unit
+    with pytest.raises(ValueError, match="not available"):
+        label("registered", "fr")
+
+
+@pytest.mark.parametrize(
+    "value,unit_,text",
+    [
+        (0.91, "share", "91%"),
+        (0.5504, "share of respondents", "55%"),
+        (1_500_000, "Rp", "Rp 1.500.000"),
+        (-2500, "Rp", "-Rp 2.500"),
+        (14719.6, "mothers", "14.720"),
+        (0.8312, "index (0-1)", "0,831"),
+        (4.2, "ratio to the founders'", "4,2"),
+        (1250.4, "ratio", "1.250"),
+        (0.004, "number", "0,004"),
+        ("wheel", "text", "wheel"),
+        (math.nan, "mothers", "t/a"),
+        (None, "share", "t/a"),
+    ],
+)
+def test_fmt_in_indonesian(value, unit_, text):
+    assert fmt(value, unit_, "id") == text
+
+
+def test_show_and_output_fmt_take_a_language():
+    assert show("registered", 14719, "id") == "14.719" and show("registered", 14719) == "14,719"
+    assert CATALOGUE["completion"].fmt(0.919, "id") == "91,9%"
+
+
 # ---------------------------------------------------------------- targets
 def test_every_target_belongs_to_its_summary_key():
     for t in TARGETS.values():
