@@ -15,8 +15,10 @@ old results first, so a failed one shows only its error.
 
 **Forecast** (:func:`ForecastPanel`): the form's design run to December 2027 over posterior draws
 (``ibusim forecast``'s code, :func:`ibusim.experiments.forecast.forecast`), optionally with the
-counterfactual "no free entry class", in the background with a progress bar; fan charts (median,
-50% and 90% bands) of the weekly series and a table of the yearly figures with their intervals.
+counterfactual "no free entry class", in the background with a progress bar; what it ran over (the
+posterior's particles and calibrated parameters by their plain labels, :func:`posterior_line`), fan charts
+(median, 50% and 90% bands) of the weekly series and a table of the yearly figures with their intervals,
+the years in equal columns and each figure's label on a row of its own so that 2027 fits a phone.
 
 The table building is plain Python (:func:`comparison_table`, :func:`comparison_rows`,
 :func:`table_csv`, :func:`forecast_rows`, :func:`fan_chart`), tested without a browser; the
@@ -46,6 +48,7 @@ from ibusim.model.scenarios import load as load_scenario
 from ibusim.model.targets import load as load_targets
 from ibusim.numbers import format_number
 
+from .session import field_text
 from .widgets import LiveChart
 
 RESULTS = Path("results")
@@ -419,7 +422,8 @@ def fan_chart(
     kind = kind_of(column)
     y_format = ".0%" if kind == "share" else ",.0f"
     colour = {"field": "variant", "type": "nominal", "title": None, "legend": {"orient": "bottom", "columns": 1}}
-    x = {"field": "x", "type": "temporal", "title": _("Date")}
+    # the last year's label centred on its tick, not pushed left into the one before ("20272028" at 260 px)
+    x = {"field": "x", "type": "temporal", "title": _("Date"), "axis": {"labelFlush": False, "labelOverlap": "greedy"}}
     layers: list[dict] = []
     for i, _band in enumerate(bands):
         layers.append(
@@ -769,49 +773,82 @@ def forecast_rows(result, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
+def posterior_line(folder: str | Path | None, lang: str) -> str:
+    """What a forecast ran over, in ``lang``: the folder, its particles and the calibrated parameters by their labels.
+
+    The page's counterpart of ``experiments.posterior.describe`` (which names the parameters by code, in English).
+    """
+    _ = gettext(lang)
+    if not folder:
+        return _("no posterior: seed noise only")
+    from ibusim.experiments import posterior as post_mod
+
+    post = post_mod.as_posterior(folder)
+    labels = ", ".join(text(PARAMS[name], "label", lang) if name in PARAMS else name for name in post.params)
+    line = _("posterior {folder}: {n} particles (effective sample size {eff}) of {k} calibrated parameters: {labels}")
+    line = line.format(
+        folder=folder,
+        n=format_number(len(post.weights), lang, "count"),
+        eff=format_number(round(post.effective_size()), lang, "count"),
+        k=len(post.params),
+        labels=labels,
+    )
+    if post.fixed:
+        held = ", ".join(
+            f"{text(PARAMS[k], 'label', lang)} = {field_text(k, v, lang)}" if k in PARAMS else f"{k} = {v}"
+            for k, v in post.fixed.items()
+        )
+        # TRANSLATORS: after the forecast's posterior: parameters the calibration did not vary, with their values
+        line += "; " + _("held fixed: {values}").format(values=held)
+    return line
+
+
 @solara.component
 def ForecastTable(rows: list[dict[str, Any]], years: list[int], observed_until: int, lang: str):
-    """Figures down, years across; each cell the median over its 90% interval."""
+    """Years across; each figure's label across the table, then a cell per year: the median over its 90% interval.
+
+    As :func:`ComparisonTable`, the labels take rows of their own and the year columns share the width
+    equally, so that 2027 stays in sight on a 390-pixel screen with nothing to scroll sideways.
+    """
     _ = gettext(lang)
-    th = "padding: 2px 6px; text-align: left; font-size: 0.85em"
-    head = [_("Figure")] + [_("{year} (fitted)").format(year=y) if y == observed_until else str(y) for y in years]
-    children = [
-        solara.v.Html(
-            tag="thead",
-            children=[
-                solara.v.Html(tag="tr", children=[solara.v.Html(tag="th", children=[h], style_=th) for h in head])
-            ],
+    n = len(years)
+    th = "padding: 2px 4px; text-align: left; vertical-align: bottom; font-size: 0.8em; white-space: normal"
+    head = [_("{year} (fitted)").format(year=y) if y == observed_until else str(y) for y in years]
+    header = solara.v.Html(
+        tag="tr", children=[solara.v.Html(tag="th", children=[h], class_="fc-year", style_=th) for h in head]
+    )
+
+    def across(children, cls: str, style: str):
+        return solara.v.Html(
+            tag="tr",
+            class_=cls,
+            children=[solara.v.Html(tag="td", attributes={"colspan": n}, children=children, style_=style)],
         )
-    ]
+
     body = []
     for variant in dict.fromkeys(r["variant"] for r in rows):
-        body.append(
-            solara.v.Html(
-                tag="tr",
-                children=[
-                    solara.v.Html(
-                        tag="td",
-                        attributes={"colspan": len(years) + 1},
-                        children=[variant],
-                        style_="font-weight: 600; padding: 6px 6px 2px",
-                    )
-                ],
-            )
-        )
+        body.append(across([variant], "fc-variant", "font-weight: 600; padding: 8px 4px 2px"))
         for r in (r for r in rows if r["variant"] == variant):
-            tds = [
-                solara.v.Html(
-                    tag="td", children=[r["label"]], style_="padding: 2px 6px; font-size: 0.85em; min-width: 120px"
+            body.append(
+                across(
+                    [r["label"]],
+                    f"fc-label fc-label-{r['figure']}",
+                    "padding: 6px 4px 0; font-size: 0.85em; color: #333; border-bottom: none",
                 )
-            ]
+            )
+            tds = []
             for y in years:
                 c = r["cells"][y]
                 sub = c["interval"] + (f"; {_('difference')} {c['diff']}" if "diff" in c else "")
-                tds.append(_cell(c["median"], sub, "fc-cell"))
+                tds.append(_cell(c["median"], sub, "fc-cell", wrap=True))
             body.append(solara.v.Html(tag="tr", class_=f"fc-row fc-row-{r['figure']}", children=tds))
-    children.append(solara.v.Html(tag="tbody", children=body))
-    with solara.Div(style={"overflow-x": "auto", "max-width": "100%"}):
-        solara.v.SimpleTable(dense=True, class_="fc-table", children=children)
+    with solara.Div(style={"overflow-x": "auto", "max-width": "100%"}, classes=["fc-scroll"]):
+        solara.v.SimpleTable(
+            dense=True,
+            class_="fc-table",
+            style_="table-layout: fixed; width: 100%",
+            children=[solara.v.Html(tag="thead", children=[header]), solara.v.Html(tag="tbody", children=body)],
+        )
 
 
 @solara.component
@@ -878,10 +915,12 @@ def ForecastPanel(session, lang: str):
                 value=draws,
                 on_value=set_draws,
                 continuous_update=True,
+                classes=["fc-draws"],
             )
-            solara.Checkbox(
-                label=_("also without the free entry class"), value=counterfactual, on_value=set_counterfactual
-            )
+            with solara.Div(classes=["fc-counterfactual"]):
+                solara.Checkbox(
+                    label=_("also without the free entry class"), value=counterfactual, on_value=set_counterfactual
+                )
             solara.Button(_("Run forecast"), on_click=task, disabled=task.pending, color="primary", classes=["fc-run"])
         if error:
             solara.Error(error, classes=["fc-error"])
@@ -896,7 +935,8 @@ def ForecastPanel(session, lang: str):
             solara.ProgressLinear(100 * done / total if total else True)
         if result is not None and not error:
             res, series = result
-            solara.Text(res.posterior, style={"font-size": "0.8em"})
+            over = posterior_line(res.info.get("posterior"), lang)
+            solara.Text(over, style={"font-size": "0.8em"}, classes=["fc-over"])
             with solara.Row(style={"flex-wrap": "wrap"}):
                 for col in forecast_mod.SERIES:
                     spec, rows = fan_chart(

@@ -9,8 +9,13 @@ starting point and over the session's calibration posterior when there is one
 proposals appear as cards: the design in plain words, the probability of reaching the goal, the goal's
 median and 90% interval and the yearly cost item by item. Every text is in the session's language.
 
-:func:`read_form` (the form's text to the optimiser's arguments) and :func:`run` are plain functions,
-so they can be tested without a browser.
+Under the budget and the threshold, a line shows the number as the page read it (``Dibaca sebagai
+Rp 650.000.000``) or, for text it cannot read (``abc``, ``650.000,000.5``), the one-line reason; Run is
+then disabled, so such text starts nothing. When the page's language changes, the numbers already typed
+are rewritten for the new reader (:func:`retype`).
+
+:func:`read_form` (the form's text to the optimiser's arguments; :func:`read_budget`, :func:`read_threshold`),
+:func:`field_reading`, :func:`retype` and :func:`run` are plain functions, so they can be tested without a browser.
 """
 
 from __future__ import annotations
@@ -53,22 +58,61 @@ def posterior_folder(session) -> Path | None:
     return folder if (folder / "posterior.csv").is_file() else None
 
 
+def read_budget(budget_text: str, lang: str) -> float:
+    """The yearly budget (Rp) typed in ``lang``; ParameterError with one line in ``lang`` otherwise."""
+    _ = gettext(lang)
+    if not str(budget_text).strip():
+        raise ParameterError(_(M_EMPTY_BUDGET).format(example=format_number(DEFAULT_BUDGET, lang, "money")))
+    try:
+        return float(parse_number(budget_text, lang, "money"))
+    except NumberError as e:
+        raise ParameterError(_(M_BAD_NUMBER).format(field=_("Yearly budget"), problem=e.in_language(lang))) from None
+
+
+def read_threshold(threshold_text: str, goal: str, lang: str) -> float:
+    """The goal's threshold typed in ``lang`` (a count or a share); ParameterError with one line otherwise."""
+    _ = gettext(lang)
+    if goal not in GOALS:
+        raise ParameterError(_("Choose a goal"))
+    try:
+        return float(parse_number(threshold_text, lang, GOALS[goal][1]))
+    except NumberError as e:
+        raise ParameterError(_(M_BAD_NUMBER).format(field=_("Threshold"), problem=e.in_language(lang))) from None
+
+
 def read_form(budget_text: str, goal: str, threshold_text: str, lang: str) -> tuple[float, float]:
     """The budget (Rp) and threshold typed in ``lang``; ParameterError with one line in ``lang`` otherwise."""
     _ = gettext(lang)
     if goal not in GOALS:
         raise ParameterError(_("Choose a goal"))
-    if not str(budget_text).strip():
-        raise ParameterError(_(M_EMPTY_BUDGET).format(example=format_number(DEFAULT_BUDGET, lang, "money")))
+    return read_budget(budget_text, lang), read_threshold(threshold_text, goal, lang)
+
+
+def field_reading(read: Callable[[], float], kind: str, lang: str) -> tuple[str, bool]:
+    """The line under a field: what its text is read as (``Read as Rp 650.000.000``) or why it is refused.
+
+    Returns the line and whether it is an error. ``read`` is :func:`read_budget` or :func:`read_threshold`
+    with the field's text bound.
+    """
+    _ = gettext(lang)
     try:
-        budget = float(parse_number(budget_text, lang, "money"))
-    except NumberError as e:
-        raise ParameterError(_(M_BAD_NUMBER).format(field=_("Yearly budget"), problem=e.in_language(lang))) from None
+        value = read()
+    except ParameterError as e:
+        return str(e), True
+    # TRANSLATORS: under the optimiser's budget and threshold fields: the number as the page understood it
+    return _("Read as {value}").format(value=format_number(value, lang, kind)), False
+
+
+def retype(text: str, old: str, new: str, kind: str) -> str:
+    """A field's text typed in language ``old``, written for a reader of ``new`` (unchanged if ``old`` cannot read it).
+
+    The page's language switch calls it, so that ``Rp 500,000,000`` on an English page becomes
+    ``Rp 500.000.000`` on the Indonesian one instead of a number the new reader would refuse.
+    """
     try:
-        threshold = float(parse_number(threshold_text, lang, GOALS[goal][1]))
-    except NumberError as e:
-        raise ParameterError(_(M_BAD_NUMBER).format(field=_("Threshold"), problem=e.in_language(lang))) from None
-    return budget, threshold
+        return format_number(float(parse_number(text, old, kind)), new, kind)
+    except (NumberError, TypeError, ValueError):
+        return text
 
 
 def run(
@@ -134,9 +178,14 @@ def proposal_text(result: Optimisation, row, lang: str) -> str:
 
 
 @solara.component
-def OptimiserPanel(session):
-    """Budget, goal and threshold in; the best few designs, with probability and cost, out (in the background)."""
-    lang = session.lang
+def OptimiserPanel(session, lang: str | None = None):
+    """Budget, goal and threshold in; the best few designs, with probability and cost, out (in the background).
+
+    ``lang`` (default: the session's) is an argument so that the panel re-renders when the page's language
+    changes (reacton re-renders a child only when its arguments change); the numbers already typed are
+    then written the new reader's way (:func:`retype`).
+    """
+    lang = lang or session.lang
     _ = gettext(lang)
     budget, set_budget = solara.use_state(format_number(DEFAULT_BUDGET, lang, "money"))
     goal, set_goal = solara.use_state("registered")
@@ -145,6 +194,19 @@ def OptimiserPanel(session):
     progress, set_progress = solara.use_state((0, 0))
     result, set_result = solara.use_state(None)
     labels = {_(label): key for key, (label, _kind) in GOALS.items()}
+    typed_in = solara.use_ref(lang)  # the language the fields' numbers were typed in
+
+    def follow_language():
+        """After the page's language changes, write the typed numbers the new reader's way."""
+        old = typed_in.current
+        if old != lang:
+            typed_in.current = lang
+            set_budget(retype(budget, old, lang, "money"))
+            set_threshold(retype(threshold, old, lang, GOALS[goal][1]))
+
+    solara.use_effect(follow_language, [lang])
+    budget_line, budget_bad = field_reading(lambda: read_budget(budget, lang), "money", lang)
+    threshold_line, threshold_bad = field_reading(lambda: read_threshold(threshold, goal, lang), GOALS[goal][1], lang)
 
     def choose_goal(label: str) -> None:
         key = labels.get(label, "registered")
@@ -154,6 +216,7 @@ def OptimiserPanel(session):
     def work():
         set_error("")
         set_result(None)
+        set_progress((0, 0))
         try:
             res = run(session, budget, goal, threshold, lambda done, total: set_progress((done, total)))
         except ParameterError as e:
@@ -164,19 +227,44 @@ def OptimiserPanel(session):
     task = solara.lab.use_task(work, dependencies=None, raise_error=False)
     with solara.Column(classes=["optimiser"]):
         solara.Markdown(
-            _(
+            "### "
+            + _("Budget optimiser")
+            + "\n\n"
+            + _(
                 "Give a yearly budget and a goal: the optimiser tries {n} programme designs (which classes are open "
                 "and their places, prices, scholarship batches, the free entry class, volunteers), keeps those the "
                 "budget pays for, runs each over the calibration's posterior and proposes the best."
             ).format(n=CANDIDATES + 1)
         )
         with solara.Row(style={"flex-wrap": "wrap"}):
-            solara.InputText(_("Yearly budget (Rp)"), value=budget, on_value=set_budget, continuous_update=True)
+            solara.InputText(
+                _("Yearly budget (Rp)"),
+                value=budget,
+                on_value=set_budget,
+                continuous_update=True,
+                error=budget_bad,
+                message=budget_line,
+                classes=["optimise-budget"],
+            )
             solara.Select(
                 _("Goal"), value=_(GOALS[goal][0]), values=list(labels), on_value=choose_goal, classes=["goal"]
             )
-            solara.InputText(_("Threshold"), value=threshold, on_value=set_threshold, continuous_update=True)
-            solara.Button(_("Run"), on_click=task, disabled=task.pending, color="primary", classes=["optimise-run"])
+            solara.InputText(
+                _("Threshold"),
+                value=threshold,
+                on_value=set_threshold,
+                continuous_update=True,
+                error=threshold_bad,
+                message=threshold_line,
+                classes=["optimise-threshold"],
+            )
+            solara.Button(
+                _("Run"),
+                on_click=task,
+                disabled=task.pending or budget_bad or threshold_bad,  # a number it cannot read starts nothing
+                color="primary",
+                classes=["optimise-run"],
+            )
         if error:
             solara.Error(error, classes=["optimise-error"])
         if task.error:
@@ -195,7 +283,11 @@ def OptimiserPanel(session):
             )
             with solara.Row(style={"flex-wrap": "wrap"}):
                 for _i, row in result.proposals.iterrows():
-                    with solara.Card(_("Proposal {rank}").format(rank=row["rank"]), style={"max-width": "420px"}):
+                    with solara.Card(
+                        _("Proposal {rank}").format(rank=row["rank"]),
+                        style={"max-width": "420px"},
+                        classes=["optimise-proposal"],
+                    ):
                         solara.Markdown(proposal_text(result, row, lang))
             if result.folder is not None:
-                solara.Text(_("Results in {folder}").format(folder=result.folder))
+                solara.Text(_("Results in {folder}").format(folder=result.folder), classes=["optimise-folder"])
