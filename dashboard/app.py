@@ -39,7 +39,7 @@ from pathlib import Path
 import ipywidgets
 import solara
 
-from ibusim.i18n import LANGUAGES, N_, NAMES, from_accept_language, gettext, ngettext, normalise
+from ibusim.i18n import LANGUAGES, N_, NAMES, error_text, from_accept_language, gettext, ngettext, normalise
 from ibusim.model.outputs import fmt
 from ibusim.model.parameters import PARAMS, ParameterError
 from ibusim.model.parameters import text as param_text
@@ -447,7 +447,7 @@ def DesignPage(session: Session, form_v: solara.Reactive, run_v: solara.Reactive
             else:  # decision support: A/B, forecast, optimiser (dashboard/decision.py, optimiser_view.py)
                 decision.ComparisonPanel(session, lang)
                 decision.ForecastPanel(session, lang)
-                OptimiserPanel(session)
+                OptimiserPanel(session, lang)
 
 
 # ------------------------------------------------------------------ sweep vs observed
@@ -523,7 +523,7 @@ def SweepPage(session: Session, lang: str = "en"):
         try:
             spec = sweeps.build_spec(factors, session.changes(), n, session.seed)
         except (ValueError, ParameterError) as e:  # SpecError is a ValueError
-            set_error(str(e))
+            set_error(error_text(e, lang))
             return
         set_error("")
         folder = sweeps.new_folder()

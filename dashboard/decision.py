@@ -41,7 +41,7 @@ import solara
 from ibusim.experiments import compare as compare_mod
 from ibusim.experiments import forecast as forecast_mod
 from ibusim.experiments.compare import Variant
-from ibusim.i18n import N_, gettext
+from ibusim.i18n import N_, error_text, gettext
 from ibusim.model import outputs
 from ibusim.model.parameters import PARAMS, ParameterError, month_to_date, parse_value, text
 from ibusim.model.scenarios import load as load_scenario
@@ -613,7 +613,7 @@ def ComparisonPanel(session, lang: str):
             calibrated = tuple(post.params) + tuple(post.fixed) if post is not None else ()
             comparison_variants(session.changes(), name, value, lang, calibrated)
         except ParameterError as e:
-            set_error(str(e))
+            set_error(error_text(e, lang))
             return
         try:
             res = run_comparison(
@@ -879,7 +879,7 @@ def ForecastPanel(session, lang: str):
                 on_progress=lambda done, total: set_progress((done, total)),
             )
         except ParameterError as e:
-            set_error(str(e))
+            set_error(error_text(e, lang))
             return
         except Exception as e:  # noqa: BLE001 - shown on the page, never raised into it
             set_error(_("The forecast failed: {reason}").format(reason=str(e).strip().splitlines()[0]))

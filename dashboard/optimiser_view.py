@@ -37,7 +37,7 @@ from ibusim.experiments.optimise import (
     optimise,
     show_goal,
 )
-from ibusim.i18n import N_, gettext
+from ibusim.i18n import N_, error_text, gettext
 from ibusim.model.parameters import ParameterError
 from ibusim.model.scenarios import load as load_scenario
 from ibusim.numbers import NumberError, format_number, parse_number
@@ -98,7 +98,7 @@ def field_reading(read: Callable[[], float], kind: str, lang: str) -> tuple[str,
     try:
         value = read()
     except ParameterError as e:
-        return str(e), True
+        return error_text(e, lang), True
     # TRANSLATORS: under the optimiser's budget and threshold fields: the number as the page understood it
     return _("Read as {value}").format(value=format_number(value, lang, kind)), False
 
@@ -220,7 +220,7 @@ def OptimiserPanel(session, lang: str | None = None):
         try:
             res = run(session, budget, goal, threshold, lambda done, total: set_progress((done, total)))
         except ParameterError as e:
-            set_error(str(e))
+            set_error(error_text(e, lang))
             return
         set_result(res)
 

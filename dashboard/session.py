@@ -37,7 +37,7 @@ from typing import Any
 
 import pandas as pd
 
-from ibusim.i18n import N_, check_language, gettext
+from ibusim.i18n import N_, check_language, error_text, gettext
 from ibusim.model import CommunityModel
 from ibusim.model.parameters import (
     DEFAULTS,
@@ -190,9 +190,9 @@ class Session:
         try:
             v = parse_value(name, value, self.lang) if isinstance(value, str) else check(PARAMS[name], value)
         except ParameterError as e:
-            self.errors[name] = str(e)
+            self.errors[name] = error_text(e, self.lang)
             self.texts[name] = str(value)
-            return str(e)
+            return self.errors[name]
         self.errors.pop(name, None)
         self.texts.pop(name, None)
         self.form[name] = v
@@ -208,9 +208,9 @@ class Session:
         try:
             self.seed = parse_seed(text)
         except ParameterError as e:
-            self.errors["seed"] = str(e)
+            self.errors["seed"] = error_text(e, self.lang)
             self.texts["seed"] = str(text)
-            return str(e)
+            return self.errors["seed"]
         self.errors.pop("seed", None)
         self.texts.pop("seed", None)
         self._clear_fix_message()
