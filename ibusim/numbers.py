@@ -422,29 +422,13 @@ def hint(kind: str, lang: str) -> str:
 def format_output(value, unit: str, lang: str) -> str:
     """``value`` in the number format of an output ``unit`` (model/outputs.py), as a reader of ``lang`` reads it.
 
-    English is :func:`ibusim.model.outputs.fmt` itself (``Rp1,500,000``, ``91.0%``); other languages write
-    the same formats with :func:`format_number` (``Rp 1.500.000``, ``91%``, ``0,173``). Missing values
-    (None, NaN) are "n/a" in ``lang``. Shared by the command line's tables and the reports.
+    The catalogue's one formatter, :func:`ibusim.model.outputs.fmt`: ``Rp1,500,000`` and ``91.0%`` in
+    English, ``Rp 1.500.000`` and ``91%`` in Indonesian; missing values (None, NaN) are "n/a" in ``lang``.
+    Shared by the command line's tables and the reports.
     """
-    from ibusim.model.outputs import fmt, format_of
+    from ibusim.model.outputs import fmt
 
-    if check_language(lang) == "en":
-        return fmt(value, unit)
-    form = format_of(unit)
-    if form == "text" or isinstance(value, str):
-        return fmt(value, unit)
-    if value is None or value != value:  # NaN
-        return gettext(lang)("n/a")
-    x = float(value)
-    if form == "share":
-        return format_number(x, lang, "share")
-    if form == "rupiah":
-        return format_number(x, lang, "money")
-    if form == "count" or abs(x) >= 100:
-        return format_number(round(x), lang, "count")
-    if form == "number" or x == 0:
-        return format_number(x, lang, "rate")
-    return format_number(x, lang, "rate", decimals=max(0, 2 - math.floor(math.log10(abs(x)))))
+    return fmt(value, unit, check_language(lang))
 
 
 def _check_languages_match() -> None:  # the two lists of languages must not drift apart
