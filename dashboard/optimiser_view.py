@@ -29,7 +29,6 @@ import solara
 from ibusim.experiments.optimise import (
     DEFAULT_CANDIDATES,
     GOALS,
-    BudgetError,
     Optimisation,
     cost_lines,
     default_threshold,
@@ -139,10 +138,7 @@ def run(
         "executor": EXECUTOR,
         **options,
     }
-    try:
-        return optimise(budget, goal=goal, threshold=threshold, progress=on_progress, **settings)
-    except BudgetError as e:
-        raise ParameterError(e.in_language(lang)) from None
+    return optimise(budget, goal=goal, threshold=threshold, progress=on_progress, **settings)
 
 
 def proposal_text(result: Optimisation, row, lang: str) -> str:

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from ibusim.i18n import N_, gettext, ngettext
+from ibusim.i18n import N_, Localised, gettext, ngettext, number
 from ibusim.model.costs import ITEMS, check_costs, yearly_cost
 from ibusim.model.parameters import PROGRAMME_LABELS, PROGRAMMES, ParameterError, show
 from ibusim.model.scenarios import load as load_scenario
@@ -97,18 +97,13 @@ M_NONE_FITS = N_(
 )
 
 
+def _money(amount: float) -> Localised:
+    """An amount of Rupiah for a message, written as each reader writes it."""
+    return number(amount, "money", english=format_number(amount, "en", "money"))
+
+
 class BudgetError(ParameterError):
-    """A budget that pays for no design (one line); :meth:`in_language` gives it in Indonesian or English."""
-
-    def __init__(self, msgid: str, budget: float, **fields: Any):
-        self.msgid, self.budget, self.fields = msgid, budget, fields
-        super().__init__(self.in_language("en"))
-
-    def in_language(self, lang: str) -> str:
-        """The message in ``lang``, with the amounts written as its readers write them."""
-        money = {k: format_number(v, lang, "money") for k, v in self.fields.items() if k != "n"}
-        n = self.fields.get("n", 0)
-        return gettext(lang)(self.msgid).format(budget=format_number(self.budget, lang, "money"), n=n, **money)
+    """A budget that pays for no design (one line, in each reader's language through ``error_text``)."""
 
 
 @dataclass
@@ -242,7 +237,7 @@ def optimise(
     if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not np.isfinite(budget):
         raise ParameterError(f"budget = {show(budget)} must be an amount of Rupiah")
     if budget <= 0:
-        raise BudgetError(M_NO_BUDGET, float(budget))
+        raise BudgetError(M_NO_BUDGET, budget=_money(float(budget)))
     threshold = default_threshold(goal) if threshold is None else float(threshold)
     if not np.isfinite(threshold) or threshold < 0 or (GOALS[goal][1] == "share" and threshold > 1):
         raise ParameterError(
@@ -272,7 +267,7 @@ def optimise(
     table["affordable"] = table["cost_total"] <= budget
     if not table["affordable"].any():
         cheapest = table["cost_total"].min()
-        raise BudgetError(M_NONE_FITS, float(budget), n=len(designs), cheapest=float(cheapest))
+        raise BudgetError(M_NONE_FITS, budget=_money(float(budget)), n=len(designs), cheapest=_money(float(cheapest)))
 
     # 3: every affordable design over the same draws and seeds
     sample = post_mod.draws(post, draws, seed)

@@ -24,9 +24,11 @@ from ibusim.experiments.optimise import (
     markdown,
     optimise,
 )
+from ibusim.i18n import error_text
 from ibusim.model.costs import yearly_cost
 from ibusim.model.parameters import PROGRAMMES, ParameterError
 from ibusim.model.scenarios import load
+from ibusim.numbers import format_number
 
 TINY = {"n_mothers": 2000, "end": "2020-12"}
 QUICK = {"changes": TINY, "candidates": 6, "draws": 2, "write": False, "executor": "sequential"}
@@ -86,8 +88,11 @@ def test_zero_or_too_small_a_budget_is_one_clear_line(costs):
     with pytest.raises(ParameterError) as e:
         optimise(0, **QUICK)
     assert "budget" in str(e.value) and "\n" not in str(e.value)
-    with pytest.raises(ParameterError, match="pays for none of the 7 designs: the cheapest costs Rp"):
+    with pytest.raises(ParameterError, match="pays for none of the 7 designs: the cheapest costs Rp") as e:
         optimise(costs[0] - 1, **QUICK)
+    indonesian = error_text(e.value, "id")  # the same error for an Indonesian reader: words and Rupiah
+    assert indonesian.startswith("anggaran tahunan Rp ") and "7" in indonesian and "\n" not in indonesian
+    assert format_number(costs[0], "id", "money") in indonesian and indonesian != str(e.value)
     with pytest.raises(ParameterError, match="goal 'happiness' is not one of"):
         optimise(1e12, goal="happiness", **QUICK)
     with pytest.raises(ParameterError, match="share from 0 to 1"):
