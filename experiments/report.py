@@ -579,7 +579,7 @@ def sensitivity_section(spec_file: str, folder: Path, page_dir: Path, lang: str 
             "are in the CSV."
         )
     lines = [
-        _("## Sensitivity: {name}").format(name=spec.description or spec.name),
+        _("## Sensitivity: {name}").format(name=spec.describe(lang) or spec.name),
         "",
         _(
             "`ibusim sensitivity {spec} --out {folder}`: design {design}, {points} design points x {replications} "

@@ -20,6 +20,12 @@ forum, ``model.posts``. A model without that state (before it was added) is meas
 
 Sources are in docs/sources/background.md (section "Secondary patterns", with the quotes); the patterns,
 their measures and the measured tables in docs/VALIDATION.md.
+
+The table and the results page's section (:func:`table`, :func:`results_section`) are written in English or
+Bahasa Indonesia (``lang``): headings, sentences, table headers, the patterns' labels and observed values
+(English msgids marked with ``N_``, Indonesian in the catalogue) and verdicts through ``gettext(lang)``,
+numbers through :func:`ibusim.numbers.format_number`; the English is exactly what it always was. Citations
+(author, year) stay as written; the null model's tables come from :mod:`.nullmodel`.
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
+
+from ibusim.i18n import N_, gettext
 
 from .execution import DEFAULT_LIMITS, Limits, run_many
 
@@ -138,7 +146,7 @@ class Pattern:
 
     ``low``/``high`` bound the band counted as a match (``None``: no band, the pattern is shown but
     not counted, e.g. when no source was found); ``measure(m)`` reads the measured dict of a run
-    (:func:`measure`).
+    (:func:`measure`). ``label`` and ``observed`` are English msgids (shown through ``gettext(lang)``).
     """
 
     name: str
@@ -177,9 +185,9 @@ VAN_MIERLO_QUOTE = (
 PATTERNS: tuple[Pattern, ...] = (
     Pattern(
         "posted_share_telegram",
-        "Telegram group members who ever posted",
+        N_("Telegram group members who ever posted"),
         "share",
-        "under 25% of members ever post",
+        N_("under 25% of members ever post"),
         0.0,
         0.25,
         "the source's bound itself ('less than 25%'), over four moderated health support networks",
@@ -188,9 +196,9 @@ PATTERNS: tuple[Pattern, ...] = (
     ),
     Pattern(
         "posted_share_registered",
-        "Registered members who ever posted",
+        N_("Registered members who ever posted"),
         "share",
-        "under 25% of members ever post",
+        N_("under 25% of members ever post"),
         0.0,
         0.25,
         "the source's bound itself; its actors are the networks' registered members",
@@ -199,9 +207,9 @@ PATTERNS: tuple[Pattern, ...] = (
     ),
     Pattern(
         "top1_share_telegram",
-        "Posts written by the top 1% of Telegram group members",
+        N_("Posts written by the top 1% of Telegram group members"),
         "share",
-        "74.7% (superusers, 1% of actors)",
+        N_("74.7% (superusers, 1% of actors)"),
         0.60,
         0.90,
         "assumed ±15 points around the weighted average: the abstract gives no per-network spread",
@@ -210,9 +218,9 @@ PATTERNS: tuple[Pattern, ...] = (
     ),
     Pattern(
         "free_completion",
-        "Completion of the free entry class",
+        N_("Completion of the free entry class"),
         "share",
-        "between open-course (median 12.6%) and cohort-paid (85-91%) levels",
+        N_("between open-course (median 12.6%) and cohort-paid (85-91%) levels"),
         0.126,
         0.91,
         "the range between Jordan's MOOC median and IPM's own paid completion (001: 91%)",
@@ -226,9 +234,9 @@ PATTERNS: tuple[Pattern, ...] = (
     ),
     Pattern(
         "repeat_share",
-        "Alumnae who completed a second paid programme",
+        N_("Alumnae who completed a second paid programme"),
         "share",
-        "7-41% of open-course learners take another course (analogue)",
+        N_("7-41% of open-course learners take another course (analogue)"),
         0.07,
         0.41,
         "analogue range from open MOOCs (edX): 7-38% return the next year, at most 41% register for two "
@@ -242,9 +250,9 @@ PATTERNS: tuple[Pattern, ...] = (
     ),
     Pattern(
         "registrations_2022_vs_2021",
-        "Registrations in 2022 over 2021 (the lockdown-era peak)",
+        N_("Registrations in 2022 over 2021 (the lockdown-era peak)"),
         "ratio",
-        "below 1: online learning grew in the lockdowns and fell back after",
+        N_("below 1: online learning grew in the lockdowns and fell back after"),
         0.0,
         1.0,
         "a stated expectation from analogues (no IPM yearly figures): 2022's registrations below 2021's",
@@ -257,9 +265,9 @@ PATTERNS: tuple[Pattern, ...] = (
     ),
     Pattern(
         "volunteer_share",
-        "Volunteers among registered members (end of 2024)",
+        N_("Volunteers among registered members (end of 2024)"),
         "share",
-        "about 1% (~100 ambassadors among ~10,000 in a comparable programme): source not found",
+        N_("about 1% (~100 ambassadors among ~10,000 in a comparable programme): source not found"),
         None,
         None,
         "no band: the comparable programme's figure has no public source (searched in Indonesian and English)",
@@ -353,15 +361,32 @@ def _run(tasks: list[dict], runner: Callable[[dict, int], dict], **execution: An
 
 # ---------------------------------------------------------------- the table
 
+# the verdicts of :func:`summarise` (English keys) as the table shows them
+VERDICTS = {
+    "gets": N_("gets"),
+    "misses": N_("misses"),
+    "not measured": N_("not measured"),
+    "not a test (source not found)": N_("not a test (source not found)"),
+    "not a test (no band)": N_("not a test (no band)"),
+}
 
-def _fmt(x: float, unit: str) -> str:
+
+def _fmt(x: float, unit: str, lang: str = "en") -> str:
+    """A share as a percentage with one decimal, a ratio with two, as a reader of ``lang`` writes them."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    return f"{100 * x:.1f}%" if unit == "share" else f"{x:.2f}"
+        return gettext(lang)("n/a")
+    if lang == "en":  # as the page has always written it
+        return f"{100 * x:.1f}%" if unit == "share" else f"{x:.2f}"
+    from ibusim.numbers import format_number
+
+    return format_number(float(x), lang, "share" if unit == "share" else "rate", decimals=1 if unit == "share" else 2)
 
 
 def summarise(values: pd.Series, pattern: Pattern) -> dict[str, Any]:
-    """Median, 5% and 95% quantiles, the share of runs inside the band and the verdict for one pattern."""
+    """Median, 5% and 95% quantiles, the share of runs inside the band and the verdict for one pattern.
+
+    The verdict is an English key of :data:`VERDICTS` ("gets", "misses", ...), translated where it is shown.
+    """
     v = values.dropna().to_numpy(np.float64)
     if v.size == 0:
         return {"median": math.nan, "q05": math.nan, "q95": math.nan, "inside": math.nan, "verdict": "not measured"}
@@ -380,34 +405,44 @@ def summarise(values: pd.Series, pattern: Pattern) -> dict[str, Any]:
     }
 
 
-def table(df: pd.DataFrame, patterns: Iterable[Pattern] = PATTERNS) -> list[str]:
+def table(df: pd.DataFrame, patterns: Iterable[Pattern] = PATTERNS, lang: str = "en") -> list[str]:
     """Markdown rows: pattern, source, observed and band, simulated median [5%, 95%], share inside, verdict.
 
     A pattern "gets" when at least half the runs are inside its band (the same rule as the dashboard's
     sweep: a majority of runs), otherwise it "misses"; one without a source or band is shown, not counted.
+    In ``lang``: headers, labels, observed values and verdicts translated, numbers as its readers write them.
     """
+    from ibusim.numbers import format_number
+
+    _ = gettext(lang)
     lines = [
-        "| pattern | source | observed (band) | simulated median [5%, 95%] | runs inside | verdict |",
+        _("| pattern | source | observed (band) | simulated median [5%, 95%] | runs inside | verdict |"),
         "|---|---|---|---|---|---|",
     ]
     for p in patterns:
         if p.name not in df:
             continue
         s = summarise(df[p.name], p)
-        band = "no band" if p.low is None else f"{_fmt(p.low, p.unit)}-{_fmt(p.high, p.unit)}"
-        cite = p.source.split(". ")[0] if p.sourced else "source not found"
-        inside = "-" if math.isnan(s["inside"]) else f"{100 * s['inside']:.0f}%"
+        band = _("no band") if p.low is None else f"{_fmt(p.low, p.unit, lang)}-{_fmt(p.high, p.unit, lang)}"
+        cite = p.source.split(". ")[0] if p.sourced else _("source not found")
+        if math.isnan(s["inside"]):
+            inside = "-"
+        elif lang == "en":
+            inside = f"{100 * s['inside']:.0f}%"
+        else:
+            inside = format_number(float(s["inside"]), lang, "share", decimals=0)
         lines.append(
-            f"| {p.label} | {cite} | {p.observed} ({band}) | {_fmt(s['median'], p.unit)} "
-            f"[{_fmt(s['q05'], p.unit)}, {_fmt(s['q95'], p.unit)}] | {inside} | {s['verdict']} |"
+            f"| {_(p.label)} | {cite} | {_(p.observed)} ({band}) | {_fmt(s['median'], p.unit, lang)} "
+            f"[{_fmt(s['q05'], p.unit, lang)}, {_fmt(s['q95'], p.unit, lang)}] | {inside} | "
+            f"{_(VERDICTS[s['verdict']])} |"
         )
     return lines
 
 
 def results_section(
-    folder: str | Path = "results/calibration-ipm", draws: int = 20, executor: str = "processes"
+    folder: str | Path = "results/calibration-ipm", draws: int = 20, executor: str = "processes", lang: str = "en"
 ) -> list[str]:
-    """results/README.md's section: the secondary patterns and the null model at posterior draws.
+    """results/README.md's section: the secondary patterns and the null model at posterior draws, in ``lang``.
 
     The runs are ``draws`` draws of the calibration in ``folder`` (experiments/posterior.py, each with
     its own seed), or the ``ipm`` preset at seeds 1..``draws`` when the folder has no posterior.
@@ -416,33 +451,64 @@ def results_section(
     from .posterior import draws as posterior_draws
 
     folder = Path(folder)
-    if (folder / "posterior.csv").exists():
-        sample = posterior_draws(folder, draws, seed=1)
-        where = f"{draws} draws of the posterior in `{folder}` (each with its own seed)"
-    else:
-        sample = posterior_draws(None, draws, seed=1)
-        where = f"the `ipm` preset at {draws} seeds (no posterior in `{folder}`)"
+    has_posterior = (folder / "posterior.csv").exists()
+    sample = posterior_draws(folder if has_posterior else None, draws, seed=1)
     tasks = [{"params": {"scenario": "ipm", **d.changes}, "seed": d.seed, "set": d.draw} for d in sample]
     df = _run(tasks, run_patterns, executor=executor)
-    fr = nullmodel.fit()
-    lines = [
-        "## Secondary patterns (never fitted)",
+    return section(df, nullmodel.fit(), folder, draws, has_posterior, lang)
+
+
+def section(df: pd.DataFrame, fit, folder: str | Path, draws: int, posterior: bool, lang: str = "en") -> list[str]:
+    """The lines of :func:`results_section` from its runs ``df`` and the null model's ``fit``, in ``lang``.
+
+    ``posterior``: whether the runs are ``draws`` posterior draws from ``folder`` (else the ``ipm`` preset
+    at ``draws`` seeds).
+    """
+    from ibusim.numbers import format_number, format_output
+
+    from . import nullmodel
+
+    _ = gettext(lang)
+    n = str(draws) if lang == "en" else format_number(int(draws), lang, "count")
+    if posterior:
+        where = _("{draws} draws of the posterior in `{folder}` (each with its own seed)")
+    else:
+        where = _("the `ipm` preset at {draws} seeds (no posterior in `{folder}`)")
+    where = where.format(draws=n, folder=folder)
+    distance = f"{fit.distance:.3g}" if lang == "en" else format_output(float(fit.distance), "ratio", lang)
+    return [
+        _("## Secondary patterns (never fitted)"),
         "",
-        f"Measured on {where}; sources, quotes and measures in [docs/VALIDATION.md](../docs/VALIDATION.md).",
+        _("Measured on {where}; sources, quotes and measures in [docs/VALIDATION.md](../docs/VALIDATION.md).").format(
+            where=where
+        ),
         "",
-        *table(df),
+        *table(df, lang=lang),
         "",
-        "## The null model against the agent-based model",
+        _("## The null model against the agent-based model"),
         "",
-        "A minimal aggregate difference-equation model (`experiments/nullmodel.py`) fitted to the same figures; "
-        f"root mean square band-scaled distance {fr.distance:.3g}.",
+        _(
+            "A minimal aggregate difference-equation model (`experiments/nullmodel.py`) fitted to the same figures; "
+            "root mean square band-scaled distance {distance}."
+        ).format(distance=distance),
         "",
-        *nullmodel.parameter_table(fr),
+        *_in_language(nullmodel.parameter_table, lang, fit),
         "",
-        *nullmodel.compare_table(df, fr),
+        *_in_language(nullmodel.compare_table, lang, df, fit),
         "",
     ]
-    return lines
+
+
+def _in_language(make: Callable[..., list[str]], lang: str, *args: Any) -> list[str]:
+    """``make(*args)``, given ``lang=lang`` when it takes a ``lang`` keyword.
+
+    The null model's tables are English until :mod:`.nullmodel`'s functions take one.
+    """
+    import inspect
+
+    if lang != "en" and "lang" in inspect.signature(make).parameters:
+        return list(make(*args, lang=lang))
+    return list(make(*args))
 
 
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - the command behind docs/VALIDATION.md

@@ -4,7 +4,8 @@ An experiment is a TOML file::
 
     [experiment]
     name = "free-class"               # also the default run folder: results/sweep-<name>
-    description = "..."
+    description = "..."               # what it asks, in English
+    description_id = "..."            # optional: the same in Bahasa Indonesia
     scenario = "ipm"                  # base scenario (preset name or a scenario .toml)
     design = "full_factorial"         # full_factorial | latin_hypercube | sobol | morris
     samples = 16                      # LHS: points; Sobol: base samples N; Morris: trajectories
@@ -28,6 +29,12 @@ An experiment is a TOML file::
     [posterior]                       # optional: every design point over the same posterior draws
     folder = "results/calibration-ipm"  # a calibration folder (posterior.csv); relative to the working folder
     draws = 40                        # parameter sets drawn by weight (experiments/posterior.py)
+
+The description is what people read (the results page's heading, ...): whoever shows it calls
+:meth:`Spec.describe` with the reader's language, which gives ``description_id`` to an Indonesian
+reader and ``description`` to an English one, falling back to the one given when a spec gives only
+one (a spec with only ``description`` shows it to everyone). Two flat keys rather than a
+``[description]`` table: an older spec stays valid as it is, and each is a plain string.
 
 With ``[posterior]``, each design point runs over the same ``draws`` parameter sets,
 each with ``replications`` seeds, and the same seeds at every point (common random
@@ -116,7 +123,7 @@ class Spec:
     """A validated experiment spec (see the module docstring for the TOML it comes from)."""
 
     name: str
-    description: str
+    description: str  # in English (or whatever the spec's author wrote); see describe()
     scenario: str
     design: str
     samples: int
@@ -131,6 +138,12 @@ class Spec:
     run_memory_limit_mb: float | None = None
     posterior: str | None = None  # calibration folder whose posterior draws every point runs over (None: none)
     draws: int | None = None  # posterior draws (with ``posterior``)
+    description_id: str = ""  # the description in Bahasa Indonesia ("" when the spec gives none)
+
+    def describe(self, lang: str = "en") -> str:
+        """The description for a reader of ``lang`` ("id" or "en"), else the one the spec gives ("" if none)."""
+        own = self.description_id if lang == "id" else self.description
+        return own or self.description or self.description_id
 
     def salib_problem(self) -> dict:
         """The SALib problem dict of the range factors."""
@@ -216,11 +229,11 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
     if not isinstance(exp, dict):
         raise _bad(path, "[experiment] must be a table")
     allowed = {"name", "description", "scenario", "design", "samples", "replications", "seed", "outcomes", "timeseries"}
-    allowed |= {"run_time_limit_s", "run_memory_limit_mb"}
+    allowed |= {"description_id", "run_time_limit_s", "run_memory_limit_mb"}
     extra = set(exp) - allowed
     if extra:
         raise _bad(path, f"unknown key(s) {sorted(extra)} in [experiment] (allowed: {', '.join(sorted(allowed))})")
-    for key in ("name", "description", "scenario", "design"):
+    for key in ("name", "description", "description_id", "scenario", "design"):
         if key in exp and not isinstance(exp[key], str):
             raise _bad(path, f"{key} = {show(exp[key])} must be a string")
     name = exp.get("name", Path(path).stem)
@@ -323,6 +336,7 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
     spec = Spec(
         name=name,
         description=str(exp.get("description", "")),
+        description_id=str(exp.get("description_id", "")),
         scenario=scenario,
         design=design,
         samples=samples,

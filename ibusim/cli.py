@@ -441,9 +441,6 @@ def other_figures(model, s: dict, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-PROVENANCE_WORDS = {"observed": N_("observed"), "derived": N_("derived"), "assumed": N_("assumed")}
-
-
 def _value_text(p, value, lang: str) -> str:
     """A parameter's value as a reader of ``lang`` would type it back (``--set``): English as Python writes it."""
     if lang == "en" or p.type not in ("int", "float") or isinstance(value, bool):
@@ -477,7 +474,15 @@ def cmd_params(args) -> int:
     import json
     import textwrap
 
-    from ibusim.model.parameters import PARAMS, ParameterError, markdown_table, text, to_dict
+    from ibusim.model.parameters import (
+        PARAMS,
+        ParameterError,
+        group_title,
+        markdown_table,
+        provenance_word,
+        text,
+        to_dict,
+    )
     from ibusim.model.scenarios import load, overrides
 
     _ = gettext(args.lang)
@@ -505,13 +510,13 @@ def cmd_params(args) -> int:
         return 0
     rows = [
         (
-            p.group,
+            group_title(p.group, args.lang),
             p.name,
             text(p, "label", args.lang),
             _value_text(p, values[p.name], args.lang) + (" *" if p.name in changed else ""),
             text(p, "unit", args.lang),
             text(p, "allowed", args.lang),
-            _(PROVENANCE_WORDS[p.provenance]),
+            provenance_word(p.provenance, args.lang),
         )
         for p in chosen
     ]
@@ -1383,7 +1388,7 @@ def build_parser(lang: str = "en", numbers: str | None = None) -> argparse.Argum
     d.set_defaults(func=cmd_dashboard)
     p = sub.add_parser("params", help=_("the parameters: label, value, unit, allowed values, help"), lang=lang)
     p.add_argument("--scenario", default="ipm", help=_("show the values of this scenario (default ipm)"))
-    p.add_argument("--markdown", action="store_true", help=_("print as a Markdown table (English)"))
+    p.add_argument("--markdown", action="store_true", help=_("print as a Markdown table, in the chosen language"))
     p.add_argument(
         "--json",
         action="store_true",

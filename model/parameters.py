@@ -36,27 +36,40 @@ from .outputs import fmt
 
 PROVENANCES = ("observed", "derived", "assumed")
 PRIOR_SCALES = ("linear", "log")
-GROUPS = (
-    "run",
-    "mothers",
-    "network",
-    "awareness",
-    "channels",
-    "onboarding",
-    "programmes",
-    "scholarship",
-    "engagement",
-    "admins",
-    "volunteers",
-    "momfluencers",
-    "brands",
-    "communication",
-    "interactivity",
-    "alumni",
-    "work",
-    "market",
-    "survey",
-)
+# The parameter groups (each Param's ``group``), with the name people read: the English name is the msgid,
+# its Indonesian is in the catalogue (``group_title``); ``ibusim params`` and its Markdown table show it.
+GROUP_TITLES = {
+    # TRANSLATORS: a group of parameters: the simulated period (first and last month)
+    "run": N_("run"),
+    # TRANSLATORS: a group of parameters: the simulated mothers and their circumstances
+    "mothers": N_("mothers"),
+    # TRANSLATORS: a group of parameters: the mothers' social ties
+    "network": N_("network"),
+    # TRANSLATORS: a group of parameters: how mothers come to know the community (Instagram, word of mouth)
+    "awareness": N_("awareness"),
+    # TRANSLATORS: a group of parameters: the community's channels (Telegram, Instagram, forum)
+    "channels": N_("channels"),
+    # TRANSLATORS: a group of parameters: joining: interest, registration and the free entry class
+    "onboarding": N_("onboarding"),
+    "programmes": N_("programmes"),
+    "scholarship": N_("scholarship"),
+    # TRANSLATORS: a group of parameters: members' commitment (internalisation) and dormancy
+    "engagement": N_("engagement"),
+    "admins": N_("admins"),
+    "volunteers": N_("volunteers"),
+    "momfluencers": N_("momfluencers"),
+    "brands": N_("brands"),
+    "communication": N_("communication"),
+    "interactivity": N_("interactivity"),
+    "alumni": N_("alumni"),
+    # TRANSLATORS: a group of parameters: paid work after the Jika Ibu Menjadi tracks
+    "work": N_("work"),
+    # TRANSLATORS: a group of parameters: the reachable mothers
+    "market": N_("market"),
+    # TRANSLATORS: a group of parameters: the impact survey
+    "survey": N_("survey"),
+}
+GROUPS = tuple(GROUP_TITLES)
 
 
 class ParameterError(TranslatableError):
@@ -3022,11 +3035,25 @@ MARKDOWN_HEADERS = (
 PROVENANCE_MSGIDS = {"observed": N_("observed"), "derived": N_("derived"), "assumed": N_("assumed")}
 
 
+def group_title(group: str, lang: str = "en") -> str:
+    """A parameter group's name as a reader of ``lang`` reads it (``GROUP_TITLES``)."""
+    from ibusim.i18n import gettext
+
+    return gettext(lang)(GROUP_TITLES[group])
+
+
+def provenance_word(provenance: str, lang: str = "en") -> str:
+    """``observed``, ``derived`` or ``assumed`` as a reader of ``lang`` reads it (``PROVENANCE_MSGIDS``)."""
+    from ibusim.i18n import gettext
+
+    return gettext(lang)(PROVENANCE_MSGIDS[provenance])
+
+
 def markdown_table(values: dict[str, Any] | None = None, lang: str = "en") -> str:
     """The parameter table as Markdown (used by docs/ODD.md and `ibusim params --markdown`).
 
     ``lang`` "en" (docs/ODD.md) gives the declarations as written; another language (``ibusim --lang id params
-    --markdown``) translated headers, labels, units, allowed values and provenance, and the numbers as that
+    --markdown``) translated headers, group names, labels, units, allowed values and provenance, and the numbers as that
     reader writes them (``Rp 1.500.000``, ``0,05``). Sources and reasons stay as written (they quote the
     sources, in their language).
     """
@@ -3078,7 +3105,7 @@ def _markdown_table_in(values: dict[str, Any], lang: str) -> str:
         elif p.name in CALIBRATION_FIXED:
             prior = _("fixed at {value}").format(value=num(p, CALIBRATION_FIXED[p.name][0]))
         cells = (
-            p.group,
+            _(GROUP_TITLES[p.group]),
             f"`{p.name}`",
             text(p, "label", lang),
             num(p, values[p.name]),

@@ -1,8 +1,11 @@
 """Targets: the observed IPM figures (model/targets.toml), their roles, and the simulated-vs-observed table.
 
-Each target has a value, a band counted as a match, the quote and the source document
-it comes from (docs/sources/), the ``summary()`` key it is compared with, and what its
-band stands for (``band_reason``). For the calibration (issue 11) each also has:
+Each target has a value, a band counted as a match, the quote (Indonesian, as the source
+writes it) with its English translation (``quote_en``) and the source document it comes from
+(docs/sources/), the ``summary()`` key it is compared with, and what its band stands for
+(``band_reason``). Whoever shows a quote shows :meth:`Target.quoted` in the reader's language: the
+Indonesian quote, followed for an English reader by its translation in brackets (the project's rule:
+sources are quoted in their language, with a translation). For the calibration (issue 11) each also has:
 
 * a **role**: ``fitted`` (in the calibration's distance), ``predicted`` (never fitted; a
   prediction checked against its band) or ``check`` (a figure the model builds in, e.g.
@@ -45,7 +48,7 @@ class Target:
     low: float
     high: float
     unit: str
-    quote: str
+    quote: str  # verbatim, in the source's language (Indonesian)
     source: str  # the source document's id (docs/sources/)
     summary: str
     band_reason: str
@@ -57,6 +60,16 @@ class Target:
     fit_high: float = math.nan
     fit_band_reason: str = ""
     noise_sd: float = 0.0  # run-to-run sd of the fitted statistic at the ipm preset
+    quote_en: str = ""  # the quote's English translation
+
+    def quoted(self, lang: str = "en", marks: tuple[str, str] = ('"', '"')) -> str:
+        """The quote as a reader of ``lang`` sees it, between ``marks``: with its translation for English readers.
+
+        ``"Sejak 2020, telah terdaftar 15ribu ibu"`` in Indonesian; ``"Sejak 2020, telah terdaftar 15ribu ibu"
+        (Since 2020, 15 thousand mothers have registered)`` in English (any language but Indonesian, the quote's own).
+        """
+        shown = f"{marks[0]}{self.quote}{marks[1]}"
+        return shown if lang == "id" or not self.quote_en else f"{shown} ({self.quote_en})"
 
     def inside(self, simulated: float) -> bool:
         """Whether a simulated value is inside the band (NaN never is)."""
@@ -124,6 +137,8 @@ def load() -> dict[str, Target]:
     data = tomllib.loads(TARGETS_FILE.read_text(encoding="utf-8"))
     out = {}
     for name, t in data.items():
+        if not str(t.get("quote_en", "")).strip():
+            raise ValueError(f"{TARGETS_FILE.name}: target '{name}' has no quote_en (the quote's English translation)")
         per = t.get("per", "")
         fit_band = t.get("fit_band", t["band"])
         out[name] = Target(
@@ -134,6 +149,7 @@ def load() -> dict[str, Target]:
             high=t["band"][1],
             unit=t["unit"],
             quote=t["quote"],
+            quote_en=t["quote_en"],
             source=t["source"],
             summary=t["summary"],
             band_reason=t["band_reason"],
@@ -219,6 +235,7 @@ def compare(summary: dict[str, float]) -> list[dict]:
                 "simulated": sim,
                 "inside": t.inside(sim),
                 "quote": t.quote,
+                "quote_en": t.quote_en,
                 "source": t.source,
             }
         )

@@ -391,6 +391,21 @@ def test_params_shows_label_unit_and_help_wrapped_to_the_terminal(no_language, c
     assert "1/week" in row and PARAMS["telegram_rate"].help.split()[0] in out
 
 
+def test_params_in_indonesian_names_groups_and_provenance_in_indonesian(no_language, capsys):
+    from ibusim.model.parameters import GROUPS, group_title
+
+    status, out, err = main(["--lang", "id", "params", "--no-help"], capsys)
+    assert status == 0, err
+    rows = {cells[1]: cells for cells in map(str.split, out.splitlines()[2:]) if cells[1:2] and cells[1] in PARAMS}
+    assert len(rows) == len(PARAMS)
+    assert rows["start"][0] == "simulasi" and rows["telegram_rate"][0] == group_title("channels", "id") == "kanal"
+    assert rows["start"][-1] == "teramati" and rows["end"][-1] == "asumsi"
+    groups = {r[0] for r in rows.values()}
+    assert not groups & (set(GROUPS) - {"alumni"}) and not {r[-1] for r in rows.values()} & {"observed", "assumed"}
+    status, out, err = main(["--lang", "en", "params", "--no-help"], capsys)
+    assert out.splitlines()[2].split()[:2] == ["run", "start"] and out.splitlines()[2].split()[-1] == "observed"
+
+
 def test_params_search_uses_the_chosen_language(no_language, capsys):
     """--search looks at the name, label and help as the chosen language shows them."""
     from ibusim.model import parameters

@@ -385,6 +385,7 @@ def test_every_target_is_quoted_with_its_value(text):
     body = _section(text, "1. Purpose and patterns")
     for t in targets_mod.load().values():
         assert t.quote in body, f"target {t.name}: quote missing from section 1"
+        assert f'"{t.quote}" ({t.quote_en})' in body, f"target {t.name}: quote's English translation missing"
         assert f"`{t.summary}`" in body, f"target {t.name}: summary key missing from section 1"
 
 

@@ -561,3 +561,27 @@ def test_markdown_table_in_indonesian():
     assert rows["wtp_median"][3] == "Rp 150.000"  # Rp150,000 in English
     assert rows["n_mothers"][3] == "120.000" and rows["initial_aware_share"][3] == "0,2%"
     assert "logU(0,0001; 0,001)" in rows["media_reach"][6]
+
+
+# the group names that are the same word in both languages
+SAME_GROUP_WORD = {"alumni"}
+
+
+def test_group_names_and_provenance_words_are_translated():
+    """The group and provenance columns of the Indonesian table hold Indonesian words, from one declaration."""
+    from ibusim.model.parameters import GROUP_TITLES, GROUPS, group_title, provenance_word
+
+    assert GROUPS == tuple(GROUP_TITLES) and {p.group for p in PARAMS.values()} <= set(GROUPS)
+    assert [group_title(g) for g in GROUPS] == list(GROUPS)  # English: the names as declared (docs/ODD.md)
+    indonesian = {g: group_title(g, "id") for g in GROUPS}
+    assert all(indonesian.values()) and len(set(indonesian.values())) == len(GROUPS)
+    assert [g for g, t in indonesian.items() if t == g] == sorted(SAME_GROUP_WORD)
+    assert indonesian["volunteers"] == "relawan" and indonesian["scholarship"] == "beasiswa"
+    assert [provenance_word(w, "id") for w in ("observed", "derived", "assumed")] == ["teramati", "turunan", "asumsi"]
+    lines = markdown_table(lang="id").splitlines()[2:]
+    for p, line in zip(PARAMS.values(), lines):
+        cells = [c.strip() for c in line.strip("|").split(" | ")]
+        assert cells[0] == indonesian[p.group] and cells[7] == provenance_word(p.provenance, "id"), p.name
+    english_words = (set(GROUPS) - SAME_GROUP_WORD) | {"observed", "derived", "assumed"}
+    assert not {c.strip() for line in lines for c in line.split(" | ")[:1] + line.split(" | ")[7:8]} & english_words
+    assert markdown_table().splitlines()[2].startswith("| run | `start` |")  # English as before

@@ -76,6 +76,39 @@ def test_report_in_indonesian(at_root, tmp_path, capsys):
         assert english not in page, english
     assert "logU(0,0005; 0,02)" in page  # the priors with decimal commas
     assert "In Bahasa Indonesia:" not in page  # the note is for the English page
+    sobol = "## Sensitivitas: Sensitivitas Sobol angka-angka target IPM terhadap lima laju yang diasumsikan"
+    assert sobol in headings  # the spec's description_id
+    assert "## Sensitivity: Sobol sensitivity of the IPM targets to five assumed rates" in (
+        ROOT / "results" / "README.md"
+    ).read_text(encoding="utf-8")
+
+
+def test_secondary_patterns_section_in_indonesian(at_root):
+    """The validation module's section gets the page's language (its runs replaced by a synthetic table here)."""
+    import numpy as np
+    import pandas as pd
+
+    from ibusim.experiments import secondary
+
+    tasks_seen = []
+
+    def fake_run(tasks, runner, **execution):
+        tasks_seen.append(len(tasks))
+        return pd.DataFrame({p.name: np.full(len(tasks), 0.1) for p in secondary.PATTERNS})
+
+    at_root.setattr(report, "VALIDATION_MODULES", ("ibusim.experiments.secondary",))
+    at_root.setattr(secondary, "_run", fake_run)
+    lines = report.validation_sections("id")
+    assert tasks_seen == [20]
+    headings = [line for line in lines if line.startswith("#")]
+    assert headings == [
+        "## Pola sekunder (tidak pernah dicocokkan)",
+        "## Model nol dibandingkan dengan model berbasis agen",
+    ]
+    assert "| pola | sumber | teramati (rentang) | median simulasi [5%, 95%] | simulasi di dalam | hasil |" in lines
+    assert any(line.startswith("Diukur pada 20 sampel posterior di `results/calibration-ipm`") for line in lines)
+    english = report.validation_sections("en")
+    assert "## Secondary patterns (never fitted)" in english and "## Secondary patterns (never fitted)" not in lines
 
 
 def test_report_in_english_goes_to_the_given_file(at_root, tmp_path, capsys):

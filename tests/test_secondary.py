@@ -95,6 +95,75 @@ def test_table_gets_misses_and_unsourced():
     assert "not a test (source not found)" in by["Volunteers among registered members (end of 2024)"]
 
 
+def _synthetic_runs(n: int = 10) -> pd.DataFrame:
+    """Runs with every pattern measured: some inside their band, some outside, one unbanded."""
+    return pd.DataFrame(
+        {
+            "posted_share_telegram": np.full(n, 0.10),  # inside 0-25%
+            "posted_share_registered": np.linspace(0.2, 0.3, n),  # half inside
+            "top1_share_telegram": np.full(n, 0.30),  # outside 60-90%
+            "free_completion": np.full(n, 0.855),
+            "repeat_share": np.full(n, math.nan),  # not measured
+            "registrations_2022_vs_2021": np.full(n, 0.8),
+            "volunteer_share": np.full(n, 0.01),
+        }
+    )
+
+
+ENGLISH_WORDS = ("pattern", "source not found", "gets", "misses", "not a test", "not measured", "no band", "ever post")
+
+
+def test_table_in_indonesian():
+    """Headers, labels, observed values and verdicts in Indonesian; numbers with decimal commas."""
+    rows = secondary.table(_synthetic_runs(), lang="id")
+    assert rows[0] == "| pola | sumber | teramati (rentang) | median simulasi [5%, 95%] | simulasi di dalam | hasil |"
+    by = {r.split(" | ")[0].lstrip("| "): r for r in rows[2:]}
+    assert by["Anggota grup Telegram yang pernah mengirim pesan"].endswith("| 100% | tercapai |")
+    assert by["Pesan yang ditulis oleh 1% anggota grup Telegram teraktif"].endswith("| 0% | meleset |")
+    assert "| 85,5% [85,5%, 85,5%] |" in by["Penyelesaian kelas awal gratis"]
+    assert "(12,6%-91%)" in by["Penyelesaian kelas awal gratis"]  # the band: 12.6%-91.0% in English
+    assert "| t/a [t/a, t/a] | - | belum terukur |" in by["Alumni yang menyelesaikan program berbayar kedua"]
+    assert "| 0,8 [0,8, 0,8] |" in by["Pendaftaran 2022 dibanding 2021 (puncak masa pembatasan)"]
+    unbanded = by["Relawan di antara anggota terdaftar (akhir 2024)"]
+    assert "| sumber tidak ditemukan |" in unbanded and "(tanpa rentang)" in unbanded
+    assert unbanded.endswith("| - | bukan uji (sumber tidak ditemukan) |")
+    assert len(by) == len(secondary.PATTERNS)
+    for word in ENGLISH_WORDS:
+        assert not any(word in r for r in rows), word
+    # the English table is as it always was
+    english = secondary.table(_synthetic_runs())
+    assert english[0] == "| pattern | source | observed (band) | simulated median [5%, 95%] | runs inside | verdict |"
+    assert "| 85.5% [85.5%, 85.5%] | 100% | gets |" in english[5] and "(12.6%-91.0%)" in english[5]
+
+
+def test_section_in_indonesian_and_english():
+    """The results page's section: Indonesian headings and sentences; the English as results/README.md has it."""
+    from pathlib import Path
+
+    from ibusim.experiments import nullmodel
+
+    fit = nullmodel.fit()
+    df = _synthetic_runs()
+    lines = secondary.section(df, fit, Path("results/calibration-ipm"), 20, True, lang="id")
+    headings = [line for line in lines if line.startswith("#")]
+    assert headings == [
+        "## Pola sekunder (tidak pernah dicocokkan)",
+        "## Model nol dibandingkan dengan model berbasis agen",
+    ]
+    text = "\n".join(lines)
+    assert "Diukur pada 20 sampel posterior di `results/calibration-ipm` (masing-masing dengan seed sendiri)" in text
+    assert "jarak akar rata-rata kuadrat yang diskalakan dengan rentang " in text
+    for english in ("Measured on", "Secondary patterns", "The null model against", "root mean square"):
+        assert english not in text, english
+    preset = secondary.section(df, fit, Path("x"), 2, False, lang="id")
+    assert "Diukur pada preset `ipm` dengan 2 seed (tidak ada posterior di `x`)" in "\n".join(preset)
+    committed = (Path(__file__).resolve().parents[1] / "results" / "README.md").read_text(encoding="utf-8")
+    english = secondary.section(df, fit, Path("results/calibration-ipm"), 20, True)
+    sentences = [line for line in english if line and not line.startswith("|")]
+    assert len(sentences) == 4 and all(line in committed.splitlines() for line in sentences), sentences
+    assert secondary.table(df)[0] in committed
+
+
 def test_half_the_runs_inside_decides():
     p = secondary.BY_NAME["free_completion"]
     assert secondary.summarise(pd.Series([0.5, 0.5, 0.95, 0.95]), p)["verdict"] == "gets"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 
 import numpy as np
@@ -13,7 +14,7 @@ from ibusim.model import CommunityModel
 from ibusim.model import targets as targets_mod
 
 TARGETS = targets_mod.load()
-FIELDS = {"label", "value", "band", "unit", "quote", "source", "summary", "band_reason", "role"}
+FIELDS = {"label", "value", "band", "unit", "quote", "quote_en", "source", "summary", "band_reason", "role"}
 OPTIONAL = {"per", "fit_band", "fit_band_reason", "noise_sd"}
 PATTERN_FIELDS = {"label", "statistic", "band", "unit", "source", "reason"}
 
@@ -43,7 +44,7 @@ def test_every_target_has_exactly_the_declared_fields():
         assert FIELDS <= set(t) <= FIELDS | OPTIONAL, name
         assert ("per" in t) == ("fit_band" in t) == ("fit_band_reason" in t), name
         assert len(t["band"]) == 2, name
-        for key in ("label", "unit", "quote", "source", "summary", "band_reason"):
+        for key in ("label", "unit", "quote", "quote_en", "source", "summary", "band_reason"):
             assert isinstance(t[key], str) and t[key].strip(), (name, key)
 
 
@@ -64,6 +65,34 @@ def test_quote_is_verbatim_in_its_source(t):
     assert t.source in SOURCE_IDS, t.source
     assert all(f.strip() for f in t.quote.split("...")), "an elision '...' at the start or end of a quote"
     assert quoted(t.quote, t.source), f"{t.name}: {t.quote!r} is not in a passage of docs/sources/{t.source}-*.md"
+
+
+@pytest.mark.parametrize("t", TARGETS.values(), ids=list(TARGETS))
+def test_quote_has_an_english_translation_with_its_numbers(t):
+    """quote_en translates the quote: not a copy, the same figures (38,6 as 38.6), the same elisions."""
+    assert t.quote_en.strip() and t.quote_en != t.quote
+    numbers = [n.replace(",", ".") for n in re.findall(r"\d+(?:,\d+)?", t.quote)]
+    assert numbers and all(n in t.quote_en for n in numbers), (t.quote, t.quote_en)
+    assert t.quote.count("...") == t.quote_en.count("...")
+
+
+def test_english_readers_see_the_translation_next_to_the_quote():
+    t = TARGETS["registered"]
+    assert t.quoted("id") == '"Sejak 2020, telah terdaftar 15ribu ibu"'
+    english = '"Sejak 2020, telah terdaftar 15ribu ibu" (Since 2020, 15 thousand mothers have registered)'
+    assert t.quoted("en") == english
+    assert t.quoted("en", ("\u201c", "\u201d")).startswith("\u201cSejak 2020") and t.quote_en in t.quoted("en")
+    rows = targets_mod.compare({x.summary: x.value for x in TARGETS.values()})
+    assert [r["quote_en"] for r in rows] == [x.quote_en for x in TARGETS.values()]
+
+
+def test_a_target_without_quote_en_is_refused_in_one_line(tmp_path, monkeypatch):
+    data = targets_mod.TARGETS_FILE.read_text(encoding="utf-8")
+    copy = tmp_path / "targets.toml"
+    copy.write_text(data.replace('quote_en = "91% completed their learning"\n', ""), encoding="utf-8")
+    monkeypatch.setattr(targets_mod, "TARGETS_FILE", copy)
+    with pytest.raises(ValueError, match=r"^targets.toml: target 'completion' has no quote_en [^\n]*$"):
+        targets_mod.load()
 
 
 @pytest.mark.parametrize("t", TARGETS.values(), ids=list(TARGETS))
