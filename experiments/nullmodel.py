@@ -37,6 +37,8 @@ from typing import Any
 
 import numpy as np
 
+from ibusim.i18n import N_, gettext
+
 SOURCES = Path(__file__).resolve().parent.parent / "docs" / "sources"
 Q_YEARLY = 0.38  # Sultan, Farley and Lehmann 1990: mean imitation coefficient q (background.md)
 
@@ -57,12 +59,14 @@ class NullParam:
 _COUNTS = ("registered", "instagram", "telegram", "provinces")
 _RATIOS = ("telegram_per_registered", "registered_per_follower", "registered_share_of_market")
 PARAMS: tuple[NullParam, ...] = (
-    NullParam("p", 1e-9, 1e-2, 1e-5, _COUNTS + _RATIOS, True, "weekly external awareness (Bass innovation)"),
-    NullParam("r", 1e-5, 1.0, 1e-2, _COUNTS[:1] + ("provinces",) + _RATIOS, True, "weekly registration of the aware"),
-    NullParam("tau", 0.0, 1.0, 0.5, ("telegram", "telegram_per_registered"), False, "Telegram members per aware"),
-    NullParam("c", 0.0, 1.0, 0.5, ("completion",), False, "completion of paid classes"),
-    NullParam("phi_f", 0.0, 1.0, 0.5, ("financial_change",), False, "survey share with a financial change"),
-    NullParam("phi_p", 0.0, 1.0, 0.5, ("parenting_change",), False, "survey share with a parenting change"),
+    NullParam("p", 1e-9, 1e-2, 1e-5, _COUNTS + _RATIOS, True, N_("weekly external awareness (Bass innovation)")),
+    NullParam(
+        "r", 1e-5, 1.0, 1e-2, _COUNTS[:1] + ("provinces",) + _RATIOS, True, N_("weekly registration of the aware")
+    ),
+    NullParam("tau", 0.0, 1.0, 0.5, ("telegram", "telegram_per_registered"), False, N_("Telegram members per aware")),
+    NullParam("c", 0.0, 1.0, 0.5, ("completion",), False, N_("completion of paid classes")),
+    NullParam("phi_f", 0.0, 1.0, 0.5, ("financial_change",), False, N_("survey share with a financial change")),
+    NullParam("phi_p", 0.0, 1.0, 0.5, ("parenting_change",), False, N_("survey share with a parenting change")),
 )
 
 
@@ -212,23 +216,49 @@ def fit(targets: dict[str, Any] | None = None, scenario: str = "ipm") -> NullFit
 
 # what the null model cannot say about each secondary pattern (it has no individuals)
 CANNOT = {
-    "posted_share_telegram": "no individuals: who posts is not a stock",
-    "posted_share_registered": "no individuals: who posts is not a stock",
-    "top1_share_telegram": "no individuals: no distribution of posts",
-    "repeat_share": "no individuals: a mother's second class is not tracked",
-    "free_completion": "no free-class stage (one more free share would fit it, not predict it)",
-    "volunteer_share": "no roles (one more free share would fit it, not predict it)",
+    "posted_share_telegram": N_("no individuals: who posts is not a stock"),
+    "posted_share_registered": N_("no individuals: who posts is not a stock"),
+    "top1_share_telegram": N_("no individuals: no distribution of posts"),
+    "repeat_share": N_("no individuals: a mother's second class is not tracked"),
+    "free_completion": N_("no free-class stage (one more free share would fit it, not predict it)"),
+    "volunteer_share": N_("no roles (one more free share would fit it, not predict it)"),
 }
 
 
-def _fmt(x: float, unit: str) -> str:
+# the roles of model/targets.toml and the verdicts, English keys translated where shown
+ROLES = {"fitted": N_("fitted"), "predicted": N_("predicted"), "check": N_("check"), "secondary": N_("secondary")}
+M_CANNOT_SAY = N_("ABM only (null cannot say)")
+M_NEITHER_CANNOT = N_("neither (null cannot say; ABM misses)")
+VERDICTS = (N_("both"), N_("ABM only"), N_("null only"), N_("neither"), M_CANNOT_SAY, M_NEITHER_CANNOT)
+M_NOT_A_TEST = N_("not a test (source not found)")
+M_FIXED_M = N_("no: the preset's `market_size` (docs/sources/market.md)")
+M_FIXED_Q = N_("no: {q}/52, Sultan, Farley and Lehmann 1990")
+M_FIXED_K = N_("no: the preset's `covid_push` (the ABM's input)")
+
+
+def _fmt(x: float, unit: str, lang: str = "en") -> str:
+    """A share, ratio or count as a reader of ``lang`` writes it (English: as the validation page always has)."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
+        return gettext(lang)("n/a")
+    if lang != "en":
+        from ibusim.numbers import format_number
+
+        kind, decimals = {"share": ("share", 1), "ratio": ("rate", 2)}.get(unit, ("count", 0))
+        return format_number(float(x), lang, kind, decimals=decimals)
     if unit == "share":
         return f"{100 * x:.1f}%"
     if unit == "ratio":
         return f"{x:.2f}"
     return f"{x:,.0f}"
+
+
+def _g(x: float, lang: str) -> str:
+    """Four significant digits, with the decimal comma in Indonesian."""
+    return f"{x:.4g}" if lang == "en" else f"{x:.4g}".replace(".", ",")
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
 
 
 def _abm(values, inside) -> tuple[tuple[float, float, float] | str, float]:
@@ -240,18 +270,19 @@ def _abm(values, inside) -> tuple[tuple[float, float, float] | str, float]:
     return (med, q05, q95), float(np.mean([inside(x) for x in v]))
 
 
-def _interval(stats, unit: str) -> str:
+def _interval(stats, unit: str, lang: str = "en") -> str:
     """``median [5%, 95%]`` in ``unit``, or n/a."""
     if stats == "n/a":
-        return "n/a"
+        return gettext(lang)("n/a")
     med, q05, q95 = stats
-    return f"{_fmt(med, unit)} [{_fmt(q05, unit)}, {_fmt(q95, unit)}]"
+    return f"{_fmt(med, unit, lang)} [{_fmt(q05, unit, lang)}, {_fmt(q95, unit, lang)}]"
 
 
 def _verdict(abm_in: float, null_in: bool | None) -> str:
+    """Which model gets the figure: an English key of :data:`VERDICTS`."""
     abm_ok = not math.isnan(abm_in) and abm_in >= 0.5
     if null_in is None:
-        return "ABM only (null cannot say)" if abm_ok else "neither (null cannot say; ABM misses)"
+        return M_CANNOT_SAY if abm_ok else M_NEITHER_CANNOT
     if abm_ok and null_in:
         return "both"
     if abm_ok:
@@ -261,24 +292,27 @@ def _verdict(abm_in: float, null_in: bool | None) -> str:
     return "neither"
 
 
-def compare_table(abm_runs_df, fit_result: NullFit | None = None) -> list[str]:
+def compare_table(abm_runs_df, fit_result: NullFit | None = None, lang: str = "en") -> list[str]:
     """Markdown: each figure and secondary pattern, the ABM's runs against the fitted null model.
 
     ``abm_runs_df``: one row per ABM run with the targets' ``summary()`` keys and the secondary
     patterns as columns (:func:`ibusim.experiments.secondary.evaluate` gives both). A column the frame
     lacks is left out. The ABM "gets" a figure when at least half its runs land in the band; the null
-    model, deterministic, gets it or not.
+    model, deterministic, gets it or not. ``lang``: the reader's language ("en" or "id").
     """
     from ibusim.model.targets import load
 
     from . import secondary
 
+    _ = gettext(lang)
     fr = fit_result or fit()
-    lines = [
-        "| figure or pattern | role | observed (band) | ABM median [5%, 95%] | ABM runs inside | null model "
-        "| verdict |",
-        "|---|---|---|---|---|---|---|",
-    ]
+    header = (N_("figure or pattern"), N_("role"), N_("observed (band)"), N_("ABM median [5%, 95%]"))
+    header += (N_("ABM runs inside"), N_("null model"), N_("verdict"))
+    lines = [_row([_(h) for h in header]), "|---|---|---|---|---|---|---|"]
+
+    def share_text(share: float) -> str:
+        return f"{100 * share:.0f}%" if lang == "en" else _fmt(share, "share", lang).replace(",0%", "%")
+
     for name, t in load().items():
         if t.summary not in abm_runs_df:
             continue
@@ -287,45 +321,52 @@ def compare_table(abm_runs_df, fit_result: NullFit | None = None) -> list[str]:
         stats, share = _abm(abm_runs_df[t.summary], t.inside)
         null = fr.outputs.get(t.summary)
         null_in = None if null is None else t.inside(null)
-        abm_txt = _interval(stats, unit)
-        null_txt = "cannot" if null is None else _fmt(null, unit) + (" (built in)" if t.summary == "scholars" else "")
+        null_txt = _("cannot") if null is None else _fmt(null, unit, lang)
+        if null is not None and t.summary == "scholars":
+            null_txt += " " + _("(built in)")
+        observed = f"{_fmt(t.value, unit, lang)} ({_fmt(t.low, unit, lang)}-{_fmt(t.high, unit, lang)})"
         lines.append(
-            f"| {t.label} | {role} | {_fmt(t.value, unit)} ({_fmt(t.low, unit)}-{_fmt(t.high, unit)}) | {abm_txt} "
-            f"| {100 * share:.0f}% | {null_txt} | {_verdict(share, null_in)} |"
+            _row(
+                [_(t.label), _(ROLES.get(role, role)), observed, _interval(stats, unit, lang), share_text(share)]
+                + [null_txt, _(_verdict(share, null_in))]
+            )
         )
     for p in secondary.PATTERNS:
         if p.name not in abm_runs_df:
             continue
         stats, share = _abm(abm_runs_df[p.name], p.inside)
-        band = "no band" if p.low is None else f"{_fmt(p.low, p.unit)}-{_fmt(p.high, p.unit)}"
-        abm_txt = _interval(stats, p.unit)
+        band = _("no band") if p.low is None else f"{_fmt(p.low, p.unit, lang)}-{_fmt(p.high, p.unit, lang)}"
         if p.name in fr.outputs:
             null = fr.outputs[p.name]
-            null_txt, null_in = _fmt(null, p.unit), p.inside(null)
+            null_txt, null_in = _fmt(null, p.unit, lang), p.inside(null)
         else:
-            null_txt, null_in = f"cannot: {CANNOT.get(p.name, 'not in the null model')}", None
+            reason = _(CANNOT.get(p.name, N_("not in the null model")))
+            null_txt, null_in = _("cannot: {reason}").format(reason=reason), None
         if not p.counted:
-            verdict, share_txt = "not a test (source not found)", "-"
+            verdict, share_txt = _(M_NOT_A_TEST), "-"
         else:
-            verdict, share_txt = _verdict(share, null_in), f"{100 * share:.0f}%"
-        lines.append(
-            f"| {p.label} | secondary | {p.observed} ({band}) | {abm_txt} | {share_txt} | {null_txt} | {verdict} |"
-        )
+            verdict, share_txt = _(_verdict(share, null_in)), share_text(share)
+        observed = f"{_(p.observed)} ({band})"
+        stats_txt = _interval(stats, p.unit, lang)
+        lines.append(_row([_(p.label), _(ROLES["secondary"]), observed, stats_txt, share_txt, null_txt, verdict]))
     return lines
 
 
-def parameter_table(fit_result: NullFit) -> list[str]:
-    """Markdown: the null model's parameters, fitted values and meaning, then its fixed inputs."""
-    lines = ["| parameter | value | fitted | meaning |", "|---|---|---|---|"]
+def parameter_table(fit_result: NullFit, lang: str = "en") -> list[str]:
+    """Markdown: the null model's parameters, fitted values and meaning, then its fixed inputs, in ``lang``."""
+    _ = gettext(lang)
+    lines = [_row([_("parameter"), _("value"), _("fitted"), _("meaning")]), "|---|---|---|---|"]
     for q in PARAMS:
         v = fit_result.theta[q.name]
-        fitted = "yes" if q.name in fit_result.fitted_params else "no (no fitted figure depends on it)"
-        lines.append(f"| `{q.name}` | {v:.4g} | {fitted} | {q.meaning} |")
+        fitted = _("yes") if q.name in fit_result.fitted_params else _("no (no fitted figure depends on it)")
+        lines.append(f"| `{q.name}` | {_g(v, lang)} | {fitted} | {_(q.meaning)} |")
     inp = fit_result.inputs
+    market = f"{inp.market:,.0f}" if lang == "en" else _fmt(inp.market, "count", lang)
+    q_source = _(M_FIXED_Q).format(q=_g(Q_YEARLY, lang))
     lines += [
-        f"| `M` | {inp.market:,.0f} | no: the preset's `market_size` (docs/sources/market.md) | market |",
-        f"| `q` | {inp.q:.4g} | no: {Q_YEARLY}/52, Sultan, Farley and Lehmann 1990 | weekly imitation |",
-        f"| `k` | {inp.covid_push:g} | no: the preset's `covid_push` (the ABM's input) | lockdown multiplier |",
+        _row(["`M`", market, _(M_FIXED_M), _("market")]),
+        _row(["`q`", _g(inp.q, lang), q_source, _("weekly imitation")]),
+        _row(["`k`", _g(inp.covid_push, lang), _(M_FIXED_K), _("lockdown multiplier")]),
     ]
     return lines
 

@@ -492,23 +492,11 @@ def section(df: pd.DataFrame, fit, folder: str | Path, draws: int, posterior: bo
             "root mean square band-scaled distance {distance}."
         ).format(distance=distance),
         "",
-        *_in_language(nullmodel.parameter_table, lang, fit),
+        *nullmodel.parameter_table(fit, lang=lang),
         "",
-        *_in_language(nullmodel.compare_table, lang, df, fit),
+        *nullmodel.compare_table(df, fit, lang=lang),
         "",
     ]
-
-
-def _in_language(make: Callable[..., list[str]], lang: str, *args: Any) -> list[str]:
-    """``make(*args)``, given ``lang=lang`` when it takes a ``lang`` keyword.
-
-    The null model's tables are English until :mod:`.nullmodel`'s functions take one.
-    """
-    import inspect
-
-    if lang != "en" and "lang" in inspect.signature(make).parameters:
-        return list(make(*args, lang=lang))
-    return list(make(*args))
 
 
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - the command behind docs/VALIDATION.md

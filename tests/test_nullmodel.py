@@ -132,6 +132,26 @@ def test_compare_table_verdicts():
     assert len(rows) == 2 + 5
 
 
+def test_tables_in_indonesian_keep_the_english_verdict_logic():
+    fr = nullmodel.fit()
+    df = pd.DataFrame({"registered": np.full(10, 15000.0), "posted_share_telegram": np.full(10, 0.9)})
+    english = nullmodel.compare_table(df, fr)
+    rows = nullmodel.compare_table(df, fr, lang="id")
+    assert len(rows) == len(english) == 4 and rows[1] == english[1]
+    assert rows[0].startswith("| ") and "verdict" not in rows[0] and "model nol" in rows[0]
+    by = {r.split(" | ")[0].lstrip("| "): r for r in rows[2:]}
+    registered = next(v for k, v in by.items() if "15.000" in v)
+    assert registered.endswith("| keduanya |") and "dicocokkan" in registered  # role "fitted"
+    telegram = next(v for v in rows[2:] if v is not registered)
+    assert telegram.endswith("| tidak keduanya (model nol tidak bisa menjawab; ABM meleset) |")
+    assert "tidak bisa: tanpa individu" in telegram and "| 90% [90%, 90%] |" in telegram
+    params = "\n".join(nullmodel.parameter_table(fr, lang="id"))
+    assert params.startswith("| parameter | nilai | dicocokkan | arti |")
+    for english_words in ("weekly imitation", "lockdown multiplier", "the preset's", "| yes |", "meaning"):
+        assert english_words not in params
+    assert "imitasi mingguan" in params and "0,38/52" in params
+
+
 def test_parameter_table_lists_fixed_inputs():
     rows = nullmodel.parameter_table(nullmodel.fit())
     text = "\n".join(rows)
