@@ -48,7 +48,7 @@ import pandas as pd
 
 from ibusim.i18n import N_, NAMES, check_language, gettext
 from ibusim.model import outputs
-from ibusim.model.parameters import DEFAULTS, PARAMS, Param, ParameterError, text
+from ibusim.model.parameters import DEFAULTS, PARAMS, Param, ParameterError, provenance_word, text
 from ibusim.model.scenarios import PRESET_DIR, load, presets
 from ibusim.model.targets import load as load_targets
 from ibusim.numbers import LOCALES, format_number, kind_for
@@ -71,7 +71,6 @@ OUTPUT_LABELS = {
     "cum_registered": N_("Registered (cumulative)"),
     "cum_paid_enrolled": N_("Enrolled in paid classes (cumulative)"),
 }
-PROVENANCE_WORDS = {"observed": N_("observed"), "derived": N_("derived"), "assumed": N_("assumed")}
 SOURCE_NAMES = {
     # TRANSLATORS: the source document marked 001 in the parameters' sources
     "001": N_("Rahmasari (2025), the article on Ibu Punya Mimpi"),
@@ -423,7 +422,7 @@ def _assumptions(lang: str, design: Design, names: Sequence[str], base: dict[str
         value = show_value(p, design.params[name], lang)
         unit = show_unit(p, lang)
         was = _("was {value}").format(value=show_value(p, base[name], lang))
-        prov = _(PROVENANCE_WORDS[p.provenance])
+        prov = provenance_word(p.provenance, lang)
         parts = [
             f"<b>{_e(text(p, 'label', lang))}</b>",
             f'<span class="value">{_e(value)}</span> {_e(unit)} <span class="small">({_e(was)})</span>',
@@ -548,7 +547,7 @@ def design_report(
         inside = t.inside(sim)
         verdict = _("inside band") if inside else _("outside band")
         band = f"{show_output(t.summary, t.low, lang)} – {show_output(t.summary, t.high, lang)}"
-        quote = f'<div class="small">“{_e(t.quote)}” ({_e(t.source)})</div>'
+        quote = f'<div class="small">{_e(t.quoted(lang, ("“", "”")))} ({_e(t.source)})</div>'
         rows.append(
             [
                 ("", _e(_(t.label)) + quote),

@@ -22,7 +22,7 @@ from ibusim.experiments.core import run_one
 from ibusim.experiments.execution import spawn_seeds
 from ibusim.i18n import gettext
 from ibusim.model import outputs
-from ibusim.model.parameters import PARAMS, ParameterError, text
+from ibusim.model.parameters import PARAMS, ParameterError, provenance_word, text
 from ibusim.model.scenarios import overrides
 from ibusim.numbers import format_number
 
@@ -87,6 +87,14 @@ def test_the_report_holds_charts_figures_date_version_and_seed(report_en):
     assert "November 30, 2026" in shown and f"ibusim {__version__}" in shown and "seed 1" in shown
 
 
+def test_quotes_are_in_indonesian_with_a_translation_for_english_readers(report_en, report_id):
+    from ibusim.model.targets import load
+
+    t = load()["registered"]
+    assert f"“{t.quote}” ({t.quote_en})" in plain(report_en)
+    assert f"“{t.quote}”" in plain(report_id) and t.quote_en not in plain(report_id)
+
+
 def test_an_indonesian_report_is_in_indonesian_with_indonesian_numbers(report_id, report_en):
     shown = plain(report_id)
     for word in ("Asumsi dan sumbernya", "Grafik", "simulasi", "data amatan", "30 November 2026"):
@@ -144,8 +152,10 @@ def test_every_label_the_report_shows_is_the_catalogues_and_is_translated():
         assert label == outputs.label(name)
     for name in (*share.CHART_SERIES, *share.OTHER_FIGURES):
         assert _(outputs.label(name)) != outputs.label(name), name
-    for word in (*share.PROVENANCE_WORDS.values(), *share.SOURCE_NAMES.values()):
+    for word in share.SOURCE_NAMES.values():
         assert _(word) != word
+    for provenance in ("observed", "derived", "assumed"):  # the words come from model/parameters.py
+        assert provenance_word(provenance, "id") != provenance_word(provenance, "en") == provenance
 
 
 def test_a_chart_has_one_point_per_week_at_most_max_points():
