@@ -465,6 +465,8 @@ def optimise(
         report()
 
     def run(indices: list[int]) -> None:
+        if not indices:
+            return
         todo = []
         for i in indices:
             d = {**base_changes, **designs[i]}
