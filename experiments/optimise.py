@@ -1,7 +1,7 @@
 """The budget-aware programme optimiser: the best few programme designs a yearly budget pays for.
 
     ibusim optimise --budget "Rp 500.000.000" --lang id --goal registered --threshold 15.000
-    ibusim optimise --budget 300000000 --goal financial_change --threshold 0.55 --posterior none
+    ibusim optimise --budget 300000000 --goal financial_change --threshold 0.55 --posterior none --rounds 3
 
 Given a scenario (default ``ipm``), a yearly budget in Rupiah and a goal (:data:`GOALS`: one of the
 observed figures of model/targets.toml, ``registered``, ``financial_change`` or ``completion``) with a
@@ -18,22 +18,57 @@ threshold (default: the observed value), it
    ``tasks_over``; ``posterior=None`` runs the scenario's values with ``draws`` seeds) through the one
    execution layer (:func:`ibusim.experiments.execution.run_many`), to the scenario's end: the design is
    run as if it had been the community's programme from the start;
-4. ranks them by the probability of reaching the goal (the share of runs whose figure is at least the
-   threshold), then the goal's median, then the lower cost; the best ``best`` are the proposals, each with
-   the probability, the median and 90% interval (5-95%) of the goal, and the yearly cost.
+4. searches near the best (``rounds``, default 2; ``rounds=1`` stops after step 3): each further round
+   runs :func:`refine_size` (half of ``candidates``, rounded up) new affordable designs drawn near the
+   best ``best`` designs found so far (below);
+5. ranks every design run by the probability of reaching the goal (the share of runs whose figure is at
+   least the threshold), then the goal's median, then the lower cost; the best ``best`` are the proposals,
+   each with the probability, the median and 90% interval (5-95%) of the goal, and the yearly cost.
+
+**The search** (step 4) is a shrinking box, the simplest search that concentrates the runs where the
+first batch did well, with no model of the response to fit: every design has a point in the unit cube
+(one coordinate per variable; the scenario's own design the point :func:`own_point` that maps back to
+it). Round ``r`` takes the best ``best`` designs so far as centres, draws a Latin hypercube of
+:data:`POOL_PER_DESIGN` points per design to run in a box of half-width :data:`BOX_HALF_WIDTH` (halved
+each further round) around each centre (clipped to the cube), takes the points centre by centre in
+turn, maps them to designs, skips designs already run and those over the budget, and runs the first
+:func:`refine_size`. Only the pricing (well under a millisecond a design) is spent on the points
+skipped. When a box holds too few new affordable designs, it is widened (doubled, at most
+:data:`WIDENINGS` times, up to the whole cube); if there are still too few, the round runs those it has.
+
+Its limits: it is a local search around the designs that ranked first over a few draws, so a design
+that ranked first by luck draws the next round towards itself (more ``draws`` make the ranking less
+noisy); on/off variables (a programme closed, the free entry class, the scholarship) change only for
+centres near the switch, so a later round explores mostly one kind of design; at a tight budget, where
+few of the first round's designs are affordable, it searches near those few, and a bigger first round
+is the better use of the runs (IPM over its posterior, Rp 400,000,000, goal 15,000 registered, seed 1:
+2 of 17 designs affordable, then 16 near them in 3 rounds, 180 runs, best 10%; ``rounds=1`` with 85
+candidates, 19 affordable, 190 runs, best 20%). It promises no optimum, only that the best proposal is
+at least as good (by the ranking above, over the same draws) as the first round's, since every round-1
+design keeps its results.
+
+**Runs**: ``draws`` x (the first round's affordable designs + ``(rounds - 1)`` x :func:`refine_size`),
+counted before any run and given to ``progress`` as the total; a round that finds fewer designs lowers
+the total (the next progress call says so). The seed of round ``r``'s points is ``(seed, r)``
+(``numpy.random.default_rng``), a design's runs use the same draws and model seeds in every round and
+every executor, and the choice of a round depends only on the results of the earlier ones, so the same
+``seed`` gives the same proposals with any executor.
 
 Common random numbers: every design sees the same draws with the same seeds, and a design's result does
-not depend on which other designs are run, so for a fixed ``seed`` a larger budget (a superset of
-affordable designs) never proposes a worse best probability. Everything is reproducible in ``seed``.
+not depend on which other designs are run, so for a fixed ``seed`` and ``rounds=1`` a larger budget (a
+superset of affordable designs) never proposes a worse best probability (with more rounds this holds for
+the first round's best only: later rounds search near different centres). Everything is reproducible in
+``seed``.
 
-A full IPM run takes about a second, so the defaults (16 candidates, 10 draws) take a few minutes on two
-cores; ``changes`` (``--set``) can shrink the runs (``n_mothers``, ``end``) for a quick look, but counts then
-are of the smaller population.
+A full IPM run takes about a second, so the defaults (16 candidates and 8 more in round 2, 10 draws: 250
+runs at most) take a few minutes on two cores; ``changes`` (``--set``) can shrink the runs (``n_mothers``,
+``end``) for a quick look, but counts then are of the smaller population.
 
 The folder (``results/optimise-<scenario>-<goal>-<time>`` or ``out``, written atomically, never
-overwritten) holds ``proposals.csv``, ``candidates.csv`` (every design, its changes, cost items,
-affordability and, when run, its results), ``runs.csv``, ``proposals.md`` (the table in the language
-asked for) and ``manifest.json``.
+overwritten) holds ``proposals.csv``, ``candidates.csv`` (every design run or over the budget, its round,
+its point ``x_<variable>``, its changes, cost items, affordability and, when run, its results),
+``runs.csv``, ``proposals.md`` (the table in the language asked for) and ``manifest.json`` (with
+``rounds`` and ``round_log``: per round its centres, box, points screened, designs run and best so far).
 """
 
 from __future__ import annotations
@@ -87,6 +122,12 @@ QUANTILES = {"p5": 0.05, "median": 0.5, "p95": 0.95}
 DEFAULT_CANDIDATES = 16
 DEFAULT_DRAWS = 10
 DEFAULT_BEST = 3
+DEFAULT_ROUNDS = 2
+MAX_ROUNDS = 10
+REFINE_SHARE = 0.5  # a later round runs this share of ``candidates`` (rounded up) new designs
+BOX_HALF_WIDTH = 0.15  # round 2's box around a centre, on every coordinate; halved each further round
+POOL_PER_DESIGN = 8  # points drawn in the boxes per design a later round runs (priced, not run)
+WIDENINGS = 3  # a box with too few new affordable designs is doubled at most this many times
 
 
 # TRANSLATORS: {budget} and {cheapest} are amounts in Rupiah, already written as the reader writes them
@@ -95,11 +136,27 @@ M_NONE_FITS = N_(
     "a yearly budget of {budget} pays for none of the {n} designs: the cheapest costs {cheapest} a year (see the "
     "unit costs in model/costs.py)"
 )
+# TRANSLATORS: {goal} is what was typed; {goals} the goals' names as typed on the command line
+M_GOAL = N_("goal {goal} is not one of {goals}")
+# TRANSLATORS: {value} is what was given instead of an amount
+M_BUDGET = N_("budget = {value} must be an amount of Rupiah")
+# TRANSLATORS: {goal} is the goal's name as typed on the command line (registered, completion, ...)
+M_THRESHOLD_SHARE = N_("threshold {value} for {goal} must be a share from 0 to 1")
+M_THRESHOLD_NUMBER = N_("threshold {value} for {goal} must be a number >= 0")
+# TRANSLATORS: {what} is the option's name (draws, candidates, best, rounds)
+M_COUNT = N_("{what} = {value} must be an integer in {low}-{high}")
 
 
 def _money(amount: float) -> Localised:
     """An amount of Rupiah for a message, written as each reader writes it."""
     return number(amount, "money", english=format_number(amount, "en", "money"))
+
+
+def _plain(x: Any) -> Localised | str:
+    """A number given for a message (``repr`` in English, as each reader writes it otherwise); else as given."""
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x):
+        return number(x, "rate", english=show(x))
+    return show(x)
 
 
 class BudgetError(ParameterError):
@@ -128,7 +185,7 @@ def default_threshold(goal: str) -> float:
 def check_goal(goal: str) -> str:
     """``goal`` if it is one of :data:`GOALS`, else ParameterError (one line)."""
     if goal not in GOALS:
-        raise ParameterError(f"goal {show(goal)} is not one of {', '.join(GOALS)}")
+        raise ParameterError(M_GOAL, goal=show(goal), goals=", ".join(GOALS))
     return goal
 
 
@@ -192,17 +249,127 @@ def describe_design(design: dict[str, Any], lang: str = "en") -> str:
     return "; ".join(parts)
 
 
+def first_points(n: int, seed: int) -> np.ndarray:
+    """The first round's ``n`` Latin-hypercube points (rows of :data:`VARIABLES` coordinates in [0, 1))."""
+    return qmc.LatinHypercube(d=len(VARIABLES), seed=np.random.default_rng(seed)).random(n)
+
+
 def candidate_designs(scenario: str, base_changes: dict[str, Any], n: int, seed: int) -> list[dict[str, Any]]:
     """Candidate 0 (the scenario's own design) and ``n`` Latin-hypercube designs, as parameter changes."""
     base = load_scenario(scenario, **base_changes)
-    sampler = qmc.LatinHypercube(d=len(VARIABLES), seed=np.random.default_rng(seed))
-    return [{}] + [design_changes(u, base) for u in sampler.random(n)]
+    return [{}] + [design_changes(u, base) for u in first_points(n, seed)]
+
+
+def own_point(base: dict[str, Any]) -> np.ndarray:
+    """The point of the scenario's own design: the middle of the cell :func:`design_changes` maps to the nearest design.
+
+    Its places and prices map back exactly (factor 1); its scholarship to its batches a year (1-4), its
+    free entry class and volunteer call size as they are. It is where a later round searches when the
+    scenario's own design ranks among the best.
+    """
+    x = {}
+    for prog in PROGRAMMES:
+        lo, hi = PLACES_RANGE
+        x[prog] = (
+            CLOSED_BELOW / 2
+            if base[f"{prog}_places"] <= 0
+            else CLOSED_BELOW + (1 - lo) / (hi - lo) * (1 - CLOSED_BELOW)
+        )
+    lo, hi = PRICE_RANGE
+    x["price"] = (1 - lo) / (hi - lo)
+    batches = 0
+    if base["scholarship_batches"] > 0 and base["scholarship_batch_size"] > 0:
+        batches = min(max(round(52 / base["scholarship_every_weeks"]), 1), MAX_BATCHES_PER_YEAR)
+    x["scholarship"] = (batches + 0.5) / (MAX_BATCHES_PER_YEAR + 1)
+    x["free_class"] = 0.75 if base["free_class"] else 0.25
+    size = min(max(int(base["volunteer_call_size"]), 1), MAX_CALL_SIZE) if base["volunteering"] else 0
+    x["volunteers"] = (size + 0.5) / (MAX_CALL_SIZE + 1)
+    return np.array([x[v] for v in VARIABLES])
+
+
+def refine_size(candidates: int) -> int:
+    """How many new designs each round after the first runs: :data:`REFINE_SHARE` of ``candidates``, rounded up."""
+    return max(1, math.ceil(candidates * REFINE_SHARE))
+
+
+def box_points(centres: np.ndarray, half_width: float, per_centre: int, rng: np.random.Generator) -> np.ndarray:
+    """``per_centre`` Latin-hypercube points in the box of ``half_width`` around each centre, clipped to [0, 1).
+
+    The points are interleaved, one from each centre in turn (the best centre first), so that the first
+    ``k`` points spread over the centres.
+    """
+    top = np.nextafter(1.0, 0.0)
+    blocks = []
+    for c in np.atleast_2d(centres):
+        low, high = np.clip(c - half_width, 0.0, top), np.clip(c + half_width, 0.0, top)
+        u = qmc.LatinHypercube(d=len(c), seed=rng).random(per_centre)
+        blocks.append(low + u * (high - low))
+    return np.stack(blocks, axis=1).reshape(-1, np.atleast_2d(centres).shape[1])
+
+
+def refine(
+    centres: np.ndarray,
+    n: int,
+    half_width: float,
+    seed: tuple[int, int],
+    price: Callable[[dict[str, Any]], dict[str, float] | None],
+    base: dict[str, Any],
+    seen: set[str],
+) -> tuple[list[tuple[np.ndarray, dict[str, Any], dict[str, float]]], dict[str, Any]]:
+    """A later round's designs: up to ``n`` new affordable designs near ``centres`` (points, best first).
+
+    ``price(changes)`` is a design's yearly cost items, or None when it is over the budget; ``seen`` holds the
+    designs run already (:func:`~ibusim.experiments.execution.dumps` of their changes). Points are drawn
+    in boxes of ``half_width`` (:func:`box_points`, ``numpy.random.default_rng(seed)``), doubled at most
+    :data:`WIDENINGS` times while too few are found. Returns the designs (point, changes, cost) and a
+    log of the search (the half-width used last, the points screened, the new affordable designs found).
+    """
+    rng = np.random.default_rng(list(seed))
+    per_centre = max(1, math.ceil(POOL_PER_DESIGN * n / len(centres)))
+    found: list[tuple[np.ndarray, dict[str, Any], dict[str, float]]] = []
+    taken = set(seen)
+    screened = 0
+    for widening in range(WIDENINGS + 1):
+        width = min(half_width * 2**widening, 0.5)
+        for u in box_points(centres, width, per_centre, rng):
+            if len(found) == n:
+                break
+            screened += 1
+            changes = design_changes(u, base)
+            key = dumps(changes)
+            if key in taken:
+                continue
+            taken.add(key)
+            cost = price(changes)
+            if cost is not None:
+                found.append((u, changes, cost))
+        if len(found) == n or width >= 0.5:
+            break
+    return found, {"half_width": width, "screened": screened, "found": len(found)}
 
 
 def _check_count(value: Any, what: str, low: int, high: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise ParameterError(f"{what} = {show(value)} must be an integer in {low}-{high}")
+        low_, high_ = number(low, "count"), number(high, "count")
+        raise ParameterError(M_COUNT, what=what, value=_plain(value), low=low_, high=high_)
     return value
+
+
+def ranking(table: pd.DataFrame) -> pd.DataFrame:
+    """The designs run, best first: by probability of reaching the goal, then the goal's median, then lower cost."""
+    ran = table[table["affordable"] & table["runs"].notna()].copy()
+    ran["_median"] = ran["median"].fillna(-np.inf)
+    ran = ran.sort_values(["probability", "_median", "cost_total", "candidate"], ascending=[False, False, True, True])
+    return ran.drop(columns="_median")
+
+
+def _best_so_far(table: pd.DataFrame) -> dict[str, Any]:
+    top = ranking(table).iloc[0]
+    return {
+        "best_candidate": int(top["candidate"]),
+        "best_probability": float(top["probability"]),
+        "best_median": float(top["median"]),
+    }
 
 
 def optimise(
@@ -214,6 +381,7 @@ def optimise(
     draws: int = DEFAULT_DRAWS,
     candidates: int = DEFAULT_CANDIDATES,
     best: int = DEFAULT_BEST,
+    rounds: int = DEFAULT_ROUNDS,
     seed: int = 1,
     changes: dict[str, Any] | None = None,
     costs: dict[str, Any] | None = None,
@@ -230,23 +398,24 @@ def optimise(
     """Search programme designs within ``budget`` (Rp a year) for ``goal``; write the folder; return the result.
 
     ``changes`` apply to every design (e.g. a smaller ``n_mothers`` for a quick look); the design's own
-    changes win over them. ``progress(done, total)`` is called after every run; ``progress_line`` also
-    writes a progress line on stderr.
+    changes win over them. ``rounds``: 1 runs the first batch only; each further round runs
+    :func:`refine_size` new designs near the best so far (the module's docstring). ``progress(done, total)``
+    is called before the first run and after every run, ``total`` counting every round's runs from the
+    start; ``progress_line`` also writes a progress line on stderr.
     """
     check_goal(goal)
     if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not np.isfinite(budget):
-        raise ParameterError(f"budget = {show(budget)} must be an amount of Rupiah")
+        raise ParameterError(M_BUDGET, value=show(budget))
     if budget <= 0:
         raise BudgetError(M_NO_BUDGET, budget=_money(float(budget)))
     threshold = default_threshold(goal) if threshold is None else float(threshold)
     if not np.isfinite(threshold) or threshold < 0 or (GOALS[goal][1] == "share" and threshold > 1):
-        raise ParameterError(
-            f"threshold {show(threshold)} for {goal} must be "
-            + ("a share from 0 to 1" if GOALS[goal][1] == "share" else "a number >= 0")
-        )
+        message = M_THRESHOLD_SHARE if GOALS[goal][1] == "share" else M_THRESHOLD_NUMBER
+        raise ParameterError(message, value=_plain(threshold), goal=goal)
     _check_count(draws, "draws", 1, 10_000)
     _check_count(candidates, "candidates", 1, 10_000)
     _check_count(best, "best", 1, 100)
+    _check_count(rounds, "rounds", 1, MAX_ROUNDS)
     unit_costs = check_costs(costs)
     base_changes = dict(changes or {})
     load_scenario(scenario, **base_changes)  # the scenario and the fixed changes are valid
@@ -256,44 +425,107 @@ def optimise(
         out = Path(out) if out else Path("results") / f"optimise-{Path(scenario).stem}-{goal}-{stamp}"
         check_new_folder(out)
 
-    # 1-2: the candidates and their yearly costs
+    # 1-2: the first round's candidates, their points and yearly costs
+    base = load_scenario(scenario, **base_changes)
     designs = candidate_designs(scenario, base_changes, candidates, seed)
-    rows = []
-    for i, d in enumerate(designs):
-        params = load_scenario(scenario, **{**base_changes, **d})
-        cost = yearly_cost(params, unit_costs)
-        rows.append({"candidate": i, "current": i == 0, **{f"cost_{k}": v for k, v in cost.items()}, "design": d})
-    table = pd.DataFrame(rows)
+    points = [own_point(base), *first_points(candidates, seed)]
+
+    def cost_of(d: dict[str, Any]) -> dict[str, float]:
+        return yearly_cost(load_scenario(scenario, **{**base_changes, **d}), unit_costs)
+
+    def row(i: int, rnd: int, u: np.ndarray, d: dict[str, Any], cost: dict[str, float]) -> dict[str, Any]:
+        return {
+            "candidate": i,
+            "current": i == 0,
+            "round": rnd,
+            **{f"x_{v}": float(x) for v, x in zip(VARIABLES, u)},
+            **{f"cost_{k}": v for k, v in cost.items()},
+            "design": d,
+        }
+
+    table = pd.DataFrame([row(i, 1, u, d, cost_of(d)) for i, (u, d) in enumerate(zip(points, designs))])
     table["affordable"] = table["cost_total"] <= budget
     if not table["affordable"].any():
         cheapest = table["cost_total"].min()
         raise BudgetError(M_NONE_FITS, budget=_money(float(budget)), n=len(designs), cheapest=_money(float(cheapest)))
+    first_affordable = int(table["affordable"].sum())
 
-    # 3: every affordable design over the same draws and seeds
+    # 3: every affordable design over the same draws and seeds, round by round
     sample = post_mod.draws(post, draws, seed)
-    todo = []
-    for i in table.index[table["affordable"]]:
-        d = {**base_changes, **designs[i]}
-        if post is not None:
-            post_mod.check_draws(scenario, d, sample)
-        todo += post_mod.tasks_over(sample, {"scenario": scenario, **d}, candidate=int(i))
-    total, done = len(todo), [0]
+    later = refine_size(candidates)
+    total = len(sample) * (first_affordable + (rounds - 1) * later)
+    done = [0]
     results: list[dict] = []
 
-    def on_result(res: dict) -> None:
-        results.append(res)
-        done[0] += 1
+    def report() -> None:
         if progress is not None:
             progress(done[0], total)
         if progress_line:
             print(f"\roptimise: {done[0]}/{total} runs", end="" if done[0] < total else "\n", file=sys.stderr)
 
+    def on_result(res: dict) -> None:
+        results.append(res)
+        done[0] += 1
+        report()
+
+    def run(indices: list[int]) -> None:
+        if not indices:
+            return
+        todo = []
+        for i in indices:
+            d = {**base_changes, **designs[i]}
+            if post is not None:
+                post_mod.check_draws(scenario, d, sample)
+            todo += post_mod.tasks_over(sample, {"scenario": scenario, **d}, candidate=int(i))
+        run_many(
+            todo, run_one, executor=executor, workers=workers, scheduler=scheduler, on_result=on_result, limits=limits
+        )
+        failed = [r for r in results if not r["ok"]]
+        if failed:
+            raise OutputError(f"{len(failed)} optimiser run(s) failed; first: {failed[0]['reason']}")
+        mine = set(indices)
+        by: dict[int, list] = {}
+        for r in results:
+            if r["candidate"] in mine:
+                by.setdefault(r["candidate"], []).append(r["outcomes"][goal])
+        for i in sorted(by):
+            x = np.array(by[i], dtype=float)
+            table.loc[i, "runs"] = len(x)
+            table.loc[i, "probability"] = float(np.mean(np.nan_to_num(x, nan=-np.inf) >= threshold))
+            ok = x[~np.isnan(x)]
+            for q, p in QUANTILES.items():
+                table.loc[i, q] = float(np.quantile(ok, p)) if len(ok) else np.nan
+
     if progress is not None:
         progress(0, total)
-    run_many(todo, run_one, executor=executor, workers=workers, scheduler=scheduler, on_result=on_result, limits=limits)
-    failed = [r for r in results if not r["ok"]]
-    if failed:
-        raise OutputError(f"{len(failed)} optimiser run(s) failed; first: {failed[0]['reason']}")
+    run([int(i) for i in table.index[table["affordable"]]])
+    log = [{"round": 1, "designs": len(designs), "affordable": first_affordable, "ran": first_affordable}]
+    log[0].update(_best_so_far(table))
+
+    # 4: later rounds, near the best designs so far
+    def price(d: dict[str, Any]) -> dict[str, float] | None:
+        cost = cost_of(d)
+        return cost if cost["total"] <= budget else None
+
+    for rnd in range(2, rounds + 1):
+        top = ranking(table).head(best)
+        centres = table.loc[top.index, [f"x_{v}" for v in VARIABLES]].to_numpy(float)
+        seen = {dumps(d) for d in designs}
+        width = BOX_HALF_WIDTH / 2 ** (rnd - 2)
+        found, search = refine(centres, later, width, (seed, rnd), price, base, seen)
+        new = []
+        for u, d, cost in found:
+            i = len(designs)
+            designs.append(d)
+            new.append(row(i, rnd, u, d, cost))
+        if new:
+            table = pd.concat([table, pd.DataFrame(new).assign(affordable=True)], ignore_index=True)
+        if len(found) < later:  # fewer new designs than announced: the total shrinks, and progress says so
+            total -= len(sample) * (later - len(found))
+            report()
+        run([r["candidate"] for r in new])
+        log.append({"round": rnd, "centres": [int(c) for c in top["candidate"]], **search, "ran": len(new)})
+        log[-1].update(_best_so_far(table))
     results.sort(key=lambda r: (r["candidate"], r["replication"]))
     runs = pd.DataFrame(
         [
@@ -306,21 +538,12 @@ def optimise(
                 **{g: r["outcomes"][g] for g in GOALS},
             }
             for r in results
-        ]
+        ],
+        columns=["candidate", "draw", "particle", "replication", "seed", *GOALS],
     )
 
-    # 4: the goal over the runs, and the ranking
-    for i, g in runs.groupby("candidate"):
-        x = g[goal].to_numpy(float)
-        table.loc[i, "runs"] = len(x)
-        table.loc[i, "probability"] = float(np.mean(np.nan_to_num(x, nan=-np.inf) >= threshold))
-        ok = x[~np.isnan(x)]
-        for q, p in QUANTILES.items():
-            table.loc[i, q] = float(np.quantile(ok, p)) if len(ok) else np.nan
-    ran = table[table["affordable"]].copy()
-    ran["_median"] = ran["median"].fillna(-np.inf)
-    ran = ran.sort_values(["probability", "_median", "cost_total", "candidate"], ascending=[False, False, True, True])
-    top = ran.head(best).drop(columns="_median")
+    # 5: the ranking of every design run
+    top = ranking(table).head(best)
     proposals = pd.DataFrame(
         {
             "rank": range(1, len(top) + 1),
@@ -348,11 +571,20 @@ def optimise(
         else "none: the scenario's own values (seed noise only)",
         "draws": draws,
         "candidates": candidates,
-        "affordable": int(table["affordable"].sum()),
+        "affordable": first_affordable,
         "best": best,
         "seed": seed,
         "sampler": "scipy.stats.qmc.LatinHypercube",
         "variables": list(VARIABLES),
+        "rounds": rounds,
+        "refine": {
+            "designs_per_round": later,
+            "box_half_width": BOX_HALF_WIDTH,
+            "pool_per_design": POOL_PER_DESIGN,
+            "widenings": WIDENINGS,
+        },
+        "round_log": log,
+        "designs_run": int(table["affordable"].sum()),
         "runs": len(results),
         "run_seconds_total": round(sum(r["seconds"] for r in results), 2),
         "executor": executor if isinstance(executor, str) else type(executor).__name__,
@@ -402,18 +634,27 @@ def markdown(result: Optimisation, lang: str = "en") -> str:
     _ = gettext(lang)
     goal_label = _(GOALS[result.goal][0])
     info = result.info
-    head = _(
-        "Goal: {goal} at least {threshold}; yearly budget {budget}; {affordable} of {n} designs within it, "
-        "each run over {draws} draws (posterior: {posterior})."
-    ).format(
-        goal=goal_label,
-        threshold=show_goal(result.goal, result.threshold, lang),
-        budget=format_number(result.budget, lang, "money"),
-        affordable=info["affordable"],
-        n=info["candidates"] + 1,
-        draws=info["draws"],
-        posterior=info["posterior"] or _("none, the scenario's own values"),
-    )
+    fields = {
+        "goal": goal_label,
+        "threshold": show_goal(result.goal, result.threshold, lang),
+        "budget": format_number(result.budget, lang, "money"),
+        "affordable": info["affordable"],
+        "n": info["candidates"] + 1,
+        "draws": info["draws"],
+        "posterior": info["posterior"] or _("none, the scenario's own values"),
+    }
+    if info.get("rounds", 1) == 1:
+        head = _(
+            "Goal: {goal} at least {threshold}; yearly budget {budget}; {affordable} of {n} designs within it, "
+            "each run over {draws} draws (posterior: {posterior})."
+        ).format(**fields)
+    else:
+        # TRANSLATORS: {more} designs were drawn near the best ones in {rounds} - 1 further rounds
+        head = _(
+            "Goal: {goal} at least {threshold}; yearly budget {budget}; {affordable} of {n} designs within it, "
+            "then {more} more near the best ({rounds} rounds in all), each run over {draws} draws (posterior: "
+            "{posterior})."
+        ).format(**fields, more=info["designs_run"] - info["affordable"], rounds=info["rounds"])
     lines = [
         head,
         "",

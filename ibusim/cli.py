@@ -1056,7 +1056,9 @@ def _lang_option(parser, lang: str = "en", top: bool = False) -> None:
 # ibusim optimise: its goals (experiments/optimise.py's GOALS, checked by tests/test_optimise.py) and default
 # sizes, here so that building the parser does not import the model
 OPTIMISE_GOALS = ("registered", "financial_change", "completion")
-OPTIMISE_SIZES = {"draws": 10, "candidates": 16, "best": 3}
+OPTIMISE_SIZES = {"draws": 10, "candidates": 16, "best": 3, "rounds": 2}
+OPTIMISE_MAX_ROUNDS = 10
+ROUNDS_WHAT = N_("--rounds must be an integer in 1-10")
 
 
 def _optimise_folder(text: str | None, what: str) -> Path | None:
@@ -1141,6 +1143,7 @@ def cmd_optimise(args) -> int:
         draws=args.draws,
         candidates=args.candidates,
         best=args.best,
+        rounds=args.rounds,
     )
     print(opt.markdown(res, lang))
     print(
@@ -1516,6 +1519,15 @@ def build_parser(lang: str = "en", numbers: str | None = None) -> argparse.Argum
         type=_int_in(1, 100, BEST_WHAT, lang, numbers),
         default=OPTIMISE_SIZES["best"],
         help=_("proposals shown (default {n})").format(n=OPTIMISE_SIZES["best"]),
+    )
+    o.add_argument(
+        "--rounds",
+        type=_int_in(1, OPTIMISE_MAX_ROUNDS, ROUNDS_WHAT, lang, numbers),
+        default=OPTIMISE_SIZES["rounds"],
+        help=_(
+            "search rounds: 1 runs the drawn designs only; each further round runs half as many new designs "
+            "near the best so far (default {n})"
+        ).format(n=OPTIMISE_SIZES["rounds"]),
     )
     o.add_argument(
         "--set",

@@ -1,6 +1,7 @@
 """The budget-aware optimiser (experiments/optimise.py) and `ibusim optimise`.
 
-Tiny models (2,000 mothers, April to December 2020), a few designs and draws, in this process.
+Tiny models (2,000 mothers, April to December 2020), a few designs and draws, in this process. ``QUICK``
+runs the first round only (the designs drawn: ``rounds=1``); ``SEARCH`` adds the rounds near the best.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import pandas as pd
 import pytest
 from cli_helpers import assert_one_line_error, main
 
+from ibusim.experiments import optimise as opt_mod
+from ibusim.experiments.execution import dumps
 from ibusim.experiments.optimise import (
     CLOSED_BELOW,
     GOALS,
@@ -23,6 +26,9 @@ from ibusim.experiments.optimise import (
     load_optimisation,
     markdown,
     optimise,
+    own_point,
+    ranking,
+    refine_size,
 )
 from ibusim.i18n import error_text
 from ibusim.model.costs import yearly_cost
@@ -31,7 +37,9 @@ from ibusim.model.scenarios import load
 from ibusim.numbers import format_number
 
 TINY = {"n_mothers": 2000, "end": "2020-12"}
-QUICK = {"changes": TINY, "candidates": 6, "draws": 2, "write": False, "executor": "sequential"}
+QUICK = {"changes": TINY, "candidates": 6, "draws": 2, "write": False, "executor": "sequential", "rounds": 1}
+SEARCH = {**QUICK, "rounds": 2}
+X = [f"x_{v}" for v in VARIABLES]
 
 
 @pytest.fixture(scope="module")
@@ -265,4 +273,142 @@ def test_the_command_lines_goals_and_sizes_are_the_optimisers():
         "draws": opt.DEFAULT_DRAWS,
         "candidates": opt.DEFAULT_CANDIDATES,
         "best": opt.DEFAULT_BEST,
+        "rounds": opt.DEFAULT_ROUNDS,
     }
+    assert cli.OPTIMISE_MAX_ROUNDS == opt.MAX_ROUNDS and f"1-{opt.MAX_ROUNDS}" in cli.ROUNDS_WHAT
+
+
+# ---------------------------------------------------------------- the search: rounds near the best
+@pytest.fixture(scope="module")
+def searched(threshold):
+    """The same problem with the first round only and with a second round (seed 1)."""
+    one = optimise(1e12, goal="registered", threshold=threshold, **QUICK)
+    two = optimise(1e12, goal="registered", threshold=threshold, **SEARCH)
+    return one, two
+
+
+def test_one_round_is_the_first_batch_and_a_second_keeps_it(searched):
+    one, two = searched
+    assert one.candidates["design"].tolist() == candidate_designs("ipm", TINY, 6, 1)  # the designs drawn before
+    assert set(one.candidates["round"]) == {1} and one.info["rounds"] == 1
+    first = two.candidates[two.candidates["round"] == 1]
+    pd.testing.assert_frame_equal(first, one.candidates)  # round 1: the same designs, costs and results
+    pd.testing.assert_frame_equal(two.runs[two.runs["candidate"].isin(first.index)], one.runs)
+    base = load("ipm", **TINY)
+    for i, r in two.candidates.iloc[1:].iterrows():  # every point recorded maps to its design
+        assert design_changes(r[X].to_numpy(float), base) == r["design"], i
+    assert design_changes(own_point(base), base)["comeback_journey_places"] == base["comeback_journey_places"]
+
+
+def test_the_second_round_runs_new_affordable_designs_near_the_best(searched):
+    one, two = searched
+    c = two.candidates
+    first, later = c[c["round"] == 1], c[c["round"] == 2]
+    assert len(later) == refine_size(6) == 3 and later["affordable"].all() and later["runs"].eq(2).all()
+    assert not {dumps(d) for d in later["design"]} & {dumps(d) for d in first["design"]}  # new designs only
+    log = two.info["round_log"]
+    centres = log[1]["centres"]
+    assert centres == ranking(one.candidates)["candidate"].head(3).tolist()  # the first round's best three
+    width = log[1]["half_width"]
+    for _, r in later.iterrows():  # each inside the box around one of them
+        assert any(
+            (np.abs(r[X].to_numpy(float) - first.loc[k, X].to_numpy(float)) <= width + 1e-12).all() for k in centres
+        )
+    # concentrated where the first batch did well: better on average than the designs drawn at random
+    assert later["probability"].mean() > first["probability"].mean()
+    assert later["median"].mean() > first["median"].mean()
+    # and the best proposal is at least as good as the first round's (same draws: round 1 kept its results)
+    best_one, best_two = one.proposals.iloc[0], two.proposals.iloc[0]
+    assert (best_two["probability"], best_two["median"]) >= (best_one["probability"], best_one["median"])
+    assert log[0]["best_candidate"] == best_one["candidate"] and log[1]["best_candidate"] == best_two["candidate"]
+
+
+def test_the_search_is_reproducible_in_any_executor(searched, threshold):
+    _, two = searched
+    again = optimise(1e12, goal="registered", threshold=threshold, **{**SEARCH, "executor": "processes", "workers": 2})
+    pd.testing.assert_frame_equal(again.proposals, two.proposals)
+    pd.testing.assert_frame_equal(again.candidates, two.candidates)
+    pd.testing.assert_frame_equal(again.runs, two.runs)
+    other = optimise(1e12, goal="registered", threshold=threshold, **{**SEARCH, "seed": 2})
+    assert other.candidates["design"].tolist() != two.candidates["design"].tolist()
+
+
+def test_progress_counts_every_rounds_runs_from_the_start(threshold, tmp_path):
+    seen = []
+    res = optimise(
+        1e12,
+        goal="registered",
+        threshold=threshold,
+        progress=lambda d, n: seen.append((d, n)),
+        out=tmp_path / "o",
+        lang="id",
+        **{**SEARCH, "rounds": 3, "write": True},
+    )
+    total = len(res.runs)
+    assert total == 2 * (res.info["affordable"] + 2 * refine_size(6)) == 2 * res.info["designs_run"]
+    assert seen == [(d, total) for d in range(total + 1)]  # the total known before the first run
+    assert sorted(set(res.candidates["round"])) == [1, 2, 3]
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text())
+    assert manifest["rounds"] == 3 and [r["round"] for r in manifest["round_log"]] == [1, 2, 3]
+    assert [r["ran"] for r in manifest["round_log"]] == [7, 3, 3] and manifest["round_log"][2]["half_width"] <= 0.075
+    written = pd.read_csv(tmp_path / "o" / "candidates.csv")
+    assert written["round"].tolist() == res.candidates["round"].tolist() and set(X) <= set(written.columns)
+    back = load_optimisation(tmp_path / "o")
+    assert markdown(back, "en") == markdown(res, "en") and "then 6 more near the best (3 rounds in all)" in markdown(
+        back, "en"
+    )
+    assert "(3 putaran)" in markdown(back, "id")
+
+
+def test_a_round_that_finds_too_few_designs_lowers_the_total(threshold, monkeypatch):
+    """With a box too small to leave the centres' own designs, round 2 finds (almost) nothing new."""
+    monkeypatch.setattr(opt_mod, "BOX_HALF_WIDTH", 1e-9)
+    monkeypatch.setattr(opt_mod, "WIDENINGS", 0)
+    seen = []
+    res = optimise(1e12, goal="registered", threshold=threshold, progress=lambda d, n: seen.append((d, n)), **SEARCH)
+    announced, final = seen[0][1], len(res.runs)
+    assert announced == 2 * (7 + refine_size(6)) and final < announced
+    assert seen[-1] == (final, final) and all(n in (announced, final) for _, n in seen)
+    assert res.info["round_log"][1]["ran"] == (final - 14) // 2 < refine_size(6)
+
+
+def test_the_optimisers_errors_are_in_each_readers_language():
+    cases = [
+        ({"goal": "happiness"}, "goal 'happiness' is not one of registered", "sasaran 'happiness' bukan salah satu"),
+        (
+            {"draws": 0},
+            "draws = 0 must be an integer in 1-10000",
+            "draws = 0 harus bilangan bulat dari 1 sampai 10.000",
+        ),
+        ({"candidates": 1.5}, "candidates = 1.5 must be", "candidates = 1,5 harus bilangan bulat"),
+        ({"rounds": 11}, "rounds = 11 must be an integer in 1-10", "rounds = 11 harus bilangan bulat dari 1 sampai 10"),
+        ({"goal": "completion", "threshold": 1.5}, "threshold 1.5 for completion must be a share from 0 to 1", "1,5"),
+        ({"threshold": -2.5}, "threshold -2.5 for registered must be a number >= 0", "ambang -2,5 untuk registered"),
+    ]
+    for changes, english, indonesian in cases:
+        with pytest.raises(ParameterError) as e:
+            optimise(1e12, **{**QUICK, **changes})
+        assert english in str(e.value) and "\n" not in str(e.value), (changes, str(e.value))
+        text = error_text(e.value, "id")
+        assert indonesian in text and text != str(e.value) and "\n" not in text, (changes, text)
+    with pytest.raises(ParameterError) as e:
+        optimise("banyak", **QUICK)
+    assert str(e.value) == "budget = 'banyak' must be an amount of Rupiah"
+    assert error_text(e.value, "id") == "anggaran = 'banyak' harus berupa jumlah Rupiah"
+
+
+def test_cli_optimise_rounds(tmp_path, capsys):
+    base = ["optimise", "--posterior", "none", "--set", "n_mothers=2000", "--set", "end=2020-12", "--quiet"]
+    base += ["--budget", "1000000000000", "--candidates", "2", "--draws", "1", "--executor", "sequential"]
+    for bad in ("0", "11", "dua"):
+        status, _, err = main([*base, "--rounds", bad, "--out", tmp_path / bad], capsys)
+        assert_one_line_error(status, err, "--rounds must be an integer in 1-10")
+        assert not (tmp_path / bad).exists()
+    status, _, err = main([*base, "--lang", "id", "--rounds", "0", "--out", tmp_path / "x"], capsys)
+    assert status == 2 and err.startswith("ibusim: kesalahan: ") and err.count("\n") == 1, err
+    assert "--rounds harus bilangan bulat dari 1 sampai 10" in err
+    status, out, err = main([*base, "--rounds", "3", "--out", tmp_path / "o"], capsys)
+    assert status == 0, err
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text())
+    assert manifest["rounds"] == 3 and manifest["runs"] == 3 + 2 * refine_size(2)
+    assert "(3 rounds in all)" in out
