@@ -43,7 +43,7 @@ from ibusim.numbers import NumberError, format_number, parse_number
 
 RESULTS = Path("results")
 DEFAULT_BUDGET = 500_000_000.0  # Rp a year: between the cheapest designs and the IPM preset's own (model/costs.py)
-DRAWS = 8  # runs per design: a few minutes on two cores for the default 16 candidates
+DRAWS = 8  # runs per design: about 25 designs (17, then 8 near the best) x 8 draws, a few minutes on two cores
 CANDIDATES = DEFAULT_CANDIDATES  # designs drawn besides the scenario's own
 EXECUTOR = "processes"  # worker processes, one per core (tests run in this process: "sequential")
 
