@@ -236,8 +236,8 @@ class TranslatableError(ValueError):
     :class:`ibusim.numbers.NumberError` or a :class:`Localised` value is shown in that language too).
     A single already-written message (no fields) works as well: it is translated if the catalogue has it.
     Pickling (an error raised in a worker process) keeps the msgid and each field as already written in
-    every language (fields may hold functions, which do not pickle), and does not call the subclass's
-    ``__init__``, so a subclass with its own signature unpickles too.
+    every language (fields may hold functions, which do not pickle), and the attributes a subclass set;
+    it does not call the subclass's ``__init__``, so a subclass with its own signature unpickles too.
     """
 
     def __init__(self, message: str = "", /, **fields):
@@ -246,13 +246,14 @@ class TranslatableError(ValueError):
         super().__init__(self.msgid.format(**{k: str(v) for k, v in fields.items()}) if fields else self.msgid)
 
     def __reduce__(self):
+        state = {k: v for k, v in self.__dict__.items() if k not in ("msgid", "fields")}  # a subclass's attributes
         try:
             fields = {
                 k: _Written(str(v), {lang: localise(v, lang) for lang in LANGUAGES}) for k, v in self.fields.items()
             }
         except Exception:  # noqa: BLE001 - a field that cannot be written: keep the English line
-            return _rebuild, (type(self), str(self), {}, str(self))
-        return _rebuild, (type(self), self.msgid, fields, str(self))
+            return _rebuild, (type(self), str(self), {}, str(self)), state or None
+        return _rebuild, (type(self), self.msgid, fields, str(self)), state or None
 
     def in_language(self, lang: str) -> str:
         """The message in ``lang`` ("id" or "en")."""

@@ -267,7 +267,7 @@ def test_a_subclass_with_its_own_signature_unpickles_with_its_numbers_in_each_la
     e = _FolderError("out", 1500000)
     assert str(e) == "out: 1,500,000 left" and error_text(e, "id") == "out: Rp 1.500.000 left"
     again = pickle.loads(pickle.dumps(e))
-    assert type(again) is _FolderError and isinstance(again, OSError)
+    assert type(again) is _FolderError and isinstance(again, OSError) and again.folder == "out"
     assert str(again) == "out: 1,500,000 left" and error_text(again, "id") == "out: Rp 1.500.000 left"
 
 
