@@ -162,6 +162,20 @@ def test_a_bad_posterior_is_refused_in_indonesian_with_its_numbers_written_the_i
     assert "\n" not in indonesian and "is not" not in indonesian
 
 
+def test_a_refusal_raised_in_a_worker_process_is_still_indonesian_in_the_parent(tmp_path):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    rows = {k: v * 500 for k, v in ROWS.items()}
+    rows["weight"] = [0.5] * 1233 + [-0.25] + [0.5] * 266
+    folder = write(tmp_path / "negative", rows)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        with pytest.raises(PosteriorError) as e:
+            pool.submit(load_posterior, folder).result()
+    assert str(e.value).endswith("weight in row 1234 is -0.25; weights must be > 0")
+    assert error_text(e.value, "id").endswith("bobot di baris 1.234 adalah -0,25; bobot harus > 0")
+
+
 def test_check_draws_refuses_a_draw_invalid_over_the_scenario(tmp_path):
     sample = draws(load_posterior(write(tmp_path / "c")), 3, seed=2)
     check_draws("ipm", {}, sample)
