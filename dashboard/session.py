@@ -37,7 +37,7 @@ from typing import Any
 
 import pandas as pd
 
-from ibusim.i18n import N_, check_language, error_text, gettext
+from ibusim.i18n import N_, check_language, error_text, gettext, number
 from ibusim.model import CommunityModel
 from ibusim.model.parameters import (
     DEFAULTS,
@@ -119,6 +119,9 @@ def paid_open(params: dict[str, Any]) -> bool:
     return any(params[f"{prog}_places"] > 0 for prog in PROGRAMMES)
 
 
+M_BAD_SEED = N_("seed = {text} is not allowed: expected an integer in [0, {high}]")
+
+
 def parse_seed(text: str | int) -> int:
     """A seed from a field's text; ParameterError unless an integer in [0, SEED_MAX]."""
     try:
@@ -126,7 +129,7 @@ def parse_seed(text: str | int) -> int:
     except ValueError:
         seed = -1
     if not 0 <= seed <= SEED_MAX:
-        raise ParameterError(f"seed = {str(text)!r} is not allowed: expected an integer in [0, {SEED_MAX:,}]")
+        raise ParameterError(M_BAD_SEED, text=repr(str(text)), high=number(SEED_MAX, "count", f"{SEED_MAX:,}"))
     return seed
 
 
@@ -151,7 +154,9 @@ class Session:
     another thread may hold Solara's render lock and wait for this one.
     """
 
-    message = ""  # the last form-wide problem (cross-parameter rule, bad file, fields to fix)
+    message = ""  # the last form-wide problem (cross-parameter rule, bad file, fields to fix), in the page's language
+    _fix_message = ""  # the message asking to fix fields first (it goes when they are fixed)
+    _problem: ParameterError | None = None  # the error behind the last reset's message
 
     def __init__(self, preset: str = "ipm", seed: int = 1, changes: dict[str, Any] | None = None, lang: str = "en"):
         self.lang = check_language(lang)  # "id" or "en": the language this session's page is shown in
@@ -170,7 +175,7 @@ class Session:
         self.model: CommunityModel | None = None
         self.lock = threading.RLock()  # the page's play loop and its buttons step the same model
         if self.reset() is not None:
-            raise ParameterError(self.message)
+            raise self._problem  # the error itself (English as a string), not the page's line
 
     # ------------------------------------------------------------- the form
     def text(self, name: str) -> str:
@@ -200,7 +205,7 @@ class Session:
         return None
 
     def _clear_fix_message(self) -> None:
-        if not self.errors and self.message.startswith("fix "):
+        if not self.errors and self.message and self.message == self._fix_message:
             self.message = ""
 
     def set_seed(self, text: str | int) -> str | None:
@@ -235,7 +240,7 @@ class Session:
             changes = parse(data, filename)
             run = read_run(data, filename)
         except ParameterError as e:
-            self.message = str(e)
+            self.message = error_text(e, self.lang)
             return self.message
         self.form, self.source = validate(changes), filename
         self.origin, self.origin_seed = dict(self.form), run.get("seed")
@@ -288,11 +293,12 @@ class Session:
             name = next(iter(self.errors))
             _ = gettext(self.lang)
             self.message = _("fix {n} field(s) first: {error}").format(n=len(self.errors), error=self.errors[name])
+            self._fix_message = self.message
             return self.message
         try:
             params = validate(self.form)
         except ParameterError as e:
-            self.message = str(e)
+            self.message, self._problem = error_text(e, self.lang), e
             return self.message
         model = CommunityModel(preset="baseline", rng=self.seed, **params)  # built outside the lock
         with self.lock:

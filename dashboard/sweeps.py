@@ -17,7 +17,9 @@ import tomllib
 from pathlib import Path
 from typing import Any, Callable
 
-from ibusim.experiments.spec import Spec, SpecError, parse_spec
+from ibusim.experiments.spec import Spec, parse_spec
+from ibusim.experiments.sweep import TranslatableSpecError
+from ibusim.i18n import N_
 from ibusim.model.parameters import PARAMS
 from ibusim.model.scenarios import toml_value
 
@@ -78,12 +80,12 @@ def spec_text(factors: list[dict], fixed: dict[str, Any], replications: int, see
 def build_spec(factors: list[dict], fixed: dict[str, Any], replications: int, seed: int) -> Spec:
     """Validated spec (SpecError / ParameterError with one line on bad input)."""
     if not factors:
-        raise SpecError("choose a parameter to sweep")
+        raise TranslatableSpecError(N_("choose a parameter to sweep"))
     if len({f["name"] for f in factors}) != len(factors):
-        raise SpecError("choose two different parameters")
+        raise TranslatableSpecError(N_("choose two different parameters"))
     for f in factors:
         if f["name"] not in PARAMS:
-            raise SpecError(f"unknown parameter '{f['name']}'")
+            raise TranslatableSpecError(N_("unknown parameter '{name}'"), name=f["name"])
         p = PARAMS[f["name"]]
         if p.type in ("int", "float"):
             for key in ("low", "high"):
@@ -92,18 +94,25 @@ def build_spec(factors: list[dict], fixed: dict[str, Any], replications: int, se
                 except ValueError:
                     x = math.nan
                 if not math.isfinite(x) or (p.type == "int" and not x.is_integer()):
-                    raise SpecError(
-                        f"{f['name']}: {key} = {f[key]!r} is not {'an integer' if p.type == 'int' else 'a number'}"
+                    raise TranslatableSpecError(
+                        N_("{name}: {key} = {value} is not an integer")
+                        if p.type == "int"
+                        else N_("{name}: {key} = {value} is not a number"),
+                        name=f["name"],
+                        key=key,
+                        value=repr(f[key]),
                     )
             try:
                 levels = int(str(f["levels"]))
             except ValueError:
                 levels = 0
             if not 2 <= levels <= 12:
-                raise SpecError(f"{f['name']}: levels = {f['levels']!r} must be an integer in 2-12")
+                raise TranslatableSpecError(
+                    N_("{name}: levels = {value} must be an integer in 2-12"), name=f["name"], value=repr(f["levels"])
+                )
             f["levels"] = levels
     if not isinstance(replications, int) or not 1 <= replications <= 20:
-        raise SpecError(f"replications = {replications!r} must be an integer in 1-20")
+        raise TranslatableSpecError(N_("replications = {value} must be an integer in 1-20"), value=repr(replications))
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     text = spec_text(factors, fixed, replications, seed, f"dashboard-{stamp}")
     return parse_spec(tomllib.loads(text), "dashboard sweep", text)
@@ -130,6 +139,7 @@ def run_in_background(
             outcome["result"] = run_sweep(spec, folder, executor="processes", workers=workers, progress=False)
         except Exception as e:  # reported on the page, never raised into the UI
             outcome["error"] = f"{type(e).__name__}: {e}"
+            outcome["exception"] = e  # for error_text(e, lang): the page's language
 
     t = threading.Thread(target=work, daemon=True)
     t.start()

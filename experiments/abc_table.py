@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ibusim.i18n import N_
 from ibusim.model.targets import load as load_targets
 
 from .calibrate import (
@@ -112,7 +113,9 @@ def build_table(
     meta_file = folder / "meta.json"
     text = json.dumps(meta, indent=2, default=str)
     if meta_file.exists() and meta_file.read_text() != text:
-        raise ParameterError(f"folder '{folder}' holds another reference table (meta.json differs)")
+        raise ParameterError(
+            N_("folder '{folder}' holds another reference table (meta.json differs)"), folder=str(folder)
+        )
     atomic_text(meta_file, text)
     bounds = prior_bounds(cs.params)
     n_chunks = math.ceil(rows / chunk_rows)

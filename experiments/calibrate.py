@@ -49,6 +49,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ibusim.i18n import N_, number
 from ibusim.model.parameters import (
     CALIBRATION_FIXED,
     PARAMS,
@@ -61,7 +62,7 @@ from ibusim.model.targets import load as load_targets
 from ibusim.model.targets import pattern_values, patterns
 
 from .core import build_model
-from .execution import atomic_text, atomic_write, dumps, run_many
+from .execution import ExecutionError, atomic_text, atomic_write, dumps, run_many
 
 # the convergence criterion of issue 11
 EPS_CHANGE = 0.05  # relative change of epsilon over the last two generations
@@ -107,21 +108,30 @@ def setup(
     for n in names:
         if n not in PRIORS:
             if n in PARAMS:
-                raise ParameterError(f"parameter '{n}' declares no calibration prior (see model/parameters.py PRIORS)")
-            raise ParameterError(f"unknown parameter '{n}' to calibrate (allowed: {', '.join(PRIORS)})")
+                raise ParameterError(
+                    N_("parameter '{name}' declares no calibration prior (see model/parameters.py PRIORS)"), name=n
+                )
+            raise ParameterError(
+                N_("unknown parameter '{name}' to calibrate (allowed: {allowed})"), name=n, allowed=", ".join(PRIORS)
+            )
     chosen = targets or [n for n, t in all_targets.items() if t.role == "fitted"]
     hold = hold_out or []
     for t in chosen + hold:
         if t not in all_targets:
-            raise ParameterError(f"unknown target '{t}' (allowed: {', '.join(all_targets)})")
+            raise ParameterError(
+                N_("unknown target '{name}' (allowed: {allowed})"), name=t, allowed=", ".join(all_targets)
+            )
     fit = [t for t in chosen if t not in hold]
     for t in fit:
         if all_targets[t].role != "fitted":
             raise ParameterError(
-                f"target '{t}' has role '{all_targets[t].role}' (model/targets.toml) and is never fitted"
+                # TRANSLATORS: {role} is the target's role as written in model/targets.toml (predicted, check)
+                N_("target '{name}' has role '{role}' (model/targets.toml) and is never fitted"),
+                name=t,
+                role=all_targets[t].role,
             )
     if not fit:
-        raise ParameterError("no targets left to fit after holding out")
+        raise ParameterError(N_("no targets left to fit after holding out"))
     from ibusim.model.resources import check as check_memory
     from ibusim.model.scenarios import load
 
@@ -263,7 +273,11 @@ def run(
     import pyabc
 
     if transition not in TRANSITIONS:
-        raise ParameterError(f"transition '{transition}' is not one of {', '.join(TRANSITIONS)}")
+        raise ParameterError(
+            N_("transition '{transition}' is not one of {allowed}"),
+            transition=transition,
+            allowed=", ".join(TRANSITIONS),
+        )
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     db = out / "abc.db"
@@ -279,7 +293,10 @@ def run(
         default=str,
     )
     if setup_file.exists() and setup_file.read_text() != setup_json:
-        raise ParameterError(f"folder '{out}' holds a different calibration (setup.json differs); use another --out")
+        raise ParameterError(
+            N_("folder '{folder}' holds a different calibration (setup.json differs); use another --out"),
+            folder=str(out),
+        )
     atomic_text(setup_file, setup_json)
     t_start = time.perf_counter()
     np.random.seed(seed)
@@ -498,7 +515,12 @@ def predictive_runs(
     results = run_many(jobs, figures, executor=executor, workers=workers)
     failed = [r for r in results if not r["ok"]]
     if failed:
-        raise RuntimeError(f"{len(failed)} predictive run(s) failed; first: {failed[0]['reason']}")
+        raise ExecutionError(  # a RuntimeError, as before: one line on the command line, in its language
+            # TRANSLATORS: {reason} is the failed run's own one-line reason (often in English)
+            N_("{n} predictive run(s) failed; first: {reason}"),
+            n=number(len(failed), "count"),
+            reason=failed[0]["reason"],
+        )
     return [r["outcomes"] for r in results]
 
 

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ibusim.i18n import N_
 from ibusim.model.targets import load as load_targets
 
 from . import abc_table, calibrate
@@ -118,7 +119,10 @@ def run_pipeline(
     if record.get("settings") not in (None, key):
         from ibusim.model.parameters import ParameterError
 
-        raise ParameterError(f"folder '{out}' holds a pipeline with other settings (pipeline.json); use another --out")
+        raise ParameterError(
+            N_("folder '{folder}' holds a pipeline with other settings (pipeline.json); use another --out"),
+            folder=str(out),
+        )
     record["settings"] = key
     record.setdefault("steps", {})
     record.setdefault("code_version", code_version())  # the code the first step ran with

@@ -34,6 +34,7 @@ from typing import Any
 
 import pandas as pd
 
+from ibusim.i18n import N_, number
 from ibusim.model import outputs
 from ibusim.model.outputs import SERIES_TARGETS, fmt, show
 from ibusim.model.parameters import ParameterError, parse_value
@@ -68,13 +69,13 @@ def parse_variant(text: str) -> Variant:
     """``LABEL=SCENARIO[:name=value,...]`` -> Variant (validated)."""
     label, sep, rest = text.partition("=")
     if not sep or not label.strip() or not rest.strip():
-        raise ParameterError(f"variant {text!r} must look like LABEL=SCENARIO[:name=value,...]")
+        raise ParameterError(N_("variant {text} must look like LABEL=SCENARIO[:name=value,...]"), text=repr(text))
     scenario, _, sets = rest.partition(":")
     changes = {}
     for item in [s.strip() for s in sets.split(",")] if sets.strip() else []:  # an empty item (a,,b) is refused
         name, eq, value = item.partition("=")
         if not eq:
-            raise ParameterError(f"variant {label!r}: {item!r} must be name=value")
+            raise ParameterError(N_("variant {label}: {item} must be name=value"), label=repr(label), item=repr(item))
         changes[name.strip()] = parse_value(name.strip(), value)
     from ibusim.model.resources import check as check_memory
 
@@ -103,9 +104,12 @@ def compare(
     (default 40), each with ``replications`` seeds (experiments/posterior.py), the same in every variant.
     """
     if len({v.label for v in variants}) != len(variants) or not variants:
-        raise ParameterError("variants need distinct, non-empty labels")
+        raise ParameterError(N_("variants need distinct, non-empty labels"))
     if replications < 1:
-        raise ParameterError(f"replications = {replications} must be >= 1")
+        raise ParameterError(
+            N_("replications = {replications} must be >= 1"),
+            replications=number(replications, "count") if isinstance(replications, int) else str(replications),
+        )
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = Path(out) if out else Path("results") / f"compare-{'-vs-'.join(v.label for v in variants)}-{stamp}"
     check_new_folder(out)
@@ -123,7 +127,7 @@ def compare(
         ]
     else:
         if draws is not None:
-            raise ParameterError("draws needs a posterior")
+            raise ParameterError(N_("draws needs a posterior"))
         seeds = [int(s) for s in spawn_seeds(seed, replications)]
         todo = [
             {"point": i, "replication": r, "seed": s, "params": {"scenario": v.scenario, **v.changes}}
@@ -134,7 +138,12 @@ def compare(
     results = run_many(todo, runner, executor=executor, workers=workers, scheduler=scheduler, limits=limits)
     failed = [r for r in results if not r["ok"]]
     if failed:
-        raise OutputError(f"{len(failed)} run(s) failed; first: {failed[0]['reason']}")
+        raise OutputError(
+            # TRANSLATORS: {reason} is the failed run's own one-line reason (often in English)
+            N_("{n} run(s) failed; first: {reason}"),
+            n=number(len(failed), "count"),
+            reason=failed[0]["reason"],
+        )
     runs = pd.DataFrame(
         [
             {

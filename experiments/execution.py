@@ -53,18 +53,34 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
+from ibusim.i18n import N_, Localised, TranslatableError, gettext
+
 from .core import run_one
 
 EXECUTORS = ("sequential", "processes", "dask")
+
+M_EXISTS = N_("output folder '{path}' already exists; ibusim never overwrites a run folder")
+# TRANSLATORS: {reason} is the system's own words (e.g. "Permission denied")
+M_CANNOT_WRITE = N_("cannot write '{path}': {reason}")
+# TRANSLATORS: {what} is e.g. "another sweep"; {started} a date and time; {command} the command line that runs
+M_IN_USE = N_("folder '{folder}' is in use by {what} (pid {pid}, started {started}: {command}); wait for it to end")
+M_IN_USE_UNKNOWN = N_("folder '{folder}' is in use by {what} (another process); wait for it to end")
 PACKAGES = ("ibusim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "networkx", "solara")
 
 
-class ExecutionError(RuntimeError):
-    """Runs cannot start (one line: unreachable scheduler, unknown executor, folder in use, ...)."""
+class ExecutionError(TranslatableError, RuntimeError):
+    """Runs cannot start (one line: unreachable scheduler, unknown executor, folder in use, ...).
+
+    Raised with an English msgid and its fields, so ``error_text(e, lang)`` shows it in the reader's
+    language; ``str(e)`` is the English line. Still a RuntimeError (and, as any TranslatableError, a ValueError).
+    """
 
 
-class OutputError(OSError):
-    """An output file or folder cannot be written (message is one line)."""
+class OutputError(TranslatableError, OSError):
+    """An output file or folder cannot be written (message is one line).
+
+    Raised with an English msgid and its fields, like :class:`ExecutionError`; still an OSError.
+    """
 
 
 # ---------------------------------------------------------------- seeds
@@ -238,7 +254,9 @@ def open_executor(
         return _ProcessRunner(workers or os.cpu_count() or 1, limits)
     if executor == "dask":
         return _dask_runner(workers, scheduler, limits)
-    raise ExecutionError(f"unknown executor '{executor}' (allowed: {', '.join(EXECUTORS)})")
+    raise ExecutionError(
+        N_("unknown executor '{executor}' (allowed: {allowed})"), executor=executor, allowed=", ".join(EXECUTORS)
+    )
 
 
 class _Runner:
@@ -368,7 +386,7 @@ def _dask_runner(workers: int | None, scheduler: str | None, limits: Limits) -> 
         import dask
         from distributed import Client, LocalCluster
     except ImportError:  # pragma: no cover
-        raise ExecutionError("the dask executor needs 'distributed' installed") from None
+        raise ExecutionError(N_("the dask executor needs 'distributed' installed")) from None
     try:
         if scheduler:
             client = Client(scheduler, timeout=dask.config.get("ibusim.scheduler-timeout", SCHEDULER_CONNECT_TIMEOUT))
@@ -387,7 +405,12 @@ def _dask_runner(workers: int | None, scheduler: str | None, limits: Limits) -> 
                 )
             client = Client(cluster)
     except (OSError, TimeoutError, ValueError) as e:
-        raise ExecutionError(f"cannot reach the Dask scheduler {scheduler or '(local)'}: {e}") from None
+        raise ExecutionError(
+            # TRANSLATORS: {scheduler} is an address, or "(local)"; {problem} is the system's own words
+            N_("cannot reach the Dask scheduler {scheduler}: {problem}"),
+            scheduler=scheduler or "(local)",
+            problem=str(e),
+        ) from None
     n_workers = len(client.scheduler_info().get("workers", {})) or workers or 1
 
     def close():
@@ -513,7 +536,7 @@ class _ProcessRunner(_Runner):
                     elif hard is not None and w["started"] is not None and time.monotonic() - w["started"] > hard:
                         self._stop_overrun(w, batches, runner, emit)
                 if idle_deaths > 2 * self.n:
-                    raise ExecutionError("worker processes keep dying before they run anything")
+                    raise ExecutionError(N_("worker processes keep dying before they run anything"))
         except BaseException:
             for w in list(self.procs):
                 self._stop(w, kill=True)
@@ -581,12 +604,14 @@ def check_new_folder(out: str | Path) -> Path:
     """Raise OutputError unless ``out`` can be created as a new folder."""
     out = Path(out)
     if out.exists():
-        raise OutputError(f"output folder '{out}' already exists; ibusim never overwrites a run folder")
+        raise OutputError(M_EXISTS, path=str(out))
     probe = out.resolve().parent
     while not probe.exists():
         probe = probe.parent
     if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
-        raise OutputError(f"output folder '{out}' cannot be created: '{probe}' is not writable")
+        raise OutputError(
+            N_("output folder '{path}' cannot be created: '{probe}' is not writable"), path=str(out), probe=str(probe)
+        )
     return out
 
 
@@ -604,7 +629,7 @@ def atomic_folder(out: str | Path):
         yield tmp
         tmp.rename(out)
     except OSError as e:
-        raise OutputError(f"cannot write '{out}': {e.strerror or e}") from None
+        raise OutputError(M_CANNOT_WRITE, path=str(out), reason=str(e.strerror or e)) from None
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -623,7 +648,7 @@ class FolderLock:
         self.path = Path(folder) / self.NAME
         self.fd: int | None = None
 
-    def acquire(self, what: str = "a sweep") -> FolderLock:
+    def acquire(self, what: str = N_("a sweep")) -> FolderLock:
         """Take the lock, or raise ExecutionError naming the process that holds it."""
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
@@ -631,14 +656,15 @@ class FolderLock:
         except BlockingIOError:
             holder = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip()
             os.close(fd)
+            folder = str(self.path.parent)
+            msgid = what  # e.g. N_("another sweep"): the caller marks it
+            what = Localised(msgid, lambda lang: gettext(lang)(msgid))
             try:
                 info = json.loads(holder)
-                who = f"pid {info['pid']}, started {info['started']}: {info['command']}"
+                holder_fields = {"pid": info["pid"], "started": info["started"], "command": info["command"]}
             except (ValueError, KeyError, TypeError):
-                who = "another process"
-            raise ExecutionError(
-                f"folder '{self.path.parent}' is in use by {what} ({who}); wait for it to end"
-            ) from None
+                raise ExecutionError(M_IN_USE_UNKNOWN, folder=folder, what=what) from None
+            raise ExecutionError(M_IN_USE, folder=folder, what=what, **holder_fields) from None
         self.fd = fd
         return self
 

@@ -210,7 +210,12 @@ def forecast(
     results = run_many(todo, runner, executor=executor, workers=workers, scheduler=scheduler, limits=limits)
     failed = [r for r in results if not r["ok"]]
     if failed:
-        raise OutputError(f"{len(failed)} forecast run(s) failed; first: {failed[0]['reason']}")
+        raise OutputError(
+            # TRANSLATORS: {reason} is the failed run's own one-line reason (often in English)
+            N_("{n} forecast run(s) failed; first: {reason}"),
+            n=number(len(failed), "count"),
+            reason=failed[0]["reason"],
+        )
     labels = [v.label for v in variants]
     runs = pd.DataFrame(
         [
@@ -450,7 +455,9 @@ def load_forecast(folder: str | Path) -> Forecast:
     """A forecast folder read back (for :func:`markdown` in a report)."""
     folder = Path(folder)
     if not (folder / "forecast.csv").is_file() or not (folder / "manifest.json").is_file():
-        raise OutputError(f"'{folder}' is not a forecast folder (no forecast.csv and manifest.json)")
+        raise OutputError(
+            N_("'{folder}' is not a forecast folder (no forecast.csv and manifest.json)"), folder=str(folder)
+        )
     info = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     table = pd.read_csv(folder / "forecast.csv")
     runs = pd.read_csv(folder / "runs.csv")

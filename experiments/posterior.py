@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ibusim.i18n import N_, Localised, number
 from ibusim.model.parameters import PARAMS, ParameterError, check, show
 from ibusim.model.scenarios import load as load_scenario
 
@@ -50,7 +51,26 @@ WEIGHT = "weight"
 
 
 class PosteriorError(ParameterError):
-    """A posterior that cannot be used (one line naming the problem)."""
+    """A posterior that cannot be used (one line naming the problem, in each reader's language: ``error_text``)."""
+
+
+# TRANSLATORS: {problem} is the CSV reader's own words
+M_NOT_CSV = N_("posterior '{path}' is not a readable CSV file ({problem})")
+
+
+def _count(n: int) -> Localised:
+    """A row, draw or particle number for a message, written as each reader writes it."""
+    return number(int(n), "count", english=str(int(n)))
+
+
+def _row(i: int) -> Localised:
+    """Row ``i`` (counted from 0) of the CSV file as a reader counts it (from 1)."""
+    return _count(i + 1)
+
+
+def _g(x: float) -> Localised:
+    """A value of the file for a message: ``{x:g}`` in English, as each reader writes it in another language."""
+    return number(float(x), "rate", english=f"{float(x):g}")
 
 
 @dataclass(frozen=True)
@@ -93,54 +113,82 @@ def load_posterior(folder: str | Path) -> Posterior:
         folder = path.parent
     if not folder.is_dir():
         raise PosteriorError(
-            f"posterior folder '{folder}' does not exist (give a calibration folder, e.g. results/calibration-ipm)"
+            N_("posterior folder '{folder}' does not exist (give a calibration folder, e.g. results/calibration-ipm)"),
+            folder=str(folder),
         )
     if not path.is_file():
-        raise PosteriorError(f"posterior '{path}' does not exist (ibusim calibrate writes it)")
+        raise PosteriorError(N_("posterior '{path}' does not exist (ibusim calibrate writes it)"), path=str(path))
     try:
         df = pd.read_csv(path)
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as e:
         first = (str(e).strip().splitlines() or ["unreadable"])[0]
-        raise PosteriorError(f"posterior '{path}' is not a readable CSV file ({first})") from None
+        raise PosteriorError(M_NOT_CSV, path=str(path), problem=first) from None
     if WEIGHT not in df.columns:
         raise PosteriorError(
-            f"posterior '{path}' has no '{WEIGHT}' column (columns: {', '.join(map(str, df.columns))})"
+            N_("posterior '{path}' has no '{weight}' column (columns: {columns})"),
+            path=str(path),
+            weight=WEIGHT,
+            columns=", ".join(map(str, df.columns)),
         )
     params = [c for c in df.columns if c != WEIGHT]
     if not params:
-        raise PosteriorError(f"posterior '{path}' has no parameter columns, only '{WEIGHT}'")
+        raise PosteriorError(
+            N_("posterior '{path}' has no parameter columns, only '{weight}'"), path=str(path), weight=WEIGHT
+        )
     unknown = [str(c) for c in params if c not in PARAMS]
     if unknown:
         raise PosteriorError(
-            f"posterior '{path}': unknown parameter(s) {', '.join(map(show, unknown))} (not in model/parameters.py)"
+            N_("posterior '{path}': unknown parameter(s) {names} (not in model/parameters.py)"),
+            path=str(path),
+            names=", ".join(map(show, unknown)),
         )
     if df.empty:
-        raise PosteriorError(f"posterior '{path}' has no particles (no rows)")
+        raise PosteriorError(N_("posterior '{path}' has no particles (no rows)"), path=str(path))
     for c in df.columns:
         x = pd.to_numeric(df[c], errors="coerce")
         bad = x.isna() | ~np.isfinite(x.to_numpy(float, na_value=np.nan))
         if bad.any():
             row = int(np.nonzero(bad.to_numpy())[0][0])
             raise PosteriorError(
-                f"posterior '{path}': column '{c}' row {row + 1} is {show(df[c].iloc[row])}, not a finite number"
+                N_("posterior '{path}': column '{column}' row {row} is {value}, not a finite number"),
+                path=str(path),
+                column=c,
+                row=_row(row),
+                value=show(df[c].iloc[row]),
             )
         df[c] = x.astype(float)
     w = df[WEIGHT].to_numpy(float)
     if (w <= 0).any():
         row = int(np.nonzero(w <= 0)[0][0])
-        raise PosteriorError(f"posterior '{path}': weight in row {row + 1} is {w[row]:g}; weights must be > 0")
+        raise PosteriorError(
+            N_("posterior '{path}': weight in row {row} is {weight}; weights must be > 0"),
+            path=str(path),
+            row=_row(row),
+            weight=_g(w[row]),
+        )
     values = df[params].copy()
     for c in params:
         p = PARAMS[c]
         if p.type not in ("int", "float"):
-            raise PosteriorError(f"posterior '{path}': parameter '{c}' is {p.type}, not a number to calibrate")
+            raise PosteriorError(
+                # TRANSLATORS: {type} is the parameter's type as the code names it (bool, choice, month, ...)
+                N_("posterior '{path}': parameter '{name}' is {type}, not a number to calibrate"),
+                path=str(path),
+                name=c,
+                type=p.type,
+            )
         lo, hi = p.bounds
         out = (values[c] < lo) | (values[c] > hi)
         if out.any():
             row = int(np.nonzero(out.to_numpy())[0][0])
             raise PosteriorError(
-                f"posterior '{path}': {c} = {values[c].iloc[row]:g} in row {row + 1} is outside its bounds "
-                f"[{lo:g}, {hi:g}]"
+                N_("posterior '{path}': {name} = {value} in row {row} is outside its bounds [{low}, {high}]"),
+                path=str(path),
+                name=c,
+                value=_g(values[c].iloc[row]),
+                row=_row(row),
+                low=_g(lo),
+                high=_g(hi),
             )
     fixed, scenario = _setup(folder)
     return Posterior(folder, values.reset_index(drop=True), w / w.sum(), fixed, scenario)
@@ -161,19 +209,21 @@ def _setup(folder: Path) -> tuple[dict[str, Any], str | None]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError):
-        raise PosteriorError(f"'{path}' is not JSON") from None
+        raise PosteriorError(N_("'{path}' is not JSON"), path=str(path)) from None
     if not isinstance(data, dict):
         return {}, None
     fixed = data.get("fixed") or {}
     if not isinstance(fixed, dict):
-        raise PosteriorError(f"'{path}': 'fixed' must be an object of parameter changes")
+        raise PosteriorError(N_("'{path}': 'fixed' must be an object of parameter changes"), path=str(path))
     unknown = [k for k in fixed if k not in PARAMS]
     if unknown:
-        raise PosteriorError(f"'{path}': unknown fixed parameter(s) {', '.join(map(show, unknown))}")
+        raise PosteriorError(
+            N_("'{path}': unknown fixed parameter(s) {names}"), path=str(path), names=", ".join(map(show, unknown))
+        )
     try:
         fixed = {k: check(PARAMS[k], v) for k, v in fixed.items()}
     except ParameterError as e:
-        raise PosteriorError(f"'{path}': {e}") from None
+        raise PosteriorError(N_("'{path}': {problem}"), path=str(path), problem=e) from None
     scenario = data.get("scenario")
     return fixed, scenario if isinstance(scenario, str) else None
 
@@ -194,9 +244,9 @@ def draws(posterior: Posterior | str | Path | None, n: int, seed: int = 1, seeds
     """
     post = as_posterior(posterior)
     if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise PosteriorError(f"draws = {show(n)} must be an integer >= 1")
+        raise PosteriorError(N_("draws = {n} must be an integer >= 1"), n=show(n))
     if not isinstance(seeds_per_draw, int) or isinstance(seeds_per_draw, bool) or seeds_per_draw < 1:
-        raise PosteriorError(f"seeds per draw = {show(seeds_per_draw)} must be an integer >= 1")
+        raise PosteriorError(N_("seeds per draw = {n} must be an integer >= 1"), n=show(seeds_per_draw))
     pick_seed, model_master = (int(s) for s in spawn_seeds(seed, 2))
     if post is None:
         rows = np.full(n, -1)
@@ -225,7 +275,13 @@ def check_draws(scenario: str, base: dict[str, Any], sample: list[Draw]) -> None
         try:
             load_scenario(scenario, **{**d.changes, **base})
         except ParameterError as e:
-            raise PosteriorError(f"posterior draw {d.draw} (particle {d.particle}) over '{scenario}': {e}") from None
+            raise PosteriorError(
+                N_("posterior draw {draw} (particle {particle}) over '{scenario}': {problem}"),
+                draw=_count(d.draw),
+                particle=_count(d.particle),
+                scenario=scenario,
+                problem=e,
+            ) from None
 
 
 def tasks_over(sample: list[Draw], params: dict[str, Any], **keep: Any) -> list[dict[str, Any]]:

@@ -27,10 +27,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ibusim.i18n import N_, gettext
+from ibusim.i18n import N_, gettext, number
 
-from .spec import Spec, SpecError, check_outcomes_defined
-from .sweep import load_results, run_sweep
+from .spec import Spec, check_outcomes_defined
+from .sweep import TranslatableSpecError, load_results, run_sweep
 
 
 def _point_means(spec: Spec, folder: Path) -> tuple[np.ndarray, pd.DataFrame]:
@@ -57,9 +57,12 @@ def analyse(spec: Spec, folder: str | Path, num_resamples: int = 200) -> pd.Data
     for outcome in spec.outcomes:
         Y = means[outcome].to_numpy(dtype=float)
         if np.isnan(Y).any():
-            raise SpecError(
-                f"outcome '{outcome}' is missing (NaN) for some design points: finish the sweep or "
-                "choose outcomes defined in every run"
+            raise TranslatableSpecError(
+                N_(
+                    "outcome '{outcome}' is missing (NaN) for some design points: finish the sweep or choose "
+                    "outcomes defined in every run"
+                ),
+                outcome=outcome,
             )
         if spec.design == "sobol":
             block = d + 2
@@ -212,12 +215,20 @@ def plot(spec: Spec, table: pd.DataFrame, path: str | Path) -> Path:
 def run(spec: Spec, folder: str | Path, **sweep_kw) -> tuple[pd.DataFrame, Path, Path]:
     """Sweep (resumable), analyse, write sensitivity.csv and sensitivity.png; return them."""
     if spec.design not in ("sobol", "morris"):
-        raise SpecError(f"sensitivity needs design 'sobol' or 'morris', spec '{spec.name}' has '{spec.design}'")
+        raise TranslatableSpecError(
+            N_("sensitivity needs design 'sobol' or 'morris', spec '{name}' has '{design}'"),
+            name=spec.name,
+            design=spec.design,
+        )
     folder = Path(folder)
     check_outcomes_defined(spec, sweep_kw.get("runner"))  # an outcome NaN in a pilot run fails now, not after the sweep
     res = run_sweep(spec, folder, **sweep_kw)
     if res.failed:
-        raise SpecError(f"{res.failed} run(s) failed (see {folder}/failures); rerun to retry before analysing")
+        raise TranslatableSpecError(
+            N_("{n} run(s) failed (see {folder}/failures); rerun to retry before analysing"),
+            n=number(res.failed, "count"),
+            folder=str(folder),
+        )
     table = analyse(spec, folder)
     csv = folder / "sensitivity.csv"
     table.to_csv(csv, index=False)

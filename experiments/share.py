@@ -601,7 +601,7 @@ def comparison_report(
     lang = check_language(lang)
     _ = gettext(lang)
     if labels[0] == labels[1] or not all(s.strip() for s in labels):
-        raise ParameterError("the two designs need distinct, non-empty labels")
+        raise ParameterError(N_("the two designs need distinct, non-empty labels"))
     da, db = resolve(a, name=names[0]), resolve(b, name=names[1])
     variants = [
         Variant(labels[0], "baseline", da.changed),

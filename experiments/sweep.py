@@ -45,6 +45,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ibusim.i18n import N_, TranslatableError
+
 from .core import SERIES_KEY, run_one, run_with_series
 from .execution import (
     DEFAULT_LIMITS,
@@ -64,6 +66,7 @@ from .spec import Spec, SpecError
 __all__ = [
     "EXECUTORS",
     "SweepError",
+    "TranslatableSpecError",
     "SweepResult",
     "format_paired",
     "load_failures",
@@ -74,9 +77,26 @@ __all__ = [
 ]
 
 SweepError = ExecutionError  # the sweep cannot start (one line: unreachable scheduler, folder in use, other spec)
+
+
+class TranslatableSpecError(SpecError, TranslatableError):
+    """A :class:`~ibusim.experiments.spec.SpecError` raised with an English msgid and fields (``error_text``).
+
+    For the spec problems found outside experiments/spec.py (the sensitivity analysis, the dashboard's sweep
+    form): caught wherever a SpecError is. Once SpecError is itself a TranslatableError, this is just a SpecError.
+    """
+
+
 COMPACT_EVERY = 64  # small parts merged into one this many at a time
 PROGRESS_EVERY_S = 0.2  # progress.json rewritten at most this often (and when the sweep ends)
 SUBFOLDERS = ("runs", "failures")
+
+M_OTHER_SPEC = N_(
+    "folder '{folder}' holds a different experiment (its spec.toml differs); use another --out or the same spec"
+)
+M_NOT_SWEEP = N_("folder '{folder}' exists and is not a sweep folder; use another --out")
+# TRANSLATORS: {problem} is the system's own words (e.g. "Permission denied")
+M_CANNOT_WRITE = N_("cannot write to '{folder}': {problem}")
 
 
 @dataclass
@@ -152,15 +172,12 @@ def _is_sweep_folder_or_new(spec: Spec, folder: Path) -> bool:
         with open(spec_file, encoding="utf-8", newline="") as fh:
             same = fh.read() == spec.source
         if not same:
-            raise SweepError(
-                f"folder '{folder}' holds a different experiment (its spec.toml differs); "
-                "use another --out or the same spec"
-            )
+            raise SweepError(M_OTHER_SPEC, folder=str(folder))
         return True
     # (empty runs/ and failures/ and the lock file left by a start that failed are reused)
     leftovers = {p.name for p in folder.iterdir()} - {FolderLock.NAME} if folder.exists() else set()
     if leftovers - set(SUBFOLDERS) or any(any((folder / d).iterdir()) for d in leftovers):
-        raise SweepError(f"folder '{folder}' exists and is not a sweep folder; use another --out")
+        raise SweepError(M_NOT_SWEEP, folder=str(folder))
     return False
 
 
@@ -170,9 +187,9 @@ def prepare(spec: Spec, folder: Path) -> FolderLock:
     _is_sweep_folder_or_new(spec, folder)  # before creating anything
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        lock = FolderLock(folder).acquire("another sweep")
+        lock = FolderLock(folder).acquire(N_("another sweep"))
     except OSError as e:
-        raise SweepError(f"cannot write to '{folder}': {e.strerror or e}") from None
+        raise SweepError(M_CANNOT_WRITE, folder=str(folder), problem=str(e.strerror or e)) from None
     try:
         known = _is_sweep_folder_or_new(spec, folder)  # again, now that no other sweep can change it
         for sub in SUBFOLDERS:  # a folder kept without its runs (e.g. the committed example analyses) reruns them
@@ -182,7 +199,7 @@ def prepare(spec: Spec, folder: Path) -> FolderLock:
         lock.claim()
     except OSError as e:
         lock.release()
-        raise SweepError(f"cannot write to '{folder}': {e.strerror or e}") from None
+        raise SweepError(M_CANNOT_WRITE, folder=str(folder), problem=str(e.strerror or e)) from None
     except BaseException:
         lock.release()
         raise

@@ -235,7 +235,9 @@ class TranslatableError(ValueError):
     msgid and fills the fields in that language (a field that is itself such an error, a
     :class:`ibusim.numbers.NumberError` or a :class:`Localised` value is shown in that language too).
     A single already-written message (no fields) works as well: it is translated if the catalogue has it.
-    Pickling keeps the English text only.
+    Pickling (an error raised in a worker process) keeps the msgid and each field as already written in
+    every language (fields may hold functions, which do not pickle), and the attributes a subclass set;
+    it does not call the subclass's ``__init__``, so a subclass with its own signature unpickles too.
     """
 
     def __init__(self, message: str = "", /, **fields):
@@ -243,14 +245,46 @@ class TranslatableError(ValueError):
         self.fields = fields
         super().__init__(self.msgid.format(**{k: str(v) for k, v in fields.items()}) if fields else self.msgid)
 
-    def __reduce__(self):  # across processes: the English line (fields may hold functions, which do not pickle)
-        return type(self), (str(self),)
+    def __reduce__(self):
+        state = {k: v for k, v in self.__dict__.items() if k not in ("msgid", "fields")}  # a subclass's attributes
+        try:
+            fields = {
+                k: _Written(str(v), {lang: localise(v, lang) for lang in LANGUAGES}) for k, v in self.fields.items()
+            }
+        except Exception:  # noqa: BLE001 - a field that cannot be written: keep the English line
+            return _rebuild, (type(self), str(self), {}, str(self)), state or None
+        return _rebuild, (type(self), self.msgid, fields, str(self)), state or None
 
     def in_language(self, lang: str) -> str:
         """The message in ``lang`` ("id" or "en")."""
         if not self.fields:
             return gettext(lang)(self.msgid) if self.msgid else str(self)
         return gettext(lang)(self.msgid).format(**{k: localise(v, lang) for k, v in self.fields.items()})
+
+
+class _Written:
+    """A field of an unpickled error: the text each language gave it before crossing processes."""
+
+    def __init__(self, english: str, by_language: dict[str, str]):
+        self.english = english
+        self.by_language = by_language
+
+    def __str__(self) -> str:
+        return self.english
+
+    def in_language(self, lang: str) -> str:
+        """The field as written for a reader of ``lang``."""
+        return self.by_language.get(check_language(lang), self.english)
+
+
+def _rebuild(cls: type, msgid: str, fields: dict, english: str) -> TranslatableError:
+    """An unpickled :class:`TranslatableError` (any subclass, whatever its ``__init__``): same line, same msgid."""
+    base = cls
+    while base.__module__ != "builtins":  # the built-in exception whose layout it has (OSError's, not ValueError's)
+        base = base.__base__
+    e = base.__new__(cls, english)
+    TranslatableError.__init__(e, msgid, **fields)
+    return e
 
 
 def error_text(e: BaseException, lang: str) -> str:

@@ -167,7 +167,7 @@ def check_costs(costs: dict[str, Any] | None = None) -> dict[str, float]:
     out = dict(DEFAULT_COSTS)
     for name, value in (costs or {}).items():
         if name not in COSTS:
-            raise ParameterError(f"unknown cost {show(name)} (known: {', '.join(COSTS)})")
+            raise ParameterError(N_("unknown cost {name} (known: {known})"), name=show(name), known=", ".join(COSTS))
         out[name] = check(COSTS[name], value)
     return out
 

@@ -20,6 +20,7 @@ import pytest
 
 from ibusim.cli import main
 from ibusim.experiments import abc_table, calibrate, calibration_pipeline
+from ibusim.i18n import error_text
 from ibusim.model.docs import toml_comments
 from ibusim.model.parameters import (
     CALIBRATION_FIXED,
@@ -108,6 +109,70 @@ def test_setup_defaults_roles_and_validation():
     ):
         with pytest.raises(ParameterError, match=word):
             calibrate.setup(**kw)
+
+
+@pytest.mark.parametrize(
+    "kw, english, indonesian",
+    [
+        (
+            dict(params=["n_mothers"]),
+            "parameter 'n_mothers' declares no calibration prior (see model/parameters.py PRIORS)",
+            "parameter 'n_mothers' tidak punya prior kalibrasi (lihat PRIORS di model/parameters.py)",
+        ),
+        (
+            dict(targets=["scholars"]),
+            "target 'scholars' has role ",
+            "target 'scholars' berperan ",
+        ),
+        (
+            dict(targets=["registered"], hold_out=["registered"]),
+            "no targets left to fit after holding out",
+            "tidak ada target yang tersisa untuk dicocokkan setelah sebagian disisihkan",
+        ),
+    ],
+    ids=["no-prior", "never-fitted", "none-left"],
+)
+def test_a_bad_calibration_setup_is_refused_in_indonesian(kw, english, indonesian):
+    with pytest.raises(ParameterError) as e:
+        calibrate.setup(**kw)
+    assert str(e.value).startswith(english)
+    assert error_text(e.value, "id").startswith(indonesian), error_text(e.value, "id")
+
+
+def test_a_folder_of_another_calibration_table_or_pipeline_is_refused_in_indonesian(tmp_path):
+    cs = calibrate.setup(params=["interest_rate"], targets=["registered"], fixed=SMALL)
+    refusals = []
+    (tmp_path / "abc").mkdir()
+    (tmp_path / "abc" / "setup.json").write_text("{}")
+    with pytest.raises(ParameterError) as e:
+        calibrate.run(cs, tmp_path / "abc", population=4, generations=1, workers=1)
+    refusals.append(e.value)
+    with pytest.raises(ParameterError) as e:
+        calibrate.run(cs, tmp_path / "abc", population=4, generations=1, workers=1, transition="bogus")
+    refusals.append(e.value)
+    (tmp_path / "table").mkdir()
+    (tmp_path / "table" / "meta.json").write_text("{}")
+    with pytest.raises(ParameterError) as e:
+        abc_table.build_table(cs, tmp_path / "table", rows=6, chunk_rows=2, seed=5, executor="sequential")
+    refusals.append(e.value)
+    (tmp_path / "pipe").mkdir()
+    (tmp_path / "pipe" / "pipeline.json").write_text('{"settings": {"other": 1}}')
+    with pytest.raises(ParameterError) as e:
+        calibration_pipeline.run_pipeline(tmp_path / "pipe", calibration_pipeline.SIZES["mini"], workers=1)
+    refusals.append(e.value)
+    assert [str(e) for e in refusals] == [
+        f"folder '{tmp_path / 'abc'}' holds a different calibration (setup.json differs); use another --out",
+        f"transition 'bogus' is not one of {', '.join(calibrate.TRANSITIONS)}",
+        f"folder '{tmp_path / 'table'}' holds another reference table (meta.json differs)",
+        f"folder '{tmp_path / 'pipe'}' holds a pipeline with other settings (pipeline.json); use another --out",
+    ]
+    assert [error_text(e, "id") for e in refusals] == [
+        f"folder '{tmp_path / 'abc'}' berisi kalibrasi lain (setup.json berbeda); pakai --out yang lain",
+        f"transition 'bogus' bukan salah satu dari {', '.join(calibrate.TRANSITIONS)}",
+        f"folder '{tmp_path / 'table'}' berisi tabel referensi lain (meta.json berbeda)",
+        f"folder '{tmp_path / 'pipe'}' berisi pipeline dengan pengaturan lain (pipeline.json); pakai --out yang lain",
+    ]
+    assert (tmp_path / "abc" / "setup.json").read_text() == "{}"  # nothing overwritten
 
 
 def test_distance_scales_each_figure_by_its_band_and_its_noise():

@@ -228,3 +228,63 @@ def test_optimise_input_errors_in_the_chosen_language(no_language, tmp_path, cap
     status, out, err = main(["--lang", "id", *argv], capsys)
     assert status == 2 and err.count("\n") == 1 and err.startswith("ibusim: kesalahan: " + indonesian), err
     assert not (tmp_path / "o").exists()
+
+
+# ---------------------------------------------------------------- the experiments' errors
+def test_the_experiments_error_classes_keep_their_bases_and_cross_processes_translated():
+    from ibusim.experiments.execution import ExecutionError, OutputError, check_new_folder
+    from ibusim.experiments.posterior import PosteriorError, draws
+    from ibusim.experiments.sweep import SweepError
+
+    assert issubclass(OutputError, OSError) and issubclass(OutputError, TranslatableError)
+    assert issubclass(ExecutionError, RuntimeError) and issubclass(ExecutionError, TranslatableError)
+    assert SweepError is ExecutionError and issubclass(PosteriorError, ParameterError)
+    with pytest.raises(OutputError) as info:
+        check_new_folder(".")
+    again = pickle.loads(pickle.dumps(info.value))  # e.g. raised in a worker process, shown by the parent
+    assert type(again) is OutputError and str(again) == str(info.value) and again.errno is None
+    assert (
+        error_text(again, "id")
+        == error_text(info.value, "id")
+        == ("folder hasil '.' sudah ada; ibusim tidak pernah menimpa folder hasil simulasi")
+    )
+    with pytest.raises(PosteriorError) as info:
+        draws(None, 0)
+    again = pickle.loads(pickle.dumps(info.value))
+    assert str(again) == "draws = 0 must be an integer >= 1"
+    assert error_text(again, "id") == "jumlah sampel (draws) = 0 harus bilangan bulat >= 1"
+
+
+class _FolderError(TranslatableError, OSError):
+    """A subclass whose __init__ takes other arguments than the message (as a caller might write one)."""
+
+    def __init__(self, folder, amount):
+        super().__init__("{folder}: {amount} left", folder=folder, amount=number(amount, "money", f"{amount:,}"))
+        self.folder = folder
+
+
+def test_a_subclass_with_its_own_signature_unpickles_with_its_numbers_in_each_language():
+    e = _FolderError("out", 1500000)
+    assert str(e) == "out: 1,500,000 left" and error_text(e, "id") == "out: Rp 1.500.000 left"
+    again = pickle.loads(pickle.dumps(e))
+    assert type(again) is _FolderError and isinstance(again, OSError) and again.folder == "out"
+    assert str(again) == "out: 1,500,000 left" and error_text(again, "id") == "out: Rp 1.500.000 left"
+
+
+def test_an_experiments_error_on_the_command_line_is_indonesian_end_to_end(no_language, tmp_path, capsys):
+    (tmp_path / "taken").mkdir()
+    argv = ["run", "--set", "n_mothers=3000", "--out", tmp_path / "taken"]
+    status, out, err = main(["--lang", "en", *argv], capsys)
+    assert_one_line_error(status, err, f"output folder '{tmp_path / 'taken'}' already exists; ibusim never overwrites")
+    status, out, err = main(["--lang", "id", *argv], capsys)
+    assert status == 2 and err.count("\n") == 1, err
+    assert (
+        err == f"ibusim: kesalahan: folder hasil '{tmp_path / 'taken'}' sudah ada; ibusim tidak pernah menimpa "
+        "folder hasil simulasi\n"
+    )
+    missing = tmp_path / "no-calibration" / "posterior.csv"
+    argv = ["compare", "a=ipm", "b=ipm", "--posterior", missing, "--out", tmp_path / "c"]
+    status, out, err = main(["--lang", "id", *argv], capsys)
+    assert status == 2 and err.count("\n") == 1, err
+    assert err.startswith(f"ibusim: kesalahan: folder posterior '{missing.parent}' tidak ada (berikan folder"), err
+    assert not (tmp_path / "c").exists()

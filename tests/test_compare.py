@@ -7,6 +7,7 @@ import pytest
 
 from ibusim.cli import main
 from ibusim.experiments.compare import compare, parse_variant
+from ibusim.i18n import error_text
 from ibusim.model.parameters import ParameterError
 
 FAST = "n_mothers=4000,end=2021-12"
@@ -19,6 +20,25 @@ def test_parse_variant():
     for bad in ("noequals", "=ipm", "x=nope", "x=ipm:free_class", "x=ipm:bogus=1", "x=ipm:n_mothers=5"):
         with pytest.raises(ParameterError):
             parse_variant(bad)
+
+
+def test_bad_variants_and_replications_are_refused_in_indonesian(tmp_path):
+    with pytest.raises(ParameterError) as e:
+        parse_variant("noequals")
+    assert str(e.value) == "variant 'noequals' must look like LABEL=SCENARIO[:name=value,...]"
+    assert error_text(e.value, "id") == "varian 'noequals' harus berbentuk LABEL=SCENARIO[:name=value,...]"
+    with pytest.raises(ParameterError) as e:
+        parse_variant("x=ipm:free_class")
+    assert error_text(e.value, "id") == "varian 'x': 'free_class' harus berbentuk name=value"
+    variants = [parse_variant(f"a=ipm:{FAST}")]
+    with pytest.raises(ParameterError) as e:
+        compare(variants, replications=0, out=tmp_path / "o")
+    assert str(e.value) == "replications = 0 must be >= 1"
+    assert error_text(e.value, "id") == "replikasi = 0 harus >= 1"
+    with pytest.raises(ParameterError) as e:
+        compare(variants * 2, out=tmp_path / "o")
+    assert error_text(e.value, "id") == "setiap varian perlu label yang berbeda dan tidak kosong"
+    assert not (tmp_path / "o").exists()
 
 
 def test_compare_uses_the_same_seeds_and_finds_the_free_class_effect(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ibusim.i18n import error_text
 from ibusim.model.costs import COSTS, DEFAULT_COSTS, ITEMS, check_costs, yearly_cost, yearly_volunteers
 from ibusim.model.parameters import PARAMS, PROGRAMMES, PROVENANCES, ParameterError, check, text
 from ibusim.model.scenarios import load
@@ -30,6 +31,13 @@ def test_bad_costs_are_refused_in_one_line():
         check_costs({"cost_post": -5.0})
     assert "\n" not in str(e.value)
     assert check_costs({"cost_post": 7}) == {**DEFAULT_COSTS, "cost_post": 7.0}
+
+
+def test_an_unknown_cost_is_named_in_indonesian():
+    with pytest.raises(ParameterError) as e:
+        check_costs({"cost_pizza": 1.0})
+    assert str(e.value) == f"unknown cost 'cost_pizza' (known: {', '.join(COSTS)})"
+    assert error_text(e.value, "id") == f"biaya 'cost_pizza' tidak dikenal (yang dikenal: {', '.join(COSTS)})"
 
 
 # unit costs chosen so the sums are easy to do by hand

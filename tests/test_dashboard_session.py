@@ -183,6 +183,32 @@ def test_bad_seed_is_refused_and_kept_as_a_field_error(s, text):
         parse_seed(text)
 
 
+def test_a_bad_seed_typed_in_indonesian_is_refused_in_indonesian():
+    s = Session(seed=2, changes={"n_mothers": 3000}, lang="id")
+    msg = s.set_seed("1.5")
+    assert msg == "seed = '1.5' tidak diperbolehkan: seharusnya bilangan bulat dalam [0, 2.147.483.647]"
+    assert s.errors == {"seed": msg} and s.seed == 2
+    with pytest.raises(ParameterError) as info:
+        parse_seed("1.5")
+    assert str(info.value) == "seed = '1.5' is not allowed: expected an integer in [0, 2,147,483,647]"
+    fix = s.reset()  # the form-wide line asking to fix the field, in Indonesian too
+    assert fix == "perbaiki dulu 1 isian: " + msg
+    assert s.set_seed("7") is None and s.message == ""  # gone once the field is fixed (whatever the language)
+
+
+def test_the_form_and_file_problems_are_in_the_pages_language():
+    s = Session(seed=2, changes={"n_mothers": 3000}, lang="id")
+    assert s.set_value("share_long_distance", "0,8") is None and s.set_value("share_migrated", "0,5") is None
+    msg = s.reset()
+    assert msg == s.message and msg.startswith("parameter harus memenuhi"), msg
+    assert "share_long_distance = 0,8" in msg and "is not" not in msg and "must" not in msg
+    msg = s.load_scenario("[params]\nfollow_rate = 2.0\n", "bad.toml")
+    assert msg.startswith("berkas skenario 'bad.toml': parameter 'follow_rate' = 2 tidak diperbolehkan"), msg
+    with pytest.raises(ParameterError) as info:  # a session built from a bad form raises the error itself
+        Session(changes={"share_long_distance": 0.8, "share_migrated": 0.5}, lang="id")
+    assert str(info.value).startswith("parameters must satisfy")
+
+
 def test_new_seed_is_in_range_and_pending(s):
     seed = s.new_seed()
     assert 0 <= seed <= SEED_MAX and s.seed == seed

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from ibusim.dashboard import sweeps
 from ibusim.experiments.spec import SpecError, parse_spec
+from ibusim.i18n import error_text
 from ibusim.model.parameters import PARAMS, ParameterError
 from ibusim.model.scenarios import load
 
@@ -90,6 +91,29 @@ def test_build_spec_errors_are_one_line(factors, reps, words):
     with pytest.raises((SpecError, ParameterError)) as e:
         sweeps.build_spec(factors, {}, reps, 1)
     one_line_error(e, *words)
+
+
+@pytest.mark.parametrize(
+    "factors, reps, english, indonesian",
+    [
+        ([], 1, "choose a parameter to sweep", "pilih satu parameter untuk uji rentang"),
+        ([factor(), factor()], 1, "choose two different parameters", "pilih dua parameter yang berbeda"),
+        ([factor(high="abc")], 1, "follow_rate: high = 'abc' is not a number", "follow_rate: high = 'abc' bukan angka"),
+        (
+            [factor(levels="13")],
+            1,
+            "follow_rate: levels = '13' must be an integer in 2-12",
+            "follow_rate: jumlah tingkat (levels) = '13' harus bilangan bulat 2-12",
+        ),
+        ([factor()], 21, "replications = 21 must be an integer in 1-20", "replikasi = 21 harus bilangan bulat 1-20"),
+    ],
+    ids=["none", "same-twice", "not-a-number", "levels", "replications"],
+)
+def test_the_sweep_forms_errors_are_indonesian_on_an_indonesian_page(factors, reps, english, indonesian):
+    with pytest.raises(SpecError) as e:  # still a SpecError (and a ValueError) for the page's except clause
+        sweeps.build_spec(factors, {}, reps, 1)
+    assert str(e.value) == english
+    assert error_text(e.value, "id") == indonesian
 
 
 @pytest.mark.parametrize("low,grid", [(".5", [0.5, 0.9]), ("5.", None), ("infinity", None)])

@@ -18,6 +18,7 @@ from ibusim.experiments.compare import parse_variant
 from ibusim.experiments.forecast import FIGURES, forecast, forecast_run, load_forecast, markdown, yearly
 from ibusim.experiments.spec import SpecError, load_spec, parse_spec, with_posterior
 from ibusim.experiments.sweep import load_results
+from ibusim.i18n import error_text
 from ibusim.model import CommunityModel
 
 TINY = "n_mothers=3000,end=2020-12"
@@ -110,6 +111,17 @@ def test_markdown_and_reading_a_folder_back(two_variants):
     assert text.count("\n| Registered so far") == 2 and "observed in 2024: 15,000" in text
     again = load_forecast(out)
     assert markdown(again) == text == (out / "forecast.md").read_text().rstrip("\n")
+
+
+def test_a_folder_that_is_not_a_forecast_is_refused_in_indonesian(tmp_path):
+    from ibusim.experiments.execution import OutputError
+
+    with pytest.raises(OutputError) as e:
+        load_forecast(tmp_path)
+    assert str(e.value) == f"'{tmp_path}' is not a forecast folder (no forecast.csv and manifest.json)"
+    assert error_text(e.value, "id") == (
+        f"'{tmp_path}' bukan folder proyeksi (tidak ada forecast.csv dan manifest.json)"
+    )
 
 
 def test_results_page_forecast_section(two_variants, tmp_path):

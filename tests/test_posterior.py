@@ -17,6 +17,7 @@ from ibusim.experiments.posterior import (
     load_posterior,
     tasks_over,
 )
+from ibusim.i18n import error_text
 from ibusim.model.parameters import PARAMS, ParameterError
 
 ROWS = {
@@ -127,6 +128,52 @@ def test_tasks_over_keeps_seeds_common_and_explicit_changes_win(tmp_path):
     assert all(t["params"]["interest_rate"] == 0.001 for t in b)  # the variant's own change wins
     assert [t["params"]["interest_rate"] for t in a] == [d.changes["interest_rate"] for d in sample]
     assert all(t["point"] == 0 and t["params"]["scenario"] == "ipm" and not t["params"]["free_class"] for t in a)
+
+
+def in_indonesian(folder):
+    """load_posterior's refusal of ``folder``: (English line, Indonesian line)."""
+    with pytest.raises(PosteriorError) as e:
+        load_posterior(folder)
+    return str(e.value), error_text(e.value, "id")
+
+
+def test_a_bad_posterior_is_refused_in_indonesian_with_its_numbers_written_the_indonesian_way(tmp_path):
+    english, indonesian = in_indonesian(tmp_path / "no" / "posterior.csv")
+    assert english.startswith(f"posterior folder '{tmp_path / 'no'}' does not exist (give a calibration folder")
+    assert indonesian == (
+        f"folder posterior '{tmp_path / 'no'}' tidak ada (berikan folder kalibrasi, misalnya results/calibration-ipm)"
+    )
+    (tmp_path / "empty").mkdir()
+    english, indonesian = in_indonesian(tmp_path / "empty")
+    assert english == f"posterior '{tmp_path / 'empty' / 'posterior.csv'}' does not exist (ibusim calibrate writes it)"
+    assert (
+        indonesian == f"posterior '{tmp_path / 'empty' / 'posterior.csv'}' tidak ada (ibusim calibrate yang menulisnya)"
+    )
+    rows = {k: v * 500 for k, v in ROWS.items()}  # 1,500 particles: a row number with a thousands separator
+    rows["weight"] = [0.5] * 1233 + [-0.25] + [0.5] * 266
+    english, indonesian = in_indonesian(write(tmp_path / "negative", rows))
+    assert english.endswith("weight in row 1234 is -0.25; weights must be > 0")
+    assert indonesian.endswith("bobot di baris 1.234 adalah -0,25; bobot harus > 0"), indonesian
+    english, indonesian = in_indonesian(write(tmp_path / "bounds", {**ROWS, "interest_rate": [0.003, 7.5, 0.004]}))
+    assert english.endswith("interest_rate = 7.5 in row 2 is outside its bounds [0, 1]"), english
+    assert indonesian.endswith("interest_rate = 7,5 di baris 2 di luar batasnya [0, 1]"), indonesian
+    english, indonesian = in_indonesian(write(tmp_path / "setup", setup={"fixed": {"n_mothers": -5}}))
+    assert indonesian.startswith(f"'{tmp_path / 'setup' / 'setup.json'}': parameter 'n_mothers' = -5 tidak"), indonesian
+    assert "\n" not in indonesian and "is not" not in indonesian
+
+
+def test_a_refusal_raised_in_a_worker_process_is_still_indonesian_in_the_parent(tmp_path):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    rows = {k: v * 500 for k, v in ROWS.items()}
+    rows["weight"] = [0.5] * 1233 + [-0.25] + [0.5] * 266
+    folder = write(tmp_path / "negative", rows)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        with pytest.raises(PosteriorError) as e:
+            pool.submit(load_posterior, folder).result()
+    assert str(e.value).endswith("weight in row 1234 is -0.25; weights must be > 0")
+    assert error_text(e.value, "id").endswith("bobot di baris 1.234 adalah -0,25; bobot harus > 0")
 
 
 def test_check_draws_refuses_a_draw_invalid_over_the_scenario(tmp_path):

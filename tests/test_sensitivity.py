@@ -11,6 +11,7 @@ import pytest
 from ibusim.cli import main
 from ibusim.experiments import sensitivity
 from ibusim.experiments.spec import SpecError, parse_spec
+from ibusim.i18n import error_text
 
 FAST = {"n_mothers": 3000, "end": "2021-03"}
 
@@ -87,6 +88,39 @@ def test_wrong_design_is_refused(tmp_path):
     )
     with pytest.raises(SpecError, match="sobol"):
         sensitivity.run(spec, tmp_path / "s", executor="sequential", progress=False)
+
+
+def test_a_spec_the_analysis_cannot_use_is_refused_in_indonesian(tmp_path):
+    spec = parse_spec(
+        {
+            "experiment": {"name": "ff", "design": "full_factorial", "outcomes": ["registered"]},
+            "fixed": FAST,
+            "factors": {"free_class": {"values": [True, False]}},
+        }
+    )
+    with pytest.raises(SpecError) as e:
+        sensitivity.run(spec, tmp_path / "s", executor="sequential", progress=False)
+    assert str(e.value) == "sensitivity needs design 'sobol' or 'morris', spec 'ff' has 'full_factorial'"
+    assert error_text(e.value, "id") == (
+        "analisis sensitivitas butuh design 'sobol' atau 'morris', spesifikasi 'ff' memakai 'full_factorial'"
+    )
+
+    calls = []
+
+    def failing_runner(params, seed):  # the pilot run works, every run of the sweep fails
+        calls.append(seed)
+        if len(calls) > 1:
+            raise RuntimeError("no")
+        return {"registered": 1.0, "n_mothers": 1.0}
+
+    spec = spec_of("morris", 4, outcomes=("registered",))
+    with pytest.raises(SpecError) as e:
+        sensitivity.run(spec, tmp_path / "m", executor="sequential", progress=False, runner=failing_runner)
+    n = str(e.value).split(" ")[0]
+    assert int(n) > 0 and str(e.value).endswith("rerun to retry before analysing")
+    assert error_text(e.value, "id") == (
+        f"{n} simulasi gagal (lihat {tmp_path / 'm'}/failures); jalankan lagi untuk mengulanginya sebelum dianalisis"
+    )
 
 
 def test_missing_outcome_values_are_named(tmp_path):

@@ -20,7 +20,7 @@ from cli_helpers import main as cli_main
 from ibusim.experiments import share
 from ibusim.experiments.core import run_one
 from ibusim.experiments.execution import spawn_seeds
-from ibusim.i18n import gettext
+from ibusim.i18n import error_text, gettext
 from ibusim.model import outputs
 from ibusim.model.parameters import PARAMS, ParameterError, provenance_word, text
 from ibusim.model.scenarios import overrides
@@ -56,6 +56,13 @@ def plain(page: str) -> str:
 
 
 # ----------------------------------------------------------------- one design
+def test_two_designs_with_one_label_are_refused_in_indonesian():
+    with pytest.raises(ParameterError) as e:
+        share.comparison_report("ipm", "ipm", 1, 1, "id", labels=("A", "A"))
+    assert str(e.value) == "the two designs need distinct, non-empty labels"
+    assert error_text(e.value, "id") == "kedua rancangan perlu label yang berbeda dan tidak kosong"
+
+
 def test_the_changed_parameters_are_listed_with_their_values_and_sources(report_en):
     changed = {**overrides("ipm"), **DESIGN}
     shown = plain(report_en)

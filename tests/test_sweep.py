@@ -37,6 +37,7 @@ from ibusim.experiments.core import run_one
 from ibusim.experiments.execution import run_many
 from ibusim.experiments.spec import load_spec, parse_spec
 from ibusim.experiments.sweep import SweepError, load_failures, load_results, run_sweep, tasks
+from ibusim.i18n import error_text
 from ibusim.model.targets import load as load_targets
 
 BIN = Path(sys.executable).parent
@@ -432,6 +433,25 @@ def test_different_spec_on_the_same_folder_exits_2_and_changes_nothing(spec_file
     status, stdout, err = main(["sweep", other, "--out", out, "--executor", "sequential"], capsys)
     assert_one_line_error(status, err, str(out), "different experiment")
     assert snapshot(out) == before
+
+
+def test_a_folder_the_sweep_cannot_use_is_refused_in_indonesian(spec_file, tmp_path, capsys):
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "notes.txt").write_text("mine")
+    with pytest.raises(SweepError) as e:
+        sw.prepare(load_spec(spec_file), tmp_path / "busy")
+    assert str(e.value) == f"folder '{tmp_path / 'busy'}' exists and is not a sweep folder; use another --out"
+    assert error_text(e.value, "id") == (
+        f"folder '{tmp_path / 'busy'}' sudah ada dan bukan folder uji rentang; pakai --out yang lain"
+    )
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "spec.toml").write_text("# another experiment\n")
+    argv = ["sweep", spec_file, "--out", tmp_path / "other", "--executor", "sequential", "--quiet"]
+    status, _, err = main(["--lang", "id", *argv], capsys)
+    assert status == 2 and err == (
+        f"ibusim: kesalahan: folder '{tmp_path / 'other'}' berisi eksperimen lain (spec.toml-nya berbeda); pakai "
+        "--out yang lain atau spesifikasi yang sama\n"
+    )
 
 
 def test_folder_that_is_not_a_sweep_folder_exits_2(spec_file, tmp_path, capsys):
