@@ -41,10 +41,13 @@ def presets() -> list[str]:
     return ["baseline"] + sorted(p.stem for p in PRESET_DIR.glob("*.toml"))
 
 
-def overrides(scenario: str | Path) -> dict[str, Any]:
-    """The scenario's differences from the baseline (validated)."""
+def scenario_path(scenario: str | Path) -> Path | None:
+    """The file of a scenario: a preset's name or a ``.toml`` path; None for the baseline.
+
+    ParameterError (one line) for an unknown preset or a missing file.
+    """
     if str(scenario) == "baseline":
-        return {}
+        return None
     path = Path(scenario)
     if path.suffix != ".toml":
         path = PRESET_DIR / f"{scenario}.toml"
@@ -56,7 +59,13 @@ def overrides(scenario: str | Path) -> dict[str, Any]:
             )
     elif not path.is_file():
         raise ParameterError(N_("scenario file '{scenario}' does not exist"), scenario=scenario)
-    return parse(path.read_bytes(), str(path))
+    return path
+
+
+def overrides(scenario: str | Path) -> dict[str, Any]:
+    """The scenario's differences from the baseline (validated)."""
+    path = scenario_path(scenario)
+    return {} if path is None else parse(path.read_bytes(), str(path))
 
 
 def read_toml(text: str | bytes, what: str | Localised, error: type[Exception] = ParameterError) -> dict[str, Any]:
@@ -178,14 +187,8 @@ def run_settings(scenario: str | Path) -> dict[str, Any]:
 
     ParameterError (one line) as :func:`overrides` for an unknown scenario or a bad file.
     """
-    if str(scenario) == "baseline":
-        return {}
-    path = Path(scenario)
-    if path.suffix != ".toml":
-        path = PRESET_DIR / f"{scenario}.toml"
-    if not path.is_file():
-        overrides(scenario)  # raises the unknown-scenario or missing-file error
-    return read_run(path.read_bytes(), str(path))
+    path = scenario_path(scenario)
+    return {} if path is None else read_run(path.read_bytes(), str(path))
 
 
 def toml_value(v: Any) -> str:

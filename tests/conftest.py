@@ -20,6 +20,16 @@ import pytest
 
 from ibusim.model import CommunityModel
 
+
+@pytest.fixture
+def no_language(monkeypatch):
+    """No language chosen anywhere (LANG=C, no IBUSIM_LANG): English, --set numbers read strictly."""
+    for var in ("IBUSIM_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "COLUMNS"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C")
+    return monkeypatch
+
+
 LEAK_GRACE_S = 15.0  # a process being stopped may take a moment to exit
 # started by the interpreter, not by a test, and gone when it exits: multiprocessing's helpers
 # (their own children, e.g. pool workers forked by the forkserver, are still checked), and

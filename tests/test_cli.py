@@ -258,15 +258,6 @@ def test_params_markdown_is_a_markdown_table(capsys):
 
 
 # ---------------------------------------------------------------- language, version, tables (issue 12)
-@pytest.fixture
-def no_language(monkeypatch):
-    """No language chosen anywhere (LANG=C, no IBUSIM_LANG): English, --set numbers read strictly."""
-    for var in ("IBUSIM_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "COLUMNS"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("LANG", "C")
-    return monkeypatch
-
-
 def cells(line: str) -> list[str]:
     """The cells of an aligned table line (columns are two or more spaces apart)."""
     return re.split(r"\s{2,}", line.strip())

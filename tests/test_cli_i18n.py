@@ -21,15 +21,6 @@ from ibusim.model.scenarios import parse, run_settings, to_toml
 SMALL = {"n_mothers": 3000, "end": "2020-12"}
 
 
-@pytest.fixture
-def no_language(monkeypatch):
-    """No language chosen anywhere (LANG=C, no IBUSIM_LANG): English unless --lang says otherwise."""
-    for var in ("IBUSIM_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "COLUMNS"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("LANG", "C")
-    return monkeypatch
-
-
 # ---------------------------------------------------------------- errors with their msgid
 def test_a_translatable_error_is_english_as_a_string_and_translated_on_demand():
     e = ParameterError(
