@@ -1,17 +1,18 @@
 """The dashboard's decision support: an A/B comparison of two designs and a forecast, over seeds or a posterior.
 
-**A/B comparison** (:func:`ComparisonPanel`): design A is the form, design B the form with one
-parameter changed (a searchable picker: type part of a parameter's name or label; the value is
-typed as the page's language writes numbers, ``parse_value(name, text, lang)``). Both run through
-``ibusim compare``'s code (:func:`ibusim.experiments.compare.compare`) over the same seeds, or over
-the same posterior draws (experiments/posterior.py) when a calibration folder is chosen: the
-calibrated parameters then come from the draws, not from the form (B's change wins if it is one of
-them). The table shows, per outcome, A and B side by side and the paired difference B - A (run by
-run: same seed, same draw), each as a median with its 90% interval (5-95% over the runs), every
-number in the page's language (shares as percentages, money in Rupiah, differences of shares in
-percentage points) and every outcome under its plain label from the output catalogue
-(model/outputs.py), on the chart axes too. The table downloads as CSV. A new attempt clears the
-old results first, so a failed one shows only its error.
+**A/B comparison** (:func:`ComparisonPanel`): design A is the form, design B the form with one parameter
+changed (a searchable picker: type part of a parameter's name or label; the value is typed as the page's
+language writes numbers, ``parse_value(name, text, lang)``, starting from the form's value; a true/false
+parameter is chosen from "yes"/"no" in the page's language, :func:`first_b_value`). Both run through ``ibusim
+compare``'s code (:func:`ibusim.experiments.compare.compare`) over the same seeds, or over the same posterior
+draws (experiments/posterior.py) when a calibration folder is chosen: the calibrated parameters then come from
+the draws, not from the form (B's change wins if it is one of them; what it ran over is said in the page's
+language, :func:`posterior_line`). The table shows, per outcome, A and B side by side and the paired
+difference B - A (run by run: same seed, same draw), each as a median with its 90% interval (5-95% over the
+runs), every number in the page's language (shares as percentages, money in Rupiah, differences of shares in
+percentage points, "Rp" never wrapped away from its number) and every outcome under its plain label from the
+output catalogue (model/outputs.py), on the chart axes too. The table downloads as CSV. A new attempt clears
+the old results first, so a failed one shows only its error.
 
 **Forecast** (:func:`ForecastPanel`): the form's design run to December 2027 over posterior draws
 (``ibusim forecast``'s code, :func:`ibusim.experiments.forecast.forecast`), optionally with the
@@ -49,7 +50,7 @@ from ibusim.model.targets import load as load_targets
 from ibusim.numbers import format_number
 
 from .session import field_text
-from .widgets import LiveChart
+from .widgets import LiveChart, keep_money_together
 
 RESULTS = Path("results")
 OUTCOMES = compare_mod.DEFAULT_OUTCOMES  # the table's rows: the observed figures, then a few others
@@ -150,6 +151,18 @@ def picker_items(lang: str) -> list[dict[str, str]]:
     return items
 
 
+def first_b_value(name: str, form: dict[str, Any], lang: str) -> str:
+    """What the "to" field proposes when B's parameter is chosen: the other of yes/no, else the form's value.
+
+    A true/false value is ``"true"`` or ``"false"`` (the yes/no list's values, read in either language);
+    any other value is written as a reader of ``lang`` types it, ready to be edited.
+    """
+    value = form.get(name, PARAMS[name].default)
+    if PARAMS[name].type == "bool":
+        return "false" if value else "true"
+    return field_text(name, value, lang)
+
+
 def search_params(query: str, lang: str) -> list[str]:
     """The parameters whose name or label (in ``lang``) contains every word of ``query`` (any case)."""
     words = query.lower().split()
@@ -179,15 +192,15 @@ def comparison_variants(
     value = parse_value(name, value_text, lang)
     keep = {k: v for k, v in changes.items() if k not in calibrated}
     label = param_label(name, lang)
+    if PARAMS[name].type == "bool":  # typed true/false/ya/tidak, or chosen in the yes/no list: shown translated
+        shown = _("yes") if value else _("no")
+    else:
+        shown = value_text.strip()
     a = Variant(_("A: as designed"), "baseline", keep)
-    b = Variant(
-        _("B: {label} = {value}").format(label=label, value=value_text.strip()), "baseline", {**keep, name: value}
-    )
+    b = Variant(_("B: {label} = {value}").format(label=label, value=shown), "baseline", {**keep, name: value})
     load_scenario("baseline", **b.changes)  # the cross-parameter rules
     if name not in calibrated and changes.get(name, PARAMS[name].default) == value:
-        raise ParameterError(
-            _("B is the same as A ({label} is already {value})").format(label=label, value=value_text.strip())
-        )
+        raise ParameterError(_("B is the same as A ({label} is already {value})").format(label=label, value=shown))
     return a, b
 
 
@@ -299,7 +312,8 @@ def run_comparison(
         "table": comparison_table(runs, labels),
         "labels": labels,
         "folder": folder,
-        "posterior": post_mod.describe(post) if post is not None else None,
+        "posterior": posterior_line(post.folder, lang) if post is not None else None,
+        "posterior_folder": str(post.folder) if post is not None else None,
     }
 
 
@@ -512,7 +526,8 @@ def PickParameter(lang: str, value: str, on_value: Callable[[str], None]):
         persistent_hint=True,
         dense=True,
         class_="ab-param",
-        style_="min-width: 220px; max-width: 100%",
+        # the widest in its row (a label with its name is long); the chosen label wraps rather than being cut
+        style_="flex: 3 1 320px; min-width: 220px; max-width: 100%",
     )
 
 
@@ -522,9 +537,9 @@ def _cell(main: str, sub: str, cls: str, wrap: bool = False):
         tag="td",
         class_=cls,
         style_="padding: 2px 4px; vertical-align: top; white-space: " + ("normal" if wrap else "nowrap"),
-        children=[
-            solara.v.Html(tag="div", children=[main], style_="font-weight: 600; font-size: 0.9em"),
-            solara.v.Html(tag="div", children=[sub], style_="font-size: 0.75em; color: #555"),
+        children=[  # "Rp" stays on the line of its number when the cell wraps
+            solara.v.Html(tag="div", children=[keep_money_together(main)], style_="font-weight: 600; font-size: 0.9em"),
+            solara.v.Html(tag="div", children=[keep_money_together(sub)], style_="font-size: 0.75em; color: #555"),
         ],
     )
 
@@ -537,7 +552,7 @@ def ComparisonTable(rows: list[dict[str, str]], labels: list[str], lang: str):
     difference), so that the difference stays in sight on a 390-pixel screen.
     """
     _ = gettext(lang)
-    head = [labels[0], labels[1], _("Difference B - A")]
+    head = [keep_money_together(labels[0]), keep_money_together(labels[1]), _("Difference B - A")]
     th = "padding: 2px 4px; text-align: left; vertical-align: bottom; font-size: 0.8em; white-space: normal"
     header = solara.v.Html(
         tag="tr",
@@ -587,7 +602,8 @@ def ComparisonPanel(session, lang: str):
     """The A/B comparison: A is the form, B changes one parameter; side by side with the paired differences."""
     _ = gettext(lang)
     name, set_name = solara.use_state("free_class")
-    value, set_value = solara.use_state("false" if lang == "en" else "tidak")
+    # a true/false value is "true" or "false" whatever the language (the yes/no list shows it translated)
+    value, set_value = solara.use_state(first_b_value("free_class", session.form, lang))
     reps, set_reps = solara.use_state(DEFAULT_REPLICATIONS)
     draws, set_draws = solara.use_state(DEFAULT_COMPARE_DRAWS)
     folders = solara.use_memo(posterior_folders, [])
@@ -632,6 +648,10 @@ def ComparisonPanel(session, lang: str):
             return
         set_result(res)
 
+    def pick(n: str) -> None:
+        set_name(n)
+        set_value(first_b_value(n, session.form, lang))
+
     task = solara.lab.use_task(run, dependencies=None, raise_error=False)
     with solara.Column(classes=["comparison-panel"], style={"max-width": "100%"}):
         solara.Markdown(
@@ -645,8 +665,27 @@ def ComparisonPanel(session, lang: str):
             )
         )
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-end"}):
-            PickParameter(lang, name, set_name)
-            solara.InputText(_("to"), value=value, on_value=set_value, continuous_update=True, classes=["ab-value"])
+            PickParameter(lang, name, pick)
+            to_style = "flex: 1 1 150px; min-width: 140px; max-width: 100%"
+            if name in PARAMS and PARAMS[name].type == "bool":  # yes or no, in the page's words (not "false")
+                solara.v.Select(
+                    label=_("to"),
+                    items=[{"text": _("yes"), "value": "true"}, {"text": _("no"), "value": "false"}],
+                    v_model=value if value in ("true", "false") else None,
+                    on_v_model=set_value,
+                    dense=True,
+                    class_="ab-value",
+                    style_=to_style,
+                )
+            else:
+                solara.InputText(
+                    _("to"),
+                    value=value,
+                    on_value=set_value,
+                    continuous_update=True,
+                    classes=["ab-value"],
+                    style=to_style,
+                )
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-end"}):
             choices = [NONE, *folders]
             solara.v.Select(
@@ -676,8 +715,10 @@ def ComparisonPanel(session, lang: str):
             )
             solara.ProgressLinear(100 * done / total if total else True)
         if result is not None and not error:
-            if result["posterior"]:
-                solara.Text(result["posterior"], style={"font-size": "0.8em"})
+            if result.get("posterior_folder"):  # what it ran over, in the page's language
+                solara.Text(
+                    posterior_line(result["posterior_folder"], lang), style={"font-size": "0.8em"}, classes=["ab-over"]
+                )
             ComparisonTable(comparison_rows(result["table"], lang), result["labels"], lang)
             solara.FileDownload(
                 table_csv(result["table"], result["labels"], lang),

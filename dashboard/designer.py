@@ -23,6 +23,7 @@ from ibusim.model.parameters import DEFAULTS, PARAMS, PROGRAMME_LABELS, PROGRAMM
 from ibusim.numbers import example, format_number, kind_for
 
 from .session import ROLES, Session
+from .widgets import keep_money_together
 
 # the fields of a paid class on its card, in the order a planner reads them
 PROGRAMME_FIELDS = ("places", "every_weeks", "weeks", "price", "instalments", "window_weeks", "start")
@@ -201,7 +202,8 @@ def ParamField(session: Session, name: str, on_change, text: str, error: str | N
             value=text,
             on_value=set_text,
             error=error or False,
-            message=error or field_hint(name, lang, on_card=bool(label)),
+            # "Rp" kept on the line of its number when the hint wraps on a narrow card
+            message=keep_money_together(error or field_hint(name, lang, on_card=bool(label))),
             dense=True,
             classes=[f"param-{name}"],
         )
