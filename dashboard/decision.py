@@ -163,6 +163,20 @@ def first_b_value(name: str, form: dict[str, Any], lang: str) -> str:
     return field_text(name, value, lang)
 
 
+def retype_b_value(name: str, typed: str, old: str, new: str) -> str:
+    """The "to" text typed for a reader of ``old`` rewritten for a reader of ``new`` (``0,035`` -> ``0.035``).
+
+    Text that does not read in ``old`` (or a true/false value, the same in both) is left as it is.
+    """
+    if name not in PARAMS or PARAMS[name].type == "bool" or old == new:
+        return typed
+    try:
+        value = parse_value(name, typed, old)
+    except ParameterError:
+        return typed
+    return field_text(name, value, new)
+
+
 def search_params(query: str, lang: str) -> list[str]:
     """The parameters whose name or label (in ``lang``) contains every word of ``query`` (any case)."""
     words = query.lower().split()
@@ -651,6 +665,15 @@ def ComparisonPanel(session, lang: str):
     def pick(n: str) -> None:
         set_name(n)
         set_value(first_b_value(n, session.form, lang))
+
+    typed_for = solara.use_ref(lang)  # the language the "to" text was typed for
+
+    def retype() -> None:  # after a language switch, the number typed is rewritten for the new reader
+        if typed_for.current != lang:
+            set_value(retype_b_value(name, value, typed_for.current, lang))
+            typed_for.current = lang
+
+    solara.use_effect(retype, [lang])
 
     task = solara.lab.use_task(run, dependencies=None, raise_error=False)
     with solara.Column(classes=["comparison-panel"], style={"max-width": "100%"}):

@@ -211,6 +211,17 @@ def test_a_true_false_parameter_is_a_yes_no_list_in_the_pages_language(page):
     (to,) = [w for w in rc.find(v.TextField).widgets if "ab-value" in classes(w)]
     assert to.v_model == field_text("kembali_diri_price", s.form["kembali_diri_price"], "id")
     assert to.v_model.startswith("Rp ") and "." in to.v_model  # Rp 1.500.000, ready to edit
+    # a switch of language rewrites the number for the new reader (an Indonesian "Rp 350.000" is ambiguous in English)
+    switch_language(rc, "English")
+    (to,) = wait_for(lambda: [w for w in rc.find(v.TextField).widgets if "ab-value" in classes(w)], 60, "the to field")
+    wait_for(lambda: to.v_model == field_text("kembali_diri_price", s.form["kembali_diri_price"], "en"), 60, "retyped")
+
+
+def test_the_to_text_is_rewritten_for_the_new_reader():
+    assert decision.retype_b_value("follow_rate", "0,035", "id", "en") == field_text("follow_rate", 0.035, "en")
+    assert decision.retype_b_value("kembali_diri_price", "Rp 500.000", "id", "en") == "Rp 500,000"
+    assert decision.retype_b_value("kembali_diri_price", "abc", "id", "en") == "abc"  # unread: left for its message
+    assert decision.retype_b_value("free_class", "false", "en", "id") == "false"
 
 
 def test_b_is_labelled_with_yes_or_no_in_the_readers_words():
