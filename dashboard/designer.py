@@ -152,6 +152,9 @@ def field_hint(name: str, lang: str, on_card: bool = False) -> str:
             if name.startswith(prog + "_") and help_.startswith(title + ": "):
                 help_ = help_.removeprefix(title + ": ")
                 help_ = help_[:1].upper() + help_[1:]
+    help_ = help_.rstrip()
+    if help_ and not help_.endswith((".", "!", "?", ")")) or help_.endswith(")") and not help_.endswith(".)"):
+        help_ += "."  # one sentence ends before the next begins
     if p.type in ("int", "float"):
         kind = kind_for(p.unit, p.type)
         low, high = (format_number(b, lang, kind, exact=True) for b in p.bounds)
@@ -159,7 +162,8 @@ def field_hint(name: str, lang: str, on_card: bool = False) -> str:
             low=low, high=high, example=example(kind, lang)
         )
     else:
-        hint = f"{help_} {text(p, 'allowed', lang)}."
+        allowed = text(p, "allowed", lang)
+        hint = f"{help_} {allowed[:1].upper()}{allowed[1:]}."
     return hint
 
 
