@@ -11,8 +11,9 @@ language, :func:`posterior_line`). The table shows, per outcome, A and B side by
 difference B - A (run by run: same seed, same draw), each as a median with its 90% interval (5-95% over the
 runs), every number in the page's language (shares as percentages, money in Rupiah, differences of shares in
 percentage points, "Rp" never wrapped away from its number) and every outcome under its plain label from the
-output catalogue (model/outputs.py), on the chart axes too. The table downloads as CSV. A new attempt clears
-the old results first, so a failed one shows only its error.
+output catalogue (model/outputs.py), on the chart axes too. A and B are named in the page's language at every
+render (:func:`variant_labels`), so a language switch renames them in the table and the charts. The table
+downloads as CSV. A new attempt clears the old results first, so a failed one shows only its error.
 
 **Forecast** (:func:`ForecastPanel`): the form's design run to December 2027 over posterior draws
 (``ibusim forecast``'s code, :func:`ibusim.experiments.forecast.forecast`), optionally with the
@@ -205,17 +206,37 @@ def comparison_variants(
         raise ParameterError(_("unknown parameter {name}: choose one in the list").format(name=repr(name)))
     value = parse_value(name, value_text, lang)
     keep = {k: v for k, v in changes.items() if k not in calibrated}
-    label = param_label(name, lang)
-    if PARAMS[name].type == "bool":  # typed true/false/ya/tidak, or chosen in the yes/no list: shown translated
-        shown = _("yes") if value else _("no")
-    else:
-        shown = value_text.strip()
-    a = Variant(_("A: as designed"), "baseline", keep)
-    b = Variant(_("B: {label} = {value}").format(label=label, value=shown), "baseline", {**keep, name: value})
+    a_label, b_label = variant_labels(name, value, lang)
+    a = Variant(a_label, "baseline", keep)
+    b = Variant(b_label, "baseline", {**keep, name: value})
     load_scenario("baseline", **b.changes)  # the cross-parameter rules
     if name not in calibrated and changes.get(name, PARAMS[name].default) == value:
-        raise ParameterError(_("B is the same as A ({label} is already {value})").format(label=label, value=shown))
+        raise ParameterError(
+            _("B is the same as A ({label} is already {value})").format(
+                label=param_label(name, lang), value=shown_value(name, value, lang)
+            )
+        )
     return a, b
+
+
+def shown_value(name: str, value: Any, lang: str) -> str:
+    """A value of ``name`` as the page shows it in ``lang``: yes/no translated, numbers as the reader writes them."""
+    _ = gettext(lang)
+    if PARAMS[name].type == "bool":
+        return _("yes") if value else _("no")
+    return field_text(name, value, lang)
+
+
+def variant_labels(name: str, value: Any, lang: str) -> list[str]:
+    """The names of A and B in ``lang`` (B: the parameter's label and its value), for the table and the charts.
+
+    Made again at every render from the run's parameter and value, so that they follow a language switch.
+    """
+    _ = gettext(lang)
+    return [
+        _("A: as designed"),
+        _("B: {label} = {value}").format(label=param_label(name, lang), value=shown_value(name, value, lang)),
+    ]
 
 
 def parse_count(textvalue: str, what: str, low: int, high: int, lang: str) -> int:
@@ -321,6 +342,8 @@ def run_comparison(
     runs = pd.read_parquet(folder / "runs.parquet")
     labels = [a.label, b.label]
     return {
+        "b_name": name,  # B's parameter and value: the page names A and B from them in its language
+        "b_value": b.changes[name],
         "runs": runs,
         "series": pd.read_parquet(folder / "series.parquet"),
         "table": comparison_table(runs, labels),
@@ -742,16 +765,21 @@ def ComparisonPanel(session, lang: str):
                 solara.Text(
                     posterior_line(result["posterior_folder"], lang), style={"font-size": "0.8em"}, classes=["ab-over"]
                 )
-            ComparisonTable(comparison_rows(result["table"], lang), result["labels"], lang)
+            # A and B named in the page's language, whichever it was when they ran
+            names = variant_labels(result["b_name"], result["b_value"], lang)
+            ComparisonTable(comparison_rows(result["table"], lang), names, lang)
             solara.FileDownload(
-                table_csv(result["table"], result["labels"], lang),
+                table_csv(result["table"], names, lang),
                 filename="ibusim-ab.csv",
                 label=_("CSV of the table"),
                 mime_type="text/csv",
             )
             with solara.Row(style={"flex-wrap": "wrap"}):
+                series = result["series"].assign(
+                    variant=result["series"]["variant"].map(dict(zip(result["labels"], names)))
+                )
                 for col in SERIES:
-                    spec, rows = fan_chart(result["series"], col, lang)
+                    spec, rows = fan_chart(series, col, lang)
                     FanChart(spec, rows).key(col)
             solara.Text(_("folder: {folder}").format(folder=result["folder"]), classes=["ab-folder"])
 

@@ -29,7 +29,7 @@ from solara.components.file_download import FileDownloadWidget
 from ibusim.dashboard import app, decision, designer
 from ibusim.dashboard.session import Session, field_text
 from ibusim.dashboard.share_view import ShareButtons
-from ibusim.dashboard.widgets import NBSP, FilePicker, keep_money_together, picked_file
+from ibusim.dashboard.widgets import NBSP, FilePicker, LiveChart, keep_money_together, picked_file
 from ibusim.i18n import gettext
 from ibusim.numbers import format_number
 
@@ -243,3 +243,36 @@ def test_an_a_b_comparison_over_a_posterior_says_so_in_the_pages_language(tmp_pa
     assert res["posterior"] == decision.posterior_line(POSTERIOR, "id")
     assert res["posterior"].startswith("posterior ") and "partikel" in res["posterior"]
     assert "particles" not in res["posterior"] and res["posterior_folder"] == POSTERIOR
+
+
+def test_the_a_b_results_follow_a_language_switch(monkeypatch, tmp_path):
+    """A and B ran in Indonesian; after a switch to English the table and the charts name them in English."""
+    monkeypatch.setattr(decision, "RESULTS", tmp_path)
+    session = Session(changes=TINY)
+    lang = solara.reactive("id")
+
+    @solara.component
+    def Panel():
+        decision.ComparisonPanel(session, lang.value)
+
+    _, rc = solara.render(Panel(), handle_error=False)
+    try:
+        (seeds,) = [w for w in rc.find(v.TextField).widgets if w.label == "Jumlah seed acak"]
+        seeds.v_model = "2"
+        rc.find(v.Btn, children=["Jalankan A/B"]).widget.click()
+
+        def heads():
+            (table,) = rc.find(v.SimpleTable).widgets
+            return [t for w in table.children[0].children[0].children for t in strings(w)]
+
+        assert wait_for(heads, WAIT_S, "the A/B table")[:2] == [
+            "A: sesuai rancangan",
+            "B: Kelas awal gratis 'Ibu untuk Ibu' = tidak",
+        ]
+        lang.value = "en"
+        english = ["A: as designed", "B: Free entry class 'Ibu untuk Ibu' = no"]
+        wait_for(lambda: heads()[:2] == english, 60, "the English names")
+        variants = {r["variant"] for w in rc.find(LiveChart).widgets for r in w.values}
+        assert variants == set(english)  # the charts' legends too
+    finally:
+        rc.close()
