@@ -789,12 +789,19 @@ def forecast_variants(changes: dict[str, Any], lang: str, counterfactual: bool, 
     """The form's design and, with ``counterfactual``, the same without the free entry class."""
     _ = gettext(lang)
     keep = {k: v for k, v in changes.items() if k not in calibrated}
-    out = [Variant(_("as designed"), "baseline", keep)]
+    designed, without = forecast_names(lang)
+    out = [Variant(designed, "baseline", keep)]
     if counterfactual:
         if not load_scenario("baseline", **keep)["free_class"]:
             raise ParameterError(_("the design has no free entry class already: nothing to take away"))
-        out.append(Variant(_("no free entry class"), "baseline", {**keep, "free_class": False}))
+        out.append(Variant(without, "baseline", {**keep, "free_class": False}))
     return out
+
+
+def forecast_names(lang: str) -> list[str]:
+    """The forecast's variants in ``lang``, in their order: the design, and the design without the free class."""
+    _ = gettext(lang)
+    return [_("as designed"), _("no free entry class")]
 
 
 def run_forecast(
@@ -1027,6 +1034,10 @@ def ForecastPanel(session, lang: str):
             solara.ProgressLinear(100 * done / total if total else True)
         if result is not None and not error:
             res, series = result
+            # the variants named in the page's language, whichever it was when they ran
+            names = dict(zip(res.labels, forecast_names(lang)))
+            series = series.assign(variant=series["variant"].map(names))
+            table_rows = [{**r, "variant": names[r["variant"]]} for r in forecast_rows(res, lang)]
             over = posterior_line(res.info.get("posterior"), lang)
             solara.Text(over, style={"font-size": "0.8em"}, classes=["fc-over"])
             with solara.Row(style={"flex-wrap": "wrap"}):
@@ -1035,5 +1046,5 @@ def ForecastPanel(session, lang: str):
                         series, col, lang, cut=f"{res.observed_until + 1}-01-01", bands=((0.05, 0.95), (0.25, 0.75))
                     )
                     FanChart(spec, rows).key(col)
-            ForecastTable(forecast_rows(res, lang), res.years, res.observed_until, lang)
+            ForecastTable(table_rows, res.years, res.observed_until, lang)
             solara.Text(_("folder: {folder}").format(folder=res.folder), classes=["fc-folder"])

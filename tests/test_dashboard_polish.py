@@ -276,3 +276,35 @@ def test_the_a_b_results_follow_a_language_switch(monkeypatch, tmp_path):
         assert variants == set(english)  # the charts' legends too
     finally:
         rc.close()
+
+
+def test_the_forecast_results_follow_a_language_switch(monkeypatch, tmp_path):
+    """The forecast's variants (the design, without the free class) are renamed in the table and the charts."""
+    monkeypatch.setattr(decision, "RESULTS", tmp_path)  # no posterior here: seed noise only
+    session = Session(changes={"n_mothers": 2000, "end": "2020-12"})
+    lang = solara.reactive("id")
+
+    @solara.component
+    def Panel():
+        decision.ForecastPanel(session, lang.value)
+
+    _, rc = solara.render(Panel(), handle_error=False)
+    try:
+        (draws,) = [w for w in rc.find(v.TextField).widgets if w.label == "Jumlah seed acak"]
+        draws.v_model = "2"
+        (also,) = rc.find(v.Checkbox).widgets
+        also.v_model = True  # also without the free entry class
+        rc.find(v.Btn, children=["Jalankan prakiraan"]).widget.click()
+
+        def variants():
+            (table,) = rc.find(v.SimpleTable).widgets
+            rows = table.children[1].children
+            return [next(strings(r)) for r in rows if "fc-variant" in (r.class_ or "").split()]
+
+        assert wait_for(variants, WAIT_S, "the forecast table") == ["sesuai rancangan", "tanpa kelas awal gratis"]
+        lang.value = "en"
+        english = ["as designed", "no free entry class"]
+        wait_for(lambda: variants() == english, 60, "the English names")
+        assert {r["variant"] for w in rc.find(LiveChart).widgets for r in w.values} == set(english)
+    finally:
+        rc.close()
