@@ -78,15 +78,16 @@ def filename(session: Session, ext: str) -> str:
 
 
 @solara.component
-def ShareButtons(session: Session, lang: str, form_v: solara.Reactive | None = None):
+def ShareButtons(session: Session, lang: str | None = None, form_v: solara.Reactive | None = None):
     """Two downloads, the report of the current design as HTML and as PDF (the one line why, without Chromium).
 
-    ``lang`` is the page's language, an argument so that a switch re-renders the buttons in it (reacton
-    re-renders a child only when its arguments change); ``form_v`` (the form's version counter, read here)
-    re-renders them when the form changes, so the file names follow the seed and the design.
+    ``lang`` is the page's language (default: the session's), an argument so that a switch re-renders the
+    buttons in it (reacton re-renders a child only when its arguments change); ``form_v`` (the form's version
+    counter, read here) re-renders them when the form changes, so the file names follow the seed and the design.
     """
     if form_v is not None:
         _v = form_v.value
+    lang = lang or session.lang
     _ = gettext(lang)
     with solara.Row(style={"flex-wrap": "wrap"}, classes=["share-buttons"]):
         solara.FileDownload(
