@@ -8,7 +8,9 @@
   A/B table and the field hints), while ``format_number`` keeps its plain space;
 * the A/B comparison's "to" for a true/false parameter is a yes/no list in the page's language (it
   showed a raw ``false``), and choosing another parameter proposes its value as the reader writes it;
-* the A/B comparison over a posterior says what it ran over in the page's language.
+* the A/B comparison over a posterior says what it ran over in the page's language;
+* after a language switch, the A/B results and the forecast's name their variants in the new language
+  (table and charts), and the number typed in "to" is rewritten for the new reader.
 
 The layout (title, upload button, A/B picker at 390 and 1024 px) is checked in Chromium:
 tests/browser/test_polish.py.
