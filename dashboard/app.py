@@ -36,7 +36,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import ipywidgets
 import solara
 
 from ibusim.i18n import LANGUAGES, N_, NAMES, error_text, from_accept_language, gettext, ngettext, normalise
@@ -52,7 +51,7 @@ from .designer import ParamField  # noqa: F401  (the field component; tests and 
 from .optimiser_view import OptimiserPanel
 from .session import PRESETS, Session
 from .share_view import ShareButtons
-from .widgets import LangCookie, LiveChart
+from .widgets import FilePicker, LangCookie, LiveChart, picked_file
 
 # let a field's help text wrap instead of running into the next field; wrap rows, buttons and cards at
 # phone width (390 px) and let charts shrink to the width of the page instead of overflowing it
@@ -66,15 +65,20 @@ CSS = """
 .v-btn__content { white-space: normal; }
 .ibusim-live-chart canvas { max-width: 100% !important; height: auto !important; }
 .chart-view { max-width: 100%; }
-.v-toolbar__title { white-space: normal; font-size: 1.05rem; line-height: 1.2; }
+.v-toolbar__title { white-space: normal; font-size: 1.05rem; line-height: 1.2; overflow: visible; text-overflow: clip; }
+.app-title { display: block; overflow-wrap: anywhere; }
 .lang-switch { max-width: 190px; }
 .programme-card .v-input { margin-top: 16px; }
 .target-card .v-card__text, .target-card span { line-height: 1.3; }
 .v-slide-group__wrapper { overflow-x: auto !important; }
 .design-controls, .design-run { min-width: 0; }
+.money, .ab-table td, .fc-table td { font-variant-numeric: tabular-nums; }
+/* Solara's "This website runs on Solara" banner: English, over the page's bottom-right controls */
+div:has(> b > a[href="https://solara.dev"]) { display: none !important; }
 @media (max-width: 600px) {
   .v-main .container, .v-main .container--fluid { padding: 4px !important; }
   .target-card { width: 160px !important; }
+  .v-toolbar__title { font-size: 0.95rem; line-height: 1.15; }
 }
 """
 TABS = (N_("Programme design"), N_("Sweep vs observed"), N_("Communication"), N_("About"))
@@ -84,6 +88,7 @@ PLAY_WEEKS = 2  # weeks per frame while playing
 PLAY_PAUSE = 0.05  # seconds between frames
 SETTLE_POLLS = 40  # pauses (2 s) Play waits for its frame on the page before it asks again
 SETTLE_TRIES = 10  # requests for one frame before Play goes on without it
+MAX_SCENARIO_BYTES = 1_000_000  # a scenario file is a few kilobytes; a larger file is not read
 
 
 # ------------------------------------------------------------------ shared pieces
@@ -284,9 +289,19 @@ def Controls(
     def on_file(info):  # dropped on the zone
         load_file(info["name"], info["data"])
 
-    def on_upload(files):  # chosen with the button
-        if files:
-            load_file(files[0]["name"], bytes(files[0]["content"]))
+    def on_pick(picked):  # chosen with the button
+        name, data = picked_file(picked, MAX_SCENARIO_BYTES)
+        if data is None:
+            set_file_message(
+                (
+                    _("{name} is larger than {limit} bytes: not a scenario file").format(
+                        name=name, limit=format_number(MAX_SCENARIO_BYTES, lang, "count")
+                    ),
+                    True,
+                )
+            )
+            return
+        load_file(name, data)
 
     def revert():
         session.revert()
@@ -305,12 +320,12 @@ def Controls(
         )
         solara.FileDrop(label=_("Drop a scenario .toml here to load it"), on_file=on_file, lazy=False)
         with solara.Row(gap="4px", classes=["file-row"]):
-            ipywidgets.FileUpload.element(
+            # a button of its own: ipywidgets' FileUpload adds a count, "Open scenario (.toml) (0)"
+            FilePicker.element(
+                label=_("Open scenario (.toml)"),
                 accept=".toml",
-                multiple=False,
-                description=_("Open scenario (.toml)"),
-                on_value=on_upload,
-                layout={"width": "auto", "max_width": "100%"},
+                max_bytes=MAX_SCENARIO_BYTES,
+                on_picked=on_pick,
             )
             solara.FileDownload(
                 session.scenario_toml,
@@ -441,7 +456,8 @@ def DesignPage(session: Session, form_v: solara.Reactive, run_v: solara.Reactive
                 on_value=lambda label: set_mode(next((m for m in modes if _(m) == label), mode)),
                 classes=["mode-buttons"],
             )
-            ShareButtons(session)  # the design's report, HTML and PDF (dashboard/share_view.py)
+            # the design's report, HTML and PDF (dashboard/share_view.py), in the page's language
+            ShareButtons(session, lang, form_v)
             if mode == modes[0]:
                 RunView(session, run_v, lang)
             else:  # decision support: A/B, forecast, optimiser (dashboard/decision.py, optimiser_view.py)
@@ -927,7 +943,7 @@ def Page():
     solara.Title("ibusim")
     solara.Style(CSS)
     LangCookie.element(lang=chosen, name=LANG_COOKIE)
-    with solara.AppBar():
+    with solara.AppBarTitle():  # in place of the page's title ("ibusim"), which left it no room on a phone
         solara.Text(_("ibusim: online empowerment communities for mothers"), classes=["app-title"])
     with solara.Row(style={"justify-content": "flex-end", "flex-wrap": "wrap"}, classes=["lang-row"]):
         solara.Select(

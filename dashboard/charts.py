@@ -9,7 +9,8 @@ Observed figures appear as a shaded band (the target's band) and a dashed line
 (the observed value).
 
 Both take the reader's language (``lang``): the chart's own texts (titles, legends)
-are translated by its builder (dashboard/views.py), and here the numbers and dates
+are translated by its builder (dashboard/views.py), a network's roles here
+(:data:`ROLE_LABELS`, in the legend and the tooltip), and here the numbers and dates
 on the axes and in the tooltips follow the language. In Indonesian the Vega-Lite
 spec carries a ``config.locale`` (d3's number and time locale definitions:
 ``1.500,5``, months Januari..Desember, Jan..Des) and the PNG writes the same month
@@ -72,6 +73,26 @@ ROLE_COLOURS = {
     "member": "#1f77b4",
     "non-member": "#9ecae1",
 }
+# what the network chart's legend and tooltip call each role (model/communication.py's codes), translated where shown
+ROLE_LABELS = {
+    # TRANSLATORS: a role in the communication network chart's legend: the community's Telegram group (a hub)
+    "hub:telegram": N_("Telegram group"),
+    # TRANSLATORS: a role in the network chart's legend: the classes' WhatsApp groups (a hub)
+    "hub:whatsapp": N_("WhatsApp groups"),
+    # TRANSLATORS: a role in the network chart's legend
+    "manager": N_("management team"),
+    # TRANSLATORS: a role in the network chart's legend
+    "volunteer": N_("volunteer"),
+    # TRANSLATORS: a role in the network chart's legend: a registered mother
+    "member": N_("member"),
+    # TRANSLATORS: a role in the network chart's legend: a mother who has not registered (yet)
+    "non-member": N_("not a member"),
+}
+
+
+def role_label(role: str, lang: str) -> str:
+    """A network node's role as the legend shows it, in ``lang`` (an unknown code as it is)."""
+    return gettext(lang)(ROLE_LABELS[role]) if role in ROLE_LABELS else str(role)
 
 
 @dataclass
@@ -160,8 +181,10 @@ def vega(chart: Chart, lang: str = "en") -> tuple[dict, list[dict]]:
         return _wrap(chart, spec_layers, lang=lang), _records(chart.data)
     if chart.kind == "network":
         nodes = chart.data
+        nodes = nodes.assign(role_label=[role_label(r, lang) for r in nodes["role"]])
         edges = chart.edges if chart.edges is not None else pd.DataFrame(columns=["x", "y", "x2", "y2"])
-        domain = [r for r in ROLE_COLOURS if r in set(nodes["role"])]
+        present = set(nodes["role"])
+        domain = [r for r in ROLE_COLOURS if r in present]
         ax = {"axis": None}
         spec_layers = [
             {
@@ -181,13 +204,20 @@ def vega(chart: Chart, lang: str = "en") -> tuple[dict, list[dict]]:
                     "x": {"field": "x", "type": "quantitative", **ax},
                     "y": {"field": "y", "type": "quantitative", **ax},
                     "size": {"field": "size", "type": "quantitative", "legend": None, "scale": {"range": [12, 400]}},
-                    "color": {
-                        "field": "role",
+                    "color": {  # the legend shows the roles in the reader's words
+                        "field": "role_label",
                         "type": "nominal",
                         "title": _("role"),
-                        "scale": {"domain": domain, "range": [ROLE_COLOURS[r] for r in domain]},
+                        "scale": {
+                            "domain": [role_label(r, lang) for r in domain],
+                            "range": [ROLE_COLOURS[r] for r in domain],
+                        },
                     },
-                    "tooltip": [{"field": "role"}, {"field": "degree"}],
+                    "tooltip": [
+                        {"field": "role_label", "title": _("role")},
+                        # TRANSLATORS: the network chart's tooltip: how many people a node exchanged messages with
+                        {"field": "degree", "title": _("connections")},
+                    ],
                 },
             },
         ]
@@ -347,7 +377,7 @@ def figure(chart: Chart, dpi: int = 110, lang: str = "en"):
     """The chart as a matplotlib Figure (no pyplot state).
 
     The axes write numbers and month names as :func:`vega` does in ``lang`` (:func:`tick_text`,
-    :func:`month_tick`); the legend's "observed" entries are translated.
+    :func:`month_tick`); the legend's "observed" entries and a network's roles are translated.
     """
     import matplotlib.dates as mdates
     from matplotlib.figure import Figure
@@ -363,9 +393,16 @@ def figure(chart: Chart, dpi: int = 110, lang: str = "en"):
         if chart.edges is not None and len(chart.edges):
             e = chart.edges
             ax.plot(np.vstack([e["x"], e["x2"]]), np.vstack([e["y"], e["y2"]]), color="grey", lw=0.4, alpha=0.3)
-        for role, g in d.groupby("role"):
+        present = set(d["role"])
+        for role in [r for r in ROLE_COLOURS if r in present] + sorted(present - set(ROLE_COLOURS)):
+            g = d[d["role"] == role]
             ax.scatter(
-                g["x"], g["y"], s=np.clip(g["size"], 4, 300), color=ROLE_COLOURS.get(role, "grey"), label=role, zorder=3
+                g["x"],
+                g["y"],
+                s=np.clip(g["size"], 4, 300),
+                color=ROLE_COLOURS.get(role, "grey"),
+                label=role_label(role, lang),
+                zorder=3,
             )
         ax.legend(fontsize=8)
         ax.set_axis_off()

@@ -1,17 +1,19 @@
 """The dashboard's decision support: an A/B comparison of two designs and a forecast, over seeds or a posterior.
 
-**A/B comparison** (:func:`ComparisonPanel`): design A is the form, design B the form with one
-parameter changed (a searchable picker: type part of a parameter's name or label; the value is
-typed as the page's language writes numbers, ``parse_value(name, text, lang)``). Both run through
-``ibusim compare``'s code (:func:`ibusim.experiments.compare.compare`) over the same seeds, or over
-the same posterior draws (experiments/posterior.py) when a calibration folder is chosen: the
-calibrated parameters then come from the draws, not from the form (B's change wins if it is one of
-them). The table shows, per outcome, A and B side by side and the paired difference B - A (run by
-run: same seed, same draw), each as a median with its 90% interval (5-95% over the runs), every
-number in the page's language (shares as percentages, money in Rupiah, differences of shares in
-percentage points) and every outcome under its plain label from the output catalogue
-(model/outputs.py), on the chart axes too. The table downloads as CSV. A new attempt clears the
-old results first, so a failed one shows only its error.
+**A/B comparison** (:func:`ComparisonPanel`): design A is the form, design B the form with one parameter
+changed (a searchable picker: type part of a parameter's name or label; the value is typed as the page's
+language writes numbers, ``parse_value(name, text, lang)``, starting from the form's value; a true/false
+parameter is chosen from "yes"/"no" in the page's language, :func:`first_b_value`). Both run through ``ibusim
+compare``'s code (:func:`ibusim.experiments.compare.compare`) over the same seeds, or over the same posterior
+draws (experiments/posterior.py) when a calibration folder is chosen: the calibrated parameters then come from
+the draws, not from the form (B's change wins if it is one of them; what it ran over is said in the page's
+language, :func:`posterior_line`). The table shows, per outcome, A and B side by side and the paired
+difference B - A (run by run: same seed, same draw), each as a median with its 90% interval (5-95% over the
+runs), every number in the page's language (shares as percentages, money in Rupiah, differences of shares in
+percentage points, "Rp" never wrapped away from its number) and every outcome under its plain label from the
+output catalogue (model/outputs.py), on the chart axes too. A and B are named in the page's language at every
+render (:func:`variant_labels`), so a language switch renames them in the table and the charts. The table
+downloads as CSV. A new attempt clears the old results first, so a failed one shows only its error.
 
 **Forecast** (:func:`ForecastPanel`): the form's design run to December 2027 over posterior draws
 (``ibusim forecast``'s code, :func:`ibusim.experiments.forecast.forecast`), optionally with the
@@ -49,7 +51,7 @@ from ibusim.model.targets import load as load_targets
 from ibusim.numbers import format_number
 
 from .session import field_text
-from .widgets import LiveChart
+from .widgets import LiveChart, keep_money_together
 
 RESULTS = Path("results")
 OUTCOMES = compare_mod.DEFAULT_OUTCOMES  # the table's rows: the observed figures, then a few others
@@ -150,6 +152,32 @@ def picker_items(lang: str) -> list[dict[str, str]]:
     return items
 
 
+def first_b_value(name: str, form: dict[str, Any], lang: str) -> str:
+    """What the "to" field proposes when B's parameter is chosen: the other of yes/no, else the form's value.
+
+    A true/false value is ``"true"`` or ``"false"`` (the yes/no list's values, read in either language);
+    any other value is written as a reader of ``lang`` types it, ready to be edited.
+    """
+    value = form.get(name, PARAMS[name].default)
+    if PARAMS[name].type == "bool":
+        return "false" if value else "true"
+    return field_text(name, value, lang)
+
+
+def retype_b_value(name: str, typed: str, old: str, new: str) -> str:
+    """The "to" text typed for a reader of ``old`` rewritten for a reader of ``new`` (``0,035`` -> ``0.035``).
+
+    Text that does not read in ``old`` (or a true/false value, the same in both) is left as it is.
+    """
+    if name not in PARAMS or PARAMS[name].type == "bool" or old == new:
+        return typed
+    try:
+        value = parse_value(name, typed, old)
+    except ParameterError:
+        return typed
+    return field_text(name, value, new)
+
+
 def search_params(query: str, lang: str) -> list[str]:
     """The parameters whose name or label (in ``lang``) contains every word of ``query`` (any case)."""
     words = query.lower().split()
@@ -178,17 +206,37 @@ def comparison_variants(
         raise ParameterError(_("unknown parameter {name}: choose one in the list").format(name=repr(name)))
     value = parse_value(name, value_text, lang)
     keep = {k: v for k, v in changes.items() if k not in calibrated}
-    label = param_label(name, lang)
-    a = Variant(_("A: as designed"), "baseline", keep)
-    b = Variant(
-        _("B: {label} = {value}").format(label=label, value=value_text.strip()), "baseline", {**keep, name: value}
-    )
+    a_label, b_label = variant_labels(name, value, lang)
+    a = Variant(a_label, "baseline", keep)
+    b = Variant(b_label, "baseline", {**keep, name: value})
     load_scenario("baseline", **b.changes)  # the cross-parameter rules
     if name not in calibrated and changes.get(name, PARAMS[name].default) == value:
         raise ParameterError(
-            _("B is the same as A ({label} is already {value})").format(label=label, value=value_text.strip())
+            _("B is the same as A ({label} is already {value})").format(
+                label=param_label(name, lang), value=shown_value(name, value, lang)
+            )
         )
     return a, b
+
+
+def shown_value(name: str, value: Any, lang: str) -> str:
+    """A value of ``name`` as the page shows it in ``lang``: yes/no translated, numbers as the reader writes them."""
+    _ = gettext(lang)
+    if PARAMS[name].type == "bool":
+        return _("yes") if value else _("no")
+    return field_text(name, value, lang)
+
+
+def variant_labels(name: str, value: Any, lang: str) -> list[str]:
+    """The names of A and B in ``lang`` (B: the parameter's label and its value), for the table and the charts.
+
+    Made again at every render from the run's parameter and value, so that they follow a language switch.
+    """
+    _ = gettext(lang)
+    return [
+        _("A: as designed"),
+        _("B: {label} = {value}").format(label=param_label(name, lang), value=shown_value(name, value, lang)),
+    ]
 
 
 def parse_count(textvalue: str, what: str, low: int, high: int, lang: str) -> int:
@@ -294,12 +342,15 @@ def run_comparison(
     runs = pd.read_parquet(folder / "runs.parquet")
     labels = [a.label, b.label]
     return {
+        "b_name": name,  # B's parameter and value: the page names A and B from them in its language
+        "b_value": b.changes[name],
         "runs": runs,
         "series": pd.read_parquet(folder / "series.parquet"),
         "table": comparison_table(runs, labels),
         "labels": labels,
         "folder": folder,
-        "posterior": post_mod.describe(post) if post is not None else None,
+        "posterior": posterior_line(post.folder, lang) if post is not None else None,
+        "posterior_folder": str(post.folder) if post is not None else None,
     }
 
 
@@ -512,7 +563,8 @@ def PickParameter(lang: str, value: str, on_value: Callable[[str], None]):
         persistent_hint=True,
         dense=True,
         class_="ab-param",
-        style_="min-width: 220px; max-width: 100%",
+        # the widest in its row (a label with its name is long); the chosen label wraps rather than being cut
+        style_="flex: 3 1 320px; min-width: 220px; max-width: 100%",
     )
 
 
@@ -522,9 +574,9 @@ def _cell(main: str, sub: str, cls: str, wrap: bool = False):
         tag="td",
         class_=cls,
         style_="padding: 2px 4px; vertical-align: top; white-space: " + ("normal" if wrap else "nowrap"),
-        children=[
-            solara.v.Html(tag="div", children=[main], style_="font-weight: 600; font-size: 0.9em"),
-            solara.v.Html(tag="div", children=[sub], style_="font-size: 0.75em; color: #555"),
+        children=[  # "Rp" stays on the line of its number when the cell wraps
+            solara.v.Html(tag="div", children=[keep_money_together(main)], style_="font-weight: 600; font-size: 0.9em"),
+            solara.v.Html(tag="div", children=[keep_money_together(sub)], style_="font-size: 0.75em; color: #555"),
         ],
     )
 
@@ -537,7 +589,7 @@ def ComparisonTable(rows: list[dict[str, str]], labels: list[str], lang: str):
     difference), so that the difference stays in sight on a 390-pixel screen.
     """
     _ = gettext(lang)
-    head = [labels[0], labels[1], _("Difference B - A")]
+    head = [keep_money_together(labels[0]), keep_money_together(labels[1]), _("Difference B - A")]
     th = "padding: 2px 4px; text-align: left; vertical-align: bottom; font-size: 0.8em; white-space: normal"
     header = solara.v.Html(
         tag="tr",
@@ -587,7 +639,8 @@ def ComparisonPanel(session, lang: str):
     """The A/B comparison: A is the form, B changes one parameter; side by side with the paired differences."""
     _ = gettext(lang)
     name, set_name = solara.use_state("free_class")
-    value, set_value = solara.use_state("false" if lang == "en" else "tidak")
+    # a true/false value is "true" or "false" whatever the language (the yes/no list shows it translated)
+    value, set_value = solara.use_state(first_b_value("free_class", session.form, lang))
     reps, set_reps = solara.use_state(DEFAULT_REPLICATIONS)
     draws, set_draws = solara.use_state(DEFAULT_COMPARE_DRAWS)
     folders = solara.use_memo(posterior_folders, [])
@@ -632,6 +685,19 @@ def ComparisonPanel(session, lang: str):
             return
         set_result(res)
 
+    def pick(n: str) -> None:
+        set_name(n)
+        set_value(first_b_value(n, session.form, lang))
+
+    typed_for = solara.use_ref(lang)  # the language the "to" text was typed for
+
+    def retype() -> None:  # after a language switch, the number typed is rewritten for the new reader
+        if typed_for.current != lang:
+            set_value(retype_b_value(name, value, typed_for.current, lang))
+            typed_for.current = lang
+
+    solara.use_effect(retype, [lang])
+
     task = solara.lab.use_task(run, dependencies=None, raise_error=False)
     with solara.Column(classes=["comparison-panel"], style={"max-width": "100%"}):
         solara.Markdown(
@@ -645,8 +711,27 @@ def ComparisonPanel(session, lang: str):
             )
         )
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-end"}):
-            PickParameter(lang, name, set_name)
-            solara.InputText(_("to"), value=value, on_value=set_value, continuous_update=True, classes=["ab-value"])
+            PickParameter(lang, name, pick)
+            to_style = "flex: 1 1 150px; min-width: 140px; max-width: 100%"
+            if name in PARAMS and PARAMS[name].type == "bool":  # yes or no, in the page's words (not "false")
+                solara.v.Select(
+                    label=_("to"),
+                    items=[{"text": _("yes"), "value": "true"}, {"text": _("no"), "value": "false"}],
+                    v_model=value if value in ("true", "false") else None,
+                    on_v_model=set_value,
+                    dense=True,
+                    class_="ab-value",
+                    style_=to_style,
+                )
+            else:
+                solara.InputText(
+                    _("to"),
+                    value=value,
+                    on_value=set_value,
+                    continuous_update=True,
+                    classes=["ab-value"],
+                    style=to_style,
+                )
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-end"}):
             choices = [NONE, *folders]
             solara.v.Select(
@@ -676,18 +761,25 @@ def ComparisonPanel(session, lang: str):
             )
             solara.ProgressLinear(100 * done / total if total else True)
         if result is not None and not error:
-            if result["posterior"]:
-                solara.Text(result["posterior"], style={"font-size": "0.8em"})
-            ComparisonTable(comparison_rows(result["table"], lang), result["labels"], lang)
+            if result.get("posterior_folder"):  # what it ran over, in the page's language
+                solara.Text(
+                    posterior_line(result["posterior_folder"], lang), style={"font-size": "0.8em"}, classes=["ab-over"]
+                )
+            # A and B named in the page's language, whichever it was when they ran
+            names = variant_labels(result["b_name"], result["b_value"], lang)
+            ComparisonTable(comparison_rows(result["table"], lang), names, lang)
             solara.FileDownload(
-                table_csv(result["table"], result["labels"], lang),
+                table_csv(result["table"], names, lang),
                 filename="ibusim-ab.csv",
                 label=_("CSV of the table"),
                 mime_type="text/csv",
             )
             with solara.Row(style={"flex-wrap": "wrap"}):
+                series = result["series"].assign(
+                    variant=result["series"]["variant"].map(dict(zip(result["labels"], names)))
+                )
                 for col in SERIES:
-                    spec, rows = fan_chart(result["series"], col, lang)
+                    spec, rows = fan_chart(series, col, lang)
                     FanChart(spec, rows).key(col)
             solara.Text(_("folder: {folder}").format(folder=result["folder"]), classes=["ab-folder"])
 
@@ -697,12 +789,19 @@ def forecast_variants(changes: dict[str, Any], lang: str, counterfactual: bool, 
     """The form's design and, with ``counterfactual``, the same without the free entry class."""
     _ = gettext(lang)
     keep = {k: v for k, v in changes.items() if k not in calibrated}
-    out = [Variant(_("as designed"), "baseline", keep)]
+    designed, without = forecast_names(lang)
+    out = [Variant(designed, "baseline", keep)]
     if counterfactual:
         if not load_scenario("baseline", **keep)["free_class"]:
             raise ParameterError(_("the design has no free entry class already: nothing to take away"))
-        out.append(Variant(_("no free entry class"), "baseline", {**keep, "free_class": False}))
+        out.append(Variant(without, "baseline", {**keep, "free_class": False}))
     return out
+
+
+def forecast_names(lang: str) -> list[str]:
+    """The forecast's variants in ``lang``, in their order: the design, and the design without the free class."""
+    _ = gettext(lang)
+    return [_("as designed"), _("no free entry class")]
 
 
 def run_forecast(
@@ -935,6 +1034,10 @@ def ForecastPanel(session, lang: str):
             solara.ProgressLinear(100 * done / total if total else True)
         if result is not None and not error:
             res, series = result
+            # the variants named in the page's language, whichever it was when they ran
+            names = dict(zip(res.labels, forecast_names(lang)))
+            series = series.assign(variant=series["variant"].map(names))
+            table_rows = [{**r, "variant": names[r["variant"]]} for r in forecast_rows(res, lang)]
             over = posterior_line(res.info.get("posterior"), lang)
             solara.Text(over, style={"font-size": "0.8em"}, classes=["fc-over"])
             with solara.Row(style={"flex-wrap": "wrap"}):
@@ -943,5 +1046,5 @@ def ForecastPanel(session, lang: str):
                         series, col, lang, cut=f"{res.observed_until + 1}-01-01", bands=((0.05, 0.95), (0.25, 0.75))
                     )
                     FanChart(spec, rows).key(col)
-            ForecastTable(forecast_rows(res, lang), res.years, res.observed_until, lang)
+            ForecastTable(table_rows, res.years, res.observed_until, lang)
             solara.Text(_("folder: {folder}").format(folder=res.folder), classes=["fc-folder"])

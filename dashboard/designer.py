@@ -23,6 +23,7 @@ from ibusim.model.parameters import DEFAULTS, PARAMS, PROGRAMME_LABELS, PROGRAMM
 from ibusim.numbers import example, format_number, kind_for
 
 from .session import ROLES, Session
+from .widgets import keep_money_together
 
 # the fields of a paid class on its card, in the order a planner reads them
 PROGRAMME_FIELDS = ("places", "every_weeks", "weeks", "price", "instalments", "window_weeks", "start")
@@ -151,6 +152,9 @@ def field_hint(name: str, lang: str, on_card: bool = False) -> str:
             if name.startswith(prog + "_") and help_.startswith(title + ": "):
                 help_ = help_.removeprefix(title + ": ")
                 help_ = help_[:1].upper() + help_[1:]
+    help_ = help_.rstrip()
+    if help_ and not help_.endswith((".", "!", "?", ")")) or help_.endswith(")") and not help_.endswith(".)"):
+        help_ += "."  # one sentence ends before the next begins
     if p.type in ("int", "float"):
         kind = kind_for(p.unit, p.type)
         low, high = (format_number(b, lang, kind, exact=True) for b in p.bounds)
@@ -158,7 +162,8 @@ def field_hint(name: str, lang: str, on_card: bool = False) -> str:
             low=low, high=high, example=example(kind, lang)
         )
     else:
-        hint = f"{help_} {text(p, 'allowed', lang)}."
+        allowed = text(p, "allowed", lang)
+        hint = f"{help_} {allowed[:1].upper()}{allowed[1:]}."
     return hint
 
 
@@ -201,7 +206,8 @@ def ParamField(session: Session, name: str, on_change, text: str, error: str | N
             value=text,
             on_value=set_text,
             error=error or False,
-            message=error or field_hint(name, lang, on_card=bool(label)),
+            # "Rp" kept on the line of its number when the hint wraps on a narrow card
+            message=keep_money_together(error or field_hint(name, lang, on_card=bool(label))),
             dense=True,
             classes=[f"param-{name}"],
         )

@@ -1,12 +1,12 @@
 """The design page's share buttons: the current design's report as HTML and as PDF, in one click each.
 
-:func:`ShareButtons` (a Solara component) gives two downloads of the report of the session's design
-(experiments/share.py): the form, the seed and the page's language (``session.form``, ``session.seed``,
-``session.lang``). The report is made when a button is clicked (solara.FileDownload with a callable), not
-at every render: if the model on the page is that design and seed run to its end, it is used as it is;
-otherwise the design is run once. The last few reports are kept (:func:`report_html`), so the PDF after
-the HTML does not run the design again. Without Chromium the PDF button is replaced by the one line saying
-why (the HTML download still works).
+:func:`ShareButtons` (a Solara component, labelled in the page's language ``lang``) gives two downloads of the
+report of the session's design (experiments/share.py): the form, the seed and the page's language
+(``session.form``, ``session.seed``, ``session.lang``). The report is made when a button is clicked
+(solara.FileDownload with a callable), not at every render: if the model on the page is that design and seed
+run to its end, it is used as it is; otherwise the design is run once. The last few reports are kept
+(:func:`report_html`), so the PDF after the HTML does not run the design again. Without Chromium the PDF
+button is replaced by the one line saying why (the HTML download still works).
 
 Plain functions for the tests: :func:`report_html`, :func:`report_pdf` and :func:`filename`.
 """
@@ -78,9 +78,17 @@ def filename(session: Session, ext: str) -> str:
 
 
 @solara.component
-def ShareButtons(session: Session):
-    """Two downloads, the report of the current design as HTML and as PDF (the one line why, without Chromium)."""
-    _ = gettext(session.lang)
+def ShareButtons(session: Session, lang: str | None = None, form_v: solara.Reactive | None = None):
+    """Two downloads, the report of the current design as HTML and as PDF (the one line why, without Chromium).
+
+    ``lang`` is the page's language (default: the session's), an argument so that a switch re-renders the
+    buttons in it (reacton re-renders a child only when its arguments change); ``form_v`` (the form's version
+    counter, read here) re-renders them when the form changes, so the file names follow the seed and the design.
+    """
+    if form_v is not None:
+        _v = form_v.value
+    lang = lang or session.lang
+    _ = gettext(lang)
     with solara.Row(style={"flex-wrap": "wrap"}, classes=["share-buttons"]):
         solara.FileDownload(
             lambda: report_html(session).encode("utf-8"),
@@ -89,7 +97,7 @@ def ShareButtons(session: Session):
             mime_type="text/html",
         )
         if find_chromium() is None:
-            solara.Text(no_chromium_message(session.lang), classes=["share-no-pdf"])
+            solara.Text(no_chromium_message(lang), classes=["share-no-pdf"])
         else:
             solara.FileDownload(
                 lambda: report_pdf(session),

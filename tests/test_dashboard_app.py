@@ -788,5 +788,12 @@ def test_field_hints_write_the_allowed_range_as_the_reader_does():
     assert "100%" in designer.field_hint("kembali_diri_financial_effect", "id")
     on_card = designer.field_hint("kembali_diri_places", "en", on_card=True)
     assert not on_card.startswith("Kembali Diri:")  # the card already names the programme
-    for name in PARAMS:  # every parameter has a hint in both languages
-        assert designer.field_hint(name, "id") and designer.field_hint(name, "en")
+    for name in PARAMS:  # every parameter has a hint in both languages, its sentences ended and begun
+        for lang in ("id", "en"):
+            hint = designer.field_hint(name, lang)
+            assert hint and hint.endswith(".") and ".." not in hint, (name, lang, hint)
+    # the help's sentence ends before the allowed values begin, with a capital (it ran on: "closed) From",
+    # "cohort. a month written")
+    assert "(0 = programme closed). From 0" in designer.field_hint("kembali_diri_places", "en", on_card=True)
+    assert "first cohort. A month written YYYY-MM" in designer.field_hint("kembali_diri_start", "en", on_card=True)
+    assert "pertama. Bulan ditulis TTTT-BB" in designer.field_hint("kembali_diri_start", "id", on_card=True)

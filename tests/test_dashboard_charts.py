@@ -136,8 +136,32 @@ def test_network_spec_holds_its_nodes_and_edges_inline():
     edges, nodes = spec["layer"]
     assert len(edges["data"]["values"]) == 2 and len(nodes["data"]["values"]) == 3
     scale = nodes["encoding"]["color"]["scale"]
-    assert scale["domain"] == ["hub:telegram", "volunteer", "member"]  # in ROLE_COLOURS order, present roles only
-    assert scale["range"] == [charts.ROLE_COLOURS[r] for r in scale["domain"]]
+    # in ROLE_COLOURS order, present roles only, by their labels
+    assert scale["domain"] == ["Telegram group", "volunteer", "member"]
+    assert scale["range"] == [charts.ROLE_COLOURS[r] for r in ("hub:telegram", "volunteer", "member")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [("id", ["Grup Telegram", "relawan", "anggota"]), ("en", ["Telegram group", "volunteer", "member"])],
+)
+def test_the_network_legend_names_the_roles_in_the_readers_words(lang, shown):
+    """Issue 12: the legend showed the codes (``hub:telegram``, ``member``), in English on an Indonesian page."""
+    spec, _ = charts.vega(network(), lang)
+    nodes = spec["layer"][1]
+    colour = nodes["encoding"]["color"]
+    assert colour["field"] == "role_label" and colour["scale"]["domain"] == shown
+    labels = {r["role"]: r["role_label"] for r in nodes["data"]["values"]}
+    assert [labels[r] for r in ("hub:telegram", "volunteer", "member")] == shown
+    assert {t["field"] for t in nodes["encoding"]["tooltip"]} == {"role_label", "degree"}  # no code in the tooltip
+    # the PNG's legend: the same words, in the same order
+    legend = charts.figure(network(), lang=lang).axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == shown
+    # every role the model makes has a label in both languages, and no code is shown as it is
+    for role in charts.ROLE_COLOURS:
+        assert charts.role_label(role, lang) != role or role in ("volunteer", "member")
+    assert charts.role_label("hub:whatsapp", "id") == "Grup WhatsApp"
+    assert charts.role_label("manager", "id") == "tim manajerial"
 
 
 def test_unknown_kind_is_refused():

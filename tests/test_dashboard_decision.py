@@ -260,12 +260,17 @@ def test_the_panel_shows_a_b_and_the_difference_and_a_failed_attempt_clears_them
         assert re.fullmatch(r"\d{1,3}(,\d)?%", share), share  # a percentage, as Indonesians write it
         assert any(w.filename == "ibusim-ab.csv" for w in rc.find(v.VuetifyTemplate).widgets if hasattr(w, "filename"))
         # a new attempt that fails: only its error, no old table
-        _field(rc, "menjadi").v_model = "0,5"  # not a true/false value
-        # the table shows before the task ends: click once the button is enabled again
+        # the table shows before the task ends: edit and click once the button is enabled again
         _wait(lambda: not rc.find(v.Btn, children=["Jalankan A/B"]).widget.disabled, "the Run button enabled")
+        (picker,) = rc.find(v.Autocomplete).widgets
+        picker.v_model = "follow_rate"  # a number: the "to" is a text field again
+        proposed = decision.first_b_value("follow_rate", session.form, "id")  # the form's value, to edit
+        _wait(lambda: _field(rc, "menjadi").v_model == proposed, "the text field of a number")
+        _field(rc, "menjadi").v_model = "abc"  # not a number
+        _wait(lambda: _field(rc, "menjadi").v_model == "abc", "the text typed")
         rc.find(v.Btn, children=["Jalankan A/B"]).widget.click()
         (msg,) = _wait(lambda: _alerts(rc, "ab-error"), "the A/B error")
-        assert "\n" not in msg and "free_class" in msg
+        assert "\n" not in msg and "follow_rate" in msg
         assert not _tables(rc)
     finally:
         rc.close()

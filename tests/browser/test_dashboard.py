@@ -32,7 +32,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from browser_helpers import tall_screenshot
+from browser_helpers import ENTER_CHECK_MS, enter, tall_screenshot
 
 from ibusim.dashboard.session import to_text
 from ibusim.model.outputs import fmt as catalogue_fmt
@@ -53,8 +53,6 @@ LONG_MS = 240_000  # a whole run, a sweep, a demonstration: minutes when both co
 TRACEBACK = "Traceback (most recent call last)"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 STEPS = 5
-ENTER_ATTEMPTS = 4
-ENTER_CHECK_MS = 20_000  # per attempt of enter()
 
 
 # ------------------------------------------------------------------ helpers
@@ -93,26 +91,6 @@ def wait_for_chart_rows(page) -> list[int]:
 
 def button(page, name: str):
     return page.get_by_role("button", name=name, exact=True)
-
-
-def enter(locator, text: str, then=None) -> None:
-    """Type into a Solara text field and commit it (Solara inputs update on Enter or blur).
-
-    A field re-rendered by the server between the typing and the Enter (a late answer to an
-    earlier action) loses the text; so the entry is repeated until ``then`` (a locator
-    assertion, default: the field shows ``text``) holds, a few times before failing.
-    Entering the same text twice is harmless, so the retry is safe.
-    """
-    check = then or (lambda: expect(locator).to_have_value(text, timeout=ENTER_CHECK_MS))
-    for attempt in range(ENTER_ATTEMPTS):
-        locator.fill(text)
-        locator.press("Enter")
-        try:
-            check()
-            return
-        except AssertionError:
-            if attempt == ENTER_ATTEMPTS - 1:
-                raise
 
 
 def param_input(page, role: str, name: str):

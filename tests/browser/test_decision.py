@@ -12,6 +12,8 @@ import re
 import shutil
 from pathlib import Path
 
+from browser_helpers import enter
+
 from ibusim.dashboard.decision import OUTCOMES, SERIES
 
 try:
@@ -25,19 +27,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PHONE = {"width": 390, "height": 844}
 FIRST_RENDER_MS = 180_000  # the first page of a server imports the model: slow on a busy machine
 LONG_MS = 240_000  # four runs at the default scale: minutes when both cores are busy
-
-
-def enter(locator, text: str) -> None:
-    """Type into a Solara text field and commit it; repeated until the field keeps the text."""
-    for attempt in range(4):
-        locator.fill(text)
-        locator.press("Enter")
-        try:
-            expect(locator).to_have_value(text, timeout=20_000)
-            return
-        except AssertionError:
-            if attempt == 3:
-                raise
 
 
 def test_a_tiny_comparison_shows_the_difference_on_a_phone(page, page_errors, dashboard_server, screenshot):

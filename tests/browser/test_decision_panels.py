@@ -31,9 +31,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_helpers import tall_screenshot
-from test_decision import enter
-from test_designer import ACCEPT, WEEK_0, outside_width
+from browser_helpers import LAPTOP, PHONE, PLACE, enter, open_page, outside_width, tall_screenshot
 
 from ibusim.dashboard.decision import FIGURE_LABELS
 from ibusim.experiments import forecast as forecast_mod
@@ -47,7 +45,6 @@ except ImportError:  # conftest skips (or fails in CI) every test here
     expect = None
 
 ROOT = Path(__file__).resolve().parents[2]
-PHONE, LAPTOP = (390, 844), (1024, 768)
 FIRST_RENDER_MS = 180_000  # the first page of a server imports the model: slow on a busy machine
 LONG_MS = 300_000  # 136 tiny runs, or 2 runs to 2027, while other work keeps both cores busy
 BUDGET = 650_000_000
@@ -78,21 +75,6 @@ CONTROLS = {
         ("run", ".forecast-panel .fc-run", ".forecast-panel .fc-run"),
     ),
 }
-PLACE = """(el, width) => {
-    el.scrollIntoView({block: 'center', inline: 'nearest'});
-    const r = el.getBoundingClientRect();
-    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-    return {left: r.left, right: r.right, width: r.width, height: r.height, inside: !!hit && el.contains(hit),
-            hit: hit ? `${hit.tagName}.${hit.className}` : null};
-}"""
-
-
-def open_page(page, url: str, size: tuple[int, int], lang: str) -> None:
-    """The dashboard at ``size`` in a browser asking for ``lang`` first (``Accept-Language``)."""
-    page.set_viewport_size({"width": size[0], "height": size[1]})
-    page.set_extra_http_headers({"Accept-Language": ACCEPT[lang]})
-    page.goto(url)
-    expect(page.locator(".run-progress")).to_contain_text(WEEK_0[lang], timeout=FIRST_RENDER_MS)
 
 
 def decide(page, lang: str):

@@ -14,6 +14,7 @@ layout changes). Waits are on visible conditions, never fixed sleeps.
 from __future__ import annotations
 
 import pytest
+from browser_helpers import ACCEPT, WEEK_0, outside_width
 
 from ibusim.i18n import gettext
 
@@ -24,8 +25,6 @@ except ImportError:  # conftest skips (or fails in CI) every test here
 
 FIRST_RENDER_MS = 180_000  # the first page of a worker's server imports the model: slow on a busy machine
 SIZES = ((390, 844), (1024, 768))
-ACCEPT = {"id": "id-ID,id;q=0.9,en;q=0.5", "en": "en-US,en;q=0.9"}
-WEEK_0 = {"id": "Minggu ke-0 dari", "en": "Week 0 of"}
 DESIGN_BUTTONS = ("Reset", "Step", "Play", "Run to end", "New seed", "Revert to preset", "Clear pending edits")
 
 
@@ -52,18 +51,6 @@ def sized_page(browser, request):
 def open_design(page, url: str, lang: str) -> None:
     page.goto(url)
     expect(page.locator(".run-progress")).to_contain_text(WEEK_0[lang], timeout=FIRST_RENDER_MS)
-
-
-def outside_width(page, selector: str, width: int) -> list[str]:
-    """Visible elements matching ``selector`` that stick out of the screen's width (text and box)."""
-    return page.locator(selector).evaluate_all(
-        """(els, width) => els.filter(e => e.offsetParent !== null).map(e => {
-               const r = e.getBoundingClientRect();
-               return (r.left < -1 || r.right > width + 1 || r.width < 1)
-                   ? `${(e.innerText || e.className).slice(0, 40)} [${Math.round(r.left)}, ${Math.round(r.right)}]`
-                   : null; }).filter(x => x)""",
-        width,
-    )
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
