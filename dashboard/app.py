@@ -545,8 +545,9 @@ def SweepPage(session: Session, lang: str = "en"):
         folder = sweeps.new_folder()
         set_progress({"total": len(spec.points()) * spec.replications, "done": 0, "failed": 0})
         out = sweeps.run_in_background(spec, folder, set_progress)
-        if "error" in out:
-            set_error(out["error"])
+        if "error" in out:  # a TranslatableError in the page's language, anything else as "Type: message"
+            e = out.get("exception")
+            set_error(error_text(e, lang) if hasattr(e, "in_language") else out["error"])
             return
         from ibusim.experiments.sweep import load_results
 

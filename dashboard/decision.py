@@ -681,7 +681,7 @@ def ComparisonPanel(session, lang: str):
                 on_progress=lambda done, total: set_progress((done, total)),
             )
         except Exception as e:  # noqa: BLE001 - shown on the page, never raised into it
-            set_error(_("The comparison failed: {reason}").format(reason=str(e).strip().splitlines()[0]))
+            set_error(_("The comparison failed: {reason}").format(reason=error_text(e, lang).strip().splitlines()[0]))
             return
         set_result(res)
 
@@ -981,7 +981,7 @@ def ForecastPanel(session, lang: str):
             set_error(error_text(e, lang))
             return
         except Exception as e:  # noqa: BLE001 - shown on the page, never raised into it
-            set_error(_("The forecast failed: {reason}").format(reason=str(e).strip().splitlines()[0]))
+            set_error(_("The forecast failed: {reason}").format(reason=error_text(e, lang).strip().splitlines()[0]))
             return
         set_result(res)
 

@@ -41,6 +41,8 @@ from ibusim.model.parameters import ParameterError
 from ibusim.model.scenarios import load as load_scenario
 from ibusim.numbers import NumberError, format_number, parse_number
 
+from .widgets import keep_money_together
+
 RESULTS = Path("results")
 DEFAULT_BUDGET = 500_000_000.0  # Rp a year: between the cheapest designs and the IPM preset's own (model/costs.py)
 DRAWS = 8  # runs per design: about 25 designs (17, then 8 near the best) x 8 draws, a few minutes on two cores
@@ -284,6 +286,6 @@ def OptimiserPanel(session, lang: str | None = None):
                         style={"max-width": "420px"},
                         classes=["optimise-proposal"],
                     ):
-                        solara.Markdown(proposal_text(result, row, lang))
+                        solara.Markdown(keep_money_together(proposal_text(result, row, lang)))
             if result.folder is not None:
                 solara.Text(_("Results in {folder}").format(folder=result.folder), classes=["optimise-folder"])

@@ -69,6 +69,7 @@ def environment() -> dict[str, str]:
     """The child's environment: no telemetry, no plain-http cookie warning."""
     env = dict(os.environ)
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
+    env.setdefault("SOLARA_THEME_SHOW_BANNER", "false")  # "This website runs on Solara" covered the controls
     # Solara warns on every page over plain http (its session cookie asks for https); on 127.0.0.1 that is noise
     env.setdefault("PYTHONWARNINGS", "ignore:Cookies with samesite=none require https:UserWarning")
     return env

@@ -789,7 +789,7 @@ _add(
     "observed",
     '001: the free class "Ibu untuk Ibu" is the entry ("kelas pembuka")',
     "onboarding",
-    "Run the free entry class 'Ibu untuk Ibu' (false = counterfactual without it).",
+    "Run the free entry class 'Ibu untuk Ibu' (no, or false: the counterfactual without it).",
     label="Free entry class 'Ibu untuk Ibu'",
 )
 _add(

@@ -256,7 +256,7 @@ def test_panel_runs_in_the_background_and_shows_the_proposals(panel_settings):
         rc.find(v.Btn, children=["Jalankan"]).widget.click()
         wait(lambda: len(rc.find(v.Card).widgets) == 3)
         cards = " ".join(words(w) for w in rc.find(v.Card).widgets)
-        assert "Usulan 1" in cards and "Peluang" in cards and "Biaya tahunan: " in cards and "Rp " in cards
+        assert "Usulan 1" in cards and "Peluang" in cards and "Biaya tahunan: " in cards and "Rp\u00a0" in cards
         assert not alerts()
         assert (panel_settings.RESULTS).is_dir()
     finally:

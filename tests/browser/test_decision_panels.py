@@ -54,7 +54,7 @@ TINY_MOTHERS = {"id": "2.000", "en": "2,000"}
 TINY_END = "2020-12"  # the optimiser's designs run to here: a tenth of a second each
 DRAWS = "2"  # the forecast's smallest number of draws
 PERCENT = {"id": r"\d{1,3}(,\d)?%", "en": r"\d{1,3}(\.\d)?%"}
-RUPIAH = {"id": r"Rp \d{1,3}(\.\d{3})+", "en": r"Rp \d{1,3}(,\d{3})+"}
+RUPIAH = {"id": "Rp\u00a0" + r"\d{1,3}(\.\d{3})+", "en": "Rp\u00a0" + r"\d{1,3}(,\d{3})+"}  # kept together
 
 # every control of each panel: (name, the control's outer element, the element a click goes to)
 CONTROLS = {
