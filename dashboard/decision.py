@@ -568,6 +568,17 @@ def PickParameter(lang: str, value: str, on_value: Callable[[str], None]):
     )
 
 
+def _table(header, body: list, name: str) -> None:
+    """A fixed-layout table (classes ``{name}-table`` in ``{name}-scroll``) that scrolls sideways if it must."""
+    with solara.Div(style={"overflow-x": "auto", "max-width": "100%"}, classes=[f"{name}-scroll"]):
+        solara.v.SimpleTable(
+            dense=True,
+            class_=f"{name}-table",
+            style_="table-layout: fixed; width: 100%",
+            children=[solara.v.Html(tag="thead", children=[header]), solara.v.Html(tag="tbody", children=body)],
+        )
+
+
 def _cell(main: str, sub: str, cls: str, wrap: bool = False):
     """A table cell: the median (bold) over its interval (small). ``wrap``: break lines at spaces."""
     return solara.v.Html(
@@ -625,13 +636,7 @@ def ComparisonTable(rows: list[dict[str, str]], labels: list[str], lang: str):
                 ],
             )
         )
-    with solara.Div(style={"overflow-x": "auto", "max-width": "100%"}, classes=["ab-scroll"]):
-        solara.v.SimpleTable(
-            dense=True,
-            class_="ab-table",
-            style_="table-layout: fixed; width: 100%",
-            children=[solara.v.Html(tag="thead", children=[header]), solara.v.Html(tag="tbody", children=body)],
-        )
+    _table(header, body, "ab")
 
 
 @solara.component
@@ -941,13 +946,7 @@ def ForecastTable(rows: list[dict[str, Any]], years: list[int], observed_until: 
                 sub = c["interval"] + (f"; {_('difference')} {c['diff']}" if "diff" in c else "")
                 tds.append(_cell(c["median"], sub, "fc-cell", wrap=True))
             body.append(solara.v.Html(tag="tr", class_=f"fc-row fc-row-{r['figure']}", children=tds))
-    with solara.Div(style={"overflow-x": "auto", "max-width": "100%"}, classes=["fc-scroll"]):
-        solara.v.SimpleTable(
-            dense=True,
-            class_="fc-table",
-            style_="table-layout: fixed; width: 100%",
-            children=[solara.v.Html(tag="thead", children=[header]), solara.v.Html(tag="tbody", children=body)],
-        )
+    _table(header, body, "fc")
 
 
 @solara.component
