@@ -130,6 +130,27 @@ def build_spec(
     return parse_spec(tomllib.loads(text), "dashboard sweep", text)
 
 
+def retype(factor: dict, old: str, new: str) -> dict:
+    """``factor``'s typed low and high (language ``old``) written for a reader of ``new``, for a language switch.
+
+    ``0,05`` typed on the Indonesian page becomes ``0.05`` on the English one instead of a number the new
+    reader's page would refuse; a text ``old`` cannot read (or a switch) is kept as typed. A new dict.
+    """
+    out = dict(factor)
+    p = PARAMS.get(factor.get("name"))
+    if p is None or p.type not in ("int", "float") or old == new:
+        return out
+    for key in ("low", "high"):
+        if key not in factor:
+            continue
+        try:
+            x = parse_number(str(factor[key]), old, kind_for(p.unit, p.type), integer=p.type == "int")
+        except NumberError:
+            continue
+        out[key] = str(x) if p.type == "int" else format_number(float(x), new, "rate", exact=True)
+    return out
+
+
 def _integer(typed: int | str, lang: str) -> int | None:
     """An int, or a whole number typed as a reader of ``lang`` types it (``1.000`` in Indonesian); else None."""
     if isinstance(typed, bool):

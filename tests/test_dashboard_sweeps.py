@@ -232,3 +232,13 @@ def test_new_folders_are_distinct_and_under_results(monkeypatch, tmp_path):
     a, b = sweeps.new_folder(), sweeps.new_folder()
     assert a != b and a.parent == b.parent == tmp_path and a.name.startswith("dashboard-sweep-")
     assert not a.exists()
+
+
+def test_a_language_switch_rewrites_the_typed_range_for_the_new_reader():
+    typed = id_factor(low="0,05", high="0,125")
+    english = sweeps.retype(typed, "id", "en")
+    assert (english["low"], english["high"]) == ("0.05", "0.125") and typed["low"] == "0,05"
+    assert sweeps.retype(english, "en", "id") == typed
+    money = {"name": "wtp_median", "low": "1.500.000", "high": "abc", "levels": "2"}
+    assert sweeps.retype(money, "id", "en") == {**money, "low": "1500000"}  # what it cannot read stays as typed
+    assert sweeps.retype({"name": "free_class", "levels": "3"}, "id", "en") == {"name": "free_class", "levels": "3"}
