@@ -50,7 +50,9 @@ results do not depend on the executor, the number of workers or the order in
 which runs finish.
 
 Every problem in a spec (unknown parameter, empty range, bad design name,
-replications < 1, ...) raises :class:`SpecError` with one line naming it.
+replications < 1, ...) raises :class:`SpecError` with one line naming it: ``str(e)`` in
+English, :func:`ibusim.i18n.error_text` in the reader's language (the TOML's keys, tables,
+parameter names and paths stay as written; numbers are written as that reader writes them).
 
 Limits: a design of more than :data:`MAX_RUNS` runs (points x replications) is refused
 before anything is allocated, with the number of runs it would be; a design point whose
