@@ -482,7 +482,12 @@ def optimise(
         )
         failed = [r for r in results if not r["ok"]]
         if failed:
-            raise OutputError(f"{len(failed)} optimiser run(s) failed; first: {failed[0]['reason']}")
+            raise OutputError(
+                # TRANSLATORS: {reason} is the failed run's own one-line reason (often in English)
+                N_("{n} optimiser run(s) failed; first: {reason}"),
+                n=number(len(failed), "count"),
+                reason=failed[0]["reason"],
+            )
         mine = set(indices)
         by: dict[int, list] = {}
         for r in results:
@@ -611,7 +616,9 @@ def load_optimisation(folder: str | Path) -> Optimisation:
 
     folder = Path(folder)
     if not (folder / "proposals.csv").is_file() or not (folder / "manifest.json").is_file():
-        raise OutputError(f"'{folder}' is not an optimiser folder (no proposals.csv and manifest.json)")
+        raise OutputError(
+            N_("'{folder}' is not an optimiser folder (no proposals.csv and manifest.json)"), folder=str(folder)
+        )
     info = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     proposals = pd.read_csv(folder / "proposals.csv")
     proposals["changes"] = [json.loads(c) for c in proposals["changes"]]

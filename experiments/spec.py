@@ -50,7 +50,9 @@ results do not depend on the executor, the number of workers or the order in
 which runs finish.
 
 Every problem in a spec (unknown parameter, empty range, bad design name,
-replications < 1, ...) raises :class:`SpecError` with one line naming it.
+replications < 1, ...) raises :class:`SpecError` with one line naming it: ``str(e)`` in
+English, :func:`ibusim.i18n.error_text` in the reader's language (the TOML's keys, tables,
+parameter names and paths stay as written; numbers are written as that reader writes them).
 
 Limits: a design of more than :data:`MAX_RUNS` runs (points x replications) is refused
 before anything is allocated, with the number of runs it would be; a design point whose
@@ -71,6 +73,7 @@ from typing import Any
 
 import numpy as np
 
+from ibusim.i18n import N_, Localised, TranslatableError, gettext
 from ibusim.model import resources
 from ibusim.model.parameters import PARAMS, ParameterError, check, show
 from ibusim.model.scenarios import load as load_scenario
@@ -82,8 +85,24 @@ MAX_RUNS = 100_000  # design points x replications; at a few seconds a run, days
 SEED_MAX = 2**63 - 1
 
 
-class SpecError(ValueError):
-    """A bad experiment spec (one line)."""
+class SpecError(TranslatableError):
+    """A bad experiment spec (one line), a ValueError.
+
+    Raised with an English msgid and its fields (see :class:`ibusim.i18n.TranslatableError`): ``str(e)`` is
+    the English line, :func:`ibusim.i18n.error_text` the line in the reader's language. The problems found
+    in a spec file read ``experiment spec '<path>': <problem>`` (:data:`M_SPEC`), the problem being itself
+    a translatable error (an embedded ParameterError is shown in the reader's language too).
+    """
+
+
+# TRANSLATORS: {path} is the spec file; {problem} is one of the messages below, already translated
+M_SPEC = N_("experiment spec '{path}': {problem}")
+# TRANSLATORS: the start of a line naming a problem in an experiment spec file (e.g. "... is not valid TOML")
+M_SPEC_WHAT = N_("experiment spec '{path}'")
+M_NO_FILE = N_("experiment spec '{path}' does not exist")
+M_HAS_POSTERIOR = N_(
+    "experiment spec '{path}' has a [posterior] table already (folder {folder}); drop --posterior or the table"
+)
 
 
 @dataclass(frozen=True)
@@ -202,21 +221,51 @@ class Spec:
         return spawn_seeds(self.seed, n_points * self.replications).reshape(n_points, self.replications)
 
 
-def _bad(path, msg) -> SpecError:
-    return SpecError(f"experiment spec '{path}': {msg}")
+def _bad(path, msg: str, **fields) -> SpecError:
+    """``experiment spec '<path>': <msg>``: ``msg`` an English msgid (``N_``) filled with ``fields``."""
+    return SpecError(M_SPEC, path=str(path), problem=TranslatableError(msg, **fields))
+
+
+def _what(path) -> Localised:
+    """``experiment spec '<path>'`` in each language, to start read_toml's lines."""
+    return Localised(f"experiment spec '{path}'", lambda lang: gettext(lang)(M_SPEC_WHAT).format(path=path))
+
+
+def _read_toml(text: str, path) -> dict:
+    """The spec's TOML, each failure a SpecError (read_toml's translatable line)."""
+    try:
+        return read_toml(text, _what(path))
+    except ParameterError as e:
+        raise SpecError(e.msgid, **e.fields) from None
+
+
+def _count_field(n: int) -> Localised:
+    """A count for a message: ``12,345`` in English, ``12.345`` in Indonesian (huge numbers by :func:`_count`)."""
+    from ibusim.numbers import format_number
+
+    english = _count(n)
+    return Localised(english, lambda lang: format_number(n, lang, "count") if n.bit_length() <= 128 else english)
+
+
+def _value_field(name: str, x) -> Localised:
+    """A value of parameter ``name`` for a message: ``str(x)`` in English, as a reader of ``lang`` writes it."""
+    from ibusim.numbers import format_number, kind_for
+
+    p = PARAMS[name]
+    return Localised(str(x), lambda lang: format_number(x, lang, kind_for(p.unit, p.type)))
 
 
 def load_spec(path: str | Path) -> Spec:
     """Read and validate an experiment spec."""
     path = Path(path)
     if not path.is_file():
-        raise SpecError(f"experiment spec '{path}' does not exist")
+        raise SpecError(M_NO_FILE, path=str(path))
     try:
         with open(path, encoding="utf-8", newline="") as fh:  # keep the bytes' line endings
             text = fh.read()
     except UnicodeDecodeError:
-        raise _bad(path, "is not UTF-8 text") from None
-    data = read_toml(text, f"experiment spec '{path}'", SpecError)
+        raise _bad(path, N_("is not UTF-8 text")) from None
+    data = _read_toml(text, path)
     return parse_spec(data, path, text)
 
 
@@ -224,104 +273,138 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
     """Validate a spec's parsed TOML (``path`` names it in errors, ``text`` is kept); SpecError on any problem."""
     unknown = set(data) - {"experiment", "fixed", "factors", "posterior"}
     if unknown:
-        raise _bad(path, f"unknown table(s) {sorted(unknown)} (allowed: experiment, fixed, factors, posterior)")
+        raise _bad(
+            path, N_("unknown table(s) {names} (allowed: experiment, fixed, factors, posterior)"), names=sorted(unknown)
+        )
     exp = data.get("experiment", {})
     if not isinstance(exp, dict):
-        raise _bad(path, "[experiment] must be a table")
+        raise _bad(path, N_("[experiment] must be a table"))
     allowed = {"name", "description", "scenario", "design", "samples", "replications", "seed", "outcomes", "timeseries"}
     allowed |= {"description_id", "run_time_limit_s", "run_memory_limit_mb"}
     extra = set(exp) - allowed
     if extra:
-        raise _bad(path, f"unknown key(s) {sorted(extra)} in [experiment] (allowed: {', '.join(sorted(allowed))})")
+        raise _bad(
+            path,
+            N_("unknown key(s) {keys} in [experiment] (allowed: {allowed})"),
+            keys=sorted(extra),
+            allowed=", ".join(sorted(allowed)),
+        )
     for key in ("name", "description", "description_id", "scenario", "design"):
         if key in exp and not isinstance(exp[key], str):
-            raise _bad(path, f"{key} = {show(exp[key])} must be a string")
+            raise _bad(path, N_("{key} = {value} must be a string"), key=key, value=show(exp[key]))
     name = exp.get("name", Path(path).stem)
     if not _plain_name(name):
         raise _bad(
             path,
-            f"name = {show(name)} must be a plain name (it names the folder results/sweep-<name>): "
-            "letters, digits, '-', '_', '.', no path separators, not starting with '.'",
+            N_(
+                "name = {value} must be a plain name (it names the folder results/sweep-<name>): "
+                "letters, digits, '-', '_', '.', no path separators, not starting with '.'"
+            ),
+            value=show(name),
         )
     design = exp.get("design", "full_factorial")
     if design not in DESIGNS:
-        raise _bad(path, f"design {show(design)} is not one of {', '.join(DESIGNS)}")
+        raise _bad(path, N_("design {value} is not one of {allowed}"), value=show(design), allowed=", ".join(DESIGNS))
     reps = exp.get("replications", 1)
     if not isinstance(reps, int) or isinstance(reps, bool) or reps < 1:
-        raise _bad(path, f"replications = {show(reps)} must be an integer >= 1")
+        raise _bad(path, N_("{key} = {value} must be an integer >= 1"), key="replications", value=show(reps))
     samples = exp.get("samples", 8)
     if not isinstance(samples, int) or isinstance(samples, bool) or samples < 1:
-        raise _bad(path, f"samples = {show(samples)} must be an integer >= 1")
+        raise _bad(path, N_("{key} = {value} must be an integer >= 1"), key="samples", value=show(samples))
     seed = exp.get("seed", 1)
     if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= SEED_MAX:
-        raise _bad(path, f"seed = {show(seed)} must be an integer in [0, 2**63 - 1]")
+        raise _bad(path, N_("seed = {value} must be an integer in [0, 2**63 - 1]"), value=show(seed))
     scenario = exp.get("scenario", "ipm")
     fixed = data.get("fixed", {})
     if not isinstance(fixed, dict):
-        raise _bad(path, "[fixed] must be a table of name = value lines")
+        raise _bad(path, N_("[fixed] must be a table of name = value lines"))
     not_params = [show(k) for k in fixed if k not in PARAMS]
     if not_params:
-        raise _bad(path, f"unknown parameter(s) {', '.join(not_params)} in [fixed] (the scenario goes in [experiment])")
+        raise _bad(
+            path,
+            N_("unknown parameter(s) {names} in [fixed] (the scenario goes in [experiment])"),
+            names=", ".join(not_params),
+        )
     try:
         load_scenario(scenario, **fixed)
     except ParameterError as e:
-        raise _bad(path, str(e)) from None
+        raise SpecError(M_SPEC, path=str(path), problem=e) from None
 
     factors = []
     raw = data.get("factors", {})
     if not isinstance(raw, dict):
-        raise _bad(path, "[factors] must hold one table per parameter")
+        raise _bad(path, N_("[factors] must hold one table per parameter"))
     for fname, f in raw.items():
         if fname not in PARAMS:
-            raise _bad(path, f"unknown parameter {show(fname)} in [factors]")
+            raise _bad(path, N_("unknown parameter {name} in [factors]"), name=show(fname))
         if fname in fixed:
-            raise _bad(path, f"parameter '{fname}' is both fixed and a factor")
+            raise _bad(path, N_("parameter '{name}' is both fixed and a factor"), name=fname)
         if not isinstance(f, dict) or ("values" in f) == ("range" in f):
-            raise _bad(path, f"factor '{fname}' needs exactly one of values = [...] or range = [low, high]")
+            raise _bad(
+                path, N_("factor '{name}' needs exactly one of values = [...] or range = [low, high]"), name=fname
+            )
         p = PARAMS[fname]
         try:
             if "values" in f:
                 vals = f["values"]
                 if not isinstance(vals, list) or not vals:
-                    raise _bad(path, f"factor '{fname}': values must be a non-empty list")
+                    raise _bad(path, N_("factor '{name}': values must be a non-empty list"), name=fname)
                 factors.append(Factor(fname, values=tuple(check(p, v) for v in vals)))
             else:
                 rng_ = f["range"]
                 if p.type not in ("int", "float"):
-                    raise _bad(path, f"factor '{fname}' is {p.type}: give values, not a range")
+                    raise _bad(path, N_("factor '{name}' is {type}: give values, not a range"), name=fname, type=p.type)
                 if not isinstance(rng_, list) or len(rng_) != 2:
-                    raise _bad(path, f"factor '{fname}': range must be [low, high]")
+                    raise _bad(path, N_("factor '{name}': range must be [low, high]"), name=fname)
                 lo, hi = (check(p, v) for v in rng_)
                 if not lo < hi:
-                    raise _bad(path, f"factor '{fname}': empty range [{lo}, {hi}] (low must be below high)")
+                    raise _bad(
+                        path,
+                        N_("factor '{name}': empty range [{low}, {high}] (low must be below high)"),
+                        name=fname,
+                        low=_value_field(fname, lo),
+                        high=_value_field(fname, hi),
+                    )
                 levels = f.get("levels")
                 if levels is not None and (not isinstance(levels, int) or isinstance(levels, bool) or levels < 2):
-                    raise _bad(path, f"factor '{fname}': levels must be an integer >= 2")
+                    raise _bad(path, N_("factor '{name}': levels must be an integer >= 2"), name=fname)
                 factors.append(Factor(fname, low=float(lo), high=float(hi), levels=levels))
         except ParameterError as e:
-            raise _bad(path, f"factor '{fname}': {e}") from None
+            raise _bad(path, N_("factor '{name}': {problem}"), name=fname, problem=e) from None
         extra = set(f) - {"values", "range", "levels"}
         if extra:
-            raise _bad(path, f"factor '{fname}': unknown key(s) {sorted(extra)} (allowed: values, range, levels)")
+            raise _bad(
+                path,
+                N_("factor '{name}': unknown key(s) {keys} (allowed: values, range, levels)"),
+                name=fname,
+                keys=sorted(extra),
+            )
     if design in ("sobol", "morris"):
         if not factors:
-            raise _bad(path, f"design '{design}' needs at least one factor")
+            raise _bad(path, N_("design '{design}' needs at least one factor"), design=design)
         cat = [f.name for f in factors if not f.is_range]
         if cat:
-            raise _bad(path, f"design '{design}' needs ranges; factor(s) {cat} give values")
+            raise _bad(
+                path, N_("design '{design}' needs ranges; factor(s) {names} give values"), design=design, names=cat
+            )
     if design == "latin_hypercube" and not factors:
-        raise _bad(path, "design 'latin_hypercube' needs at least one factor")
+        raise _bad(path, N_("design '{design}' needs at least one factor"), design=design)
 
     known = summary_keys()
     outcomes = exp.get("outcomes", [t.summary for t in load_targets().values()])
     if not isinstance(outcomes, list) or not outcomes or not all(isinstance(o, str) for o in outcomes):
-        raise _bad(path, "outcomes must be a non-empty list of summary names")
+        raise _bad(path, N_("outcomes must be a non-empty list of summary names"))
     bad = [show(o) for o in outcomes if o not in known]
     if bad:
-        raise _bad(path, f"unknown outcome(s) {', '.join(bad)} (allowed: {', '.join(sorted(known))})")
+        raise _bad(
+            path,
+            N_("unknown outcome(s) {names} (allowed: {allowed})"),
+            names=", ".join(bad),
+            allowed=", ".join(sorted(known)),
+        )
     series = exp.get("timeseries", [])
     if not isinstance(series, list) or not all(isinstance(c, str) for c in series):
-        raise _bad(path, 'timeseries must be a list of series names (e.g. ["cum_registered", "n_telegram"])')
+        raise _bad(path, N_('timeseries must be a list of series names (e.g. ["cum_registered", "n_telegram"])'))
     from ibusim.model.metrics import reporters
 
     columns = set(reporters()) - {"date"}
@@ -329,8 +412,11 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
     if bad_series:
         raise _bad(
             path,
-            f"unknown series {bad_series} in timeseries (allowed: the weekly columns of "
-            "'ibusim run', e.g. cum_registered, n_telegram, n_followers)",
+            N_(
+                "unknown series {names} in timeseries (allowed: the weekly columns of "
+                "'ibusim run', e.g. cum_registered, n_telegram, n_followers)"
+            ),
+            names=bad_series,
         )
     posterior, draws = _posterior(path, data.get("posterior"))
     spec = Spec(
@@ -356,12 +442,19 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
     per_point = reps * (draws or 1)
     runs = spec.n_points() * per_point
     if runs > MAX_RUNS:
-        what = f"{_count(reps)} replications" + (f" x {draws} posterior draws" if draws else "")
-        raise _bad(
-            path,
-            f"the design is {_count(spec.n_points())} points x {what} = {_count(runs)} runs, "
-            f"more than the maximum {MAX_RUNS:,}: use fewer levels, samples, replications or draws",
+        counts = dict(points=_count_field(spec.n_points()), reps=_count_field(reps), runs=_count_field(runs))
+        counts["maximum"] = _count_field(MAX_RUNS)
+        if draws:
+            msg = N_(
+                "the design is {points} points x {reps} replications x {draws} posterior draws = {runs} runs, "
+                "more than the maximum {maximum}: use fewer levels, samples, replications or draws"
+            )
+            raise _bad(path, msg, draws=_number(draws, str(draws), "count"), **counts)
+        msg = N_(
+            "the design is {points} points x {reps} replications = {runs} runs, "
+            "more than the maximum {maximum}: use fewer levels, samples, replications or draws"
         )
+        raise _bad(path, msg, **counts)
     # every design point as a whole must be a valid parameter set (cross-parameter rules) that fits in memory
     base = load_scenario(scenario, **fixed)
     largest, largest_bytes = None, -1
@@ -369,19 +462,27 @@ def parse_spec(data: dict, path: str | Path = "<spec>", text: str = "") -> Spec:
         try:
             full = load_scenario("baseline", **{**base, **point})
         except ParameterError as e:
-            raise _bad(path, f"design point {i} ({point}) is not valid: {e}") from None
+            raise _bad(
+                path, N_("design point {i} ({point}) is not valid: {problem}"), i=i, point=point, problem=e
+            ) from None
         if resources.estimate(full) > largest_bytes:
             largest, largest_bytes = full, resources.estimate(full)
     try:
         resources.check(largest)
     except ParameterError as e:
-        raise _bad(path, f"its largest run: {e}") from None
+        raise _bad(path, N_("its largest run: {problem}"), problem=e) from None
     limit = spec.run_memory_limit_mb
     if limit and largest_bytes > limit * 2**20:  # every run would fail on its memory limit
         raise _bad(
             path,
-            f"its largest run (n_mothers = {largest['n_mothers']:,}, ties_per_side = {largest['ties_per_side']}) "
-            f"needs about {largest_bytes / 2**20:,.0f} MB, over run_memory_limit_mb = {limit:g}",
+            N_(
+                "its largest run (n_mothers = {mothers}, ties_per_side = {ties}) "
+                "needs about {mb} MB, over run_memory_limit_mb = {limit}"
+            ),
+            mothers=_count_field(largest["n_mothers"]),
+            ties=largest["ties_per_side"],
+            mb=_number(round(largest_bytes / 2**20), f"{largest_bytes / 2**20:,.0f}", "count"),
+            limit=_number(limit, f"{limit:g}", "rate"),
         )
     return spec
 
@@ -391,22 +492,27 @@ def _posterior(path, table) -> tuple[str | None, int | None]:
     if table is None:
         return None, None
     if not isinstance(table, dict):
-        raise _bad(path, '[posterior] must be a table with folder = "..." and draws = N')
+        raise _bad(path, N_('[posterior] must be a table with folder = "..." and draws = N'))
     extra = set(table) - {"folder", "draws"}
     if extra:
-        raise _bad(path, f"unknown key(s) {sorted(extra)} in [posterior] (allowed: draws, folder)")
+        raise _bad(path, N_("unknown key(s) {keys} in [posterior] (allowed: draws, folder)"), keys=sorted(extra))
     folder = table.get("folder")
     if not isinstance(folder, str) or not folder.strip() or "\0" in folder:
-        raise _bad(path, f"[posterior] folder = {show(folder)} must name a calibration folder")
+        raise _bad(path, N_("[posterior] folder = {value} must name a calibration folder"), value=show(folder))
     draws = table.get("draws", 40)
     if not isinstance(draws, int) or isinstance(draws, bool) or not 1 <= draws <= MAX_RUNS:
-        raise _bad(path, f"[posterior] draws = {show(draws)} must be an integer in [1, {MAX_RUNS:,}]")
+        raise _bad(
+            path,
+            N_("[posterior] draws = {value} must be an integer in [1, {maximum}]"),
+            value=show(draws),
+            maximum=_count_field(MAX_RUNS),
+        )
     from .posterior import load_posterior
 
     try:
         load_posterior(folder)
     except ParameterError as e:
-        raise _bad(path, f"[posterior]: {e}") from None
+        raise _bad(path, N_("[posterior]: {problem}"), problem=e) from None
     return folder, draws
 
 
@@ -417,14 +523,11 @@ def with_posterior(spec: Spec, folder: str | Path, draws: int | None = None) -> 
     has a ``[posterior]`` table already is refused (one place says which posterior).
     """
     if spec.posterior is not None:
-        raise SpecError(
-            f"experiment spec '{spec.name}' has a [posterior] table already (folder {spec.posterior!r}); "
-            "drop --posterior or the table"
-        )
+        raise SpecError(M_HAS_POSTERIOR, path=spec.name, folder=repr(spec.posterior))
     text = spec.source + ("" if spec.source.endswith("\n") or not spec.source else "\n")
     text += f"\n[posterior]  # added by ibusim sweep --posterior\nfolder = {json.dumps(str(folder))}\n"
     text += f"draws = {int(draws if draws is not None else 40)}\n"
-    data = read_toml(text, f"experiment spec '{spec.name}'", SpecError)
+    data = _read_toml(text, spec.name)
     data.setdefault("experiment", {}).setdefault("name", spec.name)  # the name the spec had from its file name
     return parse_spec(data, spec.name, text)
 
@@ -432,6 +535,13 @@ def with_posterior(spec: Spec, folder: str | Path, draws: int | None = None) -> 
 def _count(n: int) -> str:
     """A count with thousands separators (a number too large for that by its size)."""
     return f"{n:,}" if n.bit_length() <= 128 else show(n)
+
+
+def _number(x: float | int, english: str, kind: str) -> Localised:
+    """A number for a message: ``english`` in English, ``format_number(x, lang, kind)`` in another language."""
+    from ibusim.numbers import format_number
+
+    return Localised(english, lambda lang: format_number(x, lang, kind))
 
 
 def _plain_name(name) -> bool:
@@ -452,7 +562,7 @@ def _limit(path, exp: dict, key: str) -> float | None:
     if x is None:
         return None
     if isinstance(x, bool) or not isinstance(x, (int, float)) or not 0 <= x <= 1e12:  # a huge int: no OverflowError
-        raise _bad(path, f"{key} = {show(x)} must be a number in [0, 1e12] (0: no limit)")
+        raise _bad(path, N_("{key} = {value} must be a number in [0, 1e12] (0: no limit)"), key=key, value=show(x))
     return float(x)
 
 
@@ -489,7 +599,12 @@ def check_outcomes_defined(spec: Spec, runner=None) -> None:
     result = (runner or run_one)({"scenario": spec.scenario, **spec.fixed, **point}, seed)
     undefined = [o for o in spec.outcomes if is_nan(result.get(o, math.nan))]
     if undefined:
-        raise SpecError(
-            f"experiment spec '{spec.name}': outcome(s) {', '.join(undefined)} are undefined (NaN) in a pilot run of "
-            f"design point 0 ({point}); a sensitivity index needs an outcome defined in every run: choose others"
+        raise _bad(
+            spec.name,
+            N_(
+                "outcome(s) {names} are undefined (NaN) in a pilot run of design point 0 ({point}); "
+                "a sensitivity index needs an outcome defined in every run: choose others"
+            ),
+            names=", ".join(undefined),
+            point=point,
         )

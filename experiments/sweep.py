@@ -45,7 +45,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ibusim.i18n import N_, TranslatableError
+from ibusim.i18n import N_
 
 from .core import SERIES_KEY, run_one, run_with_series
 from .execution import (
@@ -79,12 +79,8 @@ __all__ = [
 SweepError = ExecutionError  # the sweep cannot start (one line: unreachable scheduler, folder in use, other spec)
 
 
-class TranslatableSpecError(SpecError, TranslatableError):
-    """A :class:`~ibusim.experiments.spec.SpecError` raised with an English msgid and fields (``error_text``).
-
-    For the spec problems found outside experiments/spec.py (the sensitivity analysis, the dashboard's sweep
-    form): caught wherever a SpecError is. Once SpecError is itself a TranslatableError, this is just a SpecError.
-    """
+# SpecError is itself translatable (an English msgid and fields); the old name stays for imports
+TranslatableSpecError = SpecError
 
 
 COMPACT_EVERY = 64  # small parts merged into one this many at a time

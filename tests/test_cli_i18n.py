@@ -279,3 +279,28 @@ def test_an_experiments_error_on_the_command_line_is_indonesian_end_to_end(no_la
     assert status == 2 and err.count("\n") == 1, err
     assert err.startswith(f"ibusim: kesalahan: folder posterior '{missing.parent}' tidak ada (berikan folder"), err
     assert not (tmp_path / "c").exists()
+
+
+def test_a_bad_sweep_spec_on_the_command_line_is_indonesian_end_to_end(no_language, tmp_path, capsys):
+    spec = tmp_path / "bad.toml"
+    spec.write_text(
+        '[experiment]\noutcomes = ["registered"]\n[factors.wom_rate]\nrange = [0.5, 0.1]\n', encoding="utf-8"
+    )
+    argv = ["sweep", spec, "--out", tmp_path / "out"]
+    status, out, err = main(["--lang", "en", *argv], capsys)
+    assert_one_line_error(
+        status, err, f"experiment spec '{spec}': factor 'wom_rate': empty range [0.5, 0.1] (low must be below high)"
+    )
+    status, out, err = main(["--lang", "id", *argv], capsys)
+    assert status == 2 and err.count("\n") == 1, err
+    assert err == (
+        f"ibusim: kesalahan: spesifikasi eksperimen '{spec}': faktor 'wom_rate': rentang kosong dari 0,5 sampai 0,1 "
+        "(low harus lebih kecil dari high)\n"
+    )
+    spec.write_text("[experiment]\n[fixed]\nwom_rate = 7\n", encoding="utf-8")  # a parameter error inside
+    status, out, err = main(["--lang", "id", *argv], capsys)
+    assert err == (
+        f"ibusim: kesalahan: spesifikasi eksperimen '{spec}': parameter 'wom_rate' = 7 tidak diperbolehkan: "
+        "seharusnya bilangan antara 0 dan 1\n"
+    )
+    assert not (tmp_path / "out").exists()

@@ -77,13 +77,14 @@ def test_a_switch_sweeps_false_and_true():
         ([factor(levels="1")], 1, ["follow_rate", "levels", "2-12"]),
         ([factor(levels="x")], 1, ["follow_rate", "levels", "2-12"]),
         ([factor(levels="13")], 1, ["follow_rate", "levels"]),
-        ([factor(low="abc")], 1, ["follow_rate", "low", "not a number"]),
-        ([factor(high="")], 1, ["follow_rate", "high", "not a number"]),
+        ([factor(low="abc")], 1, ["follow_rate", "low = 'abc'", "not read"]),
+        ([factor(high="")], 1, ["follow_rate", "high = ''", "empty"]),
         ([factor(low="0.05", high="0.01")], 1, ["follow_rate", "empty range"]),
         ([factor(high="2")], 1, ["follow_rate", "is not allowed"]),
         ([factor()], 0, ["replications", "1-20"]),
         ([factor()], 21, ["replications", "1-20"]),
-        ([factor()], "2", ["replications"]),
+        ([factor()], "two", ["replications = 'two'", "1-20"]),
+        ([factor()], True, ["replications = True", "1-20"]),
         ([{"name": "free_class_size", "low": "1.5", "high": "3", "levels": "2"}], 1, ["free_class_size"]),
     ],
 )
@@ -93,39 +94,92 @@ def test_build_spec_errors_are_one_line(factors, reps, words):
     one_line_error(e, *words)
 
 
+def id_factor(**kw) -> dict:
+    """A factor as typed on the Indonesian page (decimal comma)."""
+    return factor(**{"low": "0,01", "high": "0,05", **kw})
+
+
 @pytest.mark.parametrize(
     "factors, reps, english, indonesian",
     [
         ([], 1, "choose a parameter to sweep", "pilih satu parameter untuk uji rentang"),
-        ([factor(), factor()], 1, "choose two different parameters", "pilih dua parameter yang berbeda"),
-        ([factor(high="abc")], 1, "follow_rate: high = 'abc' is not a number", "follow_rate: high = 'abc' bukan angka"),
+        ([id_factor(), id_factor()], 1, "choose two different parameters", "pilih dua parameter yang berbeda"),
         (
-            [factor(levels="13")],
+            [id_factor(high="abc")],
+            1,
+            None,  # the number reader's reason is written in the page's language (NumberError)
+            "follow_rate: high = 'abc': abc tidak dibaca: ketik angkanya saja, misalnya 0,05",
+        ),
+        (
+            [id_factor(low="0.01")],
+            1,
+            None,
+            "follow_rate: low = '0.01': dalam bahasa Indonesia titik memisahkan ribuan per tiga angka dan koma "
+            "adalah tanda desimal: ketik 0,01",
+        ),
+        (
+            [id_factor(levels="13")],
             1,
             "follow_rate: levels = '13' must be an integer in 2-12",
             "follow_rate: jumlah tingkat (levels) = '13' harus bilangan bulat 2-12",
         ),
-        ([factor()], 21, "replications = 21 must be an integer in 1-20", "replikasi = 21 harus bilangan bulat 1-20"),
+        ([id_factor()], 21, "replications = 21 must be an integer in 1-20", "replikasi = 21 harus bilangan bulat 1-20"),
     ],
-    ids=["none", "same-twice", "not-a-number", "levels", "replications"],
+    ids=["none", "same-twice", "not-a-number", "english-decimal-point", "levels", "replications"],
 )
 def test_the_sweep_forms_errors_are_indonesian_on_an_indonesian_page(factors, reps, english, indonesian):
     with pytest.raises(SpecError) as e:  # still a SpecError (and a ValueError) for the page's except clause
-        sweeps.build_spec(factors, {}, reps, 1)
-    assert str(e.value) == english
-    assert error_text(e.value, "id") == indonesian
+        sweeps.build_spec(factors, {}, reps, 1, lang="id")
+    indonesian_line = error_text(e.value, "id")
+    assert "\n" not in indonesian_line
+    if english is not None:
+        assert str(e.value) == english
+    assert indonesian_line == indonesian
 
 
-@pytest.mark.parametrize("low,grid", [(".5", [0.5, 0.9]), ("5.", None), ("infinity", None)])
-def test_numbers_python_accepts_but_toml_does_not(low, grid):
-    """A number float() reads is the number it reads; one out of bounds is refused naming the parameter."""
+@pytest.mark.parametrize("low,grid", [("0.5", [0.5, 0.9]), (".5", None), ("5.", None), ("infinity", None)])
+def test_numbers_are_read_as_a_person_types_them(low, grid):
+    """A number in digits with a decimal mark between digits is read; anything else is refused with the reason."""
     if grid is not None:
         spec = sweeps.build_spec([factor(low=low, high="0.9", levels="2")], {}, 1, 1)
         assert spec.factors[0].grid() == grid
         return
     with pytest.raises(SpecError) as e:
         sweeps.build_spec([factor(low=low, high="0.9", levels="2")], {}, 1, 1)
-    one_line_error(e, "follow_rate")
+    one_line_error(e, "follow_rate", f"low = {low!r}: ")
+
+
+def test_the_indonesian_page_reads_decimal_commas_and_thousands_points():
+    form = [
+        id_factor(low="0,05", high="0,15", levels="3"),
+        {"name": "wtp_median", "low": "Rp 500.000", "high": "1.500.000", "levels": "2"},
+    ]
+    typed = [dict(f) for f in form]
+    spec = sweeps.build_spec(form, {}, "2", 1, lang="id")
+    assert [f.grid() for f in spec.factors] == [[0.05, 0.1, 0.15], [500000.0, 1500000.0]]
+    assert spec.replications == 2
+    assert form == typed  # the page's own texts are not replaced by numbers
+    data = tomllib.loads(spec.source)  # the downloadable spec.toml writes numbers as TOML does
+    assert data["factors"]["wtp_median"] == {"range": [500000.0, 1500000.0], "levels": 2}
+    counts = sweeps.build_spec(
+        [{"name": "free_class_size", "low": "1.000", "high": "1.500", "levels": "2"}], {}, 1, 1, lang="id"
+    )
+    assert counts.factors[0].grid() == [1000, 1500]
+
+
+def test_the_english_page_refuses_a_thousands_point_as_ambiguous():
+    form = [{"name": "wtp_median", "low": "500.000", "high": "1,500,000", "levels": "2"}]
+    with pytest.raises(SpecError) as e:
+        sweeps.build_spec(form, {}, 1, 1, lang="en")
+    assert str(e.value) == (
+        "wtp_median: low = '500.000': ambiguous: is it 500 or 500000? Type the one you mean as written here"
+    )
+    assert error_text(e.value, "id") == (
+        "wtp_median: low = '500.000': bisa dibaca dua cara: 500 atau 500000? "
+        "Ketik yang dimaksud persis seperti tertulis di sini"
+    )
+    spec = sweeps.build_spec([dict(form[0], low="500,000")], {}, 1, 1, lang="en")
+    assert spec.factors[0].grid() == [500000.0, 1500000.0]
 
 
 def test_cross_parameter_rules_are_checked_at_every_point():
@@ -162,8 +216,29 @@ def test_the_pages_default_sweep_of_each_parameter_is_valid(name):
     assert len(spec.points()) == 5
 
 
+@pytest.mark.parametrize("name", NUMERIC)
+def test_the_indonesian_pages_default_sweep_of_each_parameter_is_valid(name):
+    low, high = sweeps.default_range(name, FORM[name], "id")
+    assert "." not in low + high or PARAMS[name].type == "int"  # no English decimal point on the Indonesian page
+    spec = sweeps.build_spec([{"name": name, "low": low, "high": high, "levels": "5"}], {}, 2, 1, lang="id")
+    en = sweeps.build_spec(
+        [dict(zip(("name", "low", "high", "levels"), (name, *sweeps.default_range(name, FORM[name]), "5")))], {}, 2, 1
+    )
+    assert spec.factors == en.factors  # the same numbers, written as each reader writes them
+
+
 def test_new_folders_are_distinct_and_under_results(monkeypatch, tmp_path):
     monkeypatch.setattr(sweeps, "RESULTS", tmp_path)
     a, b = sweeps.new_folder(), sweeps.new_folder()
     assert a != b and a.parent == b.parent == tmp_path and a.name.startswith("dashboard-sweep-")
     assert not a.exists()
+
+
+def test_a_language_switch_rewrites_the_typed_range_for_the_new_reader():
+    typed = id_factor(low="0,05", high="0,125")
+    english = sweeps.retype(typed, "id", "en")
+    assert (english["low"], english["high"]) == ("0.05", "0.125") and typed["low"] == "0,05"
+    assert sweeps.retype(english, "en", "id") == typed
+    money = {"name": "wtp_median", "low": "1.500.000", "high": "abc", "levels": "2"}
+    assert sweeps.retype(money, "id", "en") == {**money, "low": "1500000"}  # what it cannot read stays as typed
+    assert sweeps.retype({"name": "free_class", "levels": "3"}, "id", "en") == {"name": "free_class", "levels": "3"}

@@ -14,7 +14,7 @@ import pytest
 from cli_helpers import assert_one_line_error, main
 
 from ibusim.experiments import optimise as opt_mod
-from ibusim.experiments.execution import dumps
+from ibusim.experiments.execution import OutputError, dumps
 from ibusim.experiments.optimise import (
     CLOSED_BELOW,
     GOALS,
@@ -412,3 +412,30 @@ def test_cli_optimise_rounds(tmp_path, capsys):
     manifest = json.loads((tmp_path / "o" / "manifest.json").read_text())
     assert manifest["rounds"] == 3 and manifest["runs"] == 3 + 2 * refine_size(2)
     assert "(3 rounds in all)" in out
+
+
+# ---------------------------------------------------------------- errors in the reader's language
+def test_failed_optimiser_runs_are_one_line_in_either_language(monkeypatch):
+    def failing(todo, fn, on_result=None, **kw):
+        out = [{"ok": False, "reason": "memory limit exceeded", "candidate": t.get("candidate")} for t in todo]
+        for r in out:
+            on_result(r)
+        return out
+
+    monkeypatch.setattr(opt_mod, "run_many", failing)
+    with pytest.raises(OutputError) as e:
+        optimise(1e12, goal="registered", threshold=0, **QUICK)
+    n = int(str(e.value.fields["n"]))
+    assert n >= 2  # every run of the first batch failed
+    assert str(e.value) == f"{n} optimiser run(s) failed; first: memory limit exceeded"
+    assert error_text(e.value, "id") == f"{n} simulasi pengoptimal gagal; yang pertama: memory limit exceeded"
+    assert isinstance(e.value, OSError)
+
+
+def test_a_folder_that_is_not_an_optimisers_is_named_in_either_language(tmp_path):
+    with pytest.raises(OutputError) as e:
+        load_optimisation(tmp_path)
+    assert str(e.value) == f"'{tmp_path}' is not an optimiser folder (no proposals.csv and manifest.json)"
+    assert error_text(e.value, "id") == (
+        f"'{tmp_path}' bukan folder pengoptimal (tidak ada proposals.csv dan manifest.json)"
+    )

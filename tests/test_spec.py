@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import pickle
 import textwrap
 import tomllib
 import warnings
@@ -14,6 +15,7 @@ from scipy.stats import qmc
 
 from ibusim.experiments.spec import DESIGNS, SpecError, load_spec, parse_spec, summary_keys
 from ibusim.experiments.sweep import tasks
+from ibusim.i18n import TranslatableError, error_text
 from ibusim.model.parameters import PARAMS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -474,3 +476,91 @@ def test_a_design_over_the_maximum_names_its_size_and_allocates_nothing(tmp_path
         load_spec(path)
     assert_one_line(e.value, path, "40,000 points x 3 replications = 120,000 runs")
     assert_one_line(e.value, path, f"maximum {spec_mod.MAX_RUNS:,}")
+
+
+# ---------------------------------------------------------------- errors in the reader's language
+@pytest.mark.parametrize("case", MALFORMED)
+def test_every_malformed_spec_error_has_an_indonesian_line(case, tmp_path):
+    text, _ = MALFORMED[case]
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError) as e:
+        load_spec(path)
+    indonesian = error_text(e.value, "id")
+    assert "\n" not in indonesian and indonesian != str(e.value)
+    assert indonesian.startswith(f"spesifikasi eksperimen '{path}'"), indonesian
+    assert error_text(e.value, "en") == str(e.value)
+
+
+@pytest.mark.parametrize(
+    "text, english, indonesian",
+    [
+        (
+            "[experiment]\nrepetitions = 3\n",
+            "unknown key(s) ['repetitions'] in [experiment] (allowed: description, description_id, design, name, "
+            "outcomes, replications, run_memory_limit_mb, run_time_limit_s, samples, scenario, seed, timeseries)",
+            "kunci ['repetitions'] di [experiment] tidak dikenal (yang boleh: description, description_id, design, "
+            "name, outcomes, replications, run_memory_limit_mb, run_time_limit_s, samples, scenario, seed, timeseries)",
+        ),
+        (
+            GOOD_HEAD + "[factors.wom_rate]\nrange = [0.5, 0.1]\n",
+            "factor 'wom_rate': empty range [0.5, 0.1] (low must be below high)",
+            "faktor 'wom_rate': rentang kosong dari 0,5 sampai 0,1 (low harus lebih kecil dari high)",
+        ),
+        (
+            '[experiment]\ndesign = "morris"\n',
+            "design 'morris' needs at least one factor",
+            "desain 'morris' memerlukan paling sedikit satu faktor",
+        ),
+        (
+            GOOD_HEAD + "[factors.wom_rate]\nvalues = [0.5, 2.0]\n",
+            "factor 'wom_rate': parameter 'wom_rate' = 2.0 is not allowed: expected float in [0, 1]",
+            "faktor 'wom_rate': parameter 'wom_rate' = 2 tidak diperbolehkan: seharusnya bilangan antara 0 dan 1",
+        ),
+        (
+            "[experiment]\nreplications = 1000000\n",
+            "the design is 1 points x 1,000,000 replications = 1,000,000 runs, more than the maximum 100,000: "
+            "use fewer levels, samples, replications or draws",
+            "desain ini 1 titik x 1.000.000 replikasi = 1.000.000 simulasi, lebih dari batas 100.000: "
+            "kurangi levels, samples, replications atau draws",
+        ),
+        (
+            '[experiment\nname = "x"\n',
+            None,  # read_toml's own line: the start and the TOML problem
+            None,
+        ),
+    ],
+    ids=["unknown-key", "empty-range", "design-needs-factors", "embedded-parameter-error", "too-many-runs", "toml"],
+)
+def test_spec_errors_are_english_as_before_and_indonesian_on_demand(tmp_path, text, english, indonesian):
+    path = write(tmp_path, text)
+    with pytest.raises(SpecError) as e:
+        load_spec(path)
+    if english is None:
+        assert str(e.value).startswith(f"experiment spec '{path}' is not valid TOML: ")
+        assert error_text(e.value, "id").startswith(f"spesifikasi eksperimen '{path}' bukan TOML yang sah: ")
+        return
+    assert str(e.value) == f"experiment spec '{path}': {english}"
+    assert error_text(e.value, "id") == f"spesifikasi eksperimen '{path}': {indonesian}"
+
+
+def test_a_spec_error_crosses_processes_with_its_indonesian_line(tmp_path):
+    path = write(tmp_path, GOOD_HEAD + "[factors.n_mothers]\nrange = [5000, 1000]\n")
+    with pytest.raises(SpecError) as e:
+        load_spec(path)
+    again = pickle.loads(pickle.dumps(e.value))
+    assert type(again) is SpecError and isinstance(again, ValueError)
+    assert (
+        str(again)
+        == str(e.value)
+        == f"experiment spec '{path}': factor 'n_mothers': empty range [5000, 1000] (low must be below high)"
+    )
+    assert error_text(again, "id") == error_text(e.value, "id")
+    assert error_text(again, "id").endswith("rentang kosong dari 5.000 sampai 1.000 (low harus lebih kecil dari high)")
+
+
+def test_the_old_translatable_spec_error_name_is_spec_error():
+    from ibusim.experiments.sweep import TranslatableSpecError
+
+    assert TranslatableSpecError is SpecError and issubclass(SpecError, TranslatableError)
+    assert error_text(SpecError("choose two different parameters"), "id") == "pilih dua parameter yang berbeda"
