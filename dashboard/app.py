@@ -494,7 +494,7 @@ def FactorInputs(session: Session, label: str, factor: dict, set_factor, optiona
         if not n or n == NO_FACTOR:
             set_factor({"levels": factor.get("levels", "3")})
             return
-        lo, hi = sweeps.default_range(n, session.form[n])
+        lo, hi = sweeps.default_range(n, session.form[n], lang)
         set_factor({**factor, "name": n, "low": lo, "high": hi})
 
     with solara.Row():
@@ -520,7 +520,7 @@ def SweepPage(session: Session, lang: str = "en"):
     _n = ngettext(lang)
 
     def initial(name):
-        lo, hi = sweeps.default_range(name, session.form[name])
+        lo, hi = sweeps.default_range(name, session.form[name], lang)
         return {"name": name, "low": lo, "high": hi, "levels": "5"}
 
     f1, set_f1 = solara.use_state(initial("follow_rate"))
@@ -529,15 +529,22 @@ def SweepPage(session: Session, lang: str = "en"):
     error, set_error = solara.use_state("")
     progress, set_progress = solara.use_state(None)
     result, set_result = solara.use_state(None)
+    typed_in = solara.use_ref(lang)  # the language the ranges were typed in
+
+    def follow_language():
+        """After the page's language changes, write the typed ranges the new reader's way."""
+        old = typed_in.current
+        if old != lang:
+            typed_in.current = lang
+            set_f1(sweeps.retype(f1, old, lang))
+            set_f2(sweeps.retype(f2, old, lang))
+
+    solara.use_effect(follow_language, [lang])
 
     def run():
         factors = [dict(f) for f in (f1, f2) if f.get("name")]
         try:
-            n = int(reps)
-        except ValueError:
-            n = reps
-        try:
-            spec = sweeps.build_spec(factors, session.changes(), n, session.seed)
+            spec = sweeps.build_spec(factors, session.changes(), reps, session.seed, lang=lang)
         except (ValueError, ParameterError) as e:  # SpecError is a ValueError
             set_error(error_text(e, lang))
             return

@@ -682,6 +682,31 @@ def test_a_price_typed_the_indonesian_way_is_read_as_written(render):
     assert field(rc, "ibu_pebisnis_financial_effect").v_model == "45%"
 
 
+def test_the_sweep_form_reads_numbers_as_its_reader_types_them(render, sweep_folder, monkeypatch):
+    """On the Indonesian page 0,02 is two hundredths; a language switch rewrites the typed range for the new reader."""
+    seen = []
+    monkeypatch.setattr(sweeps, "run_in_background", lambda spec, *a, **k: seen.append(spec) or {"error": "stop"})
+    rc, s = render()
+    switch_language(rc, "Bahasa Indonesia")
+    open_tab(rc, "Sweep vs observed")
+    low, high = sweeps.default_range("follow_rate", s.form["follow_rate"], "id")
+    wait_for(lambda: labelled(rc, ID("low")).v_model == low, what="the range written the Indonesian way")
+    assert "," in low or low.isdigit()
+    enter(labelled(rc, ID("low")), "0,02")
+    enter(labelled(rc, ID("high")), "0,04")
+    enter(labelled(rc, ID("levels")), "2")
+    click(rc, ID("Run sweep"))
+    wait_for(lambda: seen, what="the spec handed to the runner")
+    assert [(f.low, f.high, f.levels) for f in seen[0].factors] == [(0.02, 0.04, 2)]
+    switch_language(rc, "English")
+    wait_for(lambda: labelled(rc, "low").v_model == "0.02", what="the typed low rewritten for an English reader")
+    assert labelled(rc, "high").v_model == "0.04"
+    enter(labelled(rc, "low"), "0,02")  # an Indonesian decimal on the English page: refused, never misread
+    click(rc, "Run sweep")
+    (msg,) = wait_for(lambda: [a for a in alerts(rc, "sweep-error") if a != "stop"], what="the refusal")
+    assert "follow_rate" in msg and "\n" not in msg and len(seen) == 1
+
+
 def test_revert_to_preset_and_clear_pending_edits(render):
     rc, s = render()
     applied = dict(s.applied)
