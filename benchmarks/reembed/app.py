@@ -24,8 +24,9 @@ class ReembedVegaLite(VegaLite):
 
 
 @solara.component
-def ChartView(chart, png=None):
-    spec, values = charts.vega(chart)
+def ChartView(chart, png=None, lang: str = "en"):
+    """The chart re-embedded whole on every change (the dashboard's ChartView's signature, without the PNG)."""
+    spec, values = charts.vega(chart, lang)
     if spec.get("data", {}).get("name") == "table":
         spec = {**spec, "data": {"values": values}}
     with solara.Column(gap="0px", style={"min-width": "350px"}):
