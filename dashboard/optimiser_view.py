@@ -28,12 +28,14 @@ import solara
 
 from ibusim.experiments.optimise import (
     DEFAULT_CANDIDATES,
+    DEFAULT_ROUNDS,
     GOALS,
     Optimisation,
     cost_lines,
     default_threshold,
     describe_design,
     optimise,
+    refine_size,
     show_goal,
 )
 from ibusim.i18n import N_, error_text, gettext
@@ -231,8 +233,9 @@ def OptimiserPanel(session, lang: str | None = None):
             + _(
                 "Give a yearly budget and a goal: the optimiser tries {n} programme designs (which classes are open "
                 "and their places, prices, scholarship batches, the free entry class, volunteers), keeps those the "
-                "budget pays for, runs each over the calibration's posterior and proposes the best."
-            ).format(n=CANDIDATES + 1)
+                "budget pays for, runs each over the calibration's posterior, then tries up to {more} more near the "
+                "best, and proposes the best."
+            ).format(n=CANDIDATES + 1, more=(DEFAULT_ROUNDS - 1) * refine_size(CANDIDATES))
         )
         with solara.Row(style={"flex-wrap": "wrap"}):
             solara.InputText(
