@@ -277,7 +277,11 @@ def parse_number(text: str, lang: str, kind: str = "rate", *, integer: bool = Fa
 
 def _finish(value: Decimal, lang: str, kind: str, percent: bool, integer: bool) -> int | float:
     """Rule 5 and the share rule: ``value`` checked and converted to the field's type."""
+    if value and value.adjusted() > 308:  # beyond any float, and too long to write back in a message (1E400)
+        raise _fail(lang, M_TOO_LARGE)
     if kind == "share" and not percent and value > 1:
+        if value.adjusted() >= 15:  # no percentage to suggest that anyone would read
+            raise _fail(lang, M_TOO_LARGE)
         raise _fail(lang, M_SHARE_ABOVE_ONE, percent=f"{_plain(value, lang)}%", fraction=_plain(value.scaleb(-2), lang))
     if integer:
         if value != value.to_integral_value():

@@ -129,6 +129,9 @@ REFUSED = [
     ("Rp 1e6", "id", "money", False, "an exponent cannot go with"),
     ("1e999", "en", "rate", False, "too large"),
     ("1e400", "en", "count", True, "too large"),
+    ("1E400", "id", "share", False, "too large"),  # hypothesis found it: babel could not write it back
+    ("1e20", "en", "share", False, "too large"),  # no percentage worth suggesting
+    ("1e308", "en", "share", False, "too large"),
     ("1e-999", "en", "rate", False, "too small"),
     ("9" * 101, "en", "count", True, "too long (101 characters)"),
     ("5%%", "en", "share", False, "cannot be part of a number"),
