@@ -228,6 +228,12 @@ def test_a_tiny_forecast_shows_2025_to_2027_with_intervals(page, page_errors, da
         assert head == [_("{year} (fitted)").format(year=2024), "2025", "2026", "2027"], head
         rows = table.locator("tr.fc-row")
         expect(rows).to_have_count(len(forecast_mod.FIGURES))  # one variant: the design
+        # a late re-render may rebuild the cells (median first, interval after): wait until each shows both
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.forecast-panel td.fc-cell')]"
+            ".every(e => e.innerText.trim().includes('\\n'))",
+            timeout=30_000,
+        )
         for fig in forecast_mod.FIGURES:
             label = table.locator(f"tr.fc-label-{fig}").inner_text().strip()
             assert label == _(FIGURE_LABELS[fig]), (fig, label)
