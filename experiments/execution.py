@@ -160,7 +160,9 @@ def _time_limit(seconds: float):
             raise _OverTimeLimit
 
         old = signal.signal(signal.SIGALRM, alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        # the alarm repeats: an exception raised inside a gc callback or a finalizer is ignored by Python, so
+        # one alarm can be lost; the next one, a tenth of the limit later (at most 1 s), stops the run
+        signal.setitimer(signal.ITIMER_REAL, seconds, min(max(seconds / 10, 0.001), 1.0))
         try:
             yield
         finally:
@@ -197,7 +199,10 @@ def execute(task: dict, runner: Callable = run_one, limits: Limits = NO_LIMITS) 
     try:
         with limited(limits):
             out = runner(task["params"], task["seed"])
-        return {**task, "ok": True, "outcomes": out, "seconds": time.perf_counter() - t0}
+        seconds = time.perf_counter() - t0
+        if limits.time_s is not None and seconds > limits.time_s:  # its interrupt was lost (see _time_limit)
+            return failure(task, limits.time_reason(), seconds)
+        return {**task, "ok": True, "outcomes": out, "seconds": seconds}
     except _OverTimeLimit:
         return failure(task, limits.time_reason(), time.perf_counter() - t0)
     except MemoryError:

@@ -1,4 +1,4 @@
-"""The execution layer's errors in each reader's language (experiments/execution.py).
+"""The execution layer (experiments/execution.py): its errors in each reader's language; run time limits.
 
 ExecutionError and OutputError keep their English msgid and fields (:class:`ibusim.i18n.TranslatableError`):
 ``str(e)`` is the English line it always was, ``error_text(e, "id")`` the Indonesian one. They stay a
@@ -8,15 +8,18 @@ RuntimeError and an OSError, so every ``except`` that caught them still does.
 from __future__ import annotations
 
 import errno
+import time
 
 import pytest
 
 from ibusim.experiments.execution import (
     ExecutionError,
     FolderLock,
+    Limits,
     OutputError,
     atomic_folder,
     check_new_folder,
+    execute,
     open_executor,
 )
 from ibusim.i18n import N_, error_text
@@ -67,3 +70,37 @@ def test_a_folder_in_use_names_its_holder_in_indonesian(tmp_path):
         assert ", mulai " in indonesian and indonesian.endswith("; tunggu sampai selesai")
     finally:
         first.release()
+
+
+# ---------------------------------------------------------------- time limits that cannot be lost
+def _busy(seconds: float, swallow: int) -> dict:
+    """Spin for ``seconds``, ignoring the first ``swallow`` time-limit interrupts.
+
+    Python does the same with an exception raised in a gc callback or a finalizer ("Exception ignored in ..."):
+    a run's interrupt can be lost that way.
+    """
+    end, ignored = time.perf_counter() + seconds, 0
+    while time.perf_counter() < end:
+        try:
+            while time.perf_counter() < end:
+                pass
+        except BaseException as e:  # noqa: BLE001 - the limit's interrupt is a BaseException, like Ctrl+C
+            if isinstance(e, (KeyboardInterrupt, SystemExit)) or ignored >= swallow:
+                raise
+            ignored += 1
+    return {"ignored": ignored}
+
+
+def test_a_lost_interrupt_is_followed_by_another_that_stops_the_run():
+    task = {"params": {}, "seed": 1}
+    out = execute(task, lambda p, s: _busy(5.0, swallow=1), Limits(0.05, None))
+    assert not out["ok"] and out["reason"] == "over the time limit of 0.05 s"
+    assert out["seconds"] < 2.0  # stopped by the repeated alarm, not at the spin's end (5 s)
+
+
+def test_a_run_that_outlives_its_limit_is_never_recorded_as_done():
+    task = {"params": {}, "seed": 1}
+    out = execute(task, lambda p, s: _busy(0.3, swallow=10**9), Limits(0.05, None))  # every interrupt lost
+    assert not out["ok"] and out["reason"] == "over the time limit of 0.05 s" and out["seconds"] >= 0.3
+    fast = execute(task, lambda p, s: {"x": 1}, Limits(5.0, None))
+    assert fast["ok"] and fast["outcomes"] == {"x": 1}
