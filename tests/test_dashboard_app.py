@@ -17,6 +17,7 @@ import time
 import ipyvuetify as v
 import pytest
 import solara
+from dashboard_helpers import classes, page_renderer, switch_language
 from dashboard_helpers import wait_for as poll
 
 from ibusim.dashboard import app, designer, sweeps, views
@@ -34,10 +35,6 @@ WAIT_S = 180  # for background work: generous, as both cores may be busy (the te
 
 
 # ---------------------------------------------------------------- helpers
-def classes(w) -> list[str]:
-    return (getattr(w, "class_", None) or "").split()
-
-
 def texts(rc, cls: str) -> list[str]:
     """Text of every solara.Text / Html widget with the class ``cls``."""
     return ["".join(map(str, w.children)) for w in rc.find(v.Html).widgets if cls in classes(w)]
@@ -151,29 +148,10 @@ def render():
 
     ``small=True`` gives the session a 20,000-mother model (applied) so that runs are fast.
     """
-    made = []
-
-    def _render(small: bool = True):
-        sessions = []
-
-        def factory():
-            s = Session(changes={"n_mothers": int(SMALL)} if small else None)
-            sessions.append(s)
-            return s
-
-        orig = app.Session
-        app.Session = factory
-        try:
-            _, rc = solara.render(app.Page(), handle_error=False)
-        finally:
-            app.Session = orig
-        made.append(rc)
-        (s,) = sessions
-        return rc, s
-
-    yield _render
-    for rc in made:
-        rc.close()
+    renderer = page_renderer()
+    render_page = next(renderer)
+    yield lambda small=True: render_page({"n_mothers": int(SMALL)} if small else None)
+    next(renderer, None)
 
 
 @pytest.fixture
@@ -626,11 +604,6 @@ def test_sweep_parameter_choice_proposes_a_range_around_the_current_form(render)
 
 # ---------------------------------------------------------------- language, numbers, designer (issue 12)
 ID = gettext("id")
-
-
-def switch_language(rc, name: str) -> None:
-    (select,) = [w for w in rc.find(v.Select).widgets if "lang-switch" in classes(w)]
-    select.v_model = name
 
 
 @pytest.mark.parametrize(

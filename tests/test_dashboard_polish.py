@@ -25,7 +25,7 @@ import ipywidgets
 import pandas as pd
 import pytest
 import solara
-from dashboard_helpers import wait_for
+from dashboard_helpers import classes, page_renderer, switch_language, wait_for
 from solara.components.file_download import FileDownloadWidget
 
 from ibusim.dashboard import app, decision, designer
@@ -40,10 +40,6 @@ POSTERIOR = "results/calibration-ipm"
 TINY = {"n_mothers": 3000, "end": "2021-06"}
 
 
-def classes(w) -> list[str]:
-    return (getattr(w, "class_", None) or "").split()
-
-
 def button_labels(rc) -> list[str]:
     """The text of every button (after its icon, if any)."""
     return [c for w in rc.find(v.Btn).widgets for c in w.children or [] if isinstance(c, str)]
@@ -52,32 +48,10 @@ def button_labels(rc) -> list[str]:
 @pytest.fixture
 def page():
     """The whole page (app.Page) with its own small session; closed at the end."""
-    made = []
-
-    def render():
-        sessions = []
-
-        def factory():
-            sessions.append(Session(changes={"n_mothers": 20000}))
-            return sessions[-1]
-
-        orig = app.Session
-        app.Session = factory
-        try:
-            _, rc = solara.render(app.Page(), handle_error=False)
-        finally:
-            app.Session = orig
-        made.append(rc)
-        return rc, sessions[0]
-
-    yield render
-    for rc in made:
-        rc.close()
-
-
-def switch_language(rc, name: str) -> None:
-    (select,) = [w for w in rc.find(v.Select).widgets if "lang-switch" in classes(w)]
-    select.v_model = name
+    renderer = page_renderer()
+    render_page = next(renderer)
+    yield lambda: render_page({"n_mothers": 20000})
+    next(renderer, None)
 
 
 def decide(rc, lang: str) -> None:
