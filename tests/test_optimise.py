@@ -240,7 +240,7 @@ def test_panel_runs_in_the_background_and_shows_the_proposals(panel_settings):
             return ["".join(map(str, w.children)) for w in rc.find(v.Alert).widgets]
 
         def wait(predicate):
-            for _ in range(1200):  # polls for the background thread, at most about a minute
+            for _ in range(6000):  # polls for the background thread, at most about five minutes (both cores busy)
                 try:
                     if predicate():
                         return
