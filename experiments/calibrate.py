@@ -49,7 +49,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ibusim.i18n import N_, number
+from ibusim.i18n import N_
 from ibusim.model.parameters import (
     CALIBRATION_FIXED,
     PARAMS,
@@ -62,7 +62,7 @@ from ibusim.model.targets import load as load_targets
 from ibusim.model.targets import pattern_values, patterns
 
 from .core import build_model
-from .execution import ExecutionError, atomic_text, atomic_write, dumps, run_many
+from .execution import ExecutionError, atomic_text, atomic_write, check_all_ran, dumps, run_many
 
 # the convergence criterion of issue 11
 EPS_CHANGE = 0.05  # relative change of epsilon over the last two generations
@@ -513,14 +513,9 @@ def predictive_runs(
         for (_, r), s in zip(values.iterrows(), seeds)
     ]
     results = run_many(jobs, figures, executor=executor, workers=workers)
-    failed = [r for r in results if not r["ok"]]
-    if failed:
-        raise ExecutionError(  # a RuntimeError, as before: one line on the command line, in its language
-            # TRANSLATORS: {reason} is the failed run's own one-line reason (often in English)
-            N_("{n} predictive run(s) failed; first: {reason}"),
-            n=number(len(failed), "count"),
-            reason=failed[0]["reason"],
-        )
+    # an ExecutionError, a RuntimeError as before: one line on the command line, in its language
+    # TRANSLATORS: {reason} is the failed run's own one-line reason (often in English)
+    check_all_ran(results, N_("{n} predictive run(s) failed; first: {reason}"), ExecutionError)
     return [r["outcomes"] for r in results]
 
 

@@ -43,7 +43,15 @@ from ibusim.model.targets import load as load_targets
 
 from . import posterior as post_mod
 from .core import SERIES_KEY, run_with_series
-from .execution import DEFAULT_LIMITS, Limits, OutputError, atomic_folder, check_new_folder, run_many, spawn_seeds
+from .execution import (
+    DEFAULT_LIMITS,
+    Limits,
+    atomic_folder,
+    check_all_ran,
+    check_new_folder,
+    run_many,
+    spawn_seeds,
+)
 
 SERIES = ("cum_registered", "n_telegram", "n_followers", "cum_paid_enrolled")
 # the observed figures (model/targets.toml), then a few others a planner asks about
@@ -136,14 +144,8 @@ def compare(
         ]
     runner = partial(run_with_series, columns=("date", *SERIES))
     results = run_many(todo, runner, executor=executor, workers=workers, scheduler=scheduler, limits=limits)
-    failed = [r for r in results if not r["ok"]]
-    if failed:
-        raise OutputError(
-            # TRANSLATORS: {reason} is the failed run's own one-line reason (often in English)
-            N_("{n} run(s) failed; first: {reason}"),
-            n=number(len(failed), "count"),
-            reason=failed[0]["reason"],
-        )
+    # TRANSLATORS: {reason} is the failed run's own one-line reason (often in English)
+    check_all_ran(results, N_("{n} run(s) failed; first: {reason}"))
     runs = pd.DataFrame(
         [
             {

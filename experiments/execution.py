@@ -53,7 +53,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from ibusim.i18n import N_, Localised, TranslatableError, gettext
+from ibusim.i18n import N_, Localised, TranslatableError, gettext, number
 
 from .core import run_one
 
@@ -211,6 +211,17 @@ def execute(task: dict, runner: Callable = run_one, limits: Limits = NO_LIMITS) 
     except Exception:  # noqa: BLE001 - a failing run is recorded, the others go on
         tb = traceback.format_exc()
         return failure(task, tb.strip().splitlines()[-1], time.perf_counter() - t0, tb)
+
+
+def check_all_ran(results: list[dict], msgid: str, error: type[TranslatableError] | None = None) -> list[dict]:
+    """``results`` when every run succeeded, else ``error`` (default OutputError) in one line.
+
+    The line is ``msgid`` with ``{n}`` (the failed runs) and ``{reason}`` (the first one's), in each reader's language.
+    """
+    failed = [r for r in results if not r["ok"]]
+    if failed:
+        raise (error or OutputError)(msgid, n=number(len(failed), "count"), reason=failed[0]["reason"])
+    return results
 
 
 def failure(task: dict, reason: str, seconds: float = 0.0, tb: str | None = None) -> dict:

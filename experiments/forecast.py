@@ -61,6 +61,7 @@ from .execution import (
     Limits,
     OutputError,
     atomic_folder,
+    check_all_ran,
     check_new_folder,
     dumps,
     manifest,
@@ -208,14 +209,8 @@ def forecast(
     ]
     runner = partial(forecast_run, years=tuple(years))
     results = run_many(todo, runner, executor=executor, workers=workers, scheduler=scheduler, limits=limits)
-    failed = [r for r in results if not r["ok"]]
-    if failed:
-        raise OutputError(
-            # TRANSLATORS: {reason} is the failed run's own one-line reason (often in English)
-            N_("{n} forecast run(s) failed; first: {reason}"),
-            n=number(len(failed), "count"),
-            reason=failed[0]["reason"],
-        )
+    # TRANSLATORS: {reason} is the failed run's own one-line reason (often in English)
+    check_all_ran(results, N_("{n} forecast run(s) failed; first: {reason}"))
     labels = [v.label for v in variants]
     runs = pd.DataFrame(
         [

@@ -99,6 +99,7 @@ from .execution import (
     Limits,
     OutputError,
     atomic_folder,
+    check_all_ran,
     check_new_folder,
     dumps,
     manifest,
@@ -480,14 +481,8 @@ def optimise(
         run_many(
             todo, run_one, executor=executor, workers=workers, scheduler=scheduler, on_result=on_result, limits=limits
         )
-        failed = [r for r in results if not r["ok"]]
-        if failed:
-            raise OutputError(
-                # TRANSLATORS: {reason} is the failed run's own one-line reason (often in English)
-                N_("{n} optimiser run(s) failed; first: {reason}"),
-                n=number(len(failed), "count"),
-                reason=failed[0]["reason"],
-            )
+        # TRANSLATORS: {reason} is the failed run's own one-line reason (often in English)
+        check_all_ran(results, N_("{n} optimiser run(s) failed; first: {reason}"))
         mine = set(indices)
         by: dict[int, list] = {}
         for r in results:

@@ -19,6 +19,7 @@ from ibusim.experiments.execution import (
     Limits,
     OutputError,
     atomic_folder,
+    check_all_ran,
     check_new_folder,
     execute,
     open_executor,
@@ -114,3 +115,15 @@ def test_a_run_that_outlives_its_limit_is_never_recorded_as_done():
     assert not out["ok"] and out["reason"] == "over the time limit of 0.05 s" and out["seconds"] >= 0.3
     fast = execute(task, lambda p, s: {"x": 1}, Limits(5.0, None))
     assert fast["ok"] and fast["outcomes"] == {"x": 1}
+
+
+def test_check_all_ran_names_how_many_failed_and_the_first_reason_in_each_language():
+    ok = [{"ok": True}, {"ok": True}]
+    assert check_all_ran(ok, N_("{n} run(s) failed; first: {reason}")) is ok
+    runs = ok + [{"ok": False, "reason": f"boom {i}"} for i in range(1500)]
+    with pytest.raises(OutputError) as info:
+        check_all_ran(runs, N_("{n} run(s) failed; first: {reason}"))
+    assert str(info.value) == "1500 run(s) failed; first: boom 0"
+    assert error_text(info.value, "id").startswith("1.500 ") and "boom 0" in error_text(info.value, "id")
+    with pytest.raises(ExecutionError):
+        check_all_ran(runs, N_("{n} predictive run(s) failed; first: {reason}"), ExecutionError)
