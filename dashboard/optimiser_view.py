@@ -41,7 +41,7 @@ from ibusim.experiments.optimise import (
 from ibusim.i18n import N_, error_text, gettext
 from ibusim.model.parameters import ParameterError
 from ibusim.model.scenarios import load as load_scenario
-from ibusim.numbers import NumberError, format_number, parse_number
+from ibusim.numbers import NumberError, format_number, parse_number, retype
 
 from .widgets import keep_money_together
 
@@ -104,18 +104,6 @@ def field_reading(read: Callable[[], float], kind: str, lang: str) -> tuple[str,
         return error_text(e, lang), True
     # TRANSLATORS: under the optimiser's budget and threshold fields: the number as the page understood it
     return _("Read as {value}").format(value=format_number(value, lang, kind)), False
-
-
-def retype(text: str, old: str, new: str, kind: str) -> str:
-    """A field's text typed in language ``old``, written for a reader of ``new`` (unchanged if ``old`` cannot read it).
-
-    The page's language switch calls it, so that ``Rp 500,000,000`` on an English page becomes
-    ``Rp 500.000.000`` on the Indonesian one instead of a number the new reader would refuse.
-    """
-    try:
-        return format_number(float(parse_number(text, old, kind)), new, kind)
-    except (NumberError, TypeError, ValueError):
-        return text
 
 
 def run(

@@ -25,6 +25,7 @@ from ibusim.i18n import N_
 from ibusim.model.parameters import PARAMS
 from ibusim.model.scenarios import toml_value
 from ibusim.numbers import NumberError, format_number, kind_for, parse_number
+from ibusim.numbers import retype as retype_number
 
 RESULTS = Path("results")
 
@@ -140,14 +141,10 @@ def retype(factor: dict, old: str, new: str) -> dict:
     p = PARAMS.get(factor.get("name"))
     if p is None or p.type not in ("int", "float") or old == new:
         return out
+    kind = kind_for(p.unit, p.type)
     for key in ("low", "high"):
-        if key not in factor:
-            continue
-        try:
-            x = parse_number(str(factor[key]), old, kind_for(p.unit, p.type), integer=p.type == "int")
-        except NumberError:
-            continue
-        out[key] = str(x) if p.type == "int" else format_number(float(x), new, "rate", exact=True)
+        if key in factor:
+            out[key] = retype_number(factor[key], old, new, kind, integer=p.type == "int", shown_as="rate")
     return out
 
 

@@ -358,6 +358,23 @@ def _format_decimal(value: Decimal, lang: str, *, grouping: bool, exact: bool, d
     return text
 
 
+def retype(text: str, old: str, new: str, kind: str, *, integer: bool = False, shown_as: str | None = None) -> str:
+    """``text`` typed by a reader of ``old``, written for a reader of ``new``: the same number after a language switch.
+
+    ``0,05`` on an Indonesian page becomes ``0.05`` on the English one instead of a number the new reader's page
+    would refuse. ``text`` comes back unchanged when ``old`` cannot read it. ``integer``: a whole number, written
+    plainly (``1000``); ``shown_as``: the kind to write it as (default ``kind``; ``"rate"`` writes every digit, no
+    grouping).
+    """
+    try:
+        x = parse_number(str(text), old, kind, integer=integer)
+    except (NumberError, TypeError, ValueError):
+        return text
+    if integer:
+        return str(x)
+    return format_number(float(x), new, shown_as or kind, exact=shown_as == "rate")
+
+
 def format_number(x: float | int, lang: str, kind: str, *, decimals: int | None = None, exact: bool = False) -> str:
     """``x`` as a reader of ``lang`` expects it: ``Rp 1.500.000`` / ``Rp 1,500,000``, ``5,5%`` / ``5.5%``.
 

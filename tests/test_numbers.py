@@ -370,3 +370,18 @@ def test_any_text_is_a_number_or_one_line(s):
                 assert str(e) and "\n" not in str(e)
             else:
                 assert isinstance(value, float) and math.isfinite(value)
+
+
+def test_retype_writes_the_same_number_for_the_new_reader_or_leaves_the_text():
+    from ibusim.numbers import retype
+
+    assert retype("Rp 500.000.000", "id", "en", "money") == "Rp 500,000,000"
+    assert retype("0,05", "id", "en", "rate") == "0.05"
+    assert retype("1.000", "id", "en", "count", integer=True) == "1000"  # whole numbers written plainly
+    assert retype("Rp 1.500.000", "id", "en", "money", shown_as="rate") == "1500000"  # every digit, no grouping
+    for unread in ("abc", "500.000", ""):  # 500.000 is ambiguous for an English reader: kept for its message
+        assert retype(unread, "en", "id", "money") == unread
+    for text, lang in (("Rp 650.000.000", "id"), ("0,125", "id"), ("15.000", "id")):
+        other = "en" if lang == "id" else "id"
+        kind = "money" if text.startswith("Rp") else "rate"
+        assert retype(retype(text, lang, other, kind), other, lang, kind) == text  # there and back
