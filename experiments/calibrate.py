@@ -20,6 +20,8 @@ whose role is ``fitted``:
   than 5% over the last two generations AND the effective sample size of the last
   generation is at least 30% of the population; otherwise stop at the generation cap (or the
   simulation cap) and report **not converged**;
+* **proposal kernel**: pyabc's Gaussian kernel over the last generation (``transition``
+  ``multivariate``; ``local``: one per particle), its covariance times ``kernel_scaling``;
 * **model**: one run of the scenario at the proposed values; its seed is drawn from pyabc's
   random state, which ``seed`` fixes (one worker: reproducible);
 * **resumable**: the history lives in ``abc.db`` (SQLite) in the output folder; after a kill,
@@ -49,7 +51,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ibusim.i18n import N_
+from ibusim.i18n import N_, number
 from ibusim.model.parameters import (
     CALIBRATION_FIXED,
     PARAMS,
@@ -246,6 +248,10 @@ def ess(weights) -> float:
 
 
 TRANSITIONS = ("multivariate", "local")
+# the proposal's covariance is pyabc's (the population's, by Silverman's rule) times this: a wider kernel
+# covers the gaps between the last generation's particles, so that no particle accepted there carries most
+# of the weight (scripts/abc_kernels.py measures it on a finished run)
+KERNEL_SCALING_RANGE = (0.25, 10)
 
 
 def _say(progress: bool, text: str) -> None:
@@ -265,10 +271,12 @@ def run(
     transition: str = "multivariate",
     max_simulations: int | None = None,
     progress: bool = False,
+    kernel_scaling: float = 1.0,
 ) -> dict:
     """Run (or resume) ABC-SMC until the stop rule, the generation cap or the simulation cap; write the outputs.
 
-    ``min_epsilon`` > 0 also stops once epsilon is at most that. Returns the report (also ``report.json``).
+    ``min_epsilon`` > 0 also stops once epsilon is at most that. ``kernel_scaling`` multiplies the proposal
+    kernel's covariance (pyabc's ``scaling``; 1: pyabc's default). Returns the report (also ``report.json``).
     """
     import pyabc
 
@@ -277,6 +285,16 @@ def run(
             N_("transition '{transition}' is not one of {allowed}"),
             transition=transition,
             allowed=", ".join(TRANSITIONS),
+        )
+    low, high = KERNEL_SCALING_RANGE
+    is_number = isinstance(kernel_scaling, (int, float)) and not isinstance(kernel_scaling, bool)
+    if not (is_number and low <= kernel_scaling <= high):
+        shown = number(kernel_scaling, "rate") if is_number and math.isfinite(kernel_scaling) else str(kernel_scaling)
+        raise ParameterError(
+            N_("the kernel scaling must be a number in {low}-{high}, got {value}"),
+            low=number(low, "rate"),
+            high=number(high, "rate"),
+            value=shown,
         )
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -288,6 +306,7 @@ def run(
             "population": population,
             "seed": seed,
             **({"transition": transition} if transition != "multivariate" else {}),
+            **({"kernel_scaling": float(kernel_scaling)} if kernel_scaling != 1.0 else {}),
         },
         indent=2,
         default=str,
@@ -313,7 +332,9 @@ def run(
         # a new ABCSMC per generation, loaded from the database: pyabc then initialises epsilon from the last
         # stored generation (one object reused across run() calls keeps the first calibration sample's epsilon)
         kernel = (
-            pyabc.LocalTransition(k_fraction=0.25) if transition == "local" else pyabc.MultivariateNormalTransition()
+            pyabc.LocalTransition(k_fraction=0.25, scaling=kernel_scaling)
+            if transition == "local"
+            else pyabc.MultivariateNormalTransition(scaling=kernel_scaling)
         )
         return pyabc.ABCSMC(
             _Model(cs), prior, _Distance(cs.fit), population_size=population, sampler=sampler, transitions=kernel
@@ -655,18 +676,89 @@ def measure_noise_runs(
     return pd.DataFrame(rows)
 
 
+KERNELS = {  # name: (transition, kernel scaling) compared by :func:`kernel_table`
+    "global": ("multivariate", 1.0),
+    "global x1.5": ("multivariate", 1.5),
+    "global x2": ("multivariate", 2.0),
+    "global x3": ("multivariate", 3.0),
+    "local": ("local", 1.0),
+    "local x2": ("local", 2.0),
+}
+
+
+def kernel_table(db: str | Path, kernels: dict[str, tuple[str, float]] = KERNELS) -> pd.DataFrame:
+    """What each proposal kernel would have given in each generation of a finished ABC-SMC (``abc.db``).
+
+    For generation t, each kernel is fitted to generation t-1 (as pyabc does) and judged on generation t's
+    weighted particles, which stand for that generation's posterior p. With a uniform prior (pyabc samples
+    the uniform coordinates), the particles accepted from a proposal q carry weights proportional to 1/q, so
+
+    * the effective sample size, as a share of the population, would be ``1 / (E_p[q] E_p[1/q])``;
+    * the acceptance rate, relative to the first kernel's, ``E_p[q] / E_p[q_first]`` (proposals accepted
+      in proportion to q times the chance of acceptance);
+    * the effective particles per simulation, relative to the first kernel's, the product of the two.
+
+    For the kernel the run used, the first column is exactly the run's own effective sample size share.
+    Returns one row per (generation, kernel): ``t, kernel, ess_share, acceptance, efficiency``.
+    """
+    import pyabc
+
+    history = pyabc.History(f"sqlite:///{Path(db)}")
+    rows = []
+    for t in range(1, history.max_t + 1):
+        before, w_before = history.get_distribution(t=t - 1)
+        now, w = history.get_distribution(t=t)
+        w = np.asarray(w, float) / np.sum(w)
+        first = None
+        for name, (transition, scaling) in kernels.items():
+            kernel = (
+                pyabc.LocalTransition(k_fraction=0.25, scaling=scaling)
+                if transition == "local"
+                else pyabc.MultivariateNormalTransition(scaling=scaling)
+            )
+            kernel.fit(before, np.asarray(w_before, float) / np.sum(w_before))
+            q = np.asarray(kernel.pdf(now[before.columns]), float)
+            e_q, e_inv = float(np.sum(w * q)), float(np.sum(w / q))
+            if first is None:  # the first kernel's E_p[q]
+                first = e_q
+            rows.append({"t": t, "kernel": name, "ess_share": 1.0 / (e_q * e_inv), "acceptance": e_q / first})
+    df = pd.DataFrame(rows)
+    base = df.groupby("t")["ess_share"].transform("first") * df.groupby("t")["acceptance"].transform("first")
+    df["efficiency"] = df["ess_share"] * df["acceptance"] / base
+    return df
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m ibusim.experiments.calibrate --noise [--seeds 20]``: print the run-to-run noise at the preset."""
+    """``python -m ibusim.experiments.calibrate --noise [--seeds 20]`` or ``--kernels FOLDER``.
+
+    ``--noise`` prints the run-to-run noise at the preset; ``--kernels FOLDER`` compares proposal kernels on
+    the finished ABC-SMC in ``FOLDER/abc.db`` (:func:`kernel_table`).
+    """
     import argparse
 
     ap = argparse.ArgumentParser(prog="python -m ibusim.experiments.calibrate")
     ap.add_argument("--noise", action="store_true", help="measure the run-to-run sd of every fitted statistic")
+    ap.add_argument("--kernels", type=Path, metavar="FOLDER", help="compare proposal kernels on FOLDER/abc.db")
     ap.add_argument("--scenario", default="ipm")
     ap.add_argument("--seeds", type=int, default=20)
     ap.add_argument("--workers", type=int, default=None)
     args = ap.parse_args(argv)
+    if args.kernels is not None:
+        db = args.kernels / "abc.db"
+        if not db.is_file():
+            ap.error(f"no ABC-SMC database at {db}")
+        table = kernel_table(db).pivot(index="t", columns="kernel")
+        first = next(iter(KERNELS))
+        for col, what in (
+            ("ess_share", "effective sample size / population"),
+            ("acceptance", f"acceptance rate / {first}'s"),
+            ("efficiency", f"effective particles per simulation / {first}'s"),
+        ):
+            print(f"{what}, by generation:")
+            print(table[col][list(KERNELS)].round(2).to_string(), end="\n\n")
+        return 0
     if not args.noise:
-        ap.error("nothing to do: give --noise (the calibration itself is `ibusim calibrate`)")
+        ap.error("nothing to do: give --noise or --kernels (the calibration itself is `ibusim calibrate`)")
     cs = setup(args.scenario) if args.scenario != "ipm" else None
     print(measure_noise_runs(cs, args.seeds, workers=args.workers).to_string(index=False))
     return 0

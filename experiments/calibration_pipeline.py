@@ -51,6 +51,7 @@ class Settings:
     max_simulations: int = 6000
     ppc_runs: int = 200
     transition: str = "multivariate"
+    kernel_scaling: float = 1.0  # the proposal kernel's covariance times this (experiments/calibrate.py)
     table_rows: int = 2500
     chunk_rows: int = 100
     accept: int = 125  # rows kept by the rejection step (5% of the table)
@@ -98,6 +99,17 @@ SIZES = {
 }
 
 
+# settings added after a pipeline was recorded, with the value that pipeline ran with: left out of the
+# record while they keep it, so a folder recorded before they existed still matches its settings
+LATER_SETTINGS = {"kernel_scaling": 1.0}
+
+
+def settings_json(settings: Settings) -> dict:
+    """The settings as ``pipeline.json`` records them (those of ``LATER_SETTINGS`` at that value left out)."""
+    d = json.loads(dumps(asdict(settings)))
+    return {k: v for k, v in d.items() if not (k in LATER_SETTINGS and v == LATER_SETTINGS[k])}
+
+
 def _say(progress: bool, text: str) -> None:
     if progress:
         print(f"[pipeline] {text}", file=sys.stderr, flush=True)
@@ -114,7 +126,7 @@ def run_pipeline(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     record_file = out / "pipeline.json"
-    key = json.loads(dumps({"scenario": scenario, **asdict(settings)}))
+    key = {"scenario": scenario, **settings_json(settings)}
     record = json.loads(record_file.read_text()) if record_file.exists() else {}
     if record.get("settings") not in (None, key):
         from ibusim.model.parameters import ParameterError
@@ -163,6 +175,7 @@ def run_pipeline(
             seed=settings.seed,
             ppc_runs=settings.ppc_runs,
             transition=settings.transition,
+            kernel_scaling=settings.kernel_scaling,
             progress=progress,
         )
         return {"runs": rep["simulations"] + settings.ppc_runs, "converged": rep["converged"]}

@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +29,7 @@ from ibusim.model.targets import load as load_targets
 
 from . import calibration_pipeline
 from .core import run_model
-from .execution import atomic_text, code_version, dumps
+from .execution import atomic_text, code_version
 
 FOLDER = Path("results/calibration-ipm")
 README = Path("results/README.md")
@@ -171,7 +170,7 @@ def _stat(x: float, unit: str) -> str:
 def size_of(settings: dict) -> str:
     """The name of the pipeline size (``full``, ``reduced``, ``mini``) whose settings these are, else ``custom``."""
     for name, st in calibration_pipeline.SIZES.items():
-        if json.loads(dumps(asdict(st))) == {k: v for k, v in settings.items() if k != "scenario"}:
+        if calibration_pipeline.settings_json(st) == {k: v for k, v in settings.items() if k != "scenario"}:
             return name
     return "custom"
 

@@ -938,6 +938,7 @@ def cmd_calibrate(args) -> int:
         ppc_runs=args.ppc_runs,
         transition=args.transition,
         max_simulations=args.max_simulations,
+        kernel_scaling=args.kernel_scaling,
         progress=not args.quiet,
     )
     fitted = _("ibusim calibrate: {n} parameters, fitted to {targets}").format(
@@ -1374,6 +1375,12 @@ def build_parser(lang: str = "en", numbers: str | None = None) -> argparse.Argum
         choices=("multivariate", "local"),
         default="multivariate",
         help=_("proposal kernel: one Gaussian for the population (default) or local per particle"),
+    )
+    ca.add_argument(
+        "--kernel-scaling",
+        type=_non_negative_in(lang, numbers),
+        default=1.0,
+        help=_("the proposal kernel's covariance times this, 0.25-10 (default 1: pyabc's)"),
     )
     ca.add_argument("--ppc-runs", type=positive, default=40, help=_("posterior-predictive runs (default 40)"))
     ca.add_argument("--out", type=path, default=None, help=_("folder (default results/calibration-<scenario>)"))

@@ -13,6 +13,7 @@ import math
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,7 @@ from ibusim.model.targets import load as load_targets
 # a tiny population over the first months (a fraction of a second a run): these tests prove the machinery
 # (sampling, resuming, tables, outputs), not the fit, so they fit figures defined that early
 SMALL = {"n_mothers": 600, "end": "2020-07"}
+ROOT = Path(__file__).resolve().parent.parent
 PROVINCES_HELPER = {"remote_reach"}  # replaced by the data-driven reach model (model/population.py)
 
 
@@ -290,6 +292,84 @@ def test_small_calibration_runs_resumes_and_writes_outputs(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("bad", [0, 0.2, 11, float("nan"), float("inf"), True, "2"])
+def test_a_kernel_scaling_outside_its_range_is_refused_in_both_languages(bad, tmp_path):
+    cs = calibrate.setup(params=["interest_rate"], targets=["registered"], fixed=SMALL)
+    with pytest.raises(ParameterError) as e:
+        calibrate.run(cs, tmp_path / "abc", population=4, generations=1, workers=1, kernel_scaling=bad)
+    assert str(e.value).startswith("the kernel scaling must be a number in 0.25-10, got ")
+    assert error_text(e.value, "id").startswith("skala kernel harus berupa angka 0,25-10, bukan ")
+    assert not (tmp_path / "abc").exists()  # refused before anything is written
+
+
+def test_the_kernel_scaling_is_recorded_and_a_folder_of_another_is_refused(tmp_path):
+    cs = calibrate.setup(params=["interest_rate"], targets=["registered"], fixed=SMALL)
+    out = tmp_path / "cal"
+    calibrate.run(cs, out, population=4, generations=1, workers=1, seed=3, ppc_runs=2, kernel_scaling=2)
+    assert json.loads((out / "setup.json").read_text())["kernel_scaling"] == 2.0
+    with pytest.raises(ParameterError, match="setup.json differs"):
+        calibrate.run(cs, out, population=4, generations=2, workers=1, seed=3, ppc_runs=2)  # pyabc's own scaling
+    default = tmp_path / "default"
+    calibrate.run(cs, default, population=4, generations=1, workers=1, seed=3, ppc_runs=2)
+    assert "kernel_scaling" not in json.loads((default / "setup.json").read_text())  # older folders still match
+
+
+def test_cli_kernel_scaling_reaches_the_calibration_and_a_bad_one_is_one_line(tmp_path, capsys):
+    argv = ["calibrate", "--params", "interest_rate", "--targets", "registered", "--set", "n_mothers=600"]
+    argv += ["--set", "end=2020-07", "--population", "4", "--generations", "1", "--workers", "1"]
+    argv += ["--ppc-runs", "2", "--quiet"]
+    assert main([*argv, "--kernel-scaling", "1,5", "--lang", "id", "--out", str(tmp_path / "id")]) == 0
+    assert json.loads((tmp_path / "id" / "setup.json").read_text())["kernel_scaling"] == 1.5
+    capsys.readouterr()
+    assert main([*argv, "--kernel-scaling", "20", "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "the kernel scaling must be a number in 0.25-10, got 20.0" in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_kernel_table_gives_the_runs_own_effective_sample_size_and_judges_wider_kernels(tmp_path):
+    """For the kernel the run used, the table's share is the run's own ESS; a wider one accepts less."""
+    import pyabc
+
+    cs = calibrate.setup(params=["interest_rate", "telegram_join_scale"], targets=["registered"], fixed=SMALL)
+    out = tmp_path / "cal"
+    calibrate.run(cs, out, population=12, generations=3, workers=1, seed=4, ppc_runs=2)
+    table = calibrate.kernel_table(out / "abc.db")
+    history = pyabc.History(f"sqlite:///{out / 'abc.db'}")
+    assert sorted(table["t"].unique()) == list(range(1, history.max_t + 1)) and history.max_t >= 2
+    assert set(table["kernel"]) == set(calibrate.KERNELS)
+    for t, rows in table.groupby("t"):
+        _, w = history.get_distribution(t=int(t))
+        own = rows.set_index("kernel").loc["global"]
+        assert own["ess_share"] == pytest.approx(calibrate.ess(w) / len(w), rel=1e-9)
+        assert own["acceptance"] == own["efficiency"] == pytest.approx(1.0)
+        wide = rows.set_index("kernel")
+        assert wide.loc["global x3", "acceptance"] < wide.loc["global x1.5", "acceptance"] < 1.0
+    assert ((table["ess_share"] > 0) & (table["ess_share"] <= 1 + 1e-9)).all()
+
+
+def test_module_kernels_option_prints_the_three_tables(tmp_path, capsys):
+    cs = calibrate.setup(params=["interest_rate"], targets=["registered"], fixed=SMALL)
+    calibrate.run(cs, tmp_path / "cal", population=8, generations=2, workers=1, seed=5, ppc_runs=2)
+    assert calibrate.main(["--kernels", str(tmp_path / "cal")]) == 0
+    printed = capsys.readouterr().out
+    for title in ("effective sample size / population", "acceptance rate / global's", "per simulation / global's"):
+        assert title in printed
+    with pytest.raises(SystemExit):
+        calibrate.main(["--kernels", str(tmp_path / "nothing")])
+
+
+def test_pipeline_settings_added_later_keep_older_records_matching():
+    full = calibration_pipeline.SIZES["full"]
+    assert "kernel_scaling" not in calibration_pipeline.settings_json(full)  # at pyabc's own value: left out
+    wider = calibration_pipeline.settings_json(calibration_pipeline.Settings(kernel_scaling=2.0))
+    assert wider["kernel_scaling"] == 2.0
+    from ibusim.experiments import report
+
+    recorded = json.loads((ROOT / "results" / "calibration-ipm" / "pipeline.json").read_text())
+    assert report.size_of(recorded["settings"]) == "full"
+
+
 def test_resume_after_kill(tmp_path):
     """SIGKILL the calibration after its first generation is stored, rerun: it continues."""
     out = tmp_path / "cal"
