@@ -250,8 +250,17 @@ def ess(weights) -> float:
 TRANSITIONS = ("multivariate", "local")
 # the proposal's covariance is pyabc's (the population's, by Silverman's rule) times this: a wider kernel
 # covers the gaps between the last generation's particles, so that no particle accepted there carries most
-# of the weight (scripts/abc_kernels.py measures it on a finished run)
+# of the weight (``python -m ibusim.experiments.calibrate --kernels FOLDER`` measures it on a finished run)
 KERNEL_SCALING_RANGE = (0.25, 10)
+
+
+def _kernel(transition: str, scaling: float):
+    """The proposal kernel (pyabc): ``local`` one per particle, else one Gaussian; covariance times ``scaling``."""
+    import pyabc
+
+    if transition == "local":
+        return pyabc.LocalTransition(k_fraction=0.25, scaling=scaling)
+    return pyabc.MultivariateNormalTransition(scaling=scaling)
 
 
 def _say(progress: bool, text: str) -> None:
@@ -331,13 +340,13 @@ def run(
     def fresh():
         # a new ABCSMC per generation, loaded from the database: pyabc then initialises epsilon from the last
         # stored generation (one object reused across run() calls keeps the first calibration sample's epsilon)
-        kernel = (
-            pyabc.LocalTransition(k_fraction=0.25, scaling=kernel_scaling)
-            if transition == "local"
-            else pyabc.MultivariateNormalTransition(scaling=kernel_scaling)
-        )
         return pyabc.ABCSMC(
-            _Model(cs), prior, _Distance(cs.fit), population_size=population, sampler=sampler, transitions=kernel
+            _Model(cs),
+            prior,
+            _Distance(cs.fit),
+            population_size=population,
+            sampler=sampler,
+            transitions=_kernel(transition, kernel_scaling),
         )
 
     abc = fresh()
@@ -711,11 +720,7 @@ def kernel_table(db: str | Path, kernels: dict[str, tuple[str, float]] = KERNELS
         w = np.asarray(w, float) / np.sum(w)
         first = None
         for name, (transition, scaling) in kernels.items():
-            kernel = (
-                pyabc.LocalTransition(k_fraction=0.25, scaling=scaling)
-                if transition == "local"
-                else pyabc.MultivariateNormalTransition(scaling=scaling)
-            )
+            kernel = _kernel(transition, scaling)
             kernel.fit(before, np.asarray(w_before, float) / np.sum(w_before))
             q = np.asarray(kernel.pdf(now[before.columns]), float)
             e_q, e_inv = float(np.sum(w * q)), float(np.sum(w / q))
