@@ -228,16 +228,20 @@ def test_a_tiny_forecast_shows_2025_to_2027_with_intervals(page, page_errors, da
         assert head == [_("{year} (fitted)").format(year=2024), "2025", "2026", "2027"], head
         rows = table.locator("tr.fc-row")
         expect(rows).to_have_count(len(forecast_mod.FIGURES))  # one variant: the design
-        # a late re-render may rebuild the cells (median first, interval after): wait until each shows both
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.forecast-panel td.fc-cell')]"
-            ".every(e => e.innerText.trim().includes('\\n'))",
+        # a late re-render may rebuild the cells (median first, interval after) even after they all showed both:
+        # read every cell in the one snapshot of the page where each shows its median and its interval
+        snapshot = page.wait_for_function(
+            """figs => {
+                const rows = figs.map(f => [...document.querySelectorAll(
+                    `.forecast-panel tr.fc-row-${f} td.fc-cell`)].map(e => e.innerText.trim()));
+                return rows.every(r => r.length > 0 && r.every(t => t.includes('\\n'))) ? rows : null;
+            }""",
+            arg=list(forecast_mod.FIGURES),
             timeout=30_000,
-        )
-        for fig in forecast_mod.FIGURES:
+        ).json_value()
+        for fig, cells in zip(forecast_mod.FIGURES, snapshot):
             label = table.locator(f"tr.fc-label-{fig}").inner_text().strip()
             assert label == _(FIGURE_LABELS[fig]), (fig, label)
-            cells = table.locator(f"tr.fc-row-{fig} td.fc-cell").all_inner_texts()
             assert len(cells) == 4, (fig, cells)
             for cell in cells:
                 _median, interval = cell.strip().split("\n", 1)
