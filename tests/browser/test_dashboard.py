@@ -493,6 +493,29 @@ def test_live_updated_charts_are_laid_out_like_fresh_ones(page, dashboard_server
     assert not differ, f"(chart, live size, fresh size): {differ}"
 
 
+def test_leaving_charts_before_vega_loads_gives_no_page_error(page, dashboard_server, open_tab, page_errors):
+    """Charts left before Vega has loaded (a quick tab or mode switch on a slow machine) embed nothing.
+
+    CI once saw six "undefined does not exist" page errors: a chart's embed ran after the chart was
+    gone. Vega-Embed is held back here until the design tab's charts are gone, so the order is certain.
+    """
+    held, hold = [], [True]
+    page.route("**/vega-embed@6/**", lambda route: held.append(route) if hold[0] else route.continue_())
+    open_dashboard(page, dashboard_server.url)
+    page.wait_for_function("() => document.querySelectorAll('.ibusim-live-chart').length === 6")
+    open_tab("About")
+    expect(page.locator(".ibusim-live-chart")).to_have_count(0)  # the six charts are gone, none embedded
+    assert held, "the page asked for Vega-Embed"
+    hold[0] = False
+    for route in held:
+        route.continue_()
+    # once it is defined, the gone charts' embeds go on (RequireJS calls back in order, before any new chart's)
+    page.wait_for_function("() => window.require && require.defined('vega-embed')")
+    open_tab("Programme design")
+    assert len(wait_for_chart_rows(page)) == 6  # the new charts embed as usual
+    assert not page_errors, page_errors
+
+
 def test_bad_seed_shows_a_message_and_no_crash(page, dashboard_server):
     server = dashboard_server
     mark = log_size(server)
