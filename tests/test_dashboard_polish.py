@@ -221,6 +221,11 @@ def test_an_a_b_comparison_over_a_posterior_says_so_in_the_pages_language(tmp_pa
     assert "particles" not in res["posterior"] and res["posterior_folder"] == POSTERIOR
 
 
+def legends(rc) -> set[str]:
+    """The variants the rendered charts' legends name."""
+    return {r["variant"] for w in rc.find(LiveChart).widgets for r in w.values}
+
+
 def test_the_a_b_results_follow_a_language_switch(monkeypatch, tmp_path):
     """A and B ran in Indonesian; after a switch to English the table and the charts name them in English."""
     monkeypatch.setattr(decision, "RESULTS", tmp_path)
@@ -247,12 +252,8 @@ def test_the_a_b_results_follow_a_language_switch(monkeypatch, tmp_path):
         ]
         lang.value = "en"
         english = ["A: as designed", "B: Free entry class 'Ibu untuk Ibu' = no"]
-
-        def variants():
-            return {r["variant"] for w in rc.find(LiveChart).widgets for r in w.values}
-
         # the table and the charts' legends (the switch's render may run in the runs' thread, table first)
-        wait_for(lambda: heads()[:2] == english and variants() == set(english), 60, "the English names")
+        wait_for(lambda: heads()[:2] == english and legends(rc) == set(english), 60, "the English names")
     finally:
         rc.close()
 
@@ -283,11 +284,7 @@ def test_the_forecast_results_follow_a_language_switch(monkeypatch, tmp_path):
         assert wait_for(variants, WAIT_S, "the forecast table") == ["sesuai rancangan", "tanpa kelas awal gratis"]
         lang.value = "en"
         english = ["as designed", "no free entry class"]
-
-        def legends():
-            return {r["variant"] for w in rc.find(LiveChart).widgets for r in w.values}
-
         # the table and the charts' legends (the switch's render may run in the runs' thread, table first)
-        wait_for(lambda: variants() == english and legends() == set(english), 60, "the English names")
+        wait_for(lambda: variants() == english and legends(rc) == set(english), 60, "the English names")
     finally:
         rc.close()
