@@ -246,6 +246,12 @@ def calibration_section(folder: Path, lang: str = "en") -> list[str]:
             accept=settings["accept"],
         ),
         "",
+    ]
+    if settings.get("kernel_scaling", calibration_pipeline.LATER_SETTINGS["kernel_scaling"]) != 1:
+        lines[-2] += " " + _("The proposal kernel's covariance is {scaling} times pyabc's (`kernel_scaling`).").format(
+            scaling=n.dec(settings["kernel_scaling"], 1)
+        )
+    lines += [
         _("### Posterior"),
         "",
         _("| quantity | median | 5% | 95% | prior | source of the prior | posterior/prior sd |"),

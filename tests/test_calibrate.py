@@ -360,8 +360,8 @@ def test_module_kernels_option_prints_the_three_tables(tmp_path, capsys):
 
 
 def test_pipeline_settings_added_later_keep_older_records_matching():
-    full = calibration_pipeline.SIZES["full"]
-    assert "kernel_scaling" not in calibration_pipeline.settings_json(full)  # at pyabc's own value: left out
+    default = calibration_pipeline.Settings()
+    assert "kernel_scaling" not in calibration_pipeline.settings_json(default)  # at pyabc's own value: left out
     wider = calibration_pipeline.settings_json(calibration_pipeline.Settings(kernel_scaling=2.0))
     assert wider["kernel_scaling"] == 2.0
     from ibusim.experiments import report
