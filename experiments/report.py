@@ -222,6 +222,16 @@ def calibration_section(folder: Path, lang: str = "en") -> list[str]:
             ),
             "",
         ]
+    # a record leaves out a later setting at the value older runs had (calibration_pipeline.LATER_SETTINGS)
+    scaling = settings.get("kernel_scaling", calibration_pipeline.LATER_SETTINGS["kernel_scaling"])
+    kernel = (
+        " "
+        + _("The proposal kernel's covariance is {scaling} times pyabc's (`kernel_scaling`).").format(
+            scaling=n.dec(scaling, 1)
+        )
+        if scaling != 1
+        else ""
+    )
     lines += [
         _(
             "**Method.** ABC-SMC (pyabc, {transition} transition, population {population}) over {quantities} "
@@ -244,14 +254,9 @@ def calibration_section(folder: Path, lang: str = "en") -> list[str]:
             simulations=n.count(settings["max_simulations"]),
             rows=n.count(settings["table_rows"]),
             accept=settings["accept"],
-        ),
-        "",
-    ]
-    if settings.get("kernel_scaling", calibration_pipeline.LATER_SETTINGS["kernel_scaling"]) != 1:
-        lines[-2] += " " + _("The proposal kernel's covariance is {scaling} times pyabc's (`kernel_scaling`).").format(
-            scaling=n.dec(settings["kernel_scaling"], 1)
         )
-    lines += [
+        + kernel,
+        "",
         _("### Posterior"),
         "",
         _("| quantity | median | 5% | 95% | prior | source of the prior | posterior/prior sd |"),
