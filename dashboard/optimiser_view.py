@@ -5,7 +5,8 @@ the Indonesian way, ``Rp 500.000.000``, when the page is in Indonesian), the goa
 Run button. A run calls :func:`ibusim.experiments.optimise.optimise` in a background thread (the page
 stays usable; worker processes through the experiments' execution layer), on the session's form as the
 starting point and over the session's calibration posterior when there is one
-(``results/calibration-<preset>``), with a progress bar fed by the optimiser's progress callback. The
+(``results/calibration-<preset>``), with a progress bar fed by the optimiser's progress callback (redrawn at
+most four times a second, :func:`throttled`: a redraw for each run took CPU from the runs). The
 proposals appear as cards: the design in plain words, the probability of reaching the goal, the goal's
 median and 90% interval and the yearly cost item by item. Every text is in the session's language.
 
@@ -21,6 +22,8 @@ are rewritten for the new reader (:func:`retype`).
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -50,6 +53,8 @@ DEFAULT_BUDGET = 500_000_000.0  # Rp a year: between the cheapest designs and th
 DRAWS = 8  # runs per design: about 25 designs (17, then 8 near the best) x 8 draws, a few minutes on two cores
 CANDIDATES = DEFAULT_CANDIDATES  # designs drawn besides the scenario's own
 EXECUTOR = "processes"  # worker processes, one per core (tests run in this process: "sequential")
+
+PROGRESS_EVERY_S = 0.25  # the progress bar is redrawn at most four times a second (the last count always)
 
 M_EMPTY_BUDGET = N_("Budget: type a yearly amount in Rupiah, e.g. {example}")
 M_BAD_NUMBER = N_("{field}: {problem}")
@@ -106,6 +111,34 @@ def field_reading(read: Callable[[], float], kind: str, lang: str) -> tuple[str,
     return _("Read as {value}").format(value=format_number(value, lang, kind)), False
 
 
+def throttled(
+    report: Callable[[int, int], None], every: float | None = None, clock: Callable[[], float] = time.monotonic
+) -> Callable[[int, int], None]:
+    """``report`` called at most once every ``every`` seconds, and always for the first and the last count.
+
+    ``every`` defaults to ``PROGRESS_EVERY_S``.
+
+    The optimiser reports each of its runs (about 200 in the dashboard, several a second): each report
+    re-renders the panel on the server and redraws it in the browser, on the cores the runs need. A count
+    that arrives within ``every`` of the last one shown is skipped, unless it is the last (``done ==
+    total``); the bar is then at most one run behind for as long as no other run ends. Safe to call from
+    the worker threads that report.
+    """
+    every = PROGRESS_EVERY_S if every is None else every
+    lock = threading.Lock()
+    shown = [None]  # when a count was last passed on
+
+    def progress(done: int, total: int) -> None:
+        now = clock()
+        with lock:
+            if shown[0] is not None and done < total and now - shown[0] < every:
+                return
+            shown[0] = now
+            report(done, total)  # under the lock: counts shown in the order they came
+
+    return progress
+
+
 def run(
     session,
     budget_text: str,
@@ -114,7 +147,10 @@ def run(
     on_progress: Callable[[int, int], None] | None = None,
     **options: Any,
 ) -> Optimisation:
-    """Read the form and run the optimiser on the session's form and posterior (ParameterError in its language)."""
+    """Read the form and run the optimiser on the session's form and posterior (ParameterError in its language).
+
+    ``on_progress(done, total)`` follows the runs, at most every ``PROGRESS_EVERY_S`` (:func:`throttled`).
+    """
     lang = session.lang
     budget, threshold = read_form(budget_text, goal, threshold_text, lang)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
@@ -130,7 +166,8 @@ def run(
         "executor": EXECUTOR,
         **options,
     }
-    return optimise(budget, goal=goal, threshold=threshold, progress=on_progress, **settings)
+    progress = throttled(on_progress) if on_progress is not None else None
+    return optimise(budget, goal=goal, threshold=threshold, progress=progress, **settings)
 
 
 def proposal_text(result: Optimisation, row, lang: str) -> str:

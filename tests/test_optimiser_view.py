@@ -125,3 +125,58 @@ def test_the_typed_numbers_follow_the_pages_language():
         assert not run_button(rc).disabled
     finally:
         rc.close()
+
+
+class FakeClock:
+    """A clock the test moves by hand (seconds)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_burst_of_run_reports_redraws_the_bar_twice_first_and_last():
+    shown, clock = [], FakeClock()
+    progress = ov.throttled(lambda done, total: shown.append((done, total)), every=0.25, clock=clock)
+    for done in range(201):  # the optimiser reports 0 of 200, then each run as it ends: all at once here
+        progress(done, 200)
+    assert shown == [(0, 200), (200, 200)]
+
+
+def test_reports_are_passed_on_once_per_interval_in_order_and_the_last_always():
+    shown, clock = [], FakeClock()
+    progress = ov.throttled(lambda done, total: shown.append((done, total)), every=0.25, clock=clock)
+    for done in range(101):  # a run ends every 0.1 s for 10 s
+        progress(done, 100)
+        clock.now += 0.1
+    counts = [d for d, _ in shown]
+    assert counts[0] == 0 and counts[-1] == 100
+    assert counts == sorted(counts) and len(set(counts)) == len(counts)
+    assert 30 <= len(shown) <= 36  # about every third (0.3 s apart: the first report at least 0.25 s after)
+    gaps = {b - a for a, b in zip(counts, counts[1:-1])}
+    assert gaps == {3}, gaps  # never two within 0.25 s
+
+
+def test_a_zero_interval_passes_every_report_on():
+    shown = []
+    progress = ov.throttled(lambda done, total: shown.append(done), every=0.0, clock=FakeClock())
+    for done in range(5):
+        progress(done, 4)
+    assert shown == [0, 1, 2, 3, 4]
+
+
+def test_the_panel_run_reports_the_optimisers_runs_throttled(tmp_path, monkeypatch):
+    # the whole path the panel takes (ov.run, optimise's progress callback), sequential and tiny: the bar is
+    # told the start and the end, and not each of the runs that ended within a quarter of a second
+    monkeypatch.setattr(ov, "RESULTS", tmp_path)
+    monkeypatch.setattr(ov, "EXECUTOR", "sequential")
+    monkeypatch.setattr(ov, "PROGRESS_EVERY_S", 3600.0)  # no run takes an hour: all but the first and last skip
+    session = Session(changes={"n_mothers": 600, "end": "2020-05"})
+    calls = []
+    res = ov.run(session, "Rp 1,000,000,000,000", "registered", "0", lambda d, t: calls.append((d, t)), draws=2)
+    assert res.info["budget"] == 1e12 and ov.posterior_folder(session) is None
+    total = calls[-1][1]
+    assert total == len(res.runs) > 2, (total, len(res.runs))
+    assert calls == [(0, total), (total, total)]
