@@ -206,7 +206,6 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     busy = wait_idle(args.wait_idle) if args.wait_idle > 0 else cpu_busy(1.0)
     load = loadavg()
-    code = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     tmp = None
     try:
         if args.repo is None:
@@ -215,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run(["git", "clone", "-q", str(ROOT), str(repo)], check=True)
         else:
             repo = args.repo.resolve()
+        # the code measured: the clone's commit (with --repo, whatever that clone has checked out)
+        code = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True)
         rec = measure(repo, args.top)
     finally:
         if tmp is not None:
