@@ -121,8 +121,8 @@ def throttled(
     The optimiser reports each of its runs (about 200 in the dashboard, several a second): each report
     re-renders the panel on the server and redraws it in the browser, on the cores the runs need. A count
     that arrives within ``every`` of the last one shown is skipped, unless it is the last (``done ==
-    total``); the bar is then at most one run behind for as long as no other run ends. Safe to call from
-    the worker threads that report.
+    total``): the bar leaves out the runs that ended since the count it shows until the next run ends
+    ``every`` or more after that count. Safe to call from the worker threads that report.
     """
     every = PROGRESS_EVERY_S if every is None else every
     lock = threading.Lock()
