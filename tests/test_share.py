@@ -207,31 +207,6 @@ def test_the_pdf_is_a_small_pdf(report_id, comparison, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.pdf"]  # no temporary file left
 
 
-@needs_chromium
-@pytest.mark.parametrize("width", [390, 1024])
-def test_the_page_fits_a_phone_and_a_laptop(report_id, comparison, width, tmp_path):
-    """Laid out by Chromium: nothing wider than the screen, text large enough, every table cell on screen."""
-    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=share.find_chromium(), headless=True, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": width, "height": 844})
-            for name, report in (("design", report_id), ("comparison", comparison)):
-                (tmp_path / f"{name}.html").write_text(report, encoding="utf-8")
-                page.goto((tmp_path / f"{name}.html").as_uri())
-                assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-                right = page.evaluate(
-                    "Math.max(...[...document.querySelectorAll('td, th, svg, .param')]"
-                    ".map(e => e.getBoundingClientRect().right))"
-                )
-                assert right <= width, name
-                size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
-                small = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.small')).fontSize)")
-                assert size >= 16 and small >= 13, name
-        finally:
-            browser.close()
-
-
 def test_without_chromium_one_line_says_what_to_do(monkeypatch, tmp_path):
     monkeypatch.setenv(share.CHROMIUM_ENV, str(tmp_path / "no-chromium"))
     assert share.find_chromium() is None
