@@ -14,7 +14,8 @@ A report is written for a planner who forwards it (e.g. by WhatsApp) and reads i
   experiments/compare.py) and shows A, B and the paired difference B - A (median and the 5-95% range of the
   differences over the seeds, i.e. a 90% interval, and the change in percent of A), with the parameters in
   which B differs from A;
-* :func:`to_pdf` prints the page with headless Chromium (the same binary as the browser tests).
+* :func:`to_pdf` prints the page with headless Chromium (Debian's ``chromium-headless-shell`` if it is
+  installed, as the browser tests use, else ``chromium``).
 
 The page holds its own CSS and inline SVG charts (no scripts, fonts or images to fetch; about 30 kB for a
 design, 60 kB for a comparison, and a PDF of 130-170 kB), is one column on a phone (390 px: each table row
@@ -80,7 +81,9 @@ SOURCE_NAMES = {
 COLOURS = ("#1d4ed8", "#c2410c")  # A, B: blue and orange, told apart in grey print too (solid, dashed)
 BAND = "#9ca3af"
 MAX_POINTS = 120  # points per line in a chart: enough for a phone, and keeps the page small
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# Debian's headless shell first: the same Blink and V8 without the browser's user interface; it
+# starts faster (measured: a small page printed in 0.25 s instead of 0.65 s)
+CHROMIUM_NAMES = ("chromium-headless-shell", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_ENV = "IBUSIM_CHROMIUM"
 PDF_TIMEOUT_S = 180.0
 

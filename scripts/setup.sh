@@ -42,14 +42,17 @@ find_python() {
   return 1
 }
 
-# The browser tests (tests/browser) drive Debian's Chromium through playwright; stress-ng
+# The browser tests (tests/browser) drive Debian's Chromium through playwright, as its
+# headless shell (chromium-headless-shell: the same Blink and V8 without the browser's own
+# user interface; measured, the tests' Chromium CPU a quarter lower); the full chromium is
+# what `ibusim compare --pdf` and benchmarks/dashboard_speed.py use. stress-ng
 # keeps both cores busy to show the suite green under load (.ci/run --under-load). One
 # apt-get step installs whichever of them is missing; it runs in the background, beside the
 # Python install and the asset fetch, and is waited for before the end (also on an error:
 # an apt-get stopped halfway would leave dpkg to repair).
 test_tools_missing() {
-  local what="the test tools (Chromium at /usr/bin/chromium for tests/browser, stress-ng for .ci/run --under-load)"
-  echo "setup.sh: $what: $1 (Debian: apt-get install -y chromium stress-ng; never 'playwright install')" >&2
+  local what="the test tools (Chromium at /usr/bin/chromium and /usr/bin/chromium-headless-shell for tests/browser, stress-ng for .ci/run --under-load)"
+  echo "setup.sh: $what: $1 (Debian: apt-get install -y chromium chromium-headless-shell stress-ng; never 'playwright install')" >&2
   exit 1
 }
 apt_pid=""
@@ -68,6 +71,7 @@ trap wait_for_background EXIT
 if [ "$want_test" = 1 ]; then
   packages=()
   [ -x /usr/bin/chromium ] || packages+=(chromium)
+  [ -x /usr/bin/chromium-headless-shell ] || packages+=(chromium-headless-shell)
   command -v stress-ng >/dev/null 2>&1 || packages+=(stress-ng)
   if [ "${#packages[@]}" -gt 0 ]; then
     command -v apt-get >/dev/null 2>&1 || test_tools_missing "apt-get is not available here, install ${packages[*]} another way"
@@ -159,5 +163,6 @@ if [ -n "$apt_pid" ]; then
   fi
   rm -f "$apt_log"
   [ -x /usr/bin/chromium ] || test_tools_missing "apt-get ran but /usr/bin/chromium is missing"
+  [ -x /usr/bin/chromium-headless-shell ] || test_tools_missing "apt-get ran but /usr/bin/chromium-headless-shell is missing"
   command -v stress-ng >/dev/null 2>&1 || test_tools_missing "apt-get ran but stress-ng is missing"
 fi
