@@ -44,8 +44,8 @@ find_python() {
 
 # The browser tests (tests/browser) drive Debian's Chromium through playwright, as its
 # headless shell (chromium-headless-shell: the same Blink and V8 without the browser's own
-# user interface; measured, the tests' Chromium CPU a quarter lower); the full chromium is
-# what `ibusim compare --pdf` and benchmarks/dashboard_speed.py use. stress-ng
+# user interface; measured, the tests' Chromium CPU a quarter lower), which also prints the
+# PDF reports; the full chromium is what benchmarks/dashboard_speed.py uses. stress-ng
 # keeps both cores busy to show the suite green under load (.ci/run --under-load). One
 # apt-get step installs whichever of them is missing; it runs in the background, beside the
 # Python install and the asset fetch, and is waited for before the end (also on an error:
