@@ -17,7 +17,9 @@ import time
 from pathlib import Path
 
 import pytest
+from share_helpers import DAY, DESIGN, SMALL
 
+from ibusim.experiments import share
 from ibusim.model import CommunityModel
 
 
@@ -48,6 +50,19 @@ def ipm_run() -> CommunityModel:
     Session-scoped so that every test file on a worker reuses it; do not mutate it.
     """
     return CommunityModel(preset="ipm", rng=1).run()
+
+
+@pytest.fixture(scope="session")
+def report_id() -> str:
+    """The Indonesian shareable report of ``share_helpers.DESIGN`` (tests/test_share.py and its layout in Chromium)."""
+    return share.design_report("ipm", 1, "id", changes=DESIGN, today=DAY)
+
+
+@pytest.fixture(scope="session")
+def comparison() -> str:
+    """An Indonesian A/B report: the IPM scenario against it without the free class, 3 seeds."""
+    a = {"scenario": "ipm", **SMALL}
+    return share.comparison_report(a, {**a, "free_class": False}, 3, 1, "id", today=DAY)
 
 
 def _proc_parents() -> dict[int, int]:

@@ -16,6 +16,7 @@ import statistics
 
 import pytest
 from cli_helpers import main as cli_main
+from share_helpers import DAY, DESIGN, SMALL
 
 from ibusim.experiments import share
 from ibusim.experiments.core import run_one
@@ -26,27 +27,13 @@ from ibusim.model.parameters import PARAMS, ParameterError, provenance_word, tex
 from ibusim.model.scenarios import overrides
 from ibusim.numbers import format_number
 
-SMALL = {"n_mothers": 2000}
-DESIGN = {**SMALL, "ibu_pebisnis_price": 1_500_000.0, "free_class": False}
-DAY = dt.date(2026, 11, 30)
 WHATSAPP_BYTES = 1_000_000  # a report must stay well below what a chat app sends as a document without fuss
 needs_chromium = pytest.mark.skipif(share.find_chromium() is None, reason="no Chromium (apt-get install -y chromium)")
 
 
 @pytest.fixture(scope="module")
-def report_id() -> str:
-    return share.design_report("ipm", 1, "id", changes=DESIGN, today=DAY)
-
-
-@pytest.fixture(scope="module")
 def report_en() -> str:
     return share.design_report("ipm", 1, "en", changes=DESIGN, today=DAY)
-
-
-@pytest.fixture(scope="module")
-def comparison() -> str:
-    a = {"scenario": "ipm", **SMALL}
-    return share.comparison_report(a, {**a, "free_class": False}, 3, 1, "id", today=DAY)
 
 
 def plain(page: str) -> str:

@@ -7,33 +7,16 @@ once a browser test has started the first, which pytest-xdist's work stealing ca
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-
-from ibusim.experiments import share
-
-SMALL = {"n_mothers": 2000}
-DESIGN = {**SMALL, "ibu_pebisnis_price": 1_500_000.0, "free_class": False}
-DAY = dt.date(2026, 11, 30)
-
-
-@pytest.fixture(scope="module")
-def reports() -> dict[str, str]:
-    a = {"scenario": "ipm", **SMALL}
-    return {
-        "design": share.design_report("ipm", 1, "id", changes=DESIGN, today=DAY),
-        "comparison": share.comparison_report(a, {**a, "free_class": False}, 3, 1, "id", today=DAY),
-    }
 
 
 @pytest.mark.parametrize("width", [390, 1024])
-def test_the_page_fits_a_phone_and_a_laptop(browser, reports, width, tmp_path):
+def test_the_page_fits_a_phone_and_a_laptop(browser, report_id, comparison, width, tmp_path):
     """Nothing wider than the screen, text large enough, every table cell on screen."""
     context = browser.new_context(viewport={"width": width, "height": 844})
     try:
         page = context.new_page()
-        for name, report in reports.items():
+        for name, report in (("design", report_id), ("comparison", comparison)):
             (tmp_path / f"{name}.html").write_text(report, encoding="utf-8")
             page.goto((tmp_path / f"{name}.html").as_uri())
             assert page.evaluate("document.documentElement.scrollWidth") <= width, name
