@@ -126,14 +126,15 @@ def throttled(
     """
     every = PROGRESS_EVERY_S if every is None else every
     lock = threading.Lock()
-    shown = [None]  # when a count was last passed on
+    shown: float | None = None  # when a count was last passed on
 
     def progress(done: int, total: int) -> None:
+        nonlocal shown
         now = clock()
         with lock:
-            if shown[0] is not None and done < total and now - shown[0] < every:
+            if shown is not None and done < total and now - shown < every:
                 return
-            shown[0] = now
+            shown = now
             report(done, total)  # under the lock: counts shown in the order they came
 
     return progress
