@@ -17,7 +17,11 @@ Measured in one run (ratios, not absolute times alone):
    weakrefs and N no-op calls). The mean step time of the fastest of
    ``--repeat`` consecutive blocks of timed steps is scaled, and the output
    shows the spread of step times so the assumption can be checked.
-   Ratio = plain-Mesa pass time / ibusim construction + run time.
+   Ratio = plain-Mesa pass time / ibusim construction + run time. Beside it,
+   a diagnosis (not a target): ibusim at a hundredth of the default population,
+   best of at least 5, whose time is mostly the weekly work that hardly grows
+   with the population, and the part of the default run that does grow, set
+   against the time the ratio target allows.
 3. Linearity: ibusim again at 10x the default population; time ratio vs 10.
 4. 1,000,000 mothers: construction + run time and peak memory.
 5. The whole ``ibusim run`` process (console script, ``--out`` in a temporary
@@ -62,6 +66,9 @@ MILLION = 1_000_000
 MILLION_TIME_MAX = 3.0  # seconds, construction + run (issue 9)
 MILLION_MEM_MAX = 600e6  # bytes (decimal MB; stricter than MiB) (issue 9)
 CLI_TIME_MAX = 3.0  # seconds, whole `ibusim run` process
+SPLIT_FACTOR = 100  # the ratio's diagnosis times a run at base / SPLIT_FACTOR mothers ...
+SPLIT_MIN = 100  # ... when that is at least this many mothers
+SPLIT_REPEAT = 5  # best of at least 5: a run of a third of a second is easily disturbed
 
 
 # ---------------------------------------------------------------- children
@@ -382,6 +389,9 @@ def main(argv: list[str] | None = None) -> int:
     base_steps = max(20, base_steps)
     base = sizes[0]
     ten = 10 * base
+    # the ratio's diagnosis: the base-size run against one at a hundredth of the population, whose time is
+    # mostly the weekly cost that does not grow with it (not in a quick run: its base is small already)
+    small = base // SPLIT_FACTOR if not args.quick and base // SPLIT_FACTOR >= SPLIT_MIN else None
     baseline_sizes = [(base, base_steps)]
     if ten in sizes and args.baseline_10x_steps > 0:
         baseline_sizes.append((ten, max(20, args.baseline_10x_steps)))
@@ -395,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(4)
     load_start, busy_start = loadavg(), cpu_busy()
     started = dt.datetime.now()
-    prog = Progress(len(sizes) + len(baseline_sizes) + 1)
+    prog = Progress(len(sizes) + (small is not None) + len(baseline_sizes) + 1)
     print(
         f"speed benchmark: default population {n0:,}; ibusim sizes {', '.join(f'{s:,}' for s in sizes)}; "
         f"CPU busy with other processes at start: {_pct(busy_start)}",
@@ -409,6 +419,12 @@ def main(argv: list[str] | None = None) -> int:
         ibusim[n] = res = measure("ibusim", [str(n), str(repeat)])
         prog.done(t, res, "" if "error" in res else f"{res['total_s']:.2f} s, peak {fmt_mb(res['peak_rss_bytes'])}")
     weeks = next((r["n_weeks"] for r in ibusim.values() if "n_weeks" in r), None)
+    split: dict = {}
+    if small is not None:
+        k = max(repeat, SPLIT_REPEAT)
+        t = prog.start(f"ibusim ipm, {small:,} mothers (a hundredth), construction + full run, best of {k}")
+        split = measure("ibusim", [str(small), str(k)])
+        prog.done(t, split, "" if "error" in split else f"{split['total_s']:.2f} s")
 
     baseline: dict[int, dict] = {}
     for n, steps in baseline_sizes:
@@ -641,6 +657,21 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {n:,}: ratio against ibusim's run alone {b['ratio_run_only']:.1f}x; ibusim "
                 f"{fmt_rate(ibusim[n]['agent_steps_per_s'])} vs plain Mesa {fmt_rate(b['agent_steps_per_s'])}"
             )
+    if split and "error" not in split and "ratio" in baseline.get(base, {}) and "error" not in ibusim[base]:
+        budget = baseline[base]["est_full_s"] / RATIO_MIN
+        grows = ibusim[base]["total_s"] - split["total_s"]
+        split.update(budget_s=budget, grows_s=grows)
+        if grows >= budget:
+            verdict = "the part that grows exceeds it alone: no cut of the part that does not grow can meet it"
+        else:
+            left = budget - grows
+            verdict = f"that leaves {left:.2f} s for the part that does not grow (now {split['total_s']:.2f} s)"
+        print(
+            f"  where {base:,} mothers' time goes: at {split['n']:,} mothers (a hundredth; best of {split['repeat']}) "
+            f"a run takes {split['total_s']:.2f} s,\n  mostly weekly work that hardly grows with the population; "
+            f"the part that grows from {split['n']:,} to {base:,} mothers is {grows:.2f} s;\n"
+            f"  {RATIO_MIN:.0f}x allows ibusim {budget:.2f} s at {base:,} mothers: {verdict}"
+        )
     print()
     if "error" not in cli:
         print(
@@ -679,6 +710,7 @@ def main(argv: list[str] | None = None) -> int:
             "repeat": repeat,
             "ibusim": {str(k): v for k, v in ibusim.items()},
             "baseline": {str(k): v for k, v in baseline.items()},
+            "split": split,
             "cli": cli,
             "checks": checks,
         }
