@@ -20,9 +20,9 @@ What it does, in one run, at each size:
 3. The cost of calling a kernel: with and without a ``Generator`` argument (numba unboxes a
    ``Generator`` through its bit generator's ``ctypes`` attributes on every call).
 
-Measured 2026-12-01 (best of 6, 4 and 2, alternated): the kernel gave identical runs at every size, and
-cost as much as the numpy step or more (see benchmarks/README.md). Exit status 0, or 1 when the runs
-differ; a missing numba exits 2 with one line.
+It prints the load at the start and the end. Measured 2026-12-01 (best of 6, 4 and 2, alternated): the kernel
+gave identical runs at every size, and cost as much as the numpy step or more (see benchmarks/README.md).
+Exit status 0, or 1 when the runs differ; a missing numba exits 2 with one line.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import argparse
 import math
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -43,6 +44,9 @@ except ImportError:
 from ibusim.model import capacity, channels, classes, engagement, timeline
 from ibusim.model.community import CommunityModel
 from ibusim.model.states import Stage
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sweep_speed import cpu_busy, loadavg  # noqa: E402 - a sibling script
 
 _ACTIVE, _DORMANT = int(Stage.ACTIVE), int(Stage.DORMANT)
 _DENSE, _SHORT = timeline.DENSE, timeline.SHORT
@@ -241,13 +245,21 @@ def call_cost() -> dict[str, float]:
     return out
 
 
+def _load() -> str:
+    """The load average and the share of the CPUs other work keeps busy, for the report."""
+    avg, busy = loadavg(), cpu_busy()
+    avg = "?" if avg is None else f"{avg:.2f}"
+    busy = "?" if busy is None else f"{busy:.0%}"
+    return f"load average {avg}, CPUs busy with other work {busy}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Measure and print; 1 if a compiled run differs from the numpy one."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[2_000, 120_000, 1_000_000], help="mothers")
     ap.add_argument("--repeat", type=int, default=0, help="runs of each version (default 6, 4, 2 by size)")
     a = ap.parse_args(argv)
-    print(f"numba {nb.__version__}, numpy {np.__version__}", flush=True)
+    print(f"numba {nb.__version__}, numpy {np.__version__}; at the start: {_load()}", flush=True)
     timed_run(2_000, compiled_step)  # compiles (or loads the cache)
     status = 0
     for n in a.sizes:
@@ -268,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
                 status |= not identical
         shown = ", ".join(f"{k} {v * 1000:.1f} ms" for k, v in best.items())
         print(f"{n:,} mothers, best of {reps}: {shown}; identical runs: {'yes' if identical else 'NO'}", flush=True)
+    print(f"at the end: {_load()}")
     costs = call_cost()
     print("a kernel call: " + ", ".join(f"{k} {v:.2f} us" for k, v in costs.items()))
     return status
