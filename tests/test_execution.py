@@ -22,6 +22,7 @@ from ibusim.experiments.execution import (
     check_all_ran,
     check_new_folder,
     execute,
+    limited,
     open_executor,
 )
 from ibusim.i18n import N_, error_text
@@ -118,6 +119,25 @@ def test_a_run_that_outlives_its_limit_is_never_recorded_as_done():
     assert not out["ok"] and out["reason"] == "over the time limit of 0.05 s"
     fast = execute(task, lambda p, s: {"x": 1}, Limits(5.0, None))
     assert fast["ok"] and fast["outcomes"] == {"x": 1}
+
+
+def test_an_alarm_that_arrives_after_the_run_returned_stops_nothing():
+    # under load an alarm can arrive (or be pending) just after the run returned, while the limit cleans up;
+    # it used to raise there, leaving the repeating timer and its handler to stop whatever ran next
+    with limited(Limits(60.0, None)) as body:
+        assert body.call(lambda: 7) == 7
+        signal.raise_signal(signal.SIGALRM)  # the late alarm: its handler runs here, after the run
+        after = "reached"
+    assert after == "reached"
+    assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL  # the handler put back
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # and the timer stopped
+
+
+def test_an_alarm_during_the_run_stops_the_run():
+    task = {"params": {}, "seed": 1}
+    out = execute(task, lambda p, s: signal.raise_signal(signal.SIGALRM), Limits(60.0, None))
+    assert not out["ok"] and out["reason"] == "over the time limit of 60 s"
+    assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL
 
 
 def test_check_all_ran_names_how_many_failed_and_the_first_reason_in_each_language():
