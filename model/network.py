@@ -87,14 +87,34 @@ def small_world(n: int, k: int, beta: float, rng: np.random.Generator) -> Ties:
         row = extra // n
         c = (extra - row * n).astype(ids)
         # each goes after the kept lattice columns of its row that are below it; one that is a kept
-        # lattice column already (a rewired tie landing on a tie of the lattice) is merged with it
-        rc, rk = col[row], keep[row]
-        below = np.count_nonzero((rc < c[:, None]) & rk, axis=1)
-        dup = ((rc == c[:, None]) & rk).any(axis=1)
-        row, c, below = row[~dup], c[~dup], below[~dup]
-        start = np.zeros(n + 1, np.int64)
-        np.cumsum(counts, out=start[1:])
-        cols = np.insert(cols, start[row] + below, c)
+        # lattice column already (a rewired tie landing on a tie of the lattice) is merged with it. In a
+        # row that does not wrap round the ring the lattice columns are row - half .. row + half, so a
+        # column below all of them has none below it and one above all of them has all the kept ones;
+        # only the (few) others, and the rows that wrap, are compared with their row of the table
+        below = np.where(c > row + half, counts[row], 0)
+        near = (c >= row - half) & (c <= row + half) | (row < half) | (row >= n - half)
+        at = near.nonzero()[0]
+        if at.size:
+            r, cn = row[at], c[at][:, None]
+            rc, rk = col[r], keep[r]
+            below[at] = np.count_nonzero((rc < cn) & rk, axis=1)
+            dup = ((rc == cn) & rk).any(axis=1)
+            if dup.any():
+                drop = np.ones(row.size, bool)
+                drop[at[dup]] = False
+                row, c, below = row[drop], c[drop], below[drop]
+        # inserted in order (their places rise): the i-th goes to its place + i, the lattice's around them
+        place = np.zeros(n + 1, np.int64)
+        np.cumsum(counts, out=place[1:])
+        place = place[row]
+        place += below
+        place += np.arange(row.size)
+        new_at = np.zeros(cols.size + row.size, bool)
+        new_at[place] = True
+        out = np.empty(new_at.size, cols.dtype)
+        out[place] = c
+        out[~new_at] = cols
+        cols = out
         counts += np.bincount(row, minlength=n)
     indptr = np.zeros(n + 1, np.int64)
     np.cumsum(counts, out=indptr[1:])
